@@ -1,0 +1,181 @@
+// The machine's memory map: the one source of every offset that both the
+// AssemblyScript engine and the TypeScript kernel read. This file is plain
+// numeric constants so that it compiles as AssemblyScript (where immutable
+// globals with constant values are inlined) and as TypeScript
+// (src/engine/layout.ts re-exports it).
+//
+//  0x0000_0000 +-----------------------------+
+//              | null page (never used)      |
+//  0x0000_1000 | ENGINE: exit record,        |  what run() reports, switches,
+//              |   switches, counters        |  event counters
+//  0x0000_2000 | CPU: the running task's     |  regs, rip, rflags, fs/gs base,
+//              |   registers and SUD config  |  page-table root, SUD block
+//  0x0000_3000 | TASKS: saved task blocks    |  TASK_SIZE each, MAX_TASKS
+//  0x0004_3000 | TLB_R / TLB_W / TLB_X       |  direct-mapped soft TLBs
+//  0x0007_3000 | BLOCK_HASH                  |  decoded-block directory
+//  0x000B_3000 | INSN arena                  |  decoded instruction records
+//  0x002B_3000 | FRAME_INFO                  |  per-frame generation and refs
+//  0x003B_3000 | (free)                      |
+//  0x0050_0000 | AssemblyScript data (memoryBase in asconfig.json)
+//  0x0060_0000 | FRAMES: page-table nodes and guest page frames, grown on demand
+//              +-----------------------------+  up to MEMORY_MAX_PAGES
+
+export const PAGE_SIZE = 4096;
+export const PAGE_SHIFT = 12;
+
+/** Wasm pages (64 KiB) the engine module declares; TypeScript must match them. */
+export const MEMORY_INITIAL_PAGES = 128;
+export const MEMORY_MAX_PAGES = 16384;
+
+// ---------------------------------------------------------------- ENGINE
+export const ENGINE = 0x1000;
+/** i32: why run() returned (EXIT_* below). */
+export const EXIT_REASON = ENGINE + 0;
+/** i32: signal number for EXIT_FAULT. */
+export const EXIT_SIGNO = ENGINE + 4;
+/** i32: si_code for EXIT_FAULT. */
+export const EXIT_CODE = ENGINE + 8;
+/** i32: trap number (x86 vector) for EXIT_FAULT, stored in sigcontext.trapno. */
+export const EXIT_TRAPNO = ENGINE + 12;
+/** u64: si_addr for EXIT_FAULT. */
+export const EXIT_ADDR = ENGINE + 16;
+/** u64: page-fault error code (sigcontext.err). */
+export const EXIT_ERR = ENGINE + 24;
+/** u64: instructions retired since the machine started (virtual time). */
+export const INSN_COUNT = ENGINE + 32;
+/** i32: next free frame on the frame free list (0 = none). */
+export const FRAME_FREE = ENGINE + 40;
+/** i32: first never-allocated byte of the FRAMES area. */
+export const FRAME_TOP = ENGINE + 44;
+/** i32: frames currently allocated. */
+export const FRAME_USED = ENGINE + 48;
+/** i32: 1 when SMAP is on (selector reads pay the user-access cost). */
+export const SW_SMAP = ENGINE + 52;
+/** i32: 1 to serve getpid/getppid/gettid inside Wasm without exiting. */
+export const SW_FAST_SYSCALLS = ENGINE + 56;
+/** i32: syscall number of an EXIT_SYSCALL (rax's low 32 bits as a signed int). */
+export const EXIT_SYSNO = ENGINE + 60;
+/** u64: decoded blocks built (a cache-miss counter). */
+export const CNT_BLOCKS_BUILT = ENGINE + 64;
+/** u64: syscalls entered. */
+export const CNT_SYSCALLS = ENGINE + 72;
+/** u64: syscalls served inside Wasm. */
+export const CNT_FAST_SYSCALLS = ENGINE + 80;
+/** u64: soft-TLB misses. */
+export const CNT_TLB_MISSES = ENGINE + 88;
+/** u64: SUD checks made (the task's dispatch flag was set). */
+export const CNT_SUD_CHECKS = ENGINE + 96;
+/** u64: SUD checks that ended in the region (no selector read). */
+export const CNT_SUD_REGION = ENGINE + 104;
+/** u64: selector reads with SMAP on. */
+export const CNT_SELECTOR_SMAP = ENGINE + 112;
+/** u64: selector reads with SMAP off. */
+export const CNT_SELECTOR_NOSMAP = ENGINE + 120;
+/** u64: syscalls dispatched as SIGSYS. */
+export const CNT_SUD_DISPATCH = ENGINE + 128;
+/** u64: SUD checks that allowed the syscall by selector value. */
+export const CNT_SUD_ALLOW = ENGINE + 136;
+/** i32: 1 when the syscall was entered by int $0x80 (i386 numbering). */
+export const EXIT_INT80 = ENGINE + 144;
+/** u64: base of the vDSO sigreturn trampoline for the arch hook (0 = none). */
+export const VDSO_SIGRETURN = ENGINE + 152;
+/** i32: process id served by the fast getpid. */
+export const FAST_PID = ENGINE + 160;
+/** i32: parent process id served by the fast getppid. */
+export const FAST_PPID = ENGINE + 164;
+/** i32: thread id served by the fast gettid. */
+export const FAST_TID = ENGINE + 168;
+/** u64: user-space top (TASK_SIZE_MAX + 4096): the first address that is not user memory. */
+export const USER_TOP = ENGINE + 176;
+
+// exit reasons
+export const EXIT_NONE = 0;
+/** the guest executed syscall or int $0x80; rip is past it, rax holds the number. */
+export const EXIT_SYSCALL = 1;
+/** an exception: signal in EXIT_SIGNO, rip at the faulting instruction. */
+export const EXIT_FAULT = 2;
+/** the instruction budget ran out. */
+export const EXIT_BUDGET = 3;
+/** SUD dispatched the syscall: rax rolled back, SIGSYS to be forced. */
+export const EXIT_DISPATCH = 4;
+/** SUD killed the task: signal in EXIT_SIGNO (SIGSEGV unreadable selector, SIGSYS bad value). */
+export const EXIT_SUD_KILL = 5;
+
+// ---------------------------------------------------------------- CPU
+//
+//  CPU +0    regs[16] u64 (rax rcx rdx rbx rsp rbp rsi rdi r8..r15, hardware order)
+//      +128  rip u64
+//      +136  rflags u64 (materialized on exit from run, read on entry)
+//      +144  fs_base u64
+//      +152  gs_base u64
+//      +160  cr3 i32 (page-table root frame) +164 asid i32
+//      +168  orig_rax u64 (syscall number as entered)
+//      +176  SUD block: +0 flags i32 (bit0 armed, bit1 inclusive-start/end form)
+//                       +8 selector u64 +16 offset/start u64 +24 len/end u64
+//      +256  xmm[16] (16 bytes each) for the SSE subset
+//      +512  mxcsr i32
+export const CPU = 0x2000;
+export const CPU_REGS = CPU + 0;
+export const CPU_RIP = CPU + 128;
+export const CPU_RFLAGS = CPU + 136;
+export const CPU_FS_BASE = CPU + 144;
+export const CPU_GS_BASE = CPU + 152;
+export const CPU_CR3 = CPU + 160;
+export const CPU_ASID = CPU + 164;
+export const CPU_ORIG_RAX = CPU + 168;
+export const CPU_SUD = CPU + 176;
+export const SUD_FLAGS = CPU_SUD + 0;
+export const SUD_SELECTOR = CPU_SUD + 8;
+export const SUD_OFFSET = CPU_SUD + 16;
+export const SUD_LEN = CPU_SUD + 24;
+export const CPU_XMM = CPU + 256;
+export const CPU_MXCSR = CPU + 512;
+/** Bytes of CPU state saved per task (registers, SUD block, xmm). */
+export const CPU_STATE_SIZE = 528;
+
+export const SUD_ARMED = 1;
+/** patch-v5 stores [start, end] inclusive instead of offset/len. */
+export const SUD_RANGE_INCLUSIVE_END = 2;
+
+// ---------------------------------------------------------------- TASKS
+export const TASKS = 0x3000;
+export const TASK_SIZE = 1024;
+export const MAX_TASKS = 256;
+
+// ---------------------------------------------------------------- TLBs
+//  each entry 16 bytes: +0 tag u64 (virtual page address, or 1 = empty),
+//                       +8 host frame address i32, +12 pad
+export const TLB_ENTRIES = 1024;
+export const TLB_ENTRY_SIZE = 16;
+export const TLB_R = 0x43000;
+export const TLB_W = TLB_R + TLB_ENTRIES * TLB_ENTRY_SIZE;
+export const TLB_X = TLB_W + TLB_ENTRIES * TLB_ENTRY_SIZE;
+
+// ---------------------------------------------------------------- decoded blocks
+//  BLOCK_HASH entry 16 bytes: +0 host address of the block's first byte u32
+//  (0 = empty), +4 frame generation u32, +8 first record index u32,
+//  +12 record count u16, +14 flags u16
+export const BLOCK_HASH = 0x73000;
+export const BLOCK_HASH_ENTRIES = 16384;
+export const BLOCK_ENTRY_SIZE = 16;
+//  INSN record 32 bytes (see assembly/cpu/decode.ts)
+export const INSN_ARENA = 0xb3000;
+export const INSN_RECORDS = 65536;
+export const INSN_SIZE = 32;
+
+// ---------------------------------------------------------------- frames
+//  FRAME_INFO: one u32 per 4 KiB frame of linear memory:
+//  bits 0..23 generation (bumped when a frame holding decoded code is written),
+//  bit 24 holds-decoded-code, bits 25..31 unused; a u16 reference count
+//  array follows at FRAME_REFS.
+export const FRAME_INFO = 0x2b3000;
+export const FRAME_REFS = FRAME_INFO + MEMORY_MAX_PAGES * 16 * 4;
+export const FRAMES = 0x600000;
+
+// page-table entry bits (u32 entry = frame address | bits)
+export const PTE_P = 1;
+export const PTE_R = 2;
+export const PTE_W = 4;
+export const PTE_X = 8;
+/** MAP_SHARED: fork shares the frame instead of copying it. */
+export const PTE_SHARED = 16;

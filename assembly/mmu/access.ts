@@ -1,0 +1,297 @@
+// Guest memory access through the soft TLBs. The fast path is one tag compare
+// and a load; a miss walks the page table, checks R/W/X and fills the TLB. A
+// failed access never throws: it records a pending fault (signal, si_code,
+// si_addr, error code) that the run loop turns into an exit reason.
+import {
+  TLB_R, TLB_W, TLB_X, TLB_ENTRIES, PTE_P, PTE_R, PTE_W, PTE_X, FRAME_INFO,
+  CNT_TLB_MISSES,
+} from "../layout";
+import { ptLeaf, ptPopulate } from "./pagetable";
+import { setStop } from "../cpu/state";
+
+export const ACC_R = 0;
+export const ACC_W = 1;
+export const ACC_X = 2;
+
+export const SIGBUS = 7;
+export const SIGSEGV = 11;
+export const SEGV_MAPERR = 1;
+export const SEGV_ACCERR = 2;
+export const SI_KERNEL = 0x80;
+export const BUS_ADRERR = 2;
+
+// x86 page-fault error code bits (sigcontext.err)
+const PF_PROT: u64 = 1;
+const PF_WRITE: u64 = 2;
+const PF_USER: u64 = 4;
+const PF_INSTR: u64 = 16;
+
+/** Root of the running address space's page table. */
+export let cr3: u32 = 0;
+
+/** A guest access failed; the fields below say how. */
+export let faulted: bool = false;
+export let faultSig: i32 = 0;
+export let faultCode: i32 = 0;
+export let faultAddr: u64 = 0;
+export let faultErr: u64 = 0;
+export let faultTrap: i32 = 0;
+/** A write hit a frame holding decoded code: the current block must stop. */
+export let codeWritten: bool = false;
+
+/** The first address above the canonical lower half. */
+const USER_CANONICAL_END: u64 = 0x800000000000;
+
+export function raiseFault(sig: i32, code: i32, addr: u64, trap: i32, err: u64): void {
+  if (faulted) return;
+  faulted = true;
+  setStop(true);
+  faultSig = sig;
+  faultCode = code;
+  faultAddr = addr;
+  faultTrap = trap;
+  faultErr = err;
+}
+
+export function clearFault(): void {
+  faulted = false;
+  codeWritten = false;
+}
+
+@inline function tlbSlot(base: u32, va: u64): u32 {
+  return base + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
+}
+
+export function tlbFlush(): void {
+  for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) {
+    store<u64>(TLB_R + (i << 4), 1);
+    store<u64>(TLB_W + (i << 4), 1);
+    store<u64>(TLB_X + (i << 4), 1);
+  }
+}
+
+export function tlbFlushWrite(): void {
+  for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) store<u64>(TLB_W + (i << 4), 1);
+}
+
+/** Switches the address space (flushes the TLBs when it changes). */
+export function setCr3(root: u32): void {
+  if (root != cr3) {
+    cr3 = root;
+    tlbFlush();
+  }
+}
+
+/**
+ * Walks the page table for va with access kind acc. Returns the host
+ * address of va's byte, or 0 after raising the fault a CPU would take.
+ */
+export function translateSlow(va: u64, acc: i32): u32 {
+  store<u64>(CNT_TLB_MISSES, load<u64>(CNT_TLB_MISSES) + 1);
+  let err: u64 = PF_USER | (acc == ACC_W ? PF_WRITE : 0) | (acc == ACC_X ? PF_INSTR : 0);
+  if (va >= USER_CANONICAL_END) {
+    if (va < 0xffff800000000000) {
+      // non-canonical: #GP, which Linux reports with SI_KERNEL and no address
+      raiseFault(SIGSEGV, SI_KERNEL, 0, 13, 0);
+    } else {
+      raiseFault(SIGSEGV, SEGV_MAPERR, va, 14, err | PF_PROT);
+    }
+    return 0;
+  }
+  let leaf = ptLeaf(cr3, va, false);
+  let e: u32 = leaf == 0 ? 0 : load<u32>(leaf);
+  if ((e & PTE_P) == 0) {
+    raiseFault(SIGSEGV, SEGV_MAPERR, va, 14, err);
+    return 0;
+  }
+  let need: u32 = acc == ACC_W ? PTE_W : acc == ACC_X ? PTE_X : PTE_R;
+  if ((e & need) == 0) {
+    raiseFault(SIGSEGV, SEGV_ACCERR, va, 14, err | PF_PROT);
+    return 0;
+  }
+  let f = ptPopulate(leaf);
+  if (f == 0) {
+    raiseFault(SIGBUS, BUS_ADRERR, va, 14, err);
+    return 0;
+  }
+  let page = va & ~<u64>0xfff;
+  if (acc == ACC_W) {
+    let info = FRAME_INFO + ((f >> 12) << 2);
+    let gi = load<u32>(info);
+    if ((gi & 0x01000000) != 0) {
+      // self-modifying code: retire the frame's decoded blocks
+      store<u32>(info, (gi + 1) & 0x00ffffff);
+      codeWritten = true;
+      setStop(true);
+    }
+    let s = tlbSlot(TLB_W, va);
+    store<u64>(s, page);
+    store<u32>(s, f, 8);
+  } else if (acc == ACC_X) {
+    let s = tlbSlot(TLB_X, va);
+    store<u64>(s, page);
+    store<u32>(s, f, 8);
+  }
+  if ((e & PTE_R) != 0) {
+    let s = tlbSlot(TLB_R, va);
+    store<u64>(s, page);
+    store<u32>(s, f, 8);
+  }
+  return f + (<u32>va & 0xfff);
+}
+
+// ------------------------------------------------------------------ reads
+
+@inline export function hostR(va: u64, size: u32): u32 {
+  let s = tlbSlot(TLB_R, va);
+  if (load<u64>(s) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
+    return load<u32>(s, 8) + (<u32>va & 0xfff);
+  }
+  return 0;
+}
+
+@inline export function hostW(va: u64, size: u32): u32 {
+  let s = tlbSlot(TLB_W, va);
+  if (load<u64>(s) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
+    return load<u32>(s, 8) + (<u32>va & 0xfff);
+  }
+  return 0;
+}
+
+@inline export function hostX(va: u64): u32 {
+  let s = tlbSlot(TLB_X, va);
+  if (load<u64>(s) == (va & ~<u64>0xfff)) return load<u32>(s, 8) + (<u32>va & 0xfff);
+  return translateSlow(va, ACC_X);
+}
+
+/** Reads size bytes (1, 2, 4, 8) little-endian; on a fault returns 0 with `faulted` set. */
+@inline export function rd(va: u64, size: u32): u64 {
+  let h = hostR(va, size);
+  if (h != 0) {
+    if (size == 8) return load<u64>(h);
+    if (size == 4) return <u64>load<u32>(h);
+    if (size == 2) return <u64>load<u16>(h);
+    return <u64>load<u8>(h);
+  }
+  return rdSlow(va, size);
+}
+
+export function rdSlow(va: u64, size: u32): u64 {
+  if ((<u32>va & 0xfff) <= 4096 - size) {
+    let h = translateSlow(va, ACC_R);
+    if (h == 0) return 0;
+    if (size == 8) return load<u64>(h);
+    if (size == 4) return <u64>load<u32>(h);
+    if (size == 2) return <u64>load<u16>(h);
+    return <u64>load<u8>(h);
+  }
+  // split across two pages: byte by byte, faulting on the first bad byte
+  let v: u64 = 0;
+  for (let i: u32 = 0; i < size; i++) {
+    let a = va + i;
+    let h = hostR(a, 1);
+    if (h == 0) h = translateSlow(a, ACC_R);
+    if (h == 0) return 0;
+    v |= <u64>load<u8>(h) << (<u64>i << 3);
+  }
+  return v;
+}
+
+@inline export function rd8(va: u64): u64 { return rd(va, 1); }
+@inline export function rd16(va: u64): u64 { return rd(va, 2); }
+@inline export function rd32(va: u64): u64 { return rd(va, 4); }
+@inline export function rd64(va: u64): u64 { return rd(va, 8); }
+
+// ------------------------------------------------------------------ writes
+
+@inline export function wr(va: u64, v: u64, size: u32): void {
+  let h = hostW(va, size);
+  if (h != 0) {
+    if (size == 8) store<u64>(h, v);
+    else if (size == 4) store<u32>(h, <u32>v);
+    else if (size == 2) store<u16>(h, <u16>v);
+    else store<u8>(h, <u8>v);
+    return;
+  }
+  wrSlow(va, v, size);
+}
+
+export function wrSlow(va: u64, v: u64, size: u32): void {
+  if ((<u32>va & 0xfff) <= 4096 - size) {
+    let h = translateSlow(va, ACC_W);
+    if (h == 0) return;
+    if (size == 8) store<u64>(h, v);
+    else if (size == 4) store<u32>(h, <u32>v);
+    else if (size == 2) store<u16>(h, <u16>v);
+    else store<u8>(h, <u8>v);
+    return;
+  }
+  // split: both pages must be writable before any byte changes
+  let h0 = translateSlow(va, ACC_W);
+  if (h0 == 0) return;
+  let h1 = translateSlow(va + size - 1, ACC_W);
+  if (h1 == 0) return;
+  for (let i: u32 = 0; i < size; i++) {
+    let h = translateSlow(va + i, ACC_W);
+    store<u8>(h, <u8>(v >> (<u64>i << 3)));
+  }
+}
+
+/** Checks that size bytes at va are writable without writing (for read-modify-write). */
+export function probeW(va: u64, size: u32): bool {
+  if (hostW(va, size) != 0) return true;
+  if (translateSlow(va, ACC_W) == 0) return false;
+  if ((<u32>va & 0xfff) > 4096 - size) return translateSlow(va + size - 1, ACC_W) != 0;
+  return true;
+}
+
+// ------------------------------------------------------------------ kernel access
+
+/**
+ * The kernel's view of user memory (copy_from_user and friends, and the
+ * selector load): host address of va or 0, without raising a guest fault.
+ */
+export function userAddr(va: u64, write: bool): u32 {
+  // the selector and syscall arguments are read with the task's own permissions
+  let saved = faulted;
+  let h = translateSlow(va, write ? ACC_W : ACC_R);
+  if (!saved) faulted = false;
+  return h;
+}
+
+/**
+ * Host address of va in the address space rooted at root, for the
+ * TypeScript kernel (copy to/from user, ptrace peek/poke, exec): no TLB, no
+ * guest fault. Returns 0 when the page is absent or lacks the permission.
+ * A write to a frame holding decoded code retires its decoded blocks.
+ */
+export function kernAddr(root: u32, va: u64, write: bool): u32 {
+  if (va >= USER_CANONICAL_END) return 0;
+  let leaf = ptLeaf(root, va, false);
+  if (leaf == 0) return 0;
+  let e = load<u32>(leaf);
+  if ((e & PTE_P) == 0) return 0;
+  if ((e & (write ? PTE_W : PTE_R)) == 0) return 0;
+  let f = ptPopulate(leaf);
+  if (f == 0) return 0;
+  if (write) {
+    let info = FRAME_INFO + ((f >> 12) << 2);
+    let gi = load<u32>(info);
+    if ((gi & 0x01000000) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+  }
+  return f + (<u32>va & 0xfff);
+}
+
+/** Like kernAddr but ignores permissions (ptrace POKEDATA writes read-only text, exec loads). */
+export function kernAddrForce(root: u32, va: u64): u32 {
+  if (va >= USER_CANONICAL_END) return 0;
+  let leaf = ptLeaf(root, va, false);
+  if (leaf == 0) return 0;
+  if ((load<u32>(leaf) & PTE_P) == 0) return 0;
+  let f = ptPopulate(leaf);
+  if (f == 0) return 0;
+  let info = FRAME_INFO + ((f >> 12) << 2);
+  let gi = load<u32>(info);
+  if ((gi & 0x01000000) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+  return f + (<u32>va & 0xfff);
+}

@@ -1,0 +1,145 @@
+// Per-address-space page tables: a 4-level radix tree over the 48-bit user
+// address space, 9 bits a level, u32 entries. A leaf entry is
+// frame address | PTE bits; a present leaf with frame 0 is a demand-zero page
+// whose frame is allocated on first touch.
+//
+//   va: [47..39 | 38..30 | 29..21 | 20..12 | 11..0]
+//         L0       L1       L2       L3     offset
+import { PTE_P, PTE_SHARED, PAGE_SIZE } from "../layout";
+import { frameAlloc, frameRef, frameUnref } from "./frames";
+
+@inline function levelIndex(va: u64, level: i32): u32 {
+  return <u32>(va >> (39 - <u64>(level * 9))) & 511;
+}
+
+/** A new empty root, or 0 when out of memory. */
+export function ptNewRoot(): u32 {
+  return frameAlloc();
+}
+
+/** Address of the leaf entry for va, creating nodes when create is set; 0 if absent. */
+export function ptLeaf(root: u32, va: u64, create: bool): u32 {
+  let node = root;
+  for (let level = 0; level < 3; level++) {
+    let slot = node + (levelIndex(va, level) << 2);
+    let next = load<u32>(slot);
+    if (next == 0) {
+      if (!create) return 0;
+      next = frameAlloc();
+      if (next == 0) return 0;
+      store<u32>(slot, next);
+    }
+    node = next;
+  }
+  return node + (levelIndex(va, 3) << 2);
+}
+
+/** The leaf entry for va (0 when unmapped). */
+export function ptGet(root: u32, va: u64): u32 {
+  let leaf = ptLeaf(root, va, false);
+  return leaf == 0 ? 0 : load<u32>(leaf);
+}
+
+/**
+ * Maps one page. frame 0 maps a demand-zero page. Any page mapped there
+ * before is dropped. Returns 0, or -1 when out of memory.
+ */
+export function ptMap(root: u32, va: u64, frame: u32, bits: u32): i32 {
+  let leaf = ptLeaf(root, va, true);
+  if (leaf == 0) return -1;
+  let old = load<u32>(leaf);
+  if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+  store<u32>(leaf, (frame & ~0xfff) | (bits & 0xfff) | PTE_P);
+  return 0;
+}
+
+/** Unmaps one page (no-op when absent). */
+export function ptUnmap(root: u32, va: u64): void {
+  let leaf = ptLeaf(root, va, false);
+  if (leaf == 0) return;
+  let old = load<u32>(leaf);
+  if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+  store<u32>(leaf, 0);
+}
+
+/** Changes the permission bits of a mapped page; returns -1 when the page is not mapped. */
+export function ptProtect(root: u32, va: u64, bits: u32): i32 {
+  let leaf = ptLeaf(root, va, false);
+  if (leaf == 0) return -1;
+  let old = load<u32>(leaf);
+  if ((old & PTE_P) == 0) return -1;
+  store<u32>(leaf, (old & ~0xfff) | (old & PTE_SHARED) | (bits & 0xfff & ~PTE_SHARED) | PTE_P);
+  return 0;
+}
+
+/** Makes a demand-zero page real; returns the frame or 0 when out of memory. */
+export function ptPopulate(leaf: u32): u32 {
+  let e = load<u32>(leaf);
+  let f = e & ~0xfff;
+  if (f != 0) return f;
+  f = frameAlloc();
+  if (f == 0) return 0;
+  store<u32>(leaf, f | (e & 0xfff));
+  return f;
+}
+
+/**
+ * Fork: a new tree whose private pages are copies and whose MAP_SHARED pages
+ * are the same frames. Returns the new root, or 0 when out of memory.
+ */
+export function ptClone(root: u32): u32 {
+  let nroot = frameAlloc();
+  if (nroot == 0) return 0;
+  if (!cloneLevel(root, nroot, 0)) {
+    ptDestroy(nroot);
+    return 0;
+  }
+  return nroot;
+}
+
+function cloneLevel(src: u32, dst: u32, level: i32): bool {
+  for (let i: u32 = 0; i < 512; i++) {
+    let e = load<u32>(src + (i << 2));
+    if (e == 0) continue;
+    if (level < 3) {
+      let n = frameAlloc();
+      if (n == 0) return false;
+      store<u32>(dst + (i << 2), n);
+      if (!cloneLevel(e, n, level + 1)) return false;
+    } else {
+      let f = e & ~0xfff;
+      if (f == 0) {
+        store<u32>(dst + (i << 2), e);
+      } else if ((e & PTE_SHARED) != 0) {
+        frameRef(f);
+        store<u32>(dst + (i << 2), e);
+      } else {
+        let n = frameAlloc();
+        if (n == 0) return false;
+        memory.copy(n, f, PAGE_SIZE);
+        store<u32>(dst + (i << 2), n | (e & 0xfff));
+      }
+    }
+  }
+  return true;
+}
+
+/** Frees a whole tree and drops its pages. */
+export function ptDestroy(root: u32): void {
+  destroyLevel(root, 0);
+  frameUnref(root);
+}
+
+function destroyLevel(node: u32, level: i32): void {
+  for (let i: u32 = 0; i < 512; i++) {
+    let e = load<u32>(node + (i << 2));
+    if (e == 0) continue;
+    if (level < 3) {
+      destroyLevel(e, level + 1);
+      frameUnref(e);
+    } else {
+      let f = e & ~0xfff;
+      if (f != 0) frameUnref(f);
+    }
+  }
+}

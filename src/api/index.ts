@@ -1,0 +1,12 @@
+/**
+ * sudsim: an executable model of Linux Syscall User Dispatch. Real x86-64
+ * machine code runs in a WebAssembly engine under a simulated Linux kernel.
+ *
+ * @packageDocumentation
+ */
+export { Machine, REGISTER_NAMES } from './machine.js';
+export type { MachineOptions, LoadOptions, RunOptions, RunResult, OutputSink, RegisterName } from './machine.js';
+export { setEngineModule, loadEngineModule } from '../engine/engine.js';
+export { ElfError } from '../kernel/elf.js';
+export { Errno } from '../kernel/errno.js';
+export { signalName, signalNumber } from '../kernel/signal_names.js';

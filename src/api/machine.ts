@@ -1,0 +1,248 @@
+/**
+ * The public face of the engine: a machine that loads a static x86-64 ELF,
+ * runs it to completion or for a budget, and exposes its registers and
+ * memory.
+ */
+import { Kernel, type Stream } from '../kernel/kernel.js';
+import * as L from '../engine/layout.js';
+import { copyFromUser, pokeUser } from '../kernel/uaccess.js';
+import { signalName } from '../kernel/signal_names.js';
+
+/** Where a guest stream goes: collected in memory, the host's own fd, or a callback. */
+export type OutputSink = 'buffer' | 'inherit' | ((chunk: Uint8Array) => void);
+
+export interface MachineOptions {
+  /** Bytes (or text) the guest reads from fd 0; default empty. `'inherit'` reads the host's stdin. */
+  stdin?: Uint8Array | string | 'inherit';
+  /** Guest fd 1; default `'buffer'`. */
+  stdout?: OutputSink;
+  /** Guest fd 2; default `'buffer'`. */
+  stderr?: OutputSink;
+  /** One strace-style line per syscall, signal and exit. */
+  trace?: (line: string) => void;
+  /** Seed for AT_RANDOM and every other random choice. Default 0. */
+  seed?: number | bigint;
+  /** Answer getpid/getppid/gettid inside Wasm (default: on unless tracing). */
+  fastSyscalls?: boolean;
+}
+
+export interface LoadOptions {
+  /** argv, argv[0] included. Default `['program']`. */
+  argv?: string[];
+  /** Environment strings `NAME=value`. Default none. */
+  env?: string[];
+  /** AT_EXECFN; default argv[0]. */
+  execfn?: string;
+}
+
+/** How a run ended. */
+export type RunResult =
+  | { kind: 'exited'; status: number; insns: bigint }
+  | { kind: 'killed'; signal: number; signalName: string; insns: bigint }
+  | { kind: 'budget'; insns: bigint };
+
+export interface RunOptions {
+  /** Stop after this many instructions (the machine can be run again). */
+  maxInsns?: number | bigint;
+}
+
+/** General-purpose register names, in hardware order. */
+export const REGISTER_NAMES = [
+  'rax', 'rcx', 'rdx', 'rbx', 'rsp', 'rbp', 'rsi', 'rdi',
+  'r8', 'r9', 'r10', 'r11', 'r12', 'r13', 'r14', 'r15',
+] as const;
+export type RegisterName = (typeof REGISTER_NAMES)[number] | 'rip' | 'rflags' | 'fs_base' | 'gs_base';
+
+const SPECIAL: Record<string, number> = {
+  rip: L.CPU_RIP,
+  rflags: L.CPU_RFLAGS,
+  fs_base: L.CPU_FS_BASE,
+  gs_base: L.CPU_GS_BASE,
+};
+
+function nodeFs(): typeof import('fs') | undefined {
+  const g = globalThis as unknown as { process?: { getBuiltinModule?: (n: string) => unknown } };
+  return g.process?.getBuiltinModule?.('fs') as typeof import('fs') | undefined;
+}
+
+class BufferStream implements Stream {
+  chunks: Uint8Array[] = [];
+  write(d: Uint8Array): void {
+    this.chunks.push(d.slice());
+  }
+  bytes(): Uint8Array {
+    const n = this.chunks.reduce((s, c) => s + c.length, 0);
+    const out = new Uint8Array(n);
+    let o = 0;
+    for (const c of this.chunks) {
+      out.set(c, o);
+      o += c.length;
+    }
+    return out;
+  }
+}
+
+function outputStream(sink: OutputSink, hostFd: number): Stream {
+  if (sink === 'buffer') return new BufferStream();
+  if (sink === 'inherit') {
+    const fs = nodeFs();
+    if (!fs) throw new Error("sudsim: 'inherit' output needs Node; pass a callback instead");
+    return {
+      write(d: Uint8Array) {
+        let off = 0;
+        while (off < d.length) {
+          try {
+            off += fs.writeSync(hostFd, d, off, d.length - off);
+          } catch (err) {
+            if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+            throw err;
+          }
+        }
+      },
+    };
+  }
+  return { write: (d) => sink(d.slice()) };
+}
+
+function inputStream(src: MachineOptions['stdin']): Stream {
+  if (src === 'inherit') {
+    const fs = nodeFs();
+    if (!fs) throw new Error("sudsim: 'inherit' stdin needs Node");
+    return {
+      read(max: number) {
+        const b = new Uint8Array(Math.min(max, 65536));
+        try {
+          const n = fs.readSync(0, b, 0, b.length, null);
+          return b.subarray(0, n);
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code === 'EOF') return new Uint8Array(0);
+          throw err;
+        }
+      },
+    };
+  }
+  let data = typeof src === 'string' ? new TextEncoder().encode(src) : (src ?? new Uint8Array(0));
+  return {
+    read(max: number) {
+      const out = data.subarray(0, max);
+      data = data.subarray(out.length);
+      return out;
+    },
+  };
+}
+
+/**
+ * One simulated Linux machine running one static x86-64 program.
+ *
+ * @example
+ * ```ts
+ * const m = new Machine();
+ * m.load(elfBytes, { argv: ['hello'] });
+ * const r = m.run();
+ * console.log(r.kind === 'exited' ? r.status : r, m.stdoutText());
+ * ```
+ */
+export class Machine {
+  /** The kernel behind the machine (for advanced use: tasks, counters). */
+  readonly kernel: Kernel;
+  private out: Stream;
+  private err: Stream;
+  private loaded = false;
+
+  constructor(opts: MachineOptions = {}) {
+    this.out = outputStream(opts.stdout ?? 'buffer', 1);
+    this.err = outputStream(opts.stderr ?? 'buffer', 2);
+    this.kernel = new Kernel({
+      stdin: inputStream(opts.stdin),
+      stdout: this.out,
+      stderr: this.err,
+      trace: opts.trace,
+      seed: opts.seed,
+      fastSyscalls: opts.fastSyscalls,
+    });
+  }
+
+  /**
+   * Loads a static x86-64 ELF executable (ET_EXEC or static-pie ET_DYN) as
+   * the machine's first process. Throws an `ElfError` (errno ENOEXEC) with a
+   * clear message for anything else.
+   */
+  load(elf: Uint8Array, opts: LoadOptions = {}): this {
+    if (this.loaded) throw new Error('sudsim: this machine already has a program; create a new Machine');
+    const argv = opts.argv ?? ['program'];
+    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '' });
+    this.loaded = true;
+    return this;
+  }
+
+  /** Runs to completion, or until `maxInsns` instructions have retired. */
+  run(opts: RunOptions = {}): RunResult {
+    if (!this.loaded) throw new Error('sudsim: load() a program before run()');
+    const before = this.insns;
+    const max = opts.maxInsns === undefined ? -1n : BigInt(opts.maxInsns);
+    if (max < -1n) throw new RangeError('sudsim: maxInsns must be >= 0');
+    const done = this.kernel.run(max);
+    const insns = this.insns - before;
+    const end = this.kernel.end;
+    if (!done || !end) return { kind: 'budget', insns };
+    if (end.kind === 'exited') return { kind: 'exited', status: end.status, insns };
+    return { kind: 'killed', signal: end.signal, signalName: signalName(end.signal), insns };
+  }
+
+  /** Instructions retired since the program started. */
+  get insns(): bigint {
+    return this.kernel.engine.u64(L.INSN_COUNT);
+  }
+
+  /** Reads a register of the running task. */
+  getReg(name: RegisterName): bigint {
+    const i = (REGISTER_NAMES as readonly string[]).indexOf(name);
+    const addr = i >= 0 ? L.CPU_REGS + i * 8 : SPECIAL[name];
+    if (addr === undefined) throw new RangeError(`sudsim: no register ${name}`);
+    return this.kernel.engine.u64(addr);
+  }
+
+  /** Writes a register of the running task. */
+  setReg(name: RegisterName, value: bigint | number): void {
+    const i = (REGISTER_NAMES as readonly string[]).indexOf(name);
+    const addr = i >= 0 ? L.CPU_REGS + i * 8 : SPECIAL[name];
+    if (addr === undefined) throw new RangeError(`sudsim: no register ${name}`);
+    this.kernel.engine.setU64(addr, BigInt(value));
+  }
+
+  /** All general registers, rip and rflags. */
+  regs(): Record<RegisterName, bigint> {
+    const out = {} as Record<RegisterName, bigint>;
+    for (const n of REGISTER_NAMES) out[n] = this.getReg(n);
+    for (const n of Object.keys(SPECIAL) as RegisterName[]) out[n] = this.getReg(n);
+    return out;
+  }
+
+  /** Reads guest memory (throws an Errno EFAULT for unmapped or unreadable bytes). */
+  readMemory(addr: bigint | number, len: number): Uint8Array {
+    return copyFromUser(this.kernel.engine, this.kernel.mm.root, BigInt(addr), len);
+  }
+
+  /** Writes guest memory, as a debugger does (ignores write protection of mapped pages). */
+  writeMemory(addr: bigint | number, data: Uint8Array): void {
+    pokeUser(this.kernel.engine, this.kernel.mm.root, BigInt(addr), data);
+  }
+
+  /** What the guest wrote to fd 1 (with the default `'buffer'` sink). */
+  stdout(): Uint8Array {
+    return this.out instanceof BufferStream ? this.out.bytes() : new Uint8Array(0);
+  }
+
+  /** What the guest wrote to fd 2 (with the default `'buffer'` sink). */
+  stderr(): Uint8Array {
+    return this.err instanceof BufferStream ? this.err.bytes() : new Uint8Array(0);
+  }
+
+  stdoutText(): string {
+    return new TextDecoder().decode(this.stdout());
+  }
+
+  stderrText(): string {
+    return new TextDecoder().decode(this.stderr());
+  }
+}

@@ -1,0 +1,64 @@
+/**
+ * The `sudsim` command line: `run` executes a static x86-64 ELF in the
+ * engine; `demo` is what `npm start` runs.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
+
+export const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'] as const;
+
+function parseCount(v: string): bigint {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
+  return BigInt(v);
+}
+
+function parseProfile(v: string): string {
+  if (!(PROFILES as readonly string[]).includes(v)) {
+    throw new InvalidArgumentError(`unknown profile; choose one of ${PROFILES.join(', ')}`);
+  }
+  return v;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let status = 0;
+  const program = new Command();
+  program
+    .name('sudsim')
+    .description('Run x86-64 Linux programs under a simulated kernel with Syscall User Dispatch')
+    .showHelpAfterError()
+    .enablePositionalOptions()
+    .exitOverride();
+
+  program
+    .command('run')
+    .description('run a static x86-64 ELF executable in the engine')
+    .option('--profile <name>', `kernel profile (${PROFILES.join(', ')})`, parseProfile, 'linux-6.17')
+    .option('--trace', 'print one strace-style line per syscall to stderr')
+    .option('--max-insns <n>', 'stop after this many guest instructions', parseCount)
+    .option('--seed <n>', 'seed for AT_RANDOM and other random choices (default 0)', parseCount)
+    .argument('<program>', 'path of the ELF file')
+    .argument('[args...]', 'arguments for the program')
+    .passThroughOptions()
+    .action((prog: string, args: string[], opts) => {
+      status = runCommand(prog, args, opts);
+    });
+
+  program
+    .command('demo')
+    .description('run the built-in demonstration')
+    .action(() => {
+      status = demoCommand();
+    });
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    const e = err as { code?: string; exitCode?: number };
+    if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
+    if (e.code === 'commander.help') return 0;
+    if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    throw err;
+  }
+  return status;
+}

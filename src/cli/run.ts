@@ -1,0 +1,50 @@
+/** `sudsim run`: the guest's status becomes ours (128 + signal when it was killed). */
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import { Machine } from '../api/machine.js';
+import { Errno } from '../kernel/errno.js';
+import { signalName, signalDescription } from '../kernel/signal_names.js';
+
+export interface RunOptions {
+  profile: string;
+  trace?: boolean;
+  maxInsns?: bigint;
+  seed?: bigint;
+}
+
+export function runCommand(path: string, args: string[], opts: RunOptions): number {
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(readFileSync(path));
+  } catch (err) {
+    process.stderr.write(`sudsim: cannot read ${path}: ${(err as Error).message}\n`);
+    return 127;
+  }
+  const m = new Machine({
+    stdin: 'inherit',
+    stdout: 'inherit',
+    stderr: 'inherit',
+    seed: opts.seed,
+    trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
+  });
+  try {
+    m.load(bytes, { argv: [path, ...args], env: [], execfn: path });
+  } catch (err) {
+    if (err instanceof Errno) {
+      process.stderr.write(`sudsim: ${basename(path)}: cannot execute: ${err.message}\n`);
+      return 126;
+    }
+    throw err;
+  }
+  const r = m.run({ maxInsns: opts.maxInsns });
+  switch (r.kind) {
+    case 'exited':
+      return r.status;
+    case 'killed':
+      process.stderr.write(`sudsim: ${basename(path)} killed by ${signalName(r.signal)} (${signalDescription(r.signal)})\n`);
+      return 128 + r.signal;
+    case 'budget':
+      process.stderr.write(`sudsim: ${basename(path)} stopped after ${r.insns} instructions (--max-insns)\n`);
+      return 124;
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * The Wasm engine of one machine: one shared `WebAssembly.Memory` created
+ * here and imported by the module, plus typed views on it. Guest memory,
+ * page tables, the register file and the exit record all live in that
+ * memory; TypeScript reads and writes them through the views, never copies.
+ */
+import { instantiateSync } from '@assemblyscript/loader';
+import * as L from './layout.js';
+
+/** The engine module's exports (see assembly/index.ts). */
+export interface EngineExports {
+  init(): void;
+  run(budget: number): number;
+  frameAlloc(): number;
+  frameRef(f: number): void;
+  frameUnref(f: number): void;
+  ptNewRoot(): number;
+  ptMap(root: number, va: bigint, frame: number, bits: number): number;
+  ptUnmap(root: number, va: bigint): void;
+  ptProtect(root: number, va: bigint, bits: number): number;
+  ptGet(root: number, va: bigint): number;
+  ptClone(root: number): number;
+  ptDestroy(root: number): void;
+  kernAddr(root: number, va: bigint, write: number): number;
+  kernAddrForce(root: number, va: bigint): number;
+  tlbFlush(): void;
+  blockCacheFlush(): void;
+  mmuChanged(root: number): void;
+  decode(va: bigint, rec: number): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/**
+ * Supplies the compiled engine module. Node finds `build/engine.wasm` by
+ * itself; a browser (or a bundler) calls this once with the module or its
+ * bytes before creating machines.
+ */
+export function setEngineModule(m: WebAssembly.Module | BufferSource): void {
+  compiled = m instanceof WebAssembly.Module ? m : new WebAssembly.Module(m);
+}
+
+/** Compiles the engine from a URL or bytes, asynchronously (browsers). */
+export async function loadEngineModule(source: string | URL | BufferSource): Promise<void> {
+  if (typeof source === 'string' || source instanceof URL) {
+    const res = await fetch(source);
+    compiled = await WebAssembly.compile(await res.arrayBuffer());
+  } else {
+    compiled = await WebAssembly.compile(source);
+  }
+}
+
+function nodeEngineModule(): WebAssembly.Module {
+  const g = globalThis as unknown as { process?: { getBuiltinModule?: (n: string) => unknown } };
+  const getBuiltin = g.process?.getBuiltinModule;
+  if (!getBuiltin) {
+    throw new Error('sudsim: no engine module; call setEngineModule() or loadEngineModule() first');
+  }
+  const fs = getBuiltin('fs') as typeof import('fs');
+  const url = getBuiltin('url') as typeof import('url');
+  const path = getBuiltin('path') as typeof import('path');
+  const here = path.dirname(url.fileURLToPath(import.meta.url));
+  // src/engine (ts-jest) and dist/src/engine (compiled) both reach build/ by walking up
+  let dir = here;
+  for (let i = 0; i < 5; i++) {
+    const candidate = path.join(dir, 'build', 'engine.wasm');
+    if (fs.existsSync(candidate)) return new WebAssembly.Module(fs.readFileSync(candidate));
+    dir = path.dirname(dir);
+  }
+  throw new Error('sudsim: build/engine.wasm not found; run `npm run build`');
+}
+
+/** One engine instance over its own shared memory. */
+export class Engine {
+  readonly memory: WebAssembly.Memory;
+  readonly x: EngineExports;
+  private buf!: ArrayBufferLike;
+  private u8view!: Uint8Array;
+  private dview!: DataView;
+
+  constructor() {
+    if (!compiled) compiled = nodeEngineModule();
+    this.memory = new WebAssembly.Memory({
+      initial: L.MEMORY_INITIAL_PAGES,
+      maximum: L.MEMORY_MAX_PAGES,
+      shared: true,
+    });
+    const imports = {
+      env: {
+        memory: this.memory,
+        abort: (_msg: number, _file: number, line: number, col: number) => {
+          throw new Error(`sudsim engine abort at ${line}:${col}`);
+        },
+      },
+    };
+    const inst = instantiateSync<Record<string, unknown>>(compiled, imports);
+    this.x = inst.exports as unknown as EngineExports;
+    this.refresh();
+    this.x.init();
+  }
+
+  private refresh(): void {
+    this.buf = this.memory.buffer;
+    this.u8view = new Uint8Array(this.buf);
+    this.dview = new DataView(this.buf);
+  }
+
+  /** Bytes of the whole shared memory (re-taken after the engine grows it). */
+  get u8(): Uint8Array {
+    if (this.memory.buffer.byteLength !== this.buf.byteLength) this.refresh();
+    return this.u8view;
+  }
+
+  get dv(): DataView {
+    if (this.memory.buffer.byteLength !== this.buf.byteLength) this.refresh();
+    return this.dview;
+  }
+
+  i32(addr: number): number { return this.dv.getInt32(addr, true); }
+  u32(addr: number): number { return this.dv.getUint32(addr, true); }
+  u64(addr: number): bigint { return this.dv.getBigUint64(addr, true); }
+  setI32(addr: number, v: number): void { this.dv.setInt32(addr, v, true); }
+  setU64(addr: number, v: bigint): void { this.dv.setBigUint64(addr, BigInt.asUintN(64, v), true); }
+}

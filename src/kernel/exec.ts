@@ -1,0 +1,165 @@
+/**
+ * execve's loader: maps a static ELF's PT_LOAD segments with their
+ * permissions, sets up bss and the program break, and builds the initial
+ * stack (argc, argv, envp, auxv) the way Linux's binfmt_elf does.
+ *
+ *   STACK_TOP  +------------------------------+
+ *              | 8 zero bytes                 |
+ *              | execfn string                |
+ *              | envp strings, argv strings   |
+ *              | "x86_64" (AT_PLATFORM)       |
+ *              | 16 random bytes (AT_RANDOM)  |
+ *              | (align 16)                   |
+ *              | auxv pairs ... AT_NULL       |
+ *              | envp[] NULL                  |
+ *              | argv[] NULL                  |
+ *   rsp ->     | argc                         |
+ */
+import type { Engine } from '../engine/engine.js';
+import { parseElf, ET_DYN, PT_LOAD, PT_PHDR, PF_R, PF_W, PF_X, type ElfImage } from './elf.js';
+import {
+  AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ET_DYN_BASE, PROT_READ, PROT_WRITE,
+  PROT_EXEC,
+} from './mm.js';
+import { pokeUser } from './uaccess.js';
+import { Errno, E2BIG } from './errno.js';
+
+export const AT_NULL = 0;
+export const AT_PHDR = 3;
+export const AT_PHENT = 4;
+export const AT_PHNUM = 5;
+export const AT_PAGESZ = 6;
+export const AT_BASE = 7;
+export const AT_FLAGS = 8;
+export const AT_ENTRY = 9;
+export const AT_UID = 11;
+export const AT_EUID = 12;
+export const AT_GID = 13;
+export const AT_EGID = 14;
+export const AT_PLATFORM = 15;
+export const AT_HWCAP = 16;
+export const AT_CLKTCK = 17;
+export const AT_SECURE = 23;
+export const AT_RANDOM = 25;
+export const AT_HWCAP2 = 26;
+export const AT_EXECFN = 31;
+
+/** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
+const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
+const MAX_ARG_BYTES = 128 * 1024;
+
+export interface ExecArgs {
+  argv: string[];
+  env: string[];
+  /** The path the program was executed as (AT_EXECFN). */
+  execfn: string;
+  /** 16 bytes for AT_RANDOM, from the machine's seeded source. */
+  random: Uint8Array;
+}
+
+export interface LoadedImage {
+  mm: AddressSpace;
+  entry: bigint;
+  sp: bigint;
+  elf: ElfImage;
+}
+
+const enc = new TextEncoder();
+
+/** Loads an ELF into a fresh address space. Throws ElfError (ENOEXEC) for a bad file. */
+export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs): LoadedImage {
+  const elf = parseElf(bytes);
+  const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
+  const mm = new AddressSpace(engine);
+  try {
+    let brk = 0n;
+    let phdrAddr = 0n;
+    for (const p of elf.phdrs) {
+      if (p.type === PT_PHDR) phdrAddr = p.vaddr + bias;
+    }
+    for (const p of elf.phdrs) {
+      if (p.type !== PT_LOAD || p.memsz === 0n) continue;
+      const vaddr = p.vaddr + bias;
+      const start = pageDown(vaddr);
+      const end = pageUp(vaddr + p.memsz);
+      const prot = (p.flags & PF_R ? PROT_READ : 0) | (p.flags & PF_W ? PROT_WRITE : 0) | (p.flags & PF_X ? PROT_EXEC : 0);
+      // a page shared with the previous segment keeps its bytes: map only the new pages
+      for (let a = start; a < end; a += PAGE) {
+        if (mm.find(a)) mm.protect(a, a + PAGE, prot | mm.find(a)!.prot);
+        else mm.mapFixed(a, a + PAGE, prot, false, '');
+      }
+      // file pages as mmap sees them: from the page-aligned offset to the end of p_filesz
+      const fileStart = Number(p.offset - (vaddr - start));
+      const fileEnd = Number(p.offset + p.filesz);
+      if (fileEnd > fileStart) pokeUser(engine, mm.root, start, bytes.subarray(fileStart, fileEnd));
+      if (phdrAddr === 0n && elf.phoff >= p.offset && elf.phoff < p.offset + p.filesz) {
+        phdrAddr = vaddr + (elf.phoff - p.offset);
+      }
+      if (vaddr + p.memsz > brk) brk = vaddr + p.memsz;
+    }
+    mm.brkStart = pageUp(brk);
+    mm.brk = mm.brkStart;
+    mm.mapFixed(STACK_TOP - STACK_SIZE, STACK_TOP, PROT_READ | PROT_WRITE, false, '[stack]');
+    const sp = buildStack(engine, mm, elf, bias, phdrAddr, args);
+    return { mm, entry: elf.entry + bias, sp, elf };
+  } catch (err) {
+    mm.destroy();
+    throw err;
+  }
+}
+
+function buildStack(
+  engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, args: ExecArgs,
+): bigint {
+  const argv = args.argv.map((s) => enc.encode(s + '\0'));
+  const env = args.env.map((s) => enc.encode(s + '\0'));
+  const execfn = enc.encode(args.execfn + '\0');
+  const total = [...argv, ...env, execfn].reduce((n, b) => n + b.length, 0);
+  if (total > MAX_ARG_BYTES) throw new Errno(E2BIG);
+  let sp = STACK_TOP - 8n;
+  const put = (b: Uint8Array): bigint => {
+    sp -= BigInt(b.length);
+    pokeUser(engine, mm.root, sp, b);
+    return sp;
+  };
+  const execfnAddr = put(execfn);
+  const envAddrs: bigint[] = [];
+  for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i]));
+  const argAddrs: bigint[] = [];
+  for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i]));
+  const platform = put(enc.encode('x86_64\0'));
+  sp &= ~15n;
+  const random = put(args.random.subarray(0, 16));
+  sp &= ~15n;
+  const aux: [number, bigint][] = [
+    [AT_HWCAP, BigInt(HWCAP)],
+    [AT_PAGESZ, 4096n],
+    [AT_CLKTCK, 100n],
+    [AT_PHDR, phdr],
+    [AT_PHENT, BigInt(elf.phentsize)],
+    [AT_PHNUM, BigInt(elf.phnum)],
+    [AT_BASE, 0n],
+    [AT_FLAGS, 0n],
+    [AT_ENTRY, elf.entry + bias],
+    [AT_UID, 0n],
+    [AT_EUID, 0n],
+    [AT_GID, 0n],
+    [AT_EGID, 0n],
+    [AT_SECURE, 0n],
+    [AT_RANDOM, random],
+    [AT_HWCAP2, 0n],
+    [AT_EXECFN, execfnAddr],
+    [AT_PLATFORM, platform],
+    [AT_NULL, 0n],
+  ];
+  const words: bigint[] = [BigInt(argv.length), ...argAddrs, 0n, ...envAddrs, 0n];
+  for (const [k, v] of aux) words.push(BigInt(k), v);
+  // rsp must be 16-byte aligned at entry with argc at rsp
+  sp -= BigInt(words.length * 8);
+  sp &= ~15n;
+  const table = new Uint8Array(words.length * 8);
+  const dv = new DataView(table.buffer);
+  words.forEach((w, i) => dv.setBigUint64(i * 8, BigInt.asUintN(64, w), true));
+  pokeUser(engine, mm.root, sp, table);
+  return sp;
+}

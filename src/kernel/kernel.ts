@@ -1,0 +1,265 @@
+/**
+ * The simulated Linux kernel around one engine: tasks, their address
+ * spaces, file descriptors, the syscall table and the run loop that drives
+ * the engine's `run(budget)` boundary and serves what it exits for.
+ */
+import { Engine } from '../engine/engine.js';
+import * as L from '../engine/layout.js';
+import { Errno, ENOSYS } from './errno.js';
+import { loadElf, type ExecArgs } from './exec.js';
+import type { AddressSpace } from './mm.js';
+import { Task, type ProcessEnd } from './task.js';
+import { SYSCALLS, type SyscallRow } from './syscalls/table.js';
+import { IA32_SYSCALLS } from './syscalls/ia32.js';
+import { copyFromUser, readCString } from './uaccess.js';
+import { formatArg, formatReturn, killedLine, exitedLine, signalLine, hex } from './strace.js';
+import { signalName } from './signal_names.js';
+import { siCodeName } from './siginfo.js';
+import { SplitMix64 } from './random.js';
+
+/** A byte stream behind a file descriptor. */
+export interface Stream {
+  read?(max: number): Uint8Array;
+  write?(data: Uint8Array): void;
+}
+
+export interface KernelOptions {
+  stdin?: Stream;
+  stdout?: Stream;
+  stderr?: Stream;
+  /** Receives one strace-style line per syscall, signal and exit. */
+  trace?: (line: string) => void;
+  /** Seeds AT_RANDOM and anything else random in the machine. */
+  seed?: number | bigint;
+  /** Serve getpid/getppid/gettid inside Wasm (off while tracing so every call is seen). */
+  fastSyscalls?: boolean;
+  unameRelease?: string;
+}
+
+/** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
+const SLICE = 1 << 20;
+
+const FIRST_PID = 100;
+const INIT_PID = 1;
+
+export class Kernel {
+  readonly engine: Engine;
+  readonly tasks = new Map<number, Task>();
+  current!: Task;
+  end: ProcessEnd | undefined;
+  yieldRequested = false;
+  readonly unameRelease: string;
+  private files = new Map<number, Stream>();
+  private trace?: (line: string) => void;
+  private rng: SplitMix64;
+  private nextPid = FIRST_PID;
+  private fast: boolean;
+
+  constructor(opts: KernelOptions = {}) {
+    this.engine = new Engine();
+    this.trace = opts.trace;
+    this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
+    this.fast = opts.fastSyscalls ?? !opts.trace;
+    this.unameRelease = opts.unameRelease ?? '6.18.0-sudsim';
+    if (opts.stdin) this.files.set(0, opts.stdin);
+    if (opts.stdout) this.files.set(1, opts.stdout);
+    if (opts.stderr) this.files.set(2, opts.stderr);
+    this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
+    this.engine.setI32(L.SW_SMAP, 1);
+  }
+
+  get mm(): AddressSpace {
+    return this.current.mm;
+  }
+
+  fd(fd: bigint | number): Stream | undefined {
+    const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
+    return this.files.get(n);
+  }
+
+  closeFd(fd: number): void {
+    this.files.delete(fd);
+  }
+
+  taskCount(): number {
+    return this.tasks.size;
+  }
+
+  framesUsed(): number {
+    return this.engine.u32(L.FRAME_USED);
+  }
+
+  /** Virtual time in nanoseconds: one per retired instruction. */
+  clockNs(): bigint {
+    return this.engine.u64(L.INSN_COUNT);
+  }
+
+  randomBytes(n: number): Uint8Array {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i += 8) {
+      const v = this.rng.next();
+      for (let j = 0; j < 8 && i + j < n; j++) out[i + j] = Number((v >> BigInt(8 * j)) & 0xffn);
+    }
+    return out;
+  }
+
+  /** Starts the first process from an ELF image. */
+  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): Task {
+    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) });
+    const pid = this.nextPid++;
+    const task = new Task(pid, pid, INIT_PID, img.mm);
+    this.tasks.set(pid, task);
+    this.current = task;
+    const e = this.engine;
+    e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
+    e.setU64(L.CPU_RIP, img.entry);
+    e.setU64(L.CPU_REGS + 8 * 4, img.sp);
+    e.setU64(L.CPU_RFLAGS, 0x202n);
+    e.setI32(L.CPU_CR3, img.mm.root);
+    this.enterTask(task);
+    return task;
+  }
+
+  /** Makes task the one the engine runs (its ids for the fast syscalls, its page table). */
+  private enterTask(t: Task): void {
+    const e = this.engine;
+    e.setI32(L.FAST_PID, t.tgid);
+    e.setI32(L.FAST_PPID, t.ppid);
+    e.setI32(L.FAST_TID, t.tid);
+    e.setI32(L.CPU_CR3, t.mm.root);
+  }
+
+  reg(i: number): bigint {
+    return this.engine.u64(L.CPU_REGS + i * 8);
+  }
+
+  setReg(i: number, v: bigint): void {
+    this.engine.setU64(L.CPU_REGS + i * 8, v);
+  }
+
+  /**
+   * Runs until the process ends or maxInsns instructions retire.
+   * Returns true when the process has ended.
+   */
+  run(maxInsns: bigint = -1n): boolean {
+    const e = this.engine;
+    const start = e.u64(L.INSN_COUNT);
+    while (!this.end) {
+      let slice = SLICE;
+      if (maxInsns >= 0n) {
+        const left = maxInsns - (e.u64(L.INSN_COUNT) - start);
+        if (left <= 0n) return false;
+        if (left < BigInt(slice)) slice = Number(left);
+      }
+      const reason = e.x.run(slice);
+      switch (reason) {
+        case L.EXIT_SYSCALL:
+          this.syscall();
+          break;
+        case L.EXIT_FAULT:
+          this.fault();
+          break;
+        case L.EXIT_DISPATCH:
+          this.dispatch();
+          break;
+        case L.EXIT_SUD_KILL:
+          this.killProcess(e.i32(L.EXIT_SIGNO));
+          break;
+        case L.EXIT_BUDGET:
+          break;
+        default:
+          throw new Error(`sudsim: engine returned unknown exit reason ${reason}`);
+      }
+    }
+    return true;
+  }
+
+  private syscall(): void {
+    const e = this.engine;
+    const nr = e.i32(L.EXIT_SYSNO);
+    const int80 = e.i32(L.EXIT_INT80) !== 0;
+    let row: SyscallRow | undefined;
+    let args: bigint[];
+    if (int80) {
+      row = IA32_SYSCALLS.get(nr);
+      // i386 arguments: ebx, ecx, edx, esi, edi, ebp (zero-extended 32-bit values)
+      args = [3, 1, 2, 6, 7, 5].map((r) => this.reg(r) & 0xffffffffn);
+    } else {
+      // bit 30 selects the x32 ABI, which these kernels do not enable
+      row = nr & 0x40000000 ? undefined : SYSCALLS.get(nr);
+      args = [7, 6, 2, 10, 8, 9].map((r) => this.reg(r));
+    }
+    const name = row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
+    const shown = row ? this.formatArgs(row, args) : '';
+    let result: bigint;
+    if (!row) {
+      result = BigInt(-ENOSYS);
+    } else {
+      try {
+        result = row.handler(this, args);
+      } catch (err) {
+        if (err instanceof Errno) result = BigInt(-err.errno);
+        else throw err;
+      }
+    }
+    if (row?.noreturn) {
+      this.trace?.(`${name}(${shown}) = ?`);
+      if (this.end) this.trace?.(this.endLine());
+      return;
+    }
+    if (int80) result = BigInt.asIntN(32, result);
+    this.setReg(0, result);
+    this.trace?.(`${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
+  }
+
+  private formatArgs(row: SyscallRow, a: bigint[]): string {
+    const read = (addr: bigint, len: number): Uint8Array | undefined => {
+      try {
+        return len < 0 ? readCString(this.engine, this.mm.root, addr, 256) : copyFromUser(this.engine, this.mm.root, addr, len);
+      } catch {
+        return undefined;
+      }
+    };
+    return [...row.args].map((f, i) => formatArg(f, a[i], read, a[i + 1])).join(', ');
+  }
+
+  private fault(): void {
+    const e = this.engine;
+    const sig = e.i32(L.EXIT_SIGNO);
+    const code = e.i32(L.EXIT_CODE);
+    const addr = e.u64(L.EXIT_ADDR);
+    this.trace?.(signalLine(sig, `si_signo=${signalName(sig)}, si_code=${siCodeName(sig, code)}, si_addr=${addr === 0n ? 'NULL' : hex(addr)}`));
+    this.killProcess(sig);
+  }
+
+  /** SUD dispatched a syscall: a forced SIGSYS (delivered by the signal layer when present). */
+  private dispatch(): void {
+    const e = this.engine;
+    const nr = e.i32(L.EXIT_SYSNO);
+    const addr = e.u64(L.EXIT_ADDR);
+    const arch = e.u32(L.EXIT_CODE);
+    this.trace?.(signalLine(31, `si_signo=SIGSYS, si_code=SYS_USER_DISPATCH, si_call_addr=${hex(addr)}, si_syscall=${nr}, si_arch=${hex(BigInt(arch))}`));
+    this.killProcess(31);
+  }
+
+  exitThread(status: number): void {
+    // a single-threaded process: exit ends it
+    this.exitGroup(status);
+  }
+
+  exitGroup(status: number): void {
+    this.end = { kind: 'exited', status: status & 0xff };
+    for (const t of this.tasks.values()) t.state = 'exited';
+  }
+
+  killProcess(sig: number): void {
+    this.end = { kind: 'killed', signal: sig, coreDumped: false };
+    for (const t of this.tasks.values()) t.state = 'exited';
+    this.trace?.(this.endLine());
+  }
+
+  private endLine(): string {
+    const end = this.end!;
+    return end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped);
+  }
+}

@@ -1,0 +1,202 @@
+/**
+ * An address space: the engine's page table (in shared memory) plus the
+ * kernel's list of mappings (VMAs), which decides placement, splitting and
+ * what munmap/mprotect/brk may touch. Pages are demand-zero until touched.
+ */
+import type { Engine } from '../engine/engine.js';
+import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
+import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
+
+export const PROT_READ = 1;
+export const PROT_WRITE = 2;
+export const PROT_EXEC = 4;
+export const MAP_SHARED = 0x01;
+export const MAP_PRIVATE = 0x02;
+export const MAP_SHARED_VALIDATE = 0x03;
+export const MAP_FIXED = 0x10;
+export const MAP_ANONYMOUS = 0x20;
+export const MAP_GROWSDOWN = 0x100;
+export const MAP_NORESERVE = 0x4000;
+export const MAP_POPULATE = 0x8000;
+export const MAP_FIXED_NOREPLACE = 0x100000;
+
+export const PAGE = 4096n;
+/** TASK_SIZE_MAX on x86-64 with 4-level paging: the last page below is a guard. */
+export const TASK_SIZE_MAX = 0x7ffffffff000n;
+export const STACK_TOP = TASK_SIZE_MAX;
+export const STACK_SIZE = 8n * 1024n * 1024n;
+/** Top of the mmap area (below the stack and its gap); deterministic, no randomization. */
+export const MMAP_BASE = 0x7ffff7fff000n;
+/** Where a static-pie executable is loaded (ELF_ET_DYN_BASE with randomization off). */
+export const ET_DYN_BASE = 0x555555554000n;
+
+export interface Vma {
+  start: bigint;
+  end: bigint;
+  prot: number;
+  shared: boolean;
+  name: string;
+}
+
+export const pageDown = (a: bigint): bigint => a & ~(PAGE - 1n);
+export const pageUp = (a: bigint): bigint => (a + PAGE - 1n) & ~(PAGE - 1n);
+
+/** PTE permission bits for a mmap prot: on x86 any accessible page is readable. */
+export function protBits(prot: number, shared: boolean): number {
+  let b = 0;
+  if (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) b |= PTE_R;
+  if (prot & PROT_WRITE) b |= PTE_W;
+  if (prot & PROT_EXEC) b |= PTE_X;
+  if (shared) b |= PTE_SHARED;
+  return b;
+}
+
+export class AddressSpace {
+  /** Page-table root (a frame address in the engine's memory). */
+  root: number;
+  vmas: Vma[] = [];
+  brkStart = 0n;
+  brk = 0n;
+  /** Address spaces sharing this one (threads): freed when it reaches zero. */
+  users = 1;
+
+  constructor(readonly engine: Engine, root?: number) {
+    this.root = root ?? engine.x.ptNewRoot();
+    if (this.root === 0) throw new Errno(ENOMEM, 'out of engine memory for a page table');
+  }
+
+  /** A copy for fork: private pages copied, MAP_SHARED pages shared. */
+  fork(): AddressSpace {
+    const root = this.engine.x.ptClone(this.root);
+    if (root === 0) throw new Errno(ENOMEM);
+    const child = new AddressSpace(this.engine, root);
+    child.vmas = this.vmas.map((v) => ({ ...v }));
+    child.brkStart = this.brkStart;
+    child.brk = this.brk;
+    return child;
+  }
+
+  destroy(): void {
+    this.engine.x.ptDestroy(this.root);
+    this.root = 0;
+    this.vmas = [];
+  }
+
+  find(addr: bigint): Vma | undefined {
+    return this.vmas.find((v) => addr >= v.start && addr < v.end);
+  }
+
+  overlaps(start: bigint, end: bigint): boolean {
+    return this.vmas.some((v) => v.start < end && start < v.end);
+  }
+
+  /** Maps [start, end) demand-zero with prot, replacing what was there. */
+  mapFixed(start: bigint, end: bigint, prot: number, shared: boolean, name = ''): void {
+    this.unmapRange(start, end);
+    const bits = protBits(prot, shared);
+    for (let a = start; a < end; a += PAGE) {
+      if (this.engine.x.ptMap(this.root, a, 0, bits) !== 0) throw new Errno(ENOMEM);
+    }
+    this.vmas.push({ start, end, prot, shared, name });
+    this.vmas.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    this.engine.x.tlbFlush();
+  }
+
+  /** Removes [start, end) from the VMAs and page table (splitting VMAs at the edges). */
+  unmapRange(start: bigint, end: bigint): void {
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) {
+        out.push(v);
+        continue;
+      }
+      if (v.start < start) out.push({ ...v, end: start });
+      if (v.end > end) out.push({ ...v, start: end });
+    }
+    this.vmas = out;
+    for (let a = start; a < end; a += PAGE) this.engine.x.ptUnmap(this.root, a);
+    this.engine.x.tlbFlush();
+  }
+
+  /** mprotect: every page of [start, end) must be mapped (else ENOMEM). */
+  protect(start: bigint, end: bigint, prot: number): void {
+    for (let a = start; a < end; ) {
+      const v = this.find(a);
+      if (!v) throw new Errno(ENOMEM);
+      a = v.end;
+    }
+    const out: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) {
+        out.push(v);
+        continue;
+      }
+      if (v.start < start) out.push({ ...v, end: start });
+      const s = v.start > start ? v.start : start;
+      const e = v.end < end ? v.end : end;
+      out.push({ ...v, start: s, end: e, prot });
+      if (v.end > end) out.push({ ...v, start: end });
+      const bits = protBits(prot, v.shared);
+      for (let a = s; a < e; a += PAGE) this.engine.x.ptProtect(this.root, a, bits);
+    }
+    this.vmas = out;
+    this.engine.x.tlbFlush();
+  }
+
+  /** Top-down search for a free range of len bytes below MMAP_BASE. */
+  findFree(len: bigint, hint: bigint): bigint {
+    if (hint !== 0n) {
+      const h = pageDown(hint);
+      if (h >= PAGE * 16n && h + len <= MMAP_BASE && !this.overlaps(h, h + len)) return h;
+    }
+    let top = MMAP_BASE;
+    const sorted = [...this.vmas].sort((x, y) => (x.start > y.start ? -1 : x.start < y.start ? 1 : 0));
+    for (const v of sorted) {
+      if (v.start >= top) continue;
+      if (v.end <= top - len) return top - len;
+      top = v.start < top ? v.start : top;
+    }
+    if (top - len >= 0x10000n) return top - len;
+    throw new Errno(ENOMEM);
+  }
+
+  /** mmap of anonymous memory; returns the address. Validation is the caller's. */
+  mmapAnon(addr: bigint, len: bigint, prot: number, flags: number): bigint {
+    const size = pageUp(len);
+    const shared = (flags & 3) !== MAP_PRIVATE;
+    let start: bigint;
+    if (flags & MAP_FIXED) {
+      start = addr;
+    } else if (flags & MAP_FIXED_NOREPLACE) {
+      if (this.overlaps(addr, addr + size)) throw new Errno(EEXIST);
+      start = addr;
+    } else {
+      start = this.findFree(size, addr);
+    }
+    if (start + size > TASK_SIZE_MAX || start + size < start) throw new Errno(ENOMEM);
+    this.mapFixed(start, start + size, prot, shared, shared ? '[shared]' : '');
+    return start;
+  }
+
+  /** brk(2): grows or shrinks the heap; returns the new (or unchanged) break. */
+  setBrk(want: bigint): bigint {
+    if (want < this.brkStart) return this.brk;
+    const oldTop = pageUp(this.brk);
+    const newTop = pageUp(want);
+    if (newTop > oldTop) {
+      if (this.overlaps(oldTop, newTop) || newTop > MMAP_BASE) return this.brk;
+      this.mapFixed(oldTop, newTop, PROT_READ | PROT_WRITE, false, '[heap]');
+    } else if (newTop < oldTop) {
+      this.unmapRange(newTop, oldTop);
+    }
+    this.brk = want;
+    return this.brk;
+  }
+
+  validateRange(addr: bigint, len: bigint): void {
+    if (addr & (PAGE - 1n)) throw new Errno(EINVAL);
+    if (len === 0n) throw new Errno(EINVAL);
+    const end = addr + pageUp(len);
+    if (end > TASK_SIZE_MAX || end < addr) throw new Errno(EINVAL);
+  }
+}

@@ -1,0 +1,35 @@
+/** uname and sysinfo: fixed, deterministic answers describing the machine. */
+import { row, type SyscallRow } from './table.js';
+import { copyToUser } from '../uaccess.js';
+
+const enc = new TextEncoder();
+
+function utsField(s: string): Uint8Array {
+  const b = new Uint8Array(65);
+  b.set(enc.encode(s).subarray(0, 64));
+  return b;
+}
+
+export const infoSyscalls: SyscallRow[] = [
+  row(63, 'uname', 'p', (k, a) => {
+    const fields = ['Linux', 'sudsim', k.unameRelease, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
+    const buf = new Uint8Array(65 * 6);
+    fields.forEach((f, i) => buf.set(utsField(f), i * 65));
+    copyToUser(k.engine, k.mm.root, a[0], buf);
+    return 0n;
+  }),
+  row(99, 'sysinfo', 'p', (k, a) => {
+    // struct sysinfo: 112 bytes on x86-64
+    const b = new Uint8Array(112);
+    const dv = new DataView(b.buffer);
+    const uptime = k.clockNs() / 1_000_000_000n;
+    dv.setBigInt64(0, uptime, true);
+    const total = 1n << 30n;
+    dv.setBigUint64(32, total, true); // totalram
+    dv.setBigUint64(40, total - BigInt(k.framesUsed()) * 4096n, true); // freeram
+    dv.setUint16(80, k.taskCount(), true); // procs
+    dv.setUint32(104, 1, true); // mem_unit
+    copyToUser(k.engine, k.mm.root, a[0], b);
+    return 0n;
+  }),
+];

@@ -1,0 +1,58 @@
+/**
+ * Building and running guest programs natively: the machine's gcc compiles
+ * them at test time, and the host kernel runs them, so the engine can be
+ * compared with the real thing. Tests skip (saying why) when gcc is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+let gccChecked: string | null | undefined;
+
+/** Why native builds cannot run here, or null when gcc works. */
+export function gccUnavailable(): string | null {
+  if (gccChecked !== undefined) return gccChecked;
+  try {
+    execFileSync('gcc', ['--version'], { stdio: 'ignore' });
+    gccChecked = process.arch === 'x64' && process.platform === 'linux' ? null : `host is ${process.platform}/${process.arch}, not linux/x64`;
+  } catch {
+    gccChecked = 'gcc is not installed';
+  }
+  return gccChecked;
+}
+
+export const workDir = mkdtempSync(join(tmpdir(), 'sudsim-test-'));
+
+/** Compiles sources with gcc; returns the path of the static executable. */
+export function buildStatic(name: string, sources: { [file: string]: string } | string[], flags: string[]): string {
+  const out = join(workDir, name);
+  const files: string[] = [];
+  if (Array.isArray(sources)) files.push(...sources);
+  else {
+    for (const [f, text] of Object.entries(sources)) {
+      const p = join(workDir, `${name}-${f}`);
+      writeFileSync(p, text);
+      files.push(p);
+    }
+  }
+  execFileSync('gcc', ['-static', '-o', out, ...flags, ...files], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return out;
+}
+
+export interface NativeResult {
+  stdout: Buffer;
+  stderr: Buffer;
+  /** exit status, or null when killed */
+  status: number | null;
+  signal: string | null;
+}
+
+export function runNative(path: string, args: string[] = [], input?: Buffer): NativeResult {
+  const r = spawnSync(path, args, { input, maxBuffer: 64 << 20, timeout: 60000 });
+  return { stdout: r.stdout, stderr: r.stderr, status: r.status, signal: r.signal };
+}
+
+export function readBinary(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path));
+}
