@@ -7,7 +7,7 @@ import { blockCacheFlush } from "./run";
 
 export { run } from "./run";
 export { frameAlloc, frameRef, frameUnref } from "./mmu/frames";
-export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy } from "./mmu/pagetable";
+export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapRange, ptUnmapRange, ptProtectRange } from "./mmu/pagetable";
 export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";

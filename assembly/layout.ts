@@ -15,7 +15,8 @@
 //  0x0007_3000 | BLOCK_HASH                  |  decoded-block directory
 //  0x000B_3000 | INSN arena                  |  decoded instruction records
 //  0x002B_3000 | FRAME_INFO                  |  per-frame generation and refs
-//  0x003B_3000 | (free)                      |
+//  0x0043_3000 | BLOCK_LINKS                 |  block-to-block chaining links
+//  0x004B_3000 | (free)                      |
 //  0x0050_0000 | AssemblyScript data (memoryBase in asconfig.json)
 //  0x0060_0000 | FRAMES: page-table nodes and guest page frames, grown on demand
 //              +-----------------------------+  up to MEMORY_MAX_PAGES
@@ -87,6 +88,12 @@ export const FAST_PPID = ENGINE + 164;
 export const FAST_TID = ENGINE + 168;
 /** u64: user-space top (TASK_SIZE_MAX + 4096): the first address that is not user memory. */
 export const USER_TOP = ENGINE + 176;
+/**
+ * i32: 1 to build blocks without fast forms (assembly/cpu/fast.ts), so that
+ * tests can run a program both ways and compare. Takes effect for blocks
+ * built afterwards: set it before the program loads.
+ */
+export const SW_GENERIC_ONLY = ENGINE + 184;
 
 // exit reasons
 export const EXIT_NONE = 0;
@@ -158,6 +165,11 @@ export const TLB_X = TLB_W + TLB_ENTRIES * TLB_ENTRY_SIZE;
 export const BLOCK_HASH = 0x73000;
 export const BLOCK_HASH_ENTRIES = 16384;
 export const BLOCK_ENTRY_SIZE = 16;
+//  BLOCK_LINKS: two 16-byte links per BLOCK_HASH entry, the blocks that ran
+//  after it: +0 guest address u64, +8 descriptor u32, +12 code epoch u32
+//  (assembly/cpu/state.ts codeEpoch: a link from an older epoch is dead)
+export const BLOCK_LINKS = 0x433000;
+export const BLOCK_LINK_SIZE = 32;
 //  INSN record 32 bytes (see assembly/cpu/decode.ts)
 export const INSN_ARENA = 0xb3000;
 export const INSN_RECORDS = 65536;

@@ -1,25 +1,41 @@
 // The run loop and the decoded-block cache.
 //
 // A block is up to MAX_BLOCK decoded records ending at a control transfer, a
-// kernel entry or the end of a page. Blocks are keyed by the host address of
-// their first byte (the physical page), tagged with the frame's generation:
-// writing a frame that holds decoded code bumps its generation, so stale
-// blocks simply stop matching. An instruction that straddles two pages, or a
-// fetch fault, gets a one-record block that is never cached.
+// trap or the end of a page (a syscall that leaves run() just leaves the
+// block there). Blocks are keyed by the host address of their first byte
+// (the physical page), tagged with the frame's generation: writing a frame
+// that holds decoded code bumps its generation, so stale blocks simply stop
+// matching. An instruction that straddles two pages, or a fetch fault, gets a
+// one-record block that is never cached.
+//
+// Speed (bench/engine.bench.js): V8 runs this loop as one TurboFan function,
+// so the hot instruction shapes are executed in its own switch (fast forms,
+// cpu/fast.ts) and everything else calls execute(). Between blocks, the
+// block just run is reused when it loops to itself, and otherwise its two
+// links (BLOCK_LINKS) name the blocks that followed it, valid while the code
+// epoch (cpu/state.ts) is unchanged, so that a hot loop pays neither the TLB
+// nor the hash lookup.
 import {
   CPU_RIP, CPU_RFLAGS, CPU_CR3, CPU_FS_BASE, CPU_GS_BASE, INSN_COUNT, EXIT_REASON, EXIT_SIGNO,
   EXIT_CODE, EXIT_TRAPNO, EXIT_ADDR, EXIT_ERR, EXIT_BUDGET, EXIT_FAULT, BLOCK_HASH,
   BLOCK_HASH_ENTRIES, BLOCK_ENTRY_SIZE, INSN_ARENA, INSN_RECORDS, INSN_SIZE, FRAME_INFO,
-  CNT_BLOCKS_BUILT,
+  CNT_BLOCKS_BUILT, CPU_REGS, BLOCK_LINKS, SUD_FLAGS, SW_FAST_SYSCALLS, FAST_PPID, FAST_PID, FAST_TID,
+  CPU_ORIG_RAX, CNT_SYSCALLS, CNT_FAST_SYSCALLS, SW_GENERIC_ONLY,
 } from "./layout";
-import { decode, endsBlock, R_OP, R_LEN } from "./cpu/decode";
+import { decode, endsBlock, R_OP, R_LEN, R_REG, R_SUB, R_IMM } from "./cpu/decode";
 import { execute } from "./cpu/execute";
-import { getRflags, setRflags } from "./cpu/flags";
+import {
+  getRflags, setRflags, setLazy, setLazyC, getCF, condFast, cond, CC_ADD, CC_SUB, CC_LOGIC, CC_INC, CC_DEC,
+  CC_SHL, CC_SHR, CC_SAR, CC_MUL, CC_IMUL64, CF,
+} from "./cpu/flags";
+import * as F from "./cpu/fast";
+import { R_FAST, fdst, fsrc, fea, specialize, fuseJcc } from "./cpu/fast";
+import { RSP } from "./cpu/regs";
 import * as S from "./cpu/state";
 import {
-  hostX, setCr3, faulted, clearFault, tlbFlushWrite, faultSig, faultCode, faultAddr, faultTrap, faultErr,
+  hostX, hostR, hostW, setCr3, faulted, clearFault, tlbFlushWrite, faultSig, faultCode, faultAddr, faultTrap, faultErr,
 } from "./mmu/access";
-import { OP_FETCH_FAULT } from "./cpu/opcodes";
+import { OP_FETCH_FAULT, OP_JCC } from "./cpu/opcodes";
 
 const MAX_BLOCK: u32 = 64;
 const CODE_BIT: u32 = 0x01000000;
@@ -31,6 +47,7 @@ let arenaNext: u32 = 0;
 export function blockCacheFlush(): void {
   memory.fill(BLOCK_HASH, 0, BLOCK_HASH_ENTRIES * BLOCK_ENTRY_SIZE);
   arenaNext = 0;
+  S.bumpCodeEpoch();
 }
 
 @inline function hashSlot(h: u32): u32 {
@@ -53,20 +70,25 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
   let n: u32 = 0;
   let a = va;
   let cacheable = true;
+  let fast = load<i32>(SW_GENERIC_ONLY) == 0;
   while (n < MAX_BLOCK) {
     let rec = INSN_ARENA + (arenaNext << 5);
     let len = decode(a, rec);
     clearFault();
     let op = <i32>load<u16>(rec, R_OP);
+    if (fast) specialize(rec);
     let straddles = (<u32>a & 0xfff) + <u32>len > 4096;
     if ((op == OP_FETCH_FAULT || straddles) && n > 0) break;
     arenaNext++;
     n++;
+    if (op == OP_JCC && n > 1 && fast) fuseJcc(rec - INSN_SIZE);
     if (op == OP_FETCH_FAULT || straddles) { cacheable = false; break; }
     a += <u64>len;
     if (endsBlock(op) || (a & 0xfff) == 0) break;
   }
   let d = cacheable ? slot : SCRATCH_DESC;
+  // links may name the block this one evicts
+  if (cacheable && load<u32>(slot) != 0) S.bumpCodeEpoch();
   store<u32>(d, cacheable ? h : 0);
   store<u32>(d, gi & 0x00ffffff, 4);
   store<u32>(d, first, 8);
@@ -84,58 +106,531 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
   return buildBlock(va, h, slot, info);
 }
 
+// ---------------------------------------------------------------- fast forms
+
+@inline function rr(r: u32): u64 { return load<u64>(CPU_REGS + (r << 3)); }
+@inline function rr32(r: u32): u64 { return <u64>load<u32>(CPU_REGS + (r << 3)); }
+@inline function rset64(r: u32, v: u64): void { store<u64>(CPU_REGS + (r << 3), v); }
+/** A 32-bit register write zeroes the upper half. */
+@inline function rset32(r: u32, v: u64): void { store<u64>(CPU_REGS + (r << 3), v & 0xffffffff); }
+
+@inline function rget(r: u32, size: i32): u64 { return size == 8 ? rr(r) : rr32(r); }
+@inline function rsetw(r: u32, size: i32, v: u64): void { if (size == 8) rset64(r, v); else rset32(r, v); }
+
+/** dst = dst op b for kinds add, or, and, sub, xor (cmp only sets the flags). */
+@inline function aluTo(d: u32, kind: i32, size: i32, a: u64, b: u64): void {
+  let r: u64;
+  switch (kind) {
+    case 0: r = a + b; setLazy(CC_ADD, size, r, a, b); break;
+    case 1: r = a | b; setLazy(CC_LOGIC, size, r, a, b); break;
+    case 4: r = a & b; setLazy(CC_LOGIC, size, r, a, b); break;
+    case 5: r = a - b; setLazy(CC_SUB, size, r, a, b); break;
+    case 6: r = a ^ b; setLazy(CC_LOGIC, size, r, a, b); break;
+    default: setLazy(CC_SUB, size, a - b, a, b); return;
+  }
+  rsetw(d, size, r);
+}
+
+@inline function aluRR(p: u32, kind: i32, size: i32): void {
+  let d = fdst(p);
+  aluTo(d, kind, size, rget(d, size), rget(fsrc(p), size));
+}
+
+@inline function aluRI(p: u32, kind: i32, size: i32): void {
+  let d = fdst(p);
+  aluTo(d, kind, size, rget(d, size), load<u64>(p, R_IMM));
+}
+
+@inline function shiftRI(p: u32, kind: i32, size: i32): void {
+  let d = fdst(p);
+  let bits: u64 = size == 8 ? 64 : 32;
+  let c = load<u64>(p, R_IMM) & (bits - 1); // never 0 here (specialize)
+  let a = rget(d, size);
+  let r: u64;
+  if (kind == 0) {
+    r = a << c;
+    if (size == 4) r &= 0xffffffff;
+    setLazyC(CC_SHL, size, r, a, c, (a >> (bits - c)) & 1);
+  } else if (kind == 1) {
+    r = a >> c;
+    setLazyC(CC_SHR, size, r, a, c, (a >> (c - 1)) & 1);
+  } else {
+    let s: i64 = size == 8 ? <i64>a : <i64><i32>a;
+    r = <u64>(s >> <i64>c);
+    if (size == 4) r &= 0xffffffff;
+    setLazyC(CC_SAR, size, r, a, c, <u64>(s >> <i64>(c - 1)) & 1);
+  }
+  rsetw(d, size, r);
+}
+
+@inline function imul32(d: u32, a: u64, b: u64): void {
+  let prod = <i64><i32>a * <i64><i32>b;
+  let lo = <u64>prod & 0xffffffff;
+  rset32(d, lo);
+  setLazyC(CC_MUL, 4, lo, 0, 0, <i64><i32>lo != prod ? 1 : 0);
+}
+
+@inline function incDec(p: u32, dec: bool, size: i32): void {
+  let d = fdst(p);
+  let a = rget(d, size);
+  let c: u64 = getCF() ? CF : 0;
+  if (dec) {
+    let r = a - 1;
+    setLazyC(CC_DEC, size, r, a, 1, c);
+    rsetw(d, size, r);
+  } else {
+    let r = a + 1;
+    setLazyC(CC_INC, size, r, a, 1, c);
+    rsetw(d, size, r);
+  }
+}
+
+@inline function lea(p: u32, nrip: u64, size: i32): void {
+  rsetw(<u32>load<u8>(p, R_REG), size, fea(p, nrip));
+}
+
+/**
+ * Condition cc of a cmp a, b (sub kind, operand size 8 or 4) whose lazy flags
+ * are already set: the common conditions straight from the operands.
+ */
+@inline function cmpCond(cc: i32, size: i32, a: u64, b: u64): bool {
+  let r: bool;
+  if (size == 4) {
+    a = <u64><i64><i32>a;
+    b = <u64><i64><i32>b;
+  }
+  switch (cc >> 1) {
+    case 1: r = a < b; break;
+    case 2: r = a == b; break;
+    case 3: r = a <= b; break;
+    case 6: r = <i64>a < <i64>b; break;
+    case 7: r = <i64>a <= <i64>b; break;
+    default: return cond(cc);
+  }
+  return r != ((cc & 1) != 0);
+}
+
+/** Condition cc of a test whose result is r (lazy flags already set). */
+@inline function testCond(cc: i32, size: i32, r: u64): bool {
+  let v: i64 = size == 4 ? <i64><i32>r : <i64>r;
+  let t: bool;
+  switch (cc >> 1) {
+    case 0: case 1: t = false; break; // O, B: cleared by test
+    case 2: case 3: t = v == 0; break; // Z, BE
+    case 4: case 6: t = v < 0; break; // S, L (OF = 0)
+    case 7: t = v <= 0; break; // LE
+    default: return cond(cc);
+  }
+  return t != ((cc & 1) != 0);
+}
+
+/**
+ * Executes one record with the generic handler. Returns the address to go
+ * on at: the next instruction or branch target, or the instruction itself
+ * when it faulted (it did not retire).
+ */
+function slowStep(p: u32, rip: u64, nrip: u64, first: u32, retired: u64): u64 {
+  S.setRip(rip);
+  S.setNextRip(nrip);
+  // rdtsc counts from the block's start
+  S.setBlockFirst(first);
+  S.setRetired(retired);
+  execute(p);
+  if (S.stop && S.exitReason == 0 && faulted) return rip;
+  return S.nextRip;
+}
+
 /**
  * Runs the CPU state in the CPU block for at most budget instructions.
  * Returns the exit reason (layout.ts EXIT_*), also stored at EXIT_REASON.
  */
 export function run(budget: i32): i32 {
-  S.setRip(load<u64>(CPU_RIP));
   setRflags(load<u64>(CPU_RFLAGS));
   setCr3(load<u32>(CPU_CR3));
   S.setFsBase(load<u64>(CPU_FS_BASE));
   S.setGsBase(load<u64>(CPU_GS_BASE));
-  S.setRetired(load<u64>(INSN_COUNT));
   S.setExitReason(0);
   S.setStop(false);
   clearFault();
-  let left: i64 = <i64>budget;
+  // rip and the retired count live in locals; the generic handlers get them
+  // through the state globals (slowStep, blockFirst/retired for rdtsc)
+  let rip = load<u64>(CPU_RIP);
+  let retired = load<u64>(INSN_COUNT);
+  let left = budget;
+  // The block that just ran: its address, records and links, reused as is
+  // when it loops to itself within one code epoch (bRip 1 matches no rip).
+  let bRip: u64 = 1;
+  let bEpoch: u32 = 0;
+  let first: u32 = 0;
+  let count: i32 = 0;
+  let links: u32 = 0;
   for (;;) {
     if (left <= 0) { S.setExitReason(EXIT_BUDGET); break; }
-    let d = getBlock(S.rip);
-    if (d == 0) { S.setExitReason(EXIT_FAULT); break; }
-    let p = INSN_ARENA + (load<u32>(d, 8) << 5);
-    let n = <i64>load<u16>(d, 12);
-    if (n > left) n = left;
-    S.setBlockFirst(p);
-    let i: i64 = 0;
-    for (; i < n; i++) {
-      S.setNextRip(S.rip + <u64>load<u8>(p, R_LEN));
-      execute(p);
-      if (S.stop) break;
-      S.setRip(S.nextRip);
-      p += INSN_SIZE;
+    if (rip != bRip || S.codeEpoch != bEpoch) {
+      let d: u32 = 0;
+      let epoch = S.codeEpoch;
+      if (links != 0) {
+        if (load<u64>(links) == rip && load<u32>(links, 12) == epoch) d = load<u32>(links, 8);
+        else if (load<u64>(links, 16) == rip && load<u32>(links, 28) == epoch) d = load<u32>(links, 24);
+      }
+      if (d == 0) {
+        d = getBlock(rip);
+        if (d == 0) { S.setExitReason(EXIT_FAULT); break; }
+        if (links != 0 && d != SCRATCH_DESC) {
+          // the first link keeps the first successor seen; the second takes the latest other
+          let l = load<u32>(links, 12) == S.codeEpoch ? links + 16 : links;
+          store<u64>(l, rip);
+          store<u32>(l, d, 8);
+          store<u32>(l, S.codeEpoch, 12);
+        }
+      }
+      links = d != SCRATCH_DESC ? BLOCK_LINKS + ((d - BLOCK_HASH) << 1) : 0;
+      first = INSN_ARENA + (load<u32>(d, 8) << 5);
+      count = <i32>load<u16>(d, 12);
+      // an uncached block is rebuilt every time
+      bRip = d != SCRATCH_DESC ? rip : 1;
+      bEpoch = S.codeEpoch;
     }
+    let n = count;
+    if (n > left) n = left;
+    let p = first;
+    let end = first + (<u32>n << 5);
+    do {
+      let nrip = rip + <u64>load<u8>(p, R_LEN);
+      switch (<i32>load<u8>(p, R_FAST)) {
+        case F.F_ALU64_RR + 0: aluRR(p, 0, 8); break;
+        case F.F_ALU64_RR + 1: aluRR(p, 1, 8); break;
+        case F.F_ALU64_RR + 4: aluRR(p, 4, 8); break;
+        case F.F_ALU64_RR + 5: aluRR(p, 5, 8); break;
+        case F.F_ALU64_RR + 6: aluRR(p, 6, 8); break;
+        case F.F_ALU64_RR + 7: aluRR(p, 7, 8); break;
+        case F.F_ALU32_RR + 0: aluRR(p, 0, 4); break;
+        case F.F_ALU32_RR + 1: aluRR(p, 1, 4); break;
+        case F.F_ALU32_RR + 4: aluRR(p, 4, 4); break;
+        case F.F_ALU32_RR + 5: aluRR(p, 5, 4); break;
+        case F.F_ALU32_RR + 6: aluRR(p, 6, 4); break;
+        case F.F_ALU32_RR + 7: aluRR(p, 7, 4); break;
+        case F.F_ALU64_RI + 0: aluRI(p, 0, 8); break;
+        case F.F_ALU64_RI + 1: aluRI(p, 1, 8); break;
+        case F.F_ALU64_RI + 4: aluRI(p, 4, 8); break;
+        case F.F_ALU64_RI + 5: aluRI(p, 5, 8); break;
+        case F.F_ALU64_RI + 6: aluRI(p, 6, 8); break;
+        case F.F_ALU64_RI + 7: aluRI(p, 7, 8); break;
+        case F.F_ALU32_RI + 0: aluRI(p, 0, 4); break;
+        case F.F_ALU32_RI + 1: aluRI(p, 1, 4); break;
+        case F.F_ALU32_RI + 4: aluRI(p, 4, 4); break;
+        case F.F_ALU32_RI + 5: aluRI(p, 5, 4); break;
+        case F.F_ALU32_RI + 6: aluRI(p, 6, 4); break;
+        case F.F_ALU32_RI + 7: aluRI(p, 7, 4); break;
+        case F.F_TEST64_RR: setLazy(CC_LOGIC, 8, rr(fdst(p)) & rr(fsrc(p)), 0, 0); break;
+        case F.F_TEST32_RR: setLazy(CC_LOGIC, 4, rr32(fdst(p)) & rr32(fsrc(p)), 0, 0); break;
+        case F.F_TEST64_RI: setLazy(CC_LOGIC, 8, rr(fdst(p)) & load<u64>(p, R_IMM), 0, 0); break;
+        case F.F_TEST32_RI: setLazy(CC_LOGIC, 4, rr32(fdst(p)) & load<u64>(p, R_IMM), 0, 0); break;
+        case F.F_TEST8_RR: {
+          let v = <u64>(load<u8>(CPU_REGS + (fdst(p) << 3)) & load<u8>(CPU_REGS + (fsrc(p) << 3)));
+          setLazy(CC_LOGIC, 1, v, 0, 0);
+          break;
+        }
+        case F.F_CMP8_RI: {
+          let a = <u64>load<u8>(CPU_REGS + (fdst(p) << 3));
+          let b = load<u64>(p, R_IMM);
+          setLazy(CC_SUB, 1, a - b, a, b);
+          break;
+        }
+        case F.F_MOV64_RR: rset64(fdst(p), rr(fsrc(p))); break;
+        case F.F_MOV32_RR: rset64(fdst(p), rr32(fsrc(p))); break;
+        case F.F_MOV64_RI: rset64(fdst(p), load<u64>(p, R_IMM)); break;
+        case F.F_MOV32_RI: rset32(fdst(p), load<u64>(p, R_IMM)); break;
+        case F.F_LEA64: lea(p, nrip, 8); break;
+        case F.F_LEA32: lea(p, nrip, 4); break;
+        case F.F_SHL64_RI: shiftRI(p, 0, 8); break;
+        case F.F_SHR64_RI: shiftRI(p, 1, 8); break;
+        case F.F_SAR64_RI: shiftRI(p, 2, 8); break;
+        case F.F_SHL32_RI: shiftRI(p, 0, 4); break;
+        case F.F_SHR32_RI: shiftRI(p, 1, 4); break;
+        case F.F_SAR32_RI: shiftRI(p, 2, 4); break;
+        case F.F_IMUL64_RR: {
+          let dr = fdst(p);
+          let a = rr(dr);
+          let b = rr(fsrc(p));
+          let lo = a * b;
+          rset64(dr, lo);
+          setLazy(CC_IMUL64, 8, lo, a, b);
+          break;
+        }
+        case F.F_IMUL64_RRI: {
+          let a = rr(fsrc(p));
+          let b = load<u64>(p, R_IMM);
+          let lo = a * b;
+          rset64(fdst(p), lo);
+          setLazy(CC_IMUL64, 8, lo, a, b);
+          break;
+        }
+        case F.F_IMUL32_RR: { let dr = fdst(p); imul32(dr, rr32(dr), rr32(fsrc(p))); break; }
+        case F.F_IMUL32_RRI: imul32(fdst(p), rr32(fsrc(p)), load<u64>(p, R_IMM)); break;
+        case F.F_INC64: incDec(p, false, 8); break;
+        case F.F_DEC64: incDec(p, true, 8); break;
+        case F.F_INC32: incDec(p, false, 4); break;
+        case F.F_DEC32: incDec(p, true, 4); break;
+        case F.F_MOVSXD_RR: rset64(fdst(p), <u64><i64><i32>rr32(fsrc(p))); break;
+        case F.F_MOVZX8_RR: rset64(fdst(p), <u64>load<u8>(CPU_REGS + (fsrc(p) << 3))); break;
+        case F.F_MOVZX16_RR: rset64(fdst(p), <u64>load<u16>(CPU_REGS + (fsrc(p) << 3))); break;
+        case F.F_NOP: break;
+        case F.F_JCC: if (condFast(<i32>load<u8>(p, R_SUB))) nrip += load<u64>(p, R_IMM); break;
+        case F.F_JMP: nrip += load<u64>(p, R_IMM); break;
+        // cmp/test + jcc: when the budget cuts the block between them, the cmp alone
+        case F.F_CMPJ64_RR: case F.F_CMPJ32_RR: case F.F_CMPJ64_RI: case F.F_CMPJ32_RI: {
+          let f = <i32>load<u8>(p, R_FAST);
+          let size = f == F.F_CMPJ64_RR || f == F.F_CMPJ64_RI ? 8 : 4;
+          let a = rget(fdst(p), size);
+          let b = f == F.F_CMPJ64_RR || f == F.F_CMPJ32_RR ? rget(fsrc(p), size) : load<u64>(p, R_IMM);
+          setLazy(CC_SUB, size, a - b, a, b);
+          let q = p + INSN_SIZE;
+          if (q < end) {
+            nrip += <u64>load<u8>(q, R_LEN);
+            if (cmpCond(<i32>load<u8>(q, R_SUB), size, a, b)) nrip += load<u64>(q, R_IMM);
+            p = q;
+          }
+          break;
+        }
+        case F.F_TESTJ64_RR: case F.F_TESTJ32_RR: {
+          let size = <i32>load<u8>(p, R_FAST) == F.F_TESTJ64_RR ? 8 : 4;
+          let r = rget(fdst(p), size) & rget(fsrc(p), size);
+          setLazy(CC_LOGIC, size, r, 0, 0);
+          let q = p + INSN_SIZE;
+          if (q < end) {
+            nrip += <u64>load<u8>(q, R_LEN);
+            if (testCond(<i32>load<u8>(q, R_SUB), size, r)) nrip += load<u64>(q, R_IMM);
+            p = q;
+          }
+          break;
+        }
+        case F.F_SYSCALL: {
+          // syscallEntry's getpid/getppid/gettid fast path (entry/syscall.ts), inline and kept
+          // in step with it; SUD or any other number goes through it
+          let rax = rr(0);
+          let nr = <i32>rax;
+          if (load<i32>(SUD_FLAGS) == 0 && load<i32>(SW_FAST_SYSCALLS) != 0) {
+            let v: i32 = nr == 110 ? load<i32>(FAST_PPID) : nr == 39 ? load<i32>(FAST_PID) : nr == 186 ? load<i32>(FAST_TID) : -1;
+            if (v >= 0) {
+              store<u64>(CPU_ORIG_RAX, rax);
+              rset64(1, nrip);
+              rset64(11, getRflags() & ~<u64>0x10000);
+              rset64(0, <u64>v);
+              store<u64>(CNT_SYSCALLS, load<u64>(CNT_SYSCALLS) + 1);
+              store<u64>(CNT_FAST_SYSCALLS, load<u64>(CNT_FAST_SYSCALLS) + 1);
+              break;
+            }
+          }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        // memory forms: the soft-TLB hit here, anything else through execute()
+        case F.F_LOAD64: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), load<u64>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOAD32: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), <u64>load<u32>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOADZX8: {
+          let h = hostR(fea(p, nrip), 1);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), <u64>load<u8>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOADZX16: {
+          let h = hostR(fea(p, nrip), 2);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), <u64>load<u16>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOADSXD: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), <u64><i64>load<i32>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOADSX8_64: {
+          let h = hostR(fea(p, nrip), 1);
+          if (h != 0) { rset64(<u32>load<u8>(p, R_REG), <u64><i64>load<i8>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_LOADSX8_32: {
+          let h = hostR(fea(p, nrip), 1);
+          if (h != 0) { rset32(<u32>load<u8>(p, R_REG), <u64><i64>load<i8>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STORE64: {
+          let h = hostW(fea(p, nrip), 8);
+          if (h != 0) { store<u64>(h, rr(<u32>load<u8>(p, R_REG))); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STORE32: {
+          let h = hostW(fea(p, nrip), 4);
+          if (h != 0) { store<u32>(h, load<u32>(CPU_REGS + (<u32>load<u8>(p, R_REG) << 3))); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STORE8: {
+          let h = hostW(fea(p, nrip), 1);
+          if (h != 0) { store<u8>(h, load<u8>(CPU_REGS + (<u32>load<u8>(p, R_REG) << 3))); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STOREI64: {
+          let h = hostW(fea(p, nrip), 8);
+          if (h != 0) { store<u64>(h, load<u64>(p, R_IMM)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STOREI32: {
+          let h = hostW(fea(p, nrip), 4);
+          if (h != 0) { store<u32>(h, load<u32>(p, R_IMM)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_STOREI8: {
+          let h = hostW(fea(p, nrip), 1);
+          if (h != 0) { store<u8>(h, load<u8>(p, R_IMM)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP64_MI: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { let a = load<u64>(h); let b = load<u64>(p, R_IMM); setLazy(CC_SUB, 8, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP32_MI: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { let a = <u64>load<u32>(h); let b = load<u64>(p, R_IMM); setLazy(CC_SUB, 4, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP8_MI: {
+          let h = hostR(fea(p, nrip), 1);
+          if (h != 0) { let a = <u64>load<u8>(h); let b = load<u64>(p, R_IMM); setLazy(CC_SUB, 1, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP64_RM: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { let a = rr(<u32>load<u8>(p, R_REG)); let b = load<u64>(h); setLazy(CC_SUB, 8, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP32_RM: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { let a = rr32(<u32>load<u8>(p, R_REG)); let b = <u64>load<u32>(h); setLazy(CC_SUB, 4, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP64_MR: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { let a = load<u64>(h); let b = rr(<u32>load<u8>(p, R_REG)); setLazy(CC_SUB, 8, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP32_MR: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { let a = <u64>load<u32>(h); let b = rr32(<u32>load<u8>(p, R_REG)); setLazy(CC_SUB, 4, a - b, a, b); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CMP8_MR: {
+          let h = hostR(fea(p, nrip), 1);
+          if (h != 0) {
+            let a = <u64>load<u8>(h);
+            let b = <u64>load<u8>(CPU_REGS + (<u32>load<u8>(p, R_REG) << 3));
+            setLazy(CC_SUB, 1, a - b, a, b);
+            break;
+          }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_ADD64_RM: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { let d = <u32>load<u8>(p, R_REG); aluTo(d, 0, 8, rr(d), load<u64>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_ADD32_RM: {
+          let h = hostR(fea(p, nrip), 4);
+          if (h != 0) { let d = <u32>load<u8>(p, R_REG); aluTo(d, 0, 4, rr32(d), <u64>load<u32>(h)); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CALL: {
+          let sp = rr(RSP) - 8;
+          let h = hostW(sp, 8);
+          if (h != 0) { store<u64>(h, nrip); rset64(RSP, sp); nrip += load<u64>(p, R_IMM); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_RET: {
+          let sp = rr(RSP);
+          let h = hostR(sp, 8);
+          if (h != 0) { nrip = load<u64>(h); rset64(RSP, sp + 8); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_PUSH64_R: {
+          let sp = rr(RSP) - 8;
+          let h = hostW(sp, 8);
+          if (h != 0) { store<u64>(h, rr(fdst(p))); rset64(RSP, sp); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_POP64_R: {
+          let sp = rr(RSP);
+          let h = hostR(sp, 8);
+          if (h != 0) { let v = load<u64>(h); rset64(RSP, sp + 8); rset64(fdst(p), v); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        default:
+          nrip = slowStep(p, rip, nrip, first, retired);
+          // leave after this record: an exit, a fault, or a re-lookup
+          if (S.stop) end = p;
+          break;
+      }
+      rip = nrip;
+      p += INSN_SIZE;
+    } while (p < end);
+    let done = <i32>((p - first) >> 5);
     if (S.stop) {
       S.setStop(false);
+      links = 0;
+      bRip = 1;
       if (S.exitReason == 0 && faulted) {
         // a fault: the instruction did not retire, rip stays on it
-        S.setRetired(S.retired + <u64>i);
+        retired += <u64>(done - 1);
         S.setExitReason(EXIT_FAULT);
         break;
       }
       // completed: a kernel entry, a trap, a re-executed string chunk, or self-modifying code
-      S.setRip(S.nextRip);
-      S.setRetired(S.retired + <u64>(i + 1));
-      left -= i + 1;
+      retired += <u64>done;
+      left -= done;
       if (S.exitReason != 0) break;
       continue;
     }
-    S.setRetired(S.retired + <u64>n);
-    left -= n;
+    retired += <u64>done;
+    left -= done;
   }
-  store<u64>(CPU_RIP, S.rip);
+  S.setRip(rip);
+  S.setRetired(retired);
+  store<u64>(CPU_RIP, rip);
   store<u64>(CPU_RFLAGS, getRflags());
-  store<u64>(INSN_COUNT, S.retired);
+  store<u64>(INSN_COUNT, retired);
   if (S.exitReason == EXIT_FAULT) {
     store<i32>(EXIT_SIGNO, faultSig);
     store<i32>(EXIT_CODE, faultCode);

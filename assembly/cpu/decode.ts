@@ -149,11 +149,15 @@ function modrm(byteOp: bool, rmByte: bool): i32 {
   return reg;
 }
 
-/** Is this record's instruction the last of a block (control transfer or kernel entry)? */
+/**
+ * Is this record's instruction the last of a block (control transfer or trap)?
+ * syscall is not: when it leaves run() the block is simply left there, and
+ * getpid-style calls answered inside Wasm keep a syscall loop in one block.
+ */
 export function endsBlock(op: i32): bool {
   switch (op) {
     case O.OP_JCC: case O.OP_JMP: case O.OP_CALL: case O.OP_RET: case O.OP_JMP_E:
-    case O.OP_CALL_E: case O.OP_SYSCALL: case O.OP_INT: case O.OP_INT3: case O.OP_INT1:
+    case O.OP_CALL_E: case O.OP_INT: case O.OP_INT3: case O.OP_INT1:
     case O.OP_UD: case O.OP_GP: case O.OP_HLT: case O.OP_FETCH_FAULT: case O.OP_JRCXZ:
     case O.OP_LOOP: case O.OP_INTO:
       return true;
@@ -249,7 +253,7 @@ export function decode(va: u64, rec: u32): i32 {
       case 0x70: case 0x71: case 0x72: case 0x73: case 0x74: case 0x75: case 0x76: case 0x77:
       case 0x78: case 0x79: case 0x7a: case 0x7b: case 0x7c: case 0x7d: case 0x7e: case 0x7f:
         setSub(b & 15); setImm(imm8s()); setOp(O.OP_JCC); break;
-      case 0x80: case 0x82: { setOsz(1); let r = modrm(false, true); setImm(imm8s()); setOp(O.OP_ALU_EI + (r & 7)); break; }
+      case 0x80: { setOsz(1); let r = modrm(false, true); setImm(imm8s()); setOp(O.OP_ALU_EI + (r & 7)); break; }
       case 0x81: { let r = modrm(false, false); setImm(immz(osz)); setOp(O.OP_ALU_EI + (r & 7)); break; }
       case 0x83: { let r = modrm(false, false); setImm(imm8s()); setOp(O.OP_ALU_EI + (r & 7)); break; }
       case 0x84: setOsz(1); modrm(true, true); setOp(O.OP_TEST_EG); break;
@@ -274,6 +278,13 @@ export function decode(va: u64, rec: u32): i32 {
       case 0x9d: setOsz(ssz); setOp(O.OP_POPF); break;
       case 0x9e: setOp(O.OP_SAHF); break;
       case 0x9f: setOp(O.OP_LAHF); break;
+      case 0xa0: case 0xa1: case 0xa2: case 0xa3:
+        // movabs between the accumulator and an absolute address (32-bit with 67)
+        if ((b & 1) == 0) setOsz(1);
+        setImm((pfx & PFX_ADDR32) != 0 ? <i64><u32>imm32s() : imm64());
+        setSub(b >> 1 & 1);
+        setOp(O.OP_MOV_MOFFS);
+        break;
       case 0xa4: setOsz(1); setOp(O.OP_MOVS); break;
       case 0xa5: setOp(O.OP_MOVS); break;
       case 0xa6: setOsz(1); setOp(O.OP_CMPS); break;
@@ -354,12 +365,13 @@ export function decode(va: u64, rec: u32): i32 {
         break;
       }
       default:
-        // 06 07 0E 16 17 1E 1F 27 2F 37 3F 60 61 62 9A C4 C5 D4 D5 D6 EA: invalid in 64-bit mode;
+        // 06 07 0E 16 17 1E 1F 27 2F 37 3F 60 61 62 9A C4 C5 D4 D5 D6 EA 82: invalid in 64-bit mode;
         // D8..DF (x87) are not implemented and raise SIGILL like a CPU without an FPU
         setOp(O.OP_UD);
         break;
     }
   }
+  if ((pfx & PFX_LOCK) != 0 && !lockable(rec)) setOp(O.OP_UD);
   let len = dpos;
   if (fetchFailed) {
     setOp(O.OP_FETCH_FAULT);
@@ -370,6 +382,22 @@ export function decode(va: u64, rec: u32): i32 {
   }
   store<u8>(rec, <u8>len, R_LEN);
   return len;
+}
+
+/** LOCK is allowed only on these read-modify-write instructions, and only with a memory destination (else #UD). */
+function lockable(rec: u32): bool {
+  if (load<u8>(rec, R_RM) != NOREG) return false;
+  let op = <i32>load<u16>(rec, R_OP);
+  if (op >= O.OP_ALU_EG && op < O.OP_ALU_EG + 7) return true; // cmp (kind 7) does not write
+  if (op >= O.OP_ALU_EI && op < O.OP_ALU_EI + 7) return true;
+  switch (op) {
+    case O.OP_INC: case O.OP_DEC: case O.OP_NEG: case O.OP_NOT: case O.OP_XADD: case O.OP_XCHG_EG:
+    case O.OP_CMPXCHG: case O.OP_CMPXCHG16B:
+      return true;
+    case O.OP_BT_EG: case O.OP_BT_EI:
+      return load<u8>(rec, R_SUB) != 0; // bts, btr, btc; not bt
+  }
+  return false;
 }
 
 function decode0F(pfx: i32, osz: i32): void {
@@ -443,7 +471,8 @@ function decode0F(pfx: i32, osz: i32): void {
     case 0xc1: modrm(false, false); setOp(O.OP_XADD); break;
     case 0xc7: {
       let r = modrm(false, false) & 7;
-      setOp(r == 1 && load<u8>(rec, R_RM) == NOREG && osz == 8 ? O.OP_CMPXCHG16B : O.OP_UD);
+      // cmpxchg8b, or cmpxchg16b with REX.W (the handler reads osz)
+      setOp(r == 1 && load<u8>(rec, R_RM) == NOREG ? O.OP_CMPXCHG16B : O.OP_UD);
       break;
     }
     case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:

@@ -7,7 +7,7 @@ import {
   NOREG, RIP_BASE, SEG_FS, PFX_ADDR32, PFX_REP, PFX_REPNE, PFX_REXW,
 } from "./decode";
 import {
-  CC_ADD, CC_ADC, CC_SUB, CC_SBB, CC_LOGIC, CC_INC, CC_DEC, CC_NEG, CC_SHL, CC_SHR, CC_SAR, CC_MUL,
+  CC_ADD, CC_ADC, CC_SUB, CC_SBB, CC_LOGIC, CC_INC, CC_DEC, CC_NEG, CC_SHL, CC_SHR, CC_SAR, CC_MUL, CC_IMUL64,
   CF, PF, AF, ZF, SF, OF, DF, ARITH_FLAGS,
   setLazy, setLazyC, getCF, cond, maskOf, signOf, arithFlags, setArithBits, getRflags, setRflags,
   otherFlags, ccOp, ccC,
@@ -186,7 +186,11 @@ function shiftOp(p: u32, count: u64): void {
     a = readRMW(addr, size);
     if (faulted) { setStop(true); return; }
   }
-  if (c == 0) return;
+  if (c == 0) {
+    // flags stay, but a 32-bit register destination is still written (zero-extended)
+    if (rm != NOREG && size == 4) rset(rm, 4, a);
+    return;
+  }
   let m = maskOf(size);
   a &= m;
   let sb = signOf(size);
@@ -273,7 +277,11 @@ function shiftDouble(p: u32, left: bool, count: u64): void {
     a = readRMW(addr, size);
     if (faulted) { setStop(true); return; }
   }
-  if (c == 0) return;
+  if (c == 0) {
+    // flags stay, but a 32-bit register destination is still written (zero-extended)
+    if (rm != NOREG && size == 4) rset(rm, 4, a);
+    return;
+  }
   let m = maskOf(size);
   a &= m;
   let b = rget(regOf(p), size) & m;
@@ -376,8 +384,11 @@ function imulTwo(p: u32, a: u64, b: u64): void {
   let lo: u64;
   let overflow: bool;
   if (size == 8) {
+    // the overflow test needs the high half: left to the lazy flags
     lo = a * b;
-    overflow = mulhiS(a, b) != <u64>(<i64>lo >> 63);
+    rset(regOf(p), 8, lo);
+    setLazy(CC_IMUL64, 8, lo, a, b);
+    return;
   } else {
     let prod = <i64>sext(a, size) * <i64>sext(b, size);
     lo = <u64>prod & maskOf(size);
@@ -466,6 +477,15 @@ function movsOp(p: u32, isStos: bool): void {
         } else {
           let hs = hostR(si + base, size);
           if (hs == 0) { if (translateSlow(si + base, ACC_R) == 0) break; hs = hostR(si + base, size); }
+          // A destination that starts inside the source re-reads bytes this copy just
+          // wrote (LZ77 decoders rely on the repeating pattern), but memory.copy moves
+          // the source intact: copy one source-to-destination distance at a time.
+          if (hs < hd && hd - hs < bytes) {
+            let d = (hd - hs) / <u32>size;
+            if (d == 0) d = 1; // one element moves whole, as the CPU reads it before writing
+            fit = <u64>d;
+            bytes = d * <u32>size;
+          }
           memory.copy(hd, hs, bytes);
         }
         di += fit * <u64>size;
@@ -668,7 +688,7 @@ function cpuid(): void {
 // ---------------------------------------------------------------- dispatch
 
 export function execute(p: u32): void {
-  let op = <i32>load<u16>(p, R_OP);
+  let op = <i32>load<u8>(p, R_OP); // the byte above is the fast form (fast.ts)
   switch (op) {
     case O.OP_ALU_EG + 0: aluEG(p, 0); break;
     case O.OP_ALU_EG + 1: aluEG(p, 1); break;
@@ -749,6 +769,19 @@ export function execute(p: u32): void {
       if (rm != NOREG) rset(rm, size, imm(p));
       else {
         wr(ea(p), imm(p), size);
+        if (faulted) setStop(true);
+      }
+      break;
+    }
+    case O.OP_MOV_MOFFS: {
+      let size = osz(p);
+      let a = imm(p) + srcBase(p);
+      if (sub(p) == 0) {
+        let v = rd(a, size);
+        if (faulted) { setStop(true); break; }
+        rset(RAX, size, v);
+      } else {
+        wr(a, rget(RAX, size), size);
         if (faulted) setStop(true);
       }
       break;
@@ -883,12 +916,29 @@ export function execute(p: u32): void {
     }
     case O.OP_ENTER: {
       let size = osz(p);
-      if (load<u64>(p, R_IMM2) != 0) { fault(SIGILL, ILL_ILLOPN, rip, 6); break; }
+      let level = <u32>load<u64>(p, R_IMM2) & 31;
       let bp = r64(RBP);
       let sp = r64(RSP) - <u64>size;
       wr(sp, bp, size);
       if (faulted) { setStop(true); break; }
-      rset(RBP, size, sp);
+      let frame = sp;
+      if (level > 0) {
+        // nested procedures: copy the enclosing frame pointers, then push this one;
+        // rsp and rbp are committed only once every access has succeeded
+        for (let i: u32 = 1; i < level; i++) {
+          bp -= <u64>size;
+          let v = rd(bp, size);
+          if (faulted) break;
+          sp -= <u64>size;
+          wr(sp, v, size);
+          if (faulted) break;
+        }
+        if (faulted) { setStop(true); break; }
+        sp -= <u64>size;
+        wr(sp, frame, size);
+        if (faulted) { setStop(true); break; }
+      }
+      rset(RBP, size, frame);
       w64(RSP, sp - imm(p));
       break;
     }
@@ -933,8 +983,9 @@ export function execute(p: u32): void {
       let v = rd(sp, size);
       if (faulted) { setStop(true); break; }
       w64(RSP, sp + <u64>size);
-      // user mode may change the arithmetic flags, DF, TF and AC only
-      let keep: u64 = ~(ARITH_FLAGS | DF | 0x100 | 0x40000);
+      // user mode may change the arithmetic flags, DF, TF, AC, NT and ID (cpuid
+      // detection toggles ID); IF, IOPL and the virtual-8086 bits stay
+      let keep: u64 = ~(ARITH_FLAGS | DF | 0x100 | 0x40000 | 0x4000 | 0x200000);
       let cur = getRflags();
       let nv = (cur & keep) | (v & ~keep);
       if (size == 2) nv = (cur & ~<u64>0xffff) | (nv & 0xffff);
@@ -1040,18 +1091,20 @@ export function execute(p: u32): void {
       break;
     }
     case O.OP_CMPXCHG16B: {
+      // cmpxchg8b without REX.W: halves of 4 bytes, and no alignment requirement
+      let half = osz(p) == 8 ? 8 : 4;
       let addr = ea(p);
-      if ((addr & 15) != 0) { fault(SIGSEGV, SI_KERNEL, 0, 13); break; }
-      let lo = readRMW(addr, 8);
-      let hi = readRMW(addr + 8, 8);
+      if (half == 8 && (addr & 15) != 0) { fault(SIGSEGV, SI_KERNEL, 0, 13); break; }
+      let lo = readRMW(addr, half);
+      let hi = readRMW(addr + <u64>half, half);
       if (faulted) { setStop(true); break; }
-      if (lo == r64(RAX) && hi == r64(RDX)) {
-        wr(addr, r64(RBX), 8);
-        wr(addr + 8, r64(RCX), 8);
+      if (lo == rget(RAX, half) && hi == rget(RDX, half)) {
+        wr(addr, rget(RBX, half), half);
+        wr(addr + <u64>half, rget(RCX, half), half);
         setArithBits(ZF, ZF);
       } else {
-        w64(RAX, lo);
-        w64(RDX, hi);
+        rset(RAX, half, lo);
+        rset(RDX, half, hi);
         setArithBits(ZF, 0);
       }
       break;
@@ -1070,7 +1123,9 @@ export function execute(p: u32): void {
       break;
     }
     case O.OP_LOOP: {
+      // with a 67 prefix the counter is ecx (written zero-extended)
       let c = r64(RCX) - 1;
+      if ((load<u8>(p, R_PFX) & PFX_ADDR32) != 0) c &= 0xffffffff;
       w64(RCX, c);
       let s = sub(p);
       let take = c != 0;
@@ -1080,7 +1135,9 @@ export function execute(p: u32): void {
       break;
     }
     case O.OP_XLAT: {
-      let a = r64(RBX) + (r64(RAX) & 0xff) + srcBase(p);
+      let a = r64(RBX) + (r64(RAX) & 0xff);
+      if ((load<u8>(p, R_PFX) & PFX_ADDR32) != 0) a &= 0xffffffff;
+      a += srcBase(p);
       let v = rd(a, 1);
       if (faulted) { setStop(true); break; }
       rset(RAX, 1, v);

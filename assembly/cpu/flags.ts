@@ -1,6 +1,7 @@
 // Lazy arithmetic flags: an instruction records what it computed (the kind of
 // operation, its operands and result) and CF/PF/AF/ZF/SF/OF are derived only
 // when something reads them (jcc, setcc, cmovcc, adc, pushf, a signal frame).
+import { mulhiS } from "./wide";
 
 export const CF: u64 = 0x1;
 export const PF: u64 = 0x4;
@@ -27,6 +28,9 @@ export const CC_SHL = 9;
 export const CC_SHR = 10;
 export const CC_SAR = 11;
 export const CC_MUL = 12;
+/** 64-bit two- and three-operand imul: ccA, ccB are the factors; CF = OF is the
+ * 128-bit product's overflow, computed only when read (it costs a mulhi). */
+export const CC_IMUL64 = 13;
 
 /** The lazy op (kind << 2 | size index). */
 export let ccOp: i32 = 0;
@@ -147,6 +151,10 @@ export function arithFlags(): u64 {
       if (ccC != 0) f |= CF | OF;
       break;
     }
+    case CC_IMUL64: {
+      if (mulhiS(ccA, ccB) != <u64>(<i64>ccRes >> 63)) f |= CF | OF;
+      break;
+    }
   }
   return f;
 }
@@ -177,6 +185,8 @@ export function setArithBits(mask: u64, bits: u64): void {
     return (ccA & m) < (ccB & m);
   }
   if (kind == CC_LOGIC) return false;
+  // inc/dec keep the CF they found, which loops read back at every inc
+  if (kind == CC_INC || kind == CC_DEC) return (ccC & CF) != 0;
   return (arithFlags() & CF) != 0;
 }
 
@@ -221,6 +231,41 @@ export function cond(cc: i32): bool {
     return (cc & 1) != 0 ? !r : r;
   }
   return condFromFlags(cc, arithFlags());
+}
+
+/**
+ * cond() with the producers of hot loops decided inline: 64- and 32-bit cmp,
+ * and ZF/SF (from the result) after the other arithmetic and logic kinds.
+ * Every fast case returns early and cond() is the single fall-through call:
+ * Binaryen evaluates a pure call ahead of a br_if that returns it.
+ */
+@inline export function condFast(cc: i32): bool {
+  let op = ccOp;
+  let c2 = cc >> 1;
+  let neg = (cc & 1) != 0;
+  if (op == ((CC_SUB << 2) | 3) || op == ((CC_SUB << 2) | 2)) {
+    if (c2 == 1 || c2 == 2 || c2 == 3 || c2 == 6 || c2 == 7) {
+      let a = ccA;
+      let b = ccB;
+      if (op == ((CC_SUB << 2) | 2)) {
+        // sign-extended 32-bit values keep both the unsigned and the signed order
+        a = <u64><i64><i32>a;
+        b = <u64><i64><i32>b;
+      }
+      let r = c2 == 1 ? a < b : c2 == 2 ? a == b : c2 == 3 ? a <= b : c2 == 6 ? <i64>a < <i64>b : <i64>a <= <i64>b;
+      return r != neg;
+    }
+  } else {
+    let kind = op >> 2;
+    // ZF and SF come from the result for these kinds (mul leaves them undefined)
+    if (kind != CC_EFLAGS && kind <= CC_SAR && (c2 == 2 || c2 == 4 || (kind == CC_LOGIC && (c2 == 6 || c2 == 7)))) {
+      let sh = <u64>(64 - (8 << (op & 3)));
+      let res = <i64>(ccRes << sh); // the result's bits at the top: zero and sign tests
+      let r = c2 == 2 ? res == 0 : c2 == 7 ? res <= 0 : res < 0;
+      return r != neg;
+    }
+  }
+  return cond(cc);
 }
 
 export function condFromFlags(cc: i32, f: u64): bool {

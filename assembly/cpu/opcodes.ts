@@ -85,10 +85,11 @@ export const OP_JRCXZ = 100; // E3
 export const OP_LOOP = 101; // E0 E1 E2 (sub = 0 loopne, 1 loope, 2 loop)
 export const OP_INT1 = 102; // F1
 export const OP_XLAT = 103; // D7
-export const OP_CMPXCHG16B = 104; // 0F C7 /1
+export const OP_CMPXCHG16B = 104; // 0F C7 /1: cmpxchg8b, cmpxchg16b with REX.W
 export const OP_RDTSCP = 105; // 0F 01 F9
 export const OP_ENTER = 106; // C8
 export const OP_SSE = 107; // SSE subset: sub-dispatched in sse.ts (sub = SSE_*)
 export const OP_PAUSE = 108; // F3 90
 export const OP_INTO = 109;
-export const OP_COUNT = 110;
+export const OP_MOV_MOFFS = 110; // A0..A3: imm = 64-bit address (no room in disp), sub 1 = store
+export const OP_COUNT = 111;

@@ -15,6 +15,14 @@ export let exitReason: i32 = 0;
 export let retired: u64 = 0;
 /** Record address of the current block's first instruction (for rdtsc mid-block). */
 export let blockFirst: u32 = 0;
+/**
+ * Bumped by everything that can make a decoded block stale or move a guest
+ * page (a mapping change, a write to a frame holding code, a freed frame, a
+ * block evicted or flushed): the run loop's block-to-block links (run.ts)
+ * only hold within one epoch.
+ */
+export let codeEpoch: u32 = 1;
+@inline export function bumpCodeEpoch(): void { codeEpoch++; }
 
 @inline export function setRip(v: u64): void { rip = v; }
 @inline export function setNextRip(v: u64): void { nextRip = v; }

@@ -27,6 +27,7 @@ export function syscallEntry(): void {
   if ((load<i32>(SUD_FLAGS) & SUD_ARMED) != 0) {
     if (!sudCheck(nextRip, nr, AUDIT_ARCH_X86_64)) return;
   }
+  // run.ts (F_SYSCALL) repeats this fast path inline: change both together
   if (load<i32>(SW_FAST_SYSCALLS) != 0) {
     let v: i32 = -1;
     if (nr == NR_getppid) v = load<i32>(FAST_PPID);

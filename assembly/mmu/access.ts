@@ -7,7 +7,7 @@ import {
   CNT_TLB_MISSES,
 } from "../layout";
 import { ptLeaf, ptPopulate } from "./pagetable";
-import { setStop } from "../cpu/state";
+import { setStop, bumpCodeEpoch } from "../cpu/state";
 
 export const ACC_R = 0;
 export const ACC_W = 1;
@@ -63,6 +63,7 @@ export function clearFault(): void {
 }
 
 export function tlbFlush(): void {
+  bumpCodeEpoch();
   for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) {
     store<u64>(TLB_R + (i << 4), 1);
     store<u64>(TLB_W + (i << 4), 1);
@@ -121,6 +122,7 @@ export function translateSlow(va: u64, acc: i32): u32 {
     if ((gi & 0x01000000) != 0) {
       // self-modifying code: retire the frame's decoded blocks
       store<u32>(info, (gi + 1) & 0x00ffffff);
+      bumpCodeEpoch();
       codeWritten = true;
       setStop(true);
     }
@@ -277,7 +279,7 @@ export function kernAddr(root: u32, va: u64, write: bool): u32 {
   if (write) {
     let info = FRAME_INFO + ((f >> 12) << 2);
     let gi = load<u32>(info);
-    if ((gi & 0x01000000) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+    if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
   }
   return f + (<u32>va & 0xfff);
 }
@@ -292,6 +294,6 @@ export function kernAddrForce(root: u32, va: u64): u32 {
   if (f == 0) return 0;
   let info = FRAME_INFO + ((f >> 12) << 2);
   let gi = load<u32>(info);
-  if ((gi & 0x01000000) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+  if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
   return f + (<u32>va & 0xfff);
 }

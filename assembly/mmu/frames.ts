@@ -4,6 +4,7 @@
 import {
   FRAMES, FRAME_FREE, FRAME_TOP, FRAME_USED, FRAME_INFO, FRAME_REFS, PAGE_SIZE,
 } from "../layout";
+import { bumpCodeEpoch } from "../cpu/state";
 
 @inline export function frameIndex(frame: u32): u32 {
   return frame >> 12;
@@ -60,6 +61,7 @@ export function frameUnref(f: u32): void {
   // bump the generation so decoded blocks of this frame die with it
   let info = FRAME_INFO + (frameIndex(f) << 2);
   store<u32>(info, (load<u32>(info) + 1) & 0x00ffffff);
+  bumpCodeEpoch();
   store<u32>(f, load<u32>(FRAME_FREE));
   store<u32>(FRAME_FREE, f);
   store<u32>(FRAME_USED, load<u32>(FRAME_USED) - 1);

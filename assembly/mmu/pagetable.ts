@@ -143,3 +143,61 @@ function destroyLevel(node: u32, level: i32): void {
     }
   }
 }
+
+/** Maps npages demand-zero pages from va (mmap, brk, exec). Returns 0 or -1 (out of memory). */
+export function ptMapRange(root: u32, va: u64, npages: u64, bits: u32): i32 {
+  for (let i: u64 = 0; i < npages; i++) {
+    if (ptMap(root, va + (i << 12), 0, bits) != 0) return -1;
+  }
+  return 0;
+}
+
+/** Unmaps npages from va, skipping whole absent subtrees (munmap of huge, sparse ranges). */
+export function ptUnmapRange(root: u32, va: u64, npages: u64): void {
+  let end = va + (npages << 12);
+  let a = va;
+  while (a < end) {
+    // find the deepest existing node covering a; skip its span when absent
+    let node = root;
+    let span: u64 = <u64>1 << 39;
+    let level = 0;
+    for (; level < 3; level++) {
+      let next = load<u32>(node + (levelIndex(a, level) << 2));
+      if (next == 0) break;
+      node = next;
+      span >>= 9;
+    }
+    if (level < 3) {
+      a = (a & ~(span - 1)) + span;
+      continue;
+    }
+    let leaf = node + (levelIndex(a, 3) << 2);
+    let old = load<u32>(leaf);
+    if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+    store<u32>(leaf, 0);
+    a += 4096;
+  }
+}
+
+/** Changes permission bits of every populated page in the range, skipping absent subtrees. */
+export function ptProtectRange(root: u32, va: u64, npages: u64, bits: u32): void {
+  let end = va + (npages << 12);
+  let a = va;
+  while (a < end) {
+    let node = root;
+    let span: u64 = <u64>1 << 39;
+    let level = 0;
+    for (; level < 3; level++) {
+      let next = load<u32>(node + (levelIndex(a, level) << 2));
+      if (next == 0) break;
+      node = next;
+      span >>= 9;
+    }
+    if (level < 3) {
+      a = (a & ~(span - 1)) + span;
+      continue;
+    }
+    ptProtect(root, a, bits);
+    a += 4096;
+  }
+}

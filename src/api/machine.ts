@@ -220,12 +220,12 @@ export class Machine {
 
   /** Reads guest memory (throws an Errno EFAULT for unmapped or unreadable bytes). */
   readMemory(addr: bigint | number, len: number): Uint8Array {
-    return copyFromUser(this.kernel.engine, this.kernel.mm.root, BigInt(addr), len);
+    return copyFromUser(this.kernel.mm, BigInt(addr), len);
   }
 
   /** Writes guest memory, as a debugger does (ignores write protection of mapped pages). */
   writeMemory(addr: bigint | number, data: Uint8Array): void {
-    pokeUser(this.kernel.engine, this.kernel.mm.root, BigInt(addr), data);
+    pokeUser(this.kernel.mm, BigInt(addr), data);
   }
 
   /** What the guest wrote to fd 1 (with the default `'buffer'` sink). */

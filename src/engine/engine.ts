@@ -19,6 +19,9 @@ export interface EngineExports {
   ptUnmap(root: number, va: bigint): void;
   ptProtect(root: number, va: bigint, bits: number): number;
   ptGet(root: number, va: bigint): number;
+  ptMapRange(root: number, va: bigint, npages: bigint, bits: number): number;
+  ptUnmapRange(root: number, va: bigint, npages: bigint): void;
+  ptProtectRange(root: number, va: bigint, npages: bigint, bits: number): void;
   ptClone(root: number): number;
   ptDestroy(root: number): void;
   kernAddr(root: number, va: bigint, write: number): number;

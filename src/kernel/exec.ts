@@ -84,14 +84,17 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs): Load
       const end = pageUp(vaddr + p.memsz);
       const prot = (p.flags & PF_R ? PROT_READ : 0) | (p.flags & PF_W ? PROT_WRITE : 0) | (p.flags & PF_X ? PROT_EXEC : 0);
       // a page shared with the previous segment keeps its bytes: map only the new pages
-      for (let a = start; a < end; a += PAGE) {
-        if (mm.find(a)) mm.protect(a, a + PAGE, prot | mm.find(a)!.prot);
-        else mm.mapFixed(a, a + PAGE, prot, false, '');
+      let from = start;
+      const prev = mm.find(start);
+      if (prev) {
+        mm.protect(start, start + PAGE, prot | prev.prot);
+        from = start + PAGE;
       }
+      if (from < end) mm.mapFixed(from, end, prot, false, '');
       // file pages as mmap sees them: from the page-aligned offset to the end of p_filesz
       const fileStart = Number(p.offset - (vaddr - start));
       const fileEnd = Number(p.offset + p.filesz);
-      if (fileEnd > fileStart) pokeUser(engine, mm.root, start, bytes.subarray(fileStart, fileEnd));
+      if (fileEnd > fileStart) pokeUser(mm, start, bytes.subarray(fileStart, fileEnd));
       if (phdrAddr === 0n && elf.phoff >= p.offset && elf.phoff < p.offset + p.filesz) {
         phdrAddr = vaddr + (elf.phoff - p.offset);
       }
@@ -119,7 +122,7 @@ function buildStack(
   let sp = STACK_TOP - 8n;
   const put = (b: Uint8Array): bigint => {
     sp -= BigInt(b.length);
-    pokeUser(engine, mm.root, sp, b);
+    pokeUser(mm, sp, b);
     return sp;
   };
   const execfnAddr = put(execfn);
@@ -160,6 +163,6 @@ function buildStack(
   const table = new Uint8Array(words.length * 8);
   const dv = new DataView(table.buffer);
   words.forEach((w, i) => dv.setBigUint64(i * 8, BigInt.asUintN(64, w), true));
-  pokeUser(engine, mm.root, sp, table);
+  pokeUser(mm, sp, table);
   return sp;
 }

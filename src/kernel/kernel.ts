@@ -14,7 +14,8 @@ import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, signalLine, hex } from './strace.js';
 import { signalName } from './signal_names.js';
-import { siCodeName } from './siginfo.js';
+import { siCodeName, SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
+import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 
 /** A byte stream behind a file descriptor. */
@@ -215,7 +216,7 @@ export class Kernel {
   private formatArgs(row: SyscallRow, a: bigint[]): string {
     const read = (addr: bigint, len: number): Uint8Array | undefined => {
       try {
-        return len < 0 ? readCString(this.engine, this.mm.root, addr, 256) : copyFromUser(this.engine, this.mm.root, addr, len);
+        return len < 0 ? readCString(this.mm, addr, 256) : copyFromUser(this.mm, addr, len);
       } catch {
         return undefined;
       }
@@ -226,8 +227,15 @@ export class Kernel {
   private fault(): void {
     const e = this.engine;
     const sig = e.i32(L.EXIT_SIGNO);
-    const code = e.i32(L.EXIT_CODE);
     const addr = e.u64(L.EXIT_ADDR);
+    let code = e.i32(L.EXIT_CODE);
+    if (sig === SIGSEGV && code === SEGV_MAPERR && e.i32(L.EXIT_TRAPNO) === 14) {
+      // a page fault on a page not yet present: demand paging, or the signal
+      const err = e.u64(L.EXIT_ERR);
+      const r = this.mm.faultIn(addr, (err & 2n) !== 0n, (err & 16n) !== 0n);
+      if (r === 'ok') return;
+      if (r === 'accerr') code = SEGV_ACCERR;
+    }
     this.trace?.(signalLine(sig, `si_signo=${signalName(sig)}, si_code=${siCodeName(sig, code)}, si_addr=${addr === 0n ? 'NULL' : hex(addr)}`));
     this.killProcess(sig);
   }

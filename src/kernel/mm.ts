@@ -90,16 +90,34 @@ export class AddressSpace {
     return this.vmas.some((v) => v.start < end && start < v.end);
   }
 
-  /** Maps [start, end) demand-zero with prot, replacing what was there. */
+  /**
+   * Maps [start, end) demand-zero with prot, replacing what was there. Only
+   * the VMA is recorded: page-table entries appear on first touch (faultIn),
+   * so reserving gigabytes costs nothing until used, as on Linux.
+   */
   mapFixed(start: bigint, end: bigint, prot: number, shared: boolean, name = ''): void {
     this.unmapRange(start, end);
-    const bits = protBits(prot, shared);
-    for (let a = start; a < end; a += PAGE) {
-      if (this.engine.x.ptMap(this.root, a, 0, bits) !== 0) throw new Errno(ENOMEM);
-    }
     this.vmas.push({ start, end, prot, shared, name });
     this.vmas.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
-    this.engine.x.tlbFlush();
+  }
+
+  /**
+   * The page-fault handler: makes the page at addr present when a VMA allows
+   * the access. Returns 'ok', or the si_code Linux would report: 'maperr' (no
+   * VMA) or 'accerr' (the VMA forbids this access).
+   */
+  faultIn(addr: bigint, write: boolean, exec: boolean, force = false): 'ok' | 'maperr' | 'accerr' {
+    const v = this.find(addr);
+    if (!v) return 'maperr';
+    if (!force) {
+      if (write && !(v.prot & PROT_WRITE)) return 'accerr';
+      if (exec && !(v.prot & PROT_EXEC)) return 'accerr';
+      if (!(v.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'accerr';
+    }
+    const page = pageDown(addr);
+    if (this.engine.x.ptGet(this.root, page) !== 0) return force ? 'ok' : 'accerr';
+    if (this.engine.x.ptMap(this.root, page, 0, protBits(v.prot, v.shared)) !== 0) throw new Errno(ENOMEM);
+    return 'ok';
   }
 
   /** Removes [start, end) from the VMAs and page table (splitting VMAs at the edges). */
@@ -114,7 +132,7 @@ export class AddressSpace {
       if (v.end > end) out.push({ ...v, start: end });
     }
     this.vmas = out;
-    for (let a = start; a < end; a += PAGE) this.engine.x.ptUnmap(this.root, a);
+    if (end > start) this.engine.x.ptUnmapRange(this.root, start, (end - start) / PAGE);
     this.engine.x.tlbFlush();
   }
 
@@ -137,7 +155,7 @@ export class AddressSpace {
       out.push({ ...v, start: s, end: e, prot });
       if (v.end > end) out.push({ ...v, start: end });
       const bits = protBits(prot, v.shared);
-      for (let a = s; a < e; a += PAGE) this.engine.x.ptProtect(this.root, a, bits);
+      this.engine.x.ptProtectRange(this.root, s, (e - s) / PAGE, bits);
     }
     this.vmas = out;
     this.engine.x.tlbFlush();

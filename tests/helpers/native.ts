@@ -3,7 +3,7 @@
  * them at test time, and the host kernel runs them, so the engine can be
  * compared with the real thing. Tests skip (saying why) when gcc is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,20 @@ export function buildStatic(name: string, sources: { [file: string]: string } | 
   }
   execFileSync('gcc', ['-static', '-o', out, ...flags, ...files], { stdio: ['ignore', 'ignore', 'pipe'] });
   return out;
+}
+
+/**
+ * buildStatic for source files on disk, without blocking: a suite that
+ * builds many variants starts them together and awaits them all.
+ */
+export function buildStaticAsync(name: string, files: string[], flags: string[]): Promise<string> {
+  const out = join(workDir, name);
+  return new Promise((resolve, reject) => {
+    execFile('gcc', ['-static', '-o', out, ...flags, ...files], (err, _stdout, stderr) => {
+      if (err) reject(new Error(`gcc failed building ${name}:\n${stderr}`));
+      else resolve(out);
+    });
+  });
 }
 
 export interface NativeResult {

@@ -1,7 +1,7 @@
 /** File-descriptor syscalls over the machine's streams (fd 0, 1, 2). */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, EINVAL, ENOTTY, EFAULT } from '../errno.js';
+import { Errno, EBADF, EINVAL, ENOTTY, EFAULT, ESPIPE } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
 
 const MAX_RW = 0x7ffff000;
@@ -11,7 +11,7 @@ function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   if (!f || !f.write) throw new Errno(EBADF);
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   if (n === 0) return 0n;
-  const data = copyFromUser(k.engine, k.mm.root, buf, n);
+  const data = copyFromUser(k.mm, buf, n);
   f.write(data);
   return BigInt(n);
 }
@@ -22,7 +22,7 @@ function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   if (n === 0) return 0n;
   const data = f.read(n);
-  if (data.length > 0) copyToUser(k.engine, k.mm.root, buf, data);
+  if (data.length > 0) copyToUser(k.mm, buf, data);
   return BigInt(data.length);
 }
 
@@ -30,7 +30,7 @@ function iovecs(k: Kernel, iov: bigint, cnt: bigint): [bigint, bigint][] {
   if (cnt < 0n || cnt > 1024n) throw new Errno(EINVAL);
   const n = Number(cnt);
   if (n === 0) return [];
-  const raw = copyFromUser(k.engine, k.mm.root, iov, n * 16);
+  const raw = copyFromUser(k.mm, iov, n * 16);
   const dv = new DataView(raw.buffer);
   const out: [bigint, bigint][] = [];
   for (let i = 0; i < n; i++) {
@@ -48,6 +48,13 @@ export const fsSyscalls: SyscallRow[] = [
     if (!k.fd(a[0])) throw new Errno(EBADF);
     k.closeFd(Number(a[0]));
     return 0n;
+  }),
+  row(8, 'lseek', 'dld', (k, a) => {
+    if (!k.fd(a[0])) throw new Errno(EBADF);
+    // Linux refuses an unknown whence before it asks the file
+    if (BigInt.asUintN(32, a[2]) > 4n) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
+    // every stream here behaves as a pipe, and pipes cannot seek
+    throw new Errno(ESPIPE);
   }),
   row(16, 'ioctl', 'dxp', (k, a) => {
     if (!k.fd(a[0])) throw new Errno(EBADF);
@@ -72,7 +79,7 @@ export const fsSyscalls: SyscallRow[] = [
     for (const [base, len] of vecs) {
       if (len === 0n) continue;
       if (len > BigInt(MAX_RW)) throw new Errno(EFAULT);
-      parts.push(copyFromUser(k.engine, k.mm.root, base, Number(len)));
+      parts.push(copyFromUser(k.mm, base, Number(len)));
     }
     let total = 0;
     for (const p of parts) {

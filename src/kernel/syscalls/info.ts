@@ -15,7 +15,7 @@ export const infoSyscalls: SyscallRow[] = [
     const fields = ['Linux', 'sudsim', k.unameRelease, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
     const buf = new Uint8Array(65 * 6);
     fields.forEach((f, i) => buf.set(utsField(f), i * 65));
-    copyToUser(k.engine, k.mm.root, a[0], buf);
+    copyToUser(k.mm, a[0], buf);
     return 0n;
   }),
   row(99, 'sysinfo', 'p', (k, a) => {
@@ -29,7 +29,7 @@ export const infoSyscalls: SyscallRow[] = [
     dv.setBigUint64(40, total - BigInt(k.framesUsed()) * 4096n, true); // freeram
     dv.setUint16(80, k.taskCount(), true); // procs
     dv.setUint32(104, 1, true); // mem_unit
-    copyToUser(k.engine, k.mm.root, a[0], b);
+    copyToUser(k.mm, a[0], b);
     return 0n;
   }),
 ];

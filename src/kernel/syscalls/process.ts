@@ -36,7 +36,7 @@ export const processSyscalls: SyscallRow[] = [
         return 0n;
       case ARCH_GET_FS:
       case ARCH_GET_GS:
-        writeU64(e, k.mm.root, a[1], e.u64(code === ARCH_GET_FS ? CPU_FS_BASE : CPU_GS_BASE));
+        writeU64(k.mm, a[1], e.u64(code === ARCH_GET_FS ? CPU_FS_BASE : CPU_GS_BASE));
         return 0n;
       default:
         throw new Errno(EINVAL);

@@ -39,13 +39,13 @@ export const timeSyscalls: SyscallRow[] = [
         ns = now; break;
       default: throw new Errno(EINVAL);
     }
-    copyToUser(k.engine, k.mm.root, a[1], timespec(ns));
+    copyToUser(k.mm, a[1], timespec(ns));
     return 0n;
   }),
   row(229, 'clock_getres', 'dp', (k, a) => {
     const id = Number(BigInt.asIntN(32, a[0]));
     if (id < 0 || id > 7) throw new Errno(EINVAL);
-    if (a[1] !== 0n) copyToUser(k.engine, k.mm.root, a[1], timespec(1n));
+    if (a[1] !== 0n) copyToUser(k.mm, a[1], timespec(1n));
     return 0n;
   }),
   row(96, 'gettimeofday', 'pp', (k, a) => {
@@ -55,9 +55,9 @@ export const timeSyscalls: SyscallRow[] = [
       const dv = new DataView(b.buffer);
       dv.setBigInt64(0, ns / 1_000_000_000n, true);
       dv.setBigInt64(8, (ns % 1_000_000_000n) / 1000n, true);
-      copyToUser(k.engine, k.mm.root, a[0], b);
+      copyToUser(k.mm, a[0], b);
     }
-    if (a[1] !== 0n) copyToUser(k.engine, k.mm.root, a[1], new Uint8Array(8));
+    if (a[1] !== 0n) copyToUser(k.mm, a[1], new Uint8Array(8));
     return 0n;
   }),
   row(201, 'time', 'p', (k, a) => {
@@ -65,7 +65,7 @@ export const timeSyscalls: SyscallRow[] = [
     if (a[0] !== 0n) {
       const b = new Uint8Array(8);
       new DataView(b.buffer).setBigInt64(0, s, true);
-      copyToUser(k.engine, k.mm.root, a[0], b);
+      copyToUser(k.mm, a[0], b);
     }
     return s;
   }),
