@@ -760,6 +760,40 @@ function stringForms(): Form[] {
   return out;
 }
 
+/** Counts past the engine's 4096-iteration chunk, so a rep instruction resumes itself. */
+function longStringForms(): Form[] {
+  const big = { memSize: 20480, cases: 4 };
+  const out: Form[] = [];
+  for (const dir of ['cld', 'std']) {
+    for (const op of ['rep movs', 'rep stos', 'repe cmps', 'repne scas']) {
+      out.push(form(`${op} with counts above 4096 (${dir})`, (b) => {
+        const size = b.r.pick(SIZES);
+        const n = b.r.range(4097, Math.floor(10000 / size));
+        const span = n * size;
+        // source in the first half, destination in the second (overlapping sometimes)
+        const lo = (x: number) => (dir === 'cld' ? x : x + span - size);
+        const si = b.r.range(0, 10240 - span);
+        const di = b.r.bool(0.3) ? si + b.r.range(1, 64) : b.r.range(10240, 20480 - span);
+        b.regs.rsi = `${b.M}+${lo(si)}`;
+        b.regs.rdi = `${b.M}+${lo(di)}`;
+        b.regs.rcx = BigInt(n);
+        if (op !== 'rep movs' && op !== 'rep stos') {
+          // long equal runs, so the comparison goes on past a chunk before it stops
+          const pat = b.r.bytes(8);
+          for (let i = 0; i < b.memSize; i++) b.mem[i] = pat[i % 8];
+          const d = (di - si) % 8;
+          if (d !== 0) b.regs.rdi = `${b.M}+${lo(di - d)}`;
+          b.mem[b.r.range(0, b.memSize - 1)] ^= 0x10;
+          if (op === 'repne scas') b.set(ACC[size], b.r.u64() & mask(size));
+          else b.set(ACC[size], b.getMem(lo(si), size));
+        }
+        return { asm: `${dir}\n${op}${SUF[size]}`, flagMask: ARITH };
+      }, big));
+    }
+  }
+  return out;
+}
+
 function movForms(): Form[] {
   const out: Form[] = [];
   for (const size of SIZES) {
@@ -1293,7 +1327,7 @@ const ALL_GROUPS: Group[] = [
   { name: 'bits', forms: bitForms() },
   { name: 'exchange', forms: exchangeForms() },
   { name: 'cond', forms: condForms() },
-  { name: 'string', forms: stringForms() },
+  { name: 'string', forms: [...stringForms(), ...longStringForms()] },
   { name: 'misc', forms: miscForms() },
   { name: 'chain', forms: chainForms() },
   { name: 'extra', forms: extraForms() },
