@@ -22,4 +22,14 @@ maybe('a freestanding program', () => {
     expect(m.stdoutText()).toBe(native.stdout.toString());
     expect(m.stdoutText()).toBe('hello\n');
   });
+
+  it('runs a static-pie (ET_DYN) executable the same as natively', () => {
+    const exe = buildStatic('hello-pie', { 'hello.c': HELLO }, ['-O2', '-static-pie', '-fpie', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only']);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['hello-pie'] });
+    expect(m.getReg('rip')).toBeGreaterThan(0x555555554000n);
+    expect(m.run()).toMatchObject({ kind: 'exited', status: native.status });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+  });
 });
