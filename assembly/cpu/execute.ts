@@ -950,12 +950,12 @@ export function execute(p: u32): void {
       setExitReason(EXIT_FAULT);
       break;
     }
-    case O.OP_INT1: raiseFault(SIGTRAP, TRAP_BRKPT, 0, 1, 0); setExitReason(EXIT_FAULT); break;
+    case O.OP_INT1: raiseFault(SIGTRAP, TRAP_BRKPT, nextRip, 1, 0); setExitReason(EXIT_FAULT); break;
     case O.OP_INT: {
       let n = imm(p);
       if (n == 0x80) int80Entry();
       else if (n == 3) { raiseFault(SIGTRAP, SI_KERNEL, 0, 3, 0); setExitReason(EXIT_FAULT); }
-      else fault(SIGSEGV, SI_KERNEL, 0, 13);
+      else { raiseFault(SIGSEGV, SI_KERNEL, 0, 13, (n << 3) | 2); setStop(true); } // #GP names the IDT entry in its error code
       break;
     }
     case O.OP_UD: fault(SIGILL, ILL_ILLOPN, rip, 6); break;

@@ -25,6 +25,9 @@ export function syscallEntry(): void {
   // the number is rax's low half read as a signed int (the upper half is ignored)
   let nr = <i32>rax;
   if ((load<i32>(SUD_FLAGS) & SUD_ARMED) != 0) {
+    // the kernel finishes the check when the selector's page is not present yet
+    store<i32>(EXIT_SYSNO, nr);
+    store<i32>(EXIT_INT80, 0);
     if (!sudCheck(nextRip, nr, AUDIT_ARCH_X86_64)) return;
   }
   // run.ts (F_SYSCALL) repeats this fast path inline: change both together
@@ -51,6 +54,8 @@ export function int80Entry(): void {
   bump(CNT_SYSCALLS);
   let nr = <i32>rax;
   if ((load<i32>(SUD_FLAGS) & SUD_ARMED) != 0) {
+    store<i32>(EXIT_SYSNO, nr);
+    store<i32>(EXIT_INT80, 1);
     if (!sudCheck(nextRip, nr, AUDIT_ARCH_I386)) return;
   }
   store<i32>(EXIT_SYSNO, nr);

@@ -24,6 +24,12 @@ export interface MachineOptions {
   seed?: number | bigint;
   /** Answer getpid/getppid/gettid inside Wasm (default: on unless tracing). */
   fastSyscalls?: boolean;
+  /** Kernel profile: `patch-v5`, `linux-5.11`, `linux-6.4`, `linux-6.17` (default) or `linux-next`. */
+  profile?: 'patch-v5' | 'linux-5.11' | 'linux-6.4' | 'linux-6.17' | 'linux-next';
+  /** SMAP on (default) or off: selects the cost the timing model gives a selector read. */
+  smap?: boolean;
+  /** The `linux-next` sysctl kernel.syscall_user_dispatch (default true). */
+  sysctlSyscallUserDispatch?: boolean;
 }
 
 export interface LoadOptions {
@@ -159,6 +165,9 @@ export class Machine {
       trace: opts.trace,
       seed: opts.seed,
       fastSyscalls: opts.fastSyscalls,
+      profile: opts.profile,
+      smap: opts.smap,
+      sysctlSyscallUserDispatch: opts.sysctlSyscallUserDispatch,
     });
   }
 

@@ -37,11 +37,13 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace', 'print one strace-style line per syscall to stderr')
     .option('--max-insns <n>', 'stop after this many guest instructions', parseCount)
     .option('--seed <n>', 'seed for AT_RANDOM and other random choices (default 0)', parseCount)
+    .option('--no-smap', 'model a machine with SMAP off', false)
+    .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')
     .argument('<program>', 'path of the ELF file')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
     .action((prog: string, args: string[], opts) => {
-      status = runCommand(prog, args, opts);
+      status = runCommand(prog, args, { ...opts, noSmap: opts.smap === false, sysctl: opts.sysctlSud });
     });
 
   program

@@ -1,7 +1,7 @@
 /** `sudsim run`: the guest's status becomes ours (128 + signal when it was killed). */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
-import { Machine } from '../api/machine.js';
+import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno } from '../kernel/errno.js';
 import { signalName, signalDescription } from '../kernel/signal_names.js';
 
@@ -10,6 +10,8 @@ export interface RunOptions {
   trace?: boolean;
   maxInsns?: bigint;
   seed?: bigint;
+  noSmap?: boolean;
+  sysctl?: string;
 }
 
 export function runCommand(path: string, args: string[], opts: RunOptions): number {
@@ -25,6 +27,9 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     stdout: 'inherit',
     stderr: 'inherit',
     seed: opts.seed,
+    profile: opts.profile as MachineOptions['profile'],
+    smap: !opts.noSmap,
+    sysctlSyscallUserDispatch: opts.sysctl !== '0',
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   try {

@@ -12,11 +12,18 @@ import { Task, type ProcessEnd } from './task.js';
 import { SYSCALLS, type SyscallRow } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
-import { formatArg, formatReturn, killedLine, exitedLine, signalLine, hex } from './strace.js';
-import { signalName } from './signal_names.js';
-import { siCodeName, SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
+import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
+import { SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
+import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
+import { signalSyscalls, forceSignal, deliverSignals } from './signals.js';
+import { prctlSyscalls } from './prctl.js';
+import { registerSyscalls } from './syscalls/table.js';
+import { faultFields, sysFields } from './signal_frame.js';
+import type { SudConfig } from './sud.js';
+
+registerSyscalls([...signalSyscalls, ...prctlSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -35,6 +42,12 @@ export interface KernelOptions {
   /** Serve getpid/getppid/gettid inside Wasm (off while tracing so every call is seen). */
   fastSyscalls?: boolean;
   unameRelease?: string;
+  /** Kernel profile (SEMANTICS.md §2); default linux-6.17. */
+  profile?: string;
+  /** kernel.syscall_user_dispatch (linux-next): 0 makes arming fail with EPERM. Default 1. */
+  sysctlSyscallUserDispatch?: boolean;
+  /** SMAP on (selector reads pay the user-access cost in the timing model). Default on. */
+  smap?: boolean;
 }
 
 /** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
@@ -50,8 +63,10 @@ export class Kernel {
   end: ProcessEnd | undefined;
   yieldRequested = false;
   readonly unameRelease: string;
+  readonly profile: Profile;
+  sysctlSud: boolean;
   private files = new Map<number, Stream>();
-  private trace?: (line: string) => void;
+  readonly trace?: (line: string) => void;
   private rng: SplitMix64;
   private nextPid = FIRST_PID;
   private fast: boolean;
@@ -61,12 +76,14 @@ export class Kernel {
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
     this.fast = opts.fastSyscalls ?? !opts.trace;
-    this.unameRelease = opts.unameRelease ?? '6.18.0-sudsim';
+    this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
+    this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
+    this.unameRelease = opts.unameRelease ?? this.profile.release;
     if (opts.stdin) this.files.set(0, opts.stdin);
     if (opts.stdout) this.files.set(1, opts.stdout);
     if (opts.stderr) this.files.set(2, opts.stderr);
     this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
-    this.engine.setI32(L.SW_SMAP, 1);
+    this.engine.setI32(L.SW_SMAP, opts.smap === false ? 0 : 1);
   }
 
   get mm(): AddressSpace {
@@ -130,6 +147,21 @@ export class Kernel {
     e.setI32(L.CPU_CR3, t.mm.root);
   }
 
+  setRip(v: bigint): void {
+    this.engine.setU64(L.CPU_RIP, v);
+  }
+
+  /** Stores a task's SUD config, and into the CPU block's config when it is running. */
+  setSud(t: Task, cfg: SudConfig): void {
+    t.sud = cfg;
+    if (t !== this.current) return;
+    const e = this.engine;
+    e.setI32(L.SUD_FLAGS, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0));
+    e.setU64(L.SUD_SELECTOR, cfg.selector);
+    e.setU64(L.SUD_OFFSET, cfg.offset);
+    e.setU64(L.SUD_LEN, cfg.len);
+  }
+
   reg(i: number): bigint {
     return this.engine.u64(L.CPU_REGS + i * 8);
   }
@@ -164,7 +196,7 @@ export class Kernel {
           this.dispatch();
           break;
         case L.EXIT_SUD_KILL:
-          this.killProcess(e.i32(L.EXIT_SIGNO));
+          this.sudKill();
           break;
         case L.EXIT_BUDGET:
           break;
@@ -208,9 +240,11 @@ export class Kernel {
       if (this.end) this.trace?.(this.endLine());
       return;
     }
+    if (this.end) return;
     if (int80) result = BigInt.asIntN(32, result);
     this.setReg(0, result);
     this.trace?.(`${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
+    deliverSignals(this);
   }
 
   private formatArgs(row: SyscallRow, a: bigint[]): string {
@@ -236,18 +270,43 @@ export class Kernel {
       if (r === 'ok') return;
       if (r === 'accerr') code = SEGV_ACCERR;
     }
-    this.trace?.(signalLine(sig, `si_signo=${signalName(sig)}, si_code=${siCodeName(sig, code)}, si_addr=${addr === 0n ? 'NULL' : hex(addr)}`));
+    this.current.lastTrap = { trapno: BigInt(e.i32(L.EXIT_TRAPNO)), err: e.u64(L.EXIT_ERR), cr2: e.i32(L.EXIT_TRAPNO) === 14 ? addr : 0n };
+    forceSignal(this, sig, { signo: sig, errno: 0, code, fields: faultFields(addr) });
+    deliverSignals(this);
+  }
+
+  /**
+   * The engine's selector read failed or found a bad value. A selector on a
+   * page that a VMA covers but nobody touched yet is faulted in here and the
+   * check finishes in the kernel, as the real __get_user's page fault would.
+   */
+  private sudKill(): void {
+    const e = this.engine;
+    let sig = e.i32(L.EXIT_SIGNO);
+    const sud = this.current.sud;
+    if (sig === SIGSEGV && this.mm.faultIn(sud.selector, false, false) === 'ok') {
+      const v = copyFromUser(this.mm, sud.selector, 1)[0];
+      if (v === 0) return this.syscall();
+      if (v === 1) {
+        const int80 = e.i32(L.EXIT_INT80) !== 0;
+        e.setU64(L.EXIT_ADDR, e.u64(L.CPU_RIP));
+        e.setI32(L.EXIT_CODE, int80 ? 0x40000003 : 0xc000003e | 0);
+        return this.dispatch();
+      }
+      sig = 31;
+    }
     this.killProcess(sig);
   }
 
-  /** SUD dispatched a syscall: a forced SIGSYS (delivered by the signal layer when present). */
+  /** SUD dispatched a syscall: rax is rolled back; force SIGSYS (SEMANTICS.md §4-5). */
   private dispatch(): void {
     const e = this.engine;
     const nr = e.i32(L.EXIT_SYSNO);
     const addr = e.u64(L.EXIT_ADDR);
     const arch = e.u32(L.EXIT_CODE);
-    this.trace?.(signalLine(31, `si_signo=SIGSYS, si_code=SYS_USER_DISPATCH, si_call_addr=${hex(addr)}, si_syscall=${nr}, si_arch=${hex(BigInt(arch))}`));
-    this.killProcess(31);
+    this.current.lastTrap = { trapno: 0n, err: 0n, cr2: 0n };
+    forceSignal(this, 31, { signo: 31, errno: 0, code: 2, fields: sysFields(addr, nr, arch) });
+    deliverSignals(this);
   }
 
   exitThread(status: number): void {

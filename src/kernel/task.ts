@@ -5,6 +5,8 @@
  */
 import { CPU_STATE_SIZE } from '../engine/layout.js';
 import type { AddressSpace } from './mm.js';
+import { SigHand, SigState } from './signals.js';
+import { SUD_OFF, type SudConfig } from './sud.js';
 
 export type TaskState = 'runnable' | 'exited';
 
@@ -14,6 +16,12 @@ export class Task {
   state: TaskState = 'runnable';
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */
   clearChildTid = 0n;
+  sig = new SigState();
+  sighand = new SigHand();
+  /** Trap number, error code and cr2 of the last fault (sigcontext trapno/err/cr2). */
+  lastTrap = { trapno: 0n, err: 0n, cr2: 0n };
+  /** Syscall User Dispatch config (also in the CPU block while the task runs). */
+  sud: SudConfig = SUD_OFF;
 
   constructor(
     readonly tid: number,

@@ -762,31 +762,30 @@ function stringForms(): Form[] {
 
 /** Counts past the engine's 4096-iteration chunk, so a rep instruction resumes itself. */
 function longStringForms(): Form[] {
-  const big = { memSize: 20480, cases: 4 };
+  const half = 49152;
+  const big = { memSize: 2 * half, cases: 2 };
   const out: Form[] = [];
   for (const dir of ['cld', 'std']) {
     for (const op of ['rep movs', 'rep stos', 'repe cmps', 'repne scas']) {
       out.push(form(`${op} with counts above 4096 (${dir})`, (b) => {
         const size = b.r.pick(SIZES);
-        const n = b.r.range(4097, Math.floor(10000 / size));
+        const n = b.r.range(4097, 6000);
         const span = n * size;
-        // source in the first half, destination in the second (overlapping sometimes)
+        // a repeating pattern with scattered flips: long equal runs for cmps/scas, and
+        // the assembler source stays small (the harness emits repeats with .rept)
+        const pat = b.r.bytes(8);
+        for (let i = 0; i < b.memSize; i++) b.mem[i] = pat[i % 8];
+        const flips = op === 'repe cmps' || op === 'repne scas' ? 1 : 40;
+        for (let f = 0; f < flips; f++) b.mem[b.r.int(b.memSize)] ^= 1 << b.r.int(8);
+        // source in the first half, destination in the second, or overlapping the source
         const lo = (x: number) => (dir === 'cld' ? x : x + span - size);
-        const si = b.r.range(0, 10240 - span);
-        const di = b.r.bool(0.3) ? si + b.r.range(1, 64) : b.r.range(10240, 20480 - span);
+        const si = b.r.range(0, half - span);
+        let di = b.r.bool(0.3) && op === 'rep movs' ? si + b.r.range(1, 64) : b.r.range(half, 2 * half - span);
+        if (op === 'repe cmps') di -= (di - si) % 8; // equal elements line up
         b.regs.rsi = `${b.M}+${lo(si)}`;
         b.regs.rdi = `${b.M}+${lo(di)}`;
         b.regs.rcx = BigInt(n);
-        if (op !== 'rep movs' && op !== 'rep stos') {
-          // long equal runs, so the comparison goes on past a chunk before it stops
-          const pat = b.r.bytes(8);
-          for (let i = 0; i < b.memSize; i++) b.mem[i] = pat[i % 8];
-          const d = (di - si) % 8;
-          if (d !== 0) b.regs.rdi = `${b.M}+${lo(di - d)}`;
-          b.mem[b.r.range(0, b.memSize - 1)] ^= 0x10;
-          if (op === 'repne scas') b.set(ACC[size], b.r.u64() & mask(size));
-          else b.set(ACC[size], b.getMem(lo(si), size));
-        }
+        if (op === 'repne scas') b.set(ACC[size], b.r.u64() & mask(size));
         return { asm: `${dir}\n${op}${SUF[size]}`, flagMask: ARITH };
       }, big));
     }

@@ -77,6 +77,23 @@ export function generate(group: Group, seed: number): BuiltCase[] {
   return out;
 }
 
+/** .byte lines for memory, with runs of a repeated 8-byte chunk as .rept. */
+function emitBytes(out: string[], mem: Uint8Array): void {
+  const same = (i: number, j: number) => mem.subarray(i, i + 8).every((v, k) => v === mem[j + k]);
+  let i = 0;
+  while (i < mem.length) {
+    let run = 1;
+    while (i + (run + 1) * 8 <= mem.length && same(i, i + run * 8)) run++;
+    if (run >= 4) {
+      out.push(`\t.rept ${run}`, `\t.byte ${Array.from(mem.subarray(i, i + 8)).join(',')}`, '\t.endr');
+      i += run * 8;
+    } else {
+      out.push(`\t.byte ${Array.from(mem.subarray(i, i + 8)).join(',')}`);
+      i += 8;
+    }
+  }
+}
+
 const PUSH_ORDER: Reg[] = ['r15', 'r14', 'r13', 'r12', 'r11', 'r10', 'r9', 'r8', 'rdi', 'rsi', 'rbp'];
 
 export function assemble(cases: BuiltCase[]): string {
@@ -99,7 +116,7 @@ export function assemble(cases: BuiltCase[]): string {
     text.push('\tlea -8(%rsp), %rsp', '\tpush %rbx', '\tpush %rdx', '\tpush %rcx', '\tpush %rax', '\tpushfq');
 
     data.push(`\t.skip ${bc.offset} - (. - recs_start)`, `${L}:`);
-    for (let i = 0; i < bc.mem.length; i += 32) data.push(`\t.byte ${Array.from(bc.mem.subarray(i, i + 32)).join(',')}`);
+    emitBytes(data, bc.mem);
     data.push(`o${L}:\t.zero ${OUT_SIZE}`);
     const q = [String(bc.flags | 0x202), ...REG64.map((g) => (typeof bc.regs[g] === 'string' ? bc.regs[g] : `0x${(bc.regs[g] as bigint).toString(16)}`))];
     ro.push(`i${L}:\t.quad ${q.join(',')}`);

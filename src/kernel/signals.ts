@@ -1,0 +1,332 @@
+/**
+ * Signals: dispositions (rt_sigaction), masks (rt_sigprocmask), the
+ * alternate stack, generation (kill, tkill, tgkill, faults, SUD's forced
+ * SIGSYS), and delivery on return to user mode through the rt_sigframe.
+ *
+ * Linux: kernel/signal.c, arch/x86/kernel/signal.c, signal_64.c.
+ */
+import { row, type SyscallRow } from './syscalls/table.js';
+import type { Kernel } from './kernel.js';
+import { Errno, EINVAL, ESRCH, EPERM, ENOMEM } from './errno.js';
+import { copyFromUser, copyToUser } from './uaccess.js';
+import { buildFrame, restoreFrame, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
+import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX } from '../engine/layout.js';
+import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
+import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
+import { signalName } from './signal_names.js';
+import { hex } from './strace.js';
+
+export const SIG_DFL = 0n;
+export const SIG_IGN = 1n;
+export const SA_SIGINFO = 4n;
+export const SA_ONSTACK = 0x08000000n;
+export const SA_RESTART = 0x10000000n;
+export const SA_NODEFER = 0x40000000n;
+export const SA_RESETHAND = 0x80000000n;
+export const SA_RESTORER = 0x04000000n;
+const SS_ONSTACK = 1;
+const SS_DISABLE = 2;
+const MINSIGSTKSZ = 2048n;
+
+export interface SigAction {
+  handler: bigint;
+  flags: bigint;
+  restorer: bigint;
+  mask: bigint;
+}
+
+/** Per-process dispositions (shared by threads, CLONE_SIGHAND). */
+export class SigHand {
+  actions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
+}
+
+/** Per-thread signal state. */
+export class SigState {
+  blocked = 0n;
+  pending = new Map<number, Siginfo>();
+  altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+}
+
+export const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
+const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+
+type Default = 'term' | 'core' | 'ign' | 'stop' | 'cont';
+function defaultAction(sig: number): Default {
+  switch (sig) {
+    case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31: return 'core';
+    case SIGCHLD: case 23: case 28: return 'ign';
+    case SIGSTOP: case SIGTSTP: case 21: case 22: return 'stop';
+    case SIGCONT: return 'cont';
+    default: return 'term';
+  }
+}
+
+/** Queues sig for the current task (a standard signal is queued once). */
+export function sendSignal(k: Kernel, sig: number, info: Siginfo): void {
+  const s = k.current.sig;
+  if (!s.pending.has(sig)) s.pending.set(sig, info);
+}
+
+/**
+ * force_sig_info: a blocked or ignored signal is unblocked and reset to
+ * SIG_DFL so that it cannot be lost (faults, SUD's SIGSYS).
+ */
+export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
+  const act = k.current.sighand.actions[sig];
+  const s = k.current.sig;
+  // Linux: force_sig_info_to_task resets the handler whenever the signal is blocked or ignored
+  if (act.handler === SIG_IGN || (s.blocked & bit(sig))) {
+    act.handler = SIG_DFL;
+    s.blocked &= ~bit(sig);
+  }
+  s.pending.delete(sig);
+  s.pending.set(sig, info);
+}
+
+/**
+ * Delivers pending unblocked signals before returning to user mode. Returns
+ * false when the process died.
+ */
+export function deliverSignals(k: Kernel): boolean {
+  const t = k.current;
+  const s = t.sig;
+  for (;;) {
+    let sig = 0;
+    // synchronous (forced) signals first as Linux does, then the lowest number
+    for (const n of [SIGSEGV, 31, 4, 5, 7, 8]) if (s.pending.has(n) && !(s.blocked & bit(n))) { sig = n; break; }
+    if (!sig) for (const n of [...s.pending.keys()].sort((a, b) => a - b)) if (!(s.blocked & bit(n))) { sig = n; break; }
+    if (!sig) return true;
+    const info = s.pending.get(sig)!;
+    s.pending.delete(sig);
+    const act = t.sighand.actions[sig];
+    if (act.handler === SIG_IGN) continue;
+    if (act.handler !== SIG_DFL || !['ign', 'cont', 'stop'].includes(defaultAction(sig))) {
+      k.trace?.(`--- ${signalHeader(sig, info)} ---`);
+    }
+    if (act.handler === SIG_DFL) {
+      const d = defaultAction(sig);
+      if (d === 'ign' || d === 'cont' || d === 'stop') continue;
+      k.killProcess(sig);
+      return false;
+    }
+    if (!setupFrame(k, sig, act, info)) {
+      // delivery failed (no SA_RESTORER, unwritable stack): force_sigsegv
+      if (sig === SIGSEGV) {
+        k.killProcess(SIGSEGV);
+        return false;
+      }
+      t.sighand.actions[SIGSEGV].handler = SIG_DFL;
+      forceSignal(k, SIGSEGV, { signo: SIGSEGV, errno: 0, code: SI_KERNEL, fields: new Uint8Array(16) });
+      continue;
+    }
+    return true;
+  }
+}
+
+function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): boolean {
+  const e = k.engine;
+  const t = k.current;
+  const s = t.sig;
+  if (!(act.flags & SA_RESTORER)) return false;
+  const sp = e.u64(CPU_REGS + 4 * 8);
+  const alt = s.altstack;
+  const onAlt = alt.flags !== SS_DISABLE && sp > alt.sp && sp <= alt.sp + alt.size;
+  const useAlt = !!(act.flags & SA_ONSTACK) && alt.flags !== SS_DISABLE && !onAlt;
+  const f = buildFrame(e, act.restorer, {
+    sp, onAltStack: onAlt, useAltStack: useAlt,
+    altstack: { sp: alt.sp, flags: alt.flags === SS_DISABLE ? SS_DISABLE : onAlt ? SS_ONSTACK : 0, size: alt.size },
+    blocked: s.blocked, info, trapno: t.lastTrap.trapno, err: t.lastTrap.err, cr2: t.lastTrap.cr2,
+  });
+  try {
+    copyToUser(t.mm, f.fpAddr, f.fp);
+    copyToUser(t.mm, f.frame, f.bytes);
+  } catch (err) {
+    if (err instanceof Errno) return false;
+    throw err;
+  }
+  const r = (i: number, v: bigint) => e.setU64(CPU_REGS + i * 8, v);
+  r(7, BigInt(sig)); // rdi
+  r(6, f.frame + 312n); // rsi = &info
+  r(2, f.frame + 8n); // rdx = &uc
+  r(0, 0n); // rax
+  r(4, f.frame);
+  k.setRip(act.handler);
+  // handlers start with DF, TF and RF clear
+  e.setU64(CPU_RFLAGS, e.u64(CPU_RFLAGS) & ~(0x400n | 0x100n | 0x10000n));
+  s.blocked |= act.mask;
+  if (!(act.flags & SA_NODEFER)) s.blocked |= bit(sig);
+  s.blocked &= ~UNBLOCKABLE;
+  if (act.flags & SA_RESETHAND) {
+    act.handler = SIG_DFL;
+    act.flags &= ~SA_SIGINFO;
+  }
+  return true;
+}
+
+
+/** strace's `SIGSYS {si_signo=..., ...}` rendering. */
+export function signalHeader(sig: number, info: Siginfo): string {
+  const dv = new DataView(info.fields.buffer, info.fields.byteOffset, info.fields.byteLength);
+  let fields = `si_signo=${signalName(sig)}, si_code=${siCodeName(sig, info.code)}`;
+  if (info.code === SI_USER || info.code === SI_TKILL) {
+    fields += `, si_pid=${dv.getInt32(0, true)}, si_uid=${dv.getUint32(4, true)}`;
+  } else if (sig === 31 && info.code === 2) {
+    fields += `, si_call_addr=${hex(dv.getBigUint64(0, true))}, si_syscall=${dv.getInt32(8, true)}, si_arch=${hex(BigInt(dv.getUint32(12, true)))}`;
+  } else if ([4, 5, 7, 8, 11].includes(sig)) {
+    const a = dv.getBigUint64(0, true);
+    fields += `, si_addr=${a === 0n ? 'NULL' : hex(a)}`;
+  }
+  return `${signalName(sig)} {${fields}}`;
+}
+
+function rtSigreturn(k: Kernel): bigint {
+  const e = k.engine;
+  const t = k.current;
+  const frame = e.u64(CPU_REGS + 4 * 8) - 8n;
+  let bytes: Uint8Array;
+  let fp: Uint8Array | undefined;
+  try {
+    bytes = copyFromUser(t.mm, frame, FRAME_SIZE);
+    const fpAddr = new DataView(bytes.buffer).getBigUint64(48 + 184, true);
+    if (fpAddr !== 0n) fp = copyFromUser(t.mm, fpAddr, FPSTATE_SIZE);
+  } catch {
+    k.killProcess(SIGSEGV);
+    return 0n;
+  }
+  const { mask } = restoreFrame(e, bytes, fp);
+  t.sig.blocked = mask & ~UNBLOCKABLE;
+  const dv = new DataView(bytes.buffer);
+  const ssFlags = dv.getInt32(8 + 24, true);
+  if (ssFlags !== SS_ONSTACK) {
+    // restore_altstack: a sigaltstack saved in the frame is reinstalled
+    const sp = dv.getBigUint64(8 + 16, true);
+    const size = dv.getBigUint64(8 + 32, true);
+    if (t.sig.altstack.flags !== SS_ONSTACK) t.sig.altstack = { sp, flags: ssFlags & SS_DISABLE ? SS_DISABLE : 0, size };
+  }
+  e.setU64(CPU_ORIG_RAX, -1n);
+  return e.u64(CPU_REGS);
+}
+
+function readAction(k: Kernel, addr: bigint): SigAction {
+  const b = copyFromUser(k.mm, addr, 32);
+  const dv = new DataView(b.buffer);
+  return { handler: dv.getBigUint64(0, true), flags: dv.getBigUint64(8, true), restorer: dv.getBigUint64(16, true), mask: dv.getBigUint64(24, true) };
+}
+
+function actionBytes(a: SigAction): Uint8Array {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  dv.setBigUint64(0, a.handler, true);
+  dv.setBigUint64(8, a.flags, true);
+  dv.setBigUint64(16, a.restorer, true);
+  dv.setBigUint64(24, a.mask, true);
+  return b;
+}
+
+function validSig(sig: bigint): number {
+  const n = Number(BigInt.asIntN(32, sig));
+  if (n < 1 || n > 64) throw new Errno(EINVAL);
+  return n;
+}
+
+function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
+  const n = Number(BigInt.asIntN(32, sig));
+  if (n < 0 || n > 64) throw new Errno(EINVAL);
+  if (pid !== k.current.tgid) throw new Errno(ESRCH);
+  if (n === 0) return 0n;
+  sendSignal(k, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
+  return 0n;
+}
+
+export const signalSyscalls: SyscallRow[] = [
+  row(13, 'rt_sigaction', 'Sppu', (k, a) => {
+    if (a[3] !== 8n) throw new Errno(EINVAL);
+    const sig = validSig(a[0]);
+    const acts = k.current.sighand.actions;
+    let next: SigAction | undefined;
+    if (a[1] !== 0n) {
+      next = readAction(k, a[1]);
+      if (sig === SIGKILL || sig === SIGSTOP) throw new Errno(EINVAL);
+    }
+    if (a[2] !== 0n) copyToUser(k.mm, a[2], actionBytes(acts[sig]));
+    if (next) {
+      next.mask &= ~UNBLOCKABLE;
+      acts[sig] = next;
+      // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
+      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.pending.delete(sig);
+    }
+    return 0n;
+  }),
+  row(14, 'rt_sigprocmask', 'dppu', (k, a) => {
+    if (a[3] !== 8n) throw new Errno(EINVAL);
+    const s = k.current.sig;
+    const how = Number(BigInt.asIntN(32, a[0]));
+    let set: bigint | undefined;
+    if (a[1] !== 0n) {
+      const b = copyFromUser(k.mm, a[1], 8);
+      set = new DataView(b.buffer).getBigUint64(0, true);
+      if (how < 0 || how > 2) throw new Errno(EINVAL);
+    }
+    if (a[2] !== 0n) {
+      const b = new Uint8Array(8);
+      new DataView(b.buffer).setBigUint64(0, s.blocked, true);
+      copyToUser(k.mm, a[2], b);
+    }
+    if (set !== undefined) {
+      if (how === 0) s.blocked |= set;
+      else if (how === 1) s.blocked &= ~set;
+      else s.blocked = set;
+      s.blocked &= ~UNBLOCKABLE;
+    }
+    return 0n;
+  }),
+  row(15, 'rt_sigreturn', '', (k) => rtSigreturn(k)),
+  row(131, 'sigaltstack', 'pp', (k, a) => {
+    const s = k.current.sig;
+    const sp = k.engine.u64(CPU_REGS + 4 * 8);
+    const on = s.altstack.flags !== SS_DISABLE && sp > s.altstack.sp && sp <= s.altstack.sp + s.altstack.size;
+    let next: typeof s.altstack | undefined;
+    if (a[0] !== 0n) {
+      const b = copyFromUser(k.mm, a[0], 24);
+      const dv = new DataView(b.buffer);
+      const nsp = dv.getBigUint64(0, true);
+      const flags = dv.getInt32(8, true);
+      const size = dv.getBigUint64(16, true);
+      if (on) throw new Errno(EPERM);
+      if (flags !== 0 && flags !== SS_DISABLE && flags !== SS_ONSTACK) throw new Errno(EINVAL);
+      if (flags === SS_DISABLE) next = { sp: 0n, flags: SS_DISABLE, size: 0n };
+      else {
+        if (size < MINSIGSTKSZ) throw new Errno(ENOMEM);
+        next = { sp: nsp, flags: 0, size };
+      }
+    }
+    if (a[1] !== 0n) {
+      const b = new Uint8Array(24);
+      const dv = new DataView(b.buffer);
+      dv.setBigUint64(0, s.altstack.sp, true);
+      dv.setInt32(8, s.altstack.flags === SS_DISABLE ? SS_DISABLE : on ? SS_ONSTACK : 0, true);
+      dv.setBigUint64(16, s.altstack.size, true);
+      copyToUser(k.mm, a[1], b);
+    }
+    if (next) s.altstack = next;
+    return 0n;
+  }),
+  row(62, 'kill', 'dS', (k, a) => {
+    const pid = Number(BigInt.asIntN(32, a[0]));
+    return signalSelf(k, pid === 0 || pid === -1 ? k.current.tgid : Math.abs(pid), a[1], SI_USER);
+  }),
+  row(200, 'tkill', 'dS', (k, a) => {
+    const tid = Number(BigInt.asIntN(32, a[0]));
+    if (tid <= 0) throw new Errno(EINVAL);
+    if (tid !== k.current.tid) throw new Errno(ESRCH);
+    return signalSelf(k, k.current.tgid, a[1], SI_TKILL);
+  }),
+  row(234, 'tgkill', 'ddS', (k, a) => {
+    const tgid = Number(BigInt.asIntN(32, a[0]));
+    const tid = Number(BigInt.asIntN(32, a[1]));
+    if (tgid <= 0 || tid <= 0) throw new Errno(EINVAL);
+    if (tid !== k.current.tid || tgid !== k.current.tgid) throw new Errno(ESRCH);
+    return signalSelf(k, tgid, a[2], SI_TKILL);
+  }),
+];
+
