@@ -1,10 +1,916 @@
 // The SSE subset that static musl programs and gcc's copies and zeroing use.
-// Decoding fills an OP_SSE record whose `sub` names the operation.
+// Decoding fills an OP_SSE record whose `sub` names the operation:
+//
+//   reg  the ModRM reg operand: an xmm register (0..15), or a general
+//        register for the forms whose destination is one (movd/movq to a
+//        GP register, pmovmskb, movmskps/pd, pextrw)
+//   rm   an xmm register, a general register (movd/movq, pinsrw), or NOREG
+//        for a memory operand
+//   osz  4 or 8 for the general-register operand of movd/movq
+//   imm  the imm8 of shuffles, shifts by immediate, pextrw/pinsrw
+//
+// Packed lane operations run on the register file in memory (CPU_XMM): the
+// source operand is either another register's bytes or a 16-byte copy of
+// memory in a scratch buffer, so one handler serves both operand kinds.
+import { CPU_XMM, CPU_MXCSR } from "../layout";
+import { R_REG, R_RM, R_SUB, R_IMM, R_OSZ, NOREG, PFX_REP, PFX_REPNE, PFX_OPSZ, sseModrm, sseImm8 } from "./decode";
+import * as O from "./opcodes";
+import { ea } from "./execute";
+import { rget, rset, r64, RDI } from "./regs";
+import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL } from "../mmu/access";
+import { setStop } from "./state";
 
-/** Decodes a 0F-map opcode of the SSE subset; false when not one of ours. */
+// ---------------------------------------------------------------- operations
+
+// data moves
+export const SSE_MOVU_LOAD = 1; // movups/movupd/movdqu/lddqu xmm, xmm/m128
+export const SSE_MOVA_LOAD = 2; // movaps/movapd/movdqa: m128 must be 16-byte aligned
+export const SSE_MOVU_STORE = 3; // xmm/m128, xmm
+export const SSE_MOVA_STORE = 4; // also movntps/movntpd/movntdq
+export const SSE_MOVSS_LOAD = 5; // F3 0F 10: register form merges, memory form zeroes bits 32..127
+export const SSE_MOVSD_LOAD = 6; // F2 0F 10
+export const SSE_MOVSS_STORE = 7; // F3 0F 11
+export const SSE_MOVSD_STORE = 8; // F2 0F 11
+export const SSE_MOVQ_LOAD = 9; // F3 0F 7E: zeroes bits 64..127
+export const SSE_MOVQ_STORE = 10; // 66 0F D6: a register destination's bits 64..127 are zeroed
+export const SSE_MOVD_TOX = 11; // 66 0F 6E: xmm <- r/m32 (r/m64 with REX.W), zero-extended
+export const SSE_MOVD_FROMX = 12; // 66 0F 7E: r/m32 (r/m64) <- xmm
+export const SSE_MOVLP_LOAD = 13; // movlps/movlpd xmm, m64
+export const SSE_MOVHLPS = 14; // 0F 12 register form
+export const SSE_MOVLP_STORE = 15; // movlps/movlpd m64, xmm
+export const SSE_MOVHP_LOAD = 16; // movhps/movhpd xmm, m64
+export const SSE_MOVLHPS = 17; // 0F 16 register form
+export const SSE_MOVHP_STORE = 18; // movhps/movhpd m64, xmm
+export const SSE_MOVDDUP = 19; // F2 0F 12 (SSE3, which CPUID reports)
+export const SSE_MOVSLDUP = 20; // F3 0F 12
+export const SSE_MOVSHDUP = 21; // F3 0F 16
+export const SSE_MOVMSKPS = 22;
+export const SSE_MOVMSKPD = 23;
+export const SSE_PMOVMSKB = 24;
+export const SSE_PEXTRW = 25;
+export const SSE_PINSRW = 26;
+export const SSE_MASKMOVDQU = 27;
+export const SSE_LDMXCSR = 28;
+export const SSE_STMXCSR = 29;
+export const SSE_FXSAVE = 30;
+export const SSE_FXRSTOR = 31;
+
+// From here on: dst = op(dst, src), src an xmm register or an aligned m128.
+export const SSE_FIRST_BINARY = 32;
+export const SSE_PAND = 32; // also andps/andpd
+export const SSE_PANDN = 33;
+export const SSE_POR = 34;
+export const SSE_PXOR = 35;
+export const SSE_PADDB = 36;
+export const SSE_PADDW = 37;
+export const SSE_PADDD = 38;
+export const SSE_PADDQ = 39;
+export const SSE_PSUBB = 40;
+export const SSE_PSUBW = 41;
+export const SSE_PSUBD = 42;
+export const SSE_PSUBQ = 43;
+export const SSE_PADDSB = 44;
+export const SSE_PADDSW = 45;
+export const SSE_PADDUSB = 46;
+export const SSE_PADDUSW = 47;
+export const SSE_PSUBSB = 48;
+export const SSE_PSUBSW = 49;
+export const SSE_PSUBUSB = 50;
+export const SSE_PSUBUSW = 51;
+export const SSE_PCMPEQB = 52;
+export const SSE_PCMPEQW = 53;
+export const SSE_PCMPEQD = 54;
+export const SSE_PCMPGTB = 55;
+export const SSE_PCMPGTW = 56;
+export const SSE_PCMPGTD = 57;
+export const SSE_PMINUB = 58;
+export const SSE_PMAXUB = 59;
+export const SSE_PMINSW = 60;
+export const SSE_PMAXSW = 61;
+export const SSE_PAVGB = 62;
+export const SSE_PAVGW = 63;
+export const SSE_PMULLW = 64;
+export const SSE_PMULHW = 65;
+export const SSE_PMULHUW = 66;
+export const SSE_PMULUDQ = 67;
+export const SSE_PMADDWD = 68;
+export const SSE_PSADBW = 69;
+export const SSE_PUNPCKLBW = 70; // punpckl*: interleave the low halves
+export const SSE_PUNPCKLWD = 71;
+export const SSE_PUNPCKLDQ = 72; // also unpcklps
+export const SSE_PUNPCKLQDQ = 73; // also unpcklpd
+export const SSE_PUNPCKHBW = 74;
+export const SSE_PUNPCKHWD = 75;
+export const SSE_PUNPCKHDQ = 76; // also unpckhps
+export const SSE_PUNPCKHQDQ = 77; // also unpckhpd
+export const SSE_PACKSSWB = 78;
+export const SSE_PACKUSWB = 79;
+export const SSE_PACKSSDW = 80;
+export const SSE_PSHUFD = 81; // dst = shuffle(src): dst is only written
+export const SSE_PSHUFHW = 82;
+export const SSE_PSHUFLW = 83;
+export const SSE_SHUFPS = 84;
+export const SSE_SHUFPD = 85;
+// shifts by a count in an xmm register or m128 (its low quadword)
+export const SSE_PSRLW = 86;
+export const SSE_PSRLD = 87;
+export const SSE_PSRLQ = 88;
+export const SSE_PSRAW = 89;
+export const SSE_PSRAD = 90;
+export const SSE_PSLLW = 91;
+export const SSE_PSLLD = 92;
+export const SSE_PSLLQ = 93;
+export const SSE_LAST_BINARY = 93;
+
+// shifts by imm8 of the rm register (0F 71/72/73 groups): same order as above
+export const SSE_PSRLW_I = 100;
+export const SSE_PSRLD_I = 101;
+export const SSE_PSRLQ_I = 102;
+export const SSE_PSRAW_I = 103;
+export const SSE_PSRAD_I = 104;
+export const SSE_PSLLW_I = 105;
+export const SSE_PSLLD_I = 106;
+export const SSE_PSLLQ_I = 107;
+export const SSE_PSRLDQ = 108;
+export const SSE_PSLLDQ = 109;
+
+/** MXCSR after reset; the kernel's zeroed CPU block stands for it (see mxcsr()). */
+const MXCSR_DEFAULT: u32 = 0x1f80;
+/** Bits ldmxcsr/fxrstor accept (the mask fxsave reports); others raise #GP. */
+const MXCSR_MASK: u32 = 0xffff;
+
+// ---------------------------------------------------------------- decoding
+
+@inline function rmIsMem(rec: u32): bool { return load<u8>(rec, R_RM) == NOREG; }
+
+/**
+ * Decodes the 0F-map opcode b of the SSE subset into rec. Returns false when
+ * b with this mandatory prefix is not one of ours (the decoder makes it #UD).
+ */
 export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
-  return false;
+  // the mandatory prefix: F3 or F2 (whichever came last) outranks 66
+  let mp = (pfx & PFX_REP) != 0 ? 3 : (pfx & PFX_REPNE) != 0 ? 2 : (pfx & PFX_OPSZ) != 0 ? 1 : 0;
+  let op = 0;
+  switch (b) {
+    case 0x10:
+      sseModrm();
+      op = mp == 3 ? SSE_MOVSS_LOAD : mp == 2 ? SSE_MOVSD_LOAD : SSE_MOVU_LOAD;
+      break;
+    case 0x11:
+      sseModrm();
+      op = mp == 3 ? SSE_MOVSS_STORE : mp == 2 ? SSE_MOVSD_STORE : SSE_MOVU_STORE;
+      break;
+    case 0x12:
+      sseModrm();
+      if (mp == 2) op = SSE_MOVDDUP;
+      else if (mp == 3) op = SSE_MOVSLDUP;
+      else if (rmIsMem(rec)) op = SSE_MOVLP_LOAD;
+      else if (mp == 0) op = SSE_MOVHLPS;
+      break;
+    case 0x13: case 0x17:
+      sseModrm();
+      if (mp <= 1 && rmIsMem(rec)) op = b == 0x13 ? SSE_MOVLP_STORE : SSE_MOVHP_STORE;
+      break;
+    case 0x14: case 0x15:
+      sseModrm();
+      if (mp == 0) op = b == 0x14 ? SSE_PUNPCKLDQ : SSE_PUNPCKHDQ;
+      else if (mp == 1) op = b == 0x14 ? SSE_PUNPCKLQDQ : SSE_PUNPCKHQDQ;
+      break;
+    case 0x16:
+      sseModrm();
+      if (mp == 3) op = SSE_MOVSHDUP;
+      else if (mp == 2) op = 0;
+      else if (rmIsMem(rec)) op = SSE_MOVHP_LOAD;
+      else if (mp == 0) op = SSE_MOVLHPS;
+      break;
+    case 0x28: sseModrm(); if (mp <= 1) op = SSE_MOVA_LOAD; break;
+    case 0x29: sseModrm(); if (mp <= 1) op = SSE_MOVA_STORE; break;
+    case 0x2b: sseModrm(); if (mp <= 1 && rmIsMem(rec)) op = SSE_MOVA_STORE; break;
+    case 0x50:
+      sseModrm();
+      if (mp <= 1 && !rmIsMem(rec)) op = mp == 0 ? SSE_MOVMSKPS : SSE_MOVMSKPD;
+      break;
+    case 0x54: case 0x55: case 0x56: case 0x57:
+      sseModrm();
+      if (mp <= 1) op = SSE_PAND + (b - 0x54);
+      break;
+    case 0x6e: case 0x7e:
+      sseModrm();
+      store<u8>(rec, (rex & 8) != 0 ? 8 : 4, R_OSZ);
+      if (b == 0x7e && mp == 3) op = SSE_MOVQ_LOAD;
+      else if (mp == 1) op = b == 0x6e ? SSE_MOVD_TOX : SSE_MOVD_FROMX;
+      break;
+    case 0x6f:
+      sseModrm();
+      if (mp == 1) op = SSE_MOVA_LOAD;
+      else if (mp == 3) op = SSE_MOVU_LOAD;
+      break;
+    case 0x7f:
+      sseModrm();
+      if (mp == 1) op = SSE_MOVA_STORE;
+      else if (mp == 3) op = SSE_MOVU_STORE;
+      break;
+    case 0x70:
+      sseModrm();
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      op = mp == 1 ? SSE_PSHUFD : mp == 3 ? SSE_PSHUFHW : mp == 2 ? SSE_PSHUFLW : 0;
+      break;
+    case 0x71: case 0x72: case 0x73: {
+      let r = sseModrm() & 7;
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      if (mp != 1 || rmIsMem(rec)) break;
+      if (b == 0x71) op = r == 2 ? SSE_PSRLW_I : r == 4 ? SSE_PSRAW_I : r == 6 ? SSE_PSLLW_I : 0;
+      else if (b == 0x72) op = r == 2 ? SSE_PSRLD_I : r == 4 ? SSE_PSRAD_I : r == 6 ? SSE_PSLLD_I : 0;
+      else op = r == 2 ? SSE_PSRLQ_I : r == 3 ? SSE_PSRLDQ : r == 6 ? SSE_PSLLQ_I : r == 7 ? SSE_PSLLDQ : 0;
+      break;
+    }
+    case 0x77:
+      // emms: there is no MMX state to reset
+      if (mp != 0) return false;
+      store<u16>(rec, <u16>O.OP_NOP, 0);
+      return true;
+    case 0xc3:
+      // movnti m32/m64, r: a plain store (the non-temporal hint means nothing here)
+      sseModrm();
+      if (mp != 0 || !rmIsMem(rec)) return false;
+      store<u8>(rec, (rex & 8) != 0 ? 8 : 4, R_OSZ);
+      store<u16>(rec, <u16>O.OP_MOV_EG, 0);
+      return true;
+    case 0xc4:
+      sseModrm();
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      if (mp == 1) op = SSE_PINSRW;
+      break;
+    case 0xc5:
+      sseModrm();
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      if (mp == 1 && !rmIsMem(rec)) op = SSE_PEXTRW;
+      break;
+    case 0xc6:
+      sseModrm();
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      if (mp <= 1) op = mp == 0 ? SSE_SHUFPS : SSE_SHUFPD;
+      break;
+    case 0xd6: sseModrm(); if (mp == 1) op = SSE_MOVQ_STORE; break;
+    case 0xd7: sseModrm(); if (mp == 1 && !rmIsMem(rec)) op = SSE_PMOVMSKB; break;
+    case 0xe7: sseModrm(); if (mp == 1 && rmIsMem(rec)) op = SSE_MOVA_STORE; break;
+    case 0xf0: sseModrm(); if (mp == 2 && rmIsMem(rec)) op = SSE_MOVU_LOAD; break; // lddqu
+    case 0xf7: sseModrm(); if (mp == 1 && !rmIsMem(rec)) op = SSE_MASKMOVDQU; break;
+    default: {
+      // 66-prefixed integer operations on xmm, xmm/m128
+      let k = binary66(b);
+      if (k == 0) return false;
+      sseModrm();
+      if (mp == 1) op = k;
+      break;
+    }
+  }
+  if (op == 0) return false;
+  store<u16>(rec, <u16>O.OP_SSE, 0);
+  store<u8>(rec, <u8>op, R_SUB);
+  return true;
 }
 
+/** The 66 0F xx integer operations of the form xmm, xmm/m128; 0 for none. */
+function binary66(b: i32): i32 {
+  switch (b) {
+    case 0x60: return SSE_PUNPCKLBW;
+    case 0x61: return SSE_PUNPCKLWD;
+    case 0x62: return SSE_PUNPCKLDQ;
+    case 0x63: return SSE_PACKSSWB;
+    case 0x64: return SSE_PCMPGTB;
+    case 0x65: return SSE_PCMPGTW;
+    case 0x66: return SSE_PCMPGTD;
+    case 0x67: return SSE_PACKUSWB;
+    case 0x68: return SSE_PUNPCKHBW;
+    case 0x69: return SSE_PUNPCKHWD;
+    case 0x6a: return SSE_PUNPCKHDQ;
+    case 0x6b: return SSE_PACKSSDW;
+    case 0x6c: return SSE_PUNPCKLQDQ;
+    case 0x6d: return SSE_PUNPCKHQDQ;
+    case 0x74: return SSE_PCMPEQB;
+    case 0x75: return SSE_PCMPEQW;
+    case 0x76: return SSE_PCMPEQD;
+    case 0xd1: return SSE_PSRLW;
+    case 0xd2: return SSE_PSRLD;
+    case 0xd3: return SSE_PSRLQ;
+    case 0xd4: return SSE_PADDQ;
+    case 0xd5: return SSE_PMULLW;
+    case 0xd8: return SSE_PSUBUSB;
+    case 0xd9: return SSE_PSUBUSW;
+    case 0xda: return SSE_PMINUB;
+    case 0xdb: return SSE_PAND;
+    case 0xdc: return SSE_PADDUSB;
+    case 0xdd: return SSE_PADDUSW;
+    case 0xde: return SSE_PMAXUB;
+    case 0xdf: return SSE_PANDN;
+    case 0xe0: return SSE_PAVGB;
+    case 0xe1: return SSE_PSRAW;
+    case 0xe2: return SSE_PSRAD;
+    case 0xe3: return SSE_PAVGW;
+    case 0xe4: return SSE_PMULHUW;
+    case 0xe5: return SSE_PMULHW;
+    case 0xe8: return SSE_PSUBSB;
+    case 0xe9: return SSE_PSUBSW;
+    case 0xea: return SSE_PMINSW;
+    case 0xeb: return SSE_POR;
+    case 0xec: return SSE_PADDSB;
+    case 0xed: return SSE_PADDSW;
+    case 0xee: return SSE_PMAXSW;
+    case 0xef: return SSE_PXOR;
+    case 0xf1: return SSE_PSLLW;
+    case 0xf2: return SSE_PSLLD;
+    case 0xf3: return SSE_PSLLQ;
+    case 0xf4: return SSE_PMULUDQ;
+    case 0xf5: return SSE_PMADDWD;
+    case 0xf6: return SSE_PSADBW;
+    case 0xf8: return SSE_PSUBB;
+    case 0xf9: return SSE_PSUBW;
+    case 0xfa: return SSE_PSUBD;
+    case 0xfb: return SSE_PSUBQ;
+    case 0xfc: return SSE_PADDB;
+    case 0xfd: return SSE_PADDW;
+    case 0xfe: return SSE_PADDD;
+  }
+  return 0;
+}
+
+/** 0F AE /0../3 with a memory operand: fxsave, fxrstor, ldmxcsr, stmxcsr. */
+export function SSE_decodeAE(r: i32, pfx: i32, rec: u32): bool {
+  if ((pfx & (PFX_REP | PFX_REPNE | PFX_OPSZ)) != 0 || !rmIsMem(rec) || r > 3) return false;
+  store<u16>(rec, <u16>O.OP_SSE, 0);
+  store<u8>(rec, <u8>(SSE_LDMXCSR + (r == 0 ? 2 : r == 1 ? 3 : r == 2 ? 0 : 1)), R_SUB);
+  return true;
+}
+
+// ---------------------------------------------------------------- operands
+
+// Scratch for a memory source operand and for results that read their
+// inputs out of order (unpacks, packs, shuffles).
+const TMP: u32 = <u32>memory.data(16, 16);
+const RES: u32 = <u32>memory.data(16, 16);
+
+@inline function X(r: i32): u32 { return CPU_XMM + (<u32>r << 4); }
+
+/** #GP: what a misaligned m128 of a legacy SSE instruction raises (Linux: SIGSEGV, SI_KERNEL, no address). */
+function gp(): void {
+  raiseFault(SIGSEGV, SI_KERNEL, 0, 13, 0);
+}
+
+/** Copies 16 guest bytes at a to host address dst; false after raising the fault. */
+function load128(a: u64, dst: u32, aligned: bool): bool {
+  if (aligned && (a & 15) != 0) { gp(); return false; }
+  let h = hostR(a, 16);
+  if (h != 0) {
+    store<u64>(dst, load<u64>(h));
+    store<u64>(dst, load<u64>(h, 8), 8);
+    return true;
+  }
+  let lo = rd(a, 8);
+  if (faulted) return false;
+  let hi = rd(a + 8, 8);
+  if (faulted) return false;
+  store<u64>(dst, lo);
+  store<u64>(dst, hi, 8);
+  return true;
+}
+
+/** Stores 16 bytes from host address src at guest a, all or nothing; false after raising the fault. */
+function store128(a: u64, src: u32, aligned: bool): bool {
+  if (aligned && (a & 15) != 0) { gp(); return false; }
+  let lo = load<u64>(src);
+  let hi = load<u64>(src, 8);
+  let h = hostW(a, 16);
+  if (h != 0) {
+    store<u64>(h, lo);
+    store<u64>(h, hi, 8);
+    return true;
+  }
+  if (!probeWrite(a, 16)) return false;
+  wr(a, lo, 8);
+  wr(a + 8, hi, 8);
+  return !faulted;
+}
+
+/**
+ * Checks that n bytes at a are writable before any is written. A store that
+ * crosses into a bad page faults at that page's first byte, as on hardware.
+ */
+function probeWrite(a: u64, n: u32): bool {
+  let first = <u32>(0x1000 - (<u32>a & 0xfff));
+  if (first >= n) return probeW(a, n);
+  if (!probeW(a, first)) return false;
+  return probeW(a + first, n - first);
+}
+
+/** The 16-byte source operand: a register's bytes, or memory copied to TMP; 0 after a fault. */
+@inline function src128(p: u32, aligned: bool): u32 {
+  let rm = <i32>load<u8>(p, R_RM);
+  if (rm != NOREG) return X(rm);
+  if (!load128(ea(p), TMP, aligned)) return 0;
+  return TMP;
+}
+
+@inline function copy16(d: u32, s: u32): void {
+  store<u64>(d, load<u64>(s));
+  store<u64>(d, load<u64>(s, 8), 8);
+}
+
+/** MXCSR as the guest sees it; the kernel's zeroed CPU block means the reset value. */
+@inline function mxcsr(): u32 {
+  let v = load<u32>(CPU_MXCSR);
+  return v == 0 ? MXCSR_DEFAULT : v;
+}
+
+// ---------------------------------------------------------------- execution
+
 export function SSE_execute(p: u32): void {
+  let sub = <i32>load<u8>(p, R_SUB);
+  if (sub >= SSE_FIRST_BINARY && sub <= SSE_LAST_BINARY) {
+    let s = src128(p, true);
+    if (s == 0) { setStop(true); return; }
+    binary(sub, X(<i32>load<u8>(p, R_REG)), s, <u32>load<u64>(p, R_IMM));
+    return;
+  }
+  if (sub >= SSE_PSRLW_I) {
+    shiftImm(sub, X(<i32>load<u8>(p, R_RM)), <u32>load<u64>(p, R_IMM));
+    return;
+  }
+  moves(p, sub);
+}
+
+/** Data moves and the forms with general-register or partial-memory operands. */
+function moves(p: u32, sub: i32): void {
+  let reg = <i32>load<u8>(p, R_REG);
+  let rm = <i32>load<u8>(p, R_RM);
+  let d = X(reg);
+  switch (sub) {
+    case SSE_MOVU_LOAD: case SSE_MOVA_LOAD: {
+      let s = src128(p, sub == SSE_MOVA_LOAD);
+      if (s == 0) break;
+      copy16(d, s);
+      return;
+    }
+    case SSE_MOVU_STORE: case SSE_MOVA_STORE:
+      if (rm != NOREG) { copy16(X(rm), d); return; }
+      if (!store128(ea(p), d, sub == SSE_MOVA_STORE)) break;
+      return;
+    case SSE_MOVSS_LOAD: case SSE_MOVSD_LOAD: {
+      let size = sub == SSE_MOVSS_LOAD ? 4 : 8;
+      if (rm != NOREG) {
+        if (size == 4) store<u32>(d, load<u32>(X(rm)));
+        else store<u64>(d, load<u64>(X(rm)));
+        return;
+      }
+      let v = rd(ea(p), size);
+      if (faulted) break;
+      store<u64>(d, v);
+      store<u64>(d, 0, 8);
+      return;
+    }
+    case SSE_MOVSS_STORE: case SSE_MOVSD_STORE: {
+      let size = sub == SSE_MOVSS_STORE ? 4 : 8;
+      if (rm != NOREG) {
+        if (size == 4) store<u32>(X(rm), load<u32>(d));
+        else store<u64>(X(rm), load<u64>(d));
+        return;
+      }
+      wr(ea(p), size == 4 ? <u64>load<u32>(d) : load<u64>(d), size);
+      if (faulted) break;
+      return;
+    }
+    case SSE_MOVQ_LOAD: {
+      let v: u64;
+      if (rm != NOREG) v = load<u64>(X(rm));
+      else {
+        v = rd(ea(p), 8);
+        if (faulted) break;
+      }
+      store<u64>(d, v);
+      store<u64>(d, 0, 8);
+      return;
+    }
+    case SSE_MOVQ_STORE:
+      if (rm != NOREG) {
+        let t = X(rm);
+        store<u64>(t, load<u64>(d));
+        store<u64>(t, 0, 8);
+        return;
+      }
+      wr(ea(p), load<u64>(d), 8);
+      if (faulted) break;
+      return;
+    case SSE_MOVD_TOX: {
+      let size = <i32>load<u8>(p, R_OSZ);
+      let v: u64;
+      if (rm != NOREG) v = rget(rm, size);
+      else {
+        v = rd(ea(p), size);
+        if (faulted) break;
+      }
+      store<u64>(d, v);
+      store<u64>(d, 0, 8);
+      return;
+    }
+    case SSE_MOVD_FROMX: {
+      let size = <i32>load<u8>(p, R_OSZ);
+      let v = size == 8 ? load<u64>(d) : <u64>load<u32>(d);
+      if (rm != NOREG) { rset(rm, size, v); return; }
+      wr(ea(p), v, size);
+      if (faulted) break;
+      return;
+    }
+    case SSE_MOVLP_LOAD: case SSE_MOVHP_LOAD: {
+      let v = rd(ea(p), 8);
+      if (faulted) break;
+      store<u64>(d, v, sub == SSE_MOVLP_LOAD ? 0 : 8);
+      return;
+    }
+    case SSE_MOVLP_STORE: case SSE_MOVHP_STORE:
+      wr(ea(p), load<u64>(d, sub == SSE_MOVLP_STORE ? 0 : 8), 8);
+      if (faulted) break;
+      return;
+    case SSE_MOVHLPS: store<u64>(d, load<u64>(X(rm), 8)); return;
+    case SSE_MOVLHPS: store<u64>(d, load<u64>(X(rm)), 8); return;
+    case SSE_MOVDDUP: {
+      let v: u64;
+      if (rm != NOREG) v = load<u64>(X(rm));
+      else {
+        v = rd(ea(p), 8);
+        if (faulted) break;
+      }
+      store<u64>(d, v);
+      store<u64>(d, v, 8);
+      return;
+    }
+    case SSE_MOVSLDUP: case SSE_MOVSHDUP: {
+      let s = src128(p, true);
+      if (s == 0) break;
+      let o: u32 = sub == SSE_MOVSLDUP ? 0 : 4;
+      let a = load<u32>(s + o);
+      let b = load<u32>(s + o + 8);
+      store<u32>(d, a);
+      store<u32>(d, a, 4);
+      store<u32>(d, b, 8);
+      store<u32>(d, b, 12);
+      return;
+    }
+    case SSE_MOVMSKPS: {
+      let s = X(rm);
+      let m = (load<u32>(s) >> 31) | ((load<u32>(s, 4) >> 31) << 1) |
+        ((load<u32>(s, 8) >> 31) << 2) | ((load<u32>(s, 12) >> 31) << 3);
+      rset(reg, 8, <u64>m);
+      return;
+    }
+    case SSE_MOVMSKPD: {
+      let s = X(rm);
+      rset(reg, 8, (load<u64>(s) >> 63) | ((load<u64>(s, 8) >> 63) << 1));
+      return;
+    }
+    case SSE_PMOVMSKB: {
+      let s = X(rm);
+      rset(reg, 8, byteSigns(load<u64>(s)) | (byteSigns(load<u64>(s, 8)) << 8));
+      return;
+    }
+    case SSE_PEXTRW:
+      rset(reg, 8, <u64>load<u16>(X(rm) + ((<u32>load<u64>(p, R_IMM) & 7) << 1)));
+      return;
+    case SSE_PINSRW: {
+      let v: u64;
+      if (rm != NOREG) v = rget(rm, 2);
+      else {
+        v = rd(ea(p), 2);
+        if (faulted) break;
+      }
+      store<u16>(d + ((<u32>load<u64>(p, R_IMM) & 7) << 1), <u16>v);
+      return;
+    }
+    case SSE_MASKMOVDQU: {
+      // byte stores to [rdi] where the mask byte's top bit is set, lowest first
+      let m = X(rm);
+      let a = r64(RDI);
+      for (let i: u32 = 0; i < 16; i++) {
+        if ((load<u8>(m + i) & 0x80) == 0) continue;
+        wr(a + i, <u64>load<u8>(d + i), 1);
+        if (faulted) { setStop(true); return; }
+      }
+      return;
+    }
+    case SSE_LDMXCSR: {
+      let v = <u32>rd(ea(p), 4);
+      if (faulted) break;
+      if ((v & ~MXCSR_MASK) != 0) { gp(); break; }
+      store<u32>(CPU_MXCSR, v);
+      return;
+    }
+    case SSE_STMXCSR:
+      wr(ea(p), <u64>mxcsr(), 4);
+      if (faulted) break;
+      return;
+    case SSE_FXSAVE: if (!fxsave(ea(p))) break; return;
+    case SSE_FXRSTOR: if (!fxrstor(ea(p))) break; return;
+  }
+  setStop(true);
+}
+
+/** Bit i = the top bit of byte i of v. */
+@inline function byteSigns(v: u64): u64 {
+  return (((v >> 7) & 0x0101010101010101) * 0x0102040810204080) >> 56;
+}
+
+// The 512-byte fxsave image: x87 control 0x37f and an empty x87 stack (there
+// is no x87 here), MXCSR and its mask, then xmm0..15 at 160.
+function fxsave(a: u64): bool {
+  if ((a & 15) != 0) { gp(); return false; }
+  if (!probeWrite(a, 512)) return false;
+  // bytes 416..511 are reserved or software's: left alone
+  for (let i: u64 = 0; i < 160; i += 8) wr(a + i, 0, 8);
+  wr(a, 0x37f, 2);
+  wr(a + 24, <u64>mxcsr(), 4);
+  wr(a + 28, <u64>MXCSR_MASK, 4);
+  for (let r = 0; r < 16; r++) {
+    let x = X(r);
+    wr(a + 160 + (<u64>r << 4), load<u64>(x), 8);
+    wr(a + 168 + (<u64>r << 4), load<u64>(x, 8), 8);
+  }
+  return !faulted;
+}
+
+function fxrstor(a: u64): bool {
+  if ((a & 15) != 0) { gp(); return false; }
+  let m = <u32>rd(a + 24, 4);
+  if (faulted) return false;
+  if ((m & ~MXCSR_MASK) != 0) { gp(); return false; }
+  // read everything before changing any register
+  for (let r = 0; r < 16; r++) {
+    rd(a + 160 + (<u64>r << 4), 8);
+    rd(a + 168 + (<u64>r << 4), 8);
+    if (faulted) return false;
+  }
+  for (let r = 0; r < 16; r++) {
+    let x = X(r);
+    store<u64>(x, rd(a + 160 + (<u64>r << 4), 8));
+    store<u64>(x, rd(a + 168 + (<u64>r << 4), 8), 8);
+  }
+  store<u32>(CPU_MXCSR, m);
+  return true;
+}
+
+// ---------------------------------------------------------------- lane helpers
+
+const LO7B: u64 = 0x7f7f7f7f7f7f7f7f;
+const HI1B: u64 = 0x8080808080808080;
+const LO7W: u64 = 0x7fff7fff7fff7fff;
+const HI1W: u64 = 0x8000800080008000;
+const LO7D: u64 = 0x7fffffff7fffffff;
+const HI1D: u64 = 0x8000000080000000;
+
+/** Lane-wise a + b without carries across lanes (lo7 = every lane's low bits). */
+@inline function addLanes(a: u64, b: u64, lo7: u64, hi1: u64): u64 {
+  return ((a & lo7) + (b & lo7)) ^ ((a ^ b) & hi1);
+}
+
+@inline function subLanes(a: u64, b: u64, lo7: u64, hi1: u64): u64 {
+  return ((a | hi1) - (b & lo7)) ^ ((a ^ ~b) & hi1);
+}
+
+/** All-ones lanes where a and b are equal; shift = lane bits - 1, ones = a lane of ones. */
+@inline function eqLanes(a: u64, b: u64, lo7: u64, hi1: u64, shift: u64, ones: u64): u64 {
+  let x = a ^ b;
+  let t = ((x & lo7) + lo7) | x;
+  return ((~t & hi1) >> shift) * ones;
+}
+
+@inline function sat8s(v: i32): i32 { return v < -128 ? -128 : v > 127 ? 127 : v; }
+@inline function sat16s(v: i32): i32 { return v < -32768 ? -32768 : v > 32767 ? 32767 : v; }
+@inline function sat8u(v: i32): i32 { return v < 0 ? 0 : v > 255 ? 255 : v; }
+@inline function sat16u(v: i32): i32 { return v < 0 ? 0 : v > 65535 ? 65535 : v; }
+
+/** Byte lanes: d[i] = f(d[i], s[i]). In place is safe: lane i reads only lane i. */
+function bytes(k: i32, d: u32, s: u32): void {
+  for (let i: u32 = 0; i < 16; i++) {
+    let a = <i32>load<u8>(d + i);
+    let b = <i32>load<u8>(s + i);
+    let r: i32;
+    switch (k) {
+      case SSE_PADDSB: r = sat8s(<i32><i8>a + <i32><i8>b); break;
+      case SSE_PADDUSB: r = sat8u(a + b); break;
+      case SSE_PSUBSB: r = sat8s(<i32><i8>a - <i32><i8>b); break;
+      case SSE_PSUBUSB: r = sat8u(a - b); break;
+      case SSE_PCMPGTB: r = <i32><i8>a > <i32><i8>b ? 0xff : 0; break;
+      case SSE_PMINUB: r = a < b ? a : b; break;
+      case SSE_PMAXUB: r = a > b ? a : b; break;
+      default: r = (a + b + 1) >> 1; break; // pavgb
+    }
+    store<u8>(d + i, <u8>r);
+  }
+}
+
+/** Word lanes, as bytes(). */
+function words(k: i32, d: u32, s: u32): void {
+  for (let i: u32 = 0; i < 16; i += 2) {
+    let a = <i32>load<u16>(d + i);
+    let b = <i32>load<u16>(s + i);
+    let sa = <i32><i16>a;
+    let sb = <i32><i16>b;
+    let r: i32;
+    switch (k) {
+      case SSE_PADDSW: r = sat16s(sa + sb); break;
+      case SSE_PADDUSW: r = sat16u(a + b); break;
+      case SSE_PSUBSW: r = sat16s(sa - sb); break;
+      case SSE_PSUBUSW: r = sat16u(a - b); break;
+      case SSE_PCMPGTW: r = sa > sb ? 0xffff : 0; break;
+      case SSE_PMINSW: r = sa < sb ? sa : sb; break;
+      case SSE_PMAXSW: r = sa > sb ? sa : sb; break;
+      case SSE_PAVGW: r = (a + b + 1) >> 1; break;
+      case SSE_PMULLW: r = sa * sb; break;
+      case SSE_PMULHW: r = (sa * sb) >> 16; break;
+      default: r = <i32>((<u32>a * <u32>b) >> 16); break; // pmulhuw
+    }
+    store<u16>(d + i, <u16>r);
+  }
+}
+
+/** Copies an n-byte lane (1, 2, 4, 8). */
+@inline function lane(dst: u32, src: u32, n: u32): void {
+  if (n == 1) store<u8>(dst, load<u8>(src));
+  else if (n == 2) store<u16>(dst, load<u16>(src));
+  else if (n == 4) store<u32>(dst, load<u32>(src));
+  else store<u64>(dst, load<u64>(src));
+}
+
+/** punpckl/h: interleaves n-byte lanes of the low (or high) halves of d and s. */
+function unpack(d: u32, s: u32, n: u32, high: bool): void {
+  let base: u32 = high ? 8 : 0;
+  for (let i: u32 = 0; i < 8; i += n) {
+    lane(RES + (i << 1), d + base + i, n);
+    lane(RES + (i << 1) + n, s + base + i, n);
+  }
+  copy16(d, RES);
+}
+
+/** Shifts every n-byte lane of d by count (logical or arithmetic); lanes lose all bits past their width. */
+function shiftLanes(d: u32, n: u32, count: u64, kind: i32): void {
+  let bits = <u64>(n << 3);
+  if (count >= bits) {
+    if (kind != 1) { store<u64>(d, 0); store<u64>(d, 0, 8); return; }
+    count = bits - 1; // arithmetic: every bit becomes the sign
+  }
+  let c = <i32>count;
+  for (let i: u32 = 0; i < 16; i += n) {
+    if (n == 2) {
+      let v = <i32>load<u16>(d + i);
+      store<u16>(d + i, <u16>(kind == 0 ? v >>> c : kind == 1 ? (<i32><i16>v) >> c : v << c));
+    } else if (n == 4) {
+      let v = load<u32>(d + i);
+      store<u32>(d + i, kind == 0 ? v >>> c : kind == 1 ? <u32>((<i32>v) >> c) : v << c);
+    } else {
+      let v = load<u64>(d + i);
+      store<u64>(d + i, kind == 0 ? v >>> <u64>c : v << <u64>c); // no psraq in SSE2
+    }
+  }
+}
+
+/** Shift family: index 0..7 = psrlw psrld psrlq psraw psrad psllw pslld psllq. */
+@inline function shiftBy(idx: i32, d: u32, count: u64): void {
+  // lane widths and kinds (0 logical right, 1 arithmetic right, 2 left) in the family's order
+  let n: u32 = idx == 0 || idx == 3 || idx == 5 ? 2 : idx == 1 || idx == 4 || idx == 6 ? 4 : 8;
+  let kind = idx < 3 ? 0 : idx < 5 ? 1 : 2;
+  shiftLanes(d, n, count, kind);
+}
+
+function shiftImm(sub: i32, d: u32, imm: u32): void {
+  if (sub == SSE_PSRLDQ || sub == SSE_PSLLDQ) {
+    // whole-register byte shift
+    let c = imm > 16 ? 16 : imm;
+    for (let i: u32 = 0; i < 16; i++) {
+      let j = sub == SSE_PSRLDQ ? i + c : i - c; // unsigned: i < c wraps past 15
+      store<u8>(RES + i, j < 16 ? load<u8>(d + j) : 0);
+    }
+    copy16(d, RES);
+    return;
+  }
+  shiftBy(sub - SSE_PSRLW_I, d, <u64>imm);
+}
+
+function binary(k: i32, d: u32, s: u32, imm: u32): void {
+  let a0 = load<u64>(d), a1 = load<u64>(d, 8);
+  let b0 = load<u64>(s), b1 = load<u64>(s, 8);
+  let r0: u64, r1: u64;
+  switch (k) {
+    case SSE_PAND: r0 = a0 & b0; r1 = a1 & b1; break;
+    case SSE_PANDN: r0 = ~a0 & b0; r1 = ~a1 & b1; break;
+    case SSE_POR: r0 = a0 | b0; r1 = a1 | b1; break;
+    case SSE_PXOR: r0 = a0 ^ b0; r1 = a1 ^ b1; break;
+    case SSE_PADDB: r0 = addLanes(a0, b0, LO7B, HI1B); r1 = addLanes(a1, b1, LO7B, HI1B); break;
+    case SSE_PADDW: r0 = addLanes(a0, b0, LO7W, HI1W); r1 = addLanes(a1, b1, LO7W, HI1W); break;
+    case SSE_PADDD: r0 = addLanes(a0, b0, LO7D, HI1D); r1 = addLanes(a1, b1, LO7D, HI1D); break;
+    case SSE_PADDQ: r0 = a0 + b0; r1 = a1 + b1; break;
+    case SSE_PSUBB: r0 = subLanes(a0, b0, LO7B, HI1B); r1 = subLanes(a1, b1, LO7B, HI1B); break;
+    case SSE_PSUBW: r0 = subLanes(a0, b0, LO7W, HI1W); r1 = subLanes(a1, b1, LO7W, HI1W); break;
+    case SSE_PSUBD: r0 = subLanes(a0, b0, LO7D, HI1D); r1 = subLanes(a1, b1, LO7D, HI1D); break;
+    case SSE_PSUBQ: r0 = a0 - b0; r1 = a1 - b1; break;
+    case SSE_PCMPEQB:
+      r0 = eqLanes(a0, b0, LO7B, HI1B, 7, 0xff);
+      r1 = eqLanes(a1, b1, LO7B, HI1B, 7, 0xff);
+      break;
+    case SSE_PCMPEQW:
+      r0 = eqLanes(a0, b0, LO7W, HI1W, 15, 0xffff);
+      r1 = eqLanes(a1, b1, LO7W, HI1W, 15, 0xffff);
+      break;
+    case SSE_PCMPEQD:
+      r0 = eqLanes(a0, b0, LO7D, HI1D, 31, 0xffffffff);
+      r1 = eqLanes(a1, b1, LO7D, HI1D, 31, 0xffffffff);
+      break;
+    case SSE_PCMPGTD: {
+      for (let i: u32 = 0; i < 16; i += 4) {
+        store<u32>(d + i, load<i32>(d + i) > load<i32>(s + i) ? 0xffffffff : 0);
+      }
+      return;
+    }
+    case SSE_PADDSB: case SSE_PADDUSB: case SSE_PSUBSB: case SSE_PSUBUSB: case SSE_PCMPGTB:
+    case SSE_PMINUB: case SSE_PMAXUB: case SSE_PAVGB:
+      bytes(k, d, s);
+      return;
+    case SSE_PADDSW: case SSE_PADDUSW: case SSE_PSUBSW: case SSE_PSUBUSW: case SSE_PCMPGTW:
+    case SSE_PMINSW: case SSE_PMAXSW: case SSE_PAVGW: case SSE_PMULLW: case SSE_PMULHW: case SSE_PMULHUW:
+      words(k, d, s);
+      return;
+    case SSE_PMULUDQ: r0 = (a0 & 0xffffffff) * (b0 & 0xffffffff); r1 = (a1 & 0xffffffff) * (b1 & 0xffffffff); break;
+    case SSE_PMADDWD: {
+      for (let i: u32 = 0; i < 16; i += 4) {
+        let v = <i32>load<i16>(d + i) * <i32>load<i16>(s + i) + <i32>load<i16>(d + i + 2) * <i32>load<i16>(s + i + 2);
+        store<i32>(d + i, v);
+      }
+      return;
+    }
+    case SSE_PSADBW: {
+      let t0 = 0, t1 = 0;
+      for (let i: u32 = 0; i < 8; i++) {
+        let x = <i32>load<u8>(d + i) - <i32>load<u8>(s + i);
+        let y = <i32>load<u8>(d + i + 8) - <i32>load<u8>(s + i + 8);
+        t0 += x < 0 ? -x : x;
+        t1 += y < 0 ? -y : y;
+      }
+      r0 = <u64>t0;
+      r1 = <u64>t1;
+      break;
+    }
+    case SSE_PUNPCKLBW: unpack(d, s, 1, false); return;
+    case SSE_PUNPCKLWD: unpack(d, s, 2, false); return;
+    case SSE_PUNPCKLDQ: unpack(d, s, 4, false); return;
+    case SSE_PUNPCKLQDQ: r0 = a0; r1 = b0; break;
+    case SSE_PUNPCKHBW: unpack(d, s, 1, true); return;
+    case SSE_PUNPCKHWD: unpack(d, s, 2, true); return;
+    case SSE_PUNPCKHDQ: unpack(d, s, 4, true); return;
+    case SSE_PUNPCKHQDQ: r0 = a1; r1 = b1; break;
+    case SSE_PACKSSWB: case SSE_PACKUSWB: {
+      for (let i: u32 = 0; i < 8; i++) {
+        let x = <i32>load<i16>(d + (i << 1));
+        let y = <i32>load<i16>(s + (i << 1));
+        store<u8>(RES + i, <u8>(k == SSE_PACKSSWB ? sat8s(x) : sat8u(x)));
+        store<u8>(RES + 8 + i, <u8>(k == SSE_PACKSSWB ? sat8s(y) : sat8u(y)));
+      }
+      copy16(d, RES);
+      return;
+    }
+    case SSE_PACKSSDW: {
+      for (let i: u32 = 0; i < 4; i++) {
+        let x = load<i32>(d + (i << 2));
+        let y = load<i32>(s + (i << 2));
+        store<i16>(RES + (i << 1), <i16>(x < -32768 ? -32768 : x > 32767 ? 32767 : x));
+        store<i16>(RES + 8 + (i << 1), <i16>(y < -32768 ? -32768 : y > 32767 ? 32767 : y));
+      }
+      copy16(d, RES);
+      return;
+    }
+    case SSE_PSHUFD: {
+      for (let i: u32 = 0; i < 4; i++) store<u32>(RES + (i << 2), load<u32>(s + (((imm >> (i << 1)) & 3) << 2)));
+      copy16(d, RES);
+      return;
+    }
+    case SSE_PSHUFLW: case SSE_PSHUFHW: {
+      // the other half is copied unchanged from the source
+      let o: u32 = k == SSE_PSHUFLW ? 0 : 8;
+      for (let i: u32 = 0; i < 4; i++) store<u16>(RES + o + (i << 1), load<u16>(s + o + (((imm >> (i << 1)) & 3) << 1)));
+      store<u64>(RES + (8 - o), load<u64>(s + (8 - o)));
+      copy16(d, RES);
+      return;
+    }
+    case SSE_SHUFPS: {
+      store<u32>(RES, load<u32>(d + ((imm & 3) << 2)));
+      store<u32>(RES + 4, load<u32>(d + (((imm >> 2) & 3) << 2)));
+      store<u32>(RES + 8, load<u32>(s + (((imm >> 4) & 3) << 2)));
+      store<u32>(RES + 12, load<u32>(s + (((imm >> 6) & 3) << 2)));
+      copy16(d, RES);
+      return;
+    }
+    case SSE_SHUFPD: r0 = (imm & 1) != 0 ? a1 : a0; r1 = (imm & 2) != 0 ? b1 : b0; break;
+    default:
+      // psrlw..psllq by the source's low quadword
+      shiftBy(k - SSE_PSRLW, d, b0);
+      return;
+  }
+  store<u64>(d, r0);
+  store<u64>(d, r1, 8);
 }

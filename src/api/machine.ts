@@ -7,6 +7,7 @@ import { Kernel, type Stream } from '../kernel/kernel.js';
 import * as L from '../engine/layout.js';
 import { copyFromUser, pokeUser } from '../kernel/uaccess.js';
 import { signalName } from '../kernel/signal_names.js';
+import { validateSud } from '../kernel/sud.js';
 
 /** Where a guest stream goes: collected in memory, the host's own fd, or a callback. */
 export type OutputSink = 'buffer' | 'inherit' | ((chunk: Uint8Array) => void);
@@ -235,6 +236,46 @@ export class Machine {
   /** Writes guest memory, as a debugger does (ignores write protection of mapped pages). */
   writeMemory(addr: bigint | number, data: Uint8Array): void {
     pokeUser(this.kernel.mm, BigInt(addr), data);
+  }
+
+  /**
+   * The running task's Syscall User Dispatch config as
+   * PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG reports it: mode 1 whenever
+   * dispatch is armed (whatever mode armed it) and the stored offset and
+   * len, so an INCLUSIVE config comes back inverted (SEMANTICS.md §8).
+   */
+  getSudConfig(): { mode: bigint; selector: bigint; offset: bigint; len: bigint } {
+    const c = this.kernel.current.sud;
+    return { mode: c.armed ? 1n : 0n, selector: c.selector, offset: c.offset, len: c.len };
+  }
+
+  /**
+   * Sets the running task's config through the same validation as prctl
+   * (PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG); throws an `Errno` (EINVAL,
+   * EFAULT, EPERM) exactly where the profile's kernel fails.
+   */
+  setSudConfig(cfg: { mode: bigint | number; selector: bigint | number; offset: bigint | number; len: bigint | number }): void {
+    const k = this.kernel;
+    const c = validateSud(k.profile, BigInt(cfg.mode), BigInt(cfg.offset), BigInt(cfg.len), BigInt(cfg.selector), k.sysctlSud);
+    k.setSud(k.current, c);
+  }
+
+  /** Event counters kept by the engine (syscalls, SUD checks by outcome, selector reads, TLB misses...). */
+  counters(): Record<string, bigint> {
+    const e = this.kernel.engine;
+    return {
+      insns: e.u64(L.INSN_COUNT),
+      syscalls: e.u64(L.CNT_SYSCALLS),
+      fastSyscalls: e.u64(L.CNT_FAST_SYSCALLS),
+      sudChecks: e.u64(L.CNT_SUD_CHECKS),
+      sudRegion: e.u64(L.CNT_SUD_REGION),
+      sudAllow: e.u64(L.CNT_SUD_ALLOW),
+      sudDispatch: e.u64(L.CNT_SUD_DISPATCH),
+      selectorReadsSmap: e.u64(L.CNT_SELECTOR_SMAP),
+      selectorReadsNoSmap: e.u64(L.CNT_SELECTOR_NOSMAP),
+      tlbMisses: e.u64(L.CNT_TLB_MISSES),
+      blocksBuilt: e.u64(L.CNT_BLOCKS_BUILT),
+    };
   }
 
   /** What the guest wrote to fd 1 (with the default `'buffer'` sink). */
