@@ -11,7 +11,7 @@
 // operands without REX); base RIP_BASE means rip-relative.
 import * as O from "./opcodes";
 import { hostX, faulted, faultAddr, clearFault } from "../mmu/access";
-import { SSE_decode } from "./sse";
+import { SSE_decode, SSE_decodeAE } from "./sse";
 
 export const R_OP = 0;
 export const R_LEN = 2;
@@ -451,7 +451,7 @@ function decode0F(pfx: i32, osz: i32): void {
       let m = fetch();
       dpos--;
       if (m >= 0xe8) { fetch(); setOp(O.OP_NOP); } // lfence, mfence, sfence
-      else { modrm(false, false); setOp(O.OP_UD); }
+      else if (!SSE_decodeAE(modrm(false, false) & 7, pfx, rec)) setOp(O.OP_UD); // fxsave..stmxcsr
       break;
     }
     case 0xaf: modrm(false, false); setOp(O.OP_IMUL_GE); break;

@@ -523,11 +523,11 @@ function moves(p: u32, sub: i32): void {
     case SSE_MOVLP_LOAD: case SSE_MOVHP_LOAD: {
       let v = rd(ea(p), 8);
       if (faulted) break;
-      store<u64>(d, v, sub == SSE_MOVLP_LOAD ? 0 : 8);
+      store<u64>(d + (sub == SSE_MOVLP_LOAD ? 0 : 8), v);
       return;
     }
     case SSE_MOVLP_STORE: case SSE_MOVHP_STORE:
-      wr(ea(p), load<u64>(d, sub == SSE_MOVLP_STORE ? 0 : 8), 8);
+      wr(ea(p), load<u64>(d + (sub == SSE_MOVLP_STORE ? 0 : 8)), 8);
       if (faulted) break;
       return;
     case SSE_MOVHLPS: store<u64>(d, load<u64>(X(rm), 8)); return;

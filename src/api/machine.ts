@@ -8,6 +8,7 @@ import * as L from '../engine/layout.js';
 import { copyFromUser, pokeUser } from '../kernel/uaccess.js';
 import { signalName } from '../kernel/signal_names.js';
 import { validateSud } from '../kernel/sud.js';
+import { normalizePath } from '../kernel/syscalls/execve.js';
 
 /** Where a guest stream goes: collected in memory, the host's own fd, or a callback. */
 export type OutputSink = 'buffer' | 'inherit' | ((chunk: Uint8Array) => void);
@@ -170,6 +171,15 @@ export class Machine {
       smap: opts.smap,
       sysctlSyscallUserDispatch: opts.sysctlSyscallUserDispatch,
     });
+  }
+
+  /**
+   * Adds a file to the machine's in-memory filesystem, where execve(2)
+   * finds programs (`machine.addFile('/bin/child', bytes)`).
+   */
+  addFile(path: string, data: Uint8Array): this {
+    this.kernel.fsFiles.set(normalizePath(path), data.slice());
+    return this;
   }
 
   /**

@@ -37,6 +37,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--trace', 'print one strace-style line per syscall to stderr')
     .option('--max-insns <n>', 'stop after this many guest instructions', parseCount)
     .option('--seed <n>', 'seed for AT_RANDOM and other random choices (default 0)', parseCount)
+    .option('--file <name=path>', 'put a host file in the machine\'s filesystem for execve (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-smap', 'model a machine with SMAP off', false)
     .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')
     .argument('<program>', 'path of the ELF file')

@@ -12,6 +12,7 @@ export interface RunOptions {
   seed?: bigint;
   noSmap?: boolean;
   sysctl?: string;
+  file?: string[];
 }
 
 export function runCommand(path: string, args: string[], opts: RunOptions): number {
@@ -32,6 +33,20 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     sysctlSyscallUserDispatch: opts.sysctl !== '0',
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
+  m.addFile(path, bytes);
+  for (const spec of opts.file ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`sudsim: --file expects name=path, got ${spec}\n`);
+      return 2;
+    }
+    try {
+      m.addFile(spec.slice(0, eq), new Uint8Array(readFileSync(spec.slice(eq + 1))));
+    } catch (err) {
+      process.stderr.write(`sudsim: cannot read ${spec.slice(eq + 1)}: ${(err as Error).message}\n`);
+      return 2;
+    }
+  }
   try {
     m.load(bytes, { argv: [path, ...args], env: [], execfn: path });
   } catch (err) {

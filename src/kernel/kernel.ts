@@ -19,11 +19,12 @@ import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals } from './signals.js';
 import { prctlSyscalls } from './prctl.js';
+import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
-import type { SudConfig } from './sud.js';
+import { SUD_OFF, type SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -136,6 +137,38 @@ export class Kernel {
     e.setI32(L.CPU_CR3, img.mm.root);
     this.enterTask(task);
     return task;
+  }
+
+  /** The in-memory filesystem execve reads (path -> file bytes). */
+  readonly fsFiles = new Map<string, Uint8Array>();
+
+  /**
+   * execve's point of no return: the current task gets a new image. SUD is
+   * cleared (begin_new_exec), caught signals go back to SIG_DFL (ignored ones
+   * stay ignored), the alternate stack is dropped; the mask and pending
+   * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
+   */
+  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
+    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) });
+    const t = this.current;
+    const old = t.mm;
+    t.mm = img.mm;
+    old.destroy();
+    const e = this.engine;
+    e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
+    e.setU64(L.CPU_RIP, img.entry);
+    e.setU64(L.CPU_REGS + 8 * 4, img.sp);
+    e.setU64(L.CPU_RFLAGS, 0x202n);
+    e.setI32(L.CPU_CR3, img.mm.root);
+    this.setSud(t, SUD_OFF);
+    for (const a of t.sighand.actions) {
+      if (a.handler !== 1n) a.handler = 0n;
+      a.flags = 0n;
+      a.restorer = 0n;
+      a.mask = 0n;
+    }
+    t.sig.altstack = { sp: 0n, flags: 2, size: 0n };
+    this.enterTask(t);
   }
 
   /** Makes task the one the engine runs (its ids for the fast syscalls, its page table). */

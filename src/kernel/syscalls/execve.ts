@@ -1,0 +1,46 @@
+/** execve(2) of programs from the machine's in-memory filesystem. */
+import { row, type SyscallRow } from './table.js';
+import type { Kernel } from '../kernel.js';
+import { Errno, ENOENT, E2BIG, ENOEXEC } from '../errno.js';
+import { readCString, readU64 } from '../uaccess.js';
+
+const MAX_ARGS = 0x7fffffff;
+const dec = new TextDecoder();
+
+/** A NULL-terminated array of string pointers (argv, envp); NULL itself is an empty array. */
+function readStrings(k: Kernel, addr: bigint): string[] {
+  const out: string[] = [];
+  if (addr === 0n) return out;
+  for (let i = 0; i < MAX_ARGS; i++) {
+    const p = readU64(k.mm, addr + BigInt(i * 8));
+    if (p === 0n) return out;
+    out.push(dec.decode(readCString(k.mm, p, 128 * 1024)));
+    if (out.length > 65536) throw new Errno(E2BIG);
+  }
+  throw new Errno(E2BIG);
+}
+
+/** Normalizes a path (no cwd: relative paths are taken from the root). */
+export function normalizePath(p: string): string {
+  const parts: string[] = [];
+  for (const seg of p.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') parts.pop();
+    else parts.push(seg);
+  }
+  return '/' + parts.join('/');
+}
+
+export const execSyscalls: SyscallRow[] = [
+  row(59, 'execve', 'spp', (k, a) => {
+    const path = dec.decode(readCString(k.mm, a[0]));
+    const argv = readStrings(k, a[1]);
+    const env = readStrings(k, a[2]);
+    const file = k.fsFiles.get(normalizePath(path));
+    if (!file) throw new Errno(ENOENT);
+    if (file.length < 4) throw new Errno(ENOEXEC);
+    k.execImage(file, { argv, env, execfn: path });
+    return 0n;
+  }),
+];
+
