@@ -17,14 +17,17 @@ import { SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo } from './signals.js';
+import { killFields } from './signal_frame.js';
+import { SIGCHLD } from './signal_names.js';
+import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -62,6 +65,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   current!: Task;
   end: ProcessEnd | undefined;
+  /** The first process: the machine's run ends with it. */
+  rootPid = 0;
   yieldRequested = false;
   readonly unameRelease: string;
   readonly profile: Profile;
@@ -128,6 +133,7 @@ export class Kernel {
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
     this.tasks.set(pid, task);
+    this.rootPid = pid;
     this.current = task;
     const e = this.engine;
     e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
@@ -187,7 +193,14 @@ export class Kernel {
   /** Stores a task's SUD config, and into the CPU block's config when it is running. */
   setSud(t: Task, cfg: SudConfig): void {
     t.sud = cfg;
-    if (t !== this.current) return;
+    if (t !== this.current) {
+      const dv = new DataView(t.saved.buffer);
+      dv.setInt32(L.SUD_FLAGS - L.CPU, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0), true);
+      dv.setBigUint64(L.SUD_SELECTOR - L.CPU, cfg.selector, true);
+      dv.setBigUint64(L.SUD_OFFSET - L.CPU, cfg.offset, true);
+      dv.setBigUint64(L.SUD_LEN - L.CPU, cfg.len, true);
+      return;
+    }
     const e = this.engine;
     e.setI32(L.SUD_FLAGS, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0));
     e.setU64(L.SUD_SELECTOR, cfg.selector);
@@ -211,6 +224,13 @@ export class Kernel {
     const e = this.engine;
     const start = e.u64(L.INSN_COUNT);
     while (!this.end) {
+      if (this.current.state !== 'runnable') {
+        const next = this.pickNext();
+        if (!next) throw new Error('sudsim: every task is blocked (deadlock in the guest)');
+        this.switchTo(next);
+        deliverSignals(this);
+        continue;
+      }
       let slice = SLICE;
       if (maxInsns >= 0n) {
         const left = maxInsns - (e.u64(L.INSN_COUNT) - start);
@@ -231,8 +251,12 @@ export class Kernel {
         case L.EXIT_SUD_KILL:
           this.sudKill();
           break;
-        case L.EXIT_BUDGET:
+        case L.EXIT_BUDGET: {
+          // preemption: a deterministic round robin at the end of each slice
+          const next = this.pickNext();
+          if (next && next !== this.current) this.switchTo(next);
           break;
+        }
         default:
           throw new Error(`sudsim: engine returned unknown exit reason ${reason}`);
       }
@@ -258,25 +282,28 @@ export class Kernel {
     const name = row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
     const shown = row ? this.formatArgs(row, args) : '';
     let result: bigint;
+    if (row?.noreturn) this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ?`);
     if (!row) {
       result = BigInt(-ENOSYS);
     } else {
       try {
         result = row.handler(this, args);
       } catch (err) {
+        if (err instanceof RestartSyscall) {
+          // the task sleeps; the syscall instruction runs again when it wakes
+          this.setRip(e.u64(L.CPU_RIP) - 2n);
+          this.setReg(0, e.u64(L.CPU_ORIG_RAX));
+          return;
+        }
         if (err instanceof Errno) result = BigInt(-err.errno);
         else throw err;
       }
     }
-    if (row?.noreturn) {
-      this.trace?.(`${name}(${shown}) = ?`);
-      if (this.end) this.trace?.(this.endLine());
-      return;
-    }
-    if (this.end) return;
+    if (row?.noreturn) return;
+    if (this.current.state === 'zombie') return;
     if (int80) result = BigInt.asIntN(32, result);
     this.setReg(0, result);
-    this.trace?.(`${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
+    this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
     deliverSignals(this);
   }
 
@@ -343,23 +370,82 @@ export class Kernel {
   }
 
   exitThread(status: number): void {
-    // a single-threaded process: exit ends it
+    // single-threaded processes: exit ends the process
     this.exitGroup(status);
   }
 
   exitGroup(status: number): void {
-    this.end = { kind: 'exited', status: status & 0xff };
-    for (const t of this.tasks.values()) t.state = 'exited';
+    this.endProcess(this.current, { kind: 'exited', status: status & 0xff });
   }
 
   killProcess(sig: number): void {
-    this.end = { kind: 'killed', signal: sig, coreDumped: false };
-    for (const t of this.tasks.values()) t.state = 'exited';
-    this.trace?.(this.endLine());
+    this.endProcess(this.current, { kind: 'killed', signal: sig, coreDumped: false });
   }
 
-  private endLine(): string {
-    const end = this.end!;
-    return end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped);
+  /** Line prefix naming the task when more than one process has run (as strace -f does). */
+  tracePrefix(t: Task = this.current): string {
+    return t.tgid === this.rootPid ? '' : `[pid ${t.tid}] `;
+  }
+
+  /** A process ends: it becomes a zombie for its parent's wait4, or ends the machine when it is the first one. */
+  endProcess(t: Task, end: ProcessEnd): void {
+    if (t.state === 'zombie') return;
+    t.state = 'zombie';
+    t.end = end;
+    this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
+    t.mm.users--;
+    if (t.mm.users === 0) t.mm.destroy();
+    for (const c of this.tasks.values()) if (c.ppid === t.tgid && c !== t) c.ppid = INIT_PID;
+    if (t.tgid === this.rootPid) {
+      this.end = end;
+      return;
+    }
+    const parent = this.tasks.get(t.ppid);
+    if (!parent || parent.state === 'zombie') {
+      this.tasks.delete(t.tid);
+      return;
+    }
+    sendSignalTo(parent, SIGCHLD, { signo: SIGCHLD, errno: 0, code: end.kind === 'exited' ? 1 : 2, fields: killFields(t.tgid, 0) });
+    if (parent.state === 'blocked') parent.state = 'runnable';
+  }
+
+  /** The next runnable task after the current one, in tid order (deterministic). */
+  private pickNext(): Task | undefined {
+    const all = [...this.tasks.values()].filter((t) => t.state === 'runnable');
+    if (all.length === 0) return undefined;
+    all.sort((a, b) => a.tid - b.tid);
+    return all.find((t) => t.tid > this.current.tid) ?? all[0];
+  }
+
+  /** Context switch: the CPU block is saved into the old task and loaded from the new one. */
+  switchTo(t: Task): void {
+    if (t === this.current) return;
+    const e = this.engine;
+    if (this.current.state !== 'zombie') this.current.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
+    e.u8.set(t.saved, L.CPU);
+    this.current = t;
+    this.enterTask(t);
+  }
+
+  /** fork: a copy of the current process with its own address space; returns the child. */
+  forkProcess(childStack: bigint): Task {
+    const parent = this.current;
+    const e = this.engine;
+    const mm = parent.mm.fork();
+    const pid = this.nextPid++;
+    const child = new Task(pid, pid, parent.tgid, mm);
+    child.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
+    const dv = new DataView(child.saved.buffer);
+    dv.setBigUint64(0, 0n, true); // rax = 0 in the child
+    if (childStack !== 0n) dv.setBigUint64(4 * 8, childStack, true);
+    dv.setInt32(L.CPU_CR3 - L.CPU, mm.root, true);
+    // SUD does not cross fork (SEMANTICS.md §7)
+    child.saved.fill(0, L.CPU_SUD - L.CPU, L.CPU_SUD - L.CPU + 32);
+    child.sud = SUD_OFF;
+    child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
+    child.sig.blocked = parent.sig.blocked;
+    child.sig.altstack = { ...parent.sig.altstack };
+    this.tasks.set(pid, child);
+    return child;
   }
 }

@@ -7,6 +7,7 @@
  */
 import { row, type SyscallRow } from './syscalls/table.js';
 import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM } from './errno.js';
 import { copyFromUser, copyToUser } from './uaccess.js';
 import { buildFrame, restoreFrame, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
@@ -63,8 +64,14 @@ function defaultAction(sig: number): Default {
 
 /** Queues sig for the current task (a standard signal is queued once). */
 export function sendSignal(k: Kernel, sig: number, info: Siginfo): void {
-  const s = k.current.sig;
-  if (!s.pending.has(sig)) s.pending.set(sig, info);
+  sendSignalTo(k.current, sig, info);
+}
+
+/** Queues sig for task t (a standard signal is queued once; an ignored one is dropped). */
+export function sendSignalTo(t: Task, sig: number, info: Siginfo): void {
+  const act = t.sighand.actions[sig];
+  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === 'ign')) return;
+  if (!t.sig.pending.has(sig)) t.sig.pending.set(sig, info);
 }
 
 /**
@@ -232,9 +239,16 @@ function validSig(sig: bigint): number {
 function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
   const n = Number(BigInt.asIntN(32, sig));
   if (n < 0 || n > 64) throw new Errno(EINVAL);
-  if (pid !== k.current.tgid) throw new Errno(ESRCH);
+  const target = k.tasks.get(pid);
+  if (!target || target.state === 'zombie') throw new Errno(ESRCH);
   if (n === 0) return 0n;
-  sendSignal(k, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
+  sendSignalTo(target, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
+  if (n === SIGKILL || n === SIGCONT) {
+    if (target.state === 'blocked') target.state = 'runnable';
+  } else if (target.state === 'blocked' && !(target.sig.blocked & bit(n))) {
+    // a signal interrupts a sleeping wait: it runs its handler, then waits again
+    target.state = 'runnable';
+  }
   return 0n;
 }
 

@@ -8,12 +8,14 @@ import type { AddressSpace } from './mm.js';
 import { SigHand, SigState } from './signals.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
-export type TaskState = 'runnable' | 'exited';
+export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
 export class Task {
   /** CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm). */
   saved = new Uint8Array(CPU_STATE_SIZE);
   state: TaskState = 'runnable';
+  /** How the process ended, once it is a zombie. */
+  end: ProcessEnd | undefined;
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */
   clearChildTid = 0n;
   sig = new SigState();

@@ -28,29 +28,29 @@ __asm__(
   ".text\n.p2align 6\n"
   ".globl region_start\nregion_start:\n"
   ".globl restorer_in\nrestorer_in: mov $15, %eax\n syscall\n ud2\n"
-  ".globl rsys\nrsys: mov %rdi, %rax\n mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %rdx\n"
+  ".globl rsys\nrsys: mov %rdi, %rax\n mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %rdx\n mov %r8, %r10\n mov %r9, %r8\n"
   ".globl rsys_sc\nrsys_sc: syscall\n"
   ".globl rsys_after\nrsys_after: ret\n"
   ".globl region_end\nregion_end: nop\n"
   ".p2align 4\n"
   ".globl restorer_out\nrestorer_out: mov $15, %eax\n syscall\n ud2\n"
-  ".globl osys\nosys: mov %rdi, %rax\n mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %rdx\n"
+  ".globl osys\nosys: mov %rdi, %rax\n mov %rsi, %rdi\n mov %rdx, %rsi\n mov %rcx, %rdx\n mov %r8, %r10\n mov %r9, %r8\n"
   ".globl osys_sc\nosys_sc: syscall\n"
   ".globl osys_after\nosys_after: ret\n"
-  ".globl i80\ni80: mov %edi, %eax\n mov %esi, %ebx\n"
+  ".globl i80\ni80: push %rbx\n mov %rdi, %rax\n mov %esi, %ebx\n"
   ".globl i80_sc\ni80_sc: int $0x80\n"
-  ".globl i80_after\ni80_after: ret\n"
+  ".globl i80_after\ni80_after: pop %rbx\n ret\n"
   ".globl _start\n_start: mov %rsp, %rdi\n and $-16, %rsp\n call cmain\n ud2\n");
-extern i64 rsys(i64 n, i64 a, i64 b, i64 c);
-extern i64 osys(i64 n, i64 a, i64 b, i64 c);
-/* int $0x80 with eax = n, ebx = a (clobbers rbx: declared as a normal call that saves nothing) */
+extern i64 rsys(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e);
+extern i64 osys(i64 n, i64 a, i64 b, i64 c, i64 d, i64 e);
+/* int $0x80 with rax = n (all 64 bits), ebx = a */
 extern i64 i80(i64 n, i64 a);
 extern char region_start[], region_end[], restorer_in[], restorer_out[];
 extern char rsys_sc[], rsys_after[], osys_sc[], osys_after[], i80_sc[], i80_after[];
 #define REGION (u64)region_start, (u64)(region_end - region_start)
 
 static u64 slen(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
-static void out(const char *s) { rsys(1, 1, (i64)s, (i64)slen(s)); }
+static void out(const char *s) { rsys(1, 1, (i64)s, (i64)slen(s), 0, 0); }
 static void outi(i64 v) {
   char b[24]; int i = 23; b[i] = 0;
   int neg = v < 0; u64 u = neg ? -(u64)v : (u64)v;
@@ -59,7 +59,7 @@ static void outi(i64 v) {
   out(b + i);
 }
 static void kv(const char *k, i64 v) { out(k); out("="); outi(v); out("\n"); }
-static void __attribute__((noreturn)) quit(int status) { rsys(231, status, 0, 0); for (;;) {} }
+static void __attribute__((noreturn)) quit(int status) { rsys(231, status, 0, 0, 0, 0); for (;;) {} }
 static int streq(const char *a, const char *b) { while (*a && *a == *b) a++, b++; return *a == *b; }
 
 #define SA_SIGINFO 4UL
@@ -75,17 +75,13 @@ static int streq(const char *a, const char *b) { while (*a && *a == *b) a++, b++
 struct ksa { u64 handler, flags, restorer, mask; };
 static i64 sigact(int sig, void *h, u64 flags, void *restorer, u64 mask) {
   struct ksa sa = { (u64)h, flags, (u64)restorer, mask };
-  return rsys(13, sig, (i64)&sa, 0) == 0 ? sc6(13, sig, (i64)&sa, 0, 8, 0, 0) : -1;
+  return rsys(13, sig, (i64)&sa, 0, 8, 0);
 }
+/* prctl(PR_SET_SYSCALL_USER_DISPATCH) from outside the region, and through the region's stub */
 static i64 sud(i64 mode, u64 off, u64 len, const volatile void *sel) { return sc6(157, 59, mode, (i64)off, (i64)len, (i64)sel, 0); }
-static i64 rsud(i64 mode, u64 off, u64 len, const volatile void *sel) {
-  /* prctl through the region: rsys carries only three arguments, so go inline with the region's own stub */
-  register i64 r10 __asm__("r10") = (i64)len;
-  register i64 r8 __asm__("r8") = (i64)sel;
-  i64 r;
-  __asm__ volatile("call rsys" : "=a"(r), "+r"(r10), "+r"(r8) : "D"(157), "S"(59), "d"(mode), "c"(off) : "r11", "r9", "memory");
-  return r;
-}
+static i64 rsud(i64 mode, u64 off, u64 len, const volatile void *sel) { return rsys(157, 59, mode, (i64)off, (i64)len, (i64)sel); }
+static i64 mask_get(void) { u64 m = 0; rsys(14, 0, 0, (i64)&m, 8, 0); return (i64)m; }
+static void mask_set(int how, u64 m) { rsys(14, how, (i64)&m, 0, 8, 0); }
 
 /* what the last handler saw */
 static volatile i64 h_count, h_signo, h_errno, h_code, h_call, h_nr, h_arch, h_rax, h_rip, h_mask, h_ucmask;

@@ -1,0 +1,56 @@
+/**
+ * Processes: fork, vfork, clone (new processes; threads are not modelled
+ * yet), wait4 with Linux wait statuses. The scheduler in kernel.ts runs the
+ * runnable tasks round robin, deterministically.
+ */
+import { row, type SyscallRow } from './table.js';
+import type { Kernel } from '../kernel.js';
+import type { Task } from '../task.js';
+import { Errno, ECHILD, EINVAL, ENOSYS } from '../errno.js';
+import { copyToUser, writeU32 } from '../uaccess.js';
+
+/** Thrown by a handler whose task must sleep: the syscall is re-executed when it wakes. */
+export class RestartSyscall extends Error {}
+
+const WNOHANG = 1;
+const CLONE_VM = 0x100;
+const CLONE_THREAD = 0x10000;
+const CSIGNAL = 0xff;
+
+/** The wait status word: exit code << 8, or the terminating signal (| 0x80 with a core dump). */
+export function waitStatus(t: Task): number {
+  const end = t.end!;
+  return end.kind === 'exited' ? (end.status & 0xff) << 8 : (end.signal & 0x7f) | (end.coreDumped ? 0x80 : 0);
+}
+
+function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusage: bigint): bigint {
+  const pid = Number(BigInt.asIntN(32, pidArg));
+  const opts = Number(BigInt.asIntN(32, options));
+  if (opts & ~(WNOHANG | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
+  const me = k.current;
+  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t !== me && (pid <= 0 || t.tgid === pid));
+  if (children.length === 0) throw new Errno(ECHILD);
+  const dead = children.filter((t) => t.state === 'zombie').sort((a, b) => a.tid - b.tid)[0];
+  if (!dead) {
+    if (opts & WNOHANG) return 0n;
+    me.state = 'blocked';
+    throw new RestartSyscall();
+  }
+  if (status !== 0n) writeU32(k.mm, status, waitStatus(dead));
+  if (rusage !== 0n) copyToUser(k.mm, rusage, new Uint8Array(144));
+  k.tasks.delete(dead.tid);
+  return BigInt(dead.tgid);
+}
+
+export const taskSyscalls: SyscallRow[] = [
+  row(57, 'fork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
+  // vfork runs as fork: the parent is not suspended until the child execs or exits
+  row(58, 'vfork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
+  row(56, 'clone', 'xppp', (k, a) => {
+    const flags = Number(BigInt.asUintN(32, a[0]));
+    if (flags & (CLONE_VM | CLONE_THREAD)) throw new Errno(ENOSYS);
+    if ((flags & CSIGNAL) > 64) throw new Errno(EINVAL);
+    return BigInt(k.forkProcess(a[1]).tgid);
+  }),
+  row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a[0], a[1], a[2], a[3])),
+];

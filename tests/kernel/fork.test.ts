@@ -1,0 +1,35 @@
+import { join } from 'node:path';
+import { Machine } from '../../src/api/index.js';
+import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
+
+const skip = gccUnavailable();
+if (skip) console.warn(`fork comparison skipped: ${skip}`);
+const maybe = skip ? describe.skip : describe;
+const dir = join(import.meta.dirname, 'programs');
+
+maybe('processes', () => {
+  it('fork, wait4 statuses, WNOHANG, ECHILD, kill between processes and SUD cleared in the child match the host kernel', () => {
+    const exe = buildStatic('fork', [join(dir, 'fork.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const lines: string[] = [];
+    const m = new Machine({ trace: (l) => lines.push(l) });
+    m.load(readBinary(exe), { argv: ['fork'] });
+    const r = m.run();
+    expect(native.status).toBe(7);
+    expect(r).toMatchObject({ kind: 'exited', status: 7 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('faulting child: killed by 11');
+    // strace -f style: the children's ends carry their pid
+    expect(lines.some((l) => /^\[pid \d+\] \+\+\+ killed by SIGSEGV \+\+\+$/.test(l))).toBe(true);
+  });
+
+  it('schedules the same way every run (same output and instruction count)', () => {
+    const exe = buildStatic('fork2', [join(dir, 'fork.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const runs = [1, 2].map(() => {
+      const m = new Machine();
+      m.load(readBinary(exe));
+      return [m.run(), m.stdoutText()];
+    });
+    expect(runs[0]).toEqual(runs[1]);
+  });
+});
