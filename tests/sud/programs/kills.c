@@ -2,6 +2,10 @@
 #include "sud.h"
 
 static volatile unsigned char sel;
+/* argv[2] = "v5": pass the region as the seed's [start, end] */
+static int v5;
+#undef REGION
+#define REGION (u64)region_start, v5 ? (u64)region_end : (u64)(region_end - region_start)
 
 static void emulate_in(int sig, unsigned char *info, unsigned char *uc) {
   (void)sig;
@@ -27,6 +31,7 @@ static void arm_and_block(void) {
 void cmain(u64 *sp) {
   const char *s = (const char *)sp[2];
   if (!s) quit(99);
+  v5 = sp[0] > 2 && streq((const char *)sp[3], "v5");
   if (streq(s, "selector_guard_page")) {
     kv("arm", rsud(1, REGION, (void *)0x7ffffffff000L));
     sc0(39);
