@@ -94,7 +94,7 @@ int main(int argc, char **argv) {
   qsort(all, distinct, sizeof *all, by_count);
   printf("%d lines, %d words, %d letters, %d distinct\n", lines, words, letters, distinct);
   for (int i = 0; i < distinct; i++) {
-    if (i < 20 || all[i]->count == 1 && i % 9 == 0)
+    if (i < 20 || (all[i]->count == 1 && i % 9 == 0))
       printf("%4d  %-*s  first at %d\n", all[i]->count, longest, all[i]->word, all[i]->first);
   }
   for (int i = 0; i < distinct; i++) {

@@ -83,7 +83,6 @@ async function buildAll(): Promise<void> {
   const r = runNative(probe);
   hostSud = r.signal === 'SIGSYS' ? null : `host kernel has no Syscall User Dispatch (probe: ${r.signal ?? `exit ${r.status}`})`;
   if (hostSud) console.warn(`SUD native comparisons skipped: ${hostSud}`);
-  else if (process.env.SUD_DEBUG) console.log("host SUD present");
 }
 
 /** `it` for a comparison with the host: passes vacuously (after a warning at build time) without host SUD. */

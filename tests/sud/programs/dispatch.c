@@ -6,9 +6,12 @@ static volatile int flip, depth, maxdepth;
 static volatile i64 inner_ret;
 
 /* emulates every dispatched syscall as 1000 + nr; returns through the region (restorer_in) */
+static volatile i64 h_rcx, h_r11;
 static void emulate(int sig, unsigned char *info, unsigned char *uc) {
   (void)sig;
   record(info, uc);
+  h_rcx = *(i64 *)(uc + 40 + 120);
+  h_r11 = *(i64 *)(uc + 40 + 24);
   h_mask = mask_get();
   SAVED_RAX(uc) = 1000 + h_nr;
   if (flip) sel = 0;
@@ -71,6 +74,8 @@ void cmain(u64 *sp) {
   kv("call_addr_after_syscall", h_call == (i64)osys_after);
   kv("saved_rip_after_syscall", h_rip == (i64)osys_after);
   kv("saved_rax_is_nr", h_rax);
+  kv("saved_rcx_is_return_address", h_rcx == (i64)osys_after);
+  kv("saved_r11_has_if", (h_r11 & 0x200) != 0);
   kv("handler_mask_has_sigsys", (h_mask & BIT(SIGSYS)) != 0);
   kv("uc_sigmask_without_sigsys", (h_ucmask & BIT(SIGSYS)) == 0);
   kv("mask_restored_after_return", (mask_get() & BIT(SIGSYS)) == 0);
@@ -95,6 +100,9 @@ void cmain(u64 *sp) {
   show_siginfo("int80");
   kv("int80_saved_rax", h_rax);
   kv("int80_call_addr_after_int", h_call == (i64)i80_after);
+  r = i80(0x100000014L, 0);
+  kv("int80_upper_half_si_syscall", h_nr);
+  kv("int80_upper_half_saved_rax_full", h_rax == 0x100000014L);
   sel = 0;
   kv("int80_allowed_getpid_ok", i80(20, 0) == pid);
   kv("int80_unknown", i80(4000, 0));
@@ -197,6 +205,16 @@ void cmain(u64 *sp) {
   kv("usr1_uc_stack_flags", u_ucss_flags);
   kv("usr1_uc_stack_size", u_ucss_size);
   kv("usr1_sigsys_count", h_count);
+
+  /* a SIGSYS sent by kill() reaches the same handler with SI_USER */
+  sigact(SIGSYS, emulate, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
+  h_count = 0;
+  r = rsys(62, pid, SIGSYS, 0, 0, 0);
+  kv("kill_sigsys_result", r);
+  kv("kill_sigsys_count", h_count);
+  kv("kill_sigsys_code", h_code);
+  kv("kill_sigsys_call_addr_field", h_call & 0xffffffff);
+  kv("kill_sigsys_saved_rip_in_region", h_rip == (i64)rsys_after);
 
   /* rt_sigprocmask from the region can block SIGSYS while nothing is dispatched */
   mask_set(0, BIT(SIGSYS));

@@ -23,6 +23,16 @@ static void syscall_in_handler(int sig, unsigned char *info, unsigned char *uc) 
   out("survived\n");
 }
 
+static volatile i64 segv_count, segv_code, segv_rax, segv_rip_after_syscall;
+static void segv(int sig, unsigned char *info, unsigned char *uc) {
+  (void)sig;
+  segv_count++;
+  segv_code = *(int *)(info + 8);
+  segv_rax = SAVED_RAX(uc);
+  segv_rip_after_syscall = *(u64 *)(uc + 40 + 128) != 0;
+  SAVED_RAX(uc) = 555;
+}
+
 static void arm_and_block(void) {
   kv("arm", rsud(1, REGION, &sel));
   sel = 1;
@@ -91,6 +101,19 @@ void cmain(u64 *sp) {
     arm_and_block();
     kv("result", sc0(39));
     quit(5);
+  } else if (streq(s, "no_restorer_sigsys_runs_segv_handler")) {
+    /* force_sigsegv: a SIGSYS frame that cannot be set up raises a catchable SIGSEGV */
+    sigact(SIGSYS, emulate_in, SA_SIGINFO, 0, 0);
+    sigact(SIGSEGV, segv, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
+    arm_and_block();
+    i64 r = sc0(39);
+    sel = 0;
+    kv("result", r);
+    kv("segv_count", segv_count);
+    kv("segv_code", segv_code);
+    kv("segv_rax", segv_rax);
+    kv("segv_rip_after_syscall", segv_rip_after_syscall);
+    quit(6);
   } else if (streq(s, "segv_handler_for_bad_selector")) {
     /* the selector fault is not a catchable SIGSEGV */
     sigact(SIGSEGV, emulate_in, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
