@@ -49,7 +49,10 @@ export function syscallEntry(): void {
 
 /** int $0x80 from 64-bit code: i386 numbering in eax, same dispatch check. */
 export function int80Entry(): void {
-  let rax = r64(RAX);
+  // Linux int80_emulation: orig_ax = ax & GENMASK(31, 0), so a dispatched
+  // int $0x80 rolls rax back to the zero-extended number (probed on 6.18)
+  let rax = <u64><u32>r64(RAX);
+  w64(RAX, rax);
   store<u64>(CPU_ORIG_RAX, rax);
   bump(CNT_SYSCALLS);
   let nr = <i32>rax;

@@ -122,7 +122,7 @@ export function deliverSignals(k: Kernel): boolean {
         k.killProcess(SIGSEGV);
         return false;
       }
-      t.sighand.actions[SIGSEGV].handler = SIG_DFL;
+      // any other signal: force_sig(SIGSEGV), which a SIGSEGV handler may still catch
       forceSignal(k, SIGSEGV, { signo: SIGSEGV, errno: 0, code: SI_KERNEL, fields: new Uint8Array(16) });
       continue;
     }

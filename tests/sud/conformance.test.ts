@@ -136,6 +136,9 @@ maybe('SUD conformance against the host kernel (default profile)', () => {
     ['null_selector_default', { kind: 'killed', signal: 31 }],
     ['return_through_region', { kind: 'exited', status: 5 }],
     ['segv_handler_for_bad_selector', { kind: 'killed', signal: 11 }],
+    ['no_restorer_sigsys_runs_segv_handler', { kind: 'exited', status: 6 }],
+    ['selector_prot_none', { kind: 'killed', signal: 11 }],
+    ['disarm_in_handler_then_return_outside', { kind: 'exited', status: 8 }],
   ];
   describe('kills.c', () => {
     it.each(kills)('%s ends as %j in the engine, with the output the host gives', (name, want) => {

@@ -33,6 +33,12 @@ static void segv(int sig, unsigned char *info, unsigned char *uc) {
   SAVED_RAX(uc) = 555;
 }
 
+static void disarm(int sig, unsigned char *info, unsigned char *uc) {
+  (void)sig;
+  record(info, uc);
+  SAVED_RAX(uc) = rsud(0, 0, 0, 0);
+}
+
 static void arm_and_block(void) {
   kv("arm", rsud(1, REGION, &sel));
   sel = 1;
@@ -114,6 +120,18 @@ void cmain(u64 *sp) {
     kv("segv_rax", segv_rax);
     kv("segv_rip_after_syscall", segv_rip_after_syscall);
     quit(6);
+  } else if (streq(s, "selector_prot_none")) {
+    unsigned char *p = (unsigned char *)sc6(9, 0, 4096, 3, 0x22, -1, 0);
+    kv("arm", rsud(1, REGION, p));
+    kv("mprotect", rsys(10, (i64)p, 4096, 0, 0, 0));
+    sc0(39);
+  } else if (streq(s, "disarm_in_handler_then_return_outside")) {
+    sigact(SIGSYS, disarm, SA_SIGINFO | SA_RESTORER, restorer_out, 0);
+    arm_and_block();
+    i64 r = sc0(39);
+    kv("result", r);
+    kv("after", sc0(39) > 0);
+    quit(8);
   } else if (streq(s, "segv_handler_for_bad_selector")) {
     /* the selector fault is not a catchable SIGSEGV */
     sigact(SIGSEGV, emulate_in, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
