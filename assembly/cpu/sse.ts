@@ -134,6 +134,42 @@ export const SSE_PSLLQ_I = 107;
 export const SSE_PSRLDQ = 108;
 export const SSE_PSLLDQ = 109;
 
+// floating point, from here on (see floatOp)
+export const SSE_FIRST_FLOAT = 120;
+/** + op * 4 + type: op FOP_*, type 0 ps, 1 pd, 2 ss, 3 sd */
+export const SSE_FARITH = 120;
+export const SSE_FCMP = 148; // cmpps/pd/ss/sd + type, imm = predicate
+export const SSE_COMISS = 152; // also ucomiss: they differ only in which NaNs raise #IA
+export const SSE_COMISD = 153;
+export const SSE_CVTSI2SS = 154; // r/m32 or r/m64 (osz)
+export const SSE_CVTSI2SD = 155;
+export const SSE_CVTTSS2SI = 156; // to a general register of size osz
+export const SSE_CVTTSD2SI = 157;
+export const SSE_CVTSS2SI = 158;
+export const SSE_CVTSD2SI = 159;
+export const SSE_CVTPS2PD = 160;
+export const SSE_CVTPD2PS = 161;
+export const SSE_CVTSS2SD = 162;
+export const SSE_CVTSD2SS = 163;
+export const SSE_CVTDQ2PS = 164;
+export const SSE_CVTPS2DQ = 165;
+export const SSE_CVTTPS2DQ = 166;
+export const SSE_CVTTPD2DQ = 167;
+export const SSE_CVTDQ2PD = 168;
+export const SSE_CVTPD2DQ = 169;
+
+const FOP_ADD = 0;
+const FOP_MUL = 1;
+const FOP_SUB = 2;
+const FOP_MIN = 3;
+const FOP_DIV = 4;
+const FOP_MAX = 5;
+const FOP_SQRT = 6;
+const FT_PS = 0;
+const FT_PD = 1;
+const FT_SS = 2;
+const FT_SD = 3;
+
 /** MXCSR after reset; the kernel's zeroed CPU block stands for it (see mxcsr()). */
 const MXCSR_DEFAULT: u32 = 0x1f80;
 /** Bits ldmxcsr/fxrstor accept (the mask fxsave reports); others raise #GP. */
@@ -182,6 +218,43 @@ export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
       else if (mp == 2) op = 0;
       else if (rmIsMem(rec)) op = SSE_MOVHP_LOAD;
       else if (mp == 0) op = SSE_MOVLHPS;
+      break;
+    case 0x2a:
+      sseModrm();
+      store<u8>(rec, (rex & 8) != 0 ? 8 : 4, R_OSZ);
+      if (mp >= 2) op = mp == 3 ? SSE_CVTSI2SS : SSE_CVTSI2SD;
+      break;
+    case 0x2c: case 0x2d:
+      sseModrm();
+      store<u8>(rec, (rex & 8) != 0 ? 8 : 4, R_OSZ);
+      if (mp >= 2) op = (b == 0x2c ? SSE_CVTTSS2SI : SSE_CVTSS2SI) + (mp == 2 ? 1 : 0);
+      break;
+    case 0x2e: case 0x2f: sseModrm(); if (mp <= 1) op = SSE_COMISS + mp; break;
+    case 0x51: case 0x58: case 0x59: case 0x5c: case 0x5d: case 0x5e: case 0x5f: {
+      sseModrm();
+      let f = b == 0x51 ? FOP_SQRT : b == 0x58 ? FOP_ADD : b == 0x59 ? FOP_MUL : b == 0x5c ? FOP_SUB
+        : b == 0x5d ? FOP_MIN : b == 0x5e ? FOP_DIV : FOP_MAX;
+      op = SSE_FARITH + f * 4 + floatType(mp);
+      break;
+    }
+    case 0x5a: {
+      sseModrm();
+      let t = floatType(mp);
+      op = t == FT_PS ? SSE_CVTPS2PD : t == FT_PD ? SSE_CVTPD2PS : t == FT_SS ? SSE_CVTSS2SD : SSE_CVTSD2SS;
+      break;
+    }
+    case 0x5b:
+      sseModrm();
+      op = mp == 0 ? SSE_CVTDQ2PS : mp == 1 ? SSE_CVTPS2DQ : mp == 3 ? SSE_CVTTPS2DQ : 0;
+      break;
+    case 0xe6:
+      sseModrm();
+      op = mp == 1 ? SSE_CVTTPD2DQ : mp == 3 ? SSE_CVTDQ2PD : mp == 2 ? SSE_CVTPD2DQ : 0;
+      break;
+    case 0xc2:
+      sseModrm();
+      store<i64>(rec, <i64>sseImm8(), R_IMM);
+      op = SSE_FCMP + floatType(mp);
       break;
     case 0x28: sseModrm(); if (mp <= 1) op = SSE_MOVA_LOAD; break;
     case 0x29: sseModrm(); if (mp <= 1) op = SSE_MOVA_STORE; break;
@@ -269,6 +342,11 @@ export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
   store<u16>(rec, <u16>O.OP_SSE, 0);
   store<u8>(rec, <u8>op, R_SUB);
   return true;
+}
+
+/** Mandatory prefix (none, 66, F2, F3) to ps, pd, sd, ss. */
+@inline function floatType(mp: i32): i32 {
+  return mp == 0 ? FT_PS : mp == 1 ? FT_PD : mp == 2 ? FT_SD : FT_SS;
 }
 
 /** The 66 0F xx integer operations of the form xmm, xmm/m128; 0 for none. */
@@ -430,6 +508,10 @@ export function SSE_execute(p: u32): void {
     let s = src128(p, true);
     if (s == 0) { setStop(true); return; }
     binary(sub, X(<i32>load<u8>(p, R_REG)), s, <u32>load<u64>(p, R_IMM));
+    return;
+  }
+  if (sub >= SSE_FIRST_FLOAT) {
+    floatOp(p, sub);
     return;
   }
   if (sub >= SSE_PSRLW_I) {

@@ -21,13 +21,23 @@ import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo } from './sig
 import { killFields } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
+import { futexSyscalls, futexWake } from './syscalls/futex.js';
+import { writeU32 } from './uaccess.js';
+
+const CLONE_VM = 0x100;
+const CLONE_SIGHAND = 0x800;
+const CLONE_THREAD = 0x10000;
+const CLONE_SETTLS = 0x80000;
+const CLONE_PARENT_SETTID = 0x100000;
+const CLONE_CHILD_CLEARTID = 0x200000;
+const CLONE_CHILD_SETTID = 0x1000000;
 import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -369,17 +379,59 @@ export class Kernel {
     deliverSignals(this);
   }
 
+  /** exit(2): ends the calling thread; the process ends with its last thread. */
   exitThread(status: number): void {
-    // single-threaded processes: exit ends the process
-    this.exitGroup(status);
+    const t = this.current;
+    const group = this.threadsOf(t.tgid);
+    if (group.length <= 1) {
+      this.exitGroup(status);
+      return;
+    }
+    this.retireThread(t);
   }
 
   exitGroup(status: number): void {
-    this.endProcess(this.current, { kind: 'exited', status: status & 0xff });
+    this.endGroup(this.current, { kind: 'exited', status: status & 0xff });
   }
 
   killProcess(sig: number): void {
-    this.endProcess(this.current, { kind: 'killed', signal: sig, coreDumped: false });
+    this.endGroup(this.current, { kind: 'killed', signal: sig, coreDumped: false });
+  }
+
+  /** Live threads of a thread group, leader first. */
+  threadsOf(tgid: number): Task[] {
+    return [...this.tasks.values()].filter((x) => x.tgid === tgid && x.state !== 'zombie').sort((a, b) => a.tid - b.tid);
+  }
+
+  /** A thread other than the last one ends: CLONE_CHILD_CLEARTID's store and futex wake, then it is gone. */
+  private retireThread(t: Task): void {
+    this.trace?.(`${this.tracePrefix(t)}+++ exited with 0 +++`);
+    t.state = 'zombie';
+    this.clearChildTid(t);
+    t.mm.users--;
+    if (t.tid !== t.tgid) this.tasks.delete(t.tid);
+  }
+
+  private clearChildTid(t: Task): void {
+    if (t.clearChildTid === 0n) return;
+    try {
+      writeU32(t.mm, t.clearChildTid, 0);
+      futexWake(this, t.mm, t.clearChildTid, 1);
+    } catch {
+      // an unmapped tid word is ignored, as Linux does
+    }
+  }
+
+  /** The whole thread group of t ends with end. */
+  endGroup(t: Task, end: ProcessEnd): void {
+    for (const x of this.threadsOf(t.tgid)) {
+      if (x.tid === x.tgid) continue;
+      x.state = 'zombie';
+      x.mm.users--;
+      this.tasks.delete(x.tid);
+    }
+    const leader = this.tasks.get(t.tgid) ?? t;
+    this.endProcess(leader, end);
   }
 
   /** Line prefix naming the task when more than one process has run (as strace -f does). */
@@ -392,10 +444,11 @@ export class Kernel {
     if (t.state === 'zombie') return;
     t.state = 'zombie';
     t.end = end;
+    this.clearChildTid(t);
     this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
     t.mm.users--;
     if (t.mm.users === 0) t.mm.destroy();
-    for (const c of this.tasks.values()) if (c.ppid === t.tgid && c !== t) c.ppid = INIT_PID;
+    for (const c of this.tasks.values()) if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
     if (t.tgid === this.rootPid) {
       this.end = end;
       return;
@@ -429,23 +482,38 @@ export class Kernel {
 
   /** fork: a copy of the current process with its own address space; returns the child. */
   forkProcess(childStack: bigint): Task {
+    return this.cloneTask(0, childStack, 0n, 0n, 0n);
+  }
+
+  /**
+   * clone(2): a new process (copied address space) or, with CLONE_VM and
+   * CLONE_THREAD, a new thread of the caller's group sharing its address
+   * space. Either way the child starts with SUD off (SEMANTICS.md §7).
+   */
+  cloneTask(flags: number, childStack: bigint, ptid: bigint, ctid: bigint, tls: bigint): Task {
     const parent = this.current;
     const e = this.engine;
-    const mm = parent.mm.fork();
-    const pid = this.nextPid++;
-    const child = new Task(pid, pid, parent.tgid, mm);
+    const thread = (flags & CLONE_THREAD) !== 0;
+    const mm = flags & CLONE_VM ? parent.mm : parent.mm.fork();
+    if (flags & CLONE_VM) mm.users++;
+    const tid = this.nextPid++;
+    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm);
     child.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
     const dv = new DataView(child.saved.buffer);
     dv.setBigUint64(0, 0n, true); // rax = 0 in the child
     if (childStack !== 0n) dv.setBigUint64(4 * 8, childStack, true);
+    if (flags & CLONE_SETTLS) dv.setBigUint64(L.CPU_FS_BASE - L.CPU, tls, true);
     dv.setInt32(L.CPU_CR3 - L.CPU, mm.root, true);
-    // SUD does not cross fork (SEMANTICS.md §7)
     child.saved.fill(0, L.CPU_SUD - L.CPU, L.CPU_SUD - L.CPU + 32);
     child.sud = SUD_OFF;
-    child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
+    if (flags & CLONE_SIGHAND) child.sighand = parent.sighand;
+    else child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
     child.sig.blocked = parent.sig.blocked;
-    child.sig.altstack = { ...parent.sig.altstack };
-    this.tasks.set(pid, child);
+    child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : { ...parent.sig.altstack };
+    if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;
+    this.tasks.set(tid, child);
+    if (flags & CLONE_PARENT_SETTID) writeU32(parent.mm, ptid, tid);
+    if (flags & CLONE_CHILD_SETTID) writeU32(mm, ctid, tid);
     return child;
   }
 }

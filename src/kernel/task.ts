@@ -14,6 +14,10 @@ export class Task {
   /** CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm). */
   saved = new Uint8Array(CPU_STATE_SIZE);
   state: TaskState = 'runnable';
+  /** futex(2) sleep: the word this task waits on. */
+  futexWait: { mm: AddressSpace; addr: bigint } | undefined;
+  /** A FUTEX_WAKE woke this task: its restarted wait returns 0. */
+  futexWoken = false;
   /** How the process ended, once it is a zombie. */
   end: ProcessEnd | undefined;
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */

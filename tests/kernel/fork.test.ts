@@ -33,3 +33,17 @@ maybe('processes', () => {
     expect(runs[0]).toEqual(runs[1]);
   });
 });
+
+maybe('threads', () => {
+  it('clone threads share memory, get their own tid and TLS, are joined through CLONE_CHILD_CLEARTID and futex, and a spin-wait progresses by preemption, as natively', () => {
+    const exe = buildStatic('threads', [join(dir, 'threads.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['threads'] });
+    const r = m.run({ maxInsns: 200_000_000 });
+    expect(native.status).toBe(6);
+    expect(r).toMatchObject({ kind: 'exited', status: 6 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('counter_after_join=6000');
+  });
+});

@@ -6,7 +6,7 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, ECHILD, EINVAL, ENOSYS } from '../errno.js';
+import { Errno, ECHILD, EINVAL } from '../errno.js';
 import { copyToUser, writeU32 } from '../uaccess.js';
 
 /** Thrown by a handler whose task must sleep: the syscall is re-executed when it wakes. */
@@ -14,6 +14,7 @@ export class RestartSyscall extends Error {}
 
 const WNOHANG = 1;
 const CLONE_VM = 0x100;
+const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
 const CSIGNAL = 0xff;
 
@@ -28,7 +29,7 @@ function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusag
   const opts = Number(BigInt.asIntN(32, options));
   if (opts & ~(WNOHANG | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
   const me = k.current;
-  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t !== me && (pid <= 0 || t.tgid === pid));
+  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && (pid <= 0 || t.tgid === pid));
   if (children.length === 0) throw new Errno(ECHILD);
   const dead = children.filter((t) => t.state === 'zombie').sort((a, b) => a.tid - b.tid)[0];
   if (!dead) {
@@ -46,11 +47,14 @@ export const taskSyscalls: SyscallRow[] = [
   row(57, 'fork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
   // vfork runs as fork: the parent is not suspended until the child execs or exits
   row(58, 'vfork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
-  row(56, 'clone', 'xppp', (k, a) => {
+  // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order
+  row(56, 'clone', 'xpppp', (k, a) => {
     const flags = Number(BigInt.asUintN(32, a[0]));
-    if (flags & (CLONE_VM | CLONE_THREAD)) throw new Errno(ENOSYS);
     if ((flags & CSIGNAL) > 64) throw new Errno(EINVAL);
-    return BigInt(k.forkProcess(a[1]).tgid);
+    // Linux: CLONE_THREAD requires CLONE_SIGHAND, which requires CLONE_VM
+    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) throw new Errno(EINVAL);
+    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) throw new Errno(EINVAL);
+    return BigInt(k.cloneTask(flags, a[1], a[2], a[3], a[4]).tid);
   }),
   row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a[0], a[1], a[2], a[3])),
 ];
