@@ -19,6 +19,7 @@ import { ea } from "./execute";
 import { rget, rset, r64, RDI } from "./regs";
 import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL } from "../mmu/access";
 import { setStop } from "./state";
+import { setArithBits, ARITH_FLAGS } from "./flags";
 
 // ---------------------------------------------------------------- operations
 
@@ -995,4 +996,251 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
   }
   store<u64>(d, r0);
   store<u64>(d, r1, 8);
+}
+
+// ---------------------------------------------------------------- floating point
+//
+// Wasm float arithmetic is IEEE with round-to-nearest, as under the default
+// MXCSR, but its NaN results are not x86's: x86 returns a NaN operand quieted
+// (the destination's when both are NaNs) and answers an invalid operation
+// with the negative "indefinite" QNaN. So NaNs are decided here, and Wasm
+// only computes ordered results. MXCSR's rounding control is honoured by the
+// conversions to integers, not by the arithmetic; no exception flags are kept.
+
+const QNAN32: u32 = 0xffc00000;
+const QNAN64: u64 = 0xfff8000000000000;
+const QBIT32: u32 = 0x00400000;
+const QBIT64: u64 = 0x0008000000000000;
+/** What a conversion to a 32- or 64-bit integer gives for NaN and out-of-range values. */
+const INDEF32: u64 = 0x80000000;
+const INDEF64: u64 = 0x8000000000000000;
+const FLAG_CF: u64 = 0x1;
+const FLAG_PF: u64 = 0x4;
+const FLAG_ZF: u64 = 0x40;
+
+@inline function isNan32(x: u32): bool { return (x & 0x7fffffff) > 0x7f800000; }
+@inline function isNan64(x: u64): bool { return (x & 0x7fffffffffffffff) > 0x7ff0000000000000; }
+
+function f32op(op: i32, a: u32, b: u32): u32 {
+  let x = reinterpret<f32>(a);
+  let y = reinterpret<f32>(b);
+  // min/max are plain compares: a NaN or a pair of zeros gives the source
+  if (op == FOP_MIN) return x < y ? a : b;
+  if (op == FOP_MAX) return x > y ? a : b;
+  let r: f32;
+  if (op == FOP_SQRT) {
+    if (isNan32(b)) return b | QBIT32;
+    r = sqrt<f32>(y);
+  } else {
+    if (isNan32(a)) return a | QBIT32;
+    if (isNan32(b)) return b | QBIT32;
+    r = op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
+  }
+  let bits = reinterpret<u32>(r);
+  return isNan32(bits) ? QNAN32 : bits;
+}
+
+function f64op(op: i32, a: u64, b: u64): u64 {
+  let x = reinterpret<f64>(a);
+  let y = reinterpret<f64>(b);
+  if (op == FOP_MIN) return x < y ? a : b;
+  if (op == FOP_MAX) return x > y ? a : b;
+  let r: f64;
+  if (op == FOP_SQRT) {
+    if (isNan64(b)) return b | QBIT64;
+    r = sqrt<f64>(y);
+  } else {
+    if (isNan64(a)) return a | QBIT64;
+    if (isNan64(b)) return b | QBIT64;
+    r = op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
+  }
+  let bits = reinterpret<u64>(r);
+  return isNan64(bits) ? QNAN64 : bits;
+}
+
+/** cmpps predicates 0..7: eq lt le unord neq nlt nle ord (f32 widens exactly). */
+function fcmp(pred: u32, x: f64, y: f64): bool {
+  switch (pred & 7) {
+    case 0: return x == y;
+    case 1: return x < y;
+    case 2: return x <= y;
+    case 3: return x != x || y != y;
+    case 4: return !(x == y);
+    case 5: return !(x < y);
+    case 6: return !(x <= y);
+  }
+  return x == x && y == y;
+}
+
+@inline function f32of(bits: u32): f64 { return <f64>reinterpret<f32>(bits); }
+
+/** cvtss2sd: a NaN keeps its sign and payload, quieted. */
+function widen(a: u32): u64 {
+  if (isNan32(a)) return (<u64>(a & 0x80000000) << 32) | QNAN64 & 0x7fffffffffffffff | (<u64>(a & 0x3fffff) << 29);
+  return reinterpret<u64>(<f64>reinterpret<f32>(a));
+}
+
+/** cvtsd2ss: a NaN keeps its sign and the top of its payload, quieted. */
+function narrow(a: u64): u32 {
+  if (isNan64(a)) return <u32>((a >> 32) & 0x80000000) | 0x7fc00000 | <u32>((a >> 29) & 0x3fffff);
+  return reinterpret<u32>(<f32>reinterpret<f64>(a));
+}
+
+/** Rounds x to an integer as MXCSR.RC says (the non-truncating conversions). */
+function roundRC(x: f64): f64 {
+  let rc = (mxcsr() >> 13) & 3;
+  return rc == 0 ? nearest<f64>(x) : rc == 1 ? floor<f64>(x) : rc == 2 ? ceil<f64>(x) : trunc<f64>(x);
+}
+
+/** An integral (or NaN) value to a 32- or 64-bit integer, indefinite when it does not fit. */
+@inline function toInt(t: f64, size: i32): u64 {
+  if (size == 8) return t >= -9223372036854775808.0 && t < 9223372036854775808.0 ? <u64><i64>t : INDEF64;
+  return t >= -2147483648.0 && t < 2147483648.0 ? <u64><u32><i32>t : INDEF32;
+}
+
+/** The source operand of n bytes (4, 8, or 16 aligned): a register, or memory copied to TMP; 0 after a fault. */
+function srcN(p: u32, n: i32): u32 {
+  let rm = <i32>load<u8>(p, R_RM);
+  if (rm != NOREG) return X(rm);
+  let a = ea(p);
+  if (n == 16) return load128(a, TMP, true) ? TMP : 0;
+  let v = rd(a, n);
+  if (faulted) return 0;
+  store<u64>(TMP, v);
+  return TMP;
+}
+
+/** A general-register or memory integer source of osz bytes; `faulted` tells a failed read. */
+@inline function srcInt(p: u32, size: i32): u64 {
+  let rm = <i32>load<u8>(p, R_RM);
+  if (rm != NOREG) return rget(rm, size);
+  return rd(ea(p), size);
+}
+
+function floatOp(p: u32, sub: i32): void {
+  let d = X(<i32>load<u8>(p, R_REG));
+  if (sub < SSE_COMISS) {
+    // arithmetic and compares: lane i of the result reads only lane i
+    let t = sub < SSE_FCMP ? (sub - SSE_FARITH) & 3 : sub - SSE_FCMP;
+    let s = srcN(p, t == FT_SS ? 4 : t == FT_SD ? 8 : 16);
+    if (s == 0) { setStop(true); return; }
+    if (sub < SSE_FCMP) {
+      let op = (sub - SSE_FARITH) >> 2;
+      if (t == FT_PS) {
+        for (let i: u32 = 0; i < 16; i += 4) store<u32>(d + i, f32op(op, load<u32>(d + i), load<u32>(s + i)));
+      } else if (t == FT_PD) {
+        store<u64>(d, f64op(op, load<u64>(d), load<u64>(s)));
+        store<u64>(d, f64op(op, load<u64>(d, 8), load<u64>(s, 8)), 8);
+      } else if (t == FT_SS) {
+        store<u32>(d, f32op(op, load<u32>(d), load<u32>(s)));
+      } else {
+        store<u64>(d, f64op(op, load<u64>(d), load<u64>(s)));
+      }
+      return;
+    }
+    let pred = <u32>load<u64>(p, R_IMM);
+    if (t == FT_PS || t == FT_SS) {
+      let n: u32 = t == FT_PS ? 16 : 4;
+      for (let i: u32 = 0; i < n; i += 4) {
+        store<u32>(d + i, fcmp(pred, f32of(load<u32>(d + i)), f32of(load<u32>(s + i))) ? 0xffffffff : 0);
+      }
+    } else {
+      let n: u32 = t == FT_PD ? 16 : 8;
+      for (let i: u32 = 0; i < n; i += 8) {
+        store<u64>(d + i, fcmp(pred, reinterpret<f64>(load<u64>(d + i)), reinterpret<f64>(load<u64>(s + i))) ? <u64>-1 : 0);
+      }
+    }
+    return;
+  }
+  switch (sub) {
+    case SSE_COMISS: case SSE_COMISD: {
+      let s = srcN(p, sub == SSE_COMISS ? 4 : 8);
+      if (s == 0) break;
+      let x = sub == SSE_COMISS ? f32of(load<u32>(d)) : reinterpret<f64>(load<u64>(d));
+      let y = sub == SSE_COMISS ? f32of(load<u32>(s)) : reinterpret<f64>(load<u64>(s));
+      // OF, SF and AF are cleared
+      let f: u64 = x != x || y != y ? FLAG_ZF | FLAG_PF | FLAG_CF : x < y ? FLAG_CF : x == y ? FLAG_ZF : 0;
+      setArithBits(ARITH_FLAGS, f);
+      return;
+    }
+    case SSE_CVTSI2SS: case SSE_CVTSI2SD: {
+      let size = <i32>load<u8>(p, R_OSZ);
+      let v = srcInt(p, size);
+      if (faulted) break;
+      if (sub == SSE_CVTSI2SS) store<f32>(d, size == 8 ? <f32><i64>v : <f32><i32><u32>v);
+      else store<f64>(d, size == 8 ? <f64><i64>v : <f64><i32><u32>v);
+      return;
+    }
+    case SSE_CVTTSS2SI: case SSE_CVTTSD2SI: case SSE_CVTSS2SI: case SSE_CVTSD2SI: {
+      let single = sub == SSE_CVTTSS2SI || sub == SSE_CVTSS2SI;
+      let s = srcN(p, single ? 4 : 8);
+      if (s == 0) break;
+      let x = single ? f32of(load<u32>(s)) : reinterpret<f64>(load<u64>(s));
+      let t = sub <= SSE_CVTTSD2SI ? trunc<f64>(x) : roundRC(x);
+      let size = <i32>load<u8>(p, R_OSZ);
+      rset(<i32>load<u8>(p, R_REG), size, toInt(t, size));
+      return;
+    }
+    case SSE_CVTPS2PD: case SSE_CVTDQ2PD: {
+      let s = srcN(p, 8);
+      if (s == 0) break;
+      let a = load<u32>(s);
+      let b = load<u32>(s, 4);
+      if (sub == SSE_CVTPS2PD) {
+        store<u64>(d, widen(a));
+        store<u64>(d, widen(b), 8);
+      } else {
+        store<f64>(d, <f64><i32>a);
+        store<f64>(d, <f64><i32>b, 8);
+      }
+      return;
+    }
+    case SSE_CVTSS2SD: {
+      let s = srcN(p, 4);
+      if (s == 0) break;
+      store<u64>(d, widen(load<u32>(s)));
+      return;
+    }
+    case SSE_CVTSD2SS: {
+      let s = srcN(p, 8);
+      if (s == 0) break;
+      store<u32>(d, narrow(load<u64>(s)));
+      return;
+    }
+    case SSE_CVTPD2PS: case SSE_CVTTPD2DQ: case SSE_CVTPD2DQ: {
+      // two results in the low quadword; the high one is zeroed
+      let s = srcN(p, 16);
+      if (s == 0) break;
+      let a = load<u64>(s);
+      let b = load<u64>(s, 8);
+      if (sub == SSE_CVTPD2PS) {
+        store<u32>(d, narrow(a));
+        store<u32>(d, narrow(b), 4);
+      } else {
+        let x = reinterpret<f64>(a);
+        let y = reinterpret<f64>(b);
+        let tr = sub == SSE_CVTTPD2DQ;
+        store<u32>(d, <u32>toInt(tr ? trunc<f64>(x) : roundRC(x), 4));
+        store<u32>(d, <u32>toInt(tr ? trunc<f64>(y) : roundRC(y), 4), 4);
+      }
+      store<u64>(d, 0, 8);
+      return;
+    }
+    case SSE_CVTDQ2PS: case SSE_CVTPS2DQ: case SSE_CVTTPS2DQ: {
+      let s = srcN(p, 16);
+      if (s == 0) break;
+      for (let i: u32 = 0; i < 16; i += 4) {
+        let v = load<u32>(s + i);
+        let r: u32;
+        if (sub == SSE_CVTDQ2PS) r = reinterpret<u32>(<f32><i32>v);
+        else {
+          let x = f32of(v);
+          r = <u32>toInt(sub == SSE_CVTTPS2DQ ? trunc<f64>(x) : roundRC(x), 4);
+        }
+        store<u32>(d + i, r);
+      }
+      return;
+    }
+  }
+  setStop(true);
 }

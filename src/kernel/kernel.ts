@@ -365,6 +365,11 @@ export class Kernel {
       }
       sig = 31;
     }
+    // the seed's do_exit(sig) ends the calling thread only; mainline's force_exit_sig the group
+    if (this.profile.killThreadOnly && this.threadsOf(this.current.tgid).length > 1) {
+      this.retireThread(this.current);
+      return;
+    }
     this.killProcess(sig);
   }
 
@@ -508,6 +513,7 @@ export class Kernel {
     child.sud = SUD_OFF;
     if (flags & CLONE_SIGHAND) child.sighand = parent.sighand;
     else child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
+    child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : { ...parent.sig.altstack };
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;

@@ -327,7 +327,17 @@ export const signalSyscalls: SyscallRow[] = [
   }),
   row(62, 'kill', 'dS', (k, a) => {
     const pid = Number(BigInt.asIntN(32, a[0]));
-    return signalSelf(k, pid === 0 || pid === -1 ? k.current.tgid : Math.abs(pid), a[1], SI_USER);
+    if (pid > 0) return signalSelf(k, pid, a[1], SI_USER);
+    // 0: the caller's process group; -1: every process but init; < -1: group -pid
+    const n = Number(BigInt.asIntN(32, a[1]));
+    if (n < 0 || n > 64) throw new Errno(EINVAL);
+    const pgid = pid === 0 ? k.current.pgid : -pid;
+    const targets = [...k.tasks.values()].filter((t) => t.tid === t.tgid && t.state !== 'zombie' && (pid === -1 || t.pgid === pgid));
+    if (targets.length === 0) throw new Errno(ESRCH);
+    // the caller last, so that a fatal signal to itself does not cut the loop short
+    targets.sort((x, y) => (x === k.current ? 1 : y === k.current ? -1 : x.tid - y.tid));
+    for (const t of targets) signalSelf(k, t.tgid, a[1], SI_USER);
+    return 0n;
   }),
   row(200, 'tkill', 'dS', (k, a) => {
     const tid = Number(BigInt.asIntN(32, a[0]));

@@ -14,6 +14,8 @@ export class Task {
   /** CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm). */
   saved = new Uint8Array(CPU_STATE_SIZE);
   state: TaskState = 'runnable';
+  /** Process group id. */
+  pgid: number;
   /** futex(2) sleep: the word this task waits on. */
   futexWait: { mm: AddressSpace; addr: bigint } | undefined;
   /** A FUTEX_WAKE woke this task: its restarted wait returns 0. */
@@ -34,7 +36,9 @@ export class Task {
     readonly tgid: number,
     public ppid: number,
     public mm: AddressSpace,
-  ) {}
+  ) {
+    this.pgid = tgid;
+  }
 }
 
 /** How a process ended: as wait(2) reports it. */

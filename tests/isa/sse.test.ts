@@ -5,8 +5,9 @@
  * Forms: one freestanding program runs every form on seeded random inputs.
  * Each case loads xmm1 and xmm9 with x, xmm2 and xmm12 with y, a 32-byte
  * 16-aligned `work` area (the memory operand) with m, and rax and r10 with
- * g; points rdi at work; runs the instruction; then records xmm1, xmm2,
- * xmm9, xmm12, rax, r10 and work. The program writes all records to stdout,
+ * g, and the arithmetic flags with random bits; points rdi at work; runs
+ * the instruction; then records xmm1, xmm2, xmm9, xmm12, rax, r10, work and
+ * rflags. The program writes all records to stdout,
  * and the engine's must be byte-identical.
  *
  * Faults: misaligned m128 operands (#GP: SIGSEGV, SI_KERNEL, no address),
@@ -21,11 +22,11 @@ const maybe = skip ? describe.skip : describe;
 if (skip) console.warn(`SSE conformance skipped: ${skip}`);
 
 const CASES = Number(process.env.SUDSIM_SSE_CASES ?? 24);
-const IN_SIZE = 80; // x, y, m[32], g, pad
-const OUT_SIZE = 112; // xmm1, xmm2, xmm9, xmm12, rax, r10, work[32]
+const IN_SIZE = 80; // x, y, m[32], g, flags
+const OUT_SIZE = 120; // xmm1, xmm2, xmm9, xmm12, rax, r10, work[32], rflags
 const OUT_FIELDS: [string, number, number][] = [
   ['xmm1', 0, 16], ['xmm2', 16, 16], ['xmm9', 32, 16], ['xmm12', 48, 16], ['rax', 64, 8], ['r10', 72, 8],
-  ['work', 80, 32],
+  ['work', 80, 32], ['rflags', 112, 8],
 ];
 
 // ---------------------------------------------------------------- the forms
@@ -82,8 +83,31 @@ const MOVES = [
   // prefixes that do not change the operation
   '.byte 0x66, 0xf3, 0x0f, 0x6f, 0xca # movdqu %xmm2, %xmm1 (F3 outranks 66)',
   '.byte 0x66, 0x48, 0x0f, 0x6f, 0xca # movdqa with REX.W', '.byte 0x2e, 0x66, 0x0f, 0xef, 0x0f # cs pxor (%rdi), %xmm1',
-  'stmxcsr 4(%rdi)', 'emms', 'prefetcht0 (%rdi)', 'prefetchnta 64(%rdi)',
+  'movl $0x1f80, 8(%rdi); ldmxcsr 8(%rdi); stmxcsr 4(%rdi)', 'emms', 'prefetcht0 (%rdi)', 'prefetchnta 64(%rdi)',
 ];
+
+/** Floating point: arithmetic, compares, conversions. */
+const FLOAT_OPS = ['add', 'sub', 'mul', 'div', 'min', 'max', 'sqrt'];
+const FLOAT_OPERANDS = ['%xmm2, %xmm1', '%xmm12, %xmm9', '%xmm1, %xmm1', '(%rdi), %xmm1', '16(%rdi), %xmm12'];
+const CONVERSIONS = [
+  'cvtsi2ss %eax, %xmm1', 'cvtsi2ss %r10, %xmm9', 'cvtsi2ssl 4(%rdi), %xmm12', 'cvtsi2ssq 8(%rdi), %xmm2',
+  'cvtsi2sd %eax, %xmm1', 'cvtsi2sd %r10, %xmm9', 'cvtsi2sdl 4(%rdi), %xmm12', 'cvtsi2sdq 8(%rdi), %xmm2',
+  'cvttss2si %xmm2, %eax', 'cvttss2si %xmm12, %r10', 'cvttss2si 4(%rdi), %eax', 'cvttss2si (%rdi), %rax',
+  'cvttsd2si %xmm2, %eax', 'cvttsd2si %xmm12, %r10', 'cvttsd2si 8(%rdi), %r10d', 'cvttsd2si (%rdi), %rax',
+  'cvtss2si %xmm2, %eax', 'cvtss2si %xmm12, %r10', 'cvtss2si 12(%rdi), %rax',
+  'cvtsd2si %xmm2, %eax', 'cvtsd2si %xmm12, %r10', 'cvtsd2si 16(%rdi), %eax',
+  'cvtps2pd %xmm2, %xmm1', 'cvtps2pd %xmm1, %xmm1', 'cvtps2pd 8(%rdi), %xmm12',
+  'cvtpd2ps %xmm2, %xmm1', 'cvtpd2ps %xmm9, %xmm9', 'cvtpd2ps 16(%rdi), %xmm12',
+  'cvtss2sd %xmm2, %xmm1', 'cvtss2sd 4(%rdi), %xmm9', 'cvtsd2ss %xmm12, %xmm1', 'cvtsd2ss 8(%rdi), %xmm9',
+  'cvtdq2ps %xmm2, %xmm1', 'cvtdq2ps (%rdi), %xmm12', 'cvtps2dq %xmm2, %xmm1', 'cvtps2dq 16(%rdi), %xmm9',
+  'cvttps2dq %xmm12, %xmm1', 'cvttps2dq (%rdi), %xmm9', 'cvttpd2dq %xmm2, %xmm1', 'cvttpd2dq 16(%rdi), %xmm12',
+  'cvtdq2pd %xmm2, %xmm1', 'cvtdq2pd %xmm1, %xmm1', 'cvtdq2pd 4(%rdi), %xmm9', 'cvtpd2dq %xmm12, %xmm1',
+  'cvtpd2dq (%rdi), %xmm9',
+  'comiss %xmm2, %xmm1', 'comiss 4(%rdi), %xmm12', 'ucomiss %xmm12, %xmm9', 'ucomiss (%rdi), %xmm1',
+  'comisd %xmm2, %xmm1', 'comisd 8(%rdi), %xmm12', 'ucomisd %xmm12, %xmm9', 'ucomisd (%rdi), %xmm1',
+];
+/** The integer conversions under each MXCSR rounding mode (restored to the default afterwards). */
+const ROUNDED = ['cvtsd2si %xmm2, %rax', 'cvtss2si %xmm2, %eax', 'cvtps2dq %xmm2, %xmm1', 'cvtpd2dq %xmm12, %xmm9'];
 
 function allForms(): string[] {
   const forms: string[] = [];
@@ -97,6 +121,17 @@ function allForms(): string[] {
   for (const op of SHIFTS_IMM) for (const c of SHIFT_COUNTS) forms.push(`${op} $${c}, %xmm1`, `${op} $${c}, %xmm12`);
   for (const c of [0, 1, 3, 7, 8, 15, 16, 200]) forms.push(`psrldq $${c}, %xmm1`, `pslldq $${c}, %xmm9`);
   forms.push(...MOVES);
+  for (const op of FLOAT_OPS) {
+    for (const ty of ['ps', 'pd', 'ss', 'sd']) for (const o of FLOAT_OPERANDS) forms.push(`${op}${ty} ${o}`);
+  }
+  for (const ty of ['ps', 'pd', 'ss', 'sd']) {
+    for (let pred = 0; pred < 8; pred++) forms.push(`cmp${ty} $${pred}, %xmm2, %xmm1`, `cmp${ty} $${pred}, 16(%rdi), %xmm9`);
+    forms.push(`cmp${ty} $0xfa, %xmm12, %xmm9`);
+  }
+  forms.push(...CONVERSIONS);
+  for (const rc of [0x3f80, 0x5f80, 0x7f80]) {
+    for (const f of ROUNDED) forms.push(`movl $${rc}, 28(%rdi); ldmxcsr 28(%rdi); ${f}; movl $0x1f80, 28(%rdi); ldmxcsr 28(%rdi)`);
+  }
   return forms;
 }
 
@@ -120,11 +155,47 @@ class Rng {
 
 const SPECIAL = [0x00, 0x01, 0x7f, 0x80, 0x81, 0xfe, 0xff];
 
+/** Single- and double-precision values at the edges: zeros, infinities, NaNs, denormals, integer limits, halves. */
+const F32_SPECIAL = [
+  0, -0, 1, -1, 0.5, 1.5, 2.5, -2.5, 3, 1e-40, -1e-45, 3.4e38, Infinity, -Infinity, NaN, 2147483520, 2147483648,
+  -2147483648, -2147483904, 9.2233720e18, -9.2233720e18, 1e20, 0.1, -7.75, 16777217,
+];
+const F32_BITS = [0x7fc00000, 0xffc00001, 0x7f800001, 0xff812345, 0x7fbfffff, 0x00000001, 0x80800000];
+const F64_SPECIAL = [
+  0, -0, 1, -1, 0.5, 1.5, 2.5, -2.5, -3.5, 5e-324, -2.2e-308, 1.7e308, Infinity, -Infinity, NaN, 2147483647.5,
+  2147483648, -2147483648.5, -2147483649, 9223372036854775807, -9223372036854775808, -9223372036854777856, 1e19,
+  0.1, 1 / 3, 1e-300, 3.4028235677973366e38, 1.401298464324817e-45,
+];
+const F64_BITS = [0x7ff8000000000000n, 0xfff8000000000001n, 0x7ff0000000000001n, 0xfff4000000abcdefn, 0x7ff7ffffffffffffn];
+
+function f32Lane(r: Rng, b: Uint8Array, at: number): void {
+  const v = new DataView(b.buffer, b.byteOffset);
+  const k = r.below(F32_SPECIAL.length + F32_BITS.length + 4);
+  if (k < F32_SPECIAL.length) v.setFloat32(at, F32_SPECIAL[k], true);
+  else if (k < F32_SPECIAL.length + F32_BITS.length) v.setUint32(at, F32_BITS[k - F32_SPECIAL.length], true);
+  else v.setFloat32(at, (r.next() / 0x10000 - 32768) * 2 ** (r.below(40) - 20), true);
+}
+
+function f64Lane(r: Rng, b: Uint8Array, at: number): void {
+  const v = new DataView(b.buffer, b.byteOffset);
+  const k = r.below(F64_SPECIAL.length + F64_BITS.length + 4);
+  if (k < F64_SPECIAL.length) v.setFloat64(at, F64_SPECIAL[k], true);
+  else if (k < F64_SPECIAL.length + F64_BITS.length) v.setBigUint64(at, F64_BITS[k - F64_SPECIAL.length], true);
+  else v.setFloat64(at, (r.next() / 0x10000 - 32768) * 2 ** (r.below(80) - 40) + r.next() / 2 ** 32, true);
+}
+
 /** 80 bytes of case input: biased so that lanes are often equal, at saturation bounds, or small shift counts. */
 function caseInput(r: Rng): Uint8Array {
   const b = new Uint8Array(IN_SIZE);
-  const mode = r.below(4);
-  for (let i = 0; i < 72; i++) b[i] = mode === 2 ? SPECIAL[r.below(SPECIAL.length)] : r.below(256);
+  const mode = r.below(6);
+  for (let i = 0; i < 80; i++) b[i] = mode === 2 ? SPECIAL[r.below(SPECIAL.length)] : r.below(256);
+  if (mode === 4) for (let at = 0; at < 64; at += 4) f32Lane(r, b, at);
+  if (mode === 5) for (let at = 0; at < 64; at += 8) f64Lane(r, b, at);
+  if (mode >= 4 && r.below(2) === 0) {
+    // y (and the memory operand) partly equal to x: equal and unordered compares
+    for (let i = 0; i < 16; i += 4) if (r.below(2) === 0) b.copyWithin(16 + i, i, i + 4);
+    for (let i = 0; i < 16; i += 4) if (r.below(2) === 0) b.copyWithin(32 + i, i, i + 4);
+  }
   if (mode === 1) {
     // y (and the memory operand) mostly equal to x, lane by lane
     for (let i = 0; i < 16; i++) if (r.below(3) !== 0) b[16 + i] = b[i];
@@ -159,7 +230,10 @@ function formsSource(forms: string[], inputs: Uint8Array[][]): string {
       '1:\tmovdqu (%r14), %xmm1', '\tmovdqu (%r14), %xmm9', '\tmovdqu 16(%r14), %xmm2', '\tmovdqu 16(%r14), %xmm12',
       '\tmovdqu 32(%r14), %xmm0', '\tmovdqa %xmm0, work(%rip)', '\tmovdqu 48(%r14), %xmm0', '\tmovdqa %xmm0, work+16(%rip)',
       '\tmov 64(%r14), %rax', '\tmov 64(%r14), %r10', '\tlea work(%rip), %rdi',
+      // random arithmetic flags (CF PF AF ZF SF OF only)
+      '\tmov 72(%r14), %r11', '\tand $0x8d5, %r11', '\tpush %r11', '\tpopfq',
       `\t${f}`,
+      '\tpushfq', '\tpop %r11', '\tmov %r11, 112(%r15)',
       '\tmovdqu %xmm1, (%r15)', '\tmovdqu %xmm2, 16(%r15)', '\tmovdqu %xmm9, 32(%r15)', '\tmovdqu %xmm12, 48(%r15)',
       '\tmov %rax, 64(%r15)', '\tmov %r10, 72(%r15)',
       '\tmovdqa work(%rip), %xmm0', '\tmovdqu %xmm0, 80(%r15)', '\tmovdqa work+16(%rip), %xmm0', '\tmovdqu %xmm0, 96(%r15)',

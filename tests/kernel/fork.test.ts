@@ -47,3 +47,16 @@ maybe('threads', () => {
     expect(m.stdoutText()).toContain('counter_after_join=6000');
   });
 });
+
+maybe('process groups', () => {
+  it('setpgid, getpgid, kill of a negative pid and wait4 by group match the host kernel', () => {
+    const exe = buildStatic('pgroups', [join(dir, 'pgroups.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['pgroups'] });
+    expect(m.run({ maxInsns: 100_000_000 })).toMatchObject({ kind: 'exited', status: native.status });
+    expect(native.status).toBe(8);
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('b: killed by 15');
+  });
+});

@@ -6,7 +6,7 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, ECHILD, EINVAL } from '../errno.js';
+import { Errno, ECHILD, EINVAL, ESRCH, EPERM } from '../errno.js';
 import { copyToUser, writeU32 } from '../uaccess.js';
 
 /** Thrown by a handler whose task must sleep: the syscall is re-executed when it wakes. */
@@ -29,7 +29,8 @@ function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusag
   const opts = Number(BigInt.asIntN(32, options));
   if (opts & ~(WNOHANG | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
   const me = k.current;
-  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && (pid <= 0 || t.tgid === pid));
+  const match = (t: Task) => pid > 0 ? t.tgid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
+  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t));
   if (children.length === 0) throw new Errno(ECHILD);
   const dead = children.filter((t) => t.state === 'zombie').sort((a, b) => a.tid - b.tid)[0];
   if (!dead) {
@@ -57,4 +58,22 @@ export const taskSyscalls: SyscallRow[] = [
     return BigInt(k.cloneTask(flags, a[1], a[2], a[3], a[4]).tid);
   }),
   row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a[0], a[1], a[2], a[3])),
+  row(109, 'setpgid', 'dd', (k, a) => {
+    const pid = Number(BigInt.asIntN(32, a[0]));
+    const pgid = Number(BigInt.asIntN(32, a[1]));
+    if (pgid < 0) throw new Errno(EINVAL);
+    const t = pid === 0 ? k.current : k.tasks.get(pid);
+    if (!t || t.tid !== t.tgid || (t !== k.current && t.ppid !== k.current.tgid)) throw new Errno(ESRCH);
+    const target = pgid === 0 ? t.tgid : pgid;
+    if (target !== t.tgid && ![...k.tasks.values()].some((x) => x.pgid === target && x.state !== 'zombie')) throw new Errno(EPERM);
+    t.pgid = target;
+    return 0n;
+  }),
+  row(121, 'getpgid', 'd', (k, a) => {
+    const pid = Number(BigInt.asIntN(32, a[0]));
+    const t = pid === 0 ? k.current : k.tasks.get(pid);
+    if (!t || t.state === 'zombie') throw new Errno(ESRCH);
+    return BigInt(t.pgid);
+  }),
+  row(111, 'getpgrp', '', (k) => BigInt(k.current.pgid)),
 ];
