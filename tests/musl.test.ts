@@ -36,6 +36,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'sort.c', opts: ['-O2'] },
   { file: 'wordfreq.c', opts: ['-O2', '-Os'], args: ['4'] },
   { file: 'vectors.c', opts: ['-O2', '-O3'] },
+  { file: 'fpmath.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;

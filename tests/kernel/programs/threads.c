@@ -57,9 +57,9 @@ void _start(void) {
   for (long i = 1; i <= 3; i++) {
     tls_blocks[i][0] = i * 1111;
     int ptid = 0;
+    ctids[i] = 1;  /* set before clone: the thread may exit (and clear it) before clone returns */
     i64 tid = spawn(CLONE_FLAGS, stacks[i] + sizeof stacks[i], &ptid, (int *)&ctids[i], tls_blocks[i], worker, (void *)i);
     if (tid <= 0 || ptid != tid || tid == tgid) quit(90);
-    ctids[i] = tid;  /* CLONE_CHILD_CLEARTID zeroes it at exit */
   }
   for (int i = 1; i <= 3; i++) join(&ctids[i]);
   kv("counter_after_join", counter);
