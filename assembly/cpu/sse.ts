@@ -1,13 +1,20 @@
-// The SSE subset that static musl programs and gcc's copies and zeroing use.
-// Decoding fills an OP_SSE record whose `sub` names the operation:
+// SSE and SSE2 in the legacy (non-VEX) encodings, plus the SSE3 forms that
+// fit beside them, because CPUID reports all three: the data moves, the
+// 128-bit integer operations, and scalar and packed float arithmetic,
+// compares and conversions that gcc emits for ordinary C once SSE is on.
+// Not here: MMX (the 0F forms without 66 on mm registers), rcpps/rsqrtps
+// (their approximations differ between CPU models), and SSSE3 and later,
+// which CPUID does not report. Decoding fills an OP_SSE record whose `sub`
+// names the operation:
 //
 //   reg  the ModRM reg operand: an xmm register (0..15), or a general
 //        register for the forms whose destination is one (movd/movq to a
-//        GP register, pmovmskb, movmskps/pd, pextrw)
-//   rm   an xmm register, a general register (movd/movq, pinsrw), or NOREG
-//        for a memory operand
-//   osz  4 or 8 for the general-register operand of movd/movq
-//   imm  the imm8 of shuffles, shifts by immediate, pextrw/pinsrw
+//        GP register, pmovmskb, movmskps/pd, pextrw, cvt*2si)
+//   rm   an xmm register, a general register (movd/movq, pinsrw,
+//        cvtsi2ss/sd), or NOREG for a memory operand
+//   osz  4 or 8 (REX.W) for the general-register operand of movd/movq and
+//        the integer conversions
+//   imm  the imm8 of shuffles, shifts by immediate, pextrw/pinsrw, cmpps
 //
 // Packed lane operations run on the register file in memory (CPU_XMM): the
 // source operand is either another register's bytes or a 16-byte copy of
@@ -158,6 +165,13 @@ export const SSE_CVTTPS2DQ = 166;
 export const SSE_CVTTPD2DQ = 167;
 export const SSE_CVTDQ2PD = 168;
 export const SSE_CVTPD2DQ = 169;
+// SSE3's horizontal and alternating forms (CPUID reports SSE3)
+export const SSE_HADDPS = 170;
+export const SSE_HADDPD = 171;
+export const SSE_HSUBPS = 172;
+export const SSE_HSUBPD = 173;
+export const SSE_ADDSUBPS = 174;
+export const SSE_ADDSUBPD = 175;
 
 const FOP_ADD = 0;
 const FOP_MUL = 1;
@@ -324,6 +338,10 @@ export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
       sseModrm();
       store<i64>(rec, <i64>sseImm8(), R_IMM);
       if (mp <= 1) op = mp == 0 ? SSE_SHUFPS : SSE_SHUFPD;
+      break;
+    case 0x7c: case 0x7d: case 0xd0:
+      sseModrm();
+      if (mp == 1 || mp == 2) op = (b == 0x7c ? SSE_HADDPS : b == 0x7d ? SSE_HSUBPS : SSE_ADDSUBPS) + (mp == 1 ? 1 : 0);
       break;
     case 0xd6: sseModrm(); if (mp == 1) op = SSE_MOVQ_STORE; break;
     case 0xd7: sseModrm(); if (mp == 1 && !rmIsMem(rec)) op = SSE_PMOVMSKB; break;
@@ -1238,6 +1256,41 @@ function floatOp(p: u32, sub: i32): void {
           r = <u32>toInt(sub == SSE_CVTTPS2DQ ? trunc<f64>(x) : roundRC(x), 4);
         }
         store<u32>(d + i, r);
+      }
+      return;
+    }
+    case SSE_HADDPS: case SSE_HSUBPS: case SSE_ADDSUBPS: {
+      let s = srcN(p, 16);
+      if (s == 0) break;
+      // results pair lanes across the operands: all inputs are read first
+      let a0 = load<u32>(d), a1 = load<u32>(d, 4), a2 = load<u32>(d, 8), a3 = load<u32>(d, 12);
+      let b0 = load<u32>(s), b1 = load<u32>(s, 4), b2 = load<u32>(s, 8), b3 = load<u32>(s, 12);
+      if (sub == SSE_ADDSUBPS) {
+        store<u32>(d, f32op(FOP_SUB, a0, b0));
+        store<u32>(d, f32op(FOP_ADD, a1, b1), 4);
+        store<u32>(d, f32op(FOP_SUB, a2, b2), 8);
+        store<u32>(d, f32op(FOP_ADD, a3, b3), 12);
+      } else {
+        let op = sub == SSE_HADDPS ? FOP_ADD : FOP_SUB;
+        store<u32>(d, f32op(op, a0, a1));
+        store<u32>(d, f32op(op, a2, a3), 4);
+        store<u32>(d, f32op(op, b0, b1), 8);
+        store<u32>(d, f32op(op, b2, b3), 12);
+      }
+      return;
+    }
+    case SSE_HADDPD: case SSE_HSUBPD: case SSE_ADDSUBPD: {
+      let s = srcN(p, 16);
+      if (s == 0) break;
+      let a0 = load<u64>(d), a1 = load<u64>(d, 8);
+      let b0 = load<u64>(s), b1 = load<u64>(s, 8);
+      if (sub == SSE_ADDSUBPD) {
+        store<u64>(d, f64op(FOP_SUB, a0, b0));
+        store<u64>(d, f64op(FOP_ADD, a1, b1), 8);
+      } else {
+        let op = sub == SSE_HADDPD ? FOP_ADD : FOP_SUB;
+        store<u64>(d, f64op(op, a0, a1));
+        store<u64>(d, f64op(op, b0, b1), 8);
       }
       return;
     }

@@ -22,6 +22,7 @@ import { killFields } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWake } from './syscalls/futex.js';
+import { pollSyscalls } from './syscalls/poll.js';
 import { writeU32 } from './uaccess.js';
 
 const CLONE_VM = 0x100;
@@ -37,12 +38,14 @@ import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
   read?(max: number): Uint8Array;
   write?(data: Uint8Array): void;
+  /** A pidfd: the process it refers to. */
+  pid?: number;
 }
 
 export interface KernelOptions {
@@ -109,6 +112,19 @@ export class Kernel {
   fd(fd: bigint | number): Stream | undefined {
     const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
     return this.files.get(n);
+  }
+
+  /** Installs a stream at the lowest free descriptor. */
+  installFd(st: Stream): number {
+    let fd = 0;
+    while (this.files.has(fd)) fd++;
+    this.files.set(fd, st);
+    return fd;
+  }
+
+  /** Wakes tasks sleeping in poll (a process they may watch has changed state). */
+  wakePollers(): void {
+    for (const t of this.tasks.values()) if (t.state === 'blocked' && t.inPoll) t.state = 'runnable';
   }
 
   closeFd(fd: number): void {
@@ -454,6 +470,7 @@ export class Kernel {
     t.mm.users--;
     if (t.mm.users === 0) t.mm.destroy();
     for (const c of this.tasks.values()) if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
+    this.wakePollers();
     if (t.tgid === this.rootPid) {
       this.end = end;
       return;
@@ -469,8 +486,20 @@ export class Kernel {
 
   /** The next runnable task after the current one, in tid order (deterministic). */
   private pickNext(): Task | undefined {
-    const all = [...this.tasks.values()].filter((t) => t.state === 'runnable');
-    if (all.length === 0) return undefined;
+    const now = this.clockNs();
+    for (const t of this.tasks.values()) {
+      if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) t.state = 'runnable';
+    }
+    let all = [...this.tasks.values()].filter((t) => t.state === 'runnable');
+    if (all.length === 0) {
+      // everyone sleeps: virtual time jumps to the earliest timeout
+      const timed = [...this.tasks.values()].filter((t) => t.state === 'blocked' && t.sleepUntil !== undefined);
+      if (timed.length === 0) return undefined;
+      const at = timed.reduce((m, t) => (t.sleepUntil! < m ? t.sleepUntil! : m), timed[0].sleepUntil!);
+      this.engine.setU64(L.INSN_COUNT, at);
+      for (const t of timed) if (t.sleepUntil! <= at) t.state = 'runnable';
+      all = timed.filter((t) => t.state === 'runnable');
+    }
     all.sort((a, b) => a.tid - b.tid);
     return all.find((t) => t.tid > this.current.tid) ?? all[0];
   }

@@ -97,6 +97,16 @@ export class AddressSpace {
    */
   mapFixed(start: bigint, end: bigint, prot: number, shared: boolean, name = ''): void {
     this.unmapRange(start, end);
+    if (shared) {
+      // a MAP_SHARED page must be one frame for every process that forks from here,
+      // whoever touches it first: give it its frame now
+      const bits = protBits(prot, true);
+      for (let a = start; a < end; a += PAGE) {
+        const f = this.engine.x.frameAlloc();
+        if (f === 0 || this.engine.x.ptMap(this.root, a, f, bits) !== 0) throw new Errno(ENOMEM);
+      }
+      this.engine.x.tlbFlush();
+    }
     this.vmas.push({ start, end, prot, shared, name });
     this.vmas.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
   }

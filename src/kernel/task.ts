@@ -14,6 +14,10 @@ export class Task {
   /** CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm). */
   saved = new Uint8Array(CPU_STATE_SIZE);
   state: TaskState = 'runnable';
+  /** Virtual time (ns) at which a timed sleep (poll, nanosleep) ends. */
+  sleepUntil: bigint | undefined;
+  /** Sleeping in poll: any process state change wakes it to look again. */
+  inPoll = false;
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */

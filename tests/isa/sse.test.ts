@@ -128,6 +128,9 @@ function allForms(): string[] {
     for (let pred = 0; pred < 8; pred++) forms.push(`cmp${ty} $${pred}, %xmm2, %xmm1`, `cmp${ty} $${pred}, 16(%rdi), %xmm9`);
     forms.push(`cmp${ty} $0xfa, %xmm12, %xmm9`);
   }
+  for (const op of ['haddps', 'haddpd', 'hsubps', 'hsubpd', 'addsubps', 'addsubpd']) {
+    for (const o of FLOAT_OPERANDS) forms.push(`${op} ${o}`);
+  }
   forms.push(...CONVERSIONS);
   for (const rc of [0x3f80, 0x5f80, 0x7f80]) {
     for (const f of ROUNDED) forms.push(`movl $${rc}, 28(%rdi); ldmxcsr 28(%rdi); ${f}; movl $0x1f80, 28(%rdi); ldmxcsr 28(%rdi)`);

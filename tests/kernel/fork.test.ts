@@ -60,3 +60,18 @@ maybe('process groups', () => {
     expect(m.stdoutText()).toContain('b: killed by 15');
   });
 });
+
+maybe('what a forking test harness needs', () => {
+  it('pidfd_open and poll with a timeout, WNOHANG, MAP_SHARED memory across fork and abort-style tkill match the host kernel', () => {
+    const exe = buildStatic('pidfd', [join(dir, 'pidfd.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['pidfd'] });
+    const r = m.run({ maxInsns: 100_000_000 });
+    expect(native.signal).toBe('SIGABRT');
+    expect(r).toMatchObject({ kind: 'killed', signal: 6 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('shared_seen_by_parent=1234');
+    expect(m.stdoutText()).toContain('poll_timeout_50ms=0');
+  });
+});
