@@ -23,6 +23,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWake } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
+import { ptraceSyscalls } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 
 const CLONE_VM = 0x100;
@@ -38,7 +39,7 @@ import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -120,6 +121,12 @@ export class Kernel {
     while (this.files.has(fd)) fd++;
     this.files.set(fd, st);
     return fd;
+  }
+
+  /** A tracee stopped: its tracer, if sleeping in wait4, looks again. */
+  wakeTracer(t: Task): void {
+    const tr = t.tracer === undefined ? undefined : this.tasks.get(t.tracer);
+    if (tr && tr.state === 'blocked' && !tr.futexWait) tr.state = 'runnable';
   }
 
   /** Wakes tasks sleeping in poll (a process they may watch has changed state). */

@@ -102,9 +102,24 @@ export function deliverSignals(k: Kernel): boolean {
     // synchronous (forced) signals first as Linux does, then the lowest number
     for (const n of [SIGSEGV, 31, 4, 5, 7, 8]) if (s.pending.has(n) && !(s.blocked & bit(n))) { sig = n; break; }
     if (!sig) for (const n of [...s.pending.keys()].sort((a, b) => a - b)) if (!(s.blocked & bit(n))) { sig = n; break; }
-    if (!sig) return true;
-    const info = s.pending.get(sig)!;
-    s.pending.delete(sig);
+    let info: Siginfo;
+    if (t.ptraceInject) {
+      // the tracer resumed the task with this signal: deliver it without a second stop
+      info = t.ptraceInject;
+      sig = info.signo;
+      t.ptraceInject = undefined;
+    } else {
+      if (!sig) return true;
+      info = s.pending.get(sig)!;
+      s.pending.delete(sig);
+      if (t.tracer !== undefined && sig !== SIGKILL) {
+        // signal-delivery-stop: the tracer sees it through wait4 and decides
+        t.ptraceStop = { sig, info, reported: false };
+        t.state = 'blocked';
+        k.wakeTracer(t);
+        return true;
+      }
+    }
     const act = t.sighand.actions[sig];
     if (act.handler === SIG_IGN) continue;
     if (act.handler !== SIG_DFL || !['ign', 'cont', 'stop'].includes(defaultAction(sig))) {

@@ -6,6 +6,7 @@
 import { CPU_STATE_SIZE } from '../engine/layout.js';
 import type { AddressSpace } from './mm.js';
 import { SigHand, SigState } from './signals.js';
+import type { Siginfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
@@ -18,6 +19,12 @@ export class Task {
   sleepUntil: bigint | undefined;
   /** Sleeping in poll: any process state change wakes it to look again. */
   inPoll = false;
+  /** The tracing process (ptrace), if any. */
+  tracer: number | undefined;
+  /** A ptrace stop: the signal that caused it and whether wait4 reported it. */
+  ptraceStop: { sig: number; info: Siginfo; reported: boolean } | undefined;
+  /** A signal the tracer asked to deliver when the task resumes. */
+  ptraceInject: Siginfo | undefined;
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */

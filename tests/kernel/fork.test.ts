@@ -57,7 +57,7 @@ maybe('process groups', () => {
     expect(m.run({ maxInsns: 100_000_000 })).toMatchObject({ kind: 'exited', status: native.status });
     expect(native.status).toBe(8);
     expect(m.stdoutText()).toBe(native.stdout.toString());
-    expect(m.stdoutText()).toContain('b: killed by 15');
+    expect(m.stdoutText()).toContain('second reaped: killed by 15');
   });
 });
 

@@ -31,7 +31,14 @@ function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusag
   const me = k.current;
   const match = (t: Task) => pid > 0 ? t.tgid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
   const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t));
-  if (children.length === 0) throw new Errno(ECHILD);
+  // tracees in a ptrace stop not yet reported come first (WIFSTOPPED)
+  const stopped = [...k.tasks.values()].filter((t) => t.tracer === me.tgid && t.ptraceStop && !t.ptraceStop.reported && (pid <= 0 || t.tid === pid)).sort((a, b) => a.tid - b.tid)[0];
+  if (stopped) {
+    stopped.ptraceStop!.reported = true;
+    if (status !== 0n) writeU32(k.mm, status, (stopped.ptraceStop!.sig << 8) | 0x7f);
+    return BigInt(stopped.tid);
+  }
+  if (children.length === 0 && ![...k.tasks.values()].some((t) => t.tracer === me.tgid)) throw new Errno(ECHILD);
   const dead = children.filter((t) => t.state === 'zombie').sort((a, b) => a.tid - b.tid)[0];
   if (!dead) {
     if (opts & WNOHANG) return 0n;

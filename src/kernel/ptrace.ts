@@ -1,0 +1,182 @@
+/**
+ * ptrace(2), as much as a checkpoint/restore tool needs: TRACEME, ATTACH,
+ * SEIZE, signal-delivery stops reported by wait4, CONT, DETACH, KILL,
+ * GETREGS/SETREGS, PEEKDATA/POKEDATA, and (linux-6.4 on) the Syscall User
+ * Dispatch config, which reproduces the kernel's INCLUSIVE round trip
+ * (SEMANTICS.md §8: GET says mode 1 and the stored, inverted range).
+ */
+import { row, type SyscallRow } from './syscalls/table.js';
+import type { Kernel } from './kernel.js';
+import type { Task } from './task.js';
+import { Errno, EINVAL, EIO, ESRCH, EPERM } from './errno.js';
+import { copyFromUser, copyToUser, pokeUser, readU64, writeU64 } from './uaccess.js';
+import { validateSud } from './sud.js';
+import * as L from '../engine/layout.js';
+import { SIGSTOP, SIGKILL } from './signal_names.js';
+import { killFields } from './signal_frame.js';
+import { sendSignalTo } from './signals.js';
+
+const PTRACE_TRACEME = 0;
+const PTRACE_PEEKTEXT = 1;
+const PTRACE_PEEKDATA = 2;
+const PTRACE_POKETEXT = 4;
+const PTRACE_POKEDATA = 5;
+const PTRACE_CONT = 7;
+const PTRACE_KILL = 8;
+const PTRACE_GETREGS = 12;
+const PTRACE_SETREGS = 13;
+const PTRACE_ATTACH = 16;
+const PTRACE_DETACH = 17;
+const PTRACE_SEIZE = 0x4206;
+const PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG = 0x4210;
+const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
+
+/** struct user_regs_struct order, as hardware register indices (-1: special). */
+const USER_REGS: (number | string)[] = [
+  15, 14, 13, 12, 5, 3, 11, 10, 9, 8, 0, 1, 2, 6, 7, 'orig_rax', 'rip', 'cs', 'eflags', 4, 'ss',
+  'fs_base', 'gs_base', 'ds', 'es', 'fs', 'gs',
+];
+
+/** The tracee's saved CPU image (it is stopped, so never the running task). */
+function regsView(t: Task): DataView {
+  return new DataView(t.saved.buffer);
+}
+
+function getRegs(t: Task): Uint8Array {
+  const v = regsView(t);
+  const out = new Uint8Array(USER_REGS.length * 8);
+  const o = new DataView(out.buffer);
+  USER_REGS.forEach((r, i) => {
+    let x = 0n;
+    if (typeof r === 'number') x = v.getBigUint64(r * 8, true);
+    else if (r === 'orig_rax') x = v.getBigUint64(L.CPU_ORIG_RAX - L.CPU, true);
+    else if (r === 'rip') x = v.getBigUint64(L.CPU_RIP - L.CPU, true);
+    else if (r === 'eflags') x = v.getBigUint64(L.CPU_RFLAGS - L.CPU, true);
+    else if (r === 'fs_base') x = v.getBigUint64(L.CPU_FS_BASE - L.CPU, true);
+    else if (r === 'gs_base') x = v.getBigUint64(L.CPU_GS_BASE - L.CPU, true);
+    else if (r === 'cs') x = 0x33n;
+    else if (r === 'ss') x = 0x2bn;
+    o.setBigUint64(i * 8, x, true);
+  });
+  return out;
+}
+
+function setRegs(t: Task, b: Uint8Array): void {
+  const v = regsView(t);
+  const inp = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  USER_REGS.forEach((r, i) => {
+    const x = inp.getBigUint64(i * 8, true);
+    if (typeof r === 'number') v.setBigUint64(r * 8, x, true);
+    else if (r === 'orig_rax') v.setBigUint64(L.CPU_ORIG_RAX - L.CPU, x, true);
+    else if (r === 'rip') v.setBigUint64(L.CPU_RIP - L.CPU, x, true);
+    else if (r === 'eflags') {
+      // user-changeable flags only, as putreg's FLAG_MASK
+      const old = v.getBigUint64(L.CPU_RFLAGS - L.CPU, true);
+      const mask = 0x40dd5n;
+      v.setBigUint64(L.CPU_RFLAGS - L.CPU, (old & ~mask) | (x & mask) | 2n, true);
+    } else if (r === 'fs_base') v.setBigUint64(L.CPU_FS_BASE - L.CPU, x, true);
+    else if (r === 'gs_base') v.setBigUint64(L.CPU_GS_BASE - L.CPU, x, true);
+  });
+}
+
+/** The tracee of the caller, stopped (ptrace_check_attach), or ESRCH. */
+function stoppedTracee(k: Kernel, pid: number): Task {
+  const t = k.tasks.get(pid);
+  if (!t || t.tracer !== k.current.tgid || !t.ptraceStop || t.state === 'zombie') throw new Errno(ESRCH);
+  return t;
+}
+
+function resume(k: Kernel, t: Task, sig: number): void {
+  if (sig < 0 || sig > 64) throw new Errno(EIO);
+  const stop = t.ptraceStop!;
+  t.ptraceStop = undefined;
+  if (sig !== 0) t.ptraceInject = sig === stop.sig ? stop.info : { signo: sig, errno: 0, code: 0, fields: killFields(k.current.tgid, 0) };
+  t.state = 'runnable';
+}
+
+export const ptraceSyscalls: SyscallRow[] = [
+  row(101, 'ptrace', 'ddpp', (k, a) => {
+    const req = Number(BigInt.asIntN(32, a[0]));
+    const pid = Number(BigInt.asIntN(32, a[1]));
+    const addr = a[2];
+    const data = a[3];
+    const me = k.current;
+    switch (req) {
+      case PTRACE_TRACEME:
+        if (me.tracer !== undefined) throw new Errno(EPERM);
+        me.tracer = me.ppid;
+        return 0n;
+      case PTRACE_ATTACH:
+      case PTRACE_SEIZE: {
+        const t = k.tasks.get(pid);
+        if (!t || t.state === 'zombie') throw new Errno(ESRCH);
+        if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
+        t.tracer = me.tgid;
+        if (req === PTRACE_ATTACH) {
+          sendSignalTo(t, SIGSTOP, { signo: SIGSTOP, errno: 0, code: 0, fields: killFields(me.tgid, 0) });
+          if (t.state === 'blocked' && !t.ptraceStop) t.state = 'runnable';
+        }
+        return 0n;
+      }
+      case PTRACE_KILL: {
+        const t = k.tasks.get(pid);
+        if (!t || t.tracer !== me.tgid) throw new Errno(ESRCH);
+        t.ptraceStop = undefined;
+        t.tracer = undefined;
+        sendSignalTo(t, SIGKILL, { signo: SIGKILL, errno: 0, code: 0, fields: killFields(me.tgid, 0) });
+        t.state = 'runnable';
+        return 0n;
+      }
+    }
+    const t = stoppedTracee(k, pid);
+    switch (req) {
+      case PTRACE_PEEKTEXT:
+      case PTRACE_PEEKDATA:
+        // the raw syscall stores the word at *data
+        writeU64(me.mm, data, readU64(t.mm, addr));
+        return 0n;
+      case PTRACE_POKETEXT:
+      case PTRACE_POKEDATA: {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setBigUint64(0, data, true);
+        pokeUser(t.mm, addr, b);
+        return 0n;
+      }
+      case PTRACE_GETREGS:
+        copyToUser(me.mm, data, getRegs(t));
+        return 0n;
+      case PTRACE_SETREGS:
+        setRegs(t, copyFromUser(me.mm, data, USER_REGS.length * 8));
+        return 0n;
+      case PTRACE_CONT:
+        resume(k, t, Number(BigInt.asIntN(32, data)));
+        return 0n;
+      case PTRACE_DETACH:
+        t.tracer = undefined;
+        resume(k, t, Number(BigInt.asIntN(32, data)));
+        return 0n;
+      case PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG:
+      case PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG: {
+        if (!k.profile.ptraceConfig) throw new Errno(EIO);
+        if (addr !== 32n) throw new Errno(EINVAL);
+        if (req === PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG) {
+          const c = t.sud;
+          const b = new Uint8Array(32);
+          const dv = new DataView(b.buffer);
+          dv.setBigUint64(0, c.armed ? 1n : 0n, true);
+          dv.setBigUint64(8, c.selector, true);
+          dv.setBigUint64(16, c.offset, true);
+          dv.setBigUint64(24, c.len, true);
+          copyToUser(me.mm, data, b);
+          return 0n;
+        }
+        const dv = new DataView(copyFromUser(me.mm, data, 32).buffer);
+        const cfg = validateSud(k.profile, dv.getBigUint64(0, true), dv.getBigUint64(16, true), dv.getBigUint64(24, true), dv.getBigUint64(8, true), k.sysctlSud);
+        k.setSud(t, cfg);
+        return 0n;
+      }
+      default:
+        throw new Errno(EIO);
+    }
+  }),
+];
