@@ -37,6 +37,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'wordfreq.c', opts: ['-O2', '-Os'], args: ['4'] },
   { file: 'vectors.c', opts: ['-O2', '-O3'] },
   { file: 'fpmath.c', opts: ['-O2', '-O0'] },
+  { file: 'sud.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;
