@@ -123,6 +123,12 @@ export class Kernel {
     return fd;
   }
 
+  /** A child stopped or continued: its parent, if sleeping in wait, looks again. */
+  wakeParent(t: Task): void {
+    const p = this.tasks.get(t.ppid);
+    if (p && p.state === 'blocked' && !p.futexWait && !p.jobStop && !p.ptraceStop) p.state = 'runnable';
+  }
+
   /** A tracee stopped: its tracer, if sleeping in wait4, looks again. */
   wakeTracer(t: Task): void {
     const tr = t.tracer === undefined ? undefined : this.tasks.get(t.tracer);
@@ -488,7 +494,7 @@ export class Kernel {
       return;
     }
     sendSignalTo(parent, SIGCHLD, { signo: SIGCHLD, errno: 0, code: end.kind === 'exited' ? 1 : 2, fields: killFields(t.tgid, 0) });
-    if (parent.state === 'blocked') parent.state = 'runnable';
+    this.wakeParent(t);
   }
 
   /** The next runnable task after the current one, in tid order (deterministic). */

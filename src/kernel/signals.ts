@@ -127,7 +127,14 @@ export function deliverSignals(k: Kernel): boolean {
     }
     if (act.handler === SIG_DFL) {
       const d = defaultAction(sig);
-      if (d === 'ign' || d === 'cont' || d === 'stop') continue;
+      if (d === 'stop') {
+        // job-control stop: the task sleeps until SIGCONT or SIGKILL; the parent may see it (WUNTRACED)
+        t.jobStop = { sig, reported: false };
+        t.state = 'blocked';
+        k.wakeParent(t);
+        return true;
+      }
+      if (d === 'ign' || d === 'cont') continue;
       k.killProcess(sig);
       return false;
     }
@@ -257,10 +264,18 @@ function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
   const target = k.tasks.get(pid);
   if (!target || target.state === 'zombie') throw new Errno(ESRCH);
   if (n === 0) return 0n;
+  if (n === SIGCONT && target.jobStop) {
+    // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
+    target.jobStop = undefined;
+    target.continued = true;
+    target.state = 'runnable';
+    k.wakeParent(target);
+  }
+  if (n === SIGKILL && target.jobStop) target.jobStop = undefined;
   sendSignalTo(target, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
   if (n === SIGKILL || n === SIGCONT) {
-    if (target.state === 'blocked') target.state = 'runnable';
-  } else if (target.state === 'blocked' && !(target.sig.blocked & bit(n))) {
+    if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
+  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !(target.sig.blocked & bit(n))) {
     // a signal interrupts a sleeping wait: it runs its handler, then waits again
     target.state = 'runnable';
   }

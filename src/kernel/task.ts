@@ -25,6 +25,10 @@ export class Task {
   ptraceStop: { sig: number; info: Siginfo; reported: boolean } | undefined;
   /** A signal the tracer asked to deliver when the task resumes. */
   ptraceInject: Siginfo | undefined;
+  /** A job-control stop (SIGSTOP, SIGTSTP...) and whether wait reported it. */
+  jobStop: { sig: number; reported: boolean } | undefined;
+  /** Continued by SIGCONT since the last wait (WCONTINUED). */
+  continued = false;
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */

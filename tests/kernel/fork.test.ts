@@ -75,3 +75,16 @@ maybe('what a forking test harness needs', () => {
     expect(m.stdoutText()).toContain('poll_timeout_50ms=0');
   });
 });
+
+maybe('job control and waitid', () => {
+  it('SIGSTOP/SIGCONT with WUNTRACED/WCONTINUED and waitid (CLD_* codes, WNOHANG, WNOWAIT, ECHILD) match the host kernel', () => {
+    const exe = buildStatic('jobctl', [join(dir, 'jobctl.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['jobctl'] });
+    expect(m.run({ maxInsns: 50_000_000 })).toMatchObject({ kind: 'exited', status: native.status });
+    expect(native.status).toBe(4);
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('stopped_word=4991');
+  });
+});

@@ -6,7 +6,8 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, ECHILD, EINVAL, ESRCH, EPERM } from '../errno.js';
+import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF } from '../errno.js';
+import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyToUser, writeU32 } from '../uaccess.js';
 
 /** Thrown by a handler whose task must sleep: the syscall is re-executed when it wakes. */
@@ -24,31 +25,113 @@ export function waitStatus(t: Task): number {
   return end.kind === 'exited' ? (end.status & 0xff) << 8 : (end.signal & 0x7f) | (end.coreDumped ? 0x80 : 0);
 }
 
+/** What a wait found: a tracee stop, a job-control stop or continue, or an ended child. */
+type Found = { t: Task; kind: 'ptrace' | 'stopped' | 'continued' | 'ended' };
+
+const WUNTRACED = 2;
+const WEXITED = 4;
+const WCONTINUED = 8;
+const WNOWAIT = 0x01000000;
+
+/**
+ * The wait core shared by wait4 and waitid. Returns undefined for WNOHANG
+ * with nothing to report; sleeps (restarting the call) otherwise.
+ */
+function findWaitable(k: Kernel, match: (t: Task) => boolean, opts: number): Found | undefined {
+  const me = k.current;
+  const byTid = (a: Task, b: Task) => a.tid - b.tid;
+  // tracees in a ptrace stop not yet reported come first (WIFSTOPPED)
+  const traced = [...k.tasks.values()].filter((t) => t.tracer === me.tgid && t.ptraceStop && !t.ptraceStop.reported && match(t)).sort(byTid)[0];
+  if (traced) return { t: traced, kind: 'ptrace' };
+  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t)).sort(byTid);
+  if (children.length === 0 && ![...k.tasks.values()].some((t) => t.tracer === me.tgid)) throw new Errno(ECHILD);
+  for (const c of children) {
+    if (c.state === 'zombie' && opts & WEXITED) return { t: c, kind: 'ended' };
+    if (c.jobStop && !c.jobStop.reported && opts & WUNTRACED) return { t: c, kind: 'stopped' };
+    if (c.continued && opts & WCONTINUED) return { t: c, kind: 'continued' };
+  }
+  if (opts & WNOHANG) return undefined;
+  me.state = 'blocked';
+  throw new RestartSyscall();
+}
+
+function consume(k: Kernel, f: Found, opts: number): void {
+  if (opts & WNOWAIT) return;
+  if (f.kind === 'ptrace') f.t.ptraceStop!.reported = true;
+  else if (f.kind === 'stopped') f.t.jobStop!.reported = true;
+  else if (f.kind === 'continued') f.t.continued = false;
+  else k.tasks.delete(f.t.tid);
+}
+
 function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusage: bigint): bigint {
   const pid = Number(BigInt.asIntN(32, pidArg));
   const opts = Number(BigInt.asIntN(32, options));
-  if (opts & ~(WNOHANG | 2 | 8 | 0x01000000 | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
+  if (opts & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
   const me = k.current;
-  const match = (t: Task) => pid > 0 ? t.tgid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
-  const children = [...k.tasks.values()].filter((t) => t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t));
-  // tracees in a ptrace stop not yet reported come first (WIFSTOPPED)
-  const stopped = [...k.tasks.values()].filter((t) => t.tracer === me.tgid && t.ptraceStop && !t.ptraceStop.reported && (pid <= 0 || t.tid === pid)).sort((a, b) => a.tid - b.tid)[0];
-  if (stopped) {
-    stopped.ptraceStop!.reported = true;
-    if (status !== 0n) writeU32(k.mm, status, (stopped.ptraceStop!.sig << 8) | 0x7f);
-    return BigInt(stopped.tid);
-  }
-  if (children.length === 0 && ![...k.tasks.values()].some((t) => t.tracer === me.tgid)) throw new Errno(ECHILD);
-  const dead = children.filter((t) => t.state === 'zombie').sort((a, b) => a.tid - b.tid)[0];
-  if (!dead) {
-    if (opts & WNOHANG) return 0n;
-    me.state = 'blocked';
-    throw new RestartSyscall();
-  }
-  if (status !== 0n) writeU32(k.mm, status, waitStatus(dead));
+  const match = (t: Task) => pid > 0 ? t.tgid === pid || t.tid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
+  const f = findWaitable(k, match, opts | WEXITED);
+  if (!f) return 0n;
+  let word: number;
+  if (f.kind === 'ptrace') word = (f.t.ptraceStop!.sig << 8) | 0x7f;
+  else if (f.kind === 'stopped') word = (f.t.jobStop!.sig << 8) | 0x7f;
+  else if (f.kind === 'continued') word = 0xffff;
+  else word = waitStatus(f.t);
+  if (status !== 0n) writeU32(k.mm, status, word);
   if (rusage !== 0n) copyToUser(k.mm, rusage, new Uint8Array(144));
-  k.tasks.delete(dead.tid);
-  return BigInt(dead.tgid);
+  consume(k, f, opts);
+  return BigInt(f.kind === 'ptrace' ? f.t.tid : f.t.tgid);
+}
+
+const P_ALL = 0;
+const P_PID = 1;
+const P_PGID = 2;
+const P_PIDFD = 3;
+
+function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: number, rusage: bigint): bigint {
+  if (opts & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
+  if (!(opts & (WEXITED | WUNTRACED | WCONTINUED))) throw new Errno(EINVAL);
+  const me = k.current;
+  let match: (t: Task) => boolean;
+  if (idtype === P_ALL) match = () => true;
+  else if (idtype === P_PID) {
+    if (id <= 0) throw new Errno(EINVAL);
+    match = (t) => t.tgid === id;
+  } else if (idtype === P_PGID) {
+    if (id < 0) throw new Errno(EINVAL);
+    const g = id === 0 ? me.pgid : id;
+    match = (t) => t.pgid === g;
+  } else if (idtype === P_PIDFD) {
+    const f = k.fd(id);
+    if (!f || f.pid === undefined) throw new Errno(EBADF);
+    match = (t) => t.tgid === f.pid;
+  } else throw new Errno(EINVAL);
+  const f = findWaitable(k, match, opts);
+  const info = new Uint8Array(128);
+  if (f) {
+    const dv = new DataView(info.buffer);
+    dv.setInt32(0, SIGCHLD, true);
+    let code: number;
+    let st: number;
+    if (f.kind === 'ptrace' || f.kind === 'stopped') {
+      code = f.kind === 'ptrace' ? 4 : 5; // CLD_TRAPPED, CLD_STOPPED
+      st = f.kind === 'ptrace' ? f.t.ptraceStop!.sig : f.t.jobStop!.sig;
+    } else if (f.kind === 'continued') {
+      code = 6; // CLD_CONTINUED
+      st = SIGCONT;
+    } else {
+      const end = f.t.end!;
+      code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2; // CLD_EXITED, CLD_DUMPED, CLD_KILLED
+      st = end.kind === 'exited' ? end.status : end.signal;
+    }
+    dv.setInt32(8, code, true);
+    dv.setInt32(16, f.t.tgid, true);
+    dv.setUint32(20, 0, true);
+    dv.setInt32(24, st, true);
+  }
+  if (infop !== 0n) copyToUser(k.mm, infop, info);
+  if (rusage !== 0n) copyToUser(k.mm, rusage, new Uint8Array(144));
+  if (f) consume(k, f, opts);
+  return 0n;
 }
 
 export const taskSyscalls: SyscallRow[] = [
@@ -65,6 +148,7 @@ export const taskSyscalls: SyscallRow[] = [
     return BigInt(k.cloneTask(flags, a[1], a[2], a[3], a[4]).tid);
   }),
   row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a[0], a[1], a[2], a[3])),
+  row(247, 'waitid', 'ddpxp', (k, a) => waitid(k, Number(BigInt.asIntN(32, a[0])), Number(BigInt.asIntN(32, a[1])), a[2], Number(BigInt.asIntN(32, a[3])), a[4])),
   row(109, 'setpgid', 'dd', (k, a) => {
     const pid = Number(BigInt.asIntN(32, a[0]));
     const pgid = Number(BigInt.asIntN(32, a[1]));
