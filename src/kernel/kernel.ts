@@ -154,8 +154,11 @@ export class Kernel {
 
   /** Virtual time in nanoseconds: one per retired instruction. */
   clockNs(): bigint {
-    return this.engine.u64(L.INSN_COUNT);
+    return this.engine.u64(L.INSN_COUNT) + this.sleptNs;
   }
+
+  /** Virtual time skipped while every task slept (kept apart from the instruction count, which budgets use). */
+  private sleptNs = 0n;
 
   randomBytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
@@ -305,6 +308,7 @@ export class Kernel {
 
   private syscall(): void {
     const e = this.engine;
+    this.current.sleeping = undefined;
     const nr = e.i32(L.EXIT_SYSNO);
     const int80 = e.i32(L.EXIT_INT80) !== 0;
     let row: SyscallRow | undefined;
@@ -332,6 +336,7 @@ export class Kernel {
           // the task sleeps; the syscall instruction runs again when it wakes
           this.setRip(e.u64(L.CPU_RIP) - 2n);
           this.setReg(0, e.u64(L.CPU_ORIG_RAX));
+          this.current.sleeping = err.block ? 'restartblock' : 'restartsys';
           return;
         }
         if (err instanceof Errno) result = BigInt(-err.errno);
@@ -509,7 +514,7 @@ export class Kernel {
       const timed = [...this.tasks.values()].filter((t) => t.state === 'blocked' && t.sleepUntil !== undefined);
       if (timed.length === 0) return undefined;
       const at = timed.reduce((m, t) => (t.sleepUntil! < m ? t.sleepUntil! : m), timed[0].sleepUntil!);
-      this.engine.setU64(L.INSN_COUNT, at);
+      this.sleptNs += at - now;
       for (const t of timed) if (t.sleepUntil! <= at) t.state = 'runnable';
       all = timed.filter((t) => t.state === 'runnable');
     }

@@ -11,7 +11,7 @@ import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM } from './errno.js';
 import { copyFromUser, copyToUser } from './uaccess.js';
 import { buildFrame, restoreFrame, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
-import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX } from '../engine/layout.js';
+import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP } from '../engine/layout.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -156,6 +156,15 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   const e = k.engine;
   const t = k.current;
   const s = t.sig;
+  if (t.sleeping) {
+    // a handler interrupts the sleeping syscall: it is restarted only for
+    // ERESTARTSYS with SA_RESTART, otherwise it returns -EINTR (Linux: handle_signal)
+    if (t.sleeping === 'restartblock' || !(act.flags & SA_RESTART)) {
+      k.setRip(e.u64(CPU_RIP) + 2n);
+      e.setU64(CPU_REGS, BigInt.asUintN(64, -4n));
+    }
+    t.sleeping = undefined;
+  }
   if (!(act.flags & SA_RESTORER)) return false;
   const sp = e.u64(CPU_REGS + 4 * 8);
   const alt = s.altstack;

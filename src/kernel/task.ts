@@ -29,6 +29,8 @@ export class Task {
   jobStop: { sig: number; reported: boolean } | undefined;
   /** Continued by SIGCONT since the last wait (WCONTINUED). */
   continued = false;
+  /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
+  sleeping: 'restartsys' | 'restartblock' | undefined;
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */

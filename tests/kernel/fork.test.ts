@@ -88,3 +88,15 @@ maybe('job control and waitid', () => {
     expect(m.stdoutText()).toContain('stopped_word=4991');
   });
 });
+
+maybe('interrupted sleeps', () => {
+  it('a handler makes a sleeping wait4 fail with EINTR, SA_RESTART restarts it, and poll returns EINTR either way, as on the host', () => {
+    const exe = buildStatic('eintr', [join(dir, 'eintr.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['eintr'] });
+    expect(m.run({ maxInsns: 50_000_000 })).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toBe('wait4 no SA_RESTART: -4\nwait4 SA_RESTART: 1\npoll: -4\nhits=3\n');
+  });
+});

@@ -38,7 +38,7 @@ function sleepUntil(k: Kernel, ns: bigint, poll: boolean): boolean {
   }
   t.inPoll = poll;
   t.state = 'blocked';
-  throw new RestartSyscall();
+  throw new RestartSyscall(true);
 }
 
 export const pollSyscalls: SyscallRow[] = [
@@ -68,7 +68,7 @@ export const pollSyscalls: SyscallRow[] = [
       if (timeout < 0) {
         t.inPoll = true;
         t.state = 'blocked';
-        throw new RestartSyscall();
+        throw new RestartSyscall(true);
       }
       if (!sleepUntil(k, BigInt(timeout) * 1_000_000n, true)) return 0n;
     }

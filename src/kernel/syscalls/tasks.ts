@@ -10,8 +10,17 @@ import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyToUser, writeU32 } from '../uaccess.js';
 
-/** Thrown by a handler whose task must sleep: the syscall is re-executed when it wakes. */
-export class RestartSyscall extends Error {}
+/**
+ * Thrown by a handler whose task must sleep: the syscall is re-executed when
+ * it wakes. `block` marks the calls Linux restarts through restart_syscall
+ * (poll, nanosleep: -EINTR whenever a handler runs); the others (wait4,
+ * futex) are ERESTARTSYS: restarted after a handler with SA_RESTART.
+ */
+export class RestartSyscall extends Error {
+  constructor(readonly block = false) {
+    super('restart');
+  }
+}
 
 const WNOHANG = 1;
 const CLONE_VM = 0x100;
