@@ -71,6 +71,9 @@ export interface KernelOptions {
 /** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
 const SLICE = 1 << 20;
 
+/** The shortest preemption quantum, in instructions. */
+const QUANTUM_MIN = 20_000;
+
 const FIRST_PID = 100;
 const INIT_PID = 1;
 
@@ -88,6 +91,7 @@ export class Kernel {
   private files = new Map<number, Stream>();
   readonly trace?: (line: string) => void;
   private rng: SplitMix64;
+  private schedRng: SplitMix64;
   private nextPid = FIRST_PID;
   private fast: boolean;
 
@@ -95,6 +99,7 @@ export class Kernel {
     this.engine = new Engine();
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
+    this.schedRng = new SplitMix64(BigInt(opts.seed ?? 0) ^ 0x5ced5ced5cedn);
     this.fast = opts.fastSyscalls ?? !opts.trace;
     this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
     this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
@@ -126,7 +131,7 @@ export class Kernel {
   /** A child stopped or continued: its parent, if sleeping in wait, looks again. */
   wakeParent(t: Task): void {
     const p = this.tasks.get(t.ppid);
-    if (p && p.state === 'blocked' && !p.futexWait && !p.jobStop && !p.ptraceStop) p.state = 'runnable';
+    if (p && p.state === 'blocked' && !p.futexWait && !p.jobStop && !p.ptraceStop && !p.vforkWait) p.state = 'runnable';
   }
 
   /** A tracee stopped: its tracer, if sleeping in wait4, looks again. */
@@ -201,7 +206,9 @@ export class Kernel {
     const t = this.current;
     const old = t.mm;
     t.mm = img.mm;
-    old.destroy();
+    old.users--;
+    if (old.users === 0) old.destroy();
+    this.releaseVforkParent(t);
     const e = this.engine;
     e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
     e.setU64(L.CPU_RIP, img.entry);
@@ -273,7 +280,8 @@ export class Kernel {
         deliverSignals(this);
         continue;
       }
-      let slice = SLICE;
+      // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
+      let slice = this.runnableCount() > 1 ? QUANTUM_MIN + Number(this.schedRng.next() % BigInt(SLICE - QUANTUM_MIN)) : SLICE;
       if (maxInsns >= 0n) {
         const left = maxInsns - (e.u64(L.INSN_COUNT) - start);
         if (left <= 0n) return false;
@@ -478,12 +486,24 @@ export class Kernel {
     return t.tgid === this.rootPid ? '' : `[pid ${t.tid}] `;
   }
 
+  /** vfork: the parent sleeps until the child execs or exits (mm_release). */
+  releaseVforkParent(child: Task): void {
+    if (child.vforkParent === undefined) return;
+    const p = this.tasks.get(child.vforkParent);
+    child.vforkParent = undefined;
+    if (p && p.vforkWait) {
+      p.vforkWait = false;
+      if (p.state === 'blocked') p.state = 'runnable';
+    }
+  }
+
   /** A process ends: it becomes a zombie for its parent's wait4, or ends the machine when it is the first one. */
   endProcess(t: Task, end: ProcessEnd): void {
     if (t.state === 'zombie') return;
     t.state = 'zombie';
     t.end = end;
     this.clearChildTid(t);
+    this.releaseVforkParent(t);
     this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
     t.mm.users--;
     if (t.mm.users === 0) t.mm.destroy();
@@ -500,6 +520,12 @@ export class Kernel {
     }
     sendSignalTo(parent, SIGCHLD, { signo: SIGCHLD, errno: 0, code: end.kind === 'exited' ? 1 : 2, fields: killFields(t.tgid, 0) });
     this.wakeParent(t);
+  }
+
+  private runnableCount(): number {
+    let n = 0;
+    for (const t of this.tasks.values()) if (t.state === 'runnable') n++;
+    return n;
   }
 
   /** The next runnable task after the current one, in tid order (deterministic). */

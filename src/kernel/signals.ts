@@ -284,7 +284,7 @@ function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
   sendSignalTo(target, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
-  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !(target.sig.blocked & bit(n))) {
+  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait && !(target.sig.blocked & bit(n))) {
     // a signal interrupts a sleeping wait: it runs its handler, then waits again
     target.state = 'runnable';
   }

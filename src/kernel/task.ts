@@ -31,6 +31,10 @@ export class Task {
   continued = false;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
   sleeping: 'restartsys' | 'restartblock' | undefined;
+  /** vfork child: the parent to release at exec or exit. */
+  vforkParent: number | undefined;
+  /** vfork parent: sleeping until the child execs or exits. */
+  vforkWait = false;
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */

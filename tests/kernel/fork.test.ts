@@ -100,3 +100,15 @@ maybe('interrupted sleeps', () => {
     expect(m.stdoutText()).toBe('wait4 no SA_RESTART: -4\nwait4 SA_RESTART: 1\npoll: -4\nhits=3\n');
   });
 });
+
+maybe('vfork', () => {
+  it('the child borrows the parent\'s memory and runs first; the parent resumes when it exits, as on the host', () => {
+    const exe = buildStatic('vfork', [join(dir, 'vfork.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['vfork'] });
+    expect(m.run({ maxInsns: 10_000_000 })).toMatchObject({ kind: 'exited', status: native.status });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('write_seen=42');
+  });
+});

@@ -145,8 +145,15 @@ function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: numb
 
 export const taskSyscalls: SyscallRow[] = [
   row(57, 'fork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
-  // vfork runs as fork: the parent is not suspended until the child execs or exits
-  row(58, 'vfork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
+  // vfork: CLONE_VM | CLONE_VFORK; the parent sleeps until the child execs or exits
+  row(58, 'vfork', '', (k) => {
+    const parent = k.current;
+    const child = k.cloneTask(0x100, 0n, 0n, 0n, 0n);
+    child.vforkParent = parent.tid;
+    parent.vforkWait = true;
+    parent.state = 'blocked';
+    return BigInt(child.tgid);
+  }),
   // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order
   row(56, 'clone', 'xpppp', (k, a) => {
     const flags = Number(BigInt.asUintN(32, a[0]));
