@@ -19,8 +19,9 @@ void _start(void) {
   kv("poke", sc6(101, 5, a, (i64)&cell, 7, 0, 0));
   kv("getregs", sc6(101, 12, a, 0, (i64)regs, 0, 0));
   kv("setregs", sc6(101, 13, a, 0, (i64)regs, 0, 0));
-  kv("detach", sc6(101, 17, a, 0, 0, 0, 0));
-  sc6(61, a, (i64)&st, 0, 0, 0, 0);
+  i64 detached = sc6(101, 17, a, 0, 0, 0, 0);
+  sc6(61, a, (i64)&st, 0, 0, 0, 0);      /* print only once the child is done: no interleaving */
+  kv("detach", detached);
   kv("a_exit", (st >> 8) & 0xff);
   i64 b = sc0(57);
   if (b == 0) { for (;;) sc6(202, (i64)&forever, 0, 0, 0, 0, 0); }
