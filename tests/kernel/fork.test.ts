@@ -112,3 +112,25 @@ maybe('vfork', () => {
     expect(m.stdoutText()).toContain('write_seen=42');
   });
 });
+
+maybe('SUD is per thread', () => {
+  const build = () => buildStatic('thread_sud', [join(dir, 'thread_sud.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+
+  it('a thread\'s config dispatches only its own syscalls, and a bad selector value kills the whole group, as on the host', () => {
+    const exe = build();
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['thread_sud'] });
+    expect(native.signal).toBe('SIGSYS');
+    expect(m.run({ maxInsns: 100_000_000 })).toMatchObject({ kind: 'killed', signal: 31 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toBe('main_syscall_runs=1\nthread_dispatched=1\n');
+  });
+
+  it('patch-v5: a bad selector value ends only the calling thread (do_exit), expectation from SEMANTICS.md §2', () => {
+    const m = new Machine({ profile: 'patch-v5' });
+    m.load(readBinary(build()), { argv: ['thread_sud'] });
+    expect(m.run({ maxInsns: 100_000_000 })).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toContain('main_survives_thread_kill=1');
+  });
+});
