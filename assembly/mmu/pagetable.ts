@@ -152,26 +152,39 @@ export function ptMapRange(root: u32, va: u64, npages: u64, bits: u32): i32 {
   return 0;
 }
 
-/** Unmaps npages from va, skipping whole absent subtrees (munmap of huge, sparse ranges). */
+/** Set by presentLeaf when it returns 0: the next address that may have a leaf. */
+let skipTo: u64 = 0;
+
+/**
+ * The leaf entry for a, or 0 when a level above it is absent; then skipTo is
+ * the first address past that absent subtree, so range walks over huge,
+ * sparse mappings touch only what exists.
+ */
+function presentLeaf(root: u32, a: u64): u32 {
+  let node = root;
+  let span: u64 = <u64>1 << 39;
+  for (let level = 0; level < 3; level++) {
+    let next = load<u32>(node + (levelIndex(a, level) << 2));
+    if (next == 0) {
+      skipTo = (a & ~(span - 1)) + span;
+      return 0;
+    }
+    node = next;
+    span >>= 9;
+  }
+  return node + (levelIndex(a, 3) << 2);
+}
+
+/** Unmaps npages from va (munmap of huge, sparse ranges included). */
 export function ptUnmapRange(root: u32, va: u64, npages: u64): void {
   let end = va + (npages << 12);
   let a = va;
   while (a < end) {
-    // find the deepest existing node covering a; skip its span when absent
-    let node = root;
-    let span: u64 = <u64>1 << 39;
-    let level = 0;
-    for (; level < 3; level++) {
-      let next = load<u32>(node + (levelIndex(a, level) << 2));
-      if (next == 0) break;
-      node = next;
-      span >>= 9;
-    }
-    if (level < 3) {
-      a = (a & ~(span - 1)) + span;
+    let leaf = presentLeaf(root, a);
+    if (leaf == 0) {
+      a = skipTo;
       continue;
     }
-    let leaf = node + (levelIndex(a, 3) << 2);
     let old = load<u32>(leaf);
     if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
     store<u32>(leaf, 0);
@@ -179,22 +192,14 @@ export function ptUnmapRange(root: u32, va: u64, npages: u64): void {
   }
 }
 
-/** Changes permission bits of every populated page in the range, skipping absent subtrees. */
+/** Changes permission bits of every populated page in the range. */
 export function ptProtectRange(root: u32, va: u64, npages: u64, bits: u32): void {
   let end = va + (npages << 12);
   let a = va;
   while (a < end) {
-    let node = root;
-    let span: u64 = <u64>1 << 39;
-    let level = 0;
-    for (; level < 3; level++) {
-      let next = load<u32>(node + (levelIndex(a, level) << 2));
-      if (next == 0) break;
-      node = next;
-      span >>= 9;
-    }
-    if (level < 3) {
-      a = (a & ~(span - 1)) + span;
+    let leaf = presentLeaf(root, a);
+    if (leaf == 0) {
+      a = skipTo;
       continue;
     }
     ptProtect(root, a, bits);

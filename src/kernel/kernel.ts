@@ -182,14 +182,20 @@ export class Kernel {
     this.tasks.set(pid, task);
     this.rootPid = pid;
     this.current = task;
+    this.startRegisters(img);
+    this.enterTask(task);
+    return task;
+  }
+
+  /** The CPU state a new image starts with: zeroed registers, rsp and rip from the loader, MXCSR at reset. */
+  private startRegisters(img: { entry: bigint; sp: bigint; mm: AddressSpace }): void {
     const e = this.engine;
     e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
     e.setU64(L.CPU_RIP, img.entry);
     e.setU64(L.CPU_REGS + 8 * 4, img.sp);
     e.setU64(L.CPU_RFLAGS, 0x202n);
+    e.setI32(L.CPU_MXCSR, 0x1f80);
     e.setI32(L.CPU_CR3, img.mm.root);
-    this.enterTask(task);
-    return task;
   }
 
   /** The in-memory filesystem execve reads (path -> file bytes). */
@@ -209,12 +215,7 @@ export class Kernel {
     old.users--;
     if (old.users === 0) old.destroy();
     this.releaseVforkParent(t);
-    const e = this.engine;
-    e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
-    e.setU64(L.CPU_RIP, img.entry);
-    e.setU64(L.CPU_REGS + 8 * 4, img.sp);
-    e.setU64(L.CPU_RFLAGS, 0x202n);
-    e.setI32(L.CPU_CR3, img.mm.root);
+    this.startRegisters(img);
     this.setSud(t, SUD_OFF);
     for (const a of t.sighand.actions) {
       if (a.handler !== 1n) a.handler = 0n;
