@@ -47,7 +47,9 @@ export interface LoadOptions {
 export type RunResult =
   | { kind: 'exited'; status: number; insns: bigint }
   | { kind: 'killed'; signal: number; signalName: string; insns: bigint }
-  | { kind: 'budget'; insns: bigint };
+  | { kind: 'budget'; insns: bigint }
+  /** Every task sleeps forever (a guest deadlock): the real program would hang. */
+  | { kind: 'deadlock'; insns: bigint };
 
 export interface RunOptions {
   /** Stop after this many instructions (the machine can be run again). */
@@ -204,6 +206,7 @@ export class Machine {
     const done = this.kernel.run(max);
     const insns = this.insns - before;
     const end = this.kernel.end;
+    if (!done && this.kernel.deadlocked) return { kind: 'deadlock', insns };
     if (!done || !end) return { kind: 'budget', insns };
     if (end.kind === 'exited') return { kind: 'exited', status: end.status, insns };
     return { kind: 'killed', signal: end.signal, signalName: signalName(end.signal), insns };

@@ -63,6 +63,9 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     case 'killed':
       process.stderr.write(`sudsim: ${basename(path)} killed by ${signalName(r.signal)} (${signalDescription(r.signal)})\n`);
       return 128 + r.signal;
+    case 'deadlock':
+      process.stderr.write(`sudsim: ${basename(path)}: every task sleeps forever (the program would hang) after ${r.insns} instructions\n`);
+      return 124;
     case 'budget':
       process.stderr.write(`sudsim: ${basename(path)} stopped after ${r.insns} instructions (--max-insns)\n`);
       return 124;

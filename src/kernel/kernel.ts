@@ -82,6 +82,8 @@ export class Kernel {
   readonly tasks = new Map<number, Task>();
   current!: Task;
   end: ProcessEnd | undefined;
+  /** Every task sleeps and nothing can wake one (the guest would hang forever). */
+  deadlocked = false;
   /** The first process: the machine's run ends with it. */
   rootPid = 0;
   yieldRequested = false;
@@ -276,7 +278,11 @@ export class Kernel {
     while (!this.end) {
       if (this.current.state !== 'runnable') {
         const next = this.pickNext();
-        if (!next) throw new Error('sudsim: every task is blocked (deadlock in the guest)');
+        if (!next) {
+          // every task sleeps with nothing that could wake it: on Linux the program hangs forever
+          this.deadlocked = true;
+          return false;
+        }
         this.switchTo(next);
         deliverSignals(this);
         continue;

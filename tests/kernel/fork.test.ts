@@ -134,3 +134,19 @@ maybe('SUD is per thread', () => {
     expect(m.stdoutText()).toContain('main_survives_thread_kill=1');
   });
 });
+
+maybe('a guest that can never wake', () => {
+  it('reports a deadlock instead of hanging or throwing', () => {
+    const src = `
+      static int word;
+      void _start(void) {
+        long r;
+        __asm__ volatile("syscall" : "=a"(r) : "a"(202), "D"(&word), "S"(0), "d"(0) : "rcx", "r11", "memory");
+        for (;;) {}
+      }`;
+    const exe = buildStatic('deadlock', { 'deadlock.c': src }, ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only']);
+    const m = new Machine();
+    m.load(readBinary(exe));
+    expect(m.run().kind).toBe('deadlock');
+  });
+});
