@@ -1,7 +1,7 @@
 /** File-descriptor syscalls over the machine's streams (fd 0, 1, 2). */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, EINVAL, ENOTTY, EFAULT, ESPIPE } from '../errno.js';
+import { Errno, EBADF, EINVAL, ENOTTY, ESPIPE } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
 
 const MAX_RW = 0x7ffff000;
@@ -10,10 +10,31 @@ function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const f = k.fd(fd);
   if (!f || !f.write) throw new Errno(EBADF);
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
-  if (n === 0) return 0n;
-  const data = copyFromUser(k.mm, buf, n);
-  f.write(data);
-  return BigInt(n);
+  return BigInt(writeOut(k, f.write.bind(f), buf, n));
+}
+
+/**
+ * Copies n bytes from user memory to a stream the way a pipe takes them:
+ * one page of data at a time; a copy that faults part-way through a page
+ * ends the write, with the bytes of the pages already taken, or EFAULT when
+ * there are none (Linux: fs/pipe.c, pipe_write). A huge count never becomes
+ * a huge host buffer.
+ */
+function writeOut(k: Kernel, write: (d: Uint8Array) => void, buf: bigint, n: number): number {
+  let done = 0;
+  while (done < n) {
+    const len = Math.min(4096, n - done);
+    let data: Uint8Array;
+    try {
+      data = copyFromUser(k.mm, buf + BigInt(done), len);
+    } catch (err) {
+      if (err instanceof Errno && done > 0) return done;
+      throw err;
+    }
+    write(data);
+    done += len;
+  }
+  return done;
 }
 
 function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
@@ -74,17 +95,19 @@ export const fsSyscalls: SyscallRow[] = [
     const f = k.fd(a[0]);
     if (!f || !f.write) throw new Errno(EBADF);
     const vecs = iovecs(k, a[1], a[2]);
-    // gather first: a bad iovec fails the call before anything is written
-    const parts: Uint8Array[] = [];
+    let total = 0;
     for (const [base, len] of vecs) {
       if (len === 0n) continue;
-      if (len > BigInt(MAX_RW)) throw new Errno(EFAULT);
-      parts.push(copyFromUser(k.mm, base, Number(len)));
-    }
-    let total = 0;
-    for (const p of parts) {
-      f.write(p);
-      total += p.length;
+      const want = Math.min(Number(len > BigInt(MAX_RW) ? BigInt(MAX_RW) : len), MAX_RW - total);
+      let got: number;
+      try {
+        got = writeOut(k, f.write.bind(f), base, want);
+      } catch (err) {
+        if (err instanceof Errno && total > 0) break;
+        throw err;
+      }
+      total += got;
+      if (got < want || total >= MAX_RW) break;
     }
     return BigInt(total);
   }),
