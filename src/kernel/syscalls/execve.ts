@@ -11,11 +11,15 @@ const dec = new TextDecoder();
 function readStrings(k: Kernel, addr: bigint): string[] {
   const out: string[] = [];
   if (addr === 0n) return out;
+  let bytes = 0;
   for (let i = 0; i < MAX_ARGS; i++) {
     const p = readU64(k.mm, addr + BigInt(i * 8));
     if (p === 0n) return out;
-    out.push(dec.decode(readCString(k.mm, p, 128 * 1024)));
-    if (out.length > 65536) throw new Errno(E2BIG);
+    // MAX_ARG_STRLEN per string; the whole set is bounded before it grows large
+    const str = readCString(k.mm, p, 128 * 1024);
+    bytes += str.length + 1;
+    if (bytes > 2 * 1024 * 1024 || out.length >= 65536) throw new Errno(E2BIG);
+    out.push(dec.decode(str));
   }
   throw new Errno(E2BIG);
 }
