@@ -4,18 +4,13 @@
  * (signo, code, addr) and the same rip, error code, trap number and cr2.
  */
 import { Machine, signalNumber } from '../../src/api/index.js';
+import { faultProgram, type Fault } from './fault_program.js';
 import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
 
 const skip = gccUnavailable();
 const maybe = skip ? describe.skip : describe;
 if (skip) console.warn(`fault conformance skipped: ${skip}`);
 
-interface Fault {
-  name: string;
-  asm: string;
-  /** What Linux on x86-64 does; checked against the native run too. */
-  signal: string;
-}
 
 const FAULTS: Fault[] = [
   { name: 'ud2', asm: 'ud2', signal: 'SIGILL' },
@@ -72,88 +67,15 @@ const FAULTS: Fault[] = [
   { name: 'pop into read-only memory', asm: 'lea table(%rip), %rax\npush $1\npopq (%rax)', signal: 'SIGSEGV' },
 ];
 
-/** One program; argv[1] picks the fault, argv[2] (any) installs handlers that print siginfo. */
 function source(): string {
-  const t: string[] = [];
-  t.push(`
-	.text
-	.globl _start
-_start:
-	mov 16(%rsp), %rsi
-	movzbl (%rsi), %r12d
-	sub $'0', %r12d
-	movzbl 1(%rsi), %ecx
-	test %ecx, %ecx
-	jz 1f
-	sub $'0', %ecx
-	imul $10, %r12d
-	add %ecx, %r12d
-1:	cmpq $0, 24(%rsp)
-	je 2f
-	lea act(%rip), %rsi
-	lea handler(%rip), %rax
-	mov %rax, (%rsi)
-	mov %rax, 16(%rsi)
-	.irp sig, 4, 5, 7, 8, 11
-	mov $13, %eax
-	mov $\\sig, %edi
-	lea act(%rip), %rsi
-	xor %edx, %edx
-	mov $8, %r10d
-	syscall
-	test %rax, %rax
-	jnz no_handlers
-	.endr
-2:	mov $1, %eax
-	mov $1, %edi
-	lea marker(%rip), %rsi
-	mov $3, %edx
-	syscall
-	lea table(%rip), %rdx
-	jmp *(%rdx,%r12,8)
-
-no_handlers:
-	mov $60, %eax
-	mov $77, %edi
-	syscall
-
-handler:
-	lea rec(%rip), %rax
-	movslq (%rsi), %rcx
-	mov %rcx, 0(%rax)
-	movslq 8(%rsi), %rcx
-	mov %rcx, 8(%rax)
-	mov 16(%rsi), %rcx
-	mov %rcx, 16(%rax)
-	mov 168(%rdx), %rcx
-	mov %rcx, 24(%rax)
-	mov 192(%rdx), %rcx
-	mov %rcx, 32(%rax)
-	mov 200(%rdx), %rcx
-	mov %rcx, 40(%rax)
-	mov 208(%rdx), %rcx
-	mov %rcx, 48(%rax)
-	mov $1, %eax
-	mov $1, %edi
-	lea rec(%rip), %rsi
-	mov $56, %edx
-	syscall
-	mov $60, %eax
-	xor %edi, %edi
-	syscall
-`);
-  FAULTS.forEach((f, i) => {
-    t.push(`f${i}:`);
-    for (const line of f.asm.split('\n')) t.push(`\t${line}`);
-    // not reached when the fault happens
-    t.push('\tmov $60, %eax', '\tmov $99, %edi', '\tsyscall');
+  return faultProgram(FAULTS, {
+    signals: [4, 5, 7, 8, 11],
+    // "go\n" on stdout shows the program got as far as the faulting case
+    prologue: '\tmov $1, %eax\n\tmov $1, %edi\n\tlea marker(%rip), %rsi\n\tmov $3, %edx\n\tsyscall',
+    recordSize: 56,
+    rodata: ['marker:\t.ascii "go\\n"'],
+    data: ['ret_in_data:\t.byte 0xc3'],
   });
-  t.push('\t.section .rodata', '\t.balign 8', 'table:', ...FAULTS.map((_, i) => `\t.quad f${i}`));
-  t.push('marker:\t.ascii "go\\n"');
-  t.push('\t.data', '\t.balign 16', 'zero:\t.quad 0, 0, 0, 0', 'ret_in_data:\t.byte 0xc3', '\t.balign 8');
-  // sa_handler, sa_flags = SA_SIGINFO | SA_RESTORER | SA_NODEFER, sa_restorer, sa_mask
-  t.push('act:\t.quad 0, 0x44000004, 0, 0', 'rec:\t.zero 56', '');
-  return t.join('\n');
 }
 
 const FIELDS = ['signo', 'code', 'addr', 'rip', 'err', 'trapno', 'cr2'];

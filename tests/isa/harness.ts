@@ -256,7 +256,7 @@ export function runGroup(group: Group, seed: number, prebuilt?: Prebuilt): Group
       let idx = -1;
       for (const [a, i] of addrs) if (a <= rip) idx = i;
       const bad = idx >= 0 ? cases[idx] : undefined;
-      const why = r.kind === 'killed' ? `killed by ${r.signalName}` : r.kind === 'budget' ? 'ran out of budget' : `exited ${r.status}`;
+      const why = r.kind === 'killed' ? `killed by ${r.signalName}` : r.kind === 'budget' ? 'ran out of budget' : r.kind === 'deadlock' ? 'deadlocked' : `exited ${r.status}`;
       if (!bad) throw new Error(`isa ${group.name}: engine ${why} at rip 0x${rip.toString(16)} outside the cases`);
       results.set(bad.form.name, {
         cases: 0,

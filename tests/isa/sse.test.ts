@@ -15,6 +15,7 @@
  * encodings, with and without a handler that prints the siginfo.
  */
 import { Machine } from '../../src/api/index.js';
+import { faultProgram, type Fault } from './fault_program.js';
 import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
 
 const skip = gccUnavailable();
@@ -294,11 +295,6 @@ maybe('SSE forms against the host CPU', () => {
 
 // ---------------------------------------------------------------- faults
 
-interface Fault {
-  name: string;
-  asm: string;
-  signal: string;
-}
 
 /** A fixed address for the fault cases' own pages (mmap'd with MAP_FIXED, so the same natively and in the engine). */
 const PAGES = 0x10000000;
@@ -335,85 +331,15 @@ const FAULTS: Fault[] = [
 ];
 
 function faultSource(): string {
-  const t: string[] = [];
-  t.push(`
-	.text
-	.globl _start
-_start:
-	mov 16(%rsp), %rsi
-	movzbl (%rsi), %r12d
-	sub $'0', %r12d
-	movzbl 1(%rsi), %ecx
-	test %ecx, %ecx
-	jz 1f
-	sub $'0', %ecx
-	imul $10, %r12d
-	add %ecx, %r12d
-1:	cmpq $0, 24(%rsp)
-	je 2f
-	lea act(%rip), %rsi
-	lea handler(%rip), %rax
-	mov %rax, (%rsi)
-	mov %rax, 16(%rsi)
-	.irp sig, 4, 11
-	mov $13, %eax
-	mov $\\sig, %edi
-	lea act(%rip), %rsi
-	xor %edx, %edx
-	mov $8, %r10d
-	syscall
-	test %rax, %rax
-	jnz no_handlers
-	.endr
-2:	lea table(%rip), %rdx
-	lea probe_zero(%rip), %rax
-	mov %rax, probe(%rip)
-	pxor %xmm1, %xmm1
-	jmp *(%rdx,%r12,8)
-
-no_handlers:
-	mov $60, %eax
-	mov $77, %edi
-	syscall
-
-handler:
-	lea rec(%rip), %rax
-	movslq (%rsi), %rcx
-	mov %rcx, 0(%rax)
-	movslq 8(%rsi), %rcx
-	mov %rcx, 8(%rax)
-	mov 16(%rsi), %rcx
-	mov %rcx, 16(%rax)
-	mov 168(%rdx), %rcx
-	mov %rcx, 24(%rax)
-	mov 192(%rdx), %rcx
-	mov %rcx, 32(%rax)
-	mov 200(%rdx), %rcx
-	mov %rcx, 40(%rax)
-	mov 208(%rdx), %rcx
-	mov %rcx, 48(%rax)
-	mov probe(%rip), %rcx
-	mov (%rcx), %rcx
-	mov %rcx, 56(%rax)
-	mov $1, %eax
-	mov $1, %edi
-	lea rec(%rip), %rsi
-	mov $64, %edx
-	syscall
-	mov $60, %eax
-	xor %edi, %edi
-	syscall
-`);
-  FAULTS.forEach((f, i) => {
-    t.push(`f${i}:`);
-    for (const line of f.asm.split('\n')) t.push(`\t${line}`);
-    t.push('\tmov $60, %eax', '\tmov $99, %edi', '\tsyscall');
+  return faultProgram(FAULTS, {
+    signals: [4, 11],
+    // probe: an address whose u64 the handler records (what a faulting store left there)
+    prologue: '\tlea probe_zero(%rip), %rax\n\tmov %rax, probe(%rip)\n\tpxor %xmm1, %xmm1',
+    handlerExtra: '\tmov probe(%rip), %rcx\n\tmov (%rcx), %rcx\n\tmov %rcx, 56(%rax)',
+    recordSize: 64,
+    data: ['probe_zero:\t.quad 0', 'probe:\t.quad 0'],
+    tail: ['\t.balign 64', 'big:\t.zero 1024'],
   });
-  t.push('\t.section .rodata', '\t.balign 8', 'table:', ...FAULTS.map((_, i) => `\t.quad f${i}`));
-  t.push('\t.data', '\t.balign 16', 'zero:\t.quad 0, 0, 0, 0', 'probe_zero:\t.quad 0', 'probe:\t.quad 0', '\t.balign 8');
-  // sa_handler, sa_flags = SA_SIGINFO | SA_RESTORER | SA_NODEFER, sa_restorer, sa_mask
-  t.push('act:\t.quad 0, 0x44000004, 0, 0', 'rec:\t.zero 64', '\t.balign 64', 'big:\t.zero 1024', '');
-  return t.join('\n');
 }
 
 const FIELDS = ['signo', 'code', 'addr', 'rip', 'err', 'trapno', 'cr2', 'probe'];

@@ -49,7 +49,7 @@ function engine(exe: string, args: string[] = [], opts: MachineOptions = {}): Ou
   const m = new Machine(opts);
   m.load(readBinary(exe), { argv: ['prog', ...args] });
   const r = m.run({ maxInsns: 200_000_000n });
-  if (r.kind === 'budget') throw new Error(`engine ran out of budget (${args.join(' ')})`);
+  if (r.kind === 'budget' || r.kind === 'deadlock') throw new Error(`engine stopped without an end: ${r.kind} (${args.join(' ')})`);
   const end: End = r.kind === 'exited' ? { kind: 'exited', status: r.status } : { kind: 'killed', signal: r.signal };
   return { stdout: m.stdoutText(), end };
 }
