@@ -5,6 +5,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
+import { registerBenchCommand } from './bench.js';
 
 export const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'] as const;
 
@@ -53,6 +54,8 @@ export async function main(argv: string[]): Promise<number> {
     .action(() => {
       status = demoCommand();
     });
+
+  registerBenchCommand(program, (s) => (status = s));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
