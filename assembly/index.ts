@@ -2,7 +2,9 @@
 // management primitives the TypeScript kernel drives (page tables, frames,
 // kernel access to user memory, TLB and decoded-block cache control).
 import { framesInit } from "./mmu/frames";
-import { tlbFlush, setCr3 } from "./mmu/access";
+import { tlbFlush, tlbFlushAll, setCr3, mmuReset } from "./mmu/access";
+import { dirtyClear, dirtyRetireCode } from "./mmu/dirty";
+import { CPU_CR3 } from "./layout";
 import { blockCacheFlush } from "./run";
 
 export { run } from "./run";
@@ -11,12 +13,35 @@ export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapR
 export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
+export { markDirtyRange } from "./mmu/dirty";
 
 /** Resets the engine's own tables in a fresh memory. */
 export function init(): void {
   framesInit();
-  tlbFlush();
+  tlbFlushAll();
   blockCacheFlush();
+}
+
+/**
+ * Snapshot: empties the dirty set (mmu/dirty.ts) and the TLBs, so that
+ * every frame written from now on is recorded. The host copies memory and
+ * kernel state around this call (src/api/snapshot.ts).
+ */
+export function snapshotBegin(): void {
+  dirtyClear();
+  tlbFlush();
+}
+
+/**
+ * Restore, after the host has copied the snapshot's bytes back into the
+ * dirty frames and the ENGINE and CPU blocks: retires the decoded blocks of
+ * the rewritten code frames (the others keep theirs), empties the dirty set
+ * and resets the MMU's globals to the restored CPU block.
+ */
+export function snapshotRestored(): void {
+  dirtyRetireCode();
+  dirtyClear();
+  mmuReset(load<u32>(CPU_CR3));
 }
 
 /** Call after the running address space's mappings change (munmap, mprotect) or it switches. */

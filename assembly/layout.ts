@@ -16,7 +16,10 @@
 //  0x000B_3000 | INSN arena                  |  decoded instruction records
 //  0x002B_3000 | FRAME_INFO                  |  per-frame generation and refs
 //  0x0043_3000 | BLOCK_LINKS                 |  block-to-block chaining links
-//  0x004B_3000 | (free)                      |
+//  0x004B_3000 | DIRTY: frames written since |  bitmap, count, frame list
+//              |   the last snapshot         |  (snapshot/restore)
+//  0x004F_B010 | TLB_LOG: TLB slots filled   |  so a flush rewrites only those
+//  0x004F_B820 | (free)                      |
 //  0x0050_0000 | AssemblyScript data (memoryBase in asconfig.json)
 //  0x0060_0000 | FRAMES: page-table nodes and guest page frames, grown on demand
 //              +-----------------------------+  up to MEMORY_MAX_PAGES
@@ -183,6 +186,25 @@ export const INSN_SIZE = 32;
 export const FRAME_INFO = 0x2b3000;
 export const FRAME_REFS = FRAME_INFO + MEMORY_MAX_PAGES * 16 * 4;
 export const FRAMES = 0x600000;
+
+// ---------------------------------------------------------------- dirty frames
+//  The frames written since the last snapshotBegin (assembly/mmu/dirty.ts),
+//  so that a restore copies back only those:
+//  DIRTY_BITS   one bit per 4 KiB frame of linear memory (32 KiB)
+//  DIRTY_COUNT  i32: frames marked (may exceed DIRTY_LIST_MAX: then the list
+//               is incomplete and the bitmap is the truth)
+//  DIRTY_LIST   u32 frame index (address >> 12) per marked frame, in marking order
+export const DIRTY_BITS = 0x4b3000;
+export const DIRTY_COUNT = DIRTY_BITS + (MEMORY_MAX_PAGES * 16) / 8;
+export const DIRTY_LIST = DIRTY_COUNT + 16;
+export const DIRTY_LIST_MAX = 65536;
+
+//  TLB_LOG_COUNT i32: TLB fills since the last flush; TLB_LOG: their slot
+//  indices (u16), so that a flush empties only the slots in use. Past
+//  TLB_LOG_MAX fills a flush empties every slot.
+export const TLB_LOG_COUNT = DIRTY_LIST + DIRTY_LIST_MAX * 4;
+export const TLB_LOG = TLB_LOG_COUNT + 16;
+export const TLB_LOG_MAX = 1024;
 
 // page-table entry bits (u32 entry = frame address | bits)
 export const PTE_P = 1;

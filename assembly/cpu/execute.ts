@@ -15,7 +15,7 @@ import {
 import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./regs";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
-import { EXIT_FAULT } from "../layout";
+import { EXIT_FAULT, EXIT_BUDGET } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallEntry, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
@@ -942,7 +942,10 @@ export function execute(p: u32): void {
       w64(RSP, sp - imm(p));
       break;
     }
-    case O.OP_NOP: case O.OP_PAUSE: break;
+    case O.OP_NOP: break;
+    // a spin-wait hint: end the time slice so that the task being waited for runs
+    // (the scheduler is instruction-driven, so this stays deterministic)
+    case O.OP_PAUSE: setExitReason(EXIT_BUDGET); break;
     case O.OP_HLT: case O.OP_GP: fault(SIGSEGV, SI_KERNEL, 0, 13); break;
     case O.OP_INT3: {
       // the trap leaves rip after the int3, as the CPU does

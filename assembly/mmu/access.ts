@@ -4,10 +4,11 @@
 // si_addr, error code) that the run loop turns into an exit reason.
 import {
   TLB_R, TLB_W, TLB_X, TLB_ENTRIES, PTE_P, PTE_R, PTE_W, PTE_X, FRAME_INFO,
-  CNT_TLB_MISSES,
+  CNT_TLB_MISSES, TLB_LOG, TLB_LOG_COUNT, TLB_LOG_MAX,
 } from "../layout";
 import { ptLeaf, ptPopulate } from "./pagetable";
 import { setStop, bumpCodeEpoch } from "../cpu/state";
+import { markDirty } from "./dirty";
 
 export const ACC_R = 0;
 export const ACC_W = 1;
@@ -62,17 +63,66 @@ export function clearFault(): void {
   return base + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
 }
 
-export function tlbFlush(): void {
+/** Empties every TLB slot (a fresh memory, or more fills than TLB_LOG holds). */
+export function tlbFlushAll(): void {
   bumpCodeEpoch();
   for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) {
     store<u64>(TLB_R + (i << 4), 1);
     store<u64>(TLB_W + (i << 4), 1);
     store<u64>(TLB_X + (i << 4), 1);
   }
+  store<u32>(TLB_LOG_COUNT, 0);
 }
 
+/** Empties the TLBs: only the slots filled since the last flush, when TLB_LOG has them all. */
+export function tlbFlush(): void {
+  let n = load<u32>(TLB_LOG_COUNT);
+  if (n > <u32>TLB_LOG_MAX) {
+    tlbFlushAll();
+    return;
+  }
+  bumpCodeEpoch();
+  for (let k: u32 = 0; k < n; k++) {
+    let o = <u32>load<u16>(TLB_LOG + (k << 1)) << 4;
+    store<u64>(TLB_R + o, 1);
+    store<u64>(TLB_W + o, 1);
+    store<u64>(TLB_X + o, 1);
+  }
+  store<u32>(TLB_LOG_COUNT, 0);
+}
+
+/** Records that va's TLB slots are being filled (for tlbFlush). */
+@inline function tlbLog(va: u64): void {
+  let n = load<u32>(TLB_LOG_COUNT);
+  if (n < <u32>TLB_LOG_MAX) store<u16>(TLB_LOG + (n << 1), <u16>(<u32>(va >> 12) & (TLB_ENTRIES - 1)));
+  if (n <= <u32>TLB_LOG_MAX) store<u32>(TLB_LOG_COUNT, n + 1);
+}
+
+/** Empties the write TLB (the slots filled since the last full flush, when TLB_LOG has them all). */
 export function tlbFlushWrite(): void {
-  for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) store<u64>(TLB_W + (i << 4), 1);
+  let n = load<u32>(TLB_LOG_COUNT);
+  if (n > <u32>TLB_LOG_MAX) {
+    for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) store<u64>(TLB_W + (i << 4), 1);
+    return;
+  }
+  for (let k: u32 = 0; k < n; k++) store<u64>(TLB_W + (<u32>load<u16>(TLB_LOG + (k << 1)) << 4), 1);
+}
+
+/**
+ * After a snapshot restore rewrote memory under the engine: the running
+ * address space is root, no fault is pending, and nothing cached in the
+ * TLBs (or in block links, through the code epoch tlbFlush bumps) survives.
+ */
+export function mmuReset(root: u32): void {
+  cr3 = root;
+  faulted = false;
+  codeWritten = false;
+  faultSig = 0;
+  faultCode = 0;
+  faultAddr = 0;
+  faultErr = 0;
+  faultTrap = 0;
+  tlbFlush();
 }
 
 /** Switches the address space (flushes the TLBs when it changes). */
@@ -116,6 +166,7 @@ export function translateSlow(va: u64, acc: i32): u32 {
     return 0;
   }
   let page = va & ~<u64>0xfff;
+  tlbLog(va);
   if (acc == ACC_W) {
     let info = FRAME_INFO + ((f >> 12) << 2);
     let gi = load<u32>(info);
@@ -126,6 +177,8 @@ export function translateSlow(va: u64, acc: i32): u32 {
       codeWritten = true;
       setStop(true);
     }
+    // the only way into the write TLB: stores through it need no marking
+    markDirty(f);
     let s = tlbSlot(TLB_W, va);
     store<u64>(s, page);
     store<u32>(s, f, 8);
@@ -277,6 +330,7 @@ export function kernAddr(root: u32, va: u64, write: bool): u32 {
   let f = ptPopulate(leaf);
   if (f == 0) return 0;
   if (write) {
+    markDirty(f);
     let info = FRAME_INFO + ((f >> 12) << 2);
     let gi = load<u32>(info);
     if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
@@ -292,6 +346,7 @@ export function kernAddrForce(root: u32, va: u64): u32 {
   if ((load<u32>(leaf) & PTE_P) == 0) return 0;
   let f = ptPopulate(leaf);
   if (f == 0) return 0;
+  markDirty(f);
   let info = FRAME_INFO + ((f >> 12) << 2);
   let gi = load<u32>(info);
   if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }

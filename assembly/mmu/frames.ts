@@ -5,6 +5,7 @@ import {
   FRAMES, FRAME_FREE, FRAME_TOP, FRAME_USED, FRAME_INFO, FRAME_REFS, PAGE_SIZE,
 } from "../layout";
 import { bumpCodeEpoch } from "../cpu/state";
+import { markDirty } from "./dirty";
 
 @inline export function frameIndex(frame: u32): u32 {
   return frame >> 12;
@@ -41,6 +42,7 @@ export function frameAlloc(): u32 {
     store<u32>(FRAME_TOP, top + PAGE_SIZE);
     // fresh frames above the old top are still zero: memory only grows
   }
+  markDirty(f);
   setFrameRefs(f, 1);
   store<u32>(FRAME_USED, load<u32>(FRAME_USED) + 1);
   return f;
@@ -62,6 +64,7 @@ export function frameUnref(f: u32): void {
   let info = FRAME_INFO + (frameIndex(f) << 2);
   store<u32>(info, (load<u32>(info) + 1) & 0x00ffffff);
   bumpCodeEpoch();
+  markDirty(f);
   store<u32>(f, load<u32>(FRAME_FREE));
   store<u32>(FRAME_FREE, f);
   store<u32>(FRAME_USED, load<u32>(FRAME_USED) - 1);

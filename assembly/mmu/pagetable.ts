@@ -7,6 +7,7 @@
 //         L0       L1       L2       L3     offset
 import { PTE_P, PTE_SHARED, PAGE_SIZE } from "../layout";
 import { frameAlloc, frameRef, frameUnref } from "./frames";
+import { markDirty } from "./dirty";
 
 @inline function levelIndex(va: u64, level: i32): u32 {
   return <u32>(va >> (39 - <u64>(level * 9))) & 511;
@@ -27,6 +28,7 @@ export function ptLeaf(root: u32, va: u64, create: bool): u32 {
       if (!create) return 0;
       next = frameAlloc();
       if (next == 0) return 0;
+      markDirty(slot);
       store<u32>(slot, next);
     }
     node = next;
@@ -49,6 +51,7 @@ export function ptMap(root: u32, va: u64, frame: u32, bits: u32): i32 {
   if (leaf == 0) return -1;
   let old = load<u32>(leaf);
   if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+  markDirty(leaf);
   store<u32>(leaf, (frame & ~0xfff) | (bits & 0xfff) | PTE_P);
   return 0;
 }
@@ -59,6 +62,7 @@ export function ptUnmap(root: u32, va: u64): void {
   if (leaf == 0) return;
   let old = load<u32>(leaf);
   if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+  markDirty(leaf);
   store<u32>(leaf, 0);
 }
 
@@ -68,6 +72,7 @@ export function ptProtect(root: u32, va: u64, bits: u32): i32 {
   if (leaf == 0) return -1;
   let old = load<u32>(leaf);
   if ((old & PTE_P) == 0) return -1;
+  markDirty(leaf);
   store<u32>(leaf, (old & ~0xfff) | (old & PTE_SHARED) | (bits & 0xfff & ~PTE_SHARED) | PTE_P);
   return 0;
 }
@@ -79,6 +84,7 @@ export function ptPopulate(leaf: u32): u32 {
   if (f != 0) return f;
   f = frameAlloc();
   if (f == 0) return 0;
+  markDirty(leaf);
   store<u32>(leaf, f | (e & 0xfff));
   return f;
 }
@@ -187,6 +193,7 @@ export function ptUnmapRange(root: u32, va: u64, npages: u64): void {
     }
     let old = load<u32>(leaf);
     if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
+    markDirty(leaf);
     store<u32>(leaf, 0);
     a += 4096;
   }

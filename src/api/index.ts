@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { Machine, REGISTER_NAMES } from './machine.js';
+export { Machine, REGISTER_NAMES, MachineSnapshot } from './machine.js';
 export type { MachineOptions, LoadOptions, RunOptions, RunResult, OutputSink, RegisterName } from './machine.js';
 export { setEngineModule, loadEngineModule } from '../engine/engine.js';
 export { ElfError } from '../kernel/elf.js';

@@ -6,6 +6,9 @@ import { Command, InvalidArgumentError } from 'commander';
 import { runCommand } from './run.js';
 import { demoCommand } from './demo.js';
 import { registerBenchCommand } from './bench.js';
+import { registerFuzzCommands } from './fuzz.js';
+import { CaseError } from '../fuzz/case.js';
+import { startCommand } from './start.js';
 
 export const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'] as const;
 
@@ -55,7 +58,20 @@ export async function main(argv: string[]): Promise<number> {
       status = demoCommand();
     });
 
+  program
+    .command('start')
+    .description('the main job on a built-in default (npm start): a short fuzz campaign, then the overhead table')
+    .option('--time <seconds>', 'length of the campaign in seconds', (v: string) => {
+      if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a whole number of seconds');
+      return Number(v);
+    }, 10)
+    .option('--findings <dir>', 'write findings here', 'sudsim-findings')
+    .action(async (opts: { time: number; findings: string }) => {
+      status = await startCommand({ time: opts.time * 1000, findings: opts.findings });
+    });
+
   registerBenchCommand(program, (s) => (status = s));
+  registerFuzzCommands(program, (s) => (status = s));
 
   try {
     await program.parseAsync(argv, { from: 'user' });
@@ -64,6 +80,11 @@ export async function main(argv: string[]): Promise<number> {
     if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version') return 0;
     if (e.code === 'commander.help') return 0;
     if (typeof e.exitCode === 'number') return e.exitCode === 0 ? 0 : 2;
+    // bad input (a finding file that does not parse, a plug-in that does not load): its message is the report
+    if (err instanceof CaseError || (err instanceof Error && err.message.startsWith('sudsim'))) {
+      process.stderr.write(`${err instanceof CaseError ? 'sudsim: ' : ''}${err.message}\n`);
+      return 1;
+    }
     throw err;
   }
   return status;

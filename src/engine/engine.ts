@@ -7,6 +7,8 @@
 import { instantiateSync } from '@assemblyscript/loader';
 import * as L from './layout.js';
 
+const FRAME_TOP_WORD = L.FRAME_TOP >>> 2;
+
 /** The engine module's exports (see assembly/index.ts). */
 export interface EngineExports {
   init(): void;
@@ -30,6 +32,9 @@ export interface EngineExports {
   blockCacheFlush(): void;
   mmuChanged(root: number): void;
   decode(va: bigint, rec: number): number;
+  snapshotBegin(): void;
+  snapshotRestored(): void;
+  markDirtyRange(start: number, end: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;
@@ -80,6 +85,9 @@ export class Engine {
   private buf!: ArrayBufferLike;
   private u8view!: Uint8Array;
   private dview!: DataView;
+  private u32view!: Uint32Array;
+  private i32view!: Int32Array;
+  private len = 0;
 
   constructor() {
     if (!compiled) compiled = nodeEngineModule();
@@ -104,18 +112,37 @@ export class Engine {
 
   private refresh(): void {
     this.buf = this.memory.buffer;
+    this.len = this.buf.byteLength;
     this.u8view = new Uint8Array(this.buf);
     this.dview = new DataView(this.buf);
+    this.u32view = new Uint32Array(this.buf, 0, FRAME_TOP_WORD + 1);
+    this.i32view = new Int32Array(this.buf);
+  }
+
+  /**
+   * Memory grows only when frameAlloc moves FRAME_TOP past its end (and it
+   * never shrinks; a shared memory never moves): the views stay good while
+   * FRAME_TOP fits them. Reading it costs far less than `memory.buffer`,
+   * which makes a new SharedArrayBuffer object on each access.
+   */
+  private stale(): boolean {
+    return this.u32view[FRAME_TOP_WORD] > this.len;
   }
 
   /** Bytes of the whole shared memory (re-taken after the engine grows it). */
   get u8(): Uint8Array {
-    if (this.memory.buffer.byteLength !== this.buf.byteLength) this.refresh();
+    if (this.stale()) this.refresh();
     return this.u8view;
   }
 
+  /** The whole shared memory as 32-bit words (word copies of aligned data: registers, frames). */
+  get i32v(): Int32Array {
+    if (this.stale()) this.refresh();
+    return this.i32view;
+  }
+
   get dv(): DataView {
-    if (this.memory.buffer.byteLength !== this.buf.byteLength) this.refresh();
+    if (this.stale()) this.refresh();
     return this.dview;
   }
 
@@ -123,5 +150,6 @@ export class Engine {
   u32(addr: number): number { return this.dv.getUint32(addr, true); }
   u64(addr: number): bigint { return this.dv.getBigUint64(addr, true); }
   setI32(addr: number, v: number): void { this.dv.setInt32(addr, v, true); }
-  setU64(addr: number, v: bigint): void { this.dv.setBigUint64(addr, BigInt.asUintN(64, v), true); }
+  // setBigUint64 wraps any bigint modulo 2^64 (ToBigUint64), as BigInt.asUintN(64, v) would
+  setU64(addr: number, v: bigint): void { this.dv.setBigUint64(addr, v, true); }
 }

@@ -57,9 +57,31 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   110: ['ETIMEDOUT', 'Connection timed out'],
 };
 
-/** An error a kernel path raises to return -errno to the guest. */
-export class Errno extends Error {
-  constructor(readonly errno: number, message?: string) {
-    super(message ?? ERRNO_NAMES[errno]?.[1] ?? `errno ${errno}`);
+const ErrorCtor = Error as ErrorConstructor & { captureStackTrace?: (target: object, ctor?: Function) => void };
+
+/**
+ * An error a kernel path raises to return -errno to the guest. A plain
+ * Errno is control flow, caught by the syscall path, and is made without
+ * Error's constructor: V8's Error() costs microseconds with its stack trace
+ * and still hundreds of ns without. It is an Error all the same (instanceof
+ * Error, name, message; `stack` reads "Error: <message>"). Subclasses that
+ * reach the host (ElfError) capture a real stack trace.
+ */
+export interface Errno extends Error {}
+export class Errno {
+  readonly errno: number;
+  message: string;
+
+  constructor(errno: number, message?: string) {
+    this.errno = errno;
+    this.message = message ?? ERRNO_NAMES[errno]?.[1] ?? `errno ${errno}`;
+    if (new.target !== Errno) ErrorCtor.captureStackTrace?.(this, new.target);
   }
 }
+Object.setPrototypeOf(Errno.prototype, Error.prototype);
+Object.defineProperty(Errno.prototype, 'stack', {
+  configurable: true,
+  get(this: Errno): string {
+    return `${this.name}: ${this.message}`;
+  },
+});

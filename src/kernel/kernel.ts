@@ -37,7 +37,7 @@ import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import { faultFields, sysFields } from './signal_frame.js';
-import { SUD_OFF, type SudConfig } from './sud.js';
+import type { SudConfig } from './sud.js';
 
 registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls]);
 
@@ -77,6 +77,11 @@ const QUANTUM_MIN = 20_000;
 const FIRST_PID = 100;
 const INIT_PID = 1;
 
+/** Host offsets of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
+const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => L.CPU_REGS + r * 8);
+/** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp (the low words). */
+const IA32_ARG_REGS = [3, 1, 2, 6, 7, 5].map((r) => L.CPU_REGS + r * 8);
+
 export class Kernel {
   readonly engine: Engine;
   readonly tasks = new Map<number, Task>();
@@ -86,6 +91,8 @@ export class Kernel {
   deadlocked = false;
   /** The first process: the machine's run ends with it. */
   rootPid = 0;
+  /** The first process's address space once it has ended (Machine.readMemory reads it then). */
+  rootMm: AddressSpace | undefined;
   yieldRequested = false;
   readonly unameRelease: string;
   readonly profile: Profile;
@@ -218,7 +225,8 @@ export class Kernel {
     if (old.users === 0) old.destroy();
     this.releaseVforkParent(t);
     this.startRegisters(img);
-    this.setSud(t, SUD_OFF);
+    // begin_new_exec clears only the work flag; the stored config stays (as ptrace GET shows)
+    this.setSud(t, { ...t.sud, armed: false });
     for (const a of t.sighand.actions) {
       if (a.handler !== 1n) a.handler = 0n;
       a.flags = 0n;
@@ -327,18 +335,22 @@ export class Kernel {
     const nr = e.i32(L.EXIT_SYSNO);
     const int80 = e.i32(L.EXIT_INT80) !== 0;
     let row: SyscallRow | undefined;
-    let args: bigint[];
+    // bit 30 selects the x32 ABI, which these kernels do not enable
+    row = int80 ? IA32_SYSCALLS.get(nr) : nr & 0x40000000 ? undefined : SYSCALLS.get(nr);
+    // a handler reads only the arguments its format lists; a trace shows them all
+    const argc = row && !this.trace ? Math.min(row.args.length, 6) : 6;
+    const args: bigint[] = [];
+    const dv = e.dv;
     if (int80) {
-      row = IA32_SYSCALLS.get(nr);
       // i386 arguments: ebx, ecx, edx, esi, edi, ebp (zero-extended 32-bit values)
-      args = [3, 1, 2, 6, 7, 5].map((r) => this.reg(r) & 0xffffffffn);
+      for (let i = 0; i < argc; i++) args.push(BigInt(dv.getUint32(IA32_ARG_REGS[i], true)));
     } else {
-      // bit 30 selects the x32 ABI, which these kernels do not enable
-      row = nr & 0x40000000 ? undefined : SYSCALLS.get(nr);
-      args = [7, 6, 2, 10, 8, 9].map((r) => this.reg(r));
+      // rdi, rsi, rdx, r10, r8, r9
+      for (let i = 0; i < argc; i++) args.push(dv.getBigUint64(ARG_REGS[i], true));
     }
     const name = row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
-    const shown = row ? this.formatArgs(row, args) : '';
+    // formatting reads guest memory: only for a trace
+    const shown = row && this.trace ? this.formatArgs(row, args) : '';
     let result: bigint;
     if (row?.noreturn) this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ?`);
     if (!row) {
@@ -513,7 +525,9 @@ export class Kernel {
     this.releaseVforkParent(t);
     this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
     t.mm.users--;
-    if (t.mm.users === 0) t.mm.destroy();
+    // the first process's memory stays readable once the machine has ended, for inspection
+    if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
+    if (t.tgid === this.rootPid) this.rootMm = t.mm;
     for (const c of this.tasks.values()) if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
     this.wakePollers();
     if (t.tgid === this.rootPid) {
@@ -589,8 +603,10 @@ export class Kernel {
     if (childStack !== 0n) dv.setBigUint64(4 * 8, childStack, true);
     if (flags & CLONE_SETTLS) dv.setBigUint64(L.CPU_FS_BASE - L.CPU, tls, true);
     dv.setInt32(L.CPU_CR3 - L.CPU, mm.root, true);
-    child.saved.fill(0, L.CPU_SUD - L.CPU, L.CPU_SUD - L.CPU + 32);
-    child.sud = SUD_OFF;
+    // copy_process clears only the dispatch work flag: the child keeps a copy of
+    // selector, offset and len, which ptrace GET reports (with mode 0)
+    dv.setInt32(L.SUD_FLAGS - L.CPU, 0, true);
+    child.sud = { ...parent.sud, armed: false };
     if (flags & CLONE_SIGHAND) child.sighand = parent.sighand;
     else child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
     child.pgid = parent.pgid;

@@ -38,37 +38,40 @@ export interface Siginfo {
   fields: Uint8Array;
 }
 
+/** Scratch for the small encoders below: each result is one fresh copy of it. */
+const small = new Uint8Array(16);
+const smallDv = new DataView(small.buffer);
+
+function writeSiginfo(dv: DataView, b: Uint8Array, at: number, si: Siginfo): void {
+  dv.setInt32(at, si.signo, true);
+  dv.setInt32(at + 4, si.errno, true);
+  dv.setInt32(at + 8, si.code, true);
+  b.set(si.fields.length > 112 ? si.fields.subarray(0, 112) : si.fields, at + 16);
+}
+
 export function siginfoBytes(si: Siginfo): Uint8Array {
   const b = new Uint8Array(128);
-  const dv = new DataView(b.buffer);
-  dv.setInt32(0, si.signo, true);
-  dv.setInt32(4, si.errno, true);
-  dv.setInt32(8, si.code, true);
-  b.set(si.fields.subarray(0, 112), 16);
+  writeSiginfo(new DataView(b.buffer), b, 0, si);
   return b;
 }
 
 export function faultFields(addr: bigint): Uint8Array {
-  const f = new Uint8Array(16);
-  new DataView(f.buffer).setBigUint64(0, addr, true);
-  return f;
+  smallDv.setBigUint64(0, addr, true);
+  smallDv.setBigUint64(8, 0n, true);
+  return small.slice(0, 16);
 }
 
 export function sysFields(callAddr: bigint, syscall: number, arch: number): Uint8Array {
-  const f = new Uint8Array(16);
-  const dv = new DataView(f.buffer);
-  dv.setBigUint64(0, callAddr, true);
-  dv.setInt32(8, syscall, true);
-  dv.setUint32(12, arch >>> 0, true);
-  return f;
+  smallDv.setBigUint64(0, callAddr, true);
+  smallDv.setInt32(8, syscall, true);
+  smallDv.setUint32(12, arch >>> 0, true);
+  return small.slice(0, 16);
 }
 
 export function killFields(pid: number, uid: number): Uint8Array {
-  const f = new Uint8Array(8);
-  const dv = new DataView(f.buffer);
-  dv.setInt32(0, pid, true);
-  dv.setUint32(4, uid, true);
-  return f;
+  smallDv.setInt32(0, pid, true);
+  smallDv.setUint32(4, uid >>> 0, true);
+  return small.slice(0, 8);
 }
 
 export interface FrameInputs {
@@ -84,61 +87,124 @@ export interface FrameInputs {
 }
 
 /**
+ * Scratch frame and fpstate images: buildFrame lays the frame out in them
+ * (the caller copies them to the user stack at once), rt_sigreturn reads the
+ * user's frame back into them. Nothing keeps them across a call.
+ */
+export const frameScratch = new Uint8Array(FRAME_SIZE);
+export const frameScratchDv = new DataView(frameScratch.buffer);
+const frameWords = new Int32Array(frameScratch.buffer);
+export const fpScratch = new Uint8Array(FPSTATE_SIZE);
+const fpScratchDv = new DataView(fpScratch.buffer);
+const fpWords = new Int32Array(fpScratch.buffer);
+
+const MC = UC_OFF + MCONTEXT_OFF - 8;
+/** FIX_EFLAGS as a number (all in the low 32 bits). */
+const FIX_EFLAGS_LO = Number(FIX_EFLAGS);
+
+/** Word indices: every offset here is 4-byte aligned (the CPU block, the frame, the fxsave image). */
+const MC_W = MC >> 2;
+const REGS_W = SIGCONTEXT_REGS.map((r) => (CPU_REGS + r * 8) >> 2);
+const RIP_W = CPU_RIP >> 2;
+const RFLAGS_W = CPU_RFLAGS >> 2;
+const XMM_W = CPU_XMM >> 2;
+const FP_XMM_W = 160 >> 2;
+/** ((fpAddr - FRAME_SIZE) & ~15) - 8 for a 64-byte aligned fpAddr. */
+const FRAME_BELOW = BigInt(((FRAME_SIZE + 15) & ~15) + 8);
+const FP_BELOW = REDZONE + BigInt(FPSTATE_SIZE);
+const FP_SIZE_BIG = BigInt(FPSTATE_SIZE);
+
+/**
  * Lays out the frame for the registers in the CPU block. Returns the frame
- * address and its bytes, and the fpstate address and bytes (written by the caller).
+ * address and its bytes, and the fpstate address and bytes (written by the
+ * caller). The bytes are the shared scratch images: copy them out before
+ * the next buildFrame.
  */
 export function buildFrame(e: Engine, restorer: bigint, inp: FrameInputs): { frame: bigint; bytes: Uint8Array; fpAddr: bigint; fp: Uint8Array } {
-  let sp = inp.sp;
-  if (inp.useAltStack) sp = inp.altstack.sp + inp.altstack.size;
-  else sp -= REDZONE;
   // fpstate first (64-byte aligned), then the frame aligned so that (rsp + 8) % 16 == 0 at entry
-  const fpAddr = (sp - BigInt(FPSTATE_SIZE)) & ~63n;
-  const frame = ((fpAddr - BigInt(FRAME_SIZE)) & ~15n) - 8n;
-  const b = new Uint8Array(FRAME_SIZE);
-  const dv = new DataView(b.buffer);
+  const below = inp.useAltStack ? inp.altstack.sp + inp.altstack.size - FP_SIZE_BIG : inp.sp - FP_BELOW;
+  // below & ~63n, with fewer bigint operations
+  const fpAddr = below - BigInt(Number(BigInt.asUintN(6, below)));
+  const frame = fpAddr - FRAME_BELOW;
+  const b = frameScratch;
+  const dv = frameScratchDv;
+  const w = frameWords;
+  const mem = e.i32v;
+  b.fill(0);
   dv.setBigUint64(0, restorer, true);
   dv.setBigUint64(UC_OFF + 0, UC_FLAGS, true);
-  dv.setBigUint64(UC_OFF + 8, 0n, true);
+  // uc_link (UC_OFF + 8) stays 0
   dv.setBigUint64(UC_OFF + 16, inp.altstack.sp, true);
   dv.setInt32(UC_OFF + 24, inp.altstack.flags, true);
   dv.setBigUint64(UC_OFF + 32, inp.altstack.size, true);
-  const mc = UC_OFF + MCONTEXT_OFF - 8;
-  SIGCONTEXT_REGS.forEach((r, i) => dv.setBigUint64(mc + i * 8, e.u64(CPU_REGS + r * 8), true));
-  dv.setBigUint64(mc + 128, e.u64(CPU_RIP), true);
-  dv.setBigUint64(mc + 136, e.u64(CPU_RFLAGS), true);
-  dv.setUint16(mc + 144, 0x33, true); // cs
-  dv.setUint16(mc + 146, 0, true); // gs
-  dv.setUint16(mc + 148, 0, true); // fs
-  dv.setUint16(mc + 150, 0x2b, true); // ss
-  dv.setBigUint64(mc + 152, inp.err, true);
-  dv.setBigUint64(mc + 160, inp.trapno, true);
-  dv.setBigUint64(mc + 168, inp.blocked & 0xffffffffn, true); // oldmask
-  dv.setBigUint64(mc + 176, inp.cr2, true);
-  dv.setBigUint64(mc + 184, fpAddr, true);
+  for (let i = 0; i < 16; i++) {
+    const r = REGS_W[i];
+    w[MC_W + i * 2] = mem[r];
+    w[MC_W + i * 2 + 1] = mem[r + 1];
+  }
+  w[MC_W + 32] = mem[RIP_W];
+  w[MC_W + 33] = mem[RIP_W + 1];
+  w[MC_W + 34] = mem[RFLAGS_W];
+  w[MC_W + 35] = mem[RFLAGS_W + 1];
+  dv.setUint16(MC + 144, 0x33, true); // cs
+  // gs, fs (MC + 146, + 148) stay 0
+  dv.setUint16(MC + 150, 0x2b, true); // ss
+  dv.setBigUint64(MC + 152, inp.err, true);
+  dv.setBigUint64(MC + 160, inp.trapno, true);
+  dv.setBigUint64(MC + 168, inp.blocked & 0xffffffffn, true); // oldmask
+  dv.setBigUint64(MC + 176, inp.cr2, true);
+  dv.setBigUint64(MC + 184, fpAddr, true);
   dv.setBigUint64(UC_OFF + SIGMASK_OFF - 8, inp.blocked, true);
-  b.set(siginfoBytes(inp.info), SIGINFO_OFF);
+  writeSiginfo(dv, b, SIGINFO_OFF, inp.info);
   // fxsave image: control words, mxcsr and the xmm registers
-  const fp = new Uint8Array(FPSTATE_SIZE);
-  const fdv = new DataView(fp.buffer);
+  const fp = fpScratch;
+  const fdv = fpScratchDv;
+  fp.fill(0);
   fdv.setUint16(0, 0x37f, true); // fcw
   fdv.setUint32(24, e.u32(CPU_MXCSR) || 0x1f80, true);
   fdv.setUint32(28, 0xffff, true); // mxcsr_mask
-  fp.set(e.u8.subarray(CPU_XMM, CPU_XMM + 256), 160);
+  for (let i = 0; i < 64; i++) fpWords[FP_XMM_W + i] = mem[XMM_W + i];
   return { frame, bytes: b, fpAddr, fp };
 }
 
 /** Registers and mask a sigreturn restores, read from the frame bytes. */
 export function restoreFrame(e: Engine, b: Uint8Array, fp: Uint8Array | undefined): { mask: bigint } {
-  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const mc = UC_OFF + MCONTEXT_OFF - 8;
-  SIGCONTEXT_REGS.forEach((r, i) => e.setU64(CPU_REGS + r * 8, dv.getBigUint64(mc + i * 8, true)));
-  e.setU64(CPU_RIP, dv.getBigUint64(mc + 128, true));
-  const flags = dv.getBigUint64(mc + 136, true);
-  const cur = e.u64(CPU_RFLAGS);
-  e.setU64(CPU_RFLAGS, (cur & ~FIX_EFLAGS) | (flags & FIX_EFLAGS) | 2n);
-  if (fp) {
-    e.u8.set(fp.subarray(160, 160 + 256), CPU_XMM);
-    e.setI32(CPU_MXCSR, new DataView(fp.buffer, fp.byteOffset).getUint32(24, true));
+  if (b !== frameScratch) frameScratch.set(b.subarray(0, FRAME_SIZE));
+  if (fp && fp !== fpScratch) fpScratch.set(fp.subarray(0, FPSTATE_SIZE));
+  return { mask: restoreFrameAt(e, -1, fp ? -1 : 0) };
+}
+
+/**
+ * rt_sigreturn's restore from a frame and fpstate image either in the
+ * scratch images (-1) or in place in engine memory (a 4-byte aligned host
+ * offset); fpHost 0 means no fpstate. Returns the saved signal mask.
+ */
+export function restoreFrameAt(e: Engine, frameHost: number, fpHost: number): bigint {
+  const mem = e.i32v;
+  const edv = e.dv;
+  const w = frameHost < 0 ? frameWords : mem;
+  const dv = frameHost < 0 ? frameScratchDv : edv;
+  const base = frameHost < 0 ? 0 : frameHost;
+  const mcw = (base >> 2) + MC_W;
+  for (let i = 0; i < 16; i++) {
+    const r = REGS_W[i];
+    mem[r] = w[mcw + i * 2];
+    mem[r + 1] = w[mcw + i * 2 + 1];
   }
-  return { mask: dv.getBigUint64(UC_OFF + SIGMASK_OFF - 8, true) };
+  mem[RIP_W] = w[mcw + 32];
+  mem[RIP_W + 1] = w[mcw + 33];
+  // only the FIX_EFLAGS bits come from the frame (all in the low word); bit 1 is always set
+  const cur = edv.getUint32(CPU_RFLAGS, true);
+  const flags = dv.getUint32(base + MC + 136, true);
+  edv.setUint32(CPU_RFLAGS, ((cur & ~FIX_EFLAGS_LO) | (flags & FIX_EFLAGS_LO) | 2) >>> 0, true);
+  if (fpHost !== 0) {
+    const fdv = fpHost < 0 ? fpScratchDv : edv;
+    const fbase = fpHost < 0 ? 0 : fpHost;
+    const xw = (fbase >> 2) + FP_XMM_W;
+    const mxcsr = fdv.getUint32(fbase + 24, true);
+    if (fpHost < 0) for (let i = 0; i < 64; i++) mem[XMM_W + i] = fpWords[FP_XMM_W + i];
+    else mem.copyWithin(XMM_W, xw, xw + 64);
+    edv.setInt32(CPU_MXCSR, mxcsr, true);
+  }
+  return dv.getBigUint64(base + UC_OFF + SIGMASK_OFF - 8, true);
 }

@@ -8,14 +8,15 @@
 import { row, type SyscallRow } from './syscalls/table.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Errno, EINVAL, ESRCH, EPERM, ENOMEM } from './errno.js';
-import { copyFromUser, copyToUser } from './uaccess.js';
-import { buildFrame, restoreFrame, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
+import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
+import { copyFromUser, copyFromUserInto, copyToUser, userSpan } from './uaccess.js';
+import { buildFrame, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
 import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP } from '../engine/layout.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
+import { CLONE } from './clone.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -39,6 +40,14 @@ export interface SigAction {
 /** Per-process dispositions (shared by threads, CLONE_SIGHAND). */
 export class SigHand {
   actions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
+
+  /** Snapshot copy (kernel/clone.ts), the quick way: a SigAction holds only bigints. */
+  [CLONE](): SigHand {
+    const h = { ...this } as SigHand;
+    Object.setPrototypeOf(h, SigHand.prototype);
+    h.actions = this.actions.map((a) => ({ ...a }));
+    return h;
+  }
 }
 
 /** Per-thread signal state. */
@@ -48,8 +57,12 @@ export class SigState {
   altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
 }
 
-export const bit = (sig: number): bigint => 1n << BigInt(sig - 1);
+/** 1n << (sig - 1) for every signal number, made once (bit() runs on every delivery check). */
+const BITS: bigint[] = Array.from({ length: 65 }, (_, n) => (n === 0 ? 0n : 1n << BigInt(n - 1)));
+export const bit = (sig: number): bigint => BITS[sig] ?? 1n << BigInt(sig - 1);
 const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+/** ~UNBLOCKABLE, made once: a bigint operation is not free. */
+const BLOCKABLE = ~UNBLOCKABLE;
 
 type Default = 'term' | 'core' | 'ign' | 'stop' | 'cont';
 function defaultAction(sig: number): Default {
@@ -90,6 +103,8 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   s.pending.set(sig, info);
 }
 
+const SYNCHRONOUS = [SIGSEGV, 31, 4, 5, 7, 8];
+
 /**
  * Delivers pending unblocked signals before returning to user mode. Returns
  * false when the process died.
@@ -98,10 +113,14 @@ export function deliverSignals(k: Kernel): boolean {
   const t = k.current;
   const s = t.sig;
   for (;;) {
+    // the common case on every return to user mode: nothing to do
+    if (s.pending.size === 0 && !t.ptraceInject) return true;
     let sig = 0;
     // synchronous (forced) signals first as Linux does, then the lowest number
-    for (const n of [SIGSEGV, 31, 4, 5, 7, 8]) if (s.pending.has(n) && !(s.blocked & bit(n))) { sig = n; break; }
-    if (!sig) for (const n of [...s.pending.keys()].sort((a, b) => a - b)) if (!(s.blocked & bit(n))) { sig = n; break; }
+    for (const n of SYNCHRONOUS) if (s.pending.has(n) && !(s.blocked & bit(n))) { sig = n; break; }
+    if (!sig) {
+      for (const n of s.pending.keys()) if ((sig === 0 || n < sig) && !(s.blocked & bit(n))) sig = n;
+    }
     let info: Siginfo;
     if (t.ptraceInject) {
       // the tracer resumed the task with this signal: deliver it without a second stop
@@ -122,7 +141,7 @@ export function deliverSignals(k: Kernel): boolean {
     }
     const act = t.sighand.actions[sig];
     if (act.handler === SIG_IGN) continue;
-    if (act.handler !== SIG_DFL || !['ign', 'cont', 'stop'].includes(defaultAction(sig))) {
+    if (k.trace && (act.handler !== SIG_DFL || !['ign', 'cont', 'stop'].includes(defaultAction(sig)))) {
       k.trace?.(`--- ${signalHeader(sig, info)} ---`);
     }
     if (act.handler === SIG_DFL) {
@@ -182,18 +201,18 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
     if (err instanceof Errno) return false;
     throw err;
   }
-  const r = (i: number, v: bigint) => e.setU64(CPU_REGS + i * 8, v);
-  r(7, BigInt(sig)); // rdi
-  r(6, f.frame + 312n); // rsi = &info
-  r(2, f.frame + 8n); // rdx = &uc
-  r(0, 0n); // rax
-  r(4, f.frame);
+  e.setU64(CPU_REGS + 7 * 8, BigInt(sig)); // rdi
+  e.setU64(CPU_REGS + 6 * 8, f.frame + 312n); // rsi = &info
+  e.setU64(CPU_REGS + 2 * 8, f.frame + 8n); // rdx = &uc
+  e.setU64(CPU_REGS + 0 * 8, 0n); // rax
+  e.setU64(CPU_REGS + 4 * 8, f.frame);
   k.setRip(act.handler);
-  // handlers start with DF, TF and RF clear
-  e.setU64(CPU_RFLAGS, e.u64(CPU_RFLAGS) & ~(0x400n | 0x100n | 0x10000n));
+  // handlers start with DF, TF and RF clear (all three in the low word)
+  const edv = e.dv;
+  edv.setUint32(CPU_RFLAGS, (edv.getUint32(CPU_RFLAGS, true) & ~(0x400 | 0x100 | 0x10000)) >>> 0, true);
   s.blocked |= act.mask;
   if (!(act.flags & SA_NODEFER)) s.blocked |= bit(sig);
-  s.blocked &= ~UNBLOCKABLE;
+  s.blocked &= BLOCKABLE;
   if (act.flags & SA_RESETHAND) {
     act.handler = SIG_DFL;
     act.flags &= ~SA_SIGINFO;
@@ -221,24 +240,32 @@ function rtSigreturn(k: Kernel): bigint {
   const e = k.engine;
   const t = k.current;
   const frame = e.u64(CPU_REGS + 4 * 8) - 8n;
-  let bytes: Uint8Array;
-  let fp: Uint8Array | undefined;
+  // the frame (and fpstate) is read in place when it lies in one page, else copied into the scratch images
+  let frameHost = -1;
+  let fpHost = 0;
   try {
-    bytes = copyFromUser(t.mm, frame, FRAME_SIZE);
-    const fpAddr = new DataView(bytes.buffer).getBigUint64(48 + 184, true);
-    if (fpAddr !== 0n) fp = copyFromUser(t.mm, fpAddr, FPSTATE_SIZE);
+    frameHost = userSpan(t.mm, frame, FRAME_SIZE, false);
+    if (frameHost === 0) throw new Errno(EFAULT);
+    if (frameHost < 0) copyFromUserInto(t.mm, frame, frameScratch);
+    const fpAddr = frameHost < 0 ? frameScratchDv.getBigUint64(48 + 184, true) : e.dv.getBigUint64(frameHost + 48 + 184, true);
+    if (fpAddr !== 0n) {
+      fpHost = userSpan(t.mm, fpAddr, FPSTATE_SIZE, false);
+      if (fpHost === 0) throw new Errno(EFAULT);
+      if (fpHost < 0) copyFromUserInto(t.mm, fpAddr, fpScratch);
+    }
   } catch {
     k.killProcess(SIGSEGV);
     return 0n;
   }
-  const { mask } = restoreFrame(e, bytes, fp);
-  t.sig.blocked = mask & ~UNBLOCKABLE;
-  const dv = new DataView(bytes.buffer);
-  const ssFlags = dv.getInt32(8 + 24, true);
+  const mask = restoreFrameAt(e, frameHost, fpHost);
+  t.sig.blocked = mask & BLOCKABLE;
+  const dv = frameHost < 0 ? frameScratchDv : e.dv;
+  const base = frameHost < 0 ? 0 : frameHost;
+  const ssFlags = dv.getInt32(base + 8 + 24, true);
   if (ssFlags !== SS_ONSTACK) {
     // restore_altstack: a sigaltstack saved in the frame is reinstalled
-    const sp = dv.getBigUint64(8 + 16, true);
-    const size = dv.getBigUint64(8 + 32, true);
+    const sp = dv.getBigUint64(base + 8 + 16, true);
+    const size = dv.getBigUint64(base + 8 + 32, true);
     if (t.sig.altstack.flags !== SS_ONSTACK) t.sig.altstack = { sp, flags: ssFlags & SS_DISABLE ? SS_DISABLE : 0, size };
   }
   e.setU64(CPU_ORIG_RAX, -1n);
@@ -280,7 +307,11 @@ function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
     target.state = 'runnable';
     k.wakeParent(target);
   }
-  if (n === SIGKILL && target.jobStop) target.jobStop = undefined;
+  // SIGKILL ends any stop, a ptrace stop included: the task wakes only to die
+  if (n === SIGKILL) {
+    target.jobStop = undefined;
+    target.ptraceStop = undefined;
+  }
   sendSignalTo(target, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
@@ -303,7 +334,7 @@ export const signalSyscalls: SyscallRow[] = [
     }
     if (a[2] !== 0n) copyToUser(k.mm, a[2], actionBytes(acts[sig]));
     if (next) {
-      next.mask &= ~UNBLOCKABLE;
+      next.mask &= BLOCKABLE;
       acts[sig] = next;
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
       if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.pending.delete(sig);
@@ -329,7 +360,7 @@ export const signalSyscalls: SyscallRow[] = [
       if (how === 0) s.blocked |= set;
       else if (how === 1) s.blocked &= ~set;
       else s.blocked = set;
-      s.blocked &= ~UNBLOCKABLE;
+      s.blocked &= BLOCKABLE;
     }
     return 0n;
   }),

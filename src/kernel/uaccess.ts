@@ -21,8 +21,36 @@ function hostAddr(mm: AddressSpace, addr: bigint, write: boolean): number {
   return mm.engine.x.kernAddr(mm.root, addr, write ? 1 : 0);
 }
 
+/**
+ * For reading or writing [addr, addr + len) in place: its host offset when
+ * the range lies in one page and the offset is 4-byte aligned (0 for a bad
+ * address, as copyFromUser would fault), or -1 when it does not fit that
+ * case (the caller copies instead).
+ */
+export function userSpan(mm: AddressSpace, addr: bigint, len: number, write: boolean): number {
+  const off = Number(BigInt.asUintN(12, addr));
+  if (off + len > PAGE || (off & 3) !== 0) return -1;
+  return hostAddr(mm, addr, write);
+}
+
 export function copyFromUser(mm: AddressSpace, addr: bigint, len: number): Uint8Array {
   const out = new Uint8Array(len);
+  copyFromUserInto(mm, addr, out);
+  return out;
+}
+
+/** copyFromUser into the caller's buffer (all of it). */
+export function copyFromUserInto(mm: AddressSpace, addr: bigint, out: Uint8Array): void {
+  const len = out.length;
+  if (len === 0) return;
+  const off = Number(BigInt.asUintN(12, addr));
+  if (off + len <= PAGE) {
+    // the common case: one page, one translation, one copy
+    const h = hostAddr(mm, addr, false);
+    if (h === 0) throw new Errno(EFAULT);
+    out.set(mm.engine.u8.subarray(h, h + len));
+    return;
+  }
   let done = 0;
   while (done < len) {
     const a = addr + BigInt(done);
@@ -32,23 +60,31 @@ export function copyFromUser(mm: AddressSpace, addr: bigint, len: number): Uint8
     out.set(mm.engine.u8.subarray(h, h + n), done);
     done += n;
   }
-  return out;
 }
 
 export function copyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void {
+  const len = data.length;
+  if (len === 0) return;
+  const off = Number(BigInt.asUintN(12, addr));
+  if (off + len <= PAGE) {
+    const h = hostAddr(mm, addr, true);
+    if (h === 0) throw new Errno(EFAULT);
+    mm.engine.u8.set(data, h);
+    return;
+  }
   // check every page first so a bad tail leaves memory unchanged
   const hosts: number[] = [];
   let done = 0;
-  while (done < data.length) {
+  while (done < len) {
     const a = addr + BigInt(done);
     const h = hostAddr(mm, a, true);
     if (h === 0) throw new Errno(EFAULT);
     hosts.push(h);
-    done += Math.min(data.length - done, PAGE - Number(a & 0xfffn));
+    done += Math.min(len - done, PAGE - Number(a & 0xfffn));
   }
   done = 0;
   for (const h of hosts) {
-    const n = Math.min(data.length - done, PAGE - Number((addr + BigInt(done)) & 0xfffn));
+    const n = Math.min(len - done, PAGE - Number((addr + BigInt(done)) & 0xfffn));
     mm.engine.u8.set(data.subarray(done, done + n), h);
     done += n;
   }

@@ -3,6 +3,9 @@ import { row, type SyscallRow } from './table.js';
 import { copyToUser } from '../uaccess.js';
 
 const enc = new TextEncoder();
+/** sysinfo's reply, reused: allocating a typed array costs more than the whole syscall. */
+const sysinfoBuf = new Uint8Array(112);
+const sysinfoDv = new DataView(sysinfoBuf.buffer);
 
 function utsField(s: string): Uint8Array {
   const b = new Uint8Array(65);
@@ -19,9 +22,10 @@ export const infoSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(99, 'sysinfo', 'p', (k, a) => {
-    // struct sysinfo: 112 bytes on x86-64
-    const b = new Uint8Array(112);
-    const dv = new DataView(b.buffer);
+    // struct sysinfo: 112 bytes on x86-64, laid out in a scratch (copyToUser copies it at once)
+    const b = sysinfoBuf;
+    const dv = sysinfoDv;
+    b.fill(0);
     const uptime = k.clockNs() / 1_000_000_000n;
     dv.setBigInt64(0, uptime, true);
     const total = 1n << 30n;

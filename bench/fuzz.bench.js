@@ -1,0 +1,69 @@
+// Fuzz throughput, measured side by side in one run: cases per second for
+// the engine judged by the reference model (one thread, then a campaign with
+// --jobs 2), and for the native runner (the guest's fork server on the host
+// kernel) on the same cases, with the ratio. `--quick` runs fewer cases.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir, cpus, loadavg, release } from 'node:os';
+import { join } from 'node:path';
+import { EngineRunner } from '../dist/src/fuzz/engine_runner.js';
+import { NativeRunner, nativeAvailability } from '../dist/src/fuzz/native_runner.js';
+import { randomCase } from '../dist/src/fuzz/generate.js';
+import { Rng } from '../dist/src/fuzz/rng.js';
+import { predict } from '../dist/src/fuzz/model/index.js';
+import { compareSides } from '../dist/src/fuzz/oracles.js';
+import { runCampaign } from '../dist/src/fuzz/campaign.js';
+
+const quick = process.argv.includes('--quick');
+const N = quick ? 2000 : 20000;
+const profile = 'linux-6.17';
+const cases = Array.from({ length: N }, (_, i) => randomCase(Rng.derive(2026n, i), profile));
+const fmt = (n) => Math.round(n).toLocaleString('en-US');
+
+console.log(`sudsim fuzz throughput: ${fmt(N)} random ${profile} cases; ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}, Linux ${release()}`);
+
+// engine + model oracle, one thread: the per-case work a worker does
+const engine = new EngineRunner();
+for (const c of cases.slice(0, 200)) compareSides('model', c, engine.run(c), 'model', predict(c));
+let t = performance.now();
+let disagree = 0;
+for (const c of cases) if (compareSides('model', c, engine.run(c), 'model', predict(c))) disagree++;
+const oneThread = (N * 1000) / (performance.now() - t);
+
+// engine alone, for the split
+t = performance.now();
+for (const c of cases) engine.run(c);
+const engineOnly = (N * 1000) / (performance.now() - t);
+
+// a whole campaign with two workers (generation, coverage, corpus included)
+const dir = mkdtempSync(join(tmpdir(), 'sudsim-bench-'));
+const camp = await runCampaign({ profile, oracles: { model: true, native: false, properties: [] }, seed: 2026n, cases: N * 2, jobs: 2, findingsDir: dir, shrink: false });
+rmSync(dir, { recursive: true, force: true });
+
+const rows = [
+  ['engine + model oracle, 1 thread', oneThread],
+  ['engine alone, 1 thread', engineOnly],
+  [`campaign --jobs 2 (engine + model, coverage, corpus)`, camp.casesPerSec],
+];
+
+const avail = nativeAvailability();
+let nativeRate;
+if (avail.ok && avail.profile === profile) {
+  const nr = new NativeRunner();
+  await nr.runMany(cases.slice(0, 100));
+  const M = Math.min(N, quick ? 1000 : 5000);
+  t = performance.now();
+  await nr.runMany(cases.slice(0, M));
+  nativeRate = (M * 1000) / (performance.now() - t);
+  nr.close();
+  rows.push([`native runner (fork server, Linux ${avail.release})`, nativeRate]);
+} else {
+  console.log(`native runner: not measured (${avail.ok ? `host behaves as ${avail.profile}` : avail.why})`);
+}
+
+console.log('');
+for (const [name, rate] of rows) {
+  const ratio = nativeRate ? `  ${(rate / nativeRate).toFixed(1)}x native` : '';
+  console.log(`  ${name.padEnd(58)} ${fmt(rate).padStart(9)} cases/s${ratio}`);
+}
+console.log(`\n  targets (issue 4): >= 200,000 cases/s with --jobs 2; >= 20x the native runner`);
+if (disagree) console.log(`  note: the model disagreed with the engine on ${disagree} of these cases (run sudsim fuzz to see them)`);

@@ -1,0 +1,70 @@
+/**
+ * Machine snapshots: the engine's memory (src/engine/snapshot.ts, restored
+ * by dirty frames) plus a deep copy of the kernel's JavaScript state
+ * (src/kernel/clone.ts). A restore copies the saved kernel state again, so
+ * the snapshot itself is never handed out and stays pristine for the next
+ * restore.
+ */
+import { Cloner } from '../kernel/clone.js';
+import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
+import type { Kernel } from '../kernel/kernel.js';
+
+/** Kernel fields that are not state: the engine is the machine itself, restored through its memory. */
+const NOT_STATE = new Set(['engine']);
+
+/**
+ * A machine's whole state at one moment (`machine.snapshot()`): registers,
+ * memory, tasks, signal handlers and masks, SUD configs, mappings, file
+ * descriptors with buffered output, the virtual clock, random and scheduler
+ * state, and the engine's counters. Restorable any number of times, on the
+ * machine that took it only.
+ */
+export class MachineSnapshot {
+  /** @internal */
+  readonly owner: object;
+  /** @internal */
+  readonly memory: MemoryImage;
+  /** @internal */
+  readonly kernel: Record<string, unknown>;
+  /** @internal */
+  readonly machine: Record<string, unknown>;
+  /** @internal Objects every copy shares by identity (the engine, immutable tables, file bytes). */
+  readonly shared: ReadonlySet<object>;
+
+  /** @internal */
+  constructor(owner: object, kernel: Kernel, machine: Record<string, unknown>) {
+    const shared = new Set<object>([owner, kernel, kernel.engine, kernel.profile, ...kernel.fsFiles.values()]);
+    this.owner = owner;
+    this.shared = shared;
+    this.memory = new MemoryImage(kernel.engine);
+    const c = new Cloner(shared);
+    const k = kernel as unknown as Record<string, unknown>;
+    const saved: Record<string, unknown> = {};
+    for (const key of Object.keys(k)) if (!NOT_STATE.has(key)) saved[key] = c.value(k[key]);
+    this.kernel = saved;
+    this.machine = c.value(machine);
+  }
+}
+
+/**
+ * Puts snap back into kernel and returns a fresh copy of the machine's own
+ * fields. check: afterwards compare all memory with the snapshot and throw
+ * when a frame differs (a test's self-check for writes the dirty tracking
+ * missed; it costs a pass over all memory).
+ */
+export function restoreSnapshot(owner: object, kernel: Kernel, snap: MachineSnapshot, check = false): Record<string, unknown> {
+  if (!(snap instanceof MachineSnapshot)) throw new TypeError('sudsim: restore() takes a snapshot from machine.snapshot()');
+  if (snap.owner !== owner) throw new Error('sudsim: this snapshot was taken on another machine; a snapshot restores only the machine that took it');
+  restoreMemory(kernel.engine, snap.memory);
+  if (check) {
+    const bad = verifyMemory(kernel.engine, snap.memory);
+    if (bad.length > 0) {
+      const what = bad.map((a) => (a === -1 ? 'frame refcounts' : a === -2 ? 'ENGINE/CPU blocks' : `frame 0x${a.toString(16)}`));
+      throw new Error(`sudsim: restore left memory different from the snapshot: ${what.slice(0, 8).join(', ')}${bad.length > 8 ? ', ...' : ''}`);
+    }
+  }
+  const c = new Cloner(snap.shared);
+  const k = kernel as unknown as Record<string, unknown>;
+  for (const key of Object.keys(snap.kernel)) k[key] = c.value(snap.kernel[key]);
+  return c.value(snap.machine);
+}

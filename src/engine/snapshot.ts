@@ -1,0 +1,162 @@
+/**
+ * The memory half of a machine snapshot: a copy of the engine's state that
+ * a restore puts back by rewriting only the frames written since
+ * (assembly/mmu/dirty.ts), so that it costs microseconds for a guest that
+ * touched a few pages.
+ *
+ *   snapshot                              restore
+ *   --------                              -------
+ *   snapshotBegin(): dirty set empty,     each dirty frame below the old
+ *     TLBs empty                            FRAME_TOP <- its copy; above it
+ *   copy ENGINE + CPU blocks                 <- zeros (never-used frames are
+ *   copy FRAMES .. FRAME_TOP                 zero: frameAlloc relies on it)
+ *   copy FRAME_REFS for those frames      FRAME_REFS <- copy (zero above)
+ *                                         ENGINE + CPU blocks <- copy
+ *                                         snapshotRestored(): dirty code
+ *                                           frames get a new generation,
+ *                                           dirty set and TLBs emptied
+ *
+ * Not copied, and not restored: the TLBs (flushed), the decoded-block
+ * cache, its links and the FRAME_INFO generations. Generations only move
+ * forward, so a block decoded from a frame that restore rewrote can never
+ * match again, while blocks of code frames nobody wrote stay valid: restore
+ * does not re-decode unchanged code. Memory that grew stays (Wasm memory
+ * never shrinks); the restored FRAME_TOP hands it out again.
+ *
+ * The dirty set describes the difference from the image the memory last
+ * equalled (the last one taken or restored). Restoring any other image
+ * (several snapshots of one machine) rewrites all its frames instead.
+ */
+import type { Engine } from './engine.js';
+import * as L from './layout.js';
+
+const PAGE = L.PAGE_SIZE;
+/**
+ * The image each engine's memory last equalled (taken or restored): its
+ * dirty set lists the frames that differ from that image only, so restoring
+ * another image rewrites every frame instead.
+ */
+const baseline = new WeakMap<Engine, MemoryImage>();
+const ZERO_PAGE = new Uint8Array(PAGE);
+/** The fixed state blocks copied whole: ENGINE and CPU (the TASKS area is unused). */
+const LOW_START = L.ENGINE;
+const LOW_END = L.TASKS;
+
+/** A copy of the engine's memory state, taken by the constructor (the machine's snapshot owns it). */
+export class MemoryImage {
+  /** ENGINE and CPU blocks. */
+  readonly low: Uint8Array;
+  /** FRAME_TOP when the image was taken. */
+  readonly top: number;
+  /** The bytes of FRAMES .. top. */
+  readonly frames: Uint8Array;
+  /** FRAME_REFS entries of FRAMES .. top. */
+  readonly refs: Uint8Array;
+  private readonly views: (Uint8Array | undefined)[];
+
+  constructor(e: Engine) {
+    e.x.snapshotBegin();
+    const u8 = e.u8;
+    this.low = u8.slice(LOW_START, LOW_END);
+    this.top = frameTop(e);
+    this.frames = u8.slice(L.FRAMES, this.top);
+    this.refs = u8.slice(refsAt(L.FRAMES), refsAt(this.top));
+    this.views = new Array((this.top - L.FRAMES) / PAGE);
+    baseline.set(e, this);
+  }
+
+  /** The copy of the frame at host address a (below top). */
+  frame(a: number): Uint8Array {
+    const i = (a - L.FRAMES) / PAGE;
+    let v = this.views[i];
+    if (!v) {
+      v = this.frames.subarray(a - L.FRAMES, a - L.FRAMES + PAGE);
+      this.views[i] = v;
+    }
+    return v;
+  }
+}
+
+function frameTop(e: Engine): number {
+  const t = e.u32(L.FRAME_TOP);
+  return t === 0 ? L.FRAMES : t;
+}
+
+/** Address of the FRAME_REFS entry of the frame at host address a. */
+function refsAt(a: number): number {
+  return L.FRAME_REFS + (a / PAGE) * 2;
+}
+
+/** Calls f with the host address of every frame written since snapshotBegin. */
+export function forEachDirty(e: Engine, f: (a: number) => void): void {
+  const dv = e.dv;
+  const n = dv.getUint32(L.DIRTY_COUNT, true);
+  if (n <= L.DIRTY_LIST_MAX) {
+    for (let k = 0; k < n; k++) f(dv.getUint32(L.DIRTY_LIST + 4 * k, true) * PAGE);
+    return;
+  }
+  // more than the list holds: the bitmap is the truth
+  for (let w = L.DIRTY_BITS; w < L.DIRTY_COUNT; w += 4) {
+    let v = dv.getUint32(w, true);
+    while (v !== 0) {
+      const b = 31 - Math.clz32(v & -v);
+      v &= v - 1;
+      f(((w - L.DIRTY_BITS) * 8 + b) * PAGE);
+    }
+  }
+}
+
+/** Puts the memory state of img back (see the file comment). */
+export function restoreMemory(e: Engine, img: MemoryImage): void {
+  const curTop = frameTop(e);
+  if (baseline.get(e) === img) {
+    const u8 = e.u8;
+    forEachDirty(e, (a) => {
+      if (a < img.top) u8.set(img.frame(a), a);
+      else u8.fill(0, a, a + PAGE);
+    });
+  } else {
+    // another snapshot was taken or restored since img: the dirty set says nothing about img
+    e.x.markDirtyRange(L.FRAMES, Math.max(curTop, img.top));
+    e.u8.set(img.frames, L.FRAMES);
+    if (curTop > img.top) e.u8.fill(0, img.top, curTop);
+    baseline.set(e, img);
+  }
+  const u8 = e.u8;
+  u8.set(img.refs, refsAt(L.FRAMES));
+  if (curTop > img.top) u8.fill(0, refsAt(img.top), refsAt(curTop));
+  u8.set(img.low, LOW_START);
+  e.x.snapshotRestored();
+}
+
+function same(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * Self-check for tests: the host addresses of the frames whose bytes differ
+ * from img (every frame up to its top, zeros above it to the end of
+ * memory), plus -1 when the frame reference counts differ (or are not zero
+ * above the top) and -2 when the
+ * ENGINE/CPU blocks do. Empty right after a correct restore: a frame
+ * written through a path that does not mark it dirty shows up here.
+ */
+export function verifyMemory(e: Engine, img: MemoryImage): number[] {
+  // a view of all of memory, grown or not (e.u8 may stop at the last FRAME_TOP it saw)
+  const u8 = new Uint8Array(e.memory.buffer);
+  const bad: number[] = [];
+  for (let a = L.FRAMES; a < img.top; a += PAGE) {
+    if (!same(u8.subarray(a, a + PAGE), img.frame(a))) bad.push(a);
+  }
+  // above the image's top every byte is zero, up to the end of (possibly grown) memory
+  const end = u8.length;
+  for (let a = img.top; a < end; a += PAGE) {
+    if (!same(u8.subarray(a, a + PAGE), ZERO_PAGE)) bad.push(a);
+  }
+  const refsAbove = u8.subarray(refsAt(img.top), refsAt(end));
+  if (!same(u8.subarray(refsAt(L.FRAMES), refsAt(img.top)), img.refs) || refsAbove.some((x) => x !== 0)) bad.push(-1);
+  if (!same(u8.subarray(LOW_START, LOW_END), img.low)) bad.push(-2);
+  return bad;
+}

@@ -1,0 +1,292 @@
+/**
+ * A fuzz case: one dispatch scenario as data (docs/fuzz-case.md). The same
+ * case is encoded into the guest program's CASE page for the engine and the
+ * native runner, and read step by step by the reference model.
+ */
+
+export type ProfileName = 'patch-v5' | 'linux-5.11' | 'linux-6.4' | 'linux-6.17' | 'linux-next';
+export const CASE_PROFILES: readonly ProfileName[] = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
+
+// ------------------------------------------------------------ fixed addresses
+export const SITES = 0x10000000n;
+export const SEL_RW = 0x10010000n;
+export const SEL_RO = 0x10020000n;
+export const CASE_ADDR = 0x10030000n;
+export const LOG_ADDR = 0x10040000n;
+export const UNMAPPED = 0x10050000n;
+export const TOP = 0x7ffffffff000n;
+export const KERNEL = 0xffff800000000000n;
+
+export const CASE_BYTES = 4096;
+export const LOG_BYTES = 8192;
+export const LOG_CAPACITY = 255;
+export const CASE_MAGIC = 0x3145534143445553n;
+export const MAX_STEPS = 32;
+
+/** Syscall slots: 8 of 32 bytes at SITES; the guest's housekeeping uses slot H. */
+export const SLOTS = 8;
+export const SLOT_H = 7;
+export const SLOT_SIZE = 32n;
+/** `ip` after the call site's syscall in slot k. */
+export const callIp = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 2n;
+/** The restorer of slot k (what sa_restorer points at). */
+export const restorerAddr = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 16n;
+/** `ip` after the restorer's syscall (rt_sigreturn) in slot k. */
+export const restorerIp = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 23n;
+
+export const ADDR_BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'] as const;
+export type AddrBase = (typeof ADDR_BASES)[number];
+const BASE_VALUE: Record<AddrBase, bigint> = {
+  abs: 0n, sites: SITES, selrw: SEL_RW, selro: SEL_RO, top: TOP, unmapped: UNMAPPED, kernel: KERNEL,
+};
+
+/** An address argument: BASE + delta in wrapping 64-bit arithmetic. */
+export interface Addr {
+  base: AddrBase;
+  delta: bigint;
+}
+
+export const addrValue = (a: Addr): bigint => BigInt.asUintN(64, BASE_VALUE[a.base] + a.delta);
+
+/** The harmless syscalls a step can issue: rax, rdi, and whether the result is pid-like. */
+export const HARMLESS: readonly { nr: bigint; rdi: bigint; name: string; pidLike: boolean }[] = [
+  { nr: 110n, rdi: 0n, name: 'getppid', pidLike: true },
+  { nr: 39n, rdi: 0n, name: 'getpid', pidLike: true },
+  { nr: 186n, rdi: 0n, name: 'gettid', pidLike: true },
+  { nr: 24n, rdi: 0n, name: 'sched_yield', pidLike: false },
+  { nr: 3n, rdi: BigInt.asUintN(64, -1n), name: 'close', pidLike: false },
+  { nr: 1000n, rdi: 0n, name: 'syscall_1000', pidLike: false },
+  { nr: 0x100000018n, rdi: 0n, name: 'sched_yield_upper', pidLike: false },
+  { nr: BigInt.asUintN(64, -1n), rdi: 0n, name: 'syscall_-1', pidLike: false },
+  { nr: 99n, rdi: 0n, name: 'sysinfo_null', pidLike: false },
+];
+
+/** A recorded result: pid-like results count as 1 when positive (docs/fuzz-case.md). */
+export function normalizeResult(idx: number, r: bigint): bigint {
+  const s = BigInt.asIntN(64, r);
+  if (HARMLESS[idx]?.pidLike && s > 0n) return 1n;
+  return BigInt.asUintN(64, r);
+}
+
+export type Step =
+  | { op: 'arm'; mode: bigint; a: Addr; b: Addr; sel: Addr }
+  | { op: 'sel'; value: number }
+  | { op: 'sys'; slot: number; idx: number }
+  | { op: 'sigaction'; disp: 0 | 1 | 2; flags: bigint; restorer: number; maskSigsys: boolean }
+  | { op: 'mask'; how: number; set: bigint }
+  | { op: 'prot'; prot: number }
+  | { op: 'unmap' }
+  | { op: 'fork'; slot: number; idx: number; selval: number }
+  | { op: 'thread'; slot: number; idx: number; selval: number }
+  | { op: 'ptrace'; mode: bigint; a: Addr; b: Addr; sel: Addr };
+
+export type StepOp = Step['op'];
+export const OP_CODES: Record<StepOp, number> = {
+  arm: 1, sel: 2, sys: 3, sigaction: 4, mask: 5, prot: 6, unmap: 7, fork: 8, thread: 9, ptrace: 10,
+};
+
+export interface HandlerSpec {
+  /** Write `value` into the saved rax (emulate the syscall's result). */
+  emulate: boolean;
+  value: bigint;
+  /** A byte the handler writes to the selector, or -1. */
+  setsel: number;
+  /** A syscall the handler issues itself (slot, harmless index), or null. */
+  nested: { slot: number; idx: number } | null;
+  /** Deliveries allowed per process before the handler executes ud2. */
+  maxDepth: number;
+}
+
+export interface FuzzCase {
+  profile: ProfileName;
+  /** SMAP on or off: invisible to the guest, it moves only the timing model. */
+  smap: boolean;
+  /** linux-next's kernel.syscall_user_dispatch. */
+  sysctl: boolean;
+  /** The byte at SEL_RO. */
+  roValue: number;
+  handler: HandlerSpec;
+  steps: Step[];
+}
+
+// ------------------------------------------------------------ binary form
+
+const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
+const baseIndex = (b: AddrBase): bigint => BigInt(ADDR_BASES.indexOf(b));
+
+/**
+ * The bytes the guest reads at CASE: all 4096, or with `prefix` only the
+ * header and the steps (what the guest reads; the engine writes no more).
+ */
+export function encodeCase(c: FuzzCase, direct: boolean, prefix = false): Uint8Array {
+  if (c.steps.length > MAX_STEPS) throw new RangeError(`sudsim: a case has at most ${MAX_STEPS} steps (got ${c.steps.length})`);
+  const out = new Uint8Array(prefix ? 128 + 64 * c.steps.length : CASE_BYTES);
+  const w = new BigUint64Array(out.buffer);
+  w[0] = CASE_MAGIC;
+  w[1] = direct ? 1n : 0n;
+  w[2] = u64(c.roValue & 0xff);
+  w[3] = u64(c.steps.length);
+  w[4] = c.handler.emulate ? 1n : 0n;
+  w[5] = u64(c.handler.value);
+  w[6] = u64(c.handler.setsel);
+  w[7] = u64(c.handler.nested ? c.handler.nested.slot : -1);
+  w[8] = u64(c.handler.nested ? c.handler.nested.idx : 0);
+  w[9] = u64(c.handler.maxDepth);
+  c.steps.forEach((s, i) => {
+    const o = 16 + 8 * i;
+    w[o] = BigInt(OP_CODES[s.op]);
+    const args = stepArgs(s);
+    args.forEach((v, j) => { w[o + 1 + j] = u64(v); });
+  });
+  return out;
+}
+
+function stepArgs(s: Step): bigint[] {
+  switch (s.op) {
+    case 'arm':
+    case 'ptrace':
+      return [s.mode, baseIndex(s.a.base), s.a.delta, baseIndex(s.b.base), s.b.delta, baseIndex(s.sel.base), s.sel.delta];
+    case 'sel': return [BigInt(s.value)];
+    case 'sys': return [BigInt(s.slot), BigInt(s.idx)];
+    case 'sigaction': return [BigInt(s.disp), s.flags, BigInt(s.restorer), s.maskSigsys ? 1n : 0n];
+    case 'mask': return [BigInt(s.how), s.set];
+    case 'prot': return [BigInt(s.prot)];
+    case 'unmap': return [];
+    case 'fork':
+    case 'thread':
+      return [BigInt(s.slot), BigInt(s.idx), BigInt(s.selval)];
+  }
+}
+
+// ------------------------------------------------------------ JSON form
+// bigints travel as hex strings ("0x..", "-0x.."), everything else as is.
+
+const hex = (v: bigint): string => (v < 0n ? '-0x' + (-v).toString(16) : '0x' + v.toString(16));
+
+function big(v: unknown, what: string): bigint {
+  if (typeof v === 'string' && /^-?0x[0-9a-f]+$/i.test(v)) {
+    const neg = v.startsWith('-');
+    const n = BigInt(neg ? v.slice(1) : v);
+    return neg ? -n : n;
+  }
+  if (typeof v === 'number' && Number.isSafeInteger(v)) return BigInt(v);
+  throw new CaseError(`${what}: expected a hex string, got ${JSON.stringify(v)}`);
+}
+
+function int(v: unknown, what: string, lo: number, hi: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < lo || v > hi) {
+    throw new CaseError(`${what}: expected an integer in [${lo}, ${hi}], got ${JSON.stringify(v)}`);
+  }
+  return v;
+}
+
+function bool(v: unknown, what: string): boolean {
+  if (typeof v !== 'boolean') throw new CaseError(`${what}: expected true or false`);
+  return v;
+}
+
+/** A case that does not parse: the message names the field. */
+export class CaseError extends Error {}
+
+function addrToJson(a: Addr): unknown {
+  return { base: a.base, delta: hex(a.delta) };
+}
+
+function addrFromJson(v: unknown, what: string): Addr {
+  const o = v as { base?: unknown; delta?: unknown } | null;
+  if (!o || typeof o !== 'object') throw new CaseError(`${what}: expected {base, delta}`);
+  if (!(ADDR_BASES as readonly unknown[]).includes(o.base)) throw new CaseError(`${what}.base: one of ${ADDR_BASES.join(', ')}`);
+  return { base: o.base as AddrBase, delta: big(o.delta, `${what}.delta`) };
+}
+
+export function caseToJson(c: FuzzCase): unknown {
+  return {
+    profile: c.profile,
+    smap: c.smap,
+    sysctl: c.sysctl,
+    roValue: c.roValue,
+    handler: {
+      emulate: c.handler.emulate,
+      value: hex(c.handler.value),
+      setsel: c.handler.setsel,
+      nested: c.handler.nested,
+      maxDepth: c.handler.maxDepth,
+    },
+    steps: c.steps.map((s) => {
+      switch (s.op) {
+        case 'arm':
+        case 'ptrace':
+          return { op: s.op, mode: hex(s.mode), a: addrToJson(s.a), b: addrToJson(s.b), sel: addrToJson(s.sel) };
+        case 'sigaction':
+          return { op: s.op, disp: s.disp, flags: hex(s.flags), restorer: s.restorer, maskSigsys: s.maskSigsys };
+        case 'mask':
+          return { op: s.op, how: s.how, set: hex(s.set) };
+        default:
+          return s;
+      }
+    }),
+  };
+}
+
+/** Parses and checks a case from JSON; every bad field is a CaseError naming it. */
+export function caseFromJson(v: unknown): FuzzCase {
+  const o = v as Record<string, unknown> | null;
+  if (!o || typeof o !== 'object') throw new CaseError('case: expected an object');
+  if (!(CASE_PROFILES as readonly unknown[]).includes(o.profile)) throw new CaseError(`profile: one of ${CASE_PROFILES.join(', ')}`);
+  const h = o.handler as Record<string, unknown> | null;
+  if (!h || typeof h !== 'object') throw new CaseError('handler: expected an object');
+  let nested: HandlerSpec['nested'] = null;
+  if (h.nested !== null && h.nested !== undefined) {
+    const n = h.nested as Record<string, unknown>;
+    nested = { slot: int(n.slot, 'handler.nested.slot', 0, SLOTS - 1), idx: int(n.idx, 'handler.nested.idx', 0, HARMLESS.length - 1) };
+  }
+  if (!Array.isArray(o.steps)) throw new CaseError('steps: expected an array');
+  if (o.steps.length > MAX_STEPS) throw new CaseError(`steps: at most ${MAX_STEPS}`);
+  const steps = o.steps.map((sv, i): Step => {
+    const s = sv as Record<string, unknown>;
+    const at = `steps[${i}]`;
+    if (!s || typeof s !== 'object') throw new CaseError(`${at}: expected an object`);
+    switch (s.op) {
+      case 'arm':
+      case 'ptrace':
+        return { op: s.op, mode: big(s.mode, `${at}.mode`), a: addrFromJson(s.a, `${at}.a`), b: addrFromJson(s.b, `${at}.b`), sel: addrFromJson(s.sel, `${at}.sel`) };
+      case 'sel':
+        return { op: 'sel', value: int(s.value, `${at}.value`, 0, 255) };
+      case 'sys':
+        return { op: 'sys', slot: int(s.slot, `${at}.slot`, 0, SLOTS - 1), idx: int(s.idx, `${at}.idx`, 0, HARMLESS.length - 1) };
+      case 'sigaction':
+        return {
+          op: 'sigaction',
+          disp: int(s.disp, `${at}.disp`, 0, 2) as 0 | 1 | 2,
+          flags: big(s.flags, `${at}.flags`),
+          restorer: int(s.restorer, `${at}.restorer`, 0, SLOTS),
+          maskSigsys: bool(s.maskSigsys, `${at}.maskSigsys`),
+        };
+      case 'mask':
+        return { op: 'mask', how: int(s.how, `${at}.how`, 0, 3), set: big(s.set, `${at}.set`) };
+      case 'prot':
+        return { op: 'prot', prot: int(s.prot, `${at}.prot`, 0, 7) };
+      case 'unmap':
+        return { op: 'unmap' };
+      case 'fork':
+      case 'thread':
+        return { op: s.op, slot: int(s.slot, `${at}.slot`, 0, SLOTS - 1), idx: int(s.idx, `${at}.idx`, 0, HARMLESS.length - 1), selval: int(s.selval, `${at}.selval`, -1, 255) };
+      default:
+        throw new CaseError(`${at}.op: unknown op ${JSON.stringify(s.op)}`);
+    }
+  });
+  return {
+    profile: o.profile as ProfileName,
+    smap: bool(o.smap, 'smap'),
+    sysctl: bool(o.sysctl, 'sysctl'),
+    roValue: int(o.roValue, 'roValue', 0, 255),
+    handler: {
+      emulate: bool(h.emulate, 'handler.emulate'),
+      value: big(h.value, 'handler.value'),
+      setsel: int(h.setsel, 'handler.setsel', -1, 255),
+      nested,
+      maxDepth: int(h.maxDepth, 'handler.maxDepth', 0, 64),
+    },
+    steps,
+  };
+}

@@ -1,0 +1,143 @@
+/**
+ * Case generation: random dispatch scenarios weighted toward the edges that
+ * matter (the region's ends around each call site, wrap-around, the top of
+ * user space, selector pages that vanish or change protection, handlers that
+ * flip the selector or re-enter the kernel), and mutation of corpus cases so
+ * that coverage feedback can steer toward new behaviour.
+ */
+import {
+  type Addr, type AddrBase, type FuzzCase, type HandlerSpec, type ProfileName, type Step,
+  SLOTS, HARMLESS, MAX_STEPS,
+} from './case.js';
+import type { Rng } from './rng.js';
+
+const SA_SIGINFO = 4n;
+const SA_RESTORER = 0x04000000n;
+const SA_RESTART = 0x10000000n;
+const SA_NODEFER = 0x40000000n;
+const SA_RESETHAND = 0x80000000n;
+const SIGSYS_BIT = 1n << 30n;
+
+const MODES: readonly bigint[] = [0n, 1n, 1n, 1n, 2n, 2n, 3n, 0xffffffffffffffffn, 0x100000001n, 0x100000002n, 0x80000001n];
+
+/** Offsets inside a slot where a region edge is interesting: the call, after it, the restorer. */
+const SLOT_EDGES: readonly bigint[] = [0n, 1n, 2n, 3n, 16n, 21n, 22n, 23n, 24n, 31n, 32n];
+
+const SMALL_LENS: readonly bigint[] = [0n, 1n, 2n, 3n, 21n, 22n, 23n, 24n, 32n, 64n, 224n, 225n, 256n, 4096n];
+const HUGE: readonly bigint[] = [-1n, -2n, -0x100n, 0x8000000000000000n, 0x7fffffffffffffffn, 0x10000000n];
+
+function pickAddr(r: Rng): Addr {
+  const k = r.below(10);
+  if (k < 5) {
+    return { base: 'sites', delta: BigInt(r.below(SLOTS)) * 32n + r.pick(SLOT_EDGES) };
+  }
+  if (k < 7) return { base: 'abs', delta: r.pick([...SMALL_LENS, ...HUGE]) };
+  if (k === 7) return { base: 'top', delta: BigInt(r.below(3) - 1) };
+  if (k === 8) return { base: 'kernel', delta: r.pick([0n, -1n, 1n]) };
+  return { base: r.pick(['selrw', 'unmapped', 'selro'] as AddrBase[]), delta: 0n };
+}
+
+/** The length (mainline) or end (patch-v5) operand: small lengths, huge ones, or an address. */
+function pickB(r: Rng, profile: ProfileName): Addr {
+  if (profile === 'patch-v5' || r.chance(0.3)) return pickAddr(r);
+  return { base: 'abs', delta: r.chance(0.85) ? r.pick(SMALL_LENS) : r.pick(HUGE) };
+}
+
+function pickSelector(r: Rng): Addr {
+  const k = r.below(20);
+  if (k < 11) return { base: 'selrw', delta: r.pick([0n, 0n, 0n, 1n, 4095n]) };
+  if (k < 13) return { base: 'selro', delta: 0n };
+  if (k === 13) return { base: 'abs', delta: r.pick([0n, 0x10n, -1n]) };
+  if (k === 14) return { base: 'unmapped', delta: 0n };
+  if (k === 15) return { base: 'top', delta: BigInt(r.below(3) - 1) };
+  if (k === 16) return { base: 'kernel', delta: 0n };
+  if (k === 17) return { base: 'sites', delta: BigInt(r.below(256)) };
+  return { base: 'abs', delta: 0n };
+}
+
+function pickSelValue(r: Rng): number {
+  return r.pick([0, 0, 1, 1, 1, 2, 0xff]);
+}
+
+function pickArm(r: Rng, profile: ProfileName, op: 'arm' | 'ptrace'): Step {
+  return { op, mode: r.pick(MODES), a: pickAddr(r), b: pickB(r, profile), sel: pickSelector(r) };
+}
+
+function pickFlags(r: Rng): bigint {
+  let f = SA_SIGINFO | SA_RESTORER;
+  if (r.chance(0.08)) f &= ~SA_SIGINFO;
+  if (r.chance(0.08)) f &= ~SA_RESTORER;
+  if (r.chance(0.25)) f |= SA_NODEFER;
+  if (r.chance(0.1)) f |= SA_RESETHAND;
+  if (r.chance(0.1)) f |= SA_RESTART;
+  return f;
+}
+
+export function randomStep(r: Rng, profile: ProfileName): Step {
+  const k = r.below(100);
+  if (k < 16) return pickArm(r, profile, 'arm');
+  if (k < 30) return { op: 'sel', value: pickSelValue(r) };
+  if (k < 62) return { op: 'sys', slot: r.below(SLOTS), idx: r.below(HARMLESS.length) };
+  if (k < 70) return { op: 'sigaction', disp: r.pick([2, 2, 2, 1, 0] as const), flags: pickFlags(r), restorer: r.below(SLOTS + 1), maskSigsys: r.chance(0.15) };
+  if (k < 76) return { op: 'mask', how: r.pick([0, 1, 2, 2, 3]), set: r.pick([SIGSYS_BIT, SIGSYS_BIT, 0n, -1n & 0xffffffffffffffffn]) };
+  if (k < 82) return { op: 'prot', prot: r.pick([0, 1, 2, 3, 4, 5, 7]) };
+  if (k < 84) return { op: 'unmap' };
+  if (k < 89) return { op: 'fork', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
+  if (k < 94) return { op: 'thread', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
+  return pickArm(r, profile, 'ptrace');
+}
+
+function randomHandler(r: Rng): HandlerSpec {
+  return {
+    emulate: r.chance(0.5),
+    value: r.pick([0n, 1n, 0x4242n, BigInt.asUintN(64, -38n), BigInt.asUintN(64, -1n)]),
+    setsel: r.chance(0.5) ? -1 : pickSelValue(r),
+    nested: r.chance(0.25) ? { slot: r.below(SLOTS), idx: r.below(HARMLESS.length) } : null,
+    maxDepth: r.pick([1, 2, 3, 8]),
+  };
+}
+
+/** A fresh case: usually a handler, an arming, a selector value and syscalls, in some order. */
+export function randomCase(r: Rng, profile: ProfileName): FuzzCase {
+  const steps: Step[] = [];
+  if (r.chance(0.75)) steps.push({ op: 'sigaction', disp: 2, flags: pickFlags(r), restorer: r.below(SLOTS + 1), maskSigsys: r.chance(0.1) });
+  if (r.chance(0.85)) steps.push(pickArm(r, profile, 'arm'));
+  if (r.chance(0.7)) steps.push({ op: 'sel', value: pickSelValue(r) });
+  const n = 1 + r.below(8);
+  for (let i = 0; i < n; i++) steps.push(randomStep(r, profile));
+  return {
+    profile,
+    smap: r.chance(0.8),
+    sysctl: profile === 'linux-next' ? r.chance(0.7) : true,
+    roValue: r.pick([0, 1, 2, 0xff]),
+    handler: randomHandler(r),
+    steps: steps.slice(0, MAX_STEPS),
+  };
+}
+
+/** A variation of a corpus case: one step changed, added, removed or swapped, or the handler redrawn. */
+export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
+  const c: FuzzCase = { ...base, handler: { ...base.handler }, steps: base.steps.slice() };
+  const rounds = 1 + r.below(3);
+  for (let i = 0; i < rounds; i++) {
+    const k = r.below(10);
+    const at = r.below(Math.max(1, c.steps.length));
+    if (k < 3 && c.steps.length) c.steps[at] = randomStep(r, c.profile);
+    else if (k < 5 && c.steps.length < MAX_STEPS) c.steps.splice(r.below(c.steps.length + 1), 0, randomStep(r, c.profile));
+    else if (k < 6 && c.steps.length > 1) c.steps.splice(at, 1);
+    else if (k < 7 && c.steps.length > 1) {
+      const j = r.below(c.steps.length);
+      [c.steps[at], c.steps[j]] = [c.steps[j], c.steps[at]];
+    } else if (k < 8) c.handler = randomHandler(r);
+    else if (k < 9 && other && other.steps.length) {
+      // splice: the head of this case, the tail of another
+      const cut = r.below(c.steps.length + 1);
+      const from = r.below(other.steps.length);
+      c.steps = [...c.steps.slice(0, cut), ...other.steps.slice(from)].slice(0, MAX_STEPS);
+    } else {
+      c.roValue = r.pick([0, 1, 2, 0xff]);
+      c.smap = !c.smap;
+    }
+  }
+  return c;
+}

@@ -1,0 +1,137 @@
+/**
+ * Arming Syscall User Dispatch, per profile (../shared/docs/SEMANTICS.md §2,
+ * §3, §8): prctl(PR_SET_SYSCALL_USER_DISPATCH) validation and the ptrace
+ * GET/SET config requests. The model's own table of profile rules: it shares
+ * nothing with src/kernel/.
+ *
+ * Linux: kernel/entry/syscall_user_dispatch.c (task_set_syscall_user_dispatch,
+ * syscall_user_dispatch_{get,set}_config); the seed:
+ * ../shared/seed/syscall-user-dispatch-v5.txt (set_syscall_user_dispatch).
+ */
+import type { ProfileName } from '../case.js';
+
+export const EPERM = 1;
+export const EIO = 5;
+export const EBADF = 9;
+export const ECHILD = 10;
+export const ENOMEM = 12;
+export const EFAULT = 14;
+export const EINVAL = 22;
+export const ENOSYS = 38;
+
+/** x86-64 with 4-level paging: the last user page is the guard page below it. */
+export const TASK_SIZE_MAX = 0x7ffffffff000n;
+
+const U64 = (1n << 64n) - 1n;
+
+export interface ProfileRules {
+  /** The seed's interface: `(int)` mode, inclusive [start, end], ON = 1 only. */
+  seed: boolean;
+  /** PR_SYS_DISPATCH_INCLUSIVE_ON (2) exists. */
+  inclusive: boolean;
+  /** PTRACE_{GET,SET}_SYSCALL_USER_DISPATCH_CONFIG exist (else -EIO). */
+  ptrace: boolean;
+  /** kernel.syscall_user_dispatch gates arming with EPERM. */
+  sysctl: boolean;
+  /**
+   * access_ok(ptr, 1) on x86-64: 'old' is `ptr + 1 <= TASK_SIZE_MAX` (up to
+   * 6.3; rejects the guard page), 'sign' is `(long)ptr >= 0` (the LAM rework,
+   * 6.4 to 6.11), 'guard' is `ptr <= TASK_SIZE_MAX` (6.12+, probed on 6.18).
+   */
+  accessOk: 'old' | 'sign' | 'guard';
+  /** A bad selector ends the calling thread only (do_exit), not the group. */
+  killThreadOnly: boolean;
+}
+
+/**
+ * The profiles. linux-6.4's access_ok follows the engine's profile table
+ * ('old', src/kernel/profiles.ts accessOkGuardPage: false); a real 6.4
+ * kernel has 'sign' (arch/x86/include/asm/uaccess_64.h valid_user_address),
+ * which accepts TOP and TOP + 1 as well. Flip both tables together.
+ */
+export const RULES: Record<ProfileName, ProfileRules> = {
+  'patch-v5': { seed: true, inclusive: false, ptrace: false, sysctl: false, accessOk: 'old', killThreadOnly: true },
+  'linux-5.11': { seed: false, inclusive: false, ptrace: false, sysctl: false, accessOk: 'old', killThreadOnly: false },
+  'linux-6.4': { seed: false, inclusive: false, ptrace: true, sysctl: false, accessOk: 'old', killThreadOnly: false },
+  'linux-6.17': { seed: false, inclusive: true, ptrace: true, sysctl: false, accessOk: 'guard', killThreadOnly: false },
+  'linux-next': { seed: false, inclusive: true, ptrace: true, sysctl: true, accessOk: 'guard', killThreadOnly: false },
+};
+
+/**
+ * A thread's stored config. `a`, `b` are offset and len (mainline, INCLUSIVE
+ * already inverted) or start and end (patch-v5, `seed`). fork and clone copy
+ * the fields and clear only `armed` (the syscall-work flag): a ptrace GET on
+ * such a child shows mode 0 with the creator's range (probed on 6.18).
+ */
+export interface SudState {
+  armed: boolean;
+  seed: boolean;
+  inclusive: boolean;
+  selector: bigint;
+  a: bigint;
+  b: bigint;
+}
+
+export const sudOff = (seed: boolean): SudState => ({ armed: false, seed, inclusive: false, selector: 0n, a: 0n, b: 0n });
+
+export function accessOk(r: ProfileRules, ptr: bigint): boolean {
+  switch (r.accessOk) {
+    case 'old': return ptr + 1n <= TASK_SIZE_MAX;
+    case 'sign': return ptr < 1n << 63n;
+    case 'guard': return ptr <= TASK_SIZE_MAX;
+  }
+}
+
+/** The config to store, or the errno (positive) the profile's kernel returns. */
+export function validateArm(
+  profile: ProfileName, mode: bigint, a: bigint, b: bigint, selector: bigint, sysctlOn: boolean,
+): SudState | number {
+  const r = RULES[profile];
+  if (r.seed) {
+    // set_syscall_user_dispatch((int) arg2, arg3, arg4, (char __user *) arg5)
+    const m = BigInt.asIntN(32, mode);
+    if (m === 0n) {
+      if (a || b || selector) return EINVAL;
+      return sudOff(true);
+    }
+    if (m !== 1n) return EINVAL;
+    if (b < a) return EINVAL;
+    if (selector && !accessOk(r, selector)) return EFAULT;
+    return { armed: true, seed: true, inclusive: false, selector, a, b };
+  }
+  let offset = a;
+  let len = b;
+  let inclusive = false;
+  if (mode === 0n) {
+    if (offset || len || selector) return EINVAL;
+  } else if (mode === 1n) {
+    if (offset && ((offset + len) & U64) <= offset) return EINVAL;
+  } else if (mode === 2n && r.inclusive) {
+    if (len === 0n || ((offset + len) & U64) <= offset) return EINVAL;
+    offset = (offset + len) & U64;
+    len = -len & U64;
+    inclusive = true;
+  } else {
+    return EINVAL;
+  }
+  if (mode !== 0n && r.sysctl && !sysctlOn) return EPERM;
+  if (mode !== 0n && selector && !accessOk(r, selector)) return EFAULT;
+  return { armed: mode !== 0n, seed: false, inclusive, selector, a: offset, b: len };
+}
+
+/** PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG into `cfg` (mode, selector, offset, len): the result. */
+export function ptraceGet(profile: ProfileName, s: SudState, cfg: bigint[]): bigint {
+  if (!RULES[profile].ptrace) return -BigInt(EIO);
+  cfg[0] = s.armed ? 1n : 0n;
+  cfg[1] = s.selector;
+  cfg[2] = s.a;
+  cfg[3] = s.b;
+  return 0n;
+}
+
+/** PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG from `cfg`: the new config or -errno. */
+export function ptraceSet(profile: ProfileName, cfg: bigint[], sysctlOn: boolean): SudState | bigint {
+  if (!RULES[profile].ptrace) return -BigInt(EIO);
+  const v = validateArm(profile, cfg[0], cfg[2], cfg[3], cfg[1], sysctlOn);
+  return typeof v === 'number' ? -BigInt(v) : v;
+}

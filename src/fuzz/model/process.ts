@@ -1,0 +1,297 @@
+/**
+ * The guest program (src/fuzz/guest/guest.c, docs/fuzz-case.md) replayed step
+ * by step against the model kernel: every syscall it makes through a slot
+ * meets the §4 check of the calling thread, a dispatched one runs the guest's
+ * SIGSYS handler and returns through the restorer's rt_sigreturn, which is
+ * checked too. A new thread runs to completion inside the clone (its creator
+ * only spins meanwhile); a forked child runs when its parent first waits for
+ * it. Neither writes log records of its own (their results travel through
+ * the scratch page), so one sequential interpreter gives the exact log.
+ */
+import {
+  HARMLESS, SLOT_H, SLOTS, SEL_RW, LOG_ADDR, LOG_CAPACITY, callIp, restorerIp, restorerAddr, normalizeResult,
+  addrValue, type FuzzCase, type Step, type Addr,
+} from '../case.js';
+import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
+import { referenceDecide, regionExempts, type DecideFn, type DispatchContext } from './dispatch.js';
+import { Memory, PAGE, PROT_READ, PROT_WRITE } from './memory.js';
+import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, ENOMEM, ENOSYS } from './prctl.js';
+import {
+  defaultAction, sigaction, sigprocmask, forcedSigsys, deliver, sigreturnMask, exitedStatus, killedStatus,
+  SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
+} from './signals.js';
+import {
+  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, type Proc, type Thread,
+} from './task.js';
+import { stepFork, stepThread, stepPtrace } from './children.js';
+
+export { ProcessEnd, Hang };
+
+export interface RunOptions {
+  decide?: DecideFn;
+  /** The CASE page's direct flag (the engine sets it; the native runner does not). */
+  direct?: boolean;
+}
+
+/** Notes on what the model could not predict exactly. */
+export interface RunNotes {
+  unpredictable: string[];
+  /**
+   * The selector was read at the top of the stack: the prediction holds
+   * without ASLR (the engine); a native run with ASLR finds it unmapped.
+   */
+  aslrDependent: boolean;
+}
+
+export class GuestRun {
+  readonly notes: RunNotes = { unpredictable: [], aslrDependent: false };
+  private readonly decide: DecideFn;
+  private readonly rules: ProfileRules;
+  readonly main: Thread;
+  /** A forked child that has not run yet: on a real kernel it may run alongside the parent. */
+  racingChild = false;
+
+  constructor(readonly c: FuzzCase, opts: RunOptions = {}) {
+    this.decide = opts.decide ?? referenceDecide;
+    this.rules = RULES[c.profile];
+    const proc: Proc = {
+      mem: Memory.initial(c, opts.direct ?? true),
+      vars: { depth: 0, curSel: 0n, rwProt: PROT_READ | PROT_WRITE, rwMapped: true, installedFlags: 0n },
+      sigsys: defaultAction(),
+      threads: 1,
+    };
+    this.main = { proc, sud: sudOff(this.rules.seed), mask: 0n };
+  }
+
+  /** Runs the case; throws ProcessEnd (always, at the end) or Hang. */
+  run(): never {
+    const t = this.main;
+    this.c.steps.forEach((s, i) => this.step(t, BigInt(i), s));
+    this.sys(t, SLOT_H, 231n, () => { throw new ProcessEnd(exitedStatus(0)); });
+    // exit_group came back (a dispatched exit whose handler returned): hlt
+    throw new ProcessEnd(killedStatus(SIGSEGV));
+  }
+
+  /** The log pages as they are now. */
+  logBytes(): Uint8Array {
+    return this.main.proc.mem.bytes(LOG_ADDR, 8192);
+  }
+
+  // ------------------------------------------------------------ the log
+
+  rec(t: Thread, head: bigint, a: bigint, b: bigint, c: bigint): void {
+    const m = t.proc.mem;
+    const n = m.word(LOG_ADDR);
+    if (n >= BigInt(LOG_CAPACITY)) {
+      m.setWord(LOG_ADDR + 8n, 1n);
+      return;
+    }
+    const r = LOG_ADDR + 32n + 32n * n;
+    m.setWord(r, head);
+    m.setWord(r + 8n, a);
+    m.setWord(r + 16n, b);
+    m.setWord(r + 24n, c);
+    m.setWord(LOG_ADDR, n + 1n);
+  }
+
+  // ------------------------------------------------------------ syscalls through a slot
+
+  /** The §4 check for thread `t` entering the kernel with ip and rax. */
+  private check(t: Thread, ip: bigint, rax: bigint): ReturnType<DecideFn> {
+    const s = t.sud;
+    if (s.armed && s.selector !== 0n && !regionExempts(s, ip)) {
+      const st = Memory.stackRead(s.selector);
+      if (st === 'unknown') this.notes.unpredictable.push('the selector points into the stack, which the model does not hold');
+      if (st === 'end-marker') this.notes.aslrDependent = true;
+      if (this.racingChild && s.selector >= SCRATCH && s.selector < SCRATCH + PAGE) {
+        this.notes.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
+      }
+    }
+    const ctx: DispatchContext = {
+      profile: this.c.profile,
+      ip,
+      rax,
+      armed: s.armed,
+      mode: s.inclusive ? 'inclusive' : 'exclusive',
+      offset: s.seed ? 0n : s.a,
+      len: s.seed ? 0n : s.b,
+      inRegion: regionExempts(s, ip),
+      selector: s.selector,
+      selectorByte: s.selector === 0n ? 'null' : t.proc.mem.read(s.selector),
+    };
+    if (s.seed) {
+      ctx.start = s.a;
+      ctx.end = s.b;
+    }
+    return this.decide(ctx);
+  }
+
+  /** The selector check killed the task: mainline the process, patch-v5 the thread. */
+  private sudKill(t: Thread, sig: number): never {
+    if (this.rules.killThreadOnly && t.proc.threads > 1) throw new ThreadEnd();
+    throw new ProcessEnd(killedStatus(sig));
+  }
+
+  /** `call` slot k with rax = nr: what rax holds when it returns. `perform` is the syscall itself. */
+  sys(t: Thread, slot: number, nr: bigint, perform: () => bigint): bigint {
+    const ip = callIp(slot);
+    switch (this.check(t, ip, nr)) {
+      case 'run': return BigInt.asUintN(64, perform());
+      case 'dispatch': return this.sigsys(t, ip, nr);
+      case 'kill-sigsys': return this.sudKill(t, SIGSYS);
+      case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
+    }
+  }
+
+  /** Harmless syscall idx from a slot, normalized as the guest records it. */
+  issue(t: Thread, slot: number, idx: number): bigint {
+    if (idx >= HARMLESS.length || slot >= SLOTS) return BigInt.asUintN(64, -1n);
+    const h = HARMLESS[idx];
+    return normalizeResult(idx, this.sys(t, slot, h.nr, () => harmlessResult(h.nr, h.rdi)));
+  }
+
+  // ------------------------------------------------------------ SIGSYS
+
+  /** A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn. Returns rax after it. */
+  private sigsys(t: Thread, ip: bigint, rax: bigint): bigint {
+    const p = t.proc;
+    const f = forcedSigsys(p.sigsys, t.mask);
+    if ('kill' in f) throw new ProcessEnd(killedStatus(f.kill));
+    const kernelFlags = p.sigsys.flags;
+    const restorer = p.sigsys.restorer;
+    const saved = t.mask;
+    t.mask = deliver(p.sigsys, t.mask);
+    const frame = { rax };
+    this.handler(t, ip, rax, frame, kernelFlags);
+    // the handler returns to pretcode = sa_restorer
+    const k = restorerSlot(restorer);
+    if (k < 0) throw new ProcessEnd(killedStatus(SIGSEGV));
+    const rip = restorerIp(k);
+    switch (this.check(t, rip, 15n)) {
+      case 'run':
+        t.mask = sigreturnMask(saved);
+        return frame.rax;
+      case 'dispatch':
+        // the inner frame's rip is after the restorer's syscall: ud2
+        this.sigsys(t, rip, 15n);
+        throw new ProcessEnd(killedStatus(SIGILL));
+      case 'kill-sigsys': return this.sudKill(t, SIGSYS);
+      case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
+    }
+  }
+
+  /** The guest's SIGSYS handler (guest.c `handler`). */
+  private handler(t: Thread, ip: bigint, rax: bigint, frame: { rax: bigint }, kernelFlags: bigint): void {
+    const v = t.proc.vars;
+    const h = this.c.handler;
+    v.depth += 1;
+    if (v.depth > h.maxDepth) throw new ProcessEnd(killedStatus(SIGILL));
+    let head = BigInt(REC_SIGSYS);
+    let a = 0n;
+    let b = 0n;
+    if (v.installedFlags & SA_SIGINFO) {
+      if (!(kernelFlags & SA_SIGINFO)) this.notes.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
+      head |= (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
+      a = ip;
+      b = (rax & 0xffffffffn) | (AUDIT_ARCH_X86_64 << 32n);
+    }
+    this.rec(t, head, a, b, frame.rax);
+    if (h.setsel !== -1) this.selWrite(t, h.setsel);
+    if (h.nested) this.rec(t, BigInt(REC_NESTED), this.issue(t, h.nested.slot, h.nested.idx), 0n, 0n);
+    if (h.emulate) frame.rax = BigInt.asUintN(64, h.value);
+  }
+
+  /** guest.c sel_write: only where the guest believes the selector page is mapped and writable. */
+  selWrite(t: Thread, value: number): bigint {
+    const v = t.proc.vars;
+    const s = v.curSel;
+    if (s < SEL_RW || s >= SEL_RW + PAGE || !v.rwMapped || !(v.rwProt & PROT_WRITE)) return 0n;
+    if (!t.proc.mem.write(s, value)) throw new ProcessEnd(killedStatus(SIGSEGV));
+    return 1n;
+  }
+
+  // ------------------------------------------------------------ steps
+
+  private step(t: Thread, i: bigint, s: Step): void {
+    const p = t.proc;
+    const ret = (b: bigint, c = 0n): void => this.rec(t, BigInt(REC_RET), i, BigInt.asUintN(64, b), c);
+    switch (s.op) {
+      case 'arm': {
+        const sel = addrValue(s.sel);
+        const r = this.prctl(t, s.mode, s.a, s.b, s.sel);
+        if (r === 0n) p.vars.curSel = sel;
+        return ret(r);
+      }
+      case 'sel': return ret(this.selWrite(t, s.value));
+      case 'sys': return ret(this.issue(t, s.slot, s.idx));
+      case 'sigaction': {
+        const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
+        const restorer = s.restorer < SLOTS ? restorerAddr(s.restorer) : 0n;
+        const mask = s.maskSigsys ? 1n << 30n : 0n;
+        const flags = BigInt.asUintN(64, s.flags);
+        const before = p.vars.depth;
+        const r = this.sys(t, SLOT_H, 13n, () => sigaction(p.sigsys, disp, flags, restorer, mask));
+        // an intercepted rt_sigaction installed nothing, whatever its handler returned
+        if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
+        return ret(r);
+      }
+      case 'mask': {
+        const r = this.sys(t, SLOT_H, 14n, () => {
+          const m = sigprocmask(t.mask, s.how, BigInt.asUintN(64, s.set));
+          t.mask = m.mask;
+          return m.r;
+        });
+        return ret(r);
+      }
+      case 'prot': {
+        const r = this.sys(t, SLOT_H, 10n, () => (p.mem.protect(SEL_RW, s.prot) ? 0n : -BigInt(ENOMEM)));
+        if (r === 0n) p.vars.rwProt = s.prot;
+        return ret(r);
+      }
+      case 'unmap': {
+        const r = this.sys(t, SLOT_H, 11n, () => { p.mem.unmap(SEL_RW); return 0n; });
+        if (r === 0n) p.vars.rwMapped = false;
+        return ret(r);
+      }
+      case 'fork': return stepFork(this, t, i, s.slot, s.idx, s.selval);
+      case 'thread': return stepThread(this, t, i, s.slot, s.idx, s.selval);
+      case 'ptrace': return stepPtrace(this, t, i, s.mode, s.a, s.b, s.sel);
+    }
+  }
+
+  /** prctl(59, mode, a, b, sel) via H on thread t. */
+  prctl(t: Thread, mode: bigint, a: Addr, b: Addr, sel: Addr): bigint {
+    return this.sys(t, SLOT_H, 157n, () => {
+      const v = validateArm(this.c.profile, BigInt.asUintN(64, mode), addrValue(a), addrValue(b), addrValue(sel), this.c.sysctl);
+      if (typeof v === 'number') return -BigInt(v);
+      t.sud = v;
+      return 0n;
+    });
+  }
+
+  scratch(t: Thread, i: number): bigint {
+    return t.proc.mem.word(SCRATCH + 8n * BigInt(i));
+  }
+
+  setScratch(t: Thread, i: number, v: bigint): void {
+    t.proc.mem.setWord(SCRATCH + 8n * BigInt(i), v);
+  }
+}
+
+/** sa_restorer's slot, or -1 (the case's only other restorer is 0: returning there is a fetch fault). */
+function restorerSlot(addr: bigint): number {
+  for (let k = 0; k < SLOTS; k++) if (restorerAddr(k) === addr) return k;
+  return -1;
+}
+
+/** A harmless syscall's raw result: the number is rax's low 32 bits as a signed int (§9). */
+export function harmlessResult(rax: bigint, rdi: bigint): bigint {
+  const nr = Number(BigInt.asIntN(32, rax));
+  switch (nr) {
+    case 110: case 39: case 186: return CHILD_PID; // pid-like: recorded as 1
+    case 24: return 0n;
+    case 3: return rdi === BigInt.asUintN(64, -1n) ? -BigInt(EBADF) : 0n;
+    case 99: return rdi === 0n ? -BigInt(EFAULT) : 0n;
+    default: return -BigInt(ENOSYS);
+  }
+}

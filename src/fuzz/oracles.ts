@@ -1,0 +1,90 @@
+/**
+ * The oracles: what a case's engine run is judged against. Each returns
+ * the finding it makes (with a signature naming the reason) or nothing.
+ *
+ * - model: the reference model (src/fuzz/model) predicts the outcome;
+ * - plugin: a user's decision function inside the same model;
+ * - diff: the engine under a second profile;
+ * - property: invariants over the engine's outcome;
+ * - native: the host kernel (src/fuzz/native_runner.ts), checked in batches
+ *   by the campaign because it answers asynchronously.
+ */
+import type { FuzzCase, ProfileName } from './case.js';
+import type { Outcome } from './outcome.js';
+import type { EngineRunner } from './engine_runner.js';
+import { predict } from './model/index.js';
+import type { DecideFn } from './model/dispatch.js';
+import { signatureOf } from './signature.js';
+import { checkProperties } from './properties.js';
+
+export interface Plugin {
+  /** Short name, used in the oracle name `plugin:<name>`. */
+  name: string;
+  decide: DecideFn;
+}
+
+export interface OracleSet {
+  model: boolean;
+  native: boolean;
+  /** The second profile for the diff oracle (the case's own profile is the first). */
+  diff?: ProfileName;
+  properties: readonly string[];
+  plugin?: Plugin;
+}
+
+export interface Judgement {
+  /** `model`, `native`, `diff`, `property:<name>` or `plugin:<name>`. */
+  oracle: string;
+  signature: string;
+  /** One line saying what went wrong. */
+  summary: string;
+  /** The two sides compared, named, left first; properties have only the engine. */
+  sides: { name: string; outcome: Outcome }[];
+}
+
+/** Compares an engine outcome with another side's. */
+export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, otherName: string, other: Outcome): Judgement | null {
+  const sig = signatureOf(oracle, c, other, engine, [otherName, 'engine']);
+  if (!sig) return null;
+  const [, left, right] = sig.split('|');
+  return { oracle, signature: sig, summary: `${left}; ${right}`, sides: [{ name: otherName, outcome: other }, { name: 'engine', outcome: engine }] };
+}
+
+/** Every synchronous oracle on one case. */
+export function judgeSync(runner: EngineRunner, o: OracleSet, c: FuzzCase, engine: Outcome): Judgement[] {
+  const out: Judgement[] = [];
+  if (o.model) {
+    const j = compareSides('model', c, engine, 'model', predict(c));
+    if (j) out.push(j);
+  }
+  if (o.plugin) {
+    const j = compareSides(`plugin:${o.plugin.name}`, c, engine, o.plugin.name, predict(c, { decide: o.plugin.decide }));
+    if (j) out.push(j);
+  }
+  if (o.diff && o.diff !== c.profile) {
+    const other = runner.run({ ...c, profile: o.diff });
+    const sig = signatureOf('diff', c, engine, other, [c.profile, o.diff]);
+    if (sig) {
+      const [, left, right] = sig.split('|');
+      out.push({ oracle: 'diff', signature: sig, summary: `${left}; ${right}`, sides: [{ name: c.profile, outcome: engine }, { name: o.diff, outcome: other }] });
+    }
+  }
+  for (const v of checkProperties(o.properties, c, engine)) {
+    out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });
+  }
+  return out;
+}
+
+/** Re-runs one oracle on a candidate: its signature, or null when the failure is gone. */
+export function recheckSync(runner: EngineRunner, o: OracleSet, oracle: string, c: FuzzCase): string | null {
+  const engine = runner.run(c);
+  const only: OracleSet = {
+    model: oracle === 'model',
+    native: false,
+    diff: oracle === 'diff' ? o.diff : undefined,
+    properties: oracle.startsWith('property:') ? [oracle.slice(9)] : [],
+    plugin: oracle.startsWith('plugin:') ? o.plugin : undefined,
+  };
+  const js = judgeSync(runner, only, c, engine);
+  return js.find((j) => j.oracle === oracle)?.signature ?? null;
+}

@@ -1,0 +1,152 @@
+/**
+ * One worker's share of a campaign: generate or mutate a case, run it in
+ * the engine, judge it with the oracles, keep it when it reaches new
+ * coverage, and shrink whatever it finds. Worker w of J runs case indices
+ * w, w+J, w+2J...; case i draws from Rng(seed, w, i), so a campaign's cases
+ * depend only on its seed, its job count and how far it ran.
+ */
+import type { FuzzCase, ProfileName } from './case.js';
+import { EngineRunner } from './engine_runner.js';
+import { NativeRunner } from './native_runner.js';
+import { randomCase, mutateCase } from './generate.js';
+import { Rng } from './rng.js';
+import { coveragePoints } from './coverage.js';
+import { judgeSync, recheckSync, compareSides, type OracleSet, type Judgement } from './oracles.js';
+import { shrinkCase } from './shrink.js';
+import { findingId, type Finding } from './findings.js';
+import type { Outcome } from './outcome.js';
+
+export interface WorkerConfig {
+  seed: bigint;
+  worker: number;
+  jobs: number;
+  profile: ProfileName;
+  oracles: OracleSet;
+  /** First case index to run (a resumed campaign continues where it stopped). */
+  startIndex: number;
+  /** Cases already in the corpus (from --corpus). */
+  corpus: FuzzCase[];
+  /** Finding ids already reported: not reported or shrunk again. */
+  known: string[];
+  /** Shrink findings before reporting them (default true). */
+  shrink?: boolean;
+  host?: string;
+}
+
+export interface WorkerEvents {
+  finding(f: Finding): void;
+  corpus(c: FuzzCase, points: string[]): void;
+}
+
+/** Cases per batch: the unit of work between checks of the clock and of a stop request. */
+const BATCH = 64;
+
+export class FuzzWorker {
+  readonly engine = new EngineRunner();
+  private native: NativeRunner | undefined;
+  private corpus: FuzzCase[];
+  private seen = new Set<string>();
+  private known: Set<string>;
+  /** The next case index this worker runs. */
+  next: number;
+  cases = 0;
+
+  constructor(readonly cfg: WorkerConfig, private events: WorkerEvents) {
+    this.corpus = cfg.corpus.filter((c) => c.profile === cfg.profile);
+    this.known = new Set(cfg.known);
+    this.next = cfg.startIndex;
+    if (cfg.oracles.native) this.native = new NativeRunner();
+  }
+
+  /** Generates the case with index i. */
+  caseAt(i: number): FuzzCase {
+    const r = Rng.derive(this.cfg.seed, this.cfg.worker, i);
+    if (this.corpus.length && r.chance(0.5)) {
+      const base = this.corpus[r.below(this.corpus.length)];
+      const other = this.corpus[r.below(this.corpus.length)];
+      return mutateCase(r, base, other);
+    }
+    return randomCase(r, this.cfg.profile);
+  }
+
+  /** Runs one batch of cases (fewer when `limit` says so); returns the number run. */
+  async runBatch(limit = BATCH): Promise<number> {
+    const n = Math.min(BATCH, limit);
+    const batch: { i: number; c: FuzzCase; engine: Outcome }[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = this.next;
+      this.next += this.cfg.jobs;
+      const c = this.caseAt(i);
+      const engine = this.engine.run(c);
+      batch.push({ i, c, engine });
+      this.noteCoverage(c, engine);
+      for (const j of judgeSync(this.engine, this.cfg.oracles, c, engine)) await this.report(j, c, i);
+    }
+    if (this.native) {
+      const outs = await this.native.runMany(batch.map((b) => b.c));
+      for (let k = 0; k < batch.length; k++) {
+        const j = compareSides('native', batch[k].c, batch[k].engine, 'host kernel', outs[k]);
+        if (j) await this.report(j, batch[k].c, batch[k].i);
+      }
+    }
+    this.cases += n;
+    return n;
+  }
+
+  private noteCoverage(c: FuzzCase, o: Outcome): void {
+    const fresh: string[] = [];
+    for (const p of coveragePoints(c, o)) {
+      if (!this.seen.has(p)) {
+        this.seen.add(p);
+        fresh.push(p);
+      }
+    }
+    if (fresh.length) {
+      this.corpus.push(c);
+      this.events.corpus(c, fresh);
+    }
+  }
+
+  private async report(j: Judgement, c: FuzzCase, index: number): Promise<void> {
+    const id = findingId(j.signature);
+    if (this.known.has(id)) return;
+    this.known.add(id);
+    let best = c;
+    let judgement = j;
+    if (this.cfg.shrink !== false) {
+      best = (await shrinkCase(c, (cand) => this.recheck(j.oracle, cand).then((s) => s === j.signature))).case;
+      judgement = (await this.judge(j.oracle, best)) ?? j;
+    }
+    this.events.finding({
+      id,
+      oracle: judgement.oracle,
+      signature: j.signature,
+      summary: judgement.summary,
+      case: best,
+      originalSteps: c.steps.length,
+      sides: judgement.sides,
+      origin: { seed: this.cfg.seed.toString(), worker: this.cfg.worker, index },
+      host: this.cfg.host,
+    });
+  }
+
+  /** The signature one oracle gives a case now, or null. */
+  async recheck(oracle: string, c: FuzzCase): Promise<string | null> {
+    if (oracle !== 'native') return recheckSync(this.engine, this.cfg.oracles, oracle, c);
+    return (await this.judge(oracle, c))?.signature ?? null;
+  }
+
+  /** The full judgement of one oracle on a case, or null. */
+  async judge(oracle: string, c: FuzzCase): Promise<Judgement | null> {
+    const engine = this.engine.run(c);
+    if (oracle === 'native') {
+      if (!this.native) this.native = new NativeRunner();
+      return compareSides('native', c, engine, 'host kernel', await this.native.run(c));
+    }
+    return judgeSync(this.engine, this.cfg.oracles, c, engine).find((j) => j.oracle === oracle) ?? null;
+  }
+
+  close(): void {
+    this.native?.close();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What a campaign and its workers say to each other, and the loop a worker
+ * runs (the same loop in a worker_thread and, for one job, in-process).
+ * Cases and findings cross as structured clones (BigInt included).
+ */
+import type { FuzzCase } from './case.js';
+import type { Finding } from './findings.js';
+import type { FuzzWorker, WorkerConfig } from './worker_loop.js';
+
+export interface WorkerInit {
+  config: WorkerConfig;
+  /** Cases this worker runs (its share of --cases), or run until told. */
+  quota?: number;
+  /** Wall-clock deadline (ms since the epoch). */
+  deadline?: number;
+  /** Plug-in model module to load in the worker (its path), if any. */
+  pluginPath?: string;
+}
+
+export type WorkerMessage =
+  | { type: 'finding'; finding: Finding }
+  | { type: 'corpus'; case: FuzzCase; points: string[] }
+  | { type: 'progress'; worker: number; next: number; cases: number }
+  | { type: 'done'; worker: number }
+  | { type: 'error'; worker: number; message: string };
+
+/** Runs batches until the worker's share, the deadline or a stop request ends it. */
+export async function runWorker(
+  w: FuzzWorker,
+  init: WorkerInit,
+  stopped: () => boolean,
+  progress: (next: number, cases: number) => void,
+): Promise<void> {
+  for (;;) {
+    if (stopped()) break;
+    if (init.deadline !== undefined && Date.now() >= init.deadline) break;
+    let limit = Infinity;
+    if (init.quota !== undefined) {
+      if (w.cases >= init.quota) break;
+      limit = init.quota - w.cases;
+    }
+    await w.runBatch(limit);
+    progress(w.next, w.cases);
+    // let a stop message in
+    await new Promise((r) => setImmediate(r));
+  }
+}

@@ -1,0 +1,92 @@
+/*
+ * Guest for the snapshot/restore tests (tests/api/snapshot.test.ts). argv[1]:
+ *   case  touches what a fuzz case touches: globals, an mmap, a signal handler,
+ *         SUD armed (a dispatched syscall and a blocked-then-allowed selector),
+ *         brk, fork + wait4, stdin, and prints a digest
+ *   smc   writes code into an RWX page, runs it, spins (the test snapshots
+ *         during the spin), runs it again, rewrites it and runs it a third time
+ *   grow  touches argv[2] MiB of fresh memory and prints a checksum
+ */
+#include "../../sud/programs/sud.h"
+
+static volatile unsigned char sel;
+static unsigned char data[3 * 4096];
+static volatile i64 dispatched_nr;
+
+static void on_sigsys(int sig, unsigned char *info, void *uc) {
+  (void)sig; (void)uc;
+  dispatched_nr = *(int *)(info + 24);
+  sel = 0; /* SYSCALL_DISPATCH_FILTER_ALLOW: the restorer's rt_sigreturn is in the region anyway */
+}
+
+static u64 digest(const unsigned char *p, u64 n) {
+  u64 h = 1469598103934665603UL;
+  for (u64 i = 0; i < n; i++) h = (h ^ p[i]) * 1099511628211UL;
+  return h;
+}
+
+static int run_case(void) {
+  for (u64 i = 0; i < sizeof data; i++) data[i] = (unsigned char)(i * 7 + 1);
+  unsigned char *m = (unsigned char *)sc6(9, 0, 3 * 4096, 3, 0x22, -1, 0);
+  for (int i = 0; i < 3 * 4096; i += 512) m[i] = (unsigned char)i;
+  i64 b0 = rsys(12, 0, 0, 0, 0, 0);
+  rsys(12, b0 + 8192, 0, 0, 0, 0);
+  ((volatile char *)b0)[100] = 9;
+  char in[16];
+  i64 n = rsys(0, 0, (i64)in, sizeof in, 0, 0);
+  sigact(SIGSYS, (void *)on_sigsys, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
+  sel = 1; /* BLOCK */
+  kv("prctl", rsud(1, REGION, &sel));
+  i64 r = osys(39, 0, 0, 0, 0, 0); /* getpid outside the region: SIGSYS */
+  kv("dispatched", dispatched_nr);
+  kv("after_handler_rax", r);
+  i64 pid = osys(57, 0, 0, 0, 0, 0); /* fork, allowed by the selector now */
+  if (pid == 0) {
+    data[5] = 77;
+    m[1] = 55;
+    out("child says hi\n");
+    quit(3);
+  }
+  int status = 0;
+  rsys(61, pid, (i64)&status, 0, 0, 0);
+  kv("child_status", status);
+  kv("stdin_n", n);
+  if (n > 0) { in[n < 15 ? n : 15] = 0; out("stdin="); out(in); out("\n"); }
+  kv("data", (i64)(digest(data, sizeof data) & 0x7fffffff));
+  kv("mmap", (i64)(digest(m, 3 * 4096) & 0x7fffffff));
+  kv("mask", mask_get());
+  return 5;
+}
+
+static int run_smc(void) {
+  unsigned char *code = (unsigned char *)sc6(9, 0, 4096, 7, 0x22, -1, 0);
+  /* mov $1, %eax ; ret */
+  code[0] = 0xb8; code[1] = 1; code[2] = 0; code[3] = 0; code[4] = 0; code[5] = 0xc3;
+  int (*f)(void) = (int (*)(void))code;
+  kv("r", f());
+  for (volatile int i = 0; i < 200000; i++) {}
+  kv("r", f());
+  code[1] = 2;
+  kv("r", f());
+  return 0;
+}
+
+static int run_grow(u64 mib) {
+  u64 len = mib << 20;
+  unsigned char *m = (unsigned char *)sc6(9, 0, (i64)len, 3, 0x22, -1, 0);
+  u64 sum = 0;
+  for (u64 i = 0; i < len; i += 4096) { m[i] = (unsigned char)(i >> 12); sum += m[i]; }
+  kv("grow_sum", (i64)sum);
+  return 0;
+}
+
+static u64 atou(const char *s) { u64 v = 0; while (*s >= '0' && *s <= '9') v = v * 10 + (u64)(*s++ - '0'); return v; }
+
+int cmain(u64 *sp) {
+  i64 argc = (i64)sp[0];
+  char **argv = (char **)(sp + 1);
+  const char *mode = argc > 1 ? argv[1] : "case";
+  if (streq(mode, "smc")) quit(run_smc());
+  if (streq(mode, "grow")) quit(run_grow(argc > 2 ? atou(argv[2]) : 1));
+  quit(run_case());
+}
