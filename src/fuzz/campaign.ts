@@ -129,7 +129,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   }
   const started = Date.now();
   const deadline = o.timeMs !== undefined ? started + o.timeMs : undefined;
-  const coverage = new Set<string>();
+  const coverage = new Set<number>();
   const findings: Record<string, number> = {};
   const findingList: CampaignResult['findingList'] = [];
   const bestOrigin = new Map<string, Finding['origin']>();

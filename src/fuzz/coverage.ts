@@ -30,45 +30,76 @@ export function siteClass(ip: bigint): string {
   return `${kind}${slot === SLOT_H ? '-H' : ''}`;
 }
 
-function modeClass(m: bigint): string {
-  return m <= 3n ? String(m) : `0x${m.toString(16)}`;
+
+const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace'];
+const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
+const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
+
+/** A small class of a result: 0, 1..4095 by errno, positive, other. */
+function resultCode(v: bigint): number {
+  const s = BigInt.asIntN(64, v);
+  if (s === 0n) return 0;
+  if (s < 0n && s >= -4095n) return 1 + Number(-s);
+  return s > 0n && s < 0x10000n ? 5000 : 5001;
 }
 
-/** The coverage points one run reached. */
-export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<string> = new Set()): Set<string> {
-  const p = c.profile;
-  let prev = 'start';
+function siteCode(ip: bigint): number {
+  const off = ip - SITES;
+  if (off < 0n || off >= SLOT_SIZE * BigInt(SLOTS)) return 0;
+  const slot = Number(off / SLOT_SIZE);
+  return (off % SLOT_SIZE < 16n ? 1 : 2) + (slot === SLOT_H ? 2 : 0);
+}
+
+/** FNV-1a over small integers: a coverage point's id. */
+function point(...xs: number[]): number {
+  let h = 0x811c9dc5;
+  for (const x of xs) {
+    h = Math.imul(h ^ (x & 0xffff), 0x01000193);
+    h = Math.imul(h ^ (x >>> 16), 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/**
+ * The coverage points one run reached, as 32-bit ids: each record's
+ * behaviour (which step and how it ended, a dispatch by call site kind,
+ * syscall and depth, a child's or ptrace's result), each pair of successive
+ * behaviours, and how the process ended, all per profile.
+ */
+export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new Set()): Set<number> {
+  const p = PROFILES.indexOf(c.profile);
+  let prev = 0;
   let depth = 0;
   for (const r of o.log) {
     const k = recKind(r);
-    let name: string;
+    let name: number;
     switch (k) {
       case REC_RET: {
         const step = c.steps[Number(r.a)];
-        const op = step?.op ?? '?';
-        const extra = step && (step.op === 'arm' || step.op === 'ptrace') ? `:m${modeClass(step.mode)}:${step.sel.base}` : '';
-        name = `ret:${op}${extra}:${resultClass(r.b)}${r.c === 0xd15n ? ':intercepted' : ''}`;
+        const op = step ? OPS.indexOf(step.op) : 99;
+        const extra = step && (step.op === 'arm' || step.op === 'ptrace') ? (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base) : 0;
+        name = point(k, op, extra, resultCode(r.b), r.c === 0xd15n ? 1 : 0);
         depth = 0;
         break;
       }
       case REC_SIGSYS:
         depth++;
-        name = `sigsys:${siteClass(r.a)}:${Number(r.b & 0xffffffffn) | 0}:d${Math.min(depth, 4)}:${r.head === 2n ? 'noinfo' : 'info'}`;
+        name = point(k, siteCode(r.a), Number(r.b & 0xffffffffn) | 0, Math.min(depth, 4), r.head === 2n ? 0 : 1);
         break;
-      case REC_NESTED: name = `nested:${resultClass(r.a)}`; break;
-      case REC_CHILD: name = `child:${resultClass(r.b)}`; break;
-      case REC_PTRACE1: name = `ptrace-get:m${r.a}`; break;
-      case REC_PTRACE2: name = `ptrace-set:${resultClass(r.b)}:${resultClass(r.c)}`; break;
-      case REC_PTRACE3: name = `ptrace-regot:${r.a}`; break;
-      default: name = `record:${k}`;
+      case REC_NESTED: name = point(k, resultCode(r.a)); break;
+      case REC_CHILD: name = point(k, resultCode(r.b)); break;
+      case REC_PTRACE1: name = point(k, Number(r.a & 0xffn)); break;
+      case REC_PTRACE2: name = point(k, resultCode(r.b), resultCode(r.c)); break;
+      case REC_PTRACE3: name = point(k, Number(r.a & 1n)); break;
+      default: name = point(k);
     }
-    out.add(`${p}|${name}`);
-    out.add(`${p}|${prev}>${name.split(':').slice(0, 2).join(':')}`);
-    prev = name.split(':').slice(0, 2).join(':');
+    out.add(point(p, name));
+    out.add(point(p, prev, name, 1));
+    prev = name;
   }
-  const end = o.end.kind === 'exited' ? `exit:${o.end.status}` : o.end.kind === 'killed' ? `killed:${o.end.signal}` : 'hung';
-  out.add(`${p}|end:${end}`);
-  out.add(`${p}|${prev}>end:${end}`);
-  if (o.overflow) out.add(`${p}|overflow`);
+  const end = o.end.kind === 'exited' ? 1000 + o.end.status : o.end.kind === 'killed' ? 2000 + o.end.signal : 3000;
+  out.add(point(p, end, 2));
+  out.add(point(p, prev, end, 3));
+  if (o.overflow) out.add(point(p, 4));
   return out;
 }

@@ -14,7 +14,7 @@ import type { Outcome } from './outcome.js';
 import type { EngineRunner } from './engine_runner.js';
 import { predict } from './model/index.js';
 import type { DecideFn } from './model/dispatch.js';
-import { signatureOf } from './signature.js';
+import { signatureOf, differenceReason } from './signature.js';
 import { checkProperties } from './properties.js';
 
 export interface Plugin {
@@ -43,11 +43,16 @@ export interface Judgement {
 }
 
 /** Compares an engine outcome with another side's. */
-export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, otherName: string, other: Outcome): Judgement | null {
-  const sig = signatureOf(oracle, c, other, engine, [otherName, 'engine']);
+export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, otherName: string, other: Outcome, coarse = false): Judgement | null {
+  const sig = signatureOf(oracle, c, other, engine, [otherName, 'engine'], coarse);
   if (!sig) return null;
-  const [, left, right] = sig.split('|');
-  return { oracle, signature: sig, summary: `${left}; ${right}`, sides: [{ name: otherName, outcome: other }, { name: 'engine', outcome: engine }] };
+  return { oracle, signature: sig, summary: summaryOf(c, other, engine, [otherName, 'engine']), sides: [{ name: otherName, outcome: other }, { name: 'engine', outcome: engine }] };
+}
+
+/** The first difference in words, with the values that the signature leaves out. */
+function summaryOf(c: FuzzCase, x: Outcome, y: Outcome, sides: [string, string]): string {
+  const r = differenceReason(c, x, y)!;
+  return `${sides[0]}: ${r.left}; ${sides[1]}: ${r.right}`;
 }
 
 /** Every synchronous oracle on one case. */
@@ -58,16 +63,14 @@ export function judgeSync(runner: EngineRunner, o: OracleSet, c: FuzzCase, engin
     if (j) out.push(j);
   }
   if (o.plugin) {
-    const j = compareSides(`plugin:${o.plugin.name}`, c, engine, o.plugin.name, predict(c, { decide: o.plugin.decide }));
+    // a plug-in differs by design: one finding per behaviour, not per syscall and slot
+    const j = compareSides(`plugin:${o.plugin.name}`, c, engine, o.plugin.name, predict(c, { decide: o.plugin.decide }), true);
     if (j) out.push(j);
   }
   if (o.diff && o.diff !== c.profile) {
     const other = runner.run({ ...c, profile: o.diff });
-    const sig = signatureOf('diff', c, engine, other, [c.profile, o.diff]);
-    if (sig) {
-      const [, left, right] = sig.split('|');
-      out.push({ oracle: 'diff', signature: sig, summary: `${left}; ${right}`, sides: [{ name: c.profile, outcome: engine }, { name: o.diff, outcome: other }] });
-    }
+    const sig = signatureOf('diff', c, engine, other, [c.profile, o.diff], true);
+    if (sig) out.push({ oracle: 'diff', signature: sig, summary: summaryOf(c, engine, other, [c.profile, o.diff]), sides: [{ name: c.profile, outcome: engine }, { name: o.diff, outcome: other }] });
   }
   for (const v of checkProperties(o.properties, c, engine)) {
     out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });

@@ -62,8 +62,45 @@ export function differenceReason(c: FuzzCase, x: Outcome, y: Outcome): { left: s
   return { left, right };
 }
 
+/**
+ * What a side did at the first difference, as a behaviour: the syscall was
+ * dispatched, ran, failed with an errno, or the process ended. Coarser than
+ * describeRecord: which syscall, from which slot, with which harmless result
+ * does not make another reason when two profiles or two implementations
+ * differ by design.
+ */
+function behaviour(c: FuzzCase, o: Outcome, i: number): string {
+  const r = o.log[i];
+  if (!r) return describeEnd(o.end);
+  switch (recKind(r)) {
+    case REC_SIGSYS: return 'dispatched (SIGSYS)';
+    case REC_RET: {
+      const step = c.steps[Number(r.a)];
+      if (!step) return 'ran';
+      if (r.c === 0xd15n) return `${step.op} intercepted`;
+      if (step.op === 'arm' || step.op === 'ptrace') return `${step.op}(mode ${step.mode <= 3n ? step.mode : 'other'}) = ${resultClass(r.b)}`;
+      if (step.op === 'sys' || step.op === 'sel' || step.op === 'fork' || step.op === 'thread') return 'ran';
+      return `${step.op} = ${resultClass(r.b)}`;
+    }
+    case REC_NESTED: case REC_CHILD: return 'ran';
+    default: return describeRecord(c, r);
+  }
+}
+
 /** The signature of a disagreement between two named sides. */
-export function signatureOf(oracle: string, c: FuzzCase, x: Outcome, y: Outcome, sides: [string, string]): string | null {
+export function signatureOf(oracle: string, c: FuzzCase, x: Outcome, y: Outcome, sides: [string, string], coarse = false): string | null {
+  if (coarse) {
+    const d = firstDifference(x, y);
+    if (!d) return null;
+    let left = d.what === 'log overflow' ? `overflow ${x.overflow}` : behaviour(c, x, d.index);
+    let right = d.what === 'log overflow' ? `overflow ${y.overflow}` : behaviour(c, y, d.index);
+    if (left === right) {
+      const r = differenceReason(c, x, y)!;
+      left = r.left;
+      right = r.right;
+    }
+    return `${oracle}|${sides[0]}: ${left}|${sides[1]}: ${right}`;
+  }
   const r = differenceReason(c, x, y);
   if (!r) return null;
   return `${oracle}|${sides[0]}: ${r.left}|${sides[1]}: ${r.right}`;

@@ -35,7 +35,7 @@ export interface WorkerConfig {
 
 export interface WorkerEvents {
   finding(f: Finding): void;
-  corpus(c: FuzzCase, points: string[]): void;
+  corpus(c: FuzzCase, points: number[]): void;
 }
 
 /** Cases per batch: the unit of work between checks of the clock and of a stop request. */
@@ -45,7 +45,7 @@ export class FuzzWorker {
   readonly engine = new EngineRunner();
   private native: NativeRunner | undefined;
   private corpus: FuzzCase[];
-  private seen = new Set<string>();
+  private seen = new Set<number>();
   private known: Set<string>;
   /** The next case index this worker runs. */
   next: number;
@@ -94,7 +94,7 @@ export class FuzzWorker {
   }
 
   private noteCoverage(c: FuzzCase, o: Outcome): void {
-    const fresh: string[] = [];
+    const fresh: number[] = [];
     for (const p of coveragePoints(c, o)) {
       if (!this.seen.has(p)) {
         this.seen.add(p);

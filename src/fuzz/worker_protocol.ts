@@ -19,7 +19,7 @@ export interface WorkerInit {
 
 export type WorkerMessage =
   | { type: 'finding'; finding: Finding }
-  | { type: 'corpus'; case: FuzzCase; points: string[] }
+  | { type: 'corpus'; case: FuzzCase; points: number[] }
   | { type: 'progress'; worker: number; next: number; cases: number }
   | { type: 'done'; worker: number }
   | { type: 'error'; worker: number; message: string };

@@ -81,6 +81,12 @@ export interface FrameInputs {
   useAltStack: boolean;
   blocked: bigint;
   info: Siginfo;
+  /**
+   * Whether the handler has SA_SIGINFO: only then does Linux copy siginfo to
+   * the frame (x64_setup_rt_frame); otherwise those 128 bytes keep whatever
+   * the stack held.
+   */
+  withInfo?: boolean;
   trapno: bigint;
   err: bigint;
   cr2: bigint;
@@ -114,6 +120,90 @@ const FRAME_BELOW = BigInt(((FRAME_SIZE + 15) & ~15) + 8);
 const FP_BELOW = REDZONE + BigInt(FPSTATE_SIZE);
 const FP_SIZE_BIG = BigInt(FPSTATE_SIZE);
 
+/** Where the fpstate and the frame go for a delivery (SEMANTICS.md §6). */
+export function frameAddrs(inp: Pick<FrameInputs, 'sp' | 'useAltStack' | 'altstack'>): { frame: bigint; fpAddr: bigint } {
+  // fpstate first (64-byte aligned), then the frame aligned so that (rsp + 8) % 16 == 0 at entry
+  const below = inp.useAltStack ? inp.altstack.sp + inp.altstack.size - FP_SIZE_BIG : inp.sp - FP_BELOW;
+  // below & ~63n, with fewer bigint operations
+  const fpAddr = below - BigInt(Number(BigInt.asUintN(6, below)));
+  return { frame: fpAddr - FRAME_BELOW, fpAddr };
+}
+
+/**
+ * Writes the whole fxsave image for the registers in the CPU block, every
+ * byte of it: into fpScratch (host -1) or in place in engine memory (a
+ * 4-byte aligned host offset of the user's fpstate).
+ */
+export function writeFpstate(e: Engine, host: number): void {
+  const mem = e.i32v;
+  const w = host < 0 ? fpWords : mem;
+  const o = host < 0 ? 0 : host >> 2;
+  const mxcsr = mem[CPU_MXCSR >> 2];
+  w[o] = 0x37f; // fcw, fsw 0
+  for (let i = 1; i < 6; i++) w[o + i] = 0;
+  w[o + 6] = mxcsr || 0x1f80;
+  w[o + 7] = 0xffff; // mxcsr_mask
+  for (let i = 8; i < FP_XMM_W; i++) w[o + i] = 0;
+  if (host < 0) for (let i = 0; i < 64; i++) w[o + FP_XMM_W + i] = mem[XMM_W + i];
+  else mem.copyWithin(o + FP_XMM_W, XMM_W, XMM_W + 64);
+  for (let i = FP_XMM_W + 64; i < FPSTATE_SIZE >> 2; i++) w[o + i] = 0;
+}
+
+/**
+ * Writes the whole rt_sigframe, every byte of it, for the registers in the
+ * CPU block: into frameScratch (host -1) or in place in engine memory (a
+ * 4-byte aligned host offset of the user's frame).
+ */
+export function writeFrame(e: Engine, host: number, restorer: bigint, inp: FrameInputs, fpAddr: bigint): void {
+  const mem = e.i32v;
+  const w = host < 0 ? frameWords : mem;
+  const dv = host < 0 ? frameScratchDv : e.dv;
+  const b = host < 0 ? 0 : host;
+  const o = b >> 2;
+  dv.setBigUint64(b, restorer, true);
+  dv.setBigUint64(b + UC_OFF + 0, UC_FLAGS, true);
+  w[o + 4] = 0; // uc_link
+  w[o + 5] = 0;
+  dv.setBigUint64(b + UC_OFF + 16, inp.altstack.sp, true);
+  w[o + 8] = inp.altstack.flags; // ss_flags, then padding
+  w[o + 9] = 0;
+  dv.setBigUint64(b + UC_OFF + 32, inp.altstack.size, true);
+  const mc = o + MC_W;
+  for (let i = 0; i < 16; i++) {
+    const r = REGS_W[i];
+    w[mc + i * 2] = mem[r];
+    w[mc + i * 2 + 1] = mem[r + 1];
+  }
+  w[mc + 32] = mem[RIP_W];
+  w[mc + 33] = mem[RIP_W + 1];
+  w[mc + 34] = mem[RFLAGS_W];
+  w[mc + 35] = mem[RFLAGS_W + 1];
+  w[mc + 36] = 0x33; // cs, gs 0
+  w[mc + 37] = 0x2b << 16; // fs 0, ss
+  dv.setBigUint64(b + MC + 152, inp.err, true);
+  dv.setBigUint64(b + MC + 160, inp.trapno, true);
+  dv.setBigUint64(b + MC + 168, inp.blocked & 0xffffffffn, true); // oldmask
+  dv.setBigUint64(b + MC + 176, inp.cr2, true);
+  dv.setBigUint64(b + MC + 184, fpAddr, true);
+  for (let i = 48; i < 64; i++) w[mc + i] = 0; // reserved1[8]
+  dv.setBigUint64(b + UC_OFF + SIGMASK_OFF - 8, inp.blocked, true);
+  if (inp.withInfo === false) return;
+  // siginfo_t: signo, errno, code, padding, then the union
+  const si = o + (SIGINFO_OFF >> 2);
+  w[si] = inp.info.signo;
+  w[si + 1] = inp.info.errno;
+  w[si + 2] = inp.info.code;
+  for (let i = 3; i < 32; i++) w[si + i] = 0;
+  const f = inp.info.fields;
+  const n = f.length < 112 ? f.length : 112;
+  if (host < 0) {
+    for (let i = 0; i < n; i++) frameScratch[SIGINFO_OFF + 16 + i] = f[i];
+  } else {
+    const u8 = e.u8;
+    for (let i = 0; i < n; i++) u8[b + SIGINFO_OFF + 16 + i] = f[i];
+  }
+}
+
 /**
  * Lays out the frame for the registers in the CPU block. Returns the frame
  * address and its bytes, and the fpstate address and bytes (written by the
@@ -121,50 +211,10 @@ const FP_SIZE_BIG = BigInt(FPSTATE_SIZE);
  * the next buildFrame.
  */
 export function buildFrame(e: Engine, restorer: bigint, inp: FrameInputs): { frame: bigint; bytes: Uint8Array; fpAddr: bigint; fp: Uint8Array } {
-  // fpstate first (64-byte aligned), then the frame aligned so that (rsp + 8) % 16 == 0 at entry
-  const below = inp.useAltStack ? inp.altstack.sp + inp.altstack.size - FP_SIZE_BIG : inp.sp - FP_BELOW;
-  // below & ~63n, with fewer bigint operations
-  const fpAddr = below - BigInt(Number(BigInt.asUintN(6, below)));
-  const frame = fpAddr - FRAME_BELOW;
-  const b = frameScratch;
-  const dv = frameScratchDv;
-  const w = frameWords;
-  const mem = e.i32v;
-  b.fill(0);
-  dv.setBigUint64(0, restorer, true);
-  dv.setBigUint64(UC_OFF + 0, UC_FLAGS, true);
-  // uc_link (UC_OFF + 8) stays 0
-  dv.setBigUint64(UC_OFF + 16, inp.altstack.sp, true);
-  dv.setInt32(UC_OFF + 24, inp.altstack.flags, true);
-  dv.setBigUint64(UC_OFF + 32, inp.altstack.size, true);
-  for (let i = 0; i < 16; i++) {
-    const r = REGS_W[i];
-    w[MC_W + i * 2] = mem[r];
-    w[MC_W + i * 2 + 1] = mem[r + 1];
-  }
-  w[MC_W + 32] = mem[RIP_W];
-  w[MC_W + 33] = mem[RIP_W + 1];
-  w[MC_W + 34] = mem[RFLAGS_W];
-  w[MC_W + 35] = mem[RFLAGS_W + 1];
-  dv.setUint16(MC + 144, 0x33, true); // cs
-  // gs, fs (MC + 146, + 148) stay 0
-  dv.setUint16(MC + 150, 0x2b, true); // ss
-  dv.setBigUint64(MC + 152, inp.err, true);
-  dv.setBigUint64(MC + 160, inp.trapno, true);
-  dv.setBigUint64(MC + 168, inp.blocked & 0xffffffffn, true); // oldmask
-  dv.setBigUint64(MC + 176, inp.cr2, true);
-  dv.setBigUint64(MC + 184, fpAddr, true);
-  dv.setBigUint64(UC_OFF + SIGMASK_OFF - 8, inp.blocked, true);
-  writeSiginfo(dv, b, SIGINFO_OFF, inp.info);
-  // fxsave image: control words, mxcsr and the xmm registers
-  const fp = fpScratch;
-  const fdv = fpScratchDv;
-  fp.fill(0);
-  fdv.setUint16(0, 0x37f, true); // fcw
-  fdv.setUint32(24, e.u32(CPU_MXCSR) || 0x1f80, true);
-  fdv.setUint32(28, 0xffff, true); // mxcsr_mask
-  for (let i = 0; i < 64; i++) fpWords[FP_XMM_W + i] = mem[XMM_W + i];
-  return { frame, bytes: b, fpAddr, fp };
+  const { frame, fpAddr } = frameAddrs(inp);
+  writeFrame(e, -1, restorer, inp, fpAddr);
+  writeFpstate(e, -1);
+  return { frame, bytes: frameScratch, fpAddr, fp: fpScratch };
 }
 
 /** Registers and mask a sigreturn restores, read from the frame bytes. */

@@ -10,7 +10,10 @@ import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
 import { copyFromUser, copyFromUserInto, copyToUser, userSpan } from './uaccess.js';
-import { buildFrame, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, killFields, type Siginfo } from './signal_frame.js';
+import {
+  frameAddrs, writeFrame, writeFpstate, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, killFields,
+  type FrameInputs, type Siginfo,
+} from './signal_frame.js';
 import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP } from '../engine/layout.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
@@ -189,14 +192,22 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   const alt = s.altstack;
   const onAlt = alt.flags !== SS_DISABLE && sp > alt.sp && sp <= alt.sp + alt.size;
   const useAlt = !!(act.flags & SA_ONSTACK) && alt.flags !== SS_DISABLE && !onAlt;
-  const f = buildFrame(e, act.restorer, {
+  const inp: FrameInputs = {
     sp, onAltStack: onAlt, useAltStack: useAlt,
     altstack: { sp: alt.sp, flags: alt.flags === SS_DISABLE ? SS_DISABLE : onAlt ? SS_ONSTACK : 0, size: alt.size },
-    blocked: s.blocked, info, trapno: t.lastTrap.trapno, err: t.lastTrap.err, cr2: t.lastTrap.cr2,
-  });
+    blocked: s.blocked, info, withInfo: (act.flags & SA_SIGINFO) !== 0n, trapno: t.lastTrap.trapno, err: t.lastTrap.err, cr2: t.lastTrap.cr2,
+  };
+  const f = frameAddrs(inp);
   try {
-    copyToUser(t.mm, f.fpAddr, f.fp);
-    copyToUser(t.mm, f.frame, f.bytes);
+    // the fpstate, then the frame: each written in place when it lies in one page, else laid out and copied
+    const fpHost = userSpan(t.mm, f.fpAddr, FPSTATE_SIZE, true);
+    if (fpHost === 0) throw new Errno(EFAULT);
+    writeFpstate(e, fpHost);
+    if (fpHost < 0) copyToUser(t.mm, f.fpAddr, fpScratch);
+    const frameHost = userSpan(t.mm, f.frame, FRAME_SIZE, true);
+    if (frameHost === 0) throw new Errno(EFAULT);
+    writeFrame(e, frameHost, act.restorer, inp, f.fpAddr);
+    if (frameHost < 0) copyToUser(t.mm, f.frame, inp.withInfo ? frameScratch : frameScratch.subarray(0, SIGINFO_OFF));
   } catch (err) {
     if (err instanceof Errno) return false;
     throw err;

@@ -35,3 +35,15 @@ maybe('syscalls with deterministic results', () => {
     expect(m.stdout().length).toBe(4096);
   });
 });
+
+maybe('signal frames', () => {
+  it('leave siginfo as the stack held it for a handler without SA_SIGINFO, as Linux does', () => {
+    const exe = buildStatic('nosiginfo', [join(dir, 'nosiginfo.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', '-mno-red-zone', `-I${dir}`]);
+    const native = runNative(exe);
+    const m = new Machine();
+    m.load(readBinary(exe));
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('without_sa_siginfo_pattern_bytes=128\n');
+  });
+});

@@ -34,6 +34,8 @@ interface Page {
   shared: boolean;
   /** The bytes are shared with another address space (fork) or a constant: copy before writing. */
   cow: boolean;
+  /** A view of `bytes` for word access, made on first use. */
+  dv?: DataView;
 }
 
 /** One slot: syscall; ret; int3 x13; mov $15,%eax; syscall; ud2; int3 x7. */
@@ -83,7 +85,7 @@ export class Memory {
       } else {
         // both sides copy on their next write
         if (p.bytes) p.cow = true;
-        m.pages.set(a, { ...p });
+        m.pages.set(a, { ...p, dv: undefined });
       }
     }
     return m;
@@ -104,11 +106,18 @@ export class Memory {
     if (!b) {
       p.bytes = new Uint8Array(4096);
       p.cow = false;
+      p.dv = undefined;
     } else if (p.cow) {
       p.bytes = b.slice();
       p.cow = false;
+      p.dv = undefined;
     }
     return p.bytes!;
+  }
+
+  private dataView(p: Page, b: Uint8Array): DataView {
+    if (!p.dv || p.dv.buffer !== b.buffer) p.dv = new DataView(b.buffer, b.byteOffset, 4096);
+    return p.dv;
   }
 
   isMapped(page: bigint): boolean {
@@ -145,13 +154,15 @@ export class Memory {
 
   /** A u64 of a page the guest itself writes (the log); faults are not modelled here. */
   word(addr: bigint): bigint {
-    const b = this.view(this.pages.get(addr & ~(PAGE - 1n))!);
-    return b ? new DataView(b.buffer, b.byteOffset).getBigUint64(Number(addr & (PAGE - 1n)), true) : 0n;
+    const p = this.pages.get(addr & ~(PAGE - 1n))!;
+    const b = this.view(p);
+    return b ? this.dataView(p, b).getBigUint64(Number(addr & (PAGE - 1n)), true) : 0n;
   }
 
   setWord(addr: bigint, v: bigint): void {
-    const b = this.own(this.pages.get(addr & ~(PAGE - 1n))!);
-    new DataView(b.buffer, b.byteOffset).setBigUint64(Number(addr & (PAGE - 1n)), BigInt.asUintN(64, v), true);
+    const p = this.pages.get(addr & ~(PAGE - 1n))!;
+    const b = this.own(p);
+    this.dataView(p, b).setBigUint64(Number(addr & (PAGE - 1n)), BigInt.asUintN(64, v), true);
   }
 
   /** The bytes of [addr, addr + n) across pages (all mapped). */

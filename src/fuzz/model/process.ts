@@ -74,7 +74,9 @@ export class GuestRun {
 
   /** The log pages as they are now. */
   logBytes(): Uint8Array {
-    return this.main.proc.mem.bytes(LOG_ADDR, 8192);
+    const mem = this.main.proc.mem;
+    const n = Math.min(Number(mem.word(LOG_ADDR)), 255);
+    return mem.bytes(LOG_ADDR, 32 + 32 * n);
   }
 
   // ------------------------------------------------------------ the log

@@ -16,10 +16,10 @@ import { copyToUser, writeU32 } from '../uaccess.js';
  * (poll, nanosleep: -EINTR whenever a handler runs); the others (wait4,
  * futex) are ERESTARTSYS: restarted after a handler with SA_RESTART.
  */
-export class RestartSyscall extends Error {
-  constructor(readonly block = false) {
-    super('restart');
-  }
+export class RestartSyscall {
+  readonly message = 'restart';
+  /** Control flow, not an error: no Error constructor, so no stack trace is captured on every sleep. */
+  constructor(readonly block = false) {}
 }
 
 const WNOHANG = 1;
