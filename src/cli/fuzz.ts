@@ -209,9 +209,10 @@ async function otherSide(f: Finding, c: FuzzCase, engine: EngineRunner): Promise
     if (!other || !(CASE_PROFILES as readonly string[]).includes(other)) return undefined;
     return { name: other, outcome: engine.run({ ...c, profile: other }) };
   }
-  if (f.oracle === 'native') {
+  // a property finding: the host kernel shows whether the real thing behaves the same
+  if (f.oracle === 'native' || f.oracle.startsWith('property:')) {
     const a = nativeAvailability();
-    if (!a.ok) return undefined;
+    if (!a.ok || a.profile !== c.profile) return undefined;
     const n = new NativeRunner();
     try {
       return { name: `host kernel (Linux ${a.release})`, outcome: await n.run(c) };

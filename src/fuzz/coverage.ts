@@ -73,29 +73,34 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
   for (const r of o.log) {
     const k = recKind(r);
     let name: number;
+    // pairs of successive behaviours use a coarser name (what happened, not with which values)
+    let coarse: number;
     switch (k) {
       case REC_RET: {
         const step = c.steps[Number(r.a)];
         const op = step ? OPS.indexOf(step.op) : 99;
         const extra = step && (step.op === 'arm' || step.op === 'ptrace') ? (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base) : 0;
-        name = point(k, op, extra, resultCode(r.b), r.c === 0xd15n ? 1 : 0);
+        const res = resultCode(r.b);
+        name = point(k, op, extra, res, r.c === 0xd15n ? 1 : 0);
+        coarse = point(k, op, res === 0 ? 0 : 1);
         depth = 0;
         break;
       }
       case REC_SIGSYS:
         depth++;
         name = point(k, siteCode(r.a), Number(r.b & 0xffffffffn) | 0, Math.min(depth, 4), r.head === 2n ? 0 : 1);
+        coarse = point(k, siteCode(r.a));
         break;
-      case REC_NESTED: name = point(k, resultCode(r.a)); break;
-      case REC_CHILD: name = point(k, resultCode(r.b)); break;
-      case REC_PTRACE1: name = point(k, Number(r.a & 0xffn)); break;
-      case REC_PTRACE2: name = point(k, resultCode(r.b), resultCode(r.c)); break;
-      case REC_PTRACE3: name = point(k, Number(r.a & 1n)); break;
-      default: name = point(k);
+      case REC_NESTED: name = coarse = point(k, resultCode(r.a)); break;
+      case REC_CHILD: name = coarse = point(k, resultCode(r.b)); break;
+      case REC_PTRACE1: name = coarse = point(k, Number(r.a & 0xffn)); break;
+      case REC_PTRACE2: name = coarse = point(k, resultCode(r.b), resultCode(r.c)); break;
+      case REC_PTRACE3: name = coarse = point(k, Number(r.a & 1n)); break;
+      default: name = coarse = point(k);
     }
     out.add(point(p, name));
-    out.add(point(p, prev, name, 1));
-    prev = name;
+    out.add(point(p, prev, coarse, 1));
+    prev = coarse;
   }
   const end = o.end.kind === 'exited' ? 1000 + o.end.status : o.end.kind === 'killed' ? 2000 + o.end.signal : 3000;
   out.add(point(p, end, 2));
