@@ -57,13 +57,17 @@ export const SELECTOR_BLOCK = 1;
 export const referenceDecide: DecideFn = (ctx) => {
   if (!ctx.armed) return 'run';
   if (ctx.inRegion) return 'run';
-  const v = ctx.selectorByte;
+  return selectorDecision(ctx.selectorByte);
+};
+
+/** §4 step 3 of referenceDecide: what the selector byte decides once the region did not exempt the syscall. */
+export function selectorDecision(v: DispatchContext['selectorByte']): Decision {
   if (v === 'null') return 'dispatch';
   if (v === 'unreadable') return 'kill-sigsegv';
   if (v === SELECTOR_ALLOW) return 'run';
   if (v === SELECTOR_BLOCK) return 'dispatch';
   return 'kill-sigsys';
-};
+}
 
 const U64 = (1n << 64n) - 1n;
 

@@ -7,7 +7,7 @@
  * (ModelOptions.decide) so another implementation's rule can be fuzzed too.
  */
 import type { FuzzCase } from '../case.js';
-import { decodeLog, endFromWaitStatus, type Outcome } from '../outcome.js';
+import { endFromWaitStatus, type Outcome } from '../outcome.js';
 import type { DecideFn } from './dispatch.js';
 import { GuestRun, ProcessEnd, Hang } from './process.js';
 
@@ -37,7 +37,7 @@ export function predictDetailed(c: FuzzCase, opts: ModelOptions = {}): Predictio
   const run = new GuestRun(c, opts);
   let end: Outcome['end'];
   try {
-    run.run();
+    end = endFromWaitStatus(run.run());
   } catch (e) {
     if (e instanceof ProcessEnd) end = endFromWaitStatus(e.status);
     else if (e instanceof Hang) {
@@ -45,8 +45,8 @@ export function predictDetailed(c: FuzzCase, opts: ModelOptions = {}): Predictio
       run.notes.unpredictable.push(`hangs: ${e.why}`);
     } else throw e;
   }
-  const { log, overflow } = decodeLog(run.logBytes());
-  return { outcome: { log, overflow, end: end! }, unpredictable: run.notes.unpredictable, aslrDependent: run.notes.aslrDependent };
+  const { records, overflow } = run.log;
+  return { outcome: { log: records, overflow, end: end! }, unpredictable: run.notes.unpredictable, aslrDependent: run.notes.aslrDependent };
 }
 
 /** The Outcome the guest shows for case `c` on a real kernel of `c.profile`. */

@@ -17,26 +17,22 @@
  *
  * With ASLR (a native run by default) the stack's top page lies lower and the
  * page below TOP is unmapped: a selector there is flagged by `stackRead`.
+ *
+ * Only SEL_RW ever changes per process: the guest's byte writes (sel_write)
+ * go only there, and its mprotect and munmap target only it. So a Memory
+ * holds SEL_RW's state itself and reads every other page from what never
+ * changes (SITES, SEL_RO, CASE, the stack) or from the one LOG area all
+ * processes of the run share. (predict() runs once per fuzz case: a general
+ * page table with a Map of bigint keys and words stored as bytes was most of
+ * its time.)
  */
-import { SITES, SEL_RW, SEL_RO, CASE_ADDR, LOG_ADDR, LOG_BYTES, SLOTS, TOP, encodeCase, type FuzzCase } from '../case.js';
+import { SITES, SEL_RW, SEL_RO, CASE_ADDR, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, SLOTS, TOP, encodeCase, type FuzzCase } from '../case.js';
+import type { LogRecord } from '../outcome.js';
 
 export const PAGE = 4096n;
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
-
-interface Page {
-  /** The page's bytes, or null while it is all zeros (most pages are never written). */
-  bytes: Uint8Array | null;
-  /** Content made on first use (the CASE page: nothing reads it unless a selector points there). */
-  lazy?: () => Uint8Array;
-  prot: number;
-  shared: boolean;
-  /** The bytes are shared with another address space (fork) or a constant: copy before writing. */
-  cow: boolean;
-  /** A view of `bytes` for word access, made on first use. */
-  dv?: DataView;
-}
 
 /** One slot: syscall; ret; int3 x13; mov $15,%eax; syscall; ud2; int3 x7. */
 function sitesPage(): Uint8Array {
@@ -47,27 +43,110 @@ function sitesPage(): Uint8Array {
 }
 
 const SITES_PAGE = sitesPage();
+const LOG_END = LOG_ADDR + BigInt(LOG_BYTES);
 
-/** An address space: fork copies private pages and shares MAP_SHARED ones. */
+/** Word index (u64 units from LOG) of the scratch page's first word. */
+const SCRATCH_WORD = 4096 / 8;
+
+/**
+ * The two LOG pages (MAP_SHARED: one for the whole run), kept as the records
+ * the guest appended rather than as bytes. Word 0 is the record count, word 1
+ * the overflow flag, words 2-3 zero, record r is words 4+4r .. 7+4r. The
+ * second page is also the scratch page children report through, so records
+ * 127 and up share words with it (a long log overwrites scratch[0..1], and a
+ * later scratch write changes record 127): `word` and `setScratch` follow the
+ * same overlap, so every read sees the bytes the guest's memory holds.
+ */
+export class SharedLog {
+  readonly records: LogRecord[] = [];
+  overflow = false;
+  /** Scratch-page words no record covers yet (the guest only uses words 0 and 1). */
+  private readonly scratchWords: bigint[] = [0n, 0n];
+
+  /** guest.c rec: append a record, or set the overflow flag once the log is full. */
+  append(head: bigint, a: bigint, b: bigint, c: bigint): void {
+    if (this.records.length >= LOG_CAPACITY) {
+      this.overflow = true;
+      return;
+    }
+    this.records.push({ head: BigInt.asUintN(64, head), a: BigInt.asUintN(64, a), b: BigInt.asUintN(64, b), c: BigInt.asUintN(64, c) });
+  }
+
+  /** The u64 at word `w` of the log area. */
+  word(w: number): bigint {
+    if (w === 0) return BigInt(this.records.length);
+    if (w === 1) return this.overflow ? 1n : 0n;
+    if (w < 4) return 0n;
+    const r = (w - 4) >> 2;
+    if (r < this.records.length) {
+      const rec = this.records[r];
+      switch ((w - 4) & 3) {
+        case 0: return rec.head;
+        case 1: return rec.a;
+        case 2: return rec.b;
+        default: return rec.c;
+      }
+    }
+    return this.scratchWords[w - SCRATCH_WORD] ?? 0n;
+  }
+
+  scratch(i: number): bigint {
+    return this.word(SCRATCH_WORD + i);
+  }
+
+  setScratch(i: number, v: bigint): void {
+    const w = SCRATCH_WORD + i;
+    const r = (w - 4) >> 2;
+    v = BigInt.asUintN(64, v);
+    if (r >= this.records.length) {
+      this.scratchWords[i] = v;
+      return;
+    }
+    const rec = this.records[r];
+    switch ((w - 4) & 3) {
+      case 0: rec.head = v; break;
+      case 1: rec.a = v; break;
+      case 2: rec.b = v; break;
+      default: rec.c = v;
+    }
+  }
+
+  /** The byte at offset `o` of the log area (little-endian words). */
+  byte(o: number): number {
+    return Number((this.word(o >> 3) >> BigInt(8 * (o & 7))) & 0xffn);
+  }
+}
+
+/** What every process of a run sees alike: the constant pages and the shared log. */
+interface RunPages {
+  c: FuzzCase;
+  direct: boolean;
+  /** The CASE page, made on first read (only a selector pointing there reads it). */
+  caseBytes: Uint8Array | null;
+  log: SharedLog;
+}
+
+/** An address space: SEL_RW of its own (fork copies it), the rest shared or constant. */
 export class Memory {
-  private pages = new Map<bigint, Page>();
+  /**
+   * SEL_RW's bytes written so far, by offset (the rest are 0). A case writes
+   * a few bytes; a 4 KiB page per case was a large share of predict's time.
+   */
+  private rw: Map<number, number> | null = null;
+  /** `rw` is shared with another address space (fork): copy before writing. */
+  private rwCow = false;
+  private rwProt = PROT_READ | PROT_WRITE;
+  private rwMapped = true;
+
+  private constructor(private readonly run: RunPages) {}
 
   static initial(c: FuzzCase, direct: boolean): Memory {
-    const m = new Memory();
-    m.pages.set(SITES, { bytes: SITES_PAGE, prot: PROT_READ | PROT_EXEC, shared: false, cow: true });
-    m.pages.set(SEL_RW, { bytes: null, prot: PROT_READ | PROT_WRITE, shared: false, cow: false });
-    let ro: Uint8Array | null = null;
-    if (c.roValue & 0xff) {
-      ro = new Uint8Array(4096);
-      ro[0] = c.roValue & 0xff;
-    }
-    m.pages.set(SEL_RO, { bytes: ro, prot: PROT_READ, shared: false, cow: false });
-    m.pages.set(CASE_ADDR, { bytes: null, lazy: () => encodeCase(c, direct), prot: PROT_READ | PROT_WRITE, shared: false, cow: false });
-    for (let o = 0n; o < BigInt(LOG_BYTES); o += PAGE) {
-      m.pages.set(LOG_ADDR + o, { bytes: null, prot: PROT_READ | PROT_WRITE, shared: true, cow: false });
-    }
-    m.pages.set(TOP - PAGE, { bytes: null, prot: PROT_READ | PROT_WRITE, shared: false, cow: false });
-    return m;
+    return new Memory({ c, direct, caseBytes: null, log: new SharedLog() });
+  }
+
+  /** The LOG area (shared by every process of the run). */
+  get log(): SharedLog {
+    return this.run.log;
   }
 
   /** Whether a read of `addr` depends on the stack layout (ASLR, strings and auxv the model leaves out). */
@@ -78,100 +157,51 @@ export class Memory {
   }
 
   fork(): Memory {
-    const m = new Memory();
-    for (const [a, p] of this.pages) {
-      if (p.shared) {
-        m.pages.set(a, p);
-      } else {
-        // both sides copy on their next write
-        if (p.bytes) p.cow = true;
-        m.pages.set(a, { ...p, dv: undefined });
-      }
-    }
+    const m = new Memory(this.run);
+    // both sides copy on their next write
+    if (this.rw) this.rwCow = m.rwCow = true;
+    m.rw = this.rw;
+    m.rwProt = this.rwProt;
+    m.rwMapped = this.rwMapped;
     return m;
-  }
-
-  /** The page's bytes for reading (zeros while untouched). */
-  private view(p: Page): Uint8Array | null {
-    if (!p.bytes && p.lazy) {
-      p.bytes = p.lazy();
-      p.lazy = undefined;
-    }
-    return p.bytes;
-  }
-
-  /** The page's bytes for writing: made real, and private if shared by fork. */
-  private own(p: Page): Uint8Array {
-    const b = this.view(p);
-    if (!b) {
-      p.bytes = new Uint8Array(4096);
-      p.cow = false;
-      p.dv = undefined;
-    } else if (p.cow) {
-      p.bytes = b.slice();
-      p.cow = false;
-      p.dv = undefined;
-    }
-    return p.bytes!;
-  }
-
-  private dataView(p: Page, b: Uint8Array): DataView {
-    if (!p.dv || p.dv.buffer !== b.buffer) p.dv = new DataView(b.buffer, b.byteOffset, 4096);
-    return p.dv;
-  }
-
-  isMapped(page: bigint): boolean {
-    return this.pages.has(page);
   }
 
   /** A user read of one byte (x86: any accessible page is readable; no protection keys). */
   read(addr: bigint): number | 'unreadable' {
-    const p = this.pages.get(addr & ~(PAGE - 1n));
-    if (!p || !(p.prot & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'unreadable';
-    const b = this.view(p);
-    return b ? b[Number(addr & (PAGE - 1n))] : 0;
-  }
-
-  /** A user write of one byte: false when it faults. */
-  write(addr: bigint, v: number): boolean {
-    const p = this.pages.get(addr & ~(PAGE - 1n));
-    if (!p || !(p.prot & PROT_WRITE)) return false;
-    this.own(p)[Number(addr & (PAGE - 1n))] = v & 0xff;
-    return true;
-  }
-
-  /** mprotect of one page: false (ENOMEM) when it is not mapped. */
-  protect(page: bigint, prot: number): boolean {
-    const p = this.pages.get(page);
-    if (!p) return false;
-    p.prot = prot;
-    return true;
-  }
-
-  unmap(page: bigint): void {
-    this.pages.delete(page);
-  }
-
-  /** A u64 of a page the guest itself writes (the log); faults are not modelled here. */
-  word(addr: bigint): bigint {
-    const p = this.pages.get(addr & ~(PAGE - 1n))!;
-    const b = this.view(p);
-    return b ? this.dataView(p, b).getBigUint64(Number(addr & (PAGE - 1n)), true) : 0n;
-  }
-
-  setWord(addr: bigint, v: bigint): void {
-    const p = this.pages.get(addr & ~(PAGE - 1n))!;
-    const b = this.own(p);
-    this.dataView(p, b).setBigUint64(Number(addr & (PAGE - 1n)), BigInt.asUintN(64, v), true);
-  }
-
-  /** The bytes of [addr, addr + n) across pages (all mapped). */
-  bytes(addr: bigint, n: number): Uint8Array {
-    const out = new Uint8Array(n);
-    for (let o = 0; o < n; o += 4096) {
-      const b = this.view(this.pages.get(addr + BigInt(o))!);
-      if (b) out.set(b.subarray(0, Math.min(4096, n - o)), o);
+    if (addr >= SEL_RW && addr < SEL_RW + PAGE) {
+      if (!this.rwMapped || !(this.rwProt & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'unreadable';
+      return this.rw?.get(Number(addr - SEL_RW)) ?? 0;
     }
-    return out;
+    if (addr >= SITES && addr < SITES + PAGE) return SITES_PAGE[Number(addr - SITES)];
+    if (addr >= SEL_RO && addr < SEL_RO + PAGE) return addr === SEL_RO ? this.run.c.roValue & 0xff : 0;
+    if (addr >= CASE_ADDR && addr < CASE_ADDR + PAGE) {
+      this.run.caseBytes ??= encodeCase(this.run.c, this.run.direct);
+      return this.run.caseBytes[Number(addr - CASE_ADDR)];
+    }
+    if (addr >= LOG_ADDR && addr < LOG_END) return this.run.log.byte(Number(addr - LOG_ADDR));
+    if (addr >= TOP - PAGE && addr < TOP) return 0;
+    return 'unreadable';
+  }
+
+  /** A user write of one byte to SEL_RW (the only page the guest writes bytes to): false when it faults. */
+  write(addr: bigint, v: number): boolean {
+    if (addr < SEL_RW || addr >= SEL_RW + PAGE) throw new RangeError('model: the guest writes bytes only to SEL_RW');
+    if (!this.rwMapped || !(this.rwProt & PROT_WRITE)) return false;
+    if (!this.rw) this.rw = new Map();
+    else if (this.rwCow) this.rw = new Map(this.rw);
+    this.rwCow = false;
+    this.rw.set(Number(addr - SEL_RW), v & 0xff);
+    return true;
+  }
+
+  /** mprotect of SEL_RW: false (ENOMEM) when it is not mapped. */
+  protectRw(prot: number): boolean {
+    if (!this.rwMapped) return false;
+    this.rwProt = prot;
+    return true;
+  }
+
+  unmapRw(): void {
+    this.rwMapped = false;
   }
 }

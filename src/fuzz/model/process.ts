@@ -9,12 +9,12 @@
  * the scratch page), so one sequential interpreter gives the exact log.
  */
 import {
-  HARMLESS, SLOT_H, SLOTS, SEL_RW, LOG_ADDR, LOG_CAPACITY, callIp, restorerIp, restorerAddr, normalizeResult,
+  HARMLESS, SLOT_H, SLOTS, SEL_RW, MAX_STEPS, callIp, restorerIp, restorerAddr, normalizeResult,
   addrValue, type FuzzCase, type Step, type Addr,
 } from '../case.js';
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
-import { referenceDecide, regionExempts, type DecideFn, type DispatchContext } from './dispatch.js';
-import { Memory, PAGE, PROT_READ, PROT_WRITE } from './memory.js';
+import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
+import { Memory, PAGE, PROT_READ, PROT_WRITE, type SharedLog } from './memory.js';
 import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, ENOMEM, ENOSYS } from './prctl.js';
 import {
   defaultAction, sigaction, sigprocmask, forcedSigsys, deliver, sigreturnMask, exitedStatus, killedStatus,
@@ -63,52 +63,45 @@ export class GuestRun {
     this.main = { proc, sud: sudOff(this.rules.seed), mask: 0n };
   }
 
-  /** Runs the case; throws ProcessEnd (always, at the end) or Hang. */
-  run(): never {
+  /**
+   * Runs the case: the wait status it ends with after its last step, or a
+   * thrown ProcessEnd (it ended earlier) or Hang.
+   */
+  run(): number {
     const t = this.main;
-    this.c.steps.forEach((s, i) => this.step(t, BigInt(i), s));
-    this.sys(t, SLOT_H, 231n, () => { throw new ProcessEnd(exitedStatus(0)); });
+    const steps = this.c.steps;
+    for (let i = 0; i < steps.length; i++) this.step(t, STEP_INDEX[i] ?? BigInt(i), steps[i]);
+    // not a thrown ProcessEnd: it is how almost every case ends, and a throw per case costs
+    let exited = false;
+    this.sys(t, SLOT_H, 231n, () => { exited = true; return 0n; });
     // exit_group came back (a dispatched exit whose handler returned): hlt
-    throw new ProcessEnd(killedStatus(SIGSEGV));
+    return exited ? exitedStatus(0) : killedStatus(SIGSEGV);
   }
 
-  /** The log pages as they are now. */
-  logBytes(): Uint8Array {
-    const mem = this.main.proc.mem;
-    const n = Math.min(Number(mem.word(LOG_ADDR)), 255);
-    return mem.bytes(LOG_ADDR, 32 + 32 * n);
+  /** The LOG area (shared by all the run's processes): the log as it is now. */
+  get log(): SharedLog {
+    return this.main.proc.mem.log;
   }
 
   // ------------------------------------------------------------ the log
 
   rec(t: Thread, head: bigint, a: bigint, b: bigint, c: bigint): void {
-    const m = t.proc.mem;
-    const n = m.word(LOG_ADDR);
-    if (n >= BigInt(LOG_CAPACITY)) {
-      m.setWord(LOG_ADDR + 8n, 1n);
-      return;
-    }
-    const r = LOG_ADDR + 32n + 32n * n;
-    m.setWord(r, head);
-    m.setWord(r + 8n, a);
-    m.setWord(r + 16n, b);
-    m.setWord(r + 24n, c);
-    m.setWord(LOG_ADDR, n + 1n);
+    t.proc.mem.log.append(head, a, b, c);
   }
 
   // ------------------------------------------------------------ syscalls through a slot
 
   /** The §4 check for thread `t` entering the kernel with ip and rax. */
-  private check(t: Thread, ip: bigint, rax: bigint): ReturnType<DecideFn> {
+  private check(t: Thread, ip: bigint, rax: bigint): Decision {
     const s = t.sud;
-    if (s.armed && s.selector !== 0n && !regionExempts(s, ip)) {
-      const st = Memory.stackRead(s.selector);
-      if (st === 'unknown') this.notes.unpredictable.push('the selector points into the stack, which the model does not hold');
-      if (st === 'end-marker') this.notes.aslrDependent = true;
-      if (this.racingChild && s.selector >= SCRATCH && s.selector < SCRATCH + PAGE) {
-        this.notes.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
-      }
+    if (this.decide === referenceDecide) {
+      // referenceDecide's rule without building its context on every syscall
+      if (!s.armed || regionExempts(s, ip)) return 'run';
+      if (s.selector === 0n) return 'dispatch';
+      this.noteSelectorRead(s.selector);
+      return selectorDecision(t.proc.mem.read(s.selector));
     }
+    if (s.armed && s.selector !== 0n && !regionExempts(s, ip)) this.noteSelectorRead(s.selector);
     const ctx: DispatchContext = {
       profile: this.c.profile,
       ip,
@@ -128,6 +121,16 @@ export class GuestRun {
     return this.decide(ctx);
   }
 
+  /** What the model cannot pin down about reading the selector at `sel`. */
+  private noteSelectorRead(sel: bigint): void {
+    const st = Memory.stackRead(sel);
+    if (st === 'unknown') this.notes.unpredictable.push('the selector points into the stack, which the model does not hold');
+    if (st === 'end-marker') this.notes.aslrDependent = true;
+    if (this.racingChild && sel >= SCRATCH && sel < SCRATCH + PAGE) {
+      this.notes.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
+    }
+  }
+
   /** The selector check killed the task: mainline the process, patch-v5 the thread. */
   private sudKill(t: Thread, sig: number): never {
     if (this.rules.killThreadOnly && t.proc.threads > 1) throw new ThreadEnd();
@@ -136,7 +139,7 @@ export class GuestRun {
 
   /** `call` slot k with rax = nr: what rax holds when it returns. `perform` is the syscall itself. */
   sys(t: Thread, slot: number, nr: bigint, perform: () => bigint): bigint {
-    const ip = callIp(slot);
+    const ip = CALL_IP[slot];
     switch (this.check(t, ip, nr)) {
       case 'run': return BigInt.asUintN(64, perform());
       case 'dispatch': return this.sigsys(t, ip, nr);
@@ -216,7 +219,7 @@ export class GuestRun {
 
   private step(t: Thread, i: bigint, s: Step): void {
     const p = t.proc;
-    const ret = (b: bigint, c = 0n): void => this.rec(t, BigInt(REC_RET), i, BigInt.asUintN(64, b), c);
+    const ret = (b: bigint): void => this.rec(t, RET, i, b, 0n);
     switch (s.op) {
       case 'arm': {
         const sel = addrValue(s.sel);
@@ -246,12 +249,12 @@ export class GuestRun {
         return ret(r);
       }
       case 'prot': {
-        const r = this.sys(t, SLOT_H, 10n, () => (p.mem.protect(SEL_RW, s.prot) ? 0n : -BigInt(ENOMEM)));
+        const r = this.sys(t, SLOT_H, 10n, () => (p.mem.protectRw(s.prot) ? 0n : -BigInt(ENOMEM)));
         if (r === 0n) p.vars.rwProt = s.prot;
         return ret(r);
       }
       case 'unmap': {
-        const r = this.sys(t, SLOT_H, 11n, () => { p.mem.unmap(SEL_RW); return 0n; });
+        const r = this.sys(t, SLOT_H, 11n, () => { p.mem.unmapRw(); return 0n; });
         if (r === 0n) p.vars.rwMapped = false;
         return ret(r);
       }
@@ -272,13 +275,18 @@ export class GuestRun {
   }
 
   scratch(t: Thread, i: number): bigint {
-    return t.proc.mem.word(SCRATCH + 8n * BigInt(i));
+    return t.proc.mem.log.scratch(i);
   }
 
   setScratch(t: Thread, i: number, v: bigint): void {
-    t.proc.mem.setWord(SCRATCH + 8n * BigInt(i), v);
+    t.proc.mem.log.setScratch(i, v);
   }
 }
+
+/** Constants made once rather than per syscall or record. */
+const CALL_IP = Array.from({ length: SLOTS }, (_, k) => callIp(k));
+const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
+const RET = BigInt(REC_RET);
 
 /** sa_restorer's slot, or -1 (the case's only other restorer is 0: returning there is a fetch fault). */
 function restorerSlot(addr: bigint): number {
