@@ -13,7 +13,7 @@ export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapR
 export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
-export { markDirtyRange } from "./mmu/dirty";
+export { markDirtyRange, dirtyZeroFrom } from "./mmu/dirty";
 
 /** Resets the engine's own tables in a fresh memory. */
 export function init(): void {

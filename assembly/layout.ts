@@ -97,6 +97,10 @@ export const USER_TOP = ENGINE + 176;
  * built afterwards: set it before the program loads.
  */
 export const SW_GENERIC_ONLY = ENGINE + 184;
+/** u64: signals delivered to a handler (the kernel in TypeScript counts them). */
+export const CNT_SIGNALS = ENGINE + 192;
+/** u64: rt_sigreturn calls that restored a frame. */
+export const CNT_SIGRETURNS = ENGINE + 200;
 
 // exit reasons
 export const EXIT_NONE = 0;

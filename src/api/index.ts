@@ -10,5 +10,5 @@ export { setEngineModule, loadEngineModule } from '../engine/engine.js';
 export { ElfError } from '../kernel/elf.js';
 export { Errno } from '../kernel/errno.js';
 export { signalName, signalNumber } from '../kernel/signal_names.js';
-export { estimateNs, perSyscallNs, SEED_MACHINE } from '../timing/model.js';
+export { estimateNs, perSyscallNs, SEED_MACHINE, model } from '../timing/model.js';
 export type { EventCounts, ModelTable, CostEntry } from '../timing/model.js';

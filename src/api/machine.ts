@@ -336,6 +336,8 @@ export class Machine {
       sudRegion: e.u64(L.CNT_SUD_REGION),
       sudAllow: e.u64(L.CNT_SUD_ALLOW),
       sudDispatch: e.u64(L.CNT_SUD_DISPATCH),
+      signalDeliveries: e.u64(L.CNT_SIGNALS),
+      sigreturns: e.u64(L.CNT_SIGRETURNS),
       selectorReadsSmap: e.u64(L.CNT_SELECTOR_SMAP),
       selectorReadsNoSmap: e.u64(L.CNT_SELECTOR_NOSMAP),
       tlbMisses: e.u64(L.CNT_TLB_MISSES),

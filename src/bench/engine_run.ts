@@ -7,7 +7,7 @@ import { Machine } from '../api/machine.js';
 import type { EventCounts } from '../timing/model.js';
 
 const COUNT_KEYS: (keyof EventCounts)[] = [
-  'insns', 'syscalls', 'sudChecks', 'sudRegion', 'selectorReadsSmap', 'selectorReadsNoSmap', 'sudDispatch', 'tlbMisses',
+  'insns', 'syscalls', 'sudChecks', 'sudRegion', 'selectorReadsSmap', 'selectorReadsNoSmap', 'sudDispatch', 'signalDeliveries', 'sigreturns', 'tlbMisses',
 ];
 
 /** Loads `prog n reps` into a fresh machine. */

@@ -110,10 +110,12 @@ export function forEachDirty(e: Engine, f: (a: number) => void): void {
 export function restoreMemory(e: Engine, img: MemoryImage): void {
   const curTop = frameTop(e);
   if (baseline.get(e) === img) {
+    // frames above the image's top go back to zero inside the engine (a JavaScript
+    // fill of a shared memory costs three times as much), the others to their copies
+    e.x.dirtyZeroFrom(img.top);
     const u8 = e.u8;
     forEachDirty(e, (a) => {
       if (a < img.top) u8.set(img.frame(a), a);
-      else u8.fill(0, a, a + PAGE);
     });
   } else {
     // another snapshot was taken or restored since img: the dirty set says nothing about img

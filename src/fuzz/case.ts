@@ -111,9 +111,6 @@ export interface FuzzCase {
 
 // ------------------------------------------------------------ binary form
 
-const u64 = (v: bigint | number): bigint => BigInt.asUintN(64, BigInt(v));
-const baseIndex = (b: AddrBase): bigint => BigInt(ADDR_BASES.indexOf(b));
-
 /**
  * The bytes the guest reads at CASE: all 4096, or with `prefix` only the
  * header and the steps (what the guest reads; the engine writes no more).
@@ -121,40 +118,81 @@ const baseIndex = (b: AddrBase): bigint => BigInt(ADDR_BASES.indexOf(b));
 export function encodeCase(c: FuzzCase, direct: boolean, prefix = false): Uint8Array {
   if (c.steps.length > MAX_STEPS) throw new RangeError(`sudsim: a case has at most ${MAX_STEPS} steps (got ${c.steps.length})`);
   const out = new Uint8Array(prefix ? 128 + 64 * c.steps.length : CASE_BYTES);
-  const w = new BigUint64Array(out.buffer);
-  w[0] = CASE_MAGIC;
-  w[1] = direct ? 1n : 0n;
-  w[2] = u64(c.roValue & 0xff);
-  w[3] = u64(c.steps.length);
-  w[4] = c.handler.emulate ? 1n : 0n;
-  w[5] = u64(c.handler.value);
-  w[6] = u64(c.handler.setsel);
-  w[7] = u64(c.handler.nested ? c.handler.nested.slot : -1);
-  w[8] = u64(c.handler.nested ? c.handler.nested.idx : 0);
-  w[9] = u64(c.handler.maxDepth);
-  c.steps.forEach((s, i) => {
+  // words written through a DataView, numbers without a detour through BigInt
+  // (the engine runner encodes every case it runs)
+  const dv = new DataView(out.buffer);
+  dv.setBigUint64(0, CASE_MAGIC, true);
+  put(dv, 1, direct ? 1 : 0);
+  put(dv, 2, c.roValue & 0xff);
+  put(dv, 3, c.steps.length);
+  put(dv, 4, c.handler.emulate ? 1 : 0);
+  put(dv, 5, c.handler.value);
+  put(dv, 6, c.handler.setsel);
+  put(dv, 7, c.handler.nested ? c.handler.nested.slot : -1);
+  put(dv, 8, c.handler.nested ? c.handler.nested.idx : 0);
+  put(dv, 9, c.handler.maxDepth);
+  for (let i = 0; i < c.steps.length; i++) {
+    const s = c.steps[i];
     const o = 16 + 8 * i;
-    w[o] = BigInt(OP_CODES[s.op]);
-    const args = stepArgs(s);
-    args.forEach((v, j) => { w[o + 1 + j] = u64(v); });
-  });
+    put(dv, o, OP_CODES[s.op]);
+    putStepArgs(dv, o + 1, s);
+  }
   return out;
 }
 
-function stepArgs(s: Step): bigint[] {
+/** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives, RangeError included). */
+function put(dv: DataView, i: number, v: bigint | number): void {
+  if (typeof v === 'bigint') {
+    // setBigUint64 stores v modulo 2^64, as BigInt.asUintN(64, v)
+    dv.setBigUint64(8 * i, v, true);
+    return;
+  }
+  if (!Number.isInteger(v)) BigInt(v); // throws the RangeError BigInt(v) always threw
+  dv.setUint32(8 * i, v >>> 0, true);
+  dv.setUint32(8 * i + 4, Math.floor(v / 4294967296) >>> 0, true);
+}
+
+/** A step's argument words from word i on (the order stepArgs gives). */
+function putStepArgs(dv: DataView, i: number, s: Step): void {
   switch (s.op) {
     case 'arm':
     case 'ptrace':
-      return [s.mode, baseIndex(s.a.base), s.a.delta, baseIndex(s.b.base), s.b.delta, baseIndex(s.sel.base), s.sel.delta];
-    case 'sel': return [BigInt(s.value)];
-    case 'sys': return [BigInt(s.slot), BigInt(s.idx)];
-    case 'sigaction': return [BigInt(s.disp), s.flags, BigInt(s.restorer), s.maskSigsys ? 1n : 0n];
-    case 'mask': return [BigInt(s.how), s.set];
-    case 'prot': return [BigInt(s.prot)];
-    case 'unmap': return [];
+      put(dv, i, s.mode);
+      put(dv, i + 1, ADDR_BASES.indexOf(s.a.base));
+      put(dv, i + 2, s.a.delta);
+      put(dv, i + 3, ADDR_BASES.indexOf(s.b.base));
+      put(dv, i + 4, s.b.delta);
+      put(dv, i + 5, ADDR_BASES.indexOf(s.sel.base));
+      put(dv, i + 6, s.sel.delta);
+      return;
+    case 'sel':
+      put(dv, i, s.value);
+      return;
+    case 'sys':
+      put(dv, i, s.slot);
+      put(dv, i + 1, s.idx);
+      return;
+    case 'sigaction':
+      put(dv, i, s.disp);
+      put(dv, i + 1, s.flags);
+      put(dv, i + 2, s.restorer);
+      put(dv, i + 3, s.maskSigsys ? 1 : 0);
+      return;
+    case 'mask':
+      put(dv, i, s.how);
+      put(dv, i + 1, s.set);
+      return;
+    case 'prot':
+      put(dv, i, s.prot);
+      return;
+    case 'unmap':
+      return;
     case 'fork':
     case 'thread':
-      return [BigInt(s.slot), BigInt(s.idx), BigInt(s.selval)];
+      put(dv, i, s.slot);
+      put(dv, i + 1, s.idx);
+      put(dv, i + 2, s.selval);
+      return;
   }
 }
 

@@ -17,7 +17,7 @@ import { SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION } from './signals.js';
 import { killFields } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -73,6 +73,8 @@ const SLICE = 1 << 20;
 
 /** The shortest preemption quantum, in instructions. */
 const QUANTUM_MIN = 20_000;
+/** The span the seeded quantum is drawn from, as a bigint made once. */
+const QUANTUM_SPAN = BigInt(SLICE - QUANTUM_MIN);
 
 const FIRST_PID = 100;
 const INIT_PID = 1;
@@ -94,6 +96,12 @@ export class Kernel {
   /** The first process's address space once it has ended (Machine.readMemory reads it then). */
   rootMm: AddressSpace | undefined;
   yieldRequested = false;
+  /**
+   * Set by a handler whose task must sleep, which then returns at once: the
+   * syscall is re-executed when it wakes (as throwing RestartSyscall does,
+   * without the cost of a throw). Cleared by the syscall path.
+   */
+  restartRequest: RestartSyscall | undefined = undefined;
   readonly unameRelease: string;
   readonly profile: Profile;
   sysctlSud: boolean;
@@ -227,12 +235,8 @@ export class Kernel {
     this.startRegisters(img);
     // begin_new_exec clears only the work flag; the stored config stays (as ptrace GET shows)
     this.setSud(t, { ...t.sud, armed: false });
-    for (const a of t.sighand.actions) {
-      if (a.handler !== 1n) a.handler = 0n;
-      a.flags = 0n;
-      a.restorer = 0n;
-      a.mask = 0n;
-    }
+    const acts = t.sighand.actions;
+    for (let i = 0; i < acts.length; i++) acts[i] = acts[i].handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION;
     t.sig.altstack = { sp: 0n, flags: 2, size: 0n };
     this.enterTask(t);
   }
@@ -283,6 +287,9 @@ export class Kernel {
   run(maxInsns: bigint = -1n): boolean {
     const e = this.engine;
     const start = e.u64(L.INSN_COUNT);
+    // the budget's end as a double when that is exact (always, in practice): BigInt arithmetic
+    // on every exit allocates; past 2^53 the BigInt path below serves
+    const endN = maxInsns >= 0n && start + maxInsns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(start + maxInsns) : -1;
     while (!this.end) {
       if (this.current.state !== 'runnable') {
         const next = this.pickNext();
@@ -296,8 +303,13 @@ export class Kernel {
         continue;
       }
       // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
-      let slice = this.runnableCount() > 1 ? QUANTUM_MIN + Number(this.schedRng.next() % BigInt(SLICE - QUANTUM_MIN)) : SLICE;
-      if (maxInsns >= 0n) {
+      let slice = this.runnableCount() > 1 ? QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN) : SLICE;
+      if (endN >= 0) {
+        // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
+        const left = endN - (e.u32(L.INSN_COUNT) + e.u32(L.INSN_COUNT + 4) * 4294967296);
+        if (left <= 0) return false;
+        if (left < slice) slice = left;
+      } else if (maxInsns >= 0n) {
         const left = maxInsns - (e.u64(L.INSN_COUNT) - start);
         if (left <= 0n) return false;
         if (left < BigInt(slice)) slice = Number(left);
@@ -348,26 +360,31 @@ export class Kernel {
       // rdi, rsi, rdx, r10, r8, r9
       for (let i = 0; i < argc; i++) args.push(dv.getBigUint64(ARG_REGS[i], true));
     }
-    const name = row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
+    // the name is for the trace only
+    const name = this.trace ? row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}` : '';
     // formatting reads guest memory: only for a trace
     const shown = row && this.trace ? this.formatArgs(row, args) : '';
-    let result: bigint;
+    let result = 0n;
     if (row?.noreturn) this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ?`);
     if (!row) {
       result = BigInt(-ENOSYS);
     } else {
+      let restart: RestartSyscall | undefined;
       try {
         result = row.handler(this, args);
+        restart = this.restartRequest;
       } catch (err) {
-        if (err instanceof RestartSyscall) {
-          // the task sleeps; the syscall instruction runs again when it wakes
-          this.setRip(e.u64(L.CPU_RIP) - 2n);
-          this.setReg(0, e.u64(L.CPU_ORIG_RAX));
-          this.current.sleeping = err.block ? 'restartblock' : 'restartsys';
-          return;
-        }
-        if (err instanceof Errno) result = BigInt(-err.errno);
+        if (err instanceof RestartSyscall) restart = err;
+        else if (err instanceof Errno) result = BigInt(-err.errno);
         else throw err;
+      }
+      if (restart !== undefined) {
+        // the task sleeps; the syscall instruction runs again when it wakes
+        this.restartRequest = undefined;
+        this.setRip(e.u64(L.CPU_RIP) - 2n);
+        this.setReg(0, e.u64(L.CPU_ORIG_RAX));
+        this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
+        return;
       }
     }
     if (row?.noreturn) return;
@@ -608,7 +625,7 @@ export class Kernel {
     dv.setInt32(L.SUD_FLAGS - L.CPU, 0, true);
     child.sud = { ...parent.sud, armed: false };
     if (flags & CLONE_SIGHAND) child.sighand = parent.sighand;
-    else child.sighand.actions = parent.sighand.actions.map((a) => ({ ...a }));
+    else child.sighand.actions = parent.sighand.actions.slice(); // records are immutable: shared
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : { ...parent.sig.altstack };

@@ -6,6 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
 import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
+import { CLONE, type Cloner } from './clone.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -30,12 +31,13 @@ export const MMAP_BASE = 0x7ffff7fff000n;
 /** Where a static-pie executable is loaded (ELF_ET_DYN_BASE with randomization off). */
 export const ET_DYN_BASE = 0x555555554000n;
 
+/** One mapping. Records are values: a change replaces the record (copies of the list share them). */
 export interface Vma {
-  start: bigint;
-  end: bigint;
-  prot: number;
-  shared: boolean;
-  name: string;
+  readonly start: bigint;
+  readonly end: bigint;
+  readonly prot: number;
+  readonly shared: boolean;
+  readonly name: string;
 }
 
 export const pageDown = (a: bigint): bigint => a & ~(PAGE - 1n);
@@ -70,10 +72,23 @@ export class AddressSpace {
     const root = this.engine.x.ptClone(this.root);
     if (root === 0) throw new Errno(ENOMEM);
     const child = new AddressSpace(this.engine, root);
-    child.vmas = this.vmas.map((v) => ({ ...v }));
+    child.vmas = this.vmas.slice(); // VMA records are never written in place: shared
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     return child;
+  }
+
+  /**
+   * Snapshot copy (kernel/clone.ts): every field copied as the generic walk
+   * would, except the VMA list, whose records are never written in place
+   * (a change replaces them), so the copy shares them.
+   */
+  [CLONE](c: Cloner): AddressSpace {
+    const o = { ...this } as Record<string, unknown>;
+    Object.setPrototypeOf(o, AddressSpace.prototype);
+    for (const k in o) if (k !== 'vmas') o[k] = c.value(o[k]);
+    o.vmas = this.vmas.slice();
+    return o as unknown as AddressSpace;
   }
 
   destroy(): void {

@@ -14,7 +14,7 @@ import {
   frameAddrs, writeFrame, writeFpstate, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, killFields,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
-import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP } from '../engine/layout.js';
+import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP, CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -33,25 +33,36 @@ const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
 const MINSIGSTKSZ = 2048n;
 
+/** One disposition. Records are values: a change replaces the record (copies of the table share them). */
 export interface SigAction {
-  handler: bigint;
-  flags: bigint;
-  restorer: bigint;
-  mask: bigint;
+  readonly handler: bigint;
+  readonly flags: bigint;
+  readonly restorer: bigint;
+  readonly mask: bigint;
 }
 
 /** Per-process dispositions (shared by threads, CLONE_SIGHAND). */
 export class SigHand {
-  actions: SigAction[] = Array.from({ length: 65 }, () => ({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n }));
+  /**
+   * One record per signal. Records are never written in place (a change
+   * replaces the record), so copies of the table (fork, snapshots) share
+   * them: a copy costs one array slice.
+   */
+  actions: SigAction[] = new Array<SigAction>(65).fill(DEFAULT_ACTION);
 
-  /** Snapshot copy (kernel/clone.ts), the quick way: a SigAction holds only bigints. */
+  /** Snapshot copy (kernel/clone.ts), the quick way: the records are immutable, so they are shared. */
   [CLONE](): SigHand {
     const h = { ...this } as SigHand;
     Object.setPrototypeOf(h, SigHand.prototype);
-    h.actions = this.actions.map((a) => ({ ...a }));
+    h.actions = this.actions.slice();
     return h;
   }
 }
+
+/** SIG_DFL with no flags: frozen, as every SigAction record is treated (replaced, never written). */
+export const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
+/** SIG_IGN with no flags (what execve leaves of an ignored signal). */
+export const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0n, restorer: 0n, mask: 0n });
 
 /** Per-thread signal state. */
 export class SigState {
@@ -99,7 +110,7 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   const s = k.current.sig;
   // Linux: force_sig_info_to_task resets the handler whenever the signal is blocked or ignored
   if (act.handler === SIG_IGN || (s.blocked & bit(sig))) {
-    act.handler = SIG_DFL;
+    k.current.sighand.actions[sig] = { ...act, handler: SIG_DFL };
     s.blocked &= ~bit(sig);
   }
   s.pending.delete(sig);
@@ -224,10 +235,8 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   s.blocked |= act.mask;
   if (!(act.flags & SA_NODEFER)) s.blocked |= bit(sig);
   s.blocked &= BLOCKABLE;
-  if (act.flags & SA_RESETHAND) {
-    act.handler = SIG_DFL;
-    act.flags &= ~SA_SIGINFO;
-  }
+  if (act.flags & SA_RESETHAND) t.sighand.actions[sig] = { ...act, handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO };
+  e.setU64(CNT_SIGNALS, e.u64(CNT_SIGNALS) + 1n);
   return true;
 }
 
@@ -280,18 +289,31 @@ function rtSigreturn(k: Kernel): bigint {
     if (t.sig.altstack.flags !== SS_ONSTACK) t.sig.altstack = { sp, flags: ssFlags & SS_DISABLE ? SS_DISABLE : 0, size };
   }
   e.setU64(CPU_ORIG_RAX, -1n);
+  e.setU64(CNT_SIGRETURNS, e.u64(CNT_SIGRETURNS) + 1n);
   return e.u64(CPU_REGS);
 }
 
+/**
+ * Scratch for the small user structures these syscalls read and write: a
+ * DataView over a fresh small typed array costs half a microsecond (V8
+ * moves its bytes off the heap), more than the syscall. Each use reads or
+ * writes it completely before anything else can.
+ */
+const scratch = new Uint8Array(32);
+const scratchDv = new DataView(scratch.buffer);
+const scratch8 = new Uint8Array(8);
+const scratch8Dv = new DataView(scratch8.buffer);
+
 function readAction(k: Kernel, addr: bigint): SigAction {
-  const b = copyFromUser(k.mm, addr, 32);
-  const dv = new DataView(b.buffer);
+  copyFromUserInto(k.mm, addr, scratch);
+  const dv = scratchDv;
   return { handler: dv.getBigUint64(0, true), flags: dv.getBigUint64(8, true), restorer: dv.getBigUint64(16, true), mask: dv.getBigUint64(24, true) };
 }
 
+/** The user sigaction of a, in the scratch (copy it out before the next use). */
 function actionBytes(a: SigAction): Uint8Array {
-  const b = new Uint8Array(32);
-  const dv = new DataView(b.buffer);
+  const b = scratch;
+  const dv = scratchDv;
   dv.setBigUint64(0, a.handler, true);
   dv.setBigUint64(8, a.flags, true);
   dv.setBigUint64(16, a.restorer, true);
@@ -345,7 +367,7 @@ export const signalSyscalls: SyscallRow[] = [
     }
     if (a[2] !== 0n) copyToUser(k.mm, a[2], actionBytes(acts[sig]));
     if (next) {
-      next.mask &= BLOCKABLE;
+      next = { ...next, mask: next.mask & BLOCKABLE };
       acts[sig] = next;
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
       if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.pending.delete(sig);
@@ -358,14 +380,13 @@ export const signalSyscalls: SyscallRow[] = [
     const how = Number(BigInt.asIntN(32, a[0]));
     let set: bigint | undefined;
     if (a[1] !== 0n) {
-      const b = copyFromUser(k.mm, a[1], 8);
-      set = new DataView(b.buffer).getBigUint64(0, true);
+      copyFromUserInto(k.mm, a[1], scratch8);
+      set = scratch8Dv.getBigUint64(0, true);
       if (how < 0 || how > 2) throw new Errno(EINVAL);
     }
     if (a[2] !== 0n) {
-      const b = new Uint8Array(8);
-      new DataView(b.buffer).setBigUint64(0, s.blocked, true);
-      copyToUser(k.mm, a[2], b);
+      scratch8Dv.setBigUint64(0, s.blocked, true);
+      copyToUser(k.mm, a[2], scratch8);
     }
     if (set !== undefined) {
       if (how === 0) s.blocked |= set;

@@ -76,6 +76,8 @@ maybe('the scenario programs', () => {
       expect(c.selectorReadsSmap).toBe(BigInt(N));
       expect(c.syscalls).toBe(BigInt(2 * N));
       expect(c.sudRegion).toBe(BigInt(N));
+      expect(c.signalDeliveries).toBe(BigInt(N));
+      expect(c.sigreturns).toBe(BigInt(N));
     });
 
     it('runs on the host kernel and checks its own result (emulated value, dispatch count)', () => {

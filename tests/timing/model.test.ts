@@ -1,7 +1,7 @@
 import { estimateNs, perSyscallNs, SEED_MACHINE, type EventCounts } from '../../src/timing/model.js';
 
 const zero: EventCounts = {
-  insns: 0n, syscalls: 0n, sudChecks: 0n, sudRegion: 0n, selectorReadsSmap: 0n, selectorReadsNoSmap: 0n, sudDispatch: 0n, tlbMisses: 0n,
+  insns: 0n, syscalls: 0n, sudChecks: 0n, sudRegion: 0n, selectorReadsSmap: 0n, selectorReadsNoSmap: 0n, sudDispatch: 0n, signalDeliveries: 0n, sigreturns: 0n, tlbMisses: 0n,
 };
 
 describe('the timing model', () => {
@@ -26,5 +26,18 @@ describe('the timing model', () => {
 
   it('names a source for every cost', () => {
     for (const c of Object.values(SEED_MACHINE.costs)) expect(c.source.length).toBeGreaterThan(10);
+  });
+});
+
+describe('the timing model\'s dispatched round trip', () => {
+  it('prices a SIGSYS round trip (dispatch, delivery, rt_sigreturn and their two syscall entries) at about the 850 ns measured natively', () => {
+    const ns = estimateNs({ ...zero, syscalls: 2n, sudChecks: 2n, sudDispatch: 1n, signalDeliveries: 1n, sigreturns: 1n, selectorReadsSmap: 1n, sudRegion: 1n });
+    expect(ns).toBeGreaterThan(800);
+    expect(ns).toBeLessThan(950);
+  });
+
+  it('is one object in the library: model.estimate(counters)', async () => {
+    const { model } = await import('../../src/timing/model.js');
+    expect(model.estimate({ syscalls: 3n })).toBeCloseTo(estimateNs({ ...zero, syscalls: 3n }));
   });
 });

@@ -66,7 +66,7 @@ export const fsSyscalls: SyscallRow[] = [
   row(0, 'read', 'dpu', (k, a) => read(k, a[0], a[1], a[2])),
   row(1, 'write', 'dbu', (k, a) => write(k, a[0], a[1], a[2])),
   row(3, 'close', 'd', (k, a) => {
-    if (!k.fd(a[0])) throw new Errno(EBADF);
+    if (!k.fd(a[0])) return BigInt(-EBADF);
     k.closeFd(Number(a[0]));
     return 0n;
   }),

@@ -1,6 +1,7 @@
 /** uname and sysinfo: fixed, deterministic answers describing the machine. */
 import { row, type SyscallRow } from './table.js';
-import { copyToUser } from '../uaccess.js';
+import { copyToUser, tryCopyToUser } from '../uaccess.js';
+import { EFAULT } from '../errno.js';
 
 const enc = new TextEncoder();
 /** sysinfo's reply, reused: allocating a typed array costs more than the whole syscall. */
@@ -33,7 +34,7 @@ export const infoSyscalls: SyscallRow[] = [
     dv.setBigUint64(40, total - BigInt(k.framesUsed()) * 4096n, true); // freeram
     dv.setUint16(80, k.taskCount(), true); // procs
     dv.setUint32(104, 1, true); // mem_unit
-    copyToUser(k.mm, a[0], b);
-    return 0n;
+    // a bad buffer returns -EFAULT without a throw (the fuzzer's harmless call 8 passes NULL)
+    return tryCopyToUser(k.mm, a[0], b) ? 0n : BigInt(-EFAULT);
   }),
 ];
