@@ -78,11 +78,12 @@ export type Step =
   | { op: 'unmap' }
   | { op: 'fork'; slot: number; idx: number; selval: number }
   | { op: 'thread'; slot: number; idx: number; selval: number }
-  | { op: 'ptrace'; mode: bigint; a: Addr; b: Addr; sel: Addr };
+  | { op: 'ptrace'; mode: bigint; a: Addr; b: Addr; sel: Addr }
+  | { op: 'exec' };
 
 export type StepOp = Step['op'];
 export const OP_CODES: Record<StepOp, number> = {
-  arm: 1, sel: 2, sys: 3, sigaction: 4, mask: 5, prot: 6, unmap: 7, fork: 8, thread: 9, ptrace: 10,
+  arm: 1, sel: 2, sys: 3, sigaction: 4, mask: 5, prot: 6, unmap: 7, fork: 8, thread: 9, ptrace: 10, exec: 11,
 };
 
 export interface HandlerSpec {
@@ -186,6 +187,7 @@ function putStepArgs(dv: DataView, i: number, s: Step): void {
       put(dv, i, s.prot);
       return;
     case 'unmap':
+    case 'exec':
       return;
     case 'fork':
     case 'thread':
@@ -306,6 +308,8 @@ export function caseFromJson(v: unknown): FuzzCase {
         return { op: 'prot', prot: int(s.prot, `${at}.prot`, 0, 7) };
       case 'unmap':
         return { op: 'unmap' };
+      case 'exec':
+        return { op: 'exec' };
       case 'fork':
       case 'thread':
         return { op: s.op, slot: int(s.slot, `${at}.slot`, 0, SLOTS - 1), idx: int(s.idx, `${at}.idx`, 0, HARMLESS.length - 1), selval: int(s.selval, `${at}.selval`, -1, 255) };

@@ -31,7 +31,7 @@ export function siteClass(ip: bigint): string {
 }
 
 
-const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace'];
+const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace', 'exec'];
 const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
 const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
 
@@ -64,6 +64,13 @@ function point(a: number, b = 0, c = 0, d = 0, e = 0): number {
  * behaviours, and how the process ended, all per profile.
  */
 export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new Set()): Set<number> {
+  forEachPoint(c, o, (id) => out.add(id));
+  return out;
+}
+
+/** Calls `f` with each coverage point of one run (a point may come twice). */
+export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): void {
+  const out = { add: f };
   const p = PROFILES.indexOf(c.profile);
   let prev = 0;
   let depth = 0;
@@ -103,5 +110,4 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
   out.add(point(p, end, 2));
   out.add(point(p, prev, end, 3));
   if (o.overflow) out.add(point(p, 4));
-  return out;
 }

@@ -42,6 +42,7 @@ export function formatStep(s: Step, profile: string): string {
     case 'mask': return `rt_sigprocmask(${['SIG_BLOCK', 'SIG_UNBLOCK', 'SIG_SETMASK'][s.how] ?? s.how}, ${hex(s.set)})`;
     case 'prot': return `mprotect(SEL_RW page, ${['PROT_NONE', 'PROT_READ', 'PROT_WRITE', 'PROT_READ|PROT_WRITE', 'PROT_EXEC', 'PROT_READ|PROT_EXEC', 'PROT_WRITE|PROT_EXEC', 'PROT_READ|PROT_WRITE|PROT_EXEC'][s.prot]})`;
     case 'unmap': return 'munmap(SEL_RW page)';
+    case 'exec': return 'execve(/proc/self/exe): the rest of the case runs in the new image';
     case 'fork': return `fork(); child${s.selval >= 0 ? ` sets *selector = ${s.selval},` : ''} calls ${sys(s.slot, s.idx)}`;
     case 'thread': return `clone(thread); thread${s.selval >= 0 ? ` sets *selector = ${s.selval},` : ''} calls ${sys(s.slot, s.idx)}`;
   }

@@ -68,6 +68,8 @@ export class EngineRunner {
       sysctlSyscallUserDispatch: c.sysctl,
       trace,
     });
+    // an exec step runs the guest again from /proc/self/exe, as it does natively
+    machine.addFile('/proc/self/exe', GUEST_ELF);
     machine.load(GUEST_ELF, { argv: ['guest'] });
     return { machine, snap: machine.snapshot() };
   }

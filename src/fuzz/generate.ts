@@ -90,7 +90,8 @@ export function randomStep(r: Rng, profile: ProfileName): Step {
   if (k < 91) return { op: 'unmap' };
   if (k < 94) return { op: 'fork', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
   if (k < 97) return { op: 'thread', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
-  return pickArm(r, profile, 'ptrace');
+  if (k < 99) return pickArm(r, profile, 'ptrace');
+  return { op: 'exec' };
 }
 
 function randomHandler(r: Rng): HandlerSpec {

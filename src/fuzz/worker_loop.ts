@@ -10,7 +10,7 @@ import { EngineRunner } from './engine_runner.js';
 import { NativeRunner } from './native_runner.js';
 import { randomCase, mutateCase } from './generate.js';
 import { Rng } from './rng.js';
-import { coveragePoints } from './coverage.js';
+import { forEachPoint } from './coverage.js';
 import { judgeSync, recheckSync, compareSides, type OracleSet, type Judgement } from './oracles.js';
 import { shrinkCase } from './shrink.js';
 import { findingId, type Finding } from './findings.js';
@@ -95,12 +95,12 @@ export class FuzzWorker {
 
   private noteCoverage(c: FuzzCase, o: Outcome): void {
     const fresh: number[] = [];
-    for (const p of coveragePoints(c, o)) {
+    forEachPoint(c, o, (p) => {
       if (!this.seen.has(p)) {
         this.seen.add(p);
         fresh.push(p);
       }
-    }
+    });
     if (fresh.length) {
       this.corpus.push(c);
       this.events.corpus(c, fresh);

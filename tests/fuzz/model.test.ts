@@ -214,4 +214,110 @@ describe('reference model', () => {
     expect(p.aslrDependent).toBe(true);
     expect(p.outcome.log[2]).toEqual(ret(2, 0n));
   });
+  describe('exec (op 11)', () => {
+    /** EXCLUSIVE over slot 0 only (call site and restorer): slot H is outside, selector at SEL_RW. */
+    const armOverSlot0: Step = { op: 'arm', mode: 1n, a: sites(0n), b: abs(0x20n), sel: selrw() };
+    const exec: Step = { op: 'exec' };
+    const H_IP = 0x100000e2n;
+
+    it('is dispatched like any syscall from slot H: the rolled-back 59 or the emulated value comes back', () => {
+      const steps = [catchSigsys(0), armOverSlot0, { op: 'sel', value: 1 } as Step, exec];
+      // the handler flips the selector to ALLOW so exit_group runs
+      expect(predict(mk('linux-6.17', steps, { setsel: 0 }))).toEqual(outcome([
+        ret(0, 0n), ret(1, 0n), ret(2, 1n), sigsys(H_IP, 59n), ret(3, 59n),
+      ], exited0));
+      expect(predict(mk('linux-5.11', steps, { setsel: 0, emulate: true, value: -2n }))).toEqual(outcome([
+        ret(0, 0n), ret(1, 0n), ret(2, 1n), sigsys(H_IP, 59n), ret(3, -2n),
+      ], exited0));
+      // an emulated 0 looks like success but nothing was exec'd: dispatch stays on, the selector still BLOCKs
+      const after = [...steps, { op: 'sys', slot: 1, idx: 3 } as Step, { op: 'sel', value: 1 } as Step];
+      const emu0 = predict(mk('linux-6.17', after, { emulate: true, value: 0n }));
+      expect(emu0.log.slice(3)).toEqual([
+        sigsys(H_IP, 59n), ret(3, 0n), sigsys(0x10000022n, 24n), ret(4, 0n), ret(5, 1n),
+        sigsys(H_IP, 231n), // exit_group dispatched too; its handler returns: hlt
+      ]);
+      expect(emu0.end).toEqual(killed(11));
+      // patch-v5: the seed's inclusive [start, end] over slot 0
+      const v5 = [catchSigsys(0), { op: 'arm', mode: 1n, a: sites(0n), b: sites(0x1fn), sel: selrw() } as Step, { op: 'sel', value: 1 } as Step, exec];
+      expect(predict(mk('patch-v5', v5, { setsel: 0 })).log.slice(3)).toEqual([sigsys(H_IP, 59n), ret(3, 59n)]);
+    });
+
+    it('allowed, it succeeds: RET 0, and dispatch is off in the new image', () => {
+      const c = mk('linux-6.17', [
+        catchSigsys(), armOverH, { op: 'sel', value: 1 },
+        { op: 'sys', slot: 0, idx: 3 }, // dispatched before exec
+        exec,
+        { op: 'sys', slot: 0, idx: 3 }, // runs: the flag was cleared
+        { op: 'sel', value: 1 }, // curSel restarted at 0: no write
+      ]);
+      expect(predict(c)).toEqual(outcome([
+        ret(0, 0n), ret(1, 0n), ret(2, 1n),
+        sigsys(0x10000002n, 24n), ret(3, 24n),
+        ret(4, 0n), ret(5, 0n), ret(6, 0n),
+      ], exited0));
+      // patch-v5 clears its flag at exec as well (begin_new_exec, __clear_tsk_syscall_intercept)
+      const v5 = mk('patch-v5', [
+        catchSigsys(), { op: 'arm', mode: 1n, a: sites(0xe0n), b: sites(0xffn), sel: selrw() }, { op: 'sel', value: 1 },
+        exec, { op: 'sys', slot: 0, idx: 3 },
+      ]);
+      expect(predict(v5)).toEqual(outcome([ret(0, 0n), ret(1, 0n), ret(2, 1n), ret(3, 0n), ret(4, 0n)], exited0));
+    });
+
+    it('keeps the stored config with the flag cleared: a ptrace child GETs mode 0 and the pre-exec fields', () => {
+      const c = mk('linux-6.17', [
+        { op: 'arm', mode: 1n, a: sites(0n), b: abs(0x100n), sel: selrw(0x10n) },
+        exec,
+        { op: 'ptrace', mode: 5n, a: abs(0n), b: abs(0n), sel: abs(0n) }, // the child's prctl fails
+      ]);
+      expect(predict(c)).toEqual(outcome([
+        ret(0, 0n), ret(1, 0n),
+        rec(5, 0n, 0x10010010n, 0x10000000n),
+        rec(6, 0x100n, 0n, -22n), // SET of mode 0 with fields: EINVAL
+        rec(7, 1n, 0n, 0x57fn),
+        ret(2, 1n, 9n),
+      ], exited0));
+      // INCLUSIVE: stored inverted, and still after exec
+      const inc = mk('linux-6.17', [
+        { op: 'arm', mode: 2n, a: abs(0x1000n), b: abs(0x100n), sel: abs(0n) }, exec,
+        { op: 'ptrace', mode: 5n, a: abs(0n), b: abs(0n), sel: abs(0n) },
+      ]);
+      expect(predict(inc).log.slice(2, 4)).toEqual([rec(5, 0n, 0n, 0x1100n), rec(6, 0xffffffffffffff00n, 0n, -22n)]);
+    });
+
+    it('keeps the blocked mask; a handler becomes SIG_DFL; a handler installed after exec works', () => {
+      const rearm = [armOverH, { op: 'sel', value: 1 } as Step, { op: 'sys', slot: 0, idx: 3 } as Step];
+      // SIGSYS blocked before exec, a handler installed after it: the forced signal still kills
+      const masked = mk('linux-6.17', [catchSigsys(), { op: 'mask', how: 0, set: 1n << 30n }, exec, catchSigsys(), ...rearm]);
+      expect(predict(masked)).toEqual(outcome([ret(0, 0n), ret(1, 0n), ret(2, 0n), ret(3, 0n), ret(4, 0n), ret(5, 1n)], killed(31)));
+      // a handler installed before exec is SIG_DFL after it: killed, no handler runs
+      const reset = mk('linux-6.17', [catchSigsys(), exec, ...rearm]);
+      expect(predict(reset)).toEqual(outcome([ret(0, 0n), ret(1, 0n), ret(2, 0n), ret(3, 1n)], killed(31)));
+      // installed again after exec: caught
+      const again = mk('linux-6.17', [catchSigsys(), exec, catchSigsys(), ...rearm]);
+      expect(predict(again)).toEqual(outcome([
+        ret(0, 0n), ret(1, 0n), ret(2, 0n), ret(3, 0n), ret(4, 1n), sigsys(0x10000002n, 24n), ret(5, 24n),
+      ], exited0));
+    });
+
+    it('starts the new image with a fresh SEL_RW: an unmapped or written selector page is undone', () => {
+      const after = [armOverH, { op: 'sys', slot: 0, idx: 3 } as Step];
+      // selector byte written to BLOCK, then the page unmapped; after exec the page is mapped and 0 (ALLOW)
+      const c = mk('linux-6.17', [armOverH, { op: 'sel', value: 1 }, { op: 'unmap' }, exec, ...after]);
+      expect(predict(c)).toEqual(outcome([ret(0, 0n), ret(1, 1n), ret(2, 0n), ret(3, 0n), ret(4, 0n), ret(5, 0n)], exited0));
+      // and the handler's depth count restarts
+      const d = mk('linux-6.17', [catchSigsys(), armOverH, { op: 'sel', value: 1 }, { op: 'sys', slot: 0, idx: 3 }, exec,
+        catchSigsys(), armOverH, { op: 'sel', value: 1 }, { op: 'sys', slot: 0, idx: 3 }], { maxDepth: 1 });
+      expect(predict(d).end).toEqual(exited0);
+    });
+
+    it('routes execve through a plug-in decide', () => {
+      const seen: bigint[] = [];
+      const c = mk('linux-6.17', [catchSigsys(0), armOverSlot0, exec], { setsel: 0 });
+      const out = predict(c, { decide: (ctx) => { seen.push(ctx.rax); return referenceDecide(ctx); } });
+      expect(seen).toContain(59n);
+      expect(out.log[2]).toEqual(ret(2, 0n)); // selector ALLOW: execve ran
+      const blocked = predict(c, { decide: (ctx) => (ctx.rax === 59n ? 'dispatch' : referenceDecide(ctx)) });
+      expect(blocked.log.slice(2)).toEqual([sigsys(H_IP, 59n), ret(2, 59n)]);
+    });
+  });
 });

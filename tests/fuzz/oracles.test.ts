@@ -98,6 +98,20 @@ describe('the native oracle', () => {
     expect(bad.slice(0, 5)).toEqual([]);
   });
 
+  nativeIt('agrees with the engine across an exec step: the log carries over, SUD is off in the new image, the stored config stays', async () => {
+    const c = blocked('linux-6.17');
+    c.roValue = 2;
+    c.steps.push({ op: 'exec' }, { op: 'sys', slot: 0, idx: 4 }, { op: 'ptrace', mode: 5n, a: abs(0n), b: abs(0n), sel: abs(0n) });
+    const e = engine.run(c);
+    expect(firstDifference(await runner.run(c), e)).toBeNull();
+    // after exec the getppid that was dispatched before runs (close(-1) = -EBADF), and ptrace GET
+    // in a child shows mode 0 with the config stored before exec
+    const rets = e.log.filter((r) => r.head === 1n).map((r) => [Number(r.a), BigInt.asIntN(64, r.b)]);
+    expect(rets).toContainEqual([4, 0n]);
+    expect(rets).toContainEqual([5, -9n]);
+    expect(e.log.find((r) => r.head === 5n)).toMatchObject({ a: 0n, b: 0x10010000n, c: 0x100000e0n });
+  });
+
   nativeIt('catches an engine run under the wrong profile', async () => {
     const c = mk('linux-6.17', [{ op: 'arm', mode: 2n, a: sites(0n), b: abs(32n), sel: abs(0n) }]);
     const j = compareSides('native', c, engine.run({ ...c, profile: 'linux-5.11' }), 'host kernel', await runner.run(c));

@@ -279,11 +279,13 @@ static void step_ptrace(u64 i, volatile u64 *s) {
   rec(REC_RET, i, 1, w == r ? (u64)(u32)st : 0x10000 | ((u64)w & 0xffff));
 }
 
-static void run_case(void) {
+static void step_exec(u64 i);
+
+static void run_case_from(u64 start) {
   volatile u64 *c = fuzz_case;
   u64 n = c[3];
   if (n > MAX_STEPS) n = MAX_STEPS;
-  for (u64 i = 0; i < n; i++) {
+  for (u64 i = start; i < n; i++) {
     volatile u64 *s = c + 16 + 8 * i;
     i64 r;
     switch (s[0]) {
@@ -338,6 +340,9 @@ static void run_case(void) {
     case 10:
       step_ptrace(i, s);
       break;
+    case 11:
+      step_exec(i);
+      break;
     default:
       rec(REC_RET, i, (u64)-22, 0);
       break;
@@ -346,6 +351,8 @@ static void run_case(void) {
   H(231, 0, 0, 0, 0, 0);
   __asm__ volatile("hlt");
 }
+
+static void run_case(void) { run_case_from(0); }
 
 /* ------------------------------------------------------------ setup and runners */
 static void setup_case(void) {
@@ -358,9 +365,22 @@ static void setup_case(void) {
   }
 }
 
+/* The runners keep the log in a memfd at this descriptor, so that it survives an exec step. */
+#define LOG_FD 100
+
 static void map_log(void) {
-  /* MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED: forked children write here too */
-  raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x20 | 0x10, -1, 0);
+  /* MAP_SHARED | MAP_FIXED over the runner's memfd when there is one (an exec'd image maps
+   * the same pages again), else anonymous: forked children write here too */
+  if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG)
+    raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x20 | 0x10, -1, 0);
+}
+
+/* The runner's log: a memfd at LOG_FD (natively; where memfd_create fails, anonymous memory). */
+static void make_log_fd(void) {
+  i64 fd = raw(319, "sudsim-log", 0, 0); /* memfd_create */
+  if (fd < 0) return;
+  if (raw(77, fd, LOG_BYTES, 0) == 0) raw(33, fd, LOG_FD, 0); /* ftruncate, dup2 */
+  raw(3, fd, 0, 0);
 }
 
 static void clear_log(void) {
@@ -419,6 +439,7 @@ static void runner_init(void) {
   u64 zero[2] = {0, 0};
   raw(160, 4, zero, 0);     /* setrlimit(RLIMIT_CORE, 0): no core files from killed cases */
   raw6(157, 36, 1, 0, 0, 0, 0); /* PR_SET_CHILD_SUBREAPER */
+  make_log_fd();
   map_log();
 }
 
@@ -440,7 +461,71 @@ static void no_aslr(u64 argc, char **argv) {
   }
 }
 
+/* ------------------------------------------------------------ exec */
+static const char hexd[] = "0123456789abcdef";
+/* the state an exec'd image resumes from: step index, case bytes, the log's two pages, in hex */
+static char exec_state[2 * (8 + 4096 + LOG_BYTES) + 8];
+
+static char *hex_out(char *p, const volatile u8 *b, u64 n) {
+  for (u64 k = 0; k < n; k++) {
+    *p++ = hexd[b[k] >> 4];
+    *p++ = hexd[b[k] & 15];
+  }
+  return p;
+}
+
+static int hexv(char ch) {
+  if (ch >= '0' && ch <= '9') return ch - '0';
+  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
+  return -1;
+}
+
+/* Reads n bytes of hex into b; returns the text after them, or 0 when it is short or bad. */
+static const char *hex_in(const char *p, volatile u8 *b, u64 n) {
+  for (u64 k = 0; k < n; k++) {
+    int hi = hexv(p[0]), lo = hi < 0 ? -1 : hexv(p[1]);
+    if (lo < 0) return 0;
+    b[k] = (u8)(hi << 4 | lo);
+    p += 2;
+  }
+  return p;
+}
+
+static void step_exec(u64 i) {
+  volatile u64 *c = fuzz_case;
+  u64 n = c[3] > MAX_STEPS ? MAX_STEPS : c[3];
+  u64 idx = i;
+  char *p = exec_state;
+  p = hex_out(p, (const volatile u8 *)&idx, 8);
+  p = hex_out(p, (const volatile u8 *)c, 128 + 64 * n);
+  *p++ = ':';
+  /* both pages: the log and the scratch page (a selector may point into either) */
+  p = hex_out(p, (const volatile u8 *)LOG, LOG_BYTES);
+  *p = 0;
+  static char *argv[4] = {"guest", "--resume", exec_state, 0};
+  static char *envp[1] = {0};
+  i64 r = H(59, "/proc/self/exe", argv, envp, 0, 0);
+  rec(REC_RET, i, (u64)r, 0);
+}
+
+/* The new image after an exec step: the case, the log so far, then the steps after it. */
+static void resume(const char *st) {
+  u64 idx = 0;
+  const char *p = hex_in(st, (volatile u8 *)&idx, 8);
+  if (!p) raw(231, 125, 0, 0);
+  p = hex_in(p, (volatile u8 *)fuzz_case, 128);
+  u64 n = fuzz_case[3] > MAX_STEPS ? MAX_STEPS : fuzz_case[3];
+  if (!p || !(p = hex_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) || *p++ != ':') raw(231, 125, 0, 0);
+  map_log();
+  /* over the memfd the log is already there; over anonymous memory (the engine) it is rebuilt */
+  if (!hex_in(p, (volatile u8 *)LOG, LOG_BYTES)) raw(231, 125, 0, 0);
+  setup_case();
+  rec(REC_RET, idx, 0, 0);
+  run_case_from(idx + 1);
+}
+
 int guest_main(u64 argc, char **argv) {
+  if (argc > 2 && streq(argv[1], "--resume")) resume(argv[2]);
   if (fuzz_case[1] & 1) {
     /* direct: the engine runs the case in this very process */
     map_log();

@@ -166,6 +166,16 @@ export class Memory {
     return m;
   }
 
+  /**
+   * The address space a successful execve of the guest leaves: a new image,
+   * so SEL_RW is fresh (mapped rw-, all zeros) and SEL_RO holds roValue again;
+   * the LOG area is the same shared memory (natively the runner's memfd,
+   * mapped again; in the engine restored from the exec's STATE argument).
+   */
+  exec(): Memory {
+    return new Memory(this.run);
+  }
+
   /** A user read of one byte (x86: any accessible page is readable; no protection keys). */
   read(addr: bigint): number | 'unreadable' {
     if (addr >= SEL_RW && addr < SEL_RW + PAGE) {

@@ -17,7 +17,7 @@ import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type D
 import { Memory, PAGE, PROT_READ, PROT_WRITE, type SharedLog } from './memory.js';
 import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, ENOMEM, ENOSYS } from './prctl.js';
 import {
-  defaultAction, sigaction, sigprocmask, forcedSigsys, deliver, sigreturnMask, exitedStatus, killedStatus,
+  defaultAction, execAction, sigaction, sigprocmask, forcedSigsys, deliver, sigreturnMask, exitedStatus, killedStatus,
   SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
 } from './signals.js';
 import {
@@ -261,7 +261,35 @@ export class GuestRun {
       case 'fork': return stepFork(this, t, i, s.slot, s.idx, s.selval);
       case 'thread': return stepThread(this, t, i, s.slot, s.idx, s.selval);
       case 'ptrace': return stepPtrace(this, t, i, s.mode, s.a, s.b, s.sel);
+      case 'exec': return this.stepExec(t, i);
     }
+  }
+
+  /**
+   * guest.c step_exec: execve("/proc/self/exe", ...) via H, checked like any
+   * syscall. Dispatched, it did not happen: RET b = whatever rax came back
+   * (the rolled-back 59, or the handler's value). Allowed, it succeeds: the
+   * new image appends RET b = 0 and goes on with the next step, with what
+   * Linux keeps across execve (begin_new_exec): the pid, the blocked mask,
+   * SIG_IGN (a handler becomes SIG_DFL; flags, restorer and sa_mask are
+   * cleared) and the stored dispatch config with its flag cleared (mainline
+   * clear_syscall_work_syscall_user_dispatch; the seed patch's
+   * __clear_tsk_syscall_intercept(me, SYSINT_USER_DISPATCH) likewise keeps
+   * its stored fields). The guest's beliefs start over with a new image:
+   * curSel 0, depth 0, no remembered flags, SEL_RW fresh, SEL_RO = roValue.
+   */
+  private stepExec(t: Thread, i: bigint): void {
+    const p = t.proc;
+    let ran = false;
+    const r = this.sys(t, SLOT_H, 59n, () => { ran = true; return 0n; });
+    if (ran) {
+      if (p.threads !== 1) throw new RangeError('model: execve with other threads alive (the model runs threads to completion)');
+      t.sud = { ...t.sud, armed: false };
+      p.sigsys = execAction(p.sigsys);
+      p.mem = p.mem.exec();
+      p.vars = { depth: 0, curSel: 0n, rwProt: PROT_READ | PROT_WRITE, rwMapped: true, installedFlags: 0n };
+    }
+    this.rec(t, RET, i, r, 0n);
   }
 
   /** prctl(59, mode, a, b, sel) via H on thread t. */

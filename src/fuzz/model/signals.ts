@@ -61,6 +61,16 @@ export function sigprocmask(mask: bigint, how: number, set: bigint): { mask: big
 }
 
 /**
+ * The SIGSYS action after a successful execve (flush_signal_handlers(t, 1)):
+ * a handler becomes SIG_DFL, SIG_IGN stays ignored; sa_flags, sa_restorer
+ * and sa_mask are cleared whatever the disposition. The blocked mask is not
+ * touched by exec.
+ */
+export function execAction(act: SigAction): SigAction {
+  return { disp: act.disp === 'ignore' ? 'ignore' : 'default', flags: 0n, restorer: 0n, mask: 0n };
+}
+
+/**
  * What a forced SIGSYS does: kill the process (blocked or ignored signals are
  * reset to SIG_DFL and unblocked first, and SIG_DFL of SIGSYS terminates),
  * fail delivery (no SA_RESTORER on x86-64: SIGSEGV), or run the handler.
