@@ -31,6 +31,8 @@ export const SLOT_SIZE = 32n;
 export const callIp = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 2n;
 /** The restorer of slot k (what sa_restorer points at). */
 export const restorerAddr = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 16n;
+/** `ip` after the `int $0x80` of slot k (its i386 call site, at +8). */
+export const int80Ip = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 10n;
 /** `ip` after the restorer's syscall (rt_sigreturn) in slot k. */
 export const restorerIp = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(slot) + 23n;
 
@@ -49,16 +51,18 @@ export interface Addr {
 export const addrValue = (a: Addr): bigint => BigInt.asUintN(64, BASE_VALUE[a.base] + a.delta);
 
 /** The harmless syscalls a step can issue: rax, rdi, and whether the result is pid-like. */
-export const HARMLESS: readonly { nr: bigint; rdi: bigint; name: string; pidLike: boolean }[] = [
-  { nr: 110n, rdi: 0n, name: 'getppid', pidLike: true },
-  { nr: 39n, rdi: 0n, name: 'getpid', pidLike: true },
-  { nr: 186n, rdi: 0n, name: 'gettid', pidLike: true },
-  { nr: 24n, rdi: 0n, name: 'sched_yield', pidLike: false },
-  { nr: 3n, rdi: BigInt.asUintN(64, -1n), name: 'close', pidLike: false },
-  { nr: 1000n, rdi: 0n, name: 'syscall_1000', pidLike: false },
-  { nr: 0x100000018n, rdi: 0n, name: 'sched_yield_upper', pidLike: false },
-  { nr: BigInt.asUintN(64, -1n), rdi: 0n, name: 'syscall_-1', pidLike: false },
-  { nr: 99n, rdi: 0n, name: 'sysinfo_null', pidLike: false },
+export const HARMLESS: readonly { nr: bigint; rdi: bigint; name: string; pidLike: boolean; nr32: bigint }[] = [
+  // nr32: the same call through int $0x80 (i386 numbering; the argument goes in ebx)
+  { nr: 110n, rdi: 0n, name: 'getppid', pidLike: true, nr32: 64n },
+  { nr: 39n, rdi: 0n, name: 'getpid', pidLike: true, nr32: 20n },
+  { nr: 186n, rdi: 0n, name: 'gettid', pidLike: true, nr32: 224n },
+  { nr: 24n, rdi: 0n, name: 'sched_yield', pidLike: false, nr32: 158n },
+  { nr: 3n, rdi: BigInt.asUintN(64, -1n), name: 'close', pidLike: false, nr32: 6n },
+  { nr: 1000n, rdi: 0n, name: 'syscall_1000', pidLike: false, nr32: 1000n },
+  { nr: 0x100000018n, rdi: 0n, name: 'sched_yield_upper', pidLike: false, nr32: 0x10000009en },
+  { nr: BigInt.asUintN(64, -1n), rdi: 0n, name: 'syscall_-1', pidLike: false, nr32: BigInt.asUintN(64, -1n) },
+  // i386 has no sysinfo this project models; a number no kernel has (ENOSYS) stands in
+  { nr: 99n, rdi: 0n, name: 'sysinfo_null', pidLike: false, nr32: 0x7fffffffn },
 ];
 
 /** A recorded result: pid-like results count as 1 when positive (docs/fuzz-case.md). */
@@ -71,7 +75,8 @@ export function normalizeResult(idx: number, r: bigint): bigint {
 export type Step =
   | { op: 'arm'; mode: bigint; a: Addr; b: Addr; sel: Addr }
   | { op: 'sel'; value: number }
-  | { op: 'sys'; slot: number; idx: number }
+  /** int80: issue it through the slot's `int $0x80` with the i386 number (HARMLESS nr32). */
+  | { op: 'sys'; slot: number; idx: number; int80?: boolean }
   | { op: 'sigaction'; disp: 0 | 1 | 2; flags: bigint; restorer: number; maskSigsys: boolean }
   | { op: 'mask'; how: number; set: bigint }
   | { op: 'prot'; prot: number }
@@ -172,6 +177,7 @@ function putStepArgs(dv: DataView, i: number, s: Step): void {
     case 'sys':
       put(dv, i, s.slot);
       put(dv, i + 1, s.idx);
+      put(dv, i + 2, s.int80 ? 1 : 0);
       return;
     case 'sigaction':
       put(dv, i, s.disp);
@@ -293,7 +299,12 @@ export function caseFromJson(v: unknown): FuzzCase {
       case 'sel':
         return { op: 'sel', value: int(s.value, `${at}.value`, 0, 255) };
       case 'sys':
-        return { op: 'sys', slot: int(s.slot, `${at}.slot`, 0, SLOTS - 1), idx: int(s.idx, `${at}.idx`, 0, HARMLESS.length - 1) };
+        return {
+          op: 'sys',
+          slot: int(s.slot, `${at}.slot`, 0, SLOTS - 1),
+          idx: int(s.idx, `${at}.idx`, 0, HARMLESS.length - 1),
+          ...(s.int80 === undefined || s.int80 === false ? {} : { int80: bool(s.int80, `${at}.int80`) }),
+        };
       case 'sigaction':
         return {
           op: 'sigaction',

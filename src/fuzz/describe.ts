@@ -34,7 +34,7 @@ export function formatStep(s: Step, profile: string): string {
       return s.op === 'arm' ? what : `in a traced child: ${what}; tracer does ptrace GET, SET, GET of its config`;
     }
     case 'sel': return `*selector = ${s.value}`;
-    case 'sys': return sys(s.slot, s.idx);
+    case 'sys': return s.int80 ? `${HARMLESS[s.idx]?.name ?? s.idx}() by int $0x80 (i386 ${HARMLESS[s.idx]?.nr32}) from slot ${s.slot}` : sys(s.slot, s.idx);
     case 'sigaction': {
       const disp = s.disp === 2 ? 'handler' : s.disp === 1 ? 'SIG_IGN' : 'SIG_DFL';
       return `rt_sigaction(SIGSYS, ${disp}, flags=${flags(s.flags)}, restorer=${s.restorer < 8 ? `slot ${s.restorer}` : 'none'}${s.maskSigsys ? ', sa_mask={SIGSYS}' : ''})`;

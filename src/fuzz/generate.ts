@@ -83,7 +83,11 @@ export function randomStep(r: Rng, profile: ProfileName): Step {
   const k = r.below(100);
   if (k < 17) return pickArm(r, profile, 'arm');
   if (k < 32) return { op: 'sel', value: pickSelValue(r) };
-  if (k < 66) return { op: 'sys', slot: r.below(SLOTS), idx: r.below(HARMLESS.length) };
+  if (k < 66) {
+    // one in five through int $0x80, as 32-bit code in a 64-bit process (Wine's WoW64) enters the kernel
+    const s: Step = { op: 'sys', slot: r.below(SLOTS), idx: r.below(HARMLESS.length) };
+    return r.chance(0.2) ? { ...s, int80: true } : s;
+  }
   if (k < 75) return { op: 'sigaction', disp: r.pick([2, 2, 2, 1, 0] as const), flags: pickFlags(r), restorer: r.below(SLOTS + 1), maskSigsys: r.chance(0.15) };
   if (k < 82) return { op: 'mask', how: r.pick([0, 1, 2, 2, 3]), set: r.pick([SIGSYS_BIT, SIGSYS_BIT, 0n, -1n & 0xffffffffffffffffn]) };
   if (k < 89) return { op: 'prot', prot: r.pick([0, 1, 2, 3, 4, 5, 7]) };

@@ -38,6 +38,7 @@ function simplerSteps(s: Step): Step[] {
     case 'sys':
     case 'fork':
     case 'thread':
+      if (s.op === 'sys' && s.int80) out.push({ op: 'sys', slot: s.slot, idx: s.idx });
       if (s.slot !== 0) out.push({ ...s, slot: 0 });
       if (s.idx !== 0) out.push({ ...s, idx: 0 });
       if (s.op !== 'sys' && s.selval !== -1) out.push({ ...s, selval: -1 });

@@ -112,6 +112,22 @@ describe('the native oracle', () => {
     expect(e.log.find((r) => r.head === 5n)).toMatchObject({ a: 0n, b: 0x10010000n, c: 0x100000e0n });
   });
 
+  nativeIt('agrees with the engine and the model on int $0x80 calls, run and dispatched (i386 numbers, AUDIT_ARCH_I386)', async () => {
+    const c = blocked('linux-6.17');
+    c.steps = [
+      ...[0, 1, 2, 3, 4, 5, 6, 7, 8].map((idx): Step => ({ op: 'sys', slot: 1, idx, int80: true })),
+      ...c.steps.slice(0, 3),
+      ...[0, 4, 6, 7].map((idx): Step => ({ op: 'sys', slot: 2, idx, int80: true })),
+    ];
+    const e = engine.run(c);
+    expect(firstDifference(await runner.run(c), e)).toBeNull();
+    expect(firstDifference(predict(c), e)).toBeNull();
+    const sigsys = e.log.filter((r) => (r.head & 0xffn) === 2n);
+    expect(sigsys.map((r) => [r.b >> 32n, BigInt.asIntN(32, r.b & 0xffffffffn), r.c])).toEqual([
+      [0x40000003n, 64n, 64n], [0x40000003n, 6n, 6n], [0x40000003n, 158n, 0x9en], [0x40000003n, -1n, 0xffffffffn],
+    ]);
+  });
+
   nativeIt('catches an engine run under the wrong profile', async () => {
     const c = mk('linux-6.17', [{ op: 'arm', mode: 2n, a: sites(0n), b: abs(32n), sel: abs(0n) }]);
     const j = compareSides('native', c, engine.run({ ...c, profile: 'linux-5.11' }), 'host kernel', await runner.run(c));

@@ -47,7 +47,10 @@ __asm__(".section .sites,\"ax\",@progbits\n"
         ".rept 8\n"
         "  syscall\n"
         "  ret\n"
-        "  .fill 13, 1, 0xcc\n"
+        "  .fill 5, 1, 0xcc\n"
+        "  int $0x80\n"
+        "  ret\n"
+        "  .fill 5, 1, 0xcc\n"
         "  mov $15, %eax\n"
         "  syscall\n"
         "  ud2\n"
@@ -105,9 +108,26 @@ static u64 normalize(u64 idx, i64 r) {
   return (u64)r;
 }
 
+/* The slot's i386 entry (`int $0x80; ret` at +8): number in eax, first argument in ebx. */
+static i64 slot_call80(int slot, u64 nr, u64 ebx) {
+  register u64 fn __asm__("r12") = SITES + 32UL * (u64)slot + 8;
+  __asm__ volatile("call *%[fn]"
+                   : "+a"(nr), "+b"(ebx)
+                   : [fn] "r"(fn)
+                   : "rcx", "rdx", "rsi", "rdi", "r8", "r9", "r10", "r11", "memory");
+  return (i64)nr;
+}
+
+static const u64 harmless32[9] = {64, 20, 224, 158, 6, 1000, 0x10000009eUL, (u64)-1, 0x7fffffff};
+
 static u64 issue(u64 slot, u64 idx) {
   if (idx >= 9 || slot >= 8) return (u64)-1;
   return normalize(idx, slot_call((int)slot, harmless[idx].nr, harmless[idx].rdi, 0, 0, 0, 0));
+}
+
+static u64 issue80(u64 slot, u64 idx) {
+  if (idx >= 9 || slot >= 8) return (u64)-1;
+  return normalize(idx, slot_call80((int)slot, harmless32[idx], harmless[idx].rdi));
 }
 
 /* ------------------------------------------------------------ process state */
@@ -300,7 +320,7 @@ static void run_case_from(u64 start) {
       rec(REC_RET, i, (u64)sel_write(s[1]), 0);
       break;
     case 3: /* sys */
-      rec(REC_RET, i, issue(s[1], s[2]), 0);
+      rec(REC_RET, i, s[3] == 1 ? issue80(s[1], s[2]) : issue(s[1], s[2]), 0);
       break;
     case 4: /* sigaction */ {
       struct ksigaction act;

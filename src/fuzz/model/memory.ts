@@ -34,10 +34,13 @@ export const PROT_READ = 1;
 export const PROT_WRITE = 2;
 export const PROT_EXEC = 4;
 
-/** One slot: syscall; ret; int3 x13; mov $15,%eax; syscall; ud2; int3 x7. */
+/** One slot: syscall; ret; int3 x5; int $0x80; ret; int3 x5; mov $15,%eax; syscall; ud2; int3 x7. */
 function sitesPage(): Uint8Array {
   const p = new Uint8Array(4096).fill(0xcc);
-  const slot = [0x0f, 0x05, 0xc3, ...Array(13).fill(0xcc), 0xb8, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x0f, 0x0b, ...Array(7).fill(0xcc)];
+  const slot = [
+    0x0f, 0x05, 0xc3, ...Array(5).fill(0xcc), 0xcd, 0x80, 0xc3, ...Array(5).fill(0xcc),
+    0xb8, 0x0f, 0x00, 0x00, 0x00, 0x0f, 0x05, 0x0f, 0x0b, ...Array(7).fill(0xcc),
+  ];
   for (let k = 0; k < SLOTS; k++) p.set(slot, 32 * k);
   return p;
 }

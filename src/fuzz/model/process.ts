@@ -9,7 +9,7 @@
  * the scratch page), so one sequential interpreter gives the exact log.
  */
 import {
-  HARMLESS, SLOT_H, SLOTS, SEL_RW, MAX_STEPS, callIp, restorerIp, restorerAddr, normalizeResult,
+  HARMLESS, SLOT_H, SLOTS, SEL_RW, MAX_STEPS, callIp, restorerIp, restorerAddr, normalizeResult, int80Ip,
   addrValue, type FuzzCase, type Step, type Addr,
 } from '../case.js';
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
@@ -21,7 +21,7 @@ import {
   SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
 } from './signals.js';
 import {
-  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, type Proc, type Thread,
+  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, type Proc, type Thread,
 } from './task.js';
 import { stepFork, stepThread, stepPtrace } from './children.js';
 
@@ -142,7 +142,7 @@ export class GuestRun {
     const ip = CALL_IP[slot];
     switch (this.check(t, ip, nr)) {
       case 'run': return BigInt.asUintN(64, perform());
-      case 'dispatch': return this.sigsys(t, ip, nr);
+      case 'dispatch': return this.sigsys(t, ip, nr, AUDIT_ARCH_X86_64);
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
@@ -155,10 +155,31 @@ export class GuestRun {
     return normalizeResult(idx, this.sys(t, slot, h.nr, () => harmlessResult(h.nr, h.rdi)));
   }
 
+  /**
+   * A harmless call through the slot's `int $0x80` (SEMANTICS.md §4): the i386
+   * number is eax's low 32 bits, rax is rolled back to that number zero-extended,
+   * a dispatch reports AUDIT_ARCH_I386, and a result comes back sign-extended
+   * from 32 bits.
+   */
+  issue80(t: Thread, slot: number, idx: number): bigint {
+    if (idx >= HARMLESS.length || slot >= SLOTS) return BigInt.asUintN(64, -1n);
+    const h = HARMLESS[idx];
+    const ip = int80Ip(slot);
+    const rax = h.nr32 & 0xffffffffn;
+    let r: bigint;
+    switch (this.check(t, ip, rax)) {
+      case 'run': r = BigInt.asUintN(64, BigInt.asIntN(32, harmless32Result(rax, h.rdi & 0xffffffffn))); break;
+      case 'dispatch': r = this.sigsys(t, ip, rax, AUDIT_ARCH_I386); break;
+      case 'kill-sigsys': return this.sudKill(t, SIGSYS);
+      case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
+    }
+    return normalizeResult(idx, r);
+  }
+
   // ------------------------------------------------------------ SIGSYS
 
   /** A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn. Returns rax after it. */
-  private sigsys(t: Thread, ip: bigint, rax: bigint): bigint {
+  private sigsys(t: Thread, ip: bigint, rax: bigint, arch: bigint): bigint {
     const p = t.proc;
     const f = forcedSigsys(p.sigsys, t.mask);
     if ('kill' in f) throw new ProcessEnd(killedStatus(f.kill));
@@ -167,7 +188,7 @@ export class GuestRun {
     const saved = t.mask;
     t.mask = deliver(p.sigsys, t.mask);
     const frame = { rax };
-    this.handler(t, ip, rax, frame, kernelFlags);
+    this.handler(t, ip, rax, frame, kernelFlags, arch);
     // the handler returns to pretcode = sa_restorer
     const k = restorerSlot(restorer);
     if (k < 0) throw new ProcessEnd(killedStatus(SIGSEGV));
@@ -178,7 +199,7 @@ export class GuestRun {
         return frame.rax;
       case 'dispatch':
         // the inner frame's rip is after the restorer's syscall: ud2
-        this.sigsys(t, rip, 15n);
+        this.sigsys(t, rip, 15n, AUDIT_ARCH_X86_64);
         throw new ProcessEnd(killedStatus(SIGILL));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
@@ -186,7 +207,7 @@ export class GuestRun {
   }
 
   /** The guest's SIGSYS handler (guest.c `handler`). */
-  private handler(t: Thread, ip: bigint, rax: bigint, frame: { rax: bigint }, kernelFlags: bigint): void {
+  private handler(t: Thread, ip: bigint, rax: bigint, frame: { rax: bigint }, kernelFlags: bigint, arch: bigint): void {
     const v = t.proc.vars;
     const h = this.c.handler;
     v.depth += 1;
@@ -198,7 +219,7 @@ export class GuestRun {
       if (!(kernelFlags & SA_SIGINFO)) this.notes.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
       head |= (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
       a = ip;
-      b = (rax & 0xffffffffn) | (AUDIT_ARCH_X86_64 << 32n);
+      b = (rax & 0xffffffffn) | (arch << 32n);
     }
     this.rec(t, head, a, b, frame.rax);
     if (h.setsel !== -1) this.selWrite(t, h.setsel);
@@ -228,7 +249,7 @@ export class GuestRun {
         return ret(r);
       }
       case 'sel': return ret(this.selWrite(t, s.value));
-      case 'sys': return ret(this.issue(t, s.slot, s.idx));
+      case 'sys': return ret(s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx));
       case 'sigaction': {
         const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
         const restorer = s.restorer < SLOTS ? restorerAddr(s.restorer) : 0n;
@@ -323,6 +344,16 @@ function restorerSlot(addr: bigint): number {
 }
 
 /** A harmless syscall's raw result: the number is rax's low 32 bits as a signed int (§9). */
+/** What a harmless call returns through int $0x80 (i386 numbers; the argument is ebx). */
+export function harmless32Result(eax: bigint, ebx: bigint): bigint {
+  switch (Number(BigInt.asIntN(32, eax))) {
+    case 64: case 20: case 224: return CHILD_PID; // getppid, getpid, gettid: pid-like
+    case 158: return 0n; // sched_yield
+    case 6: return ebx === 0xffffffffn ? -BigInt(EBADF) : 0n; // close
+    default: return -BigInt(ENOSYS);
+  }
+}
+
 export function harmlessResult(rax: bigint, rdi: bigint): bigint {
   const nr = Number(BigInt.asIntN(32, rax));
   switch (nr) {

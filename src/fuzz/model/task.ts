@@ -9,6 +9,7 @@ import type { SudState } from './prctl.js';
 import type { SigAction } from './signals.js';
 
 export const AUDIT_ARCH_X86_64 = 0xc000003en;
+export const AUDIT_ARCH_I386 = 0x40000003n;
 export const SYS_USER_DISPATCH = 2n;
 export const SCRATCH = LOG_ADDR + PAGE;
 /** The fork/clone result the model hands out; the guest only compares it with wait4's. */
