@@ -17,7 +17,7 @@ import { formatCase } from '../fuzz/describe.js';
 import { EngineRunner } from '../fuzz/engine_runner.js';
 import { predict } from '../fuzz/model/index.js';
 import { loadPlugin } from '../fuzz/plugin.js';
-import type { OracleSet } from '../fuzz/oracles.js';
+import { checkedDecide, type OracleSet } from '../fuzz/oracles.js';
 
 function parseDuration(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
@@ -202,7 +202,7 @@ async function otherSide(f: Finding, c: FuzzCase, engine: EngineRunner): Promise
   if (f.oracle === 'model') return { name: 'model', outcome: predict(c) };
   if (f.oracle.startsWith('plugin:')) {
     const p = await loadPlugin(f.oracle.slice(7));
-    return { name: p.name, outcome: predict(c, { decide: p.decide }) };
+    return { name: p.name, outcome: predict(c, { decide: checkedDecide(p) }) };
   }
   if (f.oracle === 'diff') {
     const other = f.sides[1]?.name as ProfileName | undefined;

@@ -225,16 +225,21 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
     } else {
       const workers = Array.from({ length: o.jobs }, (_, w) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(w) }));
       stopAll = () => { for (const w of workers) w.postMessage({ type: 'stop' }); };
-      await Promise.all(workers.map((wk) => new Promise<void>((res, rej) => {
-        wk.on('message', (m: WorkerMessage) => {
-          if (m.type === 'error') rej(new Error(`worker ${m.worker}: ${m.message}`));
-          else onMessage(m);
-          if (m.type === 'done') res();
-        });
-        wk.on('error', rej);
-        wk.on('exit', () => res());
-      })));
-      await Promise.all(workers.map((w) => w.terminate()));
+      try {
+        await Promise.all(workers.map((wk) => new Promise<void>((res, rej) => {
+          wk.on('message', (m: WorkerMessage) => {
+            // an error of the user's making (a plug-in's) reads as itself; anything else keeps its stack
+            if (m.type === 'error') rej(new Error(m.message.startsWith('sudsim') ? m.message.split('\n')[0] : `worker ${m.worker}: ${m.message}`));
+            else onMessage(m);
+            if (m.type === 'done') res();
+          });
+          wk.on('error', rej);
+          wk.on('exit', () => res());
+        })));
+      } finally {
+        // one worker failing ends the campaign: the others are stopped, not left running
+        await Promise.all(workers.map((w) => w.terminate()));
+      }
     }
   } finally {
     clearInterval(timer);

@@ -8,6 +8,7 @@ import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
 import { CASE_ADDR, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, encodeCase, type FuzzCase } from './case.js';
 import { decodeLog, type Outcome } from './outcome.js';
+import { copyFromUserInto } from '../kernel/uaccess.js';
 
 /** Instructions a case may retire before it counts as hung (a real case needs a few thousand). */
 export const CASE_INSN_BUDGET = 20_000_000;
@@ -24,6 +25,10 @@ export interface EngineRunOptions {
 
 export class EngineRunner {
   private machines = new Map<string, Prepared>();
+  /** The configuration of the last case and its machine: consecutive cases mostly share one. */
+  private last: { profile: string; smap: boolean; sysctl: boolean; p: Prepared } | undefined;
+  /** The log as read back from the guest (decodeLog copies what it keeps). */
+  private logScratch = new Uint8Array(LOG_BYTES);
 
   /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
@@ -34,12 +39,18 @@ export class EngineRunner {
     const r = p.machine.run({ maxInsns: CASE_INSN_BUDGET });
     let logBytes: Uint8Array;
     try {
-      const head = p.machine.readMemory(LOG_ADDR, 32);
+      // as machine.readMemory reads (the root process's memory), into a reused buffer
+      const k = p.machine.kernel;
+      const mm = k.rootMm ?? k.mm;
+      const buf = this.logScratch;
+      const head = buf.subarray(0, 32);
+      copyFromUserInto(mm, LOG_ADDR, head);
       // the u64 count from its bytes: a DataView over a small fresh array costs half a microsecond
       const lo = (head[0] | (head[1] << 8) | (head[2] << 16) | (head[3] << 24)) >>> 0;
       const hi = (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0;
       const n = hi !== 0 ? LOG_CAPACITY : Math.min(lo, LOG_CAPACITY);
-      logBytes = p.machine.readMemory(LOG_ADDR, 32 + 32 * n);
+      logBytes = buf.subarray(0, 32 + 32 * n);
+      copyFromUserInto(mm, LOG_ADDR, logBytes);
     } catch {
       // the case died before its log was mapped
       logBytes = new Uint8Array(LOG_BYTES);
@@ -75,12 +86,15 @@ export class EngineRunner {
   }
 
   private prepared(c: FuzzCase): Prepared {
+    const l = this.last;
+    if (l !== undefined && l.profile === c.profile && l.smap === c.smap && l.sysctl === c.sysctl) return l.p;
     const k = this.key(c);
     let p = this.machines.get(k);
     if (!p) {
       p = this.fresh(c);
       this.machines.set(k, p);
     }
+    this.last = { profile: c.profile, smap: c.smap, sysctl: c.sysctl, p };
     return p;
   }
 }

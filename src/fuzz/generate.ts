@@ -95,7 +95,9 @@ export function randomStep(r: Rng, profile: ProfileName): Step {
   if (k < 94) return { op: 'fork', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
   if (k < 97) return { op: 'thread', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
   if (k < 99) return pickArm(r, profile, 'ptrace');
-  return { op: 'exec' };
+  // an exec loads a whole new image (about 20 times a light case's cost): rarer still
+  if (r.chance(0.3)) return { op: 'exec' };
+  return { op: 'sys', slot: r.below(SLOTS), idx: r.below(HARMLESS.length) };
 }
 
 function randomHandler(r: Rng): HandlerSpec {

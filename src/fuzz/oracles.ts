@@ -42,6 +42,30 @@ export interface Judgement {
   sides: { name: string; outcome: Outcome }[];
 }
 
+const DECISIONS = new Set(['run', 'dispatch', 'kill-sigsys', 'kill-sigsegv']);
+const checked = new WeakMap<Plugin, DecideFn>();
+
+/** A plug-in's decide, made to fail with a clear message when it answers something else than a Decision. */
+export function checkedDecide(p: Plugin): DecideFn {
+  let f = checked.get(p);
+  if (!f) {
+    f = (ctx) => {
+      let d: unknown;
+      try {
+        d = p.decide(ctx);
+      } catch (err) {
+        throw new Error(`sudsim: plug-in model ${p.name} threw: ${(err as Error)?.message ?? String(err)}`);
+      }
+      if (typeof d !== 'string' || !DECISIONS.has(d)) {
+        throw new Error(`sudsim: plug-in model ${p.name} returned ${JSON.stringify(d)}; decide(ctx) must return 'run', 'dispatch', 'kill-sigsys' or 'kill-sigsegv'`);
+      }
+      return d as ReturnType<DecideFn>;
+    };
+    checked.set(p, f);
+  }
+  return f;
+}
+
 /** Compares an engine outcome with another side's. */
 export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, otherName: string, other: Outcome, coarse = false): Judgement | null {
   const sig = signatureOf(oracle, c, other, engine, [otherName, 'engine'], coarse);
@@ -64,7 +88,7 @@ export function judgeSync(runner: EngineRunner, o: OracleSet, c: FuzzCase, engin
   }
   if (o.plugin) {
     // a plug-in differs by design: one finding per behaviour, not per syscall and slot
-    const j = compareSides(`plugin:${o.plugin.name}`, c, engine, o.plugin.name, predict(c, { decide: o.plugin.decide }), true);
+    const j = compareSides(`plugin:${o.plugin.name}`, c, engine, o.plugin.name, predict(c, { decide: checkedDecide(o.plugin) }), true);
     if (j) out.push(j);
   }
   if (o.diff && o.diff !== c.profile) {

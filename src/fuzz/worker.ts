@@ -23,6 +23,6 @@ if (parentPort) {
   });
   runWorker(w, init, () => stop, (next, cases) => post({ type: 'progress', worker: init.config.worker, next, cases }))
     .then(() => post({ type: 'done', worker: init.config.worker }))
-    .catch((err: Error) => post({ type: 'error', worker: init.config.worker, message: err.stack ?? String(err) }))
+    .catch((err: Error) => post({ type: 'error', worker: init.config.worker, message: err.message?.startsWith('sudsim') ? err.message : err.stack ?? String(err) }))
     .finally(() => w.close());
 }

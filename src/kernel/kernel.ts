@@ -258,7 +258,7 @@ export class Kernel {
   setSud(t: Task, cfg: SudConfig): void {
     t.sud = cfg;
     if (t !== this.current) {
-      const dv = new DataView(t.saved.buffer);
+      const dv = new DataView(t.saved.buffer, t.saved.byteOffset, t.saved.byteLength);
       dv.setInt32(L.SUD_FLAGS - L.CPU, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0), true);
       dv.setBigUint64(L.SUD_SELECTOR - L.CPU, cfg.selector, true);
       dv.setBigUint64(L.SUD_OFFSET - L.CPU, cfg.offset, true);
@@ -615,7 +615,7 @@ export class Kernel {
     const tid = this.nextPid++;
     const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm);
     child.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
-    const dv = new DataView(child.saved.buffer);
+    const dv = new DataView(child.saved.buffer, child.saved.byteOffset, child.saved.byteLength);
     dv.setBigUint64(0, 0n, true); // rax = 0 in the child
     if (childStack !== 0n) dv.setBigUint64(4 * 8, childStack, true);
     if (flags & CLONE_SETTLS) dv.setBigUint64(L.CPU_FS_BASE - L.CPU, tls, true);

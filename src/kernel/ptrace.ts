@@ -54,7 +54,7 @@ function u64Bytes(data: bigint): Uint8Array {
 
 /** The tracee's saved CPU image (it is stopped, so never the running task). */
 function regsView(t: Task): DataView {
-  return new DataView(t.saved.buffer);
+  return new DataView(t.saved.buffer, t.saved.byteOffset, t.saved.byteLength);
 }
 
 function getRegs(t: Task): Uint8Array {

@@ -8,12 +8,17 @@ import type { AddressSpace } from './mm.js';
 import { SigHand, SigState } from './signals.js';
 import type { Siginfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
+import { pooledBytes } from './clone.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
 export class Task {
-  /** CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm). */
-  saved = new Uint8Array(CPU_STATE_SIZE);
+  /**
+   * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
+   * A view into a larger buffer (clone.ts pooledBytes): read it through its
+   * byteOffset.
+   */
+  saved = pooledBytes(CPU_STATE_SIZE);
   state: TaskState = 'runnable';
   /** Virtual time (ns) at which a timed sleep (poll, nanosleep) ends. */
   sleepUntil: bigint | undefined;

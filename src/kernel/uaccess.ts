@@ -116,19 +116,33 @@ export function pokeUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void
 
 /** Reads a NUL-terminated string of at most max bytes (ENAMETOOLONG past it). */
 export function readCString(mm: AddressSpace, addr: bigint, max = 4096): Uint8Array {
-  const parts: number[] = [];
+  // page by page: the NUL searched for natively, the bytes copied in slices
+  // (an exec step's argument is tens of kilobytes)
+  const parts: Uint8Array[] = [];
+  let total = 0;
   let a = addr;
-  while (parts.length < max) {
+  while (total < max) {
     const h = hostAddr(mm, a, false);
     if (h === 0) throw new Errno(EFAULT);
     const n = PAGE - Number(a & 0xfffn);
-    const u8 = mm.engine.u8;
-    for (let i = 0; i < n; i++) {
-      const c = u8[h + i];
-      if (c === 0) return Uint8Array.from(parts);
-      parts.push(c);
-      if (parts.length >= max) break;
+    const m = Math.min(n, max - total);
+    const page = mm.engine.u8.subarray(h, h + m);
+    const z = page.indexOf(0);
+    if (z >= 0) {
+      if (parts.length === 0) return page.slice(0, z);
+      parts.push(page.subarray(0, z));
+      total += z;
+      const out = new Uint8Array(total);
+      let o = 0;
+      for (const p of parts) {
+        out.set(p, o);
+        o += p.length;
+      }
+      return out;
     }
+    // copied now: the next page's fault-in may move the engine's memory
+    parts.push(page.slice());
+    total += m;
     a += BigInt(n);
   }
   throw new Errno(ENAMETOOLONG);

@@ -160,6 +160,18 @@ describe('the command line', () => {
     expect(r.stderr).toMatch(msg as RegExp);
   });
 
+  it('names a plug-in that answers something other than a decision, or throws', () => {
+    const d = dir();
+    writeFileSync(join(d, 'maybe.mjs'), "export function decide() { return 'maybe'; }\n");
+    writeFileSync(join(d, 'boom.mjs'), "export function decide() { throw new Error('boom'); }\n");
+    const a = spawnSync(process.execPath, [CLI, 'fuzz', '--plugin', join(d, 'maybe.mjs'), '--oracle', 'none', '--cases', '50', '--findings', dir()], { encoding: 'utf8' });
+    expect(a.status).toBe(1);
+    expect(a.stderr).toMatch(/plug-in model maybe returned "maybe"; decide\(ctx\) must return/);
+    const b = spawnSync(process.execPath, [CLI, 'fuzz', '--plugin', join(d, 'boom.mjs'), '--oracle', 'none', '--cases', '50', '--jobs', '2', '--findings', dir()], { encoding: 'utf8' });
+    expect(b.status).toBe(1);
+    expect(b.stderr).toMatch(/plug-in model boom threw: boom/);
+  });
+
   it('repro replays a finding and shows where the sides differ', async () => {
     const r = await runCampaign(base({ profile: 'patch-v5', oracles: { model: false, native: false, diff: 'linux-6.17', properties: [] }, cases: 200, seed: 2n }));
     const out = spawnSync(process.execPath, [CLI, 'repro', r.findingList[0].path], { encoding: 'utf8' });

@@ -519,8 +519,15 @@ static void step_exec(u64 i) {
   p = hex_out(p, (const volatile u8 *)&idx, 8);
   p = hex_out(p, (const volatile u8 *)c, 128 + 64 * n);
   *p++ = ':';
-  /* both pages: the log and the scratch page (a selector may point into either) */
-  p = hex_out(p, (const volatile u8 *)LOG, LOG_BYTES);
+  /* both pages, the log and the scratch page (a selector may point into either), each up to
+   * its last non-zero byte: what follows is zero, and a short state keeps exec cheap */
+  for (u64 pg = 0; pg < LOG_BYTES; pg += 4096) {
+    const volatile u8 *b = (const volatile u8 *)(LOG + pg);
+    u64 len = 4096;
+    while (len && !b[len - 1]) len--;
+    p = hex_out(p, (const volatile u8 *)&len, 8);
+    p = hex_out(p, b, len);
+  }
   *p = 0;
   static char *argv[4] = {"guest", "--resume", exec_state, 0};
   static char *envp[1] = {0};
@@ -538,7 +545,10 @@ static void resume(const char *st) {
   if (!p || !(p = hex_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) || *p++ != ':') raw(231, 125, 0, 0);
   map_log();
   /* over the memfd the log is already there; over anonymous memory (the engine) it is rebuilt */
-  if (!hex_in(p, (volatile u8 *)LOG, LOG_BYTES)) raw(231, 125, 0, 0);
+  for (u64 pg = 0; pg < LOG_BYTES; pg += 4096) {
+    u64 len = 0;
+    if (!(p = hex_in(p, (volatile u8 *)&len, 8)) || len > 4096 || !(p = hex_in(p, (volatile u8 *)(LOG + pg), len))) raw(231, 125, 0, 0);
+  }
   setup_case();
   rec(REC_RET, idx, 0, 0);
   run_case_from(idx + 1);
