@@ -97,7 +97,7 @@ export function judgeSync(runner: EngineRunner, o: OracleSet, c: FuzzCase, engin
     if (sig) out.push({ oracle: 'diff', signature: sig, summary: summaryOf(c, engine, other, [c.profile, o.diff]), sides: [{ name: c.profile, outcome: engine }, { name: o.diff, outcome: other }] });
   }
   for (const v of checkProperties(o.properties, c, engine)) {
-    out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });
+    out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}${v.reason ? `|${v.reason}` : ''}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });
   }
   return out;
 }

@@ -13,8 +13,12 @@
 import { type FuzzCase, type Step, addrValue, SEL_RW } from './case.js';
 import { type Outcome, recKind, REC_RET, REC_SIGSYS, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3, siteName } from './outcome.js';
 
-/** A violation in words, or null when the property holds for this run. */
-export type PropertyCheck = (c: FuzzCase, o: Outcome) => string | null;
+/**
+ * A violation in words, or null when the property holds for this run. A
+ * violation may also name its kind (`reason`): each kind is reported as a
+ * finding of its own, so one kind found first does not hide another.
+ */
+export type PropertyCheck = (c: FuzzCase, o: Outcome) => string | { message: string; reason?: string } | null;
 
 export interface Property {
   name: string;
@@ -134,8 +138,10 @@ property(
       if (recKind(g1) !== REC_PTRACE1 || recKind(g2) !== REC_PTRACE2 || recKind(g3) !== REC_PTRACE3) continue;
       if (g2.b !== 0n) continue; // GET itself failed: nothing to round-trip
       const h = (v: bigint): string => '0x' + v.toString(16);
-      if (g2.c !== 0n) return `GET returned {mode ${g1.a}, selector ${h(g1.b)}, offset ${h(g1.c)}, len ${h(g2.a)}}; SET of the same config failed with ${BigInt.asIntN(64, g2.c)}`;
-      if (g3.a !== 1n) return 'SET of the config GET returned succeeded but a second GET returned something else';
+      // the kind is GET's mode: 1, an armed config (INCLUSIVE comes back inverted), or 0, a config
+      // stored but not armed (a fork child keeps its parent's)
+      if (g2.c !== 0n) return { message: `GET returned {mode ${g1.a}, selector ${h(g1.b)}, offset ${h(g1.c)}, len ${h(g2.a)}}; SET of the same config failed with ${BigInt.asIntN(64, g2.c)}`, reason: `SET fails, mode ${g1.a}` };
+      if (g3.a !== 1n) return { message: 'SET of the config GET returned succeeded but a second GET returned something else', reason: `SET changes it, mode ${g1.a}` };
     }
     return null;
   },
@@ -145,13 +151,14 @@ property(
 export const BUILTIN_PROPERTIES = ['exclusive-region-never-dispatched', 'allow-then-restorer-no-second-sigsys', 'ptrace-get-set-roundtrip'];
 
 /** Checks properties on one run; returns the violated ones with their message. */
-export function checkProperties(names: readonly string[], c: FuzzCase, o: Outcome): { name: string; message: string }[] {
-  const out: { name: string; message: string }[] = [];
+export function checkProperties(names: readonly string[], c: FuzzCase, o: Outcome): { name: string; message: string; reason: string }[] {
+  const out: { name: string; message: string; reason: string }[] = [];
   for (const n of names) {
     const p = registry.get(n);
     if (!p) throw new RangeError(`sudsim: no property ${n}; known: ${[...registry.keys()].join(', ')}`);
     const m = p.check(c, o);
-    if (m) out.push({ name: n, message: m });
+    if (typeof m === 'string') out.push({ name: n, message: m, reason: '' });
+    else if (m) out.push({ name: n, message: m.message, reason: m.reason ?? '' });
   }
   return out;
 }

@@ -153,7 +153,7 @@ describe('the built-in properties', () => {
 
   it('ptrace GET then SET fails for an INCLUSIVE config on linux-6.17 (SEMANTICS.md §8)', () => {
     const v = checkProperties(['ptrace-get-set-roundtrip'], roundTrip('linux-6.17'), engine.run(roundTrip('linux-6.17')));
-    expect(v).toEqual([{ name: 'ptrace-get-set-roundtrip', message: 'GET returned {mode 1, selector 0x0, offset 0x1100, len 0xffffffffffffff00}; SET of the same config failed with -22' }]);
+    expect(v).toEqual([{ name: 'ptrace-get-set-roundtrip', message: 'GET returned {mode 1, selector 0x0, offset 0x1100, len 0xffffffffffffff00}; SET of the same config failed with -22', reason: 'SET fails, mode 1' }]);
   });
 
   it('ptrace GET then SET holds for an EXCLUSIVE config', () => {
