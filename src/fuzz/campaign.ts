@@ -7,7 +7,7 @@
  * already reported, and `--corpus` resumes it.
  */
 import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { type FuzzCase, type ProfileName, caseFromJson, caseToJson } from './case.js';
 import { FuzzWorker, type WorkerConfig } from './worker_loop.js';
@@ -92,20 +92,14 @@ function readProgress(dir: string, warn: (m: string) => void): Progress[] {
   return out;
 }
 
-/** Finding ids already written under dir. */
+/**
+ * Finding ids already written under dir: every complete finding file (they are
+ * renamed into place only when whole), whether or not a kill interrupted the
+ * line findings.jsonl was getting for it.
+ */
 function knownFindings(dir: string): string[] {
-  const path = join(dir, 'findings.jsonl');
-  if (!existsSync(path)) return [];
-  const ids: string[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
-    try {
-      const v = JSON.parse(line) as { id?: string };
-      if (v.id && existsSync(join(dir, `${v.id}.json`))) ids.push(v.id);
-    } catch {
-      // a torn last line: its finding file is complete or absent, and is checked by id
-    }
-  }
-  return ids;
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).filter((f) => /^[0-9a-f]{12}\.json$/.test(f)).map((f) => f.slice(0, 12));
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
