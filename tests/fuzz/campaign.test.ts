@@ -51,6 +51,17 @@ describe('a campaign', () => {
   });
 });
 
+describe('a campaign with the example emulator plug-in', () => {
+  it('reports where the emulator lets a syscall through that Linux kills', async () => {
+    const { emulatorDecide } = await import('../../src/fuzz/models/emulator.js');
+    const r = await runCampaign(base({ oracles: { model: false, native: false, properties: [] }, plugin: { name: 'emulator', decide: emulatorDecide }, cases: 600, seed: 8n }));
+    const mine = r.findingList.filter((f) => f.oracle === 'plugin:emulator');
+    expect(mine.length).toBeGreaterThan(0);
+    // every divergence is the engine (Linux) killing where the emulator ran on
+    for (const f of mine) expect(f.summary).toMatch(/engine: .*killed by (11|31)|engine: then killed by (11|31)/);
+  });
+});
+
 describe('shrinking', () => {
   it('keeps the failure and never grows the case', async () => {
     const w = new FuzzWorker({ seed: 3n, worker: 0, jobs: 1, profile: 'patch-v5', oracles: { model: false, native: false, diff: 'linux-6.17', properties: [] }, startIndex: 0, corpus: [], known: [] }, { finding: () => {}, corpus: () => {} });
