@@ -38,6 +38,13 @@ export interface WorkerEvents {
   corpus(c: FuzzCase, points: number[]): void;
 }
 
+/** What a case costs to run, roughly, in light steps (from the engine's per-step costs in bench/fuzz.bench.js). */
+function caseCost(c: FuzzCase): number {
+  let n = 0;
+  for (const s of c.steps) n += s.op === 'exec' ? 40 : s.op === 'fork' || s.op === 'thread' || s.op === 'ptrace' ? 8 : 1;
+  return n;
+}
+
 /** Cases per batch: the unit of work between checks of the clock and of a stop request. */
 const BATCH = 64;
 
@@ -62,7 +69,11 @@ export class FuzzWorker {
   caseAt(i: number): FuzzCase {
     const r = Rng.derive(this.cfg.seed, this.cfg.worker, i);
     if (this.corpus.length && r.chance(0.5)) {
-      const base = this.corpus[r.below(this.corpus.length)];
+      // of two corpus cases the cheaper one is mutated, as fuzzers favour fast queue entries:
+      // corpus cases with fork, exec and the like would otherwise crowd out the rest
+      const x = this.corpus[r.below(this.corpus.length)];
+      const y = this.corpus[r.below(this.corpus.length)];
+      const base = caseCost(y) < caseCost(x) ? y : x;
       const other = this.corpus[r.below(this.corpus.length)];
       return mutateCase(r, base, other);
     }

@@ -388,11 +388,14 @@ static void setup_case(void) {
 /* The runners keep the log in a memfd at this descriptor, so that it survives an exec step. */
 #define LOG_FD 100
 
+static void map_log_anon(void) {
+  /* MAP_SHARED | MAP_ANONYMOUS | MAP_FIXED: forked children write here too */
+  raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x20 | 0x10, -1, 0);
+}
+
 static void map_log(void) {
-  /* MAP_SHARED | MAP_FIXED over the runner's memfd when there is one (an exec'd image maps
-   * the same pages again), else anonymous: forked children write here too */
-  if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG)
-    raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x20 | 0x10, -1, 0);
+  /* over the runner's memfd when there is one (an exec'd image maps the same pages again) */
+  if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG) map_log_anon();
 }
 
 /* The runner's log: a memfd at LOG_FD (natively; where memfd_create fails, anonymous memory). */
@@ -561,8 +564,8 @@ static void resume(const char *st) {
 int guest_main(u64 argc, char **argv) {
   if (argc > 2 && streq(argv[1], "--resume")) resume(argv[2]);
   if (fuzz_case[1] & 1) {
-    /* direct: the engine runs the case in this very process */
-    map_log();
+    /* direct: the engine runs the case in this very process (it has no log memfd) */
+    map_log_anon();
     setup_case();
     run_case();
   }
