@@ -120,13 +120,18 @@ export interface FuzzCase {
 /**
  * The bytes the guest reads at CASE: all 4096, or with `prefix` only the
  * header and the steps (what the guest reads; the engine writes no more).
+ * With `into`, the bytes are written to that scratch and a view of it is
+ * returned (valid until the next use of the scratch).
  */
-export function encodeCase(c: FuzzCase, direct: boolean, prefix = false): Uint8Array {
+export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: { bytes: Uint8Array; dv: DataView }): Uint8Array {
   if (c.steps.length > MAX_STEPS) throw new RangeError(`sudsim: a case has at most ${MAX_STEPS} steps (got ${c.steps.length})`);
-  const out = new Uint8Array(prefix ? 128 + 64 * c.steps.length : CASE_BYTES);
+  const n = prefix ? 128 + 64 * c.steps.length : CASE_BYTES;
+  // `into`: a caller's 4096-byte scratch, used at once (the engine runner encodes every case it runs)
+  const out = into ? into.bytes.subarray(0, n) : new Uint8Array(n);
+  // words a step does not use are zero, as in a fresh buffer: a selector may point at them
+  if (into) out.fill(0);
   // words written through a DataView, numbers without a detour through BigInt
-  // (the engine runner encodes every case it runs)
-  const dv = new DataView(out.buffer);
+  const dv = into ? into.dv : new DataView(out.buffer);
   dv.setBigUint64(0, CASE_MAGIC, true);
   put(dv, 1, direct ? 1 : 0);
   put(dv, 2, c.roValue & 0xff);

@@ -31,11 +31,17 @@ export class EngineRunner {
   private logScratch = new Uint8Array(LOG_BYTES);
 
   /** Runs one case from a clean machine state and returns what it showed. */
+  /** The case bytes, encoded anew for each run into one buffer (writeMemory copies them at once). */
+  private caseScratch = (() => {
+    const bytes = new Uint8Array(4096);
+    return { bytes, dv: new DataView(bytes.buffer) };
+  })();
+
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
     const p = opts.trace ? this.fresh(c, opts.trace) : this.prepared(c);
     if (!opts.trace) p.machine.restore(p.snap);
     // the rest of the CASE page is the snapshot's: the guest reads no further than the steps
-    p.machine.writeMemory(CASE_ADDR, encodeCase(c, true, true));
+    p.machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
     const r = p.machine.run({ maxInsns: CASE_INSN_BUDGET });
     let logBytes: Uint8Array;
     try {
