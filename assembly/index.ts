@@ -3,7 +3,7 @@
 // kernel access to user memory, TLB and decoded-block cache control).
 import { framesInit } from "./mmu/frames";
 import { tlbFlush, tlbFlushAll, setCr3, mmuReset } from "./mmu/access";
-import { dirtyClear, dirtyRetireCode } from "./mmu/dirty";
+import { dirtyClear } from "./mmu/dirty";
 import { CPU_CR3 } from "./layout";
 import { blockCacheFlush } from "./run";
 
@@ -13,7 +13,7 @@ export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapR
 export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
-export { markDirtyRange, dirtyZeroFrom } from "./mmu/dirty";
+export { markDirtyRange, dirtyRestorePass } from "./mmu/dirty";
 
 /** Resets the engine's own tables in a fresh memory. */
 export function init(): void {
@@ -33,13 +33,12 @@ export function snapshotBegin(): void {
 }
 
 /**
- * Restore, after the host has copied the snapshot's bytes back into the
- * dirty frames and the ENGINE and CPU blocks: retires the decoded blocks of
- * the rewritten code frames (the others keep theirs), empties the dirty set
- * and resets the MMU's globals to the restored CPU block.
+ * Restore, after dirtyRestorePass and after the host has copied the
+ * snapshot's bytes back into the dirty frames and the ENGINE and CPU
+ * blocks: empties the dirty set and resets the MMU's globals to the
+ * restored CPU block.
  */
 export function snapshotRestored(): void {
-  dirtyRetireCode();
   dirtyClear();
   mmuReset(load<u32>(CPU_CR3));
 }

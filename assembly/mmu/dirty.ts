@@ -38,18 +38,19 @@ export function markDirtyRange(start: u32, end: u32): void {
 }
 
 /**
- * Restore's zero fill: every dirty frame at or above host address top (a
- * frame taken after the snapshot, by fork or mmap) becomes zero again, as a
- * never-used frame is (frameAlloc relies on it). memory.fill here costs a
- * third of a fill from JavaScript, which goes through the shared buffer.
+ * Restore's one pass over the dirty set, before the snapshot's bytes are
+ * copied back: each dirty frame that holds code has its decoded blocks
+ * retired (its generation bumped: its bytes are about to change back, or
+ * changed since the snapshot, while blocks of clean code frames stay
+ * valid), and each dirty frame at or above host address top (taken after
+ * the snapshot, by fork or mmap) becomes zero again, as a never-used frame
+ * is (frameAlloc relies on it). memory.fill here costs a third of a fill
+ * from JavaScript, which goes through the shared buffer.
  */
-export function dirtyZeroFrom(top: u32): void {
+export function dirtyRestorePass(top: u32): void {
   let n = load<u32>(DIRTY_COUNT);
   if (n <= <u32>DIRTY_LIST_MAX) {
-    for (let k: u32 = 0; k < n; k++) {
-      let a = load<u32>(DIRTY_LIST + (k << 2)) << 12;
-      if (a >= top) memory.fill(a, 0, 4096);
-    }
+    for (let k: u32 = 0; k < n; k++) restoreFrame(load<u32>(DIRTY_LIST + (k << 2)), top);
     return;
   }
   for (let w: u32 = 0; w < BITMAP_BYTES; w += 4) {
@@ -57,10 +58,17 @@ export function dirtyZeroFrom(top: u32): void {
     while (v != 0) {
       let b = ctz<u32>(v);
       v &= v - 1;
-      let a = ((w << 3) + b) << 12;
-      if (a >= top) memory.fill(a, 0, 4096);
+      restoreFrame((w << 3) + b, top);
     }
   }
+}
+
+@inline function restoreFrame(i: u32, top: u32): void {
+  let info = FRAME_INFO + (i << 2);
+  let gi = load<u32>(info);
+  if ((gi & CODE_BIT) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+  let a = i << 12;
+  if (a >= top) memory.fill(a, 0, 4096);
 }
 
 /** Empties the dirty set. */
@@ -77,30 +85,3 @@ export function dirtyClear(): void {
   store<u32>(DIRTY_COUNT, 0);
 }
 
-/**
- * Retires the decoded blocks of every dirty frame that holds code (its
- * bytes are about to change back, or changed since the snapshot): bumps the
- * frame's generation, so blocks cached under the old one stop matching,
- * while blocks of clean code frames stay valid.
- */
-export function dirtyRetireCode(): void {
-  let n = load<u32>(DIRTY_COUNT);
-  if (n <= <u32>DIRTY_LIST_MAX) {
-    for (let k: u32 = 0; k < n; k++) retire(load<u32>(DIRTY_LIST + (k << 2)));
-    return;
-  }
-  for (let w: u32 = 0; w < BITMAP_BYTES; w += 4) {
-    let v = load<u32>(DIRTY_BITS + w);
-    while (v != 0) {
-      let b = ctz<u32>(v);
-      v &= v - 1;
-      retire((w << 3) + b);
-    }
-  }
-}
-
-@inline function retire(i: u32): void {
-  let info = FRAME_INFO + (i << 2);
-  let gi = load<u32>(info);
-  if ((gi & CODE_BIT) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
-}

@@ -35,7 +35,7 @@ export interface EngineExports {
   snapshotBegin(): void;
   snapshotRestored(): void;
   markDirtyRange(start: number, end: number): void;
-  dirtyZeroFrom(top: number): void;
+  dirtyRestorePass(top: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -12,9 +12,10 @@
  *   copy FRAMES .. FRAME_TOP                 zero: frameAlloc relies on it)
  *   copy FRAME_REFS for those frames      FRAME_REFS <- copy (zero above)
  *                                         ENGINE + CPU blocks <- copy
- *                                         snapshotRestored(): dirty code
- *                                           frames get a new generation,
- *                                           dirty set and TLBs emptied
+ *                                         dirtyRestorePass: dirty code
+ *                                           frames get a new generation
+ *                                         snapshotRestored(): dirty set
+ *                                           and TLBs emptied
  *
  * Not copied, and not restored: the TLBs (flushed), the decoded-block
  * cache, its links and the FRAME_INFO generations. Generations only move
@@ -110,9 +111,10 @@ export function forEachDirty(e: Engine, f: (a: number) => void): void {
 export function restoreMemory(e: Engine, img: MemoryImage): void {
   const curTop = frameTop(e);
   if (baseline.get(e) === img) {
-    // frames above the image's top go back to zero inside the engine (a JavaScript
-    // fill of a shared memory costs three times as much), the others to their copies
-    e.x.dirtyZeroFrom(img.top);
+    // one pass in the engine retires the dirty code frames' blocks and zeroes the frames
+    // above the image's top (a JavaScript fill of a shared memory costs three times as
+    // much); the others go back to their copies
+    e.x.dirtyRestorePass(img.top);
     const u8 = e.u8;
     forEachDirty(e, (a) => {
       if (a < img.top) u8.set(img.frame(a), a);
@@ -120,8 +122,8 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
   } else {
     // another snapshot was taken or restored since img: the dirty set says nothing about img
     e.x.markDirtyRange(L.FRAMES, Math.max(curTop, img.top));
+    e.x.dirtyRestorePass(img.top);
     e.u8.set(img.frames, L.FRAMES);
-    if (curTop > img.top) e.u8.fill(0, img.top, curTop);
     baseline.set(e, img);
   }
   const u8 = e.u8;
