@@ -4,6 +4,8 @@
  * seed and a stream's coordinates into state; sfc32 (32-bit arithmetic, no
  * BigInt) then draws fast, since a case takes dozens of draws.
  */
+import { splitMix64Mix as mix } from '../kernel/random.js';
+
 export class Rng {
   private a: number;
   private b: number;
@@ -50,11 +52,4 @@ export class Rng {
   pick<T>(xs: readonly T[]): T {
     return xs[this.below(xs.length)];
   }
-}
-
-function mix(z0: bigint): bigint {
-  let z = BigInt.asUintN(64, z0);
-  z = BigInt.asUintN(64, (z ^ (z >> 30n)) * 0xbf58476d1ce4e5b9n);
-  z = BigInt.asUintN(64, (z ^ (z >> 27n)) * 0x94d049bb133111ebn);
-  return z ^ (z >> 31n);
 }
