@@ -35,17 +35,9 @@ extern char region_start[], region_end[], restorer_in[], restorer_out[];
 extern char rsys_sc[], rsys_after[], osys_sc[], osys_after[], i80_sc[], i80_after[];
 #define REGION (u64)region_start, (u64)(region_end - region_start)
 
-static u64 slen(const char *s) { u64 n = 0; while (s[n]) n++; return n; }
-static void out(const char *s) { rsys(1, 1, (i64)s, (i64)slen(s), 0, 0); }
-static void outi(i64 v) {
-  char b[24]; int i = 23; b[i] = 0;
-  int neg = v < 0; u64 u = neg ? -(u64)v : (u64)v;
-  do { b[--i] = '0' + u % 10; u /= 10; } while (u);
-  if (neg) b[--i] = '-';
-  out(b + i);
-}
-static void kv(const char *k, i64 v) { out(k); out("="); outi(v); out("\n"); }
-static void __attribute__((noreturn)) quit(int status) { rsys(231, status, 0, 0, 0, 0); for (;;) {} }
+/* printing and exit go through rsys, so they run whatever the selector says */
+#define PRINT_SYSCALL3(n, a, b, c) rsys(n, (i64)(a), (i64)(b), (i64)(c), 0, 0)
+#include "../../kernel/programs/sys.h"
 static int streq(const char *a, const char *b) { while (*a && *a == *b) a++, b++; return *a == *b; }
 
 #define SA_SIGINFO 4UL
