@@ -7,8 +7,32 @@
  * the program dies of the fault, or exits 99 if it did not fault, or 77 if
  * rt_sigaction failed.
  */
+import { Machine } from '../../src/api/index.js';
+import { readBinary, runNative } from '../helpers/native.js';
+
 
 /** A faulting instruction sequence and the signal Linux on x86-64 gives it. */
+/** How a run ended and what the handler recorded, in words the two sides are compared on. */
+export type DescribeRun = (status: number | null, signal: string | null, out: Buffer) => string;
+
+/**
+ * Runs fault i of a built fault program natively and in the engine (with
+ * the program's SIGSEGV/... handler when `handler`), each described alike.
+ */
+export function runFaultBothWays(exe: string, argv0: string, i: number, handler: boolean, describe: DescribeRun): { native: string; engine: string; nativeSignal: string | null } {
+  const args = handler ? [String(i), 'h'] : [String(i)];
+  const n = runNative(exe, args);
+  const m = new Machine();
+  m.load(readBinary(exe), { argv: [argv0, ...args] });
+  const r = m.run({ maxInsns: 1_000_000 });
+  const out = Buffer.from(m.stdout());
+  const engine =
+    r.kind === 'killed' ? describe(null, r.signalName, out)
+      : r.kind === 'exited' ? describe(r.status, null, out)
+        : 'ran out of budget';
+  return { native: describe(n.status, n.signal, n.stdout), engine, nativeSignal: n.signal };
+}
+
 export interface Fault {
   name: string;
   asm: string;

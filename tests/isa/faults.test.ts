@@ -3,9 +3,9 @@
  * CPU and Linux give, and with a handler installed, report the same siginfo
  * (signo, code, addr) and the same rip, error code, trap number and cr2.
  */
-import { Machine, signalNumber } from '../../src/api/index.js';
-import { faultProgram, type Fault } from './fault_program.js';
-import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
+import { signalNumber } from '../../src/api/index.js';
+import { faultProgram, runFaultBothWays, type Fault } from './fault_program.js';
+import { buildStatic, gccUnavailable } from '../helpers/native.js';
 
 const skip = gccUnavailable();
 const maybe = skip ? describe.skip : describe;
@@ -95,19 +95,7 @@ maybe('faulting instructions', () => {
     exe = buildStatic('isa-faults', { 'faults.S': source() }, ['-nostdlib', '-ffreestanding', '-mgeneral-regs-only']);
   });
 
-  function both(i: number, handler: boolean): { native: string; engine: string; nativeSignal: string | null } {
-    const args = handler ? [String(i), 'h'] : [String(i)];
-    const n = runNative(exe, args);
-    const m = new Machine();
-    m.load(readBinary(exe), { argv: ['isa-faults', ...args] });
-    const r = m.run({ maxInsns: 1_000_000 });
-    const out = Buffer.from(m.stdout());
-    const engine =
-      r.kind === 'killed' ? describeRun(null, r.signalName, out)
-        : r.kind === 'exited' ? describeRun(r.status, null, out)
-          : 'ran out of budget';
-    return { native: describeRun(n.status, n.signal, n.stdout), engine, nativeSignal: n.signal };
-  }
+  const both = (i: number, handler: boolean) => runFaultBothWays(exe, 'isa-faults', i, handler, describeRun);
 
   it.each(FAULTS.map((f, i) => [f.name, i]))('%s: same signal as natively', (_name, i) => {
     const f = FAULTS[i as number];

@@ -15,7 +15,7 @@
  * encodings, with and without a handler that prints the siginfo.
  */
 import { Machine } from '../../src/api/index.js';
-import { faultProgram, type Fault } from './fault_program.js';
+import { faultProgram, runFaultBothWays, type Fault } from './fault_program.js';
 import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
 
 const skip = gccUnavailable();
@@ -358,19 +358,7 @@ maybe('SSE faults against the host CPU and kernel', () => {
     exe = buildStatic('sse-faults', { 'faults.S': faultSource() }, ['-nostdlib', '-ffreestanding']);
   });
 
-  function both(i: number, handler: boolean): { native: string; engine: string; nativeSignal: string | null } {
-    const args = handler ? [String(i), 'h'] : [String(i)];
-    const n = runNative(exe, args);
-    const m = new Machine();
-    m.load(readBinary(exe), { argv: ['sse-faults', ...args] });
-    const r = m.run({ maxInsns: 1_000_000 });
-    const out = Buffer.from(m.stdout());
-    const engine =
-      r.kind === 'killed' ? describeRun(null, r.signalName, out)
-        : r.kind === 'exited' ? describeRun(r.status, null, out)
-          : 'ran out of budget';
-    return { native: describeRun(n.status, n.signal, n.stdout), engine, nativeSignal: n.signal };
-  }
+  const both = (i: number, handler: boolean) => runFaultBothWays(exe, 'sse-faults', i, handler, describeRun);
 
   it.each(FAULTS.map((f, i) => [f.name, i]))('%s: same signal as natively', (_name, i) => {
     const r = both(i as number, false);
