@@ -18,17 +18,13 @@ import { EngineRunner } from '../fuzz/engine_runner.js';
 import { predict } from '../fuzz/model/index.js';
 import { loadPlugin } from '../fuzz/plugin.js';
 import { checkedDecide, type OracleSet } from '../fuzz/oracles.js';
+import { parseProfile, parseCount, PROFILE_NAMES } from './options.js';
 
 function parseDuration(v: string): number {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m|h)?$/.exec(v);
   if (!m) throw new InvalidArgumentError('expected a duration such as 500ms, 60s, 10m or 1h');
   const n = Number(m[1]);
   return n * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 }[m[2] ?? 's'] ?? 1000);
-}
-
-function parseCount(v: string): number {
-  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a non-negative integer');
-  return Number(v);
 }
 
 function parseJobs(v: string): number {
@@ -42,15 +38,10 @@ function parseSeed(v: string): bigint {
   return BigInt.asUintN(64, BigInt(v));
 }
 
-function parseProfileName(v: string): ProfileName {
-  if (!(CASE_PROFILES as readonly string[]).includes(v)) throw new InvalidArgumentError(`unknown profile; choose one of ${CASE_PROFILES.join(', ')}`);
-  return v as ProfileName;
-}
-
 function parseDiff(v: string): [ProfileName, ProfileName] {
   const parts = v.split(',');
   if (parts.length !== 2) throw new InvalidArgumentError('expected two profiles: A,B');
-  const [a, b] = parts.map(parseProfileName);
+  const [a, b] = parts.map(parseProfile);
   if (a === b) throw new InvalidArgumentError('the two profiles must differ');
   return [a, b];
 }
@@ -281,7 +272,7 @@ export function registerFuzzCommands(program: Command, setStatus: (s: number) =>
   program
     .command('fuzz')
     .description('fuzz dispatch configurations: engine vs reference model, host kernel, another profile or properties')
-    .option('--profile <name>', `kernel profile (${CASE_PROFILES.join(', ')})`, parseProfileName, 'linux-6.17')
+    .option('--profile <name>', `kernel profile (${PROFILE_NAMES.join(', ')})`, parseProfile, 'linux-6.17')
     .option('--diff <A,B>', 'compare two profiles on the same cases (the first is generated for)', parseDiff)
     .option('--oracle <which>', 'model, native, both or none', (v: string) => {
       if (!['model', 'native', 'both', 'none'].includes(v)) throw new InvalidArgumentError('choose model, native, both or none');
@@ -289,7 +280,7 @@ export function registerFuzzCommands(program: Command, setStatus: (s: number) =>
     }, 'model')
     .option('--property <name...>', `check properties (built in: ${BUILTIN_PROPERTIES.join(', ')})`)
     .option('--plugin <model>', 'fuzz a plug-in decision function against the engine: "emulator" (the shipped example) or a path to an ES module exporting decide(ctx)')
-    .option('--seed <n>', 'campaign seed (default 1)', parseSeed, 1n)
+    .option('--seed <n>', 'campaign seed (default 1)', parseSeed)
     .option('--time <duration>', 'run for this long (default 60s unless --cases is given)', parseDuration)
     .option('--cases <n>', 'run this many cases in all', parseCount)
     .option('--jobs <n>', 'worker threads (default 1)', parseJobs, 1)
@@ -297,8 +288,9 @@ export function registerFuzzCommands(program: Command, setStatus: (s: number) =>
     .option('--findings <dir>', 'write findings here', 'sudsim-findings')
     .option('--no-shrink', 'report findings as found, unshrunk')
     .option('--json', 'JSON lines on stdout: status, findings, summary')
-    .action(async (opts: FuzzOpts) => {
-      setStatus(await fuzzCommand(opts));
+    .action(async (opts: Omit<FuzzOpts, 'seed'> & { seed?: bigint }) => {
+      // the seed's default is applied here: commander prints defaults with JSON.stringify, which a BigInt breaks
+      setStatus(await fuzzCommand({ ...opts, seed: opts.seed ?? 1n }));
     });
 
   program

@@ -9,20 +9,8 @@ import { registerBenchCommand } from './bench.js';
 import { registerFuzzCommands } from './fuzz.js';
 import { CaseError } from '../fuzz/case.js';
 import { startCommand } from './start.js';
+import { parseProfile, parseBigCount, PROFILE_NAMES } from './options.js';
 
-export const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'] as const;
-
-function parseCount(v: string): bigint {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('expected a non-negative integer');
-  return BigInt(v);
-}
-
-function parseProfile(v: string): string {
-  if (!(PROFILES as readonly string[]).includes(v)) {
-    throw new InvalidArgumentError(`unknown profile; choose one of ${PROFILES.join(', ')}`);
-  }
-  return v;
-}
 
 export async function main(argv: string[]): Promise<number> {
   let status = 0;
@@ -37,10 +25,10 @@ export async function main(argv: string[]): Promise<number> {
   program
     .command('run')
     .description('run a static x86-64 ELF executable in the engine')
-    .option('--profile <name>', `kernel profile (${PROFILES.join(', ')})`, parseProfile, 'linux-6.17')
+    .option('--profile <name>', `kernel profile (${PROFILE_NAMES.join(', ')})`, parseProfile, 'linux-6.17')
     .option('--trace', 'print one strace-style line per syscall to stderr')
-    .option('--max-insns <n>', 'stop after this many guest instructions', parseCount)
-    .option('--seed <n>', 'seed for AT_RANDOM and other random choices (default 0)', parseCount)
+    .option('--max-insns <n>', 'stop after this many guest instructions', parseBigCount)
+    .option('--seed <n>', 'seed for AT_RANDOM and other random choices (default 0)', parseBigCount)
     .option('--file <name=path>', 'put a host file in the machine\'s filesystem for execve (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--no-smap', 'model a machine with SMAP off', false)
     .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')

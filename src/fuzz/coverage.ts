@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
+import { type FuzzCase, CASE_PROFILES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
 import { type Outcome, recKind, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other. */
@@ -33,7 +33,6 @@ export function siteClass(ip: bigint): string {
 
 const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace', 'exec'];
 const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
-const PROFILES = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
 
 /** A small class of a result: 0, 1..4095 by errno, positive, other. */
 function resultCode(v: bigint): number {
@@ -71,7 +70,7 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
 /** Calls `f` with each coverage point of one run (a point may come twice). */
 export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): void {
   const out = { add: f };
-  const p = PROFILES.indexOf(c.profile);
+  const p = CASE_PROFILES.indexOf(c.profile);
   let prev = 0;
   let depth = 0;
   for (const r of o.log) {

@@ -172,6 +172,13 @@ describe('the command line', () => {
     const r = spawnSync(process.execPath, [CLI, 'fuzz', '--findings', dir(), ...(args as string[])], { encoding: 'utf8' });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(msg as RegExp);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('prints its help', () => {
+    const r = spawnSync(process.execPath, [CLI, 'fuzz', '--help'], { encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/--seed <n> +campaign seed \(default 1\)/);
   });
 
   it('names a plug-in that answers something other than a decision, or throws', () => {
