@@ -6,12 +6,16 @@
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
-import { CASE_ADDR, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, encodeCase, type FuzzCase } from './case.js';
+import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, encodeCase, type FuzzCase } from './case.js';
 import { decodeLog, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
 /** Instructions a case may retire before it counts as hung (a real case needs a few thousand). */
 export const CASE_INSN_BUDGET = 20_000_000;
+/** Instructions the guest's setup runs before it holds (a few hundred), with room to spare. */
+const HOLD_INSNS = 20_000;
+const FLAG_DIRECT = 1;
+const FLAG_HOLD = 2;
 
 interface Prepared {
   machine: Machine;
@@ -29,6 +33,8 @@ export class EngineRunner {
   private last: { profile: string; smap: boolean; sysctl: boolean; p: Prepared } | undefined;
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
+  private roByte = new Uint8Array(1);
+  private flagsWord = new Uint8Array(8);
 
   /** Runs one case from a clean machine state and returns what it showed. */
   /** The case bytes, encoded anew for each run into one buffer (writeMemory copies them at once). */
@@ -39,8 +45,18 @@ export class EngineRunner {
 
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
     const p = opts.trace ? this.fresh(c, opts.trace) : this.prepared(c);
-    if (!opts.trace) p.machine.restore(p.snap);
-    // the rest of the CASE page is the snapshot's: the guest reads no further than the steps
+    if (!opts.trace) {
+      p.machine.restore(p.snap);
+      // SEL_RO's byte put in place as a debugger would, where the guest's setup would
+      // otherwise make it writable, write it and protect it again: the same page in the end
+      const ro = c.roValue & 0xff;
+      if (ro !== 0) {
+        this.roByte[0] = ro;
+        p.machine.writeMemory(SEL_RO, this.roByte);
+      }
+    }
+    // the rest of the CASE page is the snapshot's: the guest reads no further than the steps;
+    // the flags word clears the hold the snapshot was taken in
     p.machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
     const r = p.machine.run({ maxInsns: CASE_INSN_BUDGET });
     let logBytes: Uint8Array;
@@ -88,6 +104,13 @@ export class EngineRunner {
     // an exec step runs the guest again from /proc/self/exe, as it does natively
     machine.addFile('/proc/self/exe', GUEST_ELF);
     machine.load(GUEST_ELF, { argv: ['guest'] });
+    if (trace) return { machine, snap: machine.snapshot() };
+    // run the guest's setup once, to the loop where it holds (flags: direct | hold), and
+    // snapshot it there: each case starts after the setup (docs/fuzz-case.md)
+    this.flagsWord[0] = FLAG_DIRECT | FLAG_HOLD;
+    machine.writeMemory(CASE_ADDR + 8n, this.flagsWord);
+    const r = machine.run({ maxInsns: HOLD_INSNS });
+    if (r.kind !== 'budget') throw new Error(`sudsim: the fuzz guest did not reach its hold point (${r.kind})`);
     return { machine, snap: machine.snapshot() };
   }
 

@@ -80,6 +80,19 @@ const copiers = new WeakMap<object, Copier | null>();
  * recorded order takes the spread.
  */
 function copyInstance(v: object, proto: object): Record<string, unknown> {
+  return shallowCopyOf(v, proto);
+}
+
+/**
+ * A shallow copy of a class instance with its prototype (for `CLONE` hooks,
+ * which then replace the fields they copy deeper), made as the generic
+ * walk makes one.
+ */
+export function shallowCopy<T extends object>(v: T): T {
+  return shallowCopyOf(v, Object.getPrototypeOf(v) as object) as T;
+}
+
+function shallowCopyOf(v: object, proto: object): Record<string, unknown> {
   let cp = copiers.get(proto);
   if (cp === undefined) {
     cp = Object.getOwnPropertySymbols(v).length === 0 ? makeCopier(Object.keys(v), proto) : null;
@@ -119,6 +132,35 @@ function makeCopier(keys: string[], proto: object): Copier | null {
   return { keys, Make };
 }
 
+/** How objects of one prototype are copied (decided once per prototype: see kinds). */
+const enum Kind {
+  Hook,
+  Map,
+  Set,
+  View,
+  ArrayBuffer,
+  /** Shared memory and WebAssembly objects: the machine itself, kept. */
+  Keep,
+  Instance,
+}
+
+/**
+ * The copy kind per prototype: a restore copies a few dozen objects, and a
+ * chain of instanceof tests per object cost more than the copies.
+ */
+const kinds = new WeakMap<object, Kind>();
+
+function kindOf(v: object): Kind {
+  if (typeof (v as Partial<Cloneable>)[CLONE] === 'function') return Kind.Hook;
+  if (v instanceof Map) return Kind.Map;
+  if (v instanceof Set) return Kind.Set;
+  if (ArrayBuffer.isView(v)) return Kind.View;
+  if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) return Kind.Keep;
+  if (v instanceof ArrayBuffer) return Kind.ArrayBuffer;
+  if (v instanceof WebAssembly.Memory || v instanceof WebAssembly.Instance || v instanceof WebAssembly.Module) return Kind.Keep;
+  return Kind.Instance;
+}
+
 /** One deep copy: every object reached once, shared references kept shared. */
 export class Cloner {
   private readonly memo = new Map<object, unknown>();
@@ -147,49 +189,58 @@ export class Cloner {
     }
     const seen = this.memo.get(v);
     if (seen !== undefined) return seen;
-    const hook = (v as Partial<Cloneable>)[CLONE];
-    if (typeof hook === 'function') {
-      const out = hook.call(v, this);
-      this.memo.set(v, out);
-      return out;
+    let kind = proto === null ? Kind.Instance : kinds.get(proto as object);
+    if (kind === undefined) {
+      kind = kindOf(v);
+      kinds.set(proto as object, kind);
     }
-    if (v instanceof Map) {
-      const m = new Map();
-      this.memo.set(v, m);
-      for (const [k, x] of v) m.set(this.value(k), this.value(x));
-      return m;
+    switch (kind) {
+      case Kind.Hook: {
+        const out = (v as Cloneable)[CLONE](this);
+        this.memo.set(v, out);
+        return out;
+      }
+      case Kind.Map: {
+        const m = new Map();
+        this.memo.set(v, m);
+        for (const [k, x] of v as Map<unknown, unknown>) m.set(this.value(k), this.value(x));
+        return m;
+      }
+      case Kind.Set: {
+        const s = new Set();
+        this.memo.set(v, s);
+        for (const x of v as Set<unknown>) s.add(this.value(x));
+        return s;
+      }
+      case Kind.View: {
+        const view = v as ArrayBufferView;
+        // a view of shared memory is a view of the engine's memory, which the snapshot restores itself
+        if (typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer) return v;
+        // the bytes a view shows are copied (two views of one buffer become two buffers);
+        // a mid-sized Uint8Array's copy is carved from a chunk (pooledBytes)
+        let t: ArrayBufferView;
+        if (view instanceof DataView) t = new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+        else if (proto === Uint8Array.prototype && view.byteLength > 64 && view.byteLength <= POOLED_MAX) {
+          const u = pooledBytes(view.byteLength);
+          u.set(view as Uint8Array);
+          t = u;
+        } else t = (view as Uint8Array).slice();
+        this.memo.set(v, t);
+        return t;
+      }
+      case Kind.ArrayBuffer: {
+        const b = (v as ArrayBuffer).slice(0);
+        this.memo.set(v, b);
+        return b;
+      }
+      case Kind.Keep:
+        return v;
+      default: {
+        const o = copyInstance(v, proto as object);
+        this.memo.set(v, o);
+        return this.fields(o);
+      }
     }
-    if (v instanceof Set) {
-      const s = new Set();
-      this.memo.set(v, s);
-      for (const x of v) s.add(this.value(x));
-      return s;
-    }
-    if (ArrayBuffer.isView(v)) {
-      // a view of shared memory is a view of the engine's memory, which the snapshot restores itself
-      if (typeof SharedArrayBuffer !== 'undefined' && v.buffer instanceof SharedArrayBuffer) return v;
-      // the bytes a view shows are copied (two views of one buffer become two buffers);
-      // a mid-sized Uint8Array's copy is carved from a chunk (pooledBytes)
-      let t: ArrayBufferView;
-      if (v instanceof DataView) t = new DataView(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-      else if (Object.getPrototypeOf(v) === Uint8Array.prototype && v.byteLength > 64 && v.byteLength <= POOLED_MAX) {
-        const u = pooledBytes(v.byteLength);
-        u.set(v as Uint8Array);
-        t = u;
-      } else t = (v as Uint8Array).slice();
-      this.memo.set(v, t);
-      return t;
-    }
-    if (typeof SharedArrayBuffer !== 'undefined' && v instanceof SharedArrayBuffer) return v;
-    if (v instanceof ArrayBuffer) {
-      const b = v.slice(0);
-      this.memo.set(v, b);
-      return b;
-    }
-    if (v instanceof WebAssembly.Memory || v instanceof WebAssembly.Instance || v instanceof WebAssembly.Module) return v;
-    const o = copyInstance(v, proto as object);
-    this.memo.set(v, o);
-    return this.fields(o);
   }
 
   /** o is a shallow copy: replaces its object-valued fields with copies. */

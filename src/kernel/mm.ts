@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
 import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
-import { CLONE, type Cloner } from './clone.js';
+import { CLONE, shallowCopy, type Cloner } from './clone.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -84,8 +84,7 @@ export class AddressSpace {
    * (a change replaces them), so the copy shares them.
    */
   [CLONE](c: Cloner): AddressSpace {
-    const o = { ...this } as Record<string, unknown>;
-    Object.setPrototypeOf(o, AddressSpace.prototype);
+    const o = shallowCopy(this) as unknown as Record<string, unknown>;
     for (const k in o) if (k !== 'vmas') o[k] = c.value(o[k]);
     o.vmas = this.vmas.slice();
     return o as unknown as AddressSpace;

@@ -19,7 +19,7 @@ import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_n
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
-import { CLONE } from './clone.js';
+import { CLONE, shallowCopy } from './clone.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -52,8 +52,7 @@ export class SigHand {
 
   /** Snapshot copy (kernel/clone.ts), the quick way: the records are immutable, so they are shared. */
   [CLONE](): SigHand {
-    const h = { ...this } as SigHand;
-    Object.setPrototypeOf(h, SigHand.prototype);
+    const h = shallowCopy(this);
     h.actions = this.actions.slice();
     return h;
   }

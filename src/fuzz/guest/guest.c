@@ -566,6 +566,12 @@ int guest_main(u64 argc, char **argv) {
   if (fuzz_case[1] & 1) {
     /* direct: the engine runs the case in this very process (it has no log memfd) */
     map_log_anon();
+    /* both log pages present now, so that a snapshot taken at the hold below has them */
+    ((volatile u64 *)LOG)[0] = 0;
+    ((volatile u64 *)SCRATCH)[0] = 0;
+    /* hold (bit 1): the engine snapshots the guest in this loop once, then each case's
+     * bytes clear the bit, so no case repeats the setup above */
+    while (fuzz_case[1] & 2) __asm__ volatile("pause");
     setup_case();
     run_case();
   }
