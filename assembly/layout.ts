@@ -217,3 +217,9 @@ export const PTE_W = 4;
 export const PTE_X = 8;
 /** MAP_SHARED: fork shares the frame instead of copying it. */
 export const PTE_SHARED = 16;
+/**
+ * Copy-on-write: the frame may be shared with another address space (fork)
+ * or the page cache (exec); it is copied before the first write, unless
+ * nobody else holds it any more. PTE_W still says whether writing is allowed.
+ */
+export const PTE_COW = 32;

@@ -3,10 +3,10 @@
 // failed access never throws: it records a pending fault (signal, si_code,
 // si_addr, error code) that the run loop turns into an exit reason.
 import {
-  TLB_R, TLB_W, TLB_X, TLB_ENTRIES, PTE_P, PTE_R, PTE_W, PTE_X, FRAME_INFO,
+  TLB_R, TLB_W, TLB_X, TLB_ENTRIES, PTE_P, PTE_R, PTE_W, PTE_X, PTE_COW, FRAME_INFO,
   CNT_TLB_MISSES, TLB_LOG, TLB_LOG_COUNT, TLB_LOG_MAX,
 } from "../layout";
-import { ptLeaf, ptPopulate } from "./pagetable";
+import { ptLeaf, ptPopulate, ptBreakCow } from "./pagetable";
 import { setStop, bumpCodeEpoch } from "../cpu/state";
 import { markDirty } from "./dirty";
 
@@ -91,6 +91,16 @@ export function tlbFlush(): void {
   store<u32>(TLB_LOG_COUNT, 0);
 }
 
+/**
+ * Empties va's slots in all three TLBs, when va may be in the running
+ * address space (a kernel write that broke copy-on-write moved its frame).
+ */
+function dropTlb(va: u64): void {
+  store<u64>(tlbSlot(TLB_R, va), 1);
+  store<u64>(tlbSlot(TLB_W, va), 1);
+  store<u64>(tlbSlot(TLB_X, va), 1);
+}
+
 /** Records that va's TLB slots are being filled (for tlbFlush). */
 @inline function tlbLog(va: u64): void {
   let n = load<u32>(TLB_LOG_COUNT);
@@ -161,6 +171,21 @@ export function translateSlow(va: u64, acc: i32): u32 {
     return 0;
   }
   let f = ptPopulate(leaf);
+  if (f != 0 && acc == ACC_W && (e & PTE_COW) != 0) {
+    let shared = f;
+    f = ptBreakCow(leaf);
+    if (f != shared) {
+      // the read and fetch slots may still name the shared frame
+      store<u64>(tlbSlot(TLB_R, va), 1);
+      store<u64>(tlbSlot(TLB_X, va), 1);
+      if ((load<u32>(FRAME_INFO + ((shared >> 12) << 2)) & 0x01000000) != 0) {
+        // the running block may be decoded from the shared frame: end it, so that
+        // the next fetch reads the copy this write goes to
+        codeWritten = true;
+        setStop(true);
+      }
+    }
+  }
   if (f == 0) {
     raiseFault(SIGBUS, BUS_ADRERR, va, 14, err);
     return 0;
@@ -328,6 +353,10 @@ export function kernAddr(root: u32, va: u64, write: bool): u32 {
   if ((e & PTE_P) == 0) return 0;
   if ((e & (write ? PTE_W : PTE_R)) == 0) return 0;
   let f = ptPopulate(leaf);
+  if (f != 0 && write && (e & PTE_COW) != 0) {
+    f = ptBreakCow(leaf);
+    dropTlb(va);
+  }
   if (f == 0) return 0;
   if (write) {
     markDirty(f);
@@ -343,8 +372,13 @@ export function kernAddrForce(root: u32, va: u64): u32 {
   if (va >= USER_CANONICAL_END) return 0;
   let leaf = ptLeaf(root, va, false);
   if (leaf == 0) return 0;
-  if ((load<u32>(leaf) & PTE_P) == 0) return 0;
+  let e = load<u32>(leaf);
+  if ((e & PTE_P) == 0) return 0;
   let f = ptPopulate(leaf);
+  if (f != 0 && (e & PTE_COW) != 0) {
+    f = ptBreakCow(leaf);
+    dropTlb(va);
+  }
   if (f == 0) return 0;
   markDirty(f);
   let info = FRAME_INFO + ((f >> 12) << 2);

@@ -5,8 +5,8 @@
 //
 //   va: [47..39 | 38..30 | 29..21 | 20..12 | 11..0]
 //         L0       L1       L2       L3     offset
-import { PTE_P, PTE_SHARED, PAGE_SIZE } from "../layout";
-import { frameAlloc, frameRef, frameUnref } from "./frames";
+import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
+import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
 import { markDirty } from "./dirty";
 
 @inline function levelIndex(va: u64, level: i32): u32 {
@@ -73,7 +73,8 @@ export function ptProtect(root: u32, va: u64, bits: u32): i32 {
   let old = load<u32>(leaf);
   if ((old & PTE_P) == 0) return -1;
   markDirty(leaf);
-  store<u32>(leaf, (old & ~0xfff) | (old & PTE_SHARED) | (bits & 0xfff & ~PTE_SHARED) | PTE_P);
+  const keep: u32 = PTE_SHARED | PTE_COW;
+  store<u32>(leaf, (old & ~0xfff) | (old & keep) | (bits & 0xfff & ~keep) | PTE_P);
   return 0;
 }
 
@@ -90,8 +91,35 @@ export function ptPopulate(leaf: u32): u32 {
 }
 
 /**
- * Fork: a new tree whose private pages are copies and whose MAP_SHARED pages
- * are the same frames. Returns the new root, or 0 when out of memory.
+ * Before a write through leaf (present, with a frame): a copy-on-write page
+ * gets a frame of its own, copied from the shared one, or, when nobody else
+ * holds the frame any more, just loses the mark. Returns the frame to write,
+ * or 0 when out of memory.
+ */
+export function ptBreakCow(leaf: u32): u32 {
+  let e = load<u32>(leaf);
+  let f = e & ~0xfff;
+  if ((e & PTE_COW) == 0) return f;
+  markDirty(leaf);
+  if (frameRefs(f) > 1) {
+    let n = frameAlloc();
+    if (n == 0) return 0;
+    memory.copy(n, f, PAGE_SIZE);
+    frameUnref(f);
+    f = n;
+  }
+  store<u32>(leaf, f | (e & 0xfff & ~PTE_COW));
+  return f;
+}
+
+/** References a frame may hold before fork copies it instead of sharing it (FRAME_REFS is u16). */
+const SHARE_MAX: u32 = 0xff00;
+
+/**
+ * Fork: a new tree whose private pages share the parent's frames copy-on-write
+ * (both sides' entries get PTE_COW; the caller flushes the TLBs, which may
+ * hold write entries for them) and whose MAP_SHARED pages are the same
+ * frames. Returns the new root, or 0 when out of memory.
  */
 export function ptClone(root: u32): u32 {
   let nroot = frameAlloc();
@@ -119,6 +147,13 @@ function cloneLevel(src: u32, dst: u32, level: i32): bool {
       } else if ((e & PTE_SHARED) != 0) {
         frameRef(f);
         store<u32>(dst + (i << 2), e);
+      } else if (frameRefs(f) < SHARE_MAX) {
+        frameRef(f);
+        if ((e & PTE_COW) == 0) {
+          markDirty(src + (i << 2));
+          store<u32>(src + (i << 2), e | PTE_COW);
+        }
+        store<u32>(dst + (i << 2), e | PTE_COW);
       } else {
         let n = frameAlloc();
         if (n == 0) return false;

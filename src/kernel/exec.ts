@@ -19,10 +19,12 @@ import type { Engine } from '../engine/engine.js';
 import { parseElf, ET_DYN, PT_LOAD, PT_PHDR, PF_R, PF_W, PF_X, type ElfImage } from './elf.js';
 import {
   AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ET_DYN_BASE, PROT_READ, PROT_WRITE,
-  PROT_EXEC,
+  PROT_EXEC, protBits,
 } from './mm.js';
+import { PTE_COW } from '../engine/layout.js';
+import type { PageCache } from './page_cache.js';
 import { pokeUser } from './uaccess.js';
-import { Errno, E2BIG } from './errno.js';
+import { Errno, E2BIG, ENOMEM } from './errno.js';
 
 export const AT_NULL = 0;
 export const AT_PHDR = 3;
@@ -47,6 +49,7 @@ export const AT_EXECFN = 31;
 /** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
 const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 const MAX_ARG_BYTES = 128 * 1024;
+const PAGE_BYTES = Number(PAGE);
 
 export interface ExecArgs {
   argv: string[];
@@ -66,8 +69,11 @@ export interface LoadedImage {
 
 const enc = new TextEncoder();
 
-/** Loads an ELF into a fresh address space. Throws ElfError (ENOEXEC) for a bad file. */
-export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs): LoadedImage {
+/**
+ * Loads an ELF into a fresh address space, its whole file pages from cache
+ * when given. Throws ElfError (ENOEXEC) for a bad file.
+ */
+export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache?: PageCache): LoadedImage {
   const elf = parseElf(bytes);
   const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
   const mm = new AddressSpace(engine);
@@ -91,10 +97,25 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs): Load
         from = start + PAGE;
       }
       if (from < end) mm.mapFixed(from, end, prot, false, '');
-      // file pages as mmap sees them: from the page-aligned offset to the end of p_filesz
+      // file pages as mmap maps them: from the page-aligned offset to the end of p_filesz,
+      // whole pages, so that with no bss after it the last page goes on with the file's next
+      // bytes (zero past the file's end), while a bss begins zeroed (binfmt_elf's padzero).
+      // This segment's own pages come from the page cache, copy-on-write; a page shared
+      // with the previous segment and a page with bss in it are copied
       const fileStart = Number(p.offset - (vaddr - start));
       const fileEnd = Number(p.offset + p.filesz);
-      if (fileEnd > fileStart) pokeUser(mm, start, bytes.subarray(fileStart, fileEnd));
+      const noBss = p.memsz === p.filesz;
+      const bits = protBits(prot, false) | PTE_COW;
+      for (let off = fileStart, va = start; off < fileEnd; off += PAGE_BYTES, va += PAGE) {
+        const own = va >= from;
+        const pageEnd = own && noBss ? off + PAGE_BYTES : Math.min(fileEnd, off + PAGE_BYTES);
+        const f = cache && own && pageEnd === off + PAGE_BYTES ? cache.frame(engine, bytes, off) : 0;
+        if (f === 0) pokeUser(mm, va, bytes.subarray(off, pageEnd));
+        else if (engine.x.ptMap(mm.root, va, f, bits) !== 0) {
+          engine.x.frameUnref(f);
+          throw new Errno(ENOMEM);
+        }
+      }
       if (phdrAddr === 0n && elf.phoff >= p.offset && elf.phoff < p.offset + p.filesz) {
         phdrAddr = vaddr + (elf.phoff - p.offset);
       }

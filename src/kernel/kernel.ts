@@ -7,6 +7,7 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { Errno, ENOSYS } from './errno.js';
 import { loadElf, type ExecArgs } from './exec.js';
+import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
 import { Task, type ProcessEnd } from './task.js';
 import { SYSCALLS, type SyscallRow } from './syscalls/table.js';
@@ -193,7 +194,7 @@ export class Kernel {
 
   /** Starts the first process from an ELF image. */
   spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): Task {
-    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) });
+    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
     this.tasks.set(pid, task);
@@ -217,6 +218,8 @@ export class Kernel {
 
   /** The in-memory filesystem execve reads (path -> file bytes). */
   readonly fsFiles = new Map<string, Uint8Array>();
+  /** Frames holding executables' pages, which exec maps copy-on-write. */
+  pageCache = new PageCache();
 
   /**
    * execve's point of no return: the current task gets a new image. SUD is
@@ -225,7 +228,7 @@ export class Kernel {
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
-    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) });
+    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
     const old = t.mm;
     t.mm = img.mm;

@@ -67,10 +67,12 @@ export class AddressSpace {
     if (this.root === 0) throw new Errno(ENOMEM, 'out of engine memory for a page table');
   }
 
-  /** A copy for fork: private pages copied, MAP_SHARED pages shared. */
+  /** A copy for fork: private pages shared copy-on-write, MAP_SHARED pages shared. */
   fork(): AddressSpace {
     const root = this.engine.x.ptClone(this.root);
     if (root === 0) throw new Errno(ENOMEM);
+    // the private pages are copy-on-write now: no write may go through a TLB entry made before
+    this.engine.x.tlbFlush();
     const child = new AddressSpace(this.engine, root);
     child.vmas = this.vmas.slice(); // VMA records are never written in place: shared
     child.brkStart = this.brkStart;

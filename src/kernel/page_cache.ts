@@ -1,0 +1,88 @@
+/**
+ * The page cache: frames holding whole pages of the executable files the
+ * machine has loaded, as Linux keeps file pages in memory and maps them into
+ * every process that maps the file. exec maps such pages copy-on-write
+ * (PTE_COW), so a program executed again, or a fork server's image run
+ * after a snapshot restore, runs from the very frames the engine has
+ * already decoded code from: nothing is decoded again unless a process
+ * writes to its copy, which then gets a frame of its own.
+ *
+ * Pages are found by the file's contents (length and two hashes), not by
+ * path or object: the in-memory filesystem copies what Machine.addFile is
+ * given, and the program first loaded is not a file at all. A hit is
+ * compared byte for byte with the file before it is used, so a hash
+ * collision costs a fresh frame, never a wrong page. The cache holds one
+ * reference on each frame, for the machine's lifetime (it is kernel state:
+ * a snapshot restore puts it back along with the frames' contents).
+ */
+import type { Engine } from '../engine/engine.js';
+
+const PAGE = 4096;
+
+/** The cache key of a file's contents, computed once per byte array (files are never written). */
+const keys = new WeakMap<Uint8Array, string>();
+
+function contentKey(bytes: Uint8Array): string {
+  let k = keys.get(bytes);
+  if (k === undefined) {
+    // FNV-1a twice, from different offset bases: 64 bits of key between two files of one length
+    let h1 = 0x811c9dc5;
+    let h2 = 0x01000193 ^ bytes.length;
+    for (let i = 0; i < bytes.length; i++) {
+      h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+      h2 = Math.imul(h2 ^ bytes[i], 0x01000193);
+    }
+    k = `${bytes.length}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
+    keys.set(bytes, k);
+  }
+  return k;
+}
+
+/**
+ * Hits already compared, per engine and file object: offset -> frame. A
+ * frame keeps its page for as long as a cache holds it (nothing writes a
+ * cached frame, and a snapshot restore brings back a cache together with
+ * its frames' contents), so a comparison that once succeeded need not be
+ * made again.
+ */
+const verified = new WeakMap<Engine, WeakMap<Uint8Array, Map<number, number>>>();
+
+export class PageCache {
+  /** The frame holding each cached page, by `key/offset`. */
+  private frames = new Map<string, number>();
+
+  /**
+   * A frame holding the file page at offset (zero past the file's end) with
+   * a reference taken for the caller, who maps it copy-on-write; 0 when the
+   * engine is out of memory or a colliding page already holds the slot (the
+   * caller then copies the page into a frame of its own).
+   */
+  frame(engine: Engine, bytes: Uint8Array, offset: number): number {
+    const page = bytes.subarray(offset, offset + PAGE);
+    const key = `${contentKey(bytes)}/${offset}`;
+    let f = this.frames.get(key);
+    if (f === undefined) {
+      f = engine.x.frameAlloc();
+      if (f === 0) return 0;
+      engine.u8.set(page, f);
+      this.frames.set(key, f);
+    } else {
+      let byFile = verified.get(engine);
+      if (!byFile) verified.set(engine, (byFile = new WeakMap()));
+      let v = byFile.get(bytes);
+      if (v?.get(offset) !== f) {
+        if (!sameBytes(engine.u8, f, page)) return 0;
+        if (!v) byFile.set(bytes, (v = new Map()));
+        v.set(offset, f);
+      }
+    }
+    engine.x.frameRef(f);
+    return f;
+  }
+}
+
+/** The frame at `at` holds page's bytes (past them, a cached frame is zero: nothing writes it). */
+function sameBytes(mem: Uint8Array, at: number, page: Uint8Array): boolean {
+  for (let i = 0; i < page.length; i++) if (mem[at + i] !== page[i]) return false;
+  return true;
+}
