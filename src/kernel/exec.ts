@@ -51,11 +51,17 @@ const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24
 const MAX_ARG_BYTES = 128 * 1024;
 const PAGE_BYTES = Number(PAGE);
 
+/**
+ * An argument or environment string: text (UTF-8 encoded), or bytes as
+ * execve(2) takes them, any byte but NUL.
+ */
+export type ArgString = string | Uint8Array;
+
 export interface ExecArgs {
-  argv: string[];
-  env: string[];
+  argv: ArgString[];
+  env: ArgString[];
   /** The path the program was executed as (AT_EXECFN). */
-  execfn: string;
+  execfn: ArgString;
   /** 16 bytes for AT_RANDOM, from the machine's seeded source. */
   random: Uint8Array;
 }
@@ -132,12 +138,20 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache
   }
 }
 
+/** s with its terminating NUL, as the stack holds it. */
+function cString(s: ArgString): Uint8Array {
+  if (typeof s === 'string') return enc.encode(s + '\0');
+  const out = new Uint8Array(s.length + 1);
+  out.set(s);
+  return out;
+}
+
 function buildStack(
   engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, args: ExecArgs,
 ): bigint {
-  const argv = args.argv.map((s) => enc.encode(s + '\0'));
-  const env = args.env.map((s) => enc.encode(s + '\0'));
-  const execfn = enc.encode(args.execfn + '\0');
+  const argv = args.argv.map(cString);
+  const env = args.env.map(cString);
+  const execfn = cString(args.execfn);
   const total = [...argv, ...env, execfn].reduce((n, b) => n + b.length, 0);
   if (total > MAX_ARG_BYTES) throw new Errno(E2BIG);
   let sp = STACK_TOP - 8n;

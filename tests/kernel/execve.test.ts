@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Machine } from '../../src/api/index.js';
-import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
+import { buildStatic, gccUnavailable, readBinary, runNative } from '../helpers/native.js';
 
 const skip = gccUnavailable();
 if (skip) console.warn(`execve comparison skipped: ${skip}`);
@@ -20,6 +20,18 @@ maybe('execve', () => {
     expect(m.stdoutText()).toBe(
       'enoent=-2\nefault=-14\nchild: again\nchild_usr1_handler_reset=1\nchild_getpid_ok=1\n',
     );
+  });
+
+  it('passes argument and environment strings as bytes (any but NUL, UTF-8 or not), as natively', () => {
+    const exe = buildStatic('exec_bytes', [join(dir, 'exec_bytes.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    expect(native.status).toBe(0);
+    const m = new Machine();
+    m.addFile('/proc/self/exe', readBinary(exe));
+    m.load(readBinary(exe), { argv: ['exec_bytes'] });
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('arg_len=255\nenv_sum=');
   });
 
   it('fails with ENOEXEC for a file that is not an executable and keeps running the caller', () => {

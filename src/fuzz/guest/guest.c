@@ -485,31 +485,46 @@ static void no_aslr(u64 argc, char **argv) {
 }
 
 /* ------------------------------------------------------------ exec */
-static const char hexd[] = "0123456789abcdef";
-/* the state an exec'd image resumes from: step index, case bytes, the log's two pages, in hex */
-static char exec_state[2 * (8 + 4096 + LOG_BYTES) + 8];
+/* the state an exec'd image resumes from (step index, case bytes, the log's two pages) in a
+ * form an argv string can carry: no NUL byte, and runs of zeros, most of a case and a log,
+ * short. 0x01 0x01 is a byte 1; 0x01 k (k >= 2) is k - 1 zero bytes; any other byte is itself */
+static char exec_state[2 * (8 + 4096 + LOG_BYTES) + 16];
 
-static char *hex_out(char *p, const volatile u8 *b, u64 n) {
-  for (u64 k = 0; k < n; k++) {
-    *p++ = hexd[b[k] >> 4];
-    *p++ = hexd[b[k] & 15];
+static char *pack_out(char *p, const volatile u8 *b, u64 n) {
+  for (u64 k = 0; k < n;) {
+    u8 v = b[k];
+    if (v == 0) {
+      u64 run = 1;
+      while (k + run < n && run < 254 && b[k + run] == 0) run++;
+      *p++ = 1;
+      *p++ = (char)(run + 1);
+      k += run;
+      continue;
+    }
+    if (v == 1) *p++ = 1;
+    *p++ = (char)v;
+    k++;
   }
   return p;
 }
 
-static int hexv(char ch) {
-  if (ch >= '0' && ch <= '9') return ch - '0';
-  if (ch >= 'a' && ch <= 'f') return ch - 'a' + 10;
-  return -1;
-}
-
-/* Reads n bytes of hex into b; returns the text after them, or 0 when it is short or bad. */
-static const char *hex_in(const char *p, volatile u8 *b, u64 n) {
-  for (u64 k = 0; k < n; k++) {
-    int hi = hexv(p[0]), lo = hi < 0 ? -1 : hexv(p[1]);
-    if (lo < 0) return 0;
-    b[k] = (u8)(hi << 4 | lo);
-    p += 2;
+/* Reads n bytes packed by pack_out into b; returns the text after them, or 0 when it is short or bad. */
+static const char *pack_in(const char *p, volatile u8 *b, u64 n) {
+  for (u64 k = 0; k < n;) {
+    u8 c = (u8)*p++;
+    if (c == 0) return 0;
+    if (c != 1) {
+      b[k++] = c;
+      continue;
+    }
+    u8 x = (u8)*p++;
+    if (x == 0) return 0;
+    if (x == 1) {
+      b[k++] = 1;
+      continue;
+    }
+    if (k + (x - 1) > n) return 0;
+    for (u8 z = 1; z < x; z++) b[k++] = 0;
   }
   return p;
 }
@@ -519,8 +534,10 @@ static void step_exec(u64 i) {
   u64 n = c[3] > MAX_STEPS ? MAX_STEPS : c[3];
   u64 idx = i;
   char *p = exec_state;
-  p = hex_out(p, (const volatile u8 *)&idx, 8);
-  p = hex_out(p, (const volatile u8 *)c, 128 + 64 * n);
+  p = pack_out(p, (const volatile u8 *)&idx, 8);
+  /* the header apart from the steps: resume reads it first, for the number of steps */
+  p = pack_out(p, (const volatile u8 *)c, 128);
+  p = pack_out(p, (const volatile u8 *)c + 128, 64 * n);
   *p++ = ':';
   /* both pages, the log and the scratch page (a selector may point into either), each up to
    * its last non-zero byte: what follows is zero, and a short state keeps exec cheap */
@@ -532,8 +549,8 @@ static void step_exec(u64 i) {
     while (nw && !w[nw - 1]) nw--;
     u64 len = nw * 8;
     while (len && !b[len - 1]) len--;
-    p = hex_out(p, (const volatile u8 *)&len, 8);
-    p = hex_out(p, b, len);
+    p = pack_out(p, (const volatile u8 *)&len, 8);
+    p = pack_out(p, b, len);
   }
   *p = 0;
   static char *argv[4] = {"guest", "--resume", exec_state, 0};
@@ -545,16 +562,16 @@ static void step_exec(u64 i) {
 /* The new image after an exec step: the case, the log so far, then the steps after it. */
 static void resume(const char *st) {
   u64 idx = 0;
-  const char *p = hex_in(st, (volatile u8 *)&idx, 8);
+  const char *p = pack_in(st, (volatile u8 *)&idx, 8);
   if (!p) raw(231, 125, 0, 0);
-  p = hex_in(p, (volatile u8 *)fuzz_case, 128);
+  p = pack_in(p, (volatile u8 *)fuzz_case, 128);
   u64 n = fuzz_case[3] > MAX_STEPS ? MAX_STEPS : fuzz_case[3];
-  if (!p || !(p = hex_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) || *p++ != ':') raw(231, 125, 0, 0);
+  if (!p || !(p = pack_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) || *p++ != ':') raw(231, 125, 0, 0);
   map_log();
   /* over the memfd the log is already there; over anonymous memory (the engine) it is rebuilt */
   for (u64 pg = 0; pg < LOG_BYTES; pg += 4096) {
     u64 len = 0;
-    if (!(p = hex_in(p, (volatile u8 *)&len, 8)) || len > 4096 || !(p = hex_in(p, (volatile u8 *)(LOG + pg), len))) raw(231, 125, 0, 0);
+    if (!(p = pack_in(p, (volatile u8 *)&len, 8)) || len > 4096 || !(p = pack_in(p, (volatile u8 *)(LOG + pg), len))) raw(231, 125, 0, 0);
   }
   setup_case();
   rec(REC_RET, idx, 0, 0);

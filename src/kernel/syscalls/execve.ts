@@ -7,9 +7,12 @@ import { readCString, readU64 } from '../uaccess.js';
 const MAX_ARGS = 0x7fffffff;
 const dec = new TextDecoder();
 
-/** A NULL-terminated array of string pointers (argv, envp); NULL itself is an empty array. */
-function readStrings(k: Kernel, addr: bigint): string[] {
-  const out: string[] = [];
+/**
+ * A NULL-terminated array of string pointers (argv, envp); NULL itself is an
+ * empty array. The strings stay bytes: the new image gets them exactly.
+ */
+function readStrings(k: Kernel, addr: bigint): Uint8Array[] {
+  const out: Uint8Array[] = [];
   if (addr === 0n) return out;
   let bytes = 0;
   for (let i = 0; i < MAX_ARGS; i++) {
@@ -19,7 +22,7 @@ function readStrings(k: Kernel, addr: bigint): string[] {
     const str = readCString(k.mm, p, 128 * 1024);
     bytes += str.length + 1;
     if (bytes > 2 * 1024 * 1024 || out.length >= 65536) throw new Errno(E2BIG);
-    out.push(dec.decode(str));
+    out.push(str);
   }
   throw new Errno(E2BIG);
 }
@@ -37,13 +40,14 @@ export function normalizePath(p: string): string {
 
 export const execSyscalls: SyscallRow[] = [
   row(59, 'execve', 'spp', (k, a) => {
-    const path = dec.decode(readCString(k.mm, a[0]));
+    const pathBytes = readCString(k.mm, a[0]);
+    const path = dec.decode(pathBytes);
     const argv = readStrings(k, a[1]);
     const env = readStrings(k, a[2]);
     const file = k.fsFiles.get(normalizePath(path));
     if (!file) throw new Errno(ENOENT);
     if (file.length < 4) throw new Errno(ENOEXEC);
-    k.execImage(file, { argv, env, execfn: path });
+    k.execImage(file, { argv, env, execfn: pathBytes });
     return 0n;
   }),
 ];
