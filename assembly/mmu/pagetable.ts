@@ -133,6 +133,14 @@ export function ptClone(root: u32): u32 {
 
 function cloneLevel(src: u32, dst: u32, level: i32): bool {
   for (let i: u32 = 0; i < 512; i++) {
+    // page tables are sparse: skip empty entries eight at a time
+    if ((i & 7) == 0) {
+      let q = src + (i << 2);
+      if ((load<u64>(q) | load<u64>(q, 8) | load<u64>(q, 16) | load<u64>(q, 24)) == 0) {
+        i += 7;
+        continue;
+      }
+    }
     let e = load<u32>(src + (i << 2));
     if (e == 0) continue;
     if (level < 3) {
@@ -173,6 +181,14 @@ export function ptDestroy(root: u32): void {
 
 function destroyLevel(node: u32, level: i32): void {
   for (let i: u32 = 0; i < 512; i++) {
+    // page tables are sparse: skip empty entries eight at a time
+    if ((i & 7) == 0) {
+      let q = node + (i << 2);
+      if ((load<u64>(q) | load<u64>(q, 8) | load<u64>(q, 16) | load<u64>(q, 24)) == 0) {
+        i += 7;
+        continue;
+      }
+    }
     let e = load<u32>(node + (i << 2));
     if (e == 0) continue;
     if (level < 3) {

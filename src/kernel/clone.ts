@@ -58,10 +58,15 @@ export function pooledBytes(n: number): Uint8Array {
   return u;
 }
 
-/** A constructor that copies one class's own fields in a fixed order, and that order. */
+/**
+ * Constructors made for one class's own fields in a fixed order: a shallow
+ * copy, and a deep one (object-valued fields copied through the cloner,
+ * which first records the new object, so that cycles come back to it).
+ */
 interface Copier {
   keys: readonly string[];
-  Make: new (v: object) => Record<string, unknown>;
+  Shallow: new (v: object) => Record<string, unknown>;
+  Deep: new (v: object, c: Cloner) => Record<string, unknown>;
 }
 
 /**
@@ -72,15 +77,34 @@ interface Copier {
 const copiers = new WeakMap<object, Copier | null>();
 
 /**
- * A shallow copy of a class instance with its prototype. Instances of one
- * class mostly have the same fields in the same order, so a constructor
- * made for that order copies one about three times as fast as a spread
- * followed by Object.setPrototypeOf (which also moves the object to a new
- * hidden class); an instance whose own enumerable fields differ from the
- * recorded order takes the spread.
+ * The copier for v's class when v has exactly the recorded fields, else
+ * null. Instances of one class mostly have the same fields in the same
+ * order, so a constructor made for that order copies one several times as
+ * fast as a spread followed by Object.setPrototypeOf (which also moves the
+ * object to a new hidden class) and a pass over its fields by name.
  */
-function copyInstance(v: object, proto: object): Record<string, unknown> {
-  return shallowCopyOf(v, proto);
+function copierFor(v: object, proto: object): Copier | null {
+  let cp = copiers.get(proto);
+  if (cp === undefined) {
+    cp = Object.getOwnPropertySymbols(v).length === 0 ? makeCopier(Object.keys(v), proto) : null;
+    copiers.set(proto, cp);
+  }
+  if (cp === null) return null;
+  // for-in lists own fields first, then enumerable inherited ones: equal to
+  // the recorded keys only when the instance has exactly those own fields
+  const keys = cp.keys;
+  let i = 0;
+  for (const k in v) if (keys[i++] !== k) return null;
+  return i === keys.length ? cp : null;
+}
+
+/** A shallow copy with the prototype, for an instance whose fields differ from its class's usual ones. */
+function spreadCopy(v: object, proto: object): Record<string, unknown> {
+  // spread, then the prototype: V8 keeps this copy in fast (non-dictionary) mode,
+  // which Object.assign(Object.create(proto), v) does not for a Task-sized object
+  const o = { ...v } as Record<string, unknown>;
+  Object.setPrototypeOf(o, proto);
+  return o;
 }
 
 /**
@@ -89,47 +113,30 @@ function copyInstance(v: object, proto: object): Record<string, unknown> {
  * walk makes one.
  */
 export function shallowCopy<T extends object>(v: T): T {
-  return shallowCopyOf(v, Object.getPrototypeOf(v) as object) as T;
-}
-
-function shallowCopyOf(v: object, proto: object): Record<string, unknown> {
-  let cp = copiers.get(proto);
-  if (cp === undefined) {
-    cp = Object.getOwnPropertySymbols(v).length === 0 ? makeCopier(Object.keys(v), proto) : null;
-    copiers.set(proto, cp);
-  }
-  if (cp !== null) {
-    // for-in lists own fields first, then enumerable inherited ones: equal to
-    // the recorded keys only when the instance has exactly those own fields
-    const keys = cp.keys;
-    let i = 0;
-    let same = true;
-    for (const k in v) {
-      if (keys[i++] !== k) {
-        same = false;
-        break;
-      }
-    }
-    if (same && i === keys.length) return new cp.Make(v);
-  }
-  // spread, then the prototype: V8 keeps this copy in fast (non-dictionary) mode,
-  // which Object.assign(Object.create(proto), v) does not for a Task-sized object
-  const o = { ...v } as Record<string, unknown>;
-  Object.setPrototypeOf(o, proto);
-  return o;
+  const proto = Object.getPrototypeOf(v) as object;
+  const cp = copierFor(v, proto);
+  return (cp !== null ? new cp.Shallow(v) : spreadCopy(v, proto)) as T;
 }
 
 function makeCopier(keys: string[], proto: object): Copier | null {
-  const body = keys.map((k) => `this[${JSON.stringify(k)}] = v[${JSON.stringify(k)}];`).join('\n');
-  let Make: Copier['Make'];
+  const names = keys.map((k) => JSON.stringify(k));
+  const shallow = names.map((k) => `this[${k}] = v[${k}];`).join('\n');
+  const deep = ['c.remember(v, this);', 'let x;']
+    .concat(names.map((k) => `x = v[${k}]; this[${k}] = typeof x === 'object' && x !== null ? c.deep(x) : x;`))
+    .join('\n');
+  let Shallow: Copier['Shallow'];
+  let Deep: Copier['Deep'];
   try {
     // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    Make = new Function('v', body) as unknown as Copier['Make'];
+    Shallow = new Function('v', shallow) as unknown as Copier['Shallow'];
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    Deep = new Function('v', 'c', deep) as unknown as Copier['Deep'];
   } catch {
     return null;
   }
-  Make.prototype = proto;
-  return { keys, Make };
+  Shallow.prototype = proto;
+  Deep.prototype = proto;
+  return { keys, Shallow, Deep };
 }
 
 /** How objects of one prototype are copied (decided once per prototype: see kinds). */
@@ -166,6 +173,16 @@ export class Cloner {
   private readonly memo = new Map<object, unknown>();
 
   constructor(private readonly shared: ReadonlySet<object> = new Set()) {}
+
+  /** @internal For the generated copiers: records o as the copy of v, before v's fields are copied. */
+  remember(v: object, o: object): void {
+    this.memo.set(v, o);
+  }
+
+  /** @internal For the generated copiers: the copy of an object-valued field. */
+  deep(x: object): unknown {
+    return this.object(x);
+  }
 
   /** A copy of v (primitives, bigints and functions are returned as they are). */
   value<T>(v: T): T {
@@ -236,7 +253,9 @@ export class Cloner {
       case Kind.Keep:
         return v;
       default: {
-        const o = copyInstance(v, proto as object);
+        const cp = proto === null ? null : copierFor(v, proto as object);
+        if (cp !== null) return new cp.Deep(v, this);
+        const o = spreadCopy(v, proto as object);
         this.memo.set(v, o);
         return this.fields(o);
       }
