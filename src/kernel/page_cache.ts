@@ -16,6 +16,7 @@
  * a snapshot restore puts it back along with the frames' contents).
  */
 import type { Engine } from '../engine/engine.js';
+import { CLONE, shallowCopy } from './clone.js';
 
 const PAGE = 4096;
 
@@ -48,8 +49,16 @@ function contentKey(bytes: Uint8Array): string {
 const verified = new WeakMap<Engine, WeakMap<Uint8Array, Map<number, number>>>();
 
 export class PageCache {
-  /** The frame holding each cached page, by `key/offset`. */
+  /**
+   * The frame holding each cached page, by `key/offset`. Never changed in
+   * place (an addition replaces the map), so snapshot copies share it.
+   */
   private frames = new Map<string, number>();
+
+  /** Snapshot copy (kernel/clone.ts): the map is shared, as an addition replaces it. */
+  [CLONE](): PageCache {
+    return shallowCopy(this);
+  }
 
   /**
    * A frame holding the file page at offset (zero past the file's end) with
@@ -65,7 +74,7 @@ export class PageCache {
       f = engine.x.frameAlloc();
       if (f === 0) return 0;
       engine.u8.set(page, f);
-      this.frames.set(key, f);
+      this.frames = new Map(this.frames).set(key, f);
     } else {
       let byFile = verified.get(engine);
       if (!byFile) verified.set(engine, (byFile = new WeakMap()));
