@@ -132,80 +132,94 @@ export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: 
   if (into) out.fill(0);
   // words written through a DataView, numbers without a detour through BigInt
   const dv = into ? into.dv : new DataView(out.buffer);
+  const h = c.handler;
   dv.setBigUint64(0, CASE_MAGIC, true);
-  put(dv, 1, direct ? 1 : 0);
-  put(dv, 2, c.roValue & 0xff);
-  put(dv, 3, c.steps.length);
-  put(dv, 4, c.handler.emulate ? 1 : 0);
-  put(dv, 5, c.handler.value);
-  put(dv, 6, c.handler.setsel);
-  put(dv, 7, c.handler.nested ? c.handler.nested.slot : -1);
-  put(dv, 8, c.handler.nested ? c.handler.nested.idx : 0);
-  put(dv, 9, c.handler.maxDepth);
-  for (let i = 0; i < c.steps.length; i++) {
-    const s = c.steps[i];
-    const o = 16 + 8 * i;
-    put(dv, o, OP_CODES[s.op]);
-    putStepArgs(dv, o + 1, s);
-  }
+  putNum(dv, 1, direct ? 1 : 0);
+  putNum(dv, 2, c.roValue & 0xff);
+  putNum(dv, 3, c.steps.length);
+  putNum(dv, 4, h.emulate ? 1 : 0);
+  putBig(dv, 5, h.value);
+  putNum(dv, 6, h.setsel);
+  putNum(dv, 7, h.nested ? h.nested.slot : -1);
+  putNum(dv, 8, h.nested ? h.nested.idx : 0);
+  putNum(dv, 9, h.maxDepth);
+  for (let i = 0; i < c.steps.length; i++) putStep(dv, 16 + 8 * i, c.steps[i]);
   return out;
 }
 
 /** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives, RangeError included). */
-function put(dv: DataView, i: number, v: bigint | number): void {
-  if (typeof v === 'bigint') {
-    // setBigUint64 stores v modulo 2^64, as BigInt.asUintN(64, v)
-    dv.setBigUint64(8 * i, v, true);
-    return;
-  }
+function putNum(dv: DataView, i: number, v: number): void {
   if (!Number.isInteger(v)) BigInt(v); // throws the RangeError BigInt(v) always threw
   dv.setUint32(8 * i, v >>> 0, true);
   dv.setUint32(8 * i + 4, Math.floor(v / 4294967296) >>> 0, true);
 }
 
-/** A step's argument words from word i on (the order stepArgs gives). */
-function putStepArgs(dv: DataView, i: number, s: Step): void {
+/** Word i of dv <- v modulo 2^64 (setBigUint64 wraps as BigInt.asUintN(64, v) does). */
+function putBig(dv: DataView, i: number, v: bigint): void {
+  dv.setBigUint64(8 * i, v, true);
+}
+
+/** An address argument at words i (its base's index) and i + 1 (its delta). */
+function putAddr(dv: DataView, i: number, a: Addr): void {
+  putNum(dv, i, ADDR_BASES.indexOf(a.base));
+  putBig(dv, i + 1, a.delta);
+}
+
+/**
+ * A step from word i on: its op code, then its arguments (the order
+ * stepArgs gives). Bigint and number fields go to separate writers, so
+ * that each stays monomorphic.
+ */
+function putStep(dv: DataView, i: number, s: Step): void {
   switch (s.op) {
     case 'arm':
     case 'ptrace':
-      put(dv, i, s.mode);
-      put(dv, i + 1, ADDR_BASES.indexOf(s.a.base));
-      put(dv, i + 2, s.a.delta);
-      put(dv, i + 3, ADDR_BASES.indexOf(s.b.base));
-      put(dv, i + 4, s.b.delta);
-      put(dv, i + 5, ADDR_BASES.indexOf(s.sel.base));
-      put(dv, i + 6, s.sel.delta);
+      putNum(dv, i, OP_CODES[s.op]);
+      putBig(dv, i + 1, s.mode);
+      putAddr(dv, i + 2, s.a);
+      putAddr(dv, i + 4, s.b);
+      putAddr(dv, i + 6, s.sel);
       return;
     case 'sel':
-      put(dv, i, s.value);
+      putNum(dv, i, OP_CODES.sel);
+      putNum(dv, i + 1, s.value);
       return;
     case 'sys':
-      put(dv, i, s.slot);
-      put(dv, i + 1, s.idx);
-      put(dv, i + 2, s.int80 ? 1 : 0);
+      putNum(dv, i, OP_CODES.sys);
+      putNum(dv, i + 1, s.slot);
+      putNum(dv, i + 2, s.idx);
+      putNum(dv, i + 3, s.int80 ? 1 : 0);
       return;
     case 'sigaction':
-      put(dv, i, s.disp);
-      put(dv, i + 1, s.flags);
-      put(dv, i + 2, s.restorer);
-      put(dv, i + 3, s.maskSigsys ? 1 : 0);
+      putNum(dv, i, OP_CODES.sigaction);
+      putNum(dv, i + 1, s.disp);
+      putBig(dv, i + 2, s.flags);
+      putNum(dv, i + 3, s.restorer);
+      putNum(dv, i + 4, s.maskSigsys ? 1 : 0);
       return;
     case 'mask':
-      put(dv, i, s.how);
-      put(dv, i + 1, s.set);
+      putNum(dv, i, OP_CODES.mask);
+      putNum(dv, i + 1, s.how);
+      putBig(dv, i + 2, s.set);
       return;
     case 'prot':
-      put(dv, i, s.prot);
+      putNum(dv, i, OP_CODES.prot);
+      putNum(dv, i + 1, s.prot);
       return;
     case 'unmap':
     case 'exec':
+      putNum(dv, i, OP_CODES[s.op]);
       return;
     case 'fork':
     case 'thread':
-      put(dv, i, s.slot);
-      put(dv, i + 1, s.idx);
-      put(dv, i + 2, s.selval);
+      putNum(dv, i, OP_CODES[s.op]);
+      putNum(dv, i + 1, s.slot);
+      putNum(dv, i + 2, s.idx);
+      putNum(dv, i + 3, s.selval);
       return;
+    default:
+      // an op with no code: putNum's TypeError, as for any other word that is not a number
+      putNum(dv, i, OP_CODES[(s as Step).op]);
   }
 }
 

@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, CASE_PROFILES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
+import { type FuzzCase, type Step, CASE_PROFILES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
 import { type Outcome, recKind, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other. */
@@ -33,20 +33,31 @@ export function siteClass(ip: bigint): string {
 
 const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace', 'exec'];
 const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
+const OP_ARM = OPS.indexOf('arm');
+const OP_PTRACE = OPS.indexOf('ptrace');
+
+/** An arming's mode (0 to 3, or other) and selector base as one number. */
+function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
+  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base);
+}
 
 /** A small class of a result: 0, 1..4095 by errno, positive, other. */
 function resultCode(v: bigint): number {
   const s = BigInt.asIntN(64, v);
   if (s === 0n) return 0;
-  if (s < 0n && s >= -4095n) return 1 + Number(-s);
+  if (s < 0n && s >= -4095n) return 1 - Number(s);
   return s > 0n && s < 0x10000n ? 5000 : 5001;
 }
 
+const SITES_END = SITES + SLOT_SIZE * BigInt(SLOTS);
+const SLOT_BYTES = Number(SLOT_SIZE);
+
+/** siteClass as a number (0 elsewhere); once inside the site page the offset is a small number. */
 function siteCode(ip: bigint): number {
-  const off = ip - SITES;
-  if (off < 0n || off >= SLOT_SIZE * BigInt(SLOTS)) return 0;
-  const slot = Number(off / SLOT_SIZE);
-  return (off % SLOT_SIZE < 16n ? 1 : 2) + (slot === SLOT_H ? 2 : 0);
+  if (ip < SITES || ip >= SITES_END) return 0;
+  const off = Number(ip - SITES);
+  const slot = Math.floor(off / SLOT_BYTES);
+  return (off % SLOT_BYTES < 16 ? 1 : 2) + (slot === SLOT_H ? 2 : 0);
 }
 
 const mixIn = (h: number, x: number): number => Math.imul(Math.imul(h ^ (x & 0xffff), 0x01000193) ^ (x >>> 16), 0x01000193);
@@ -69,7 +80,6 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
 
 /** Calls `f` with each coverage point of one run (a point may come twice). */
 export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): void {
-  const out = { add: f };
   const p = CASE_PROFILES.indexOf(c.profile);
   let prev = 0;
   let depth = 0;
@@ -82,7 +92,8 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
       case REC_RET: {
         const step = c.steps[Number(r.a)];
         const op = step ? OPS.indexOf(step.op) : 99;
-        const extra = step && (step.op === 'arm' || step.op === 'ptrace') ? (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base) : 0;
+        // the op's index tells arm and ptrace apart without loading `op` again from steps of a dozen shapes
+        const extra = op === OP_ARM || op === OP_PTRACE ? armExtra(step as Extract<Step, { op: 'arm' | 'ptrace' }>) : 0;
         const res = resultCode(r.b);
         name = point(k, op, extra, res, r.c === 0xd15n ? 1 : 0);
         coarse = point(k, op, res === 0 ? 0 : 1);
@@ -91,22 +102,22 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
       }
       case REC_SIGSYS:
         depth++;
-        name = point(k, siteCode(r.a), Number(r.b & 0xffffffffn) | 0, Math.min(depth, 4), r.head === 2n ? 0 : 1);
+        name = point(k, siteCode(r.a), Number(BigInt.asIntN(32, r.b)), Math.min(depth, 4), r.head === 2n ? 0 : 1);
         coarse = point(k, siteCode(r.a));
         break;
       case REC_NESTED: name = coarse = point(k, resultCode(r.a)); break;
       case REC_CHILD: name = coarse = point(k, resultCode(r.b)); break;
-      case REC_PTRACE1: name = coarse = point(k, Number(r.a & 0xffn)); break;
+      case REC_PTRACE1: name = coarse = point(k, Number(BigInt.asUintN(8, r.a))); break;
       case REC_PTRACE2: name = coarse = point(k, resultCode(r.b), resultCode(r.c)); break;
-      case REC_PTRACE3: name = coarse = point(k, Number(r.a & 1n)); break;
+      case REC_PTRACE3: name = coarse = point(k, Number(BigInt.asUintN(1, r.a))); break;
       default: name = coarse = point(k);
     }
-    out.add(point(p, name));
-    out.add(point(p, prev, coarse, 1));
+    f(point(p, name));
+    f(point(p, prev, coarse, 1));
     prev = coarse;
   }
   const end = o.end.kind === 'exited' ? 1000 + o.end.status : o.end.kind === 'killed' ? 2000 + o.end.signal : 3000;
-  out.add(point(p, end, 2));
-  out.add(point(p, prev, end, 3));
-  if (o.overflow) out.add(point(p, 4));
+  f(point(p, end, 2));
+  f(point(p, prev, end, 3));
+  if (o.overflow) f(point(p, 4));
 }

@@ -7,7 +7,7 @@
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
 import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, encodeCase, type FuzzCase } from './case.js';
-import { decodeLog, type Outcome } from './outcome.js';
+import { decodeLog, decodeLogView, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
 /** Instructions a case may retire before it counts as hung (a real case needs a few thousand). */
@@ -33,16 +33,20 @@ export class EngineRunner {
   private last: { profile: string; smap: boolean; sysctl: boolean; p: Prepared } | undefined;
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
+  private logView = new DataView(this.logScratch.buffer);
+  /** The scratch's header, and its header and first n records for each n: made once, not per case. */
+  private logHead = this.logScratch.subarray(0, 32);
+  private logPrefixes = Array.from({ length: LOG_CAPACITY + 1 }, (_, n) => this.logScratch.subarray(0, 32 + 32 * n));
   private roByte = new Uint8Array(1);
   private flagsWord = new Uint8Array(8);
 
-  /** Runs one case from a clean machine state and returns what it showed. */
   /** The case bytes, encoded anew for each run into one buffer (writeMemory copies them at once). */
   private caseScratch = (() => {
     const bytes = new Uint8Array(4096);
     return { bytes, dv: new DataView(bytes.buffer) };
   })();
 
+  /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
     const p = opts.trace ? this.fresh(c, opts.trace) : this.prepared(c);
     if (!opts.trace) {
@@ -59,25 +63,23 @@ export class EngineRunner {
     // the flags word clears the hold the snapshot was taken in
     p.machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
     const r = p.machine.run({ maxInsns: CASE_INSN_BUDGET });
-    let logBytes: Uint8Array;
+    let decoded: ReturnType<typeof decodeLog>;
     try {
       // as machine.readMemory reads (the root process's memory), into a reused buffer
       const k = p.machine.kernel;
       const mm = k.rootMm ?? k.mm;
-      const buf = this.logScratch;
-      const head = buf.subarray(0, 32);
-      copyFromUserInto(mm, LOG_ADDR, head);
-      // the u64 count from its bytes: a DataView over a small fresh array costs half a microsecond
-      const lo = (head[0] | (head[1] << 8) | (head[2] << 16) | (head[3] << 24)) >>> 0;
-      const hi = (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0;
-      const n = hi !== 0 ? LOG_CAPACITY : Math.min(lo, LOG_CAPACITY);
-      logBytes = buf.subarray(0, 32 + 32 * n);
+      copyFromUserInto(mm, LOG_ADDR, this.logHead);
+      // as many records as the header counts, at most LOG_CAPACITY
+      const dv = this.logView;
+      const n = dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
+      const logBytes = this.logPrefixes[n];
       copyFromUserInto(mm, LOG_ADDR, logBytes);
+      decoded = decodeLogView(dv, logBytes.length);
     } catch {
       // the case died before its log was mapped
-      logBytes = new Uint8Array(LOG_BYTES);
+      decoded = decodeLog(new Uint8Array(LOG_BYTES));
     }
-    const { log, overflow } = decodeLog(logBytes);
+    const { log, overflow } = decoded;
     switch (r.kind) {
       case 'exited': return { log, overflow, end: { kind: 'exited', status: r.status } };
       case 'killed': return { log, overflow, end: { kind: 'killed', signal: r.signal } };

@@ -11,11 +11,11 @@ import {
 } from './case.js';
 import type { Rng } from './rng.js';
 
-const SA_SIGINFO = 4n;
-const SA_RESTORER = 0x04000000n;
-const SA_RESTART = 0x10000000n;
-const SA_NODEFER = 0x40000000n;
-const SA_RESETHAND = 0x80000000n;
+const SA_SIGINFO = 4;
+const SA_RESTORER = 0x04000000;
+const SA_RESTART = 0x10000000;
+const SA_NODEFER = 0x40000000;
+const SA_RESETHAND = 0x80000000;
 const SIGSYS_BIT = 1n << 30n;
 
 const MODES: readonly bigint[] = [0n, 1n, 1n, 1n, 2n, 2n, 3n, 0xffffffffffffffffn, 0x100000001n, 0x100000002n, 0x80000001n];
@@ -26,15 +26,39 @@ const SLOT_EDGES: readonly bigint[] = [0n, 1n, 2n, 3n, 16n, 21n, 22n, 23n, 24n, 
 const SMALL_LENS: readonly bigint[] = [0n, 1n, 2n, 3n, 21n, 22n, 23n, 24n, 32n, 64n, 224n, 225n, 256n, 4096n];
 const HUGE: readonly bigint[] = [-1n, -2n, -0x100n, 0x8000000000000000n, 0x7fffffffffffffffn, 0x10000000n];
 
+// The choices below as tables made once: a case draws dozens of them, and an array literal
+// or BigInt arithmetic in a draw allocates each time
+const LENS_AND_HUGE: readonly bigint[] = [...SMALL_LENS, ...HUGE];
+/** slot * 32 + edge, by slot and then edge (the order pickAddr draws them in). */
+const SITE_DELTAS: readonly (readonly bigint[])[] = Array.from({ length: SLOTS }, (_, slot) => SLOT_EDGES.map((e) => BigInt(slot) * 32n + e));
+/** -1, 0 and +1: what BigInt(r.below(3) - 1) gives. */
+const AROUND: readonly bigint[] = [-1n, 0n, 1n];
+const KERNEL_DELTAS: readonly bigint[] = [0n, -1n, 1n];
+const SEL_PAGES: readonly AddrBase[] = ['selrw', 'unmapped', 'selro'];
+const SELRW_DELTAS: readonly bigint[] = [0n, 0n, 0n, 1n, 4095n];
+const ABS_SELECTORS: readonly bigint[] = [0n, 0x10n, -1n];
+/** 0 to 255: what BigInt(r.below(256)) gives. */
+const BYTE_DELTAS: readonly bigint[] = Array.from({ length: 256 }, (_, i) => BigInt(i));
+const SEL_VALUES: readonly number[] = [0, 0, 1, 1, 1, 2, 0xff];
+const DISPOSITIONS: readonly (0 | 1 | 2)[] = [2, 2, 2, 1, 0];
+const MASK_HOWS: readonly number[] = [0, 1, 2, 2, 3];
+const MASK_SETS: readonly bigint[] = [SIGSYS_BIT, SIGSYS_BIT, 0n, -1n & 0xffffffffffffffffn];
+const PROTS: readonly number[] = [0, 1, 2, 3, 4, 5, 7];
+const CHILD_SELVALS: readonly number[] = [-1, 0, 1, 2];
+const HANDLER_VALUES: readonly bigint[] = [0n, 1n, 0x4242n, BigInt.asUintN(64, -38n), BigInt.asUintN(64, -1n)];
+const MAX_DEPTHS: readonly number[] = [1, 2, 3, 8];
+const RO_VALUES: readonly number[] = [0, 1, 2, 0xff];
+
 function pickAddr(r: Rng): Addr {
   const k = r.below(10);
   if (k < 5) {
-    return { base: 'sites', delta: BigInt(r.below(SLOTS)) * 32n + r.pick(SLOT_EDGES) };
+    const slot = r.below(SLOTS);
+    return { base: 'sites', delta: r.pick(SITE_DELTAS[slot]) };
   }
-  if (k < 7) return { base: 'abs', delta: r.pick([...SMALL_LENS, ...HUGE]) };
-  if (k === 7) return { base: 'top', delta: BigInt(r.below(3) - 1) };
-  if (k === 8) return { base: 'kernel', delta: r.pick([0n, -1n, 1n]) };
-  return { base: r.pick(['selrw', 'unmapped', 'selro'] as AddrBase[]), delta: 0n };
+  if (k < 7) return { base: 'abs', delta: r.pick(LENS_AND_HUGE) };
+  if (k === 7) return { base: 'top', delta: r.pick(AROUND) };
+  if (k === 8) return { base: 'kernel', delta: r.pick(KERNEL_DELTAS) };
+  return { base: r.pick(SEL_PAGES), delta: 0n };
 }
 
 /** The length (mainline) or end (patch-v5) operand: small lengths, huge ones, or an address. */
@@ -45,18 +69,18 @@ function pickB(r: Rng, profile: ProfileName): Addr {
 
 function pickSelector(r: Rng): Addr {
   const k = r.below(20);
-  if (k < 11) return { base: 'selrw', delta: r.pick([0n, 0n, 0n, 1n, 4095n]) };
+  if (k < 11) return { base: 'selrw', delta: r.pick(SELRW_DELTAS) };
   if (k < 13) return { base: 'selro', delta: 0n };
-  if (k === 13) return { base: 'abs', delta: r.pick([0n, 0x10n, -1n]) };
+  if (k === 13) return { base: 'abs', delta: r.pick(ABS_SELECTORS) };
   if (k === 14) return { base: 'unmapped', delta: 0n };
-  if (k === 15) return { base: 'top', delta: BigInt(r.below(3) - 1) };
+  if (k === 15) return { base: 'top', delta: r.pick(AROUND) };
   if (k === 16) return { base: 'kernel', delta: 0n };
-  if (k === 17) return { base: 'sites', delta: BigInt(r.below(256)) };
+  if (k === 17) return { base: 'sites', delta: r.pick(BYTE_DELTAS) };
   return { base: 'abs', delta: 0n };
 }
 
 function pickSelValue(r: Rng): number {
-  return r.pick([0, 0, 1, 1, 1, 2, 0xff]);
+  return r.pick(SEL_VALUES);
 }
 
 function pickArm(r: Rng, profile: ProfileName, op: 'arm' | 'ptrace'): Step {
@@ -64,13 +88,14 @@ function pickArm(r: Rng, profile: ProfileName, op: 'arm' | 'ptrace'): Step {
 }
 
 function pickFlags(r: Rng): bigint {
+  // the flags fit in 32 bits: built as a number, one BigInt at the end
   let f = SA_SIGINFO | SA_RESTORER;
   if (r.chance(0.08)) f &= ~SA_SIGINFO;
   if (r.chance(0.08)) f &= ~SA_RESTORER;
   if (r.chance(0.25)) f |= SA_NODEFER;
   if (r.chance(0.1)) f |= SA_RESETHAND;
   if (r.chance(0.1)) f |= SA_RESTART;
-  return f;
+  return BigInt(f >>> 0);
 }
 
 /**
@@ -85,15 +110,16 @@ export function randomStep(r: Rng, profile: ProfileName): Step {
   if (k < 32) return { op: 'sel', value: pickSelValue(r) };
   if (k < 66) {
     // one in five through int $0x80, as 32-bit code in a 64-bit process (Wine's WoW64) enters the kernel
-    const s: Step = { op: 'sys', slot: r.below(SLOTS), idx: r.below(HARMLESS.length) };
-    return r.chance(0.2) ? { ...s, int80: true } : s;
+    const slot = r.below(SLOTS);
+    const idx = r.below(HARMLESS.length);
+    return r.chance(0.2) ? { op: 'sys', slot, idx, int80: true } : { op: 'sys', slot, idx };
   }
-  if (k < 75) return { op: 'sigaction', disp: r.pick([2, 2, 2, 1, 0] as const), flags: pickFlags(r), restorer: r.below(SLOTS + 1), maskSigsys: r.chance(0.15) };
-  if (k < 82) return { op: 'mask', how: r.pick([0, 1, 2, 2, 3]), set: r.pick([SIGSYS_BIT, SIGSYS_BIT, 0n, -1n & 0xffffffffffffffffn]) };
-  if (k < 89) return { op: 'prot', prot: r.pick([0, 1, 2, 3, 4, 5, 7]) };
+  if (k < 75) return { op: 'sigaction', disp: r.pick(DISPOSITIONS), flags: pickFlags(r), restorer: r.below(SLOTS + 1), maskSigsys: r.chance(0.15) };
+  if (k < 82) return { op: 'mask', how: r.pick(MASK_HOWS), set: r.pick(MASK_SETS) };
+  if (k < 89) return { op: 'prot', prot: r.pick(PROTS) };
   if (k < 91) return { op: 'unmap' };
-  if (k < 94) return { op: 'fork', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
-  if (k < 97) return { op: 'thread', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick([-1, 0, 1, 2]) };
+  if (k < 94) return { op: 'fork', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick(CHILD_SELVALS) };
+  if (k < 97) return { op: 'thread', slot: r.below(SLOTS), idx: r.below(HARMLESS.length), selval: r.pick(CHILD_SELVALS) };
   if (k < 99) return pickArm(r, profile, 'ptrace');
   // an exec loads a whole new image (about 20 times a light case's cost): rarer still
   if (r.chance(0.3)) return { op: 'exec' };
@@ -103,10 +129,10 @@ export function randomStep(r: Rng, profile: ProfileName): Step {
 function randomHandler(r: Rng): HandlerSpec {
   return {
     emulate: r.chance(0.5),
-    value: r.pick([0n, 1n, 0x4242n, BigInt.asUintN(64, -38n), BigInt.asUintN(64, -1n)]),
+    value: r.pick(HANDLER_VALUES),
     setsel: r.chance(0.5) ? -1 : pickSelValue(r),
     nested: r.chance(0.25) ? { slot: r.below(SLOTS), idx: r.below(HARMLESS.length) } : null,
-    maxDepth: r.pick([1, 2, 3, 8]),
+    maxDepth: r.pick(MAX_DEPTHS),
   };
 }
 
@@ -122,15 +148,25 @@ export function randomCase(r: Rng, profile: ProfileName): FuzzCase {
     profile,
     smap: r.chance(0.8),
     sysctl: profile === 'linux-next' ? r.chance(0.7) : true,
-    roValue: r.pick([0, 1, 2, 0xff]),
+    roValue: r.pick(RO_VALUES),
     handler: randomHandler(r),
-    steps: steps.slice(0, MAX_STEPS),
+    // at most 3 + 8 steps, within MAX_STEPS
+    steps,
   };
 }
 
 /** A variation of a corpus case: one step changed, added, removed or swapped, or the handler redrawn. */
 export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
-  const c: FuzzCase = { ...base, handler: { ...base.handler }, steps: base.steps.slice() };
+  // copied field by field: object spread costs several times as much, in a function run for every other case
+  const h = base.handler;
+  const c: FuzzCase = {
+    profile: base.profile,
+    smap: base.smap,
+    sysctl: base.sysctl,
+    roValue: base.roValue,
+    handler: { emulate: h.emulate, value: h.value, setsel: h.setsel, nested: h.nested, maxDepth: h.maxDepth },
+    steps: base.steps.slice(),
+  };
   const rounds = 1 + r.below(3);
   for (let i = 0; i < rounds; i++) {
     const k = r.below(10);
@@ -148,7 +184,7 @@ export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
       const from = r.below(other.steps.length);
       c.steps = [...c.steps.slice(0, cut), ...other.steps.slice(from)].slice(0, MAX_STEPS);
     } else {
-      c.roValue = r.pick([0, 1, 2, 0xff]);
+      c.roValue = r.pick(RO_VALUES);
       c.smap = !c.smap;
     }
   }

@@ -10,7 +10,7 @@
  *   by the campaign because it answers asynchronously.
  */
 import type { FuzzCase, ProfileName } from './case.js';
-import type { Outcome } from './outcome.js';
+import { type Outcome, firstDifference } from './outcome.js';
 import type { EngineRunner } from './engine_runner.js';
 import { predict } from './model/index.js';
 import type { DecideFn } from './model/dispatch.js';
@@ -68,6 +68,8 @@ export function checkedDecide(p: Plugin): DecideFn {
 
 /** Compares an engine outcome with another side's. */
 export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, otherName: string, other: Outcome, coarse = false): Judgement | null {
+  // nearly every case agrees: that answer needs no signature, names or sides
+  if (!firstDifference(other, engine)) return null;
   const sig = signatureOf(oracle, c, other, engine, [otherName, 'engine'], coarse);
   if (!sig) return null;
   return { oracle, signature: sig, summary: summaryOf(c, other, engine, [otherName, 'engine']), sides: [{ name: otherName, outcome: other }, { name: 'engine', outcome: engine }] };
@@ -96,8 +98,11 @@ export function judgeSync(runner: EngineRunner, o: OracleSet, c: FuzzCase, engin
     const sig = signatureOf('diff', c, engine, other, [c.profile, o.diff], true);
     if (sig) out.push({ oracle: 'diff', signature: sig, summary: summaryOf(c, engine, other, [c.profile, o.diff]), sides: [{ name: c.profile, outcome: engine }, { name: o.diff, outcome: other }] });
   }
-  for (const v of checkProperties(o.properties, c, engine)) {
-    out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}${v.reason ? `|${v.reason}` : ''}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });
+  // a campaign without properties skips the call and the array it returns
+  if (o.properties.length) {
+    for (const v of checkProperties(o.properties, c, engine)) {
+      out.push({ oracle: `property:${v.name}`, signature: `property:${v.name}|${c.profile}${v.reason ? `|${v.reason}` : ''}`, summary: v.message, sides: [{ name: 'engine', outcome: engine }] });
+    }
   }
   return out;
 }

@@ -33,24 +33,33 @@ export interface Outcome {
   end: CaseEnd;
 }
 
-export const recKind = (r: LogRecord): number => Number(r.head & 0xffn);
+export const recKind = (r: LogRecord): number => Number(BigInt.asUintN(8, r.head));
 
 /** Reads the log page (LOG_BYTES from LOG_ADDR) as the guest wrote it. */
 export function decodeLog(bytes: Uint8Array): { log: LogRecord[]; overflow: boolean } {
-  const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const n = Math.min(Number(dv.getBigUint64(0, true)), LOG_CAPACITY);
+  return decodeLogView(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+}
+
+/**
+ * decodeLog over a view of the log, its first `byteLength` bytes (at least
+ * the two header words): the engine runner keeps one view over its scratch
+ * rather than make a DataView for every case.
+ */
+export function decodeLogView(dv: DataView, byteLength = dv.byteLength): { log: LogRecord[]; overflow: boolean } {
+  // the u64 count from its halves: any high bit makes it more than the capacity
+  const n = dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
   const log: LogRecord[] = [];
   for (let i = 0; i < n; i++) {
     const o = 32 + i * 32;
-    if (o + 32 > bytes.byteLength) break;
-    log.push({
-      head: dv.getBigUint64(o, true),
-      a: dv.getBigUint64(o + 8, true),
-      b: dv.getBigUint64(o + 16, true),
-      c: dv.getBigUint64(o + 24, true),
-    });
+    if (o + 32 > byteLength) break;
+    log.push({ head: u64(dv, o), a: u64(dv, o + 8), b: u64(dv, o + 16), c: u64(dv, o + 24) });
   }
   return { log, overflow: dv.getBigUint64(8, true) !== 0n };
+}
+
+/** The u64 at byte o: most log words are below 2^32, where BigInt of a number is cheaper than getBigUint64. */
+function u64(dv: DataView, o: number): bigint {
+  return dv.getUint32(o + 4, true) === 0 ? BigInt(dv.getUint32(o, true)) : dv.getBigUint64(o, true);
 }
 
 /** A wait(2) status as the end of a case. */

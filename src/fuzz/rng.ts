@@ -3,8 +3,65 @@
  * generates (same seed, same cases, same findings). SplitMix64 turns the
  * seed and a stream's coordinates into state; sfc32 (32-bit arithmetic, no
  * BigInt) then draws fast, since a case takes dozens of draws.
+ *
+ * Every case derives its own generator, so SplitMix64 runs here on 64-bit
+ * values held as two 32-bit words (the same results as splitMix64Mix in
+ * src/kernel/random.ts, without a BigInt allocated per operation).
  */
-import { splitMix64Mix as mix } from '../kernel/random.js';
+
+// SplitMix64's constants as (high, low) 32-bit words
+const GOLDEN_HI = 0x9e3779b9;
+const GOLDEN_LO = 0x7f4a7c15;
+// 2 * golden modulo 2^64
+const GOLDEN2_HI = 0x3c6ef372;
+const GOLDEN2_LO = 0xfe94f82a;
+const MIX1_HI = 0xbf58476d;
+const MIX1_LO = 0x1ce4e5b9;
+const MIX2_HI = 0x94d049bb;
+const MIX2_LO = 0x133111eb;
+
+// The result of mul64 and mix64, as words: returning them in an array would allocate per call
+let outHi = 0;
+let outLo = 0;
+
+/** (ah:al) * (bh:bl) modulo 2^64 into outHi:outLo (unsigned 32-bit words in, int32 words out). */
+function mul64(ah: number, al: number, bh: number, bl: number): void {
+  // al * bl in full from 16-bit halves, so that no partial product passes 2^53
+  const a0 = al & 0xffff;
+  const a1 = al >>> 16;
+  const b0 = bl & 0xffff;
+  const b1 = bl >>> 16;
+  const p00 = a0 * b0;
+  const p01 = a0 * b1;
+  const p10 = a1 * b0;
+  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
+  outLo = (mid << 16) | (p00 & 0xffff);
+  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
+  // the cross products only reach the high word, where modulo 2^32 is what Math.imul gives
+  outHi = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
+}
+
+/** splitMix64Mix of (hi:lo) into outHi:outLo. */
+function mix64(hi: number, lo: number): void {
+  // z ^= z >> 30; z *= MIX1
+  lo ^= (lo >>> 30) | (hi << 2);
+  hi ^= hi >>> 30;
+  mul64(hi >>> 0, lo >>> 0, MIX1_HI, MIX1_LO);
+  // z ^= z >> 27; z *= MIX2
+  lo = outLo ^ ((outLo >>> 27) | (outHi << 5));
+  hi = outHi ^ (outHi >>> 27);
+  mul64(hi >>> 0, lo >>> 0, MIX2_HI, MIX2_LO);
+  // z ^= z >> 31
+  lo = outLo ^ ((outLo >>> 31) | (outHi << 1));
+  hi = outHi ^ (outHi >>> 31);
+  outHi = hi;
+  outLo = lo;
+}
+
+// A campaign derives every generator from one seed: its words are kept rather than split again
+let lastSeed: bigint | undefined;
+let lastSeedHi = 0;
+let lastSeedLo = 0;
 
 export class Rng {
   private a: number;
@@ -12,22 +69,52 @@ export class Rng {
   private c: number;
   private d: number;
 
-  constructor(seed: bigint) {
-    const s = BigInt.asUintN(64, seed);
-    const x = mix(s + 0x9e3779b97f4a7c15n);
-    const y = mix(s + 2n * 0x9e3779b97f4a7c15n);
-    this.a = Number(x & 0xffffffffn) | 0;
-    this.b = Number(x >> 32n) | 0;
-    this.c = Number(y & 0xffffffffn) | 0;
+  /** A generator seeded with `seed` modulo 2^64. */
+  constructor(seed: bigint);
+  /** The same, with the seed as its high and low 32-bit words. */
+  constructor(seedHi: number, seedLo: number);
+  constructor(seed: bigint | number, seedLo = 0) {
+    let hi: number;
+    let lo: number;
+    if (typeof seed === 'bigint') {
+      const s = BigInt.asUintN(64, seed);
+      hi = Number(s >> 32n);
+      lo = Number(s & 0xffffffffn);
+    } else {
+      hi = seed >>> 0;
+      lo = seedLo >>> 0;
+    }
+    // x = mix(s + golden), y = mix(s + 2 golden); the low word's carry goes to the high one
+    let sumLo = lo + GOLDEN_LO;
+    mix64((hi + GOLDEN_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
+    this.a = outLo;
+    this.b = outHi;
+    sumLo = lo + GOLDEN2_LO;
+    mix64((hi + GOLDEN2_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
+    this.c = outLo;
     this.d = 1;
     for (let i = 0; i < 12; i++) this.u32();
   }
 
   /** A generator for one stream of a campaign (worker w, case i...). */
   static derive(seed: bigint, ...parts: number[]): Rng {
-    let s = BigInt.asUintN(64, seed);
-    for (const p of parts) s = mix(s ^ BigInt.asUintN(64, BigInt(p) * 0x9e3779b97f4a7c15n));
-    return new Rng(s);
+    if (seed !== lastSeed) {
+      const s = BigInt.asUintN(64, seed);
+      lastSeedHi = Number(s >> 32n);
+      lastSeedLo = Number(s & 0xffffffffn);
+      lastSeed = seed;
+    }
+    let hi = lastSeedHi;
+    let lo = lastSeedLo;
+    for (const p of parts) {
+      if (!Number.isInteger(p)) throw new RangeError(`sudsim: a stream coordinate must be an integer (got ${p})`);
+      // p modulo 2^64 as words (exact for every integer a double holds), times golden
+      mul64(Math.floor(p / 4294967296) >>> 0, p >>> 0, GOLDEN_HI, GOLDEN_LO);
+      mix64(hi ^ outHi, lo ^ outLo);
+      hi = outHi;
+      lo = outLo;
+    }
+    return new Rng(hi >>> 0, lo >>> 0);
   }
 
   u32(): number {

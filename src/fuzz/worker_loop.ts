@@ -52,7 +52,26 @@ export class FuzzWorker {
   readonly engine = new EngineRunner();
   private native: NativeRunner | undefined;
   private corpus: FuzzCase[];
+  /** caseCost of each corpus case, by index: a mutation compares two of them. */
+  private corpusCost: number[];
   private seen = new Set<number>();
+  /** Points of the current case not seen before (most cases have none). */
+  private fresh: number[] = [];
+
+  /**
+   * One coverage point of the current case. A single function for every
+   * case rather than a closure per case; `seen` holds the ids as int32 (the
+   * same ids, one to one), which V8 keeps unboxed, where half the unsigned
+   * ids would be heap numbers.
+   */
+  private readonly notePoint = (p: number): void => {
+    const key = p | 0;
+    if (!this.seen.has(key)) {
+      this.seen.add(key);
+      this.fresh.push(p);
+    }
+  };
+
   private known: Set<string>;
   /** The next case index this worker runs. */
   next: number;
@@ -60,6 +79,7 @@ export class FuzzWorker {
 
   constructor(readonly cfg: WorkerConfig, private events: WorkerEvents) {
     this.corpus = cfg.corpus.filter((c) => c.profile === cfg.profile);
+    this.corpusCost = this.corpus.map(caseCost);
     this.known = new Set(cfg.known);
     this.next = cfg.startIndex;
     if (cfg.oracles.native) this.native = new NativeRunner();
@@ -71,9 +91,9 @@ export class FuzzWorker {
     if (this.corpus.length && r.chance(0.5)) {
       // of two corpus cases the cheaper one is mutated, as fuzzers favour fast queue entries:
       // corpus cases with fork, exec and the like would otherwise crowd out the rest
-      const x = this.corpus[r.below(this.corpus.length)];
-      const y = this.corpus[r.below(this.corpus.length)];
-      const base = caseCost(y) < caseCost(x) ? y : x;
+      const x = r.below(this.corpus.length);
+      const y = r.below(this.corpus.length);
+      const base = this.corpus[this.corpusCost[y] < this.corpusCost[x] ? y : x];
       const other = this.corpus[r.below(this.corpus.length)];
       return mutateCase(r, base, other);
     }
@@ -105,15 +125,12 @@ export class FuzzWorker {
   }
 
   private noteCoverage(c: FuzzCase, o: Outcome): void {
-    const fresh: number[] = [];
-    forEachPoint(c, o, (p) => {
-      if (!this.seen.has(p)) {
-        this.seen.add(p);
-        fresh.push(p);
-      }
-    });
-    if (fresh.length) {
+    forEachPoint(c, o, this.notePoint);
+    if (this.fresh.length) {
+      const fresh = this.fresh;
+      this.fresh = [];
       this.corpus.push(c);
+      this.corpusCost.push(caseCost(c));
       this.events.corpus(c, fresh);
     }
   }
