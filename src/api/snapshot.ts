@@ -5,7 +5,7 @@
  * the snapshot itself is never handed out and stays pristine for the next
  * restore.
  */
-import { Cloner } from '../kernel/clone.js';
+import { Cloner, fieldRestorer } from '../kernel/clone.js';
 import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
 import type { Kernel } from '../kernel/kernel.js';
 
@@ -30,6 +30,8 @@ export class MachineSnapshot {
   readonly machine: Record<string, unknown>;
   /** @internal Objects every copy shares by identity (the engine, immutable tables, file bytes). */
   readonly shared: ReadonlySet<object>;
+  /** @internal Puts copies of the saved kernel fields into the kernel. */
+  readonly restoreKernel: (kernel: object, saved: object, c: Cloner) => void;
 
   /** @internal */
   constructor(owner: object, kernel: Kernel, machine: Record<string, unknown>) {
@@ -42,6 +44,7 @@ export class MachineSnapshot {
     const saved: Record<string, unknown> = {};
     for (const key of Object.keys(k)) if (!NOT_STATE.has(key)) saved[key] = c.value(k[key]);
     this.kernel = saved;
+    this.restoreKernel = fieldRestorer(Object.keys(saved));
     this.machine = c.value(machine);
   }
 }
@@ -64,7 +67,6 @@ export function restoreSnapshot(owner: object, kernel: Kernel, snap: MachineSnap
     }
   }
   const c = new Cloner(snap.shared);
-  const k = kernel as unknown as Record<string, unknown>;
-  for (const key of Object.keys(snap.kernel)) k[key] = c.value(snap.kernel[key]);
+  snap.restoreKernel(kernel, snap.kernel, c);
   return c.value(snap.machine);
 }
