@@ -69,10 +69,7 @@ export function selectorDecision(v: DispatchContext['selectorByte']): Decision {
   return 'kill-sigsys';
 }
 
-const U64 = (1n << 64n) - 1n;
-
-/** Step 1's range test on a stored config. */
+/** Step 1's range test on a stored config: seed start <= ip <= end; mainline (ip - offset) mod 2^64 < len. */
 export function regionExempts(s: SudState, ip: bigint): boolean {
-  if (s.seed) return s.a <= ip && ip <= s.b;
-  return ((ip - s.a) & U64) < s.b;
+  return (s.lo <= ip && ip < s.hi) || ip < s.wrapHi;
 }

@@ -46,10 +46,31 @@ function sitesPage(): Uint8Array {
 }
 
 const SITES_PAGE = sitesPage();
+// page ends as constants: read() and stackRead() run on every selector check, and BigInt sums allocate
+const SITES_END = SITES + PAGE;
+const SEL_RW_END = SEL_RW + PAGE;
+const SEL_RO_END = SEL_RO + PAGE;
+const CASE_END = CASE_ADDR + PAGE;
 const LOG_END = LOG_ADDR + BigInt(LOG_BYTES);
+const STACK_TOP_PAGE = TOP - PAGE;
+const END_MARKER = TOP - 8n;
 
 /** Word index (u64 units from LOG) of the scratch page's first word. */
 const SCRATCH_WORD = 4096 / 8;
+
+/**
+ * A record as the log holds it. A class rather than an object literal: V8
+ * pretenured the literal's allocation site, so every record was made in the
+ * old generation and held its young BigInts through each scavenge.
+ */
+class LogEntry implements LogRecord {
+  constructor(
+    public head: bigint,
+    public a: bigint,
+    public b: bigint,
+    public c: bigint,
+  ) {}
+}
 
 /**
  * The two LOG pages (MAP_SHARED: one for the whole run), kept as the records
@@ -66,13 +87,18 @@ export class SharedLog {
   /** Scratch-page words no record covers yet (the guest only uses words 0 and 1). */
   private readonly scratchWords: bigint[] = [0n, 0n];
 
-  /** guest.c rec: append a record, or set the overflow flag once the log is full. */
+  /**
+   * guest.c rec: append a record, or set the overflow flag once the log is
+   * full. The words are u64 already (the model keeps every register and
+   * result it records in 0 .. 2^64 - 1): BigInt.asUintN here boxed four new
+   * BigInts per record.
+   */
   append(head: bigint, a: bigint, b: bigint, c: bigint): void {
     if (this.records.length >= LOG_CAPACITY) {
       this.overflow = true;
       return;
     }
-    this.records.push({ head: BigInt.asUintN(64, head), a: BigInt.asUintN(64, a), b: BigInt.asUintN(64, b), c: BigInt.asUintN(64, c) });
+    this.records.push(new LogEntry(head, a, b, c));
   }
 
   /** The u64 at word `w` of the log area. */
@@ -97,10 +123,10 @@ export class SharedLog {
     return this.word(SCRATCH_WORD + i);
   }
 
+  /** Writes scratch word `i` (`v` is u64, like a record's words). */
   setScratch(i: number, v: bigint): void {
     const w = SCRATCH_WORD + i;
     const r = (w - 4) >> 2;
-    v = BigInt.asUintN(64, v);
     if (r >= this.records.length) {
       this.scratchWords[i] = v;
       return;
@@ -120,13 +146,16 @@ export class SharedLog {
   }
 }
 
-/** What every process of a run sees alike: the constant pages and the shared log. */
-interface RunPages {
-  c: FuzzCase;
-  direct: boolean;
+/** What every process of a run sees alike: the constant pages and the shared log (a class: see task.ts). */
+class RunPages {
   /** The CASE page, made on first read (only a selector pointing there reads it). */
-  caseBytes: Uint8Array | null;
-  log: SharedLog;
+  caseBytes: Uint8Array | null = null;
+  readonly log = new SharedLog();
+
+  constructor(
+    readonly c: FuzzCase,
+    readonly direct: boolean,
+  ) {}
 }
 
 /** An address space: SEL_RW of its own (fork copies it), the rest shared or constant. */
@@ -144,7 +173,7 @@ export class Memory {
   private constructor(private readonly run: RunPages) {}
 
   static initial(c: FuzzCase, direct: boolean): Memory {
-    return new Memory({ c, direct, caseBytes: null, log: new SharedLog() });
+    return new Memory(new RunPages(c, direct));
   }
 
   /** The LOG area (shared by every process of the run). */
@@ -154,8 +183,8 @@ export class Memory {
 
   /** Whether a read of `addr` depends on the stack layout (ASLR, strings and auxv the model leaves out). */
   static stackRead(addr: bigint): 'end-marker' | 'unknown' | null {
-    if (addr >= TOP - 8n && addr < TOP) return 'end-marker';
-    if (addr >= TOP - PAGE && addr < TOP) return 'unknown';
+    if (addr >= END_MARKER && addr < TOP) return 'end-marker';
+    if (addr >= STACK_TOP_PAGE && addr < TOP) return 'unknown';
     return null;
   }
 
@@ -181,24 +210,24 @@ export class Memory {
 
   /** A user read of one byte (x86: any accessible page is readable; no protection keys). */
   read(addr: bigint): number | 'unreadable' {
-    if (addr >= SEL_RW && addr < SEL_RW + PAGE) {
+    if (addr >= SEL_RW && addr < SEL_RW_END) {
       if (!this.rwMapped || !(this.rwProt & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'unreadable';
       return this.rw?.get(Number(addr - SEL_RW)) ?? 0;
     }
-    if (addr >= SITES && addr < SITES + PAGE) return SITES_PAGE[Number(addr - SITES)];
-    if (addr >= SEL_RO && addr < SEL_RO + PAGE) return addr === SEL_RO ? this.run.c.roValue & 0xff : 0;
-    if (addr >= CASE_ADDR && addr < CASE_ADDR + PAGE) {
+    if (addr >= SITES && addr < SITES_END) return SITES_PAGE[Number(addr - SITES)];
+    if (addr >= SEL_RO && addr < SEL_RO_END) return addr === SEL_RO ? this.run.c.roValue & 0xff : 0;
+    if (addr >= CASE_ADDR && addr < CASE_END) {
       this.run.caseBytes ??= encodeCase(this.run.c, this.run.direct);
       return this.run.caseBytes[Number(addr - CASE_ADDR)];
     }
     if (addr >= LOG_ADDR && addr < LOG_END) return this.run.log.byte(Number(addr - LOG_ADDR));
-    if (addr >= TOP - PAGE && addr < TOP) return 0;
+    if (addr >= STACK_TOP_PAGE && addr < TOP) return 0;
     return 'unreadable';
   }
 
   /** A user write of one byte to SEL_RW (the only page the guest writes bytes to): false when it faults. */
   write(addr: bigint, v: number): boolean {
-    if (addr < SEL_RW || addr >= SEL_RW + PAGE) throw new RangeError('model: the guest writes bytes only to SEL_RW');
+    if (addr < SEL_RW || addr >= SEL_RW_END) throw new RangeError('model: the guest writes bytes only to SEL_RW');
     if (!this.rwMapped || !(this.rwProt & PROT_WRITE)) return false;
     if (!this.rw) this.rw = new Map();
     else if (this.rwCow) this.rw = new Map(this.rw);

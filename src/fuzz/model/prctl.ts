@@ -23,6 +23,7 @@ export const ENOSYS = 38;
 export const TASK_SIZE_MAX = 0x7ffffffff000n;
 
 const U64 = (1n << 64n) - 1n;
+const TWO_64 = 1n << 64n;
 
 export interface ProfileRules {
   /** The seed's interface: `(int)` mode, inclusive [start, end], ON = 1 only. */
@@ -58,25 +59,49 @@ export const RULES: Record<ProfileName, ProfileRules> = {
 };
 
 /**
- * A thread's stored config. `a`, `b` are offset and len (mainline, INCLUSIVE
- * already inverted) or start and end (patch-v5, `seed`). fork and clone copy
- * the fields and clear only `armed` (the syscall-work flag): a ptrace GET on
- * such a child shows mode 0 with the creator's range (probed on 6.18).
+ * A thread's stored config, never changed in place. `a`, `b` are offset and
+ * len (mainline, INCLUSIVE already inverted) or start and end (patch-v5,
+ * `seed`). fork and clone copy the fields and clear only `armed` (the
+ * syscall-work flag): a ptrace GET on such a child shows mode 0 with the
+ * creator's range (probed on 6.18).
  */
-export interface SudState {
-  armed: boolean;
-  seed: boolean;
-  inclusive: boolean;
-  selector: bigint;
-  a: bigint;
-  b: bigint;
+export class SudState {
+  /**
+   * The ips step 1 exempts as bounds, worked out once per config since the
+   * check runs on every syscall: lo <= ip < hi, or ip < wrapHi when a
+   * mainline range wraps past 2^64 (wrapHi is 0 when it does not). Seed
+   * [a, b]; mainline [a, a + b) mod 2^64.
+   */
+  readonly lo: bigint;
+  readonly hi: bigint;
+  readonly wrapHi: bigint;
+
+  constructor(
+    readonly armed: boolean,
+    readonly seed: boolean,
+    readonly inclusive: boolean,
+    readonly selector: bigint,
+    readonly a: bigint,
+    readonly b: bigint,
+  ) {
+    this.lo = a;
+    this.hi = seed ? b + 1n : a + b;
+    this.wrapHi = !seed && this.hi > U64 ? this.hi - TWO_64 : 0n;
+  }
+
+  /** The config with the dispatch flag clear (fork, clone, execve). */
+  disarmed(): SudState {
+    return this.armed ? new SudState(false, this.seed, this.inclusive, this.selector, this.a, this.b) : this;
+  }
 }
 
-export const sudOff = (seed: boolean): SudState => ({ armed: false, seed, inclusive: false, selector: 0n, a: 0n, b: 0n });
+const SUD_OFF = { seed: new SudState(false, true, false, 0n, 0n, 0n), mainline: new SudState(false, false, false, 0n, 0n, 0n) };
+/** A thread's config before any arming (shared: configs are not changed in place). */
+export const sudOff = (seed: boolean): SudState => (seed ? SUD_OFF.seed : SUD_OFF.mainline);
 
 export function accessOk(r: ProfileRules, ptr: bigint): boolean {
   switch (r.accessOk) {
-    case 'old': return ptr + 1n <= TASK_SIZE_MAX;
+    case 'old': return ptr < TASK_SIZE_MAX; // ptr + 1 <= TASK_SIZE_MAX
     case 'sign': return ptr < 1n << 63n;
     case 'guard': return ptr <= TASK_SIZE_MAX;
   }
@@ -84,9 +109,8 @@ export function accessOk(r: ProfileRules, ptr: bigint): boolean {
 
 /** The config to store, or the errno (positive) the profile's kernel returns. */
 export function validateArm(
-  profile: ProfileName, mode: bigint, a: bigint, b: bigint, selector: bigint, sysctlOn: boolean,
+  r: ProfileRules, mode: bigint, a: bigint, b: bigint, selector: bigint, sysctlOn: boolean,
 ): SudState | number {
-  const r = RULES[profile];
   if (r.seed) {
     // set_syscall_user_dispatch((int) arg2, arg3, arg4, (char __user *) arg5)
     const m = BigInt.asIntN(32, mode);
@@ -97,7 +121,7 @@ export function validateArm(
     if (m !== 1n) return EINVAL;
     if (b < a) return EINVAL;
     if (selector && !accessOk(r, selector)) return EFAULT;
-    return { armed: true, seed: true, inclusive: false, selector, a, b };
+    return new SudState(true, true, false, selector, a, b);
   }
   let offset = a;
   let len = b;
@@ -116,12 +140,12 @@ export function validateArm(
   }
   if (mode !== 0n && r.sysctl && !sysctlOn) return EPERM;
   if (mode !== 0n && selector && !accessOk(r, selector)) return EFAULT;
-  return { armed: mode !== 0n, seed: false, inclusive, selector, a: offset, b: len };
+  return new SudState(mode !== 0n, false, inclusive, selector, offset, len);
 }
 
 /** PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG into `cfg` (mode, selector, offset, len): the result. */
-export function ptraceGet(profile: ProfileName, s: SudState, cfg: bigint[]): bigint {
-  if (!RULES[profile].ptrace) return -BigInt(EIO);
+export function ptraceGet(r: ProfileRules, s: SudState, cfg: bigint[]): bigint {
+  if (!r.ptrace) return -BigInt(EIO);
   cfg[0] = s.armed ? 1n : 0n;
   cfg[1] = s.selector;
   cfg[2] = s.a;
@@ -130,8 +154,8 @@ export function ptraceGet(profile: ProfileName, s: SudState, cfg: bigint[]): big
 }
 
 /** PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG from `cfg`: the new config or -errno. */
-export function ptraceSet(profile: ProfileName, cfg: bigint[], sysctlOn: boolean): SudState | bigint {
-  if (!RULES[profile].ptrace) return -BigInt(EIO);
-  const v = validateArm(profile, cfg[0], cfg[2], cfg[3], cfg[1], sysctlOn);
+export function ptraceSet(r: ProfileRules, cfg: bigint[], sysctlOn: boolean): SudState | bigint {
+  if (!r.ptrace) return -BigInt(EIO);
+  const v = validateArm(r, cfg[0], cfg[2], cfg[3], cfg[1], sysctlOn);
   return typeof v === 'number' ? -BigInt(v) : v;
 }

@@ -14,14 +14,14 @@ import {
 } from '../case.js';
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
 import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
-import { Memory, PAGE, PROT_READ, PROT_WRITE, type SharedLog } from './memory.js';
+import { Memory, PAGE, PROT_WRITE, type SharedLog } from './memory.js';
 import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, ENOMEM, ENOSYS } from './prctl.js';
 import {
-  defaultAction, execAction, sigaction, sigprocmask, forcedSigsys, deliver, sigreturnMask, exitedStatus, killedStatus,
-  SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
+  defaultAction, execAction, sigaction, sigprocmask, forcedSigsysKill, deliver, sigreturnMask, exitedStatus, killedStatus,
+  SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, SIGSYS_BIT, type Disposition,
 } from './signals.js';
 import {
-  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, type Proc, type Thread,
+  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, GuestVars, Proc, Thread,
 } from './task.js';
 import { stepFork, stepThread, stepPtrace } from './children.js';
 
@@ -46,7 +46,7 @@ export interface RunNotes {
 export class GuestRun {
   readonly notes: RunNotes = { unpredictable: [], aslrDependent: false };
   private readonly decide: DecideFn;
-  private readonly rules: ProfileRules;
+  readonly rules: ProfileRules;
   readonly main: Thread;
   /** A forked child that has not run yet: on a real kernel it may run alongside the parent. */
   racingChild = false;
@@ -54,13 +54,8 @@ export class GuestRun {
   constructor(readonly c: FuzzCase, opts: RunOptions = {}) {
     this.decide = opts.decide ?? referenceDecide;
     this.rules = RULES[c.profile];
-    const proc: Proc = {
-      mem: Memory.initial(c, opts.direct ?? true),
-      vars: { depth: 0, curSel: 0n, rwProt: PROT_READ | PROT_WRITE, rwMapped: true, installedFlags: 0n },
-      sigsys: defaultAction(),
-      threads: 1,
-    };
-    this.main = { proc, sud: sudOff(this.rules.seed), mask: 0n };
+    const proc = new Proc(Memory.initial(c, opts.direct ?? true), new GuestVars(), defaultAction());
+    this.main = new Thread(proc, sudOff(this.rules.seed), 0n);
   }
 
   /**
@@ -72,10 +67,9 @@ export class GuestRun {
     const steps = this.c.steps;
     for (let i = 0; i < steps.length; i++) this.step(t, STEP_INDEX[i] ?? BigInt(i), steps[i]);
     // not a thrown ProcessEnd: it is how almost every case ends, and a throw per case costs
-    let exited = false;
-    this.sys(t, SLOT_H, 231n, () => { exited = true; return 0n; });
+    if (this.enter(t, SLOT_H, 231n) === null) return exitedStatus(0);
     // exit_group came back (a dispatched exit whose handler returned): hlt
-    return exited ? exitedStatus(0) : killedStatus(SIGSEGV);
+    return killedStatus(SIGSEGV);
   }
 
   /** The LOG area (shared by all the run's processes): the log as it is now. */
@@ -126,7 +120,7 @@ export class GuestRun {
     const st = Memory.stackRead(sel);
     if (st === 'unknown') this.notes.unpredictable.push('the selector points into the stack, which the model does not hold');
     if (st === 'end-marker') this.notes.aslrDependent = true;
-    if (this.racingChild && sel >= SCRATCH && sel < SCRATCH + PAGE) {
+    if (this.racingChild && sel >= SCRATCH && sel < SCRATCH_END) {
       this.notes.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
     }
   }
@@ -139,10 +133,20 @@ export class GuestRun {
 
   /** `call` slot k with rax = nr: what rax holds when it returns. `perform` is the syscall itself. */
   sys(t: Thread, slot: number, nr: bigint, perform: () => bigint): bigint {
+    return this.enter(t, slot, nr) ?? BigInt.asUintN(64, perform());
+  }
+
+  /**
+   * `call` slot k with rax = nr, up to the check: null when the kernel runs
+   * the syscall (the caller performs it), else what rax holds after the
+   * dispatch. The common steps use it rather than `sys` to make no closure
+   * per syscall.
+   */
+  enter(t: Thread, slot: number, nr: bigint): bigint | null {
     const ip = CALL_IP[slot];
     switch (this.check(t, ip, nr)) {
-      case 'run': return BigInt.asUintN(64, perform());
-      case 'dispatch': return this.sigsys(t, ip, nr, AUDIT_ARCH_X86_64);
+      case 'run': return null;
+      case 'dispatch': return this.sigsys(t, ip, nr, X86_64_ARCH_WORD);
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
@@ -150,9 +154,9 @@ export class GuestRun {
 
   /** Harmless syscall idx from a slot, normalized as the guest records it. */
   issue(t: Thread, slot: number, idx: number): bigint {
-    if (idx >= HARMLESS.length || slot >= SLOTS) return BigInt.asUintN(64, -1n);
-    const h = HARMLESS[idx];
-    return normalizeResult(idx, this.sys(t, slot, h.nr, () => harmlessResult(h.nr, h.rdi)));
+    if (idx >= HARMLESS.length || slot >= SLOTS) return NO_CALL;
+    const r = this.enter(t, slot, HARMLESS[idx].nr);
+    return r === null ? HARMLESS_RECORDED[idx] : normalizeResult(idx, r);
   }
 
   /**
@@ -162,76 +166,68 @@ export class GuestRun {
    * from 32 bits.
    */
   issue80(t: Thread, slot: number, idx: number): bigint {
-    if (idx >= HARMLESS.length || slot >= SLOTS) return BigInt.asUintN(64, -1n);
-    const h = HARMLESS[idx];
-    const ip = int80Ip(slot);
-    const rax = h.nr32 & 0xffffffffn;
-    let r: bigint;
+    if (idx >= HARMLESS.length || slot >= SLOTS) return NO_CALL;
+    const ip = INT80_IP[slot];
+    const rax = HARMLESS_EAX[idx];
     switch (this.check(t, ip, rax)) {
-      case 'run': r = BigInt.asUintN(64, BigInt.asIntN(32, harmless32Result(rax, h.rdi & 0xffffffffn))); break;
-      case 'dispatch': r = this.sigsys(t, ip, rax, AUDIT_ARCH_I386); break;
+      case 'run': return HARMLESS32_RECORDED[idx];
+      case 'dispatch': return normalizeResult(idx, this.sigsys(t, ip, rax, I386_ARCH_WORD));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
-    return normalizeResult(idx, r);
   }
 
   // ------------------------------------------------------------ SIGSYS
 
   /** A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn. Returns rax after it. */
-  private sigsys(t: Thread, ip: bigint, rax: bigint, arch: bigint): bigint {
+  private sigsys(t: Thread, ip: bigint, rax: bigint, archWord: bigint): bigint {
     const p = t.proc;
-    const f = forcedSigsys(p.sigsys, t.mask);
-    if ('kill' in f) throw new ProcessEnd(killedStatus(f.kill));
+    const kill = forcedSigsysKill(p.sigsys, t.mask);
+    if (kill) throw new ProcessEnd(killedStatus(kill));
     const kernelFlags = p.sigsys.flags;
     const restorer = p.sigsys.restorer;
     const saved = t.mask;
     t.mask = deliver(p.sigsys, t.mask);
-    const frame = { rax };
-    this.handler(t, ip, rax, frame, kernelFlags, arch);
+    const frameRax = this.handler(t, ip, rax, kernelFlags, archWord);
     // the handler returns to pretcode = sa_restorer
-    const k = restorerSlot(restorer);
+    const k = RESTORER_ADDR.indexOf(restorer);
     if (k < 0) throw new ProcessEnd(killedStatus(SIGSEGV));
-    const rip = restorerIp(k);
+    const rip = RESTORER_IP[k];
     switch (this.check(t, rip, 15n)) {
       case 'run':
         t.mask = sigreturnMask(saved);
-        return frame.rax;
+        return frameRax;
       case 'dispatch':
         // the inner frame's rip is after the restorer's syscall: ud2
-        this.sigsys(t, rip, 15n, AUDIT_ARCH_X86_64);
+        this.sigsys(t, rip, 15n, X86_64_ARCH_WORD);
         throw new ProcessEnd(killedStatus(SIGILL));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
   }
 
-  /** The guest's SIGSYS handler (guest.c `handler`). */
-  private handler(t: Thread, ip: bigint, rax: bigint, frame: { rax: bigint }, kernelFlags: bigint, arch: bigint): void {
+  /** The guest's SIGSYS handler (guest.c `handler`): the frame's rax when it returns. */
+  private handler(t: Thread, ip: bigint, rax: bigint, kernelFlags: bigint, archWord: bigint): bigint {
     const v = t.proc.vars;
     const h = this.c.handler;
     v.depth += 1;
     if (v.depth > h.maxDepth) throw new ProcessEnd(killedStatus(SIGILL));
-    let head = BigInt(REC_SIGSYS);
-    let a = 0n;
-    let b = 0n;
     if (v.installedFlags & SA_SIGINFO) {
       if (!(kernelFlags & SA_SIGINFO)) this.notes.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
-      head |= (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
-      a = ip;
-      b = (rax & 0xffffffffn) | (arch << 32n);
+      this.rec(t, SIGINFO_HEAD, ip, (rax & 0xffffffffn) | archWord, rax);
+    } else {
+      this.rec(t, SIGSYS_HEAD, 0n, 0n, rax);
     }
-    this.rec(t, head, a, b, frame.rax);
     if (h.setsel !== -1) this.selWrite(t, h.setsel);
-    if (h.nested) this.rec(t, BigInt(REC_NESTED), this.issue(t, h.nested.slot, h.nested.idx), 0n, 0n);
-    if (h.emulate) frame.rax = BigInt.asUintN(64, h.value);
+    if (h.nested) this.rec(t, NESTED_HEAD, this.issue(t, h.nested.slot, h.nested.idx), 0n, 0n);
+    return h.emulate ? BigInt.asUintN(64, h.value) : rax;
   }
 
   /** guest.c sel_write: only where the guest believes the selector page is mapped and writable. */
   selWrite(t: Thread, value: number): bigint {
     const v = t.proc.vars;
     const s = v.curSel;
-    if (s < SEL_RW || s >= SEL_RW + PAGE || !v.rwMapped || !(v.rwProt & PROT_WRITE)) return 0n;
+    if (s < SEL_RW || s >= SEL_RW_END || !v.rwMapped || !(v.rwProt & PROT_WRITE)) return 0n;
     if (!t.proc.mem.write(s, value)) throw new ProcessEnd(killedStatus(SIGSEGV));
     return 1n;
   }
@@ -240,44 +236,50 @@ export class GuestRun {
 
   private step(t: Thread, i: bigint, s: Step): void {
     const p = t.proc;
-    const ret = (b: bigint): void => this.rec(t, RET, i, b, 0n);
     switch (s.op) {
       case 'arm': {
         const sel = addrValue(s.sel);
-        const r = this.prctl(t, s.mode, s.a, s.b, s.sel);
+        const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
         if (r === 0n) p.vars.curSel = sel;
-        return ret(r);
+        return this.rec(t, RET, i, r, 0n);
       }
-      case 'sel': return ret(this.selWrite(t, s.value));
-      case 'sys': return ret(s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx));
+      case 'sel': return this.rec(t, RET, i, this.selWrite(t, s.value), 0n);
+      case 'sys': return this.rec(t, RET, i, s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx), 0n);
       case 'sigaction': {
-        const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
-        const restorer = s.restorer < SLOTS ? restorerAddr(s.restorer) : 0n;
-        const mask = s.maskSigsys ? 1n << 30n : 0n;
         const flags = BigInt.asUintN(64, s.flags);
         const before = p.vars.depth;
-        const r = this.sys(t, SLOT_H, 13n, () => sigaction(p.sigsys, disp, flags, restorer, mask));
+        let r = this.enter(t, SLOT_H, 13n);
+        if (r === null) {
+          const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
+          r = sigaction(p.sigsys, disp, flags, s.restorer < SLOTS ? RESTORER_ADDR[s.restorer] : 0n, s.maskSigsys ? SIGSYS_BIT : 0n);
+        }
         // an intercepted rt_sigaction installed nothing, whatever its handler returned
         if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
-        return ret(r);
+        return this.rec(t, RET, i, r, 0n);
       }
       case 'mask': {
-        const r = this.sys(t, SLOT_H, 14n, () => {
+        let r = this.enter(t, SLOT_H, 14n);
+        if (r === null) {
           const m = sigprocmask(t.mask, s.how, BigInt.asUintN(64, s.set));
           t.mask = m.mask;
-          return m.r;
-        });
-        return ret(r);
+          r = BigInt.asUintN(64, m.r);
+        }
+        return this.rec(t, RET, i, r, 0n);
       }
       case 'prot': {
-        const r = this.sys(t, SLOT_H, 10n, () => (p.mem.protectRw(s.prot) ? 0n : -BigInt(ENOMEM)));
+        let r = this.enter(t, SLOT_H, 10n);
+        if (r === null) r = p.mem.protectRw(s.prot) ? 0n : ERRNO_RAX[ENOMEM];
         if (r === 0n) p.vars.rwProt = s.prot;
-        return ret(r);
+        return this.rec(t, RET, i, r, 0n);
       }
       case 'unmap': {
-        const r = this.sys(t, SLOT_H, 11n, () => { p.mem.unmapRw(); return 0n; });
+        let r = this.enter(t, SLOT_H, 11n);
+        if (r === null) {
+          p.mem.unmapRw();
+          r = 0n;
+        }
         if (r === 0n) p.vars.rwMapped = false;
-        return ret(r);
+        return this.rec(t, RET, i, r, 0n);
       }
       case 'fork': return stepFork(this, t, i, s.slot, s.idx, s.selval);
       case 'thread': return stepThread(this, t, i, s.slot, s.idx, s.selval);
@@ -301,26 +303,30 @@ export class GuestRun {
    */
   private stepExec(t: Thread, i: bigint): void {
     const p = t.proc;
-    let ran = false;
-    const r = this.sys(t, SLOT_H, 59n, () => { ran = true; return 0n; });
-    if (ran) {
+    const dispatched = this.enter(t, SLOT_H, 59n);
+    if (dispatched === null) {
       if (p.threads !== 1) throw new RangeError('model: execve with other threads alive (the model runs threads to completion)');
-      t.sud = { ...t.sud, armed: false };
+      t.sud = t.sud.disarmed();
       p.sigsys = execAction(p.sigsys);
       p.mem = p.mem.exec();
-      p.vars = { depth: 0, curSel: 0n, rwProt: PROT_READ | PROT_WRITE, rwMapped: true, installedFlags: 0n };
+      p.vars = new GuestVars();
     }
-    this.rec(t, RET, i, r, 0n);
+    this.rec(t, RET, i, dispatched ?? 0n, 0n);
   }
 
   /** prctl(59, mode, a, b, sel) via H on thread t. */
   prctl(t: Thread, mode: bigint, a: Addr, b: Addr, sel: Addr): bigint {
-    return this.sys(t, SLOT_H, 157n, () => {
-      const v = validateArm(this.c.profile, BigInt.asUintN(64, mode), addrValue(a), addrValue(b), addrValue(sel), this.c.sysctl);
-      if (typeof v === 'number') return -BigInt(v);
-      t.sud = v;
-      return 0n;
-    });
+    return this.prctlValues(t, mode, addrValue(a), addrValue(b), addrValue(sel));
+  }
+
+  /** prctl with the addresses already worked out. */
+  private prctlValues(t: Thread, mode: bigint, a: bigint, b: bigint, sel: bigint): bigint {
+    const r = this.enter(t, SLOT_H, 157n);
+    if (r !== null) return r;
+    const v = validateArm(this.rules, BigInt.asUintN(64, mode), a, b, sel, this.c.sysctl);
+    if (typeof v === 'number') return ERRNO_RAX[v];
+    t.sud = v;
+    return 0n;
   }
 
   scratch(t: Thread, i: number): bigint {
@@ -332,16 +338,36 @@ export class GuestRun {
   }
 }
 
-/** Constants made once rather than per syscall or record. */
+/** Constants made once rather than per syscall or record (every BigInt operation allocates). */
 const CALL_IP = Array.from({ length: SLOTS }, (_, k) => callIp(k));
+const INT80_IP = Array.from({ length: SLOTS }, (_, k) => int80Ip(k));
+/** sa_restorer by slot: indexOf gives a restorer's slot, or -1 (the case's only other restorer is 0: returning there is a fetch fault). */
+const RESTORER_ADDR = Array.from({ length: SLOTS }, (_, k) => restorerAddr(k));
+const RESTORER_IP = Array.from({ length: SLOTS }, (_, k) => restorerIp(k));
 const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
 const RET = BigInt(REC_RET);
+const SEL_RW_END = SEL_RW + PAGE;
+const SCRATCH_END = SCRATCH + PAGE;
+const SIGSYS_HEAD = BigInt(REC_SIGSYS);
+const SIGINFO_HEAD = SIGSYS_HEAD | (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
+const NESTED_HEAD = BigInt(REC_NESTED);
+/** sigsys's `archWord`: the audit arch where the SIGSYS record's b word holds it, above si_syscall. */
+const X86_64_ARCH_WORD = AUDIT_ARCH_X86_64 << 32n;
+const I386_ARCH_WORD = AUDIT_ARCH_I386 << 32n;
+/** rax after a syscall failed with errno e (-e as u64), for the errnos the model returns. */
+const ERRNO_RAX = Array.from({ length: ENOSYS + 1 }, (_, e) => BigInt.asUintN(64, -BigInt(e)));
+/** What the guest records for a call it cannot make (an index or slot out of range). */
+const NO_CALL = BigInt.asUintN(64, -1n);
 
-/** sa_restorer's slot, or -1 (the case's only other restorer is 0: returning there is a fetch fault). */
-function restorerSlot(addr: bigint): number {
-  for (let k = 0; k < SLOTS; k++) if (restorerAddr(k) === addr) return k;
-  return -1;
-}
+/**
+ * What a harmless call records when the kernel runs it, by HARMLESS index:
+ * it depends on nothing else. Through `int $0x80` the i386 number is eax's
+ * low 32 bits and the result comes back sign-extended from 32 bits.
+ */
+const HARMLESS_EAX = HARMLESS.map((h) => h.nr32 & 0xffffffffn);
+const HARMLESS_RECORDED = HARMLESS.map((h, idx) => normalizeResult(idx, BigInt.asUintN(64, harmlessResult(h.nr, h.rdi))));
+const HARMLESS32_RECORDED = HARMLESS.map((h, idx) =>
+  normalizeResult(idx, BigInt.asUintN(64, BigInt.asIntN(32, harmless32Result(HARMLESS_EAX[idx], h.rdi & 0xffffffffn)))));
 
 /** A harmless syscall's raw result: the number is rax's low 32 bits as a signed int (§9). */
 /** What a harmless call returns through int $0x80 (i386 numbers; the argument is ebx). */

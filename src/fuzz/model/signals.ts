@@ -27,31 +27,40 @@ export const SA_RESETHAND = 0x80000000n;
 export const sigbit = (s: number): bigint => 1n << BigInt(s - 1);
 const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
 const U64 = (1n << 64n) - 1n;
+/** The sigset bits a mask can hold (every BigInt operation allocates: masks are applied once per dispatch). */
+const BLOCKABLE = U64 & ~UNBLOCKABLE;
+export const SIGSYS_BIT = sigbit(SIGSYS);
 
 export type Disposition = 'default' | 'ignore' | 'handler';
 
-/** A signal's action, shared by the threads of a process (CLONE_SIGHAND), copied by fork. */
-export interface SigAction {
-  disp: Disposition;
-  flags: bigint;
-  restorer: bigint;
-  mask: bigint;
+/** A signal's action, shared by the threads of a process (CLONE_SIGHAND), copied by fork (a class: see task.ts). */
+export class SigAction {
+  constructor(
+    public disp: Disposition,
+    public flags: bigint,
+    public restorer: bigint,
+    public mask: bigint,
+  ) {}
+
+  copy(): SigAction {
+    return new SigAction(this.disp, this.flags, this.restorer, this.mask);
+  }
 }
 
-export const defaultAction = (): SigAction => ({ disp: 'default', flags: 0n, restorer: 0n, mask: 0n });
+export const defaultAction = (): SigAction => new SigAction('default', 0n, 0n, 0n);
 
 /** rt_sigaction(SIGSYS, act, NULL, 8): SIGKILL and SIGSTOP never enter sa_mask. */
 export function sigaction(act: SigAction, disp: Disposition, flags: bigint, restorer: bigint, mask: bigint): bigint {
   act.disp = disp;
   act.flags = flags;
   act.restorer = restorer;
-  act.mask = mask & ~UNBLOCKABLE & U64;
+  act.mask = mask & BLOCKABLE;
   return 0n;
 }
 
 /** rt_sigprocmask(how, &set, NULL, 8): the new mask, or -EINVAL for an unknown `how`. */
 export function sigprocmask(mask: bigint, how: number, set: bigint): { mask: bigint; r: bigint } {
-  const s = set & ~UNBLOCKABLE & U64;
+  const s = set & BLOCKABLE;
   switch (how) {
     case 0: return { mask: mask | s, r: 0n };
     case 1: return { mask: mask & ~s, r: 0n };
@@ -67,18 +76,19 @@ export function sigprocmask(mask: bigint, how: number, set: bigint): { mask: big
  * touched by exec.
  */
 export function execAction(act: SigAction): SigAction {
-  return { disp: act.disp === 'ignore' ? 'ignore' : 'default', flags: 0n, restorer: 0n, mask: 0n };
+  return new SigAction(act.disp === 'ignore' ? 'ignore' : 'default', 0n, 0n, 0n);
 }
 
 /**
  * What a forced SIGSYS does: kill the process (blocked or ignored signals are
  * reset to SIG_DFL and unblocked first, and SIG_DFL of SIGSYS terminates),
  * fail delivery (no SA_RESTORER on x86-64: SIGSEGV), or run the handler.
+ * The signal that kills, or 0 when the handler runs.
  */
-export function forcedSigsys(act: SigAction, blocked: bigint): { kill: number } | { deliver: true } {
-  if (act.disp !== 'handler' || (blocked & sigbit(SIGSYS))) return { kill: SIGSYS };
-  if (!(act.flags & SA_RESTORER)) return { kill: SIGSEGV };
-  return { deliver: true };
+export function forcedSigsysKill(act: SigAction, blocked: bigint): number {
+  if (act.disp !== 'handler' || (blocked & SIGSYS_BIT)) return SIGSYS;
+  if (!(act.flags & SA_RESTORER)) return SIGSEGV;
+  return 0;
 }
 
 /**
@@ -87,13 +97,13 @@ export function forcedSigsys(act: SigAction, blocked: bigint): { kill: number } 
  */
 export function deliver(act: SigAction, blocked: bigint): bigint {
   let m = blocked | act.mask;
-  if (!(act.flags & SA_NODEFER)) m |= sigbit(SIGSYS);
+  if (!(act.flags & SA_NODEFER)) m |= SIGSYS_BIT;
   if (act.flags & SA_RESETHAND) act.disp = 'default';
-  return m & ~UNBLOCKABLE;
+  return m & BLOCKABLE;
 }
 
 /** rt_sigreturn: the mask from the frame (SIGKILL and SIGSTOP cannot be blocked). */
-export const sigreturnMask = (saved: bigint): bigint => saved & ~UNBLOCKABLE;
+export const sigreturnMask = (saved: bigint): bigint => saved & BLOCKABLE;
 
 /** A wait(2) status. */
 export const exitedStatus = (code: number): number => (code & 0xff) << 8;

@@ -2,9 +2,16 @@
  * The model's tasks: a process (its memory, the guest's globals, the SIGSYS
  * action) and its threads (each with its own dispatch config and mask), and
  * the ways a run of guest code ends, thrown through the interpreter.
+ *
+ * The objects a run makes are classes rather than object literals: V8
+ * pretenures a literal's allocation site once it sees the site's objects
+ * survive scavenges, and from then on each such object, made in the old
+ * generation, kept the young objects of its run alive through the next
+ * scavenge (a run's whole log and state were copied and promoted: GC was a
+ * third of predict's time).
  */
 import { LOG_ADDR } from '../case.js';
-import { PAGE, type Memory } from './memory.js';
+import { PAGE, PROT_READ, PROT_WRITE, type Memory } from './memory.js';
 import type { SudState } from './prctl.js';
 import type { SigAction } from './signals.js';
 
@@ -27,30 +34,41 @@ export class Hang {
   constructor(readonly why: string) {}
 }
 
-/** The guest's globals (.data/.bss): private per process, shared by its threads. */
-export interface GuestVars {
-  depth: number;
-  curSel: bigint;
-  rwProt: number;
-  rwMapped: boolean;
-  installedFlags: bigint;
+/** The guest's globals (.data/.bss): private per process, shared by its threads. As a new image starts them. */
+export class GuestVars {
+  depth = 0;
+  curSel = 0n;
+  rwProt = PROT_READ | PROT_WRITE;
+  rwMapped = true;
+  installedFlags = 0n;
+
+  /** fork's copy. */
+  copy(): GuestVars {
+    const v = new GuestVars();
+    v.depth = this.depth;
+    v.curSel = this.curSel;
+    v.rwProt = this.rwProt;
+    v.rwMapped = this.rwMapped;
+    v.installedFlags = this.installedFlags;
+    return v;
+  }
 }
 
-export interface Proc {
-  mem: Memory;
-  vars: GuestVars;
-  /** SIGSYS's action (the only one a case changes). */
-  sigsys: SigAction;
-  threads: number;
+export class Proc {
+  threads = 1;
+
+  constructor(
+    public mem: Memory,
+    public vars: GuestVars,
+    /** SIGSYS's action (the only one a case changes). */
+    public sigsys: SigAction,
+  ) {}
 }
 
-export interface Thread {
-  proc: Proc;
-  sud: SudState;
-  mask: bigint;
-}
-
-/** The tracee stopped at its int3. */
-export class Stop {
-  constructor(readonly sig: number) {}
+export class Thread {
+  constructor(
+    readonly proc: Proc,
+    public sud: SudState,
+    public mask: bigint,
+  ) {}
 }
