@@ -111,6 +111,10 @@ export class EngineRunner {
     // snapshot it there: each case starts after the setup (docs/fuzz-case.md)
     this.flagsWord[0] = FLAG_DIRECT | FLAG_HOLD;
     machine.writeMemory(CASE_ADDR + 8n, this.flagsWord);
+    // SEL_RO's page made the process's own now (a write breaks the page cache's sharing),
+    // not in each case that puts its byte there
+    this.roByte[0] = 0;
+    machine.writeMemory(SEL_RO, this.roByte);
     const r = machine.run({ maxInsns: HOLD_INSNS });
     if (r.kind !== 'budget') throw new Error(`sudsim: the fuzz guest did not reach its hold point (${r.kind})`);
     return { machine, snap: machine.snapshot() };

@@ -583,9 +583,12 @@ int guest_main(u64 argc, char **argv) {
   if (fuzz_case[1] & 1) {
     /* direct: the engine runs the case in this very process (it has no log memfd) */
     map_log_anon();
-    /* both log pages present now, so that a snapshot taken at the hold below has them */
+    /* both log pages present now, and SEL_RW a page of this process's own (the file's page
+     * is shared copy-on-write until written), so that a snapshot taken at the hold below
+     * has them as a case finds them */
     ((volatile u64 *)LOG)[0] = 0;
     ((volatile u64 *)SCRATCH)[0] = 0;
+    sel_rw[0] = sel_rw[0];
     /* hold (bit 1): the engine snapshots the guest in this loop once, then each case's
      * bytes clear the bit, so no case repeats the setup above */
     while (fuzz_case[1] & 2) __asm__ volatile("pause");
