@@ -5,7 +5,7 @@
  * the snapshot itself is never handed out and stays pristine for the next
  * restore.
  */
-import { Cloner, fieldRestorer } from '../kernel/clone.js';
+import { Cloner, fieldRestorer, snapshotRestorer } from '../kernel/clone.js';
 import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
 import type { Kernel } from '../kernel/kernel.js';
 
@@ -30,8 +30,11 @@ export class MachineSnapshot {
   readonly machine: Record<string, unknown>;
   /** @internal Objects every copy shares by identity (the engine, immutable tables, file bytes). */
   readonly shared: ReadonlySet<object>;
-  /** @internal Puts copies of the saved kernel fields into the kernel. */
-  readonly restoreKernel: (kernel: object, saved: object, c: Cloner) => void;
+  /**
+   * @internal Puts copies of the saved kernel fields into the kernel and
+   * returns a copy of the machine's fields.
+   */
+  readonly restoreState: (kernel: object, c: Cloner) => unknown;
 
   /** @internal */
   constructor(owner: object, kernel: Kernel, machine: Record<string, unknown>) {
@@ -44,8 +47,15 @@ export class MachineSnapshot {
     const saved: Record<string, unknown> = {};
     for (const key of Object.keys(k)) if (!NOT_STATE.has(key)) saved[key] = c.value(k[key]);
     this.kernel = saved;
-    this.restoreKernel = fieldRestorer(Object.keys(saved));
     this.machine = c.value(machine);
+    // the restore code made for this graph; the field-by-field Cloner walk where none can be made
+    const restoreKernel = fieldRestorer(Object.keys(saved));
+    this.restoreState =
+      snapshotRestorer(saved, this.machine, shared) ??
+      ((target, rc) => {
+        restoreKernel(target, saved, rc);
+        return rc.value(this.machine);
+      });
   }
 }
 
@@ -66,7 +76,5 @@ export function restoreSnapshot(owner: object, kernel: Kernel, snap: MachineSnap
       throw new Error(`sudsim: restore left memory different from the snapshot: ${what.slice(0, 8).join(', ')}${bad.length > 8 ? ', ...' : ''}`);
     }
   }
-  const c = new Cloner(snap.shared);
-  snap.restoreKernel(kernel, snap.kernel, c);
-  return c.value(snap.machine);
+  return snap.restoreState(kernel, new Cloner(snap.shared)) as Record<string, unknown>;
 }

@@ -11,7 +11,7 @@
  *   copy ENGINE + CPU blocks                 <- zeros (never-used frames are
  *   copy FRAMES .. FRAME_TOP                 zero: frameAlloc relies on it)
  *   copy FRAME_REFS for those frames      FRAME_REFS <- copy (zero above)
- *                                         ENGINE + CPU blocks <- copy
+ *                                         ENGINE + CPU fields <- copy
  *                                         dirtyRestorePass: dirty code
  *                                           frames get a new generation
  *                                         snapshotRestored(): dirty set
@@ -39,9 +39,28 @@ const PAGE = L.PAGE_SIZE;
  */
 const baseline = new WeakMap<Engine, MemoryImage>();
 const ZERO_PAGE = new Uint8Array(PAGE);
-/** The fixed state blocks copied whole: ENGINE and CPU (the TASKS area is unused). */
+/** The fixed state blocks: ENGINE and CPU (the TASKS area is unused). */
 const LOW_START = L.ENGINE;
 const LOW_END = L.TASKS;
+
+/**
+ * Where the meaningful bytes of the block [start, end) end: 8 past the last
+ * layout constant inside it (ENGINE's fields are scalars of at most a u64),
+ * at least start + min, rounded up to 64; a constant that is no address
+ * only lengthens the span. Nothing writes the rest of a block, so a restore
+ * copies these spans only (the whole 8 KiB cost four times as much);
+ * verifyMemory still compares the blocks whole.
+ */
+function usedEnd(start: number, end: number, min: number): number {
+  let last = start + min;
+  for (const v of Object.values(L)) if (typeof v === 'number' && v >= start && v < end && v + 8 > last) last = v + 8;
+  return Math.min(end, (last + 63) & ~63);
+}
+/** ENGINE's fields, then the CPU block's state (CPU_STATE_SIZE, what a task saves: whatever its constants say). */
+const LOW_SPANS: readonly (readonly [number, number])[] = [
+  [L.ENGINE, usedEnd(L.ENGINE, L.CPU, 0)],
+  [L.CPU, usedEnd(L.CPU, L.TASKS, L.CPU_STATE_SIZE)],
+];
 
 /** A copy of the engine's memory state, taken by the constructor (the machine's snapshot owns it). */
 export class MemoryImage {
@@ -53,6 +72,8 @@ export class MemoryImage {
   readonly frames: Uint8Array;
   /** FRAME_REFS entries of FRAMES .. top. */
   readonly refs: Uint8Array;
+  /** The parts of low a restore copies back (LOW_SPANS), with their addresses. */
+  readonly lowSpans: readonly { bytes: Uint8Array; at: number }[];
   private readonly views: (Uint8Array | undefined)[];
 
   constructor(e: Engine) {
@@ -63,6 +84,7 @@ export class MemoryImage {
     this.frames = u8.slice(L.FRAMES, this.top);
     this.refs = u8.slice(refsAt(L.FRAMES), refsAt(this.top));
     this.views = new Array((this.top - L.FRAMES) / PAGE);
+    this.lowSpans = LOW_SPANS.map(([a, b]) => ({ bytes: this.low.subarray(a - LOW_START, b - LOW_START), at: a }));
     baseline.set(e, this);
   }
 
@@ -115,10 +137,20 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
     // above the image's top (a JavaScript fill of a shared memory costs three times as
     // much); the others go back to their copies
     e.x.dirtyRestorePass(img.top);
+    // forEachDirty's walk, without a closure per restore
     const u8 = e.u8;
-    forEachDirty(e, (a) => {
-      if (a < img.top) u8.set(img.frame(a), a);
-    });
+    const dv = e.dv;
+    const n = dv.getUint32(L.DIRTY_COUNT, true);
+    if (n <= L.DIRTY_LIST_MAX) {
+      for (let k = 0; k < n; k++) {
+        const a = dv.getUint32(L.DIRTY_LIST + 4 * k, true) * PAGE;
+        if (a < img.top) u8.set(img.frame(a), a);
+      }
+    } else {
+      forEachDirty(e, (a) => {
+        if (a < img.top) u8.set(img.frame(a), a);
+      });
+    }
   } else {
     // another snapshot was taken or restored since img: the dirty set says nothing about img
     e.x.markDirtyRange(L.FRAMES, Math.max(curTop, img.top));
@@ -129,7 +161,8 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
   const u8 = e.u8;
   u8.set(img.refs, refsAt(L.FRAMES));
   if (curTop > img.top) u8.fill(0, refsAt(img.top), refsAt(curTop));
-  u8.set(img.low, LOW_START);
+  const spans = img.lowSpans;
+  for (let i = 0; i < spans.length; i++) u8.set(spans[i].bytes, spans[i].at);
   e.x.snapshotRestored();
 }
 

@@ -19,6 +19,11 @@
  * (the Engine, immutable tables, file bytes) are kept by identity. A class
  * can take over its own copy with a method under the `CLONE` symbol (a
  * stream whose chunks are immutable shares them instead of copying).
+ *
+ * A snapshot restore copies one saved graph again and again: for it,
+ * snapshotRestorer writes the walk down once as straight-line code that
+ * makes the same copies (see there), still generic, as it is derived from
+ * whatever the graph holds when the snapshot is taken.
  */
 
 /** Method name under which an object copies itself: `[CLONE](c: Cloner): this`. */
@@ -186,15 +191,48 @@ function kindOf(v: object): Kind {
   return Kind.Instance;
 }
 
+/**
+ * The copy of a typed array or DataView: the bytes it shows (two views of
+ * one buffer become two buffers); a mid-sized Uint8Array's copy is carved
+ * from a chunk (pooledBytes). A view of shared memory is a view of the
+ * engine's memory, which the snapshot restores itself: it is kept.
+ */
+function copyView(view: ArrayBufferView): ArrayBufferView {
+  if (typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer) return view;
+  if (view instanceof DataView) return new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
+  if (Object.getPrototypeOf(view) === Uint8Array.prototype && view.byteLength > 64 && view.byteLength <= POOLED_MAX) {
+    const u = pooledBytes(view.byteLength);
+    u.set(view as Uint8Array);
+    return u;
+  }
+  return (view as Uint8Array).slice();
+}
+
+/** How v, of prototype proto, is copied (kinds, filled on first sight of a prototype). */
+function kindFor(v: object, proto: object | null): Kind {
+  if (proto === null) return Kind.Instance;
+  let kind = kinds.get(proto);
+  if (kind === undefined) {
+    kind = kindOf(v);
+    kinds.set(proto, kind);
+  }
+  return kind;
+}
+
 /** One deep copy: every object reached once, shared references kept shared. */
 export class Cloner {
-  private readonly memo = new Map<object, unknown>();
+  /** Made at the first copy that needs it: a snapshot restore's hooks mostly copy primitives. */
+  private memo: Map<object, unknown> | undefined;
 
   constructor(private readonly shared: ReadonlySet<object> = new Set()) {}
 
+  private remembered(): Map<object, unknown> {
+    return (this.memo ??= new Map());
+  }
+
   /** @internal For the generated copiers: records o as the copy of v, before v's fields are copied. */
   remember(v: object, o: object): void {
-    this.memo.set(v, o);
+    this.remembered().set(v, o);
   }
 
   /** @internal For the generated copiers: the copy of an object-valued field. */
@@ -222,50 +260,34 @@ export class Cloner {
       }
       return a;
     }
-    const seen = this.memo.get(v);
+    const seen = this.memo?.get(v);
     if (seen !== undefined) return seen;
-    let kind = proto === null ? Kind.Instance : kinds.get(proto as object);
-    if (kind === undefined) {
-      kind = kindOf(v);
-      kinds.set(proto as object, kind);
-    }
-    switch (kind) {
+    switch (kindFor(v, proto as object | null)) {
       case Kind.Hook: {
         const out = (v as Cloneable)[CLONE](this);
-        this.memo.set(v, out);
+        this.remembered().set(v, out);
         return out;
       }
       case Kind.Map: {
         const m = new Map();
-        this.memo.set(v, m);
+        this.remembered().set(v, m);
         for (const [k, x] of v as Map<unknown, unknown>) m.set(this.value(k), this.value(x));
         return m;
       }
       case Kind.Set: {
         const s = new Set();
-        this.memo.set(v, s);
+        this.remembered().set(v, s);
         for (const x of v as Set<unknown>) s.add(this.value(x));
         return s;
       }
       case Kind.View: {
-        const view = v as ArrayBufferView;
-        // a view of shared memory is a view of the engine's memory, which the snapshot restores itself
-        if (typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer) return v;
-        // the bytes a view shows are copied (two views of one buffer become two buffers);
-        // a mid-sized Uint8Array's copy is carved from a chunk (pooledBytes)
-        let t: ArrayBufferView;
-        if (view instanceof DataView) t = new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-        else if (proto === Uint8Array.prototype && view.byteLength > 64 && view.byteLength <= POOLED_MAX) {
-          const u = pooledBytes(view.byteLength);
-          u.set(view as Uint8Array);
-          t = u;
-        } else t = (view as Uint8Array).slice();
-        this.memo.set(v, t);
+        const t = copyView(v as ArrayBufferView);
+        if (t !== v) this.remembered().set(v, t);
         return t;
       }
       case Kind.ArrayBuffer: {
         const b = (v as ArrayBuffer).slice(0);
-        this.memo.set(v, b);
+        this.remembered().set(v, b);
         return b;
       }
       case Kind.Keep:
@@ -274,7 +296,7 @@ export class Cloner {
         const cp = proto === null ? null : copierFor(v, proto as object);
         if (cp !== null) return new cp.Deep(v, this);
         const o = spreadCopy(v, proto as object);
-        this.memo.set(v, o);
+        this.remembered().set(v, o);
         return this.fields(o);
       }
     }
@@ -287,5 +309,189 @@ export class Cloner {
       if (typeof x === 'object' && x !== null) o[k] = this.object(x);
     }
     return o;
+  }
+}
+
+/** Generated restore code longer than this (a machine with very many tasks) is left to the Cloner. */
+const PLAN_MAX_LINES = 4000;
+
+/**
+ * A function that sets each field of saved on a target to a copy and
+ * returns a copy of extra, making exactly the copies one `new
+ * Cloner(shared)` makes for `target[k] = c.value(saved[k])` over the keys
+ * in order and then `c.value(extra)`: a snapshot restore. Made once per
+ * snapshot, by walking the saved graph as the Cloner would and writing
+ * that walk down as straight-line code (one line per copy, shared
+ * references through one variable), so that a restore pays neither the
+ * memo nor the per-object dispatch, and each copy site sees one shape.
+ * The saved graph is never written (restores copy it), so the walk stays
+ * true. `CLONE` hooks still run, with c; null (use the Cloner) when an
+ * object a hook may copy is also one the code copies (the two copies would
+ * not be the same object), when the code would be very long, or where
+ * new Function is forbidden.
+ */
+export function snapshotRestorer(
+  saved: Record<string, unknown>,
+  extra: unknown,
+  shared: ReadonlySet<object>,
+): ((target: object, c: Cloner) => unknown) | null {
+  const plan = new PlanWriter(shared);
+  for (const k of Object.keys(saved)) {
+    const e = plan.copy(saved[k]);
+    plan.lines.push(`t[${JSON.stringify(k)}] = ${e};`);
+  }
+  plan.lines.push(`return ${plan.copy(extra)};`);
+  if (plan.lines.length > PLAN_MAX_LINES || plan.hooksOverlap()) return null;
+  let f: (R: unknown[], H: typeof planHelpers, t: object, c: Cloner) => unknown;
+  try {
+    // eslint-disable-next-line @typescript-eslint/no-implied-eval
+    f = new Function('R', 'H', 't', 'c', plan.lines.join('\n')) as typeof f;
+  } catch {
+    return null;
+  }
+  const R = plan.consts;
+  return (t, c) => f(R, planHelpers, t, c);
+}
+
+/** What the generated restore code calls for the copies it does not spell out. */
+const planHelpers = { spreadCopy, copyView, CLONE };
+
+/** Writes down the Cloner's walk of one graph (snapshotRestorer). */
+class PlanWriter {
+  readonly lines: string[] = [];
+  /** The saved objects and values the code reads, as R[i]. */
+  readonly consts: unknown[] = [];
+  /** The variable holding the copy of each object the Cloner would memoize. */
+  private readonly vars = new Map<object, string>();
+  /** Objects whose CLONE hook the code calls. */
+  private readonly hooks: object[] = [];
+
+  constructor(private readonly shared: ReadonlySet<object>) {}
+
+  private constant(x: unknown): string {
+    this.consts.push(x);
+    return `R[${this.consts.length - 1}]`;
+  }
+
+  private variable(v: object, init: string): string {
+    const name = `o${this.vars.size}`;
+    this.vars.set(v, name);
+    this.lines.push(`const ${name} = ${init};`);
+    return name;
+  }
+
+  /** An expression for the copy of v, after the lines it needs (Cloner.value and Cloner.object, step by step). */
+  copy(v: unknown): string {
+    if (typeof v !== 'object' || v === null) return this.constant(v);
+    if (this.shared.has(v)) return this.constant(v);
+    const proto = Object.getPrototypeOf(v) as object | null;
+    if (proto === Object.prototype) {
+      // a record: spread, then its object-valued fields replaced (Cloner.fields)
+      const o = { ...v } as Record<string, unknown>;
+      const keys = Object.keys(o);
+      if (Object.getOwnPropertySymbols(v).length === 0 && !keys.includes('__proto__')) {
+        return `{${keys.map((k) => `${JSON.stringify(k)}: ${this.copy(o[k])}`).join(', ')}}`;
+      }
+      const name = `o${this.vars.size}_${this.lines.length}`;
+      this.lines.push(`const ${name} = { ...${this.constant(v)} };`);
+      this.fields(name, o);
+      return name;
+    }
+    if (proto === Array.prototype) {
+      const a = v as unknown[];
+      const name = `a${this.lines.length}`;
+      this.lines.push(`const ${name} = ${this.constant(v)}.slice();`);
+      for (let i = 0; i < a.length; i++) {
+        const x = a[i];
+        if (typeof x === 'object' && x !== null) {
+          const e = this.copy(x);
+          this.lines.push(`${name}[${i}] = ${e};`);
+        }
+      }
+      return name;
+    }
+    const seen = this.vars.get(v);
+    if (seen !== undefined) return seen;
+    const src = this.constant(v);
+    switch (kindFor(v, proto)) {
+      case Kind.Hook:
+        this.hooks.push(v);
+        return this.variable(v, `${src}[H.CLONE](c)`);
+      case Kind.Map: {
+        const name = this.variable(v, 'new Map()');
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          const ke = this.copy(k);
+          const xe = this.copy(x);
+          this.lines.push(`${name}.set(${ke}, ${xe});`);
+        }
+        return name;
+      }
+      case Kind.Set: {
+        const name = this.variable(v, 'new Set()');
+        for (const x of v as Set<unknown>) {
+          const xe = this.copy(x);
+          this.lines.push(`${name}.add(${xe});`);
+        }
+        return name;
+      }
+      case Kind.View:
+        return this.variable(v, `H.copyView(${src})`);
+      case Kind.ArrayBuffer:
+        return this.variable(v, `${src}.slice(0)`);
+      case Kind.Keep:
+        return src;
+      default: {
+        const cp = proto === null ? null : copierFor(v, proto);
+        if (cp !== null) {
+          const name = this.variable(v, `new ${this.constant(cp.Shallow)}(${src})`);
+          const r = v as Record<string, unknown>;
+          for (const k of cp.keys) {
+            const x = r[k];
+            if (typeof x === 'object' && x !== null) {
+              const e = this.copy(x);
+              this.lines.push(`${name}[${JSON.stringify(k)}] = ${e};`);
+            }
+          }
+          return name;
+        }
+        const name = this.variable(v, `H.spreadCopy(${src}, ${this.constant(proto)})`);
+        this.fields(name, spreadCopy(v, proto as object));
+        return name;
+      }
+    }
+  }
+
+  /** Lines replacing the object-valued fields of the shallow copy o (held in name) with copies. */
+  private fields(name: string, o: Record<string, unknown>): void {
+    for (const k in o) {
+      const x = o[k];
+      if (typeof x === 'object' && x !== null) {
+        const e = this.copy(x);
+        this.lines.push(`${name}[${JSON.stringify(k)}] = ${e};`);
+      }
+    }
+  }
+
+  /**
+   * Whether anything a hook may hand to c (what its object reaches) is an
+   * object the code copies itself: the Cloner would make one copy of it,
+   * the code and c one each.
+   */
+  hooksOverlap(): boolean {
+    const seen = new Set<object>();
+    const stack: unknown[] = [];
+    for (const h of this.hooks) {
+      for (const k in h) stack.push((h as Record<string, unknown>)[k]);
+    }
+    while (stack.length > 0) {
+      const x = stack.pop();
+      if (typeof x !== 'object' || x === null || this.shared.has(x) || seen.has(x)) continue;
+      seen.add(x);
+      if (this.vars.has(x)) return true;
+      if (x instanceof Map) for (const [k, y] of x) stack.push(k, y);
+      else if (x instanceof Set) for (const y of x) stack.push(y);
+      else if (!ArrayBuffer.isView(x) && !(x instanceof ArrayBuffer)) for (const k in x) stack.push((x as Record<string, unknown>)[k]);
+    }
+    return false;
   }
 }

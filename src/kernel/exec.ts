@@ -75,6 +75,10 @@ export interface LoadedImage {
 
 const enc = new TextEncoder();
 
+/** The initial stack's pointer table is laid out here (any program with a few hundred arguments fits). */
+const tableScratch = new Uint8Array(8192);
+const tableScratchDv = new DataView(tableScratch.buffer);
+
 /**
  * Loads an ELF into a fresh address space, its whole file pages from cache
  * when given. Throws ElfError (ENOEXEC) for a bad file.
@@ -152,7 +156,9 @@ function buildStack(
   const argv = args.argv.map(cString);
   const env = args.env.map(cString);
   const execfn = cString(args.execfn);
-  const total = [...argv, ...env, execfn].reduce((n, b) => n + b.length, 0);
+  let total = execfn.length;
+  for (const b of argv) total += b.length;
+  for (const b of env) total += b.length;
   if (total > MAX_ARG_BYTES) throw new Errno(E2BIG);
   let sp = STACK_TOP - 8n;
   const put = (b: Uint8Array): bigint => {
@@ -190,14 +196,32 @@ function buildStack(
     [AT_PLATFORM, platform],
     [AT_NULL, 0n],
   ];
-  const words: bigint[] = [BigInt(argv.length), ...argAddrs, 0n, ...envAddrs, 0n];
-  for (const [k, v] of aux) words.push(BigInt(k), v);
+  // argc, argv[], NULL, envp[], NULL, auxv pairs
+  const count = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * aux.length;
   // rsp must be 16-byte aligned at entry with argc at rsp
-  sp -= BigInt(words.length * 8);
+  sp -= BigInt(count * 8);
   sp &= ~15n;
-  const table = new Uint8Array(words.length * 8);
-  const dv = new DataView(table.buffer);
-  words.forEach((w, i) => dv.setBigUint64(i * 8, BigInt.asUintN(64, w), true));
+  // laid out in a scratch when it fits (pokeUser copies it at once): a typed array of this
+  // size allocated per exec costs more than filling it
+  const fits = count * 8 <= tableScratch.length;
+  const table = fits ? tableScratch.subarray(0, count * 8) : new Uint8Array(count * 8);
+  const dv = fits ? tableScratchDv : new DataView(table.buffer);
+  let o = 0;
+  const word = (w: bigint): void => {
+    dv.setBigUint64(o, w, true);
+    o += 8;
+  };
+  word(BigInt(argv.length));
+  for (const a of argAddrs) word(a);
+  word(0n);
+  for (const a of envAddrs) word(a);
+  word(0n);
+  for (const [k, v] of aux) {
+    dv.setUint32(o, k, true);
+    dv.setUint32(o + 4, 0, true);
+    o += 8;
+    word(v);
+  }
   pokeUser(mm, sp, table);
   return sp;
 }

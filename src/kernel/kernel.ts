@@ -10,7 +10,7 @@ import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
 import { Task, type ProcessEnd } from './task.js';
-import { SYSCALLS, type SyscallRow } from './syscalls/table.js';
+import { syscallRow, type SyscallRow } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
@@ -72,6 +72,9 @@ export interface KernelOptions {
 /** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
 const SLICE = 1 << 20;
 
+/** Number.MAX_SAFE_INTEGER as a bigint, made once. */
+const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
+
 /** The shortest preemption quantum, in instructions. */
 const QUANTUM_MIN = 20_000;
 /** The span the seeded quantum is drawn from, as a bigint made once. */
@@ -80,8 +83,39 @@ const QUANTUM_SPAN = BigInt(SLICE - QUANTUM_MIN);
 const FIRST_PID = 100;
 const INIT_PID = 1;
 
-/** Host offsets of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
-const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => L.CPU_REGS + r * 8);
+/**
+ * A DataView over a saved CPU block's buffer, made once per buffer: saved
+ * blocks are views into shared chunks (clone.ts pooledBytes), consecutive
+ * tasks mostly share one, and a DataView per clone costs more than the
+ * stores made through it. Offsets through it add the block's byteOffset.
+ */
+let savedDvBuf: ArrayBufferLike | undefined;
+let savedDv: DataView | undefined;
+function savedView(saved: Uint8Array): DataView {
+  if (saved.buffer !== savedDvBuf || savedDv === undefined) {
+    savedDvBuf = saved.buffer;
+    savedDv = new DataView(saved.buffer);
+  }
+  return savedDv;
+}
+
+/** Each exception vector as a bigint, made once (sigcontext's trapno is a 64-bit word). */
+const TRAPNOS: bigint[] = Array.from({ length: 32 }, (_, n) => BigInt(n));
+
+/** lastTrap of a SUD dispatch (no trap): records are only replaced, never written in place. */
+const NO_TRAP = { trapno: 0n, err: 0n, cr2: 0n };
+
+/** A stored SUD config with the dispatch work flag cleared (the same record when it is clear). */
+function disarmed(c: SudConfig): SudConfig {
+  // records are values: an unarmed one is shared; an armed one is copied field by field,
+  // far cheaper than an object spread
+  return c.armed ? { armed: false, selector: c.selector, offset: c.offset, len: c.len, inclusiveEnd: c.inclusiveEnd } : c;
+}
+
+/** Index of rax in the CPU block's 64-bit words (Kernel.cpu64). */
+const REG0 = (L.CPU_REGS - L.CPU) / 8;
+/** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
+const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => REG0 + r);
 /** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp (the low words). */
 const IA32_ARG_REGS = [3, 1, 2, 6, 7, 5].map((r) => L.CPU_REGS + r * 8);
 
@@ -112,9 +146,29 @@ export class Kernel {
   private schedRng: SplitMix64;
   private nextPid = FIRST_PID;
   private fast: boolean;
+  /**
+   * The engine's CPU block, as a view made once: a shared memory never
+   * moves, so it stays good when the memory grows, and a context switch or
+   * clone copies it without making a subarray each time. This field and
+   * the next are views of the engine, not state: defined not enumerable,
+   * so that a snapshot (which takes the enumerable fields) neither saves
+   * nor restores them.
+   */
+  private declare readonly cpuBlock: Uint8Array;
+  /**
+   * The same block as 64-bit words, for the registers: an element read
+   * costs less than a DataView's getBigUint64, and a store wraps modulo
+   * 2^64 as setU64 does. The engine's memory is little-endian like its host.
+   */
+  private declare readonly cpu64: BigUint64Array;
 
   constructor(opts: KernelOptions = {}) {
     this.engine = new Engine();
+    const cpuBlock = this.engine.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE);
+    Object.defineProperties(this, {
+      cpuBlock: { value: cpuBlock },
+      cpu64: { value: new BigUint64Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 8) },
+    });
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
     this.schedRng = new SplitMix64(BigInt(opts.seed ?? 0) ^ 0x5ced5ced5cedn);
@@ -187,14 +241,17 @@ export class Kernel {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i += 8) {
       const v = this.rng.next();
-      for (let j = 0; j < 8 && i + j < n; j++) out[i + j] = Number((v >> BigInt(8 * j)) & 0xffn);
+      // little-endian bytes from two 32-bit halves: one bigint operation per word, not per byte
+      const lo = Number(v & 0xffffffffn);
+      const hi = Number((v >> 32n) & 0xffffffffn);
+      for (let j = 0; j < 8 && i + j < n; j++) out[i + j] = (j < 4 ? lo >>> (8 * j) : hi >>> (8 * (j - 4))) & 0xff;
     }
     return out;
   }
 
   /** Starts the first process from an ELF image. */
   spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): Task {
-    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) }, this.pageCache);
+    const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
     this.tasks.set(pid, task);
@@ -208,7 +265,7 @@ export class Kernel {
   /** The CPU state a new image starts with: zeroed registers, rsp and rip from the loader, MXCSR at reset. */
   private startRegisters(img: { entry: bigint; sp: bigint; mm: AddressSpace }): void {
     const e = this.engine;
-    e.u8.fill(0, L.CPU, L.CPU + L.CPU_STATE_SIZE);
+    this.cpuBlock.fill(0);
     e.setU64(L.CPU_RIP, img.entry);
     e.setU64(L.CPU_REGS + 8 * 4, img.sp);
     e.setU64(L.CPU_RFLAGS, 0x202n);
@@ -228,7 +285,7 @@ export class Kernel {
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
-    const img = loadElf(this.engine, bytes, { ...args, random: this.randomBytes(16) }, this.pageCache);
+    const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
     const old = t.mm;
     t.mm = img.mm;
@@ -237,7 +294,7 @@ export class Kernel {
     this.releaseVforkParent(t);
     this.startRegisters(img);
     // begin_new_exec clears only the work flag; the stored config stays (as ptrace GET shows)
-    this.setSud(t, { ...t.sud, armed: false });
+    this.setSud(t, disarmed(t.sud));
     const acts = t.sighand.actions;
     for (let i = 0; i < acts.length; i++) acts[i] = acts[i].handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION;
     t.sig.altstack = { sp: 0n, flags: 2, size: 0n };
@@ -261,11 +318,12 @@ export class Kernel {
   setSud(t: Task, cfg: SudConfig): void {
     t.sud = cfg;
     if (t !== this.current) {
-      const dv = new DataView(t.saved.buffer, t.saved.byteOffset, t.saved.byteLength);
-      dv.setInt32(L.SUD_FLAGS - L.CPU, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0), true);
-      dv.setBigUint64(L.SUD_SELECTOR - L.CPU, cfg.selector, true);
-      dv.setBigUint64(L.SUD_OFFSET - L.CPU, cfg.offset, true);
-      dv.setBigUint64(L.SUD_LEN - L.CPU, cfg.len, true);
+      const dv = savedView(t.saved);
+      const b = t.saved.byteOffset - L.CPU;
+      dv.setInt32(b + L.SUD_FLAGS, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0), true);
+      dv.setBigUint64(b + L.SUD_SELECTOR, cfg.selector, true);
+      dv.setBigUint64(b + L.SUD_OFFSET, cfg.offset, true);
+      dv.setBigUint64(b + L.SUD_LEN, cfg.len, true);
       return;
     }
     const e = this.engine;
@@ -276,11 +334,11 @@ export class Kernel {
   }
 
   reg(i: number): bigint {
-    return this.engine.u64(L.CPU_REGS + i * 8);
+    return this.cpu64[REG0 + i];
   }
 
   setReg(i: number, v: bigint): void {
-    this.engine.setU64(L.CPU_REGS + i * 8, v);
+    this.cpu64[REG0 + i] = v;
   }
 
   /**
@@ -292,7 +350,8 @@ export class Kernel {
     const start = e.u64(L.INSN_COUNT);
     // the budget's end as a double when that is exact (always, in practice): BigInt arithmetic
     // on every exit allocates; past 2^53 the BigInt path below serves
-    const endN = maxInsns >= 0n && start + maxInsns <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(start + maxInsns) : -1;
+    const endBig = start + maxInsns;
+    const endN = maxInsns >= 0n && endBig <= MAX_SAFE_BIG ? Number(endBig) : -1;
     while (!this.end) {
       if (this.current.state !== 'runnable') {
         const next = this.pickNext();
@@ -306,7 +365,7 @@ export class Kernel {
         continue;
       }
       // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
-      let slice = this.runnableCount() > 1 ? QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN) : SLICE;
+      let slice = this.severalRunnable() ? QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN) : SLICE;
       if (endN >= 0) {
         // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
         const left = endN - (e.u32(L.INSN_COUNT) + e.u32(L.INSN_COUNT + 4) * 4294967296);
@@ -349,11 +408,10 @@ export class Kernel {
     this.current.sleeping = undefined;
     const nr = e.i32(L.EXIT_SYSNO);
     const int80 = e.i32(L.EXIT_INT80) !== 0;
-    let row: SyscallRow | undefined;
-    // bit 30 selects the x32 ABI, which these kernels do not enable
-    row = int80 ? IA32_SYSCALLS.get(nr) : nr & 0x40000000 ? undefined : SYSCALLS.get(nr);
+    // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
+    const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
     // a handler reads only the arguments its format lists; a trace shows them all
-    const argc = row && !this.trace ? Math.min(row.args.length, 6) : 6;
+    const argc = row !== undefined && this.trace === undefined ? row.argc : 6;
     const args: bigint[] = [];
     const dv = e.dv;
     if (int80) {
@@ -361,7 +419,8 @@ export class Kernel {
       for (let i = 0; i < argc; i++) args.push(BigInt(dv.getUint32(IA32_ARG_REGS[i], true)));
     } else {
       // rdi, rsi, rdx, r10, r8, r9
-      for (let i = 0; i < argc; i++) args.push(dv.getBigUint64(ARG_REGS[i], true));
+      const cpu = this.cpu64;
+      for (let i = 0; i < argc; i++) args.push(cpu[ARG_REGS[i]]);
     }
     // the name is for the trace only
     const name = this.trace ? row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}` : '';
@@ -416,12 +475,14 @@ export class Kernel {
     let code = e.i32(L.EXIT_CODE);
     if (sig === SIGSEGV && code === SEGV_MAPERR && e.i32(L.EXIT_TRAPNO) === 14) {
       // a page fault on a page not yet present: demand paging, or the signal
-      const err = e.u64(L.EXIT_ERR);
-      const r = this.mm.faultIn(addr, (err & 2n) !== 0n, (err & 16n) !== 0n);
+      // the write and fetch bits are in the error code's low word: no bigint for them
+      const err = e.i32(L.EXIT_ERR);
+      const r = this.mm.faultIn(addr, (err & 2) !== 0, (err & 16) !== 0);
       if (r === 'ok') return;
       if (r === 'accerr') code = SEGV_ACCERR;
     }
-    this.current.lastTrap = { trapno: BigInt(e.i32(L.EXIT_TRAPNO)), err: e.u64(L.EXIT_ERR), cr2: e.i32(L.EXIT_TRAPNO) === 14 ? addr : 0n };
+    const trapno = e.i32(L.EXIT_TRAPNO);
+    this.current.lastTrap = { trapno: TRAPNOS[trapno] ?? BigInt(trapno), err: e.u64(L.EXIT_ERR), cr2: trapno === 14 ? addr : 0n };
     forceSignal(this, sig, { signo: sig, errno: 0, code, fields: faultFields(addr) });
     deliverSignals(this);
   }
@@ -447,7 +508,7 @@ export class Kernel {
       sig = 31;
     }
     // the seed's do_exit(sig) ends the calling thread only; mainline's force_exit_sig the group
-    if (this.profile.killThreadOnly && this.threadsOf(this.current.tgid).length > 1) {
+    if (this.profile.killThreadOnly && this.liveThreads(this.current.tgid) > 1) {
       this.retireThread(this.current);
       return;
     }
@@ -460,7 +521,7 @@ export class Kernel {
     const nr = e.i32(L.EXIT_SYSNO);
     const addr = e.u64(L.EXIT_ADDR);
     const arch = e.u32(L.EXIT_CODE);
-    this.current.lastTrap = { trapno: 0n, err: 0n, cr2: 0n };
+    this.current.lastTrap = NO_TRAP;
     forceSignal(this, 31, { signo: 31, errno: 0, code: 2, fields: sysFields(addr, nr, arch) });
     deliverSignals(this);
   }
@@ -468,8 +529,7 @@ export class Kernel {
   /** exit(2): ends the calling thread; the process ends with its last thread. */
   exitThread(status: number): void {
     const t = this.current;
-    const group = this.threadsOf(t.tgid);
-    if (group.length <= 1) {
+    if (this.liveThreads(t.tgid) <= 1) {
       this.exitGroup(status);
       return;
     }
@@ -487,6 +547,13 @@ export class Kernel {
   /** Live threads of a thread group, leader first. */
   threadsOf(tgid: number): Task[] {
     return [...this.tasks.values()].filter((x) => x.tgid === tgid && x.state !== 'zombie').sort((a, b) => a.tid - b.tid);
+  }
+
+  /** How many threads of a group are live (threadsOf's length, without the array). */
+  private liveThreads(tgid: number): number {
+    let n = 0;
+    for (const x of this.tasks.values()) if (x.tgid === tgid && x.state !== 'zombie') n++;
+    return n;
   }
 
   /** A thread other than the last one ends: CLONE_CHILD_CLEARTID's store and futex wake, then it is gone. */
@@ -510,8 +577,9 @@ export class Kernel {
 
   /** The whole thread group of t ends with end. */
   endGroup(t: Task, end: ProcessEnd): void {
-    for (const x of this.threadsOf(t.tgid)) {
-      if (x.tid === x.tgid) continue;
+    // each live thread but the leader goes (deleting from a Map while iterating it is safe)
+    for (const x of this.tasks.values()) {
+      if (x.tgid !== t.tgid || x.state === 'zombie' || x.tid === x.tgid) continue;
       x.state = 'zombie';
       x.mm.users--;
       this.tasks.delete(x.tid);
@@ -563,38 +631,54 @@ export class Kernel {
     this.wakeParent(t);
   }
 
-  private runnableCount(): number {
+  /** More than one task is runnable (the scheduler then preempts). */
+  private severalRunnable(): boolean {
+    // one task (most of the time): nothing to count
+    if (this.tasks.size < 2) return false;
     let n = 0;
-    for (const t of this.tasks.values()) if (t.state === 'runnable') n++;
-    return n;
+    for (const t of this.tasks.values()) if (t.state === 'runnable' && ++n > 1) return true;
+    return false;
   }
 
-  /** The next runnable task after the current one, in tid order (deterministic). */
+  /**
+   * The next runnable task after the current one, in tid order
+   * (deterministic). Passes over the tasks without arrays or a sort: this
+   * runs at every preemption and every sleep.
+   */
   private pickNext(): Task | undefined {
     const now = this.clockNs();
+    let any = false;
     for (const t of this.tasks.values()) {
       if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) t.state = 'runnable';
+      if (t.state === 'runnable') any = true;
     }
-    let all = [...this.tasks.values()].filter((t) => t.state === 'runnable');
-    if (all.length === 0) {
+    if (!any) {
       // everyone sleeps: virtual time jumps to the earliest timeout
-      const timed = [...this.tasks.values()].filter((t) => t.state === 'blocked' && t.sleepUntil !== undefined);
-      if (timed.length === 0) return undefined;
-      const at = timed.reduce((m, t) => (t.sleepUntil! < m ? t.sleepUntil! : m), timed[0].sleepUntil!);
+      let at: bigint | undefined;
+      for (const t of this.tasks.values()) {
+        if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
+      }
+      if (at === undefined) return undefined;
       this.sleptNs += at - now;
-      for (const t of timed) if (t.sleepUntil! <= at) t.state = 'runnable';
-      all = timed.filter((t) => t.state === 'runnable');
+      for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
     }
-    all.sort((a, b) => a.tid - b.tid);
-    return all.find((t) => t.tid > this.current.tid) ?? all[0];
+    // the lowest tid above the current one, else the lowest
+    const cur = this.current.tid;
+    let after: Task | undefined;
+    let first: Task | undefined;
+    for (const t of this.tasks.values()) {
+      if (t.state !== 'runnable') continue;
+      if (first === undefined || t.tid < first.tid) first = t;
+      if (t.tid > cur && (after === undefined || t.tid < after.tid)) after = t;
+    }
+    return after ?? first;
   }
 
   /** Context switch: the CPU block is saved into the old task and loaded from the new one. */
   switchTo(t: Task): void {
     if (t === this.current) return;
-    const e = this.engine;
-    if (this.current.state !== 'zombie') this.current.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
-    e.u8.set(t.saved, L.CPU);
+    if (this.current.state !== 'zombie') this.current.saved.set(this.cpuBlock);
+    this.cpuBlock.set(t.saved);
     this.current = t;
     this.enterTask(t);
   }
@@ -611,27 +695,27 @@ export class Kernel {
    */
   cloneTask(flags: number, childStack: bigint, ptid: bigint, ctid: bigint, tls: bigint): Task {
     const parent = this.current;
-    const e = this.engine;
     const thread = (flags & CLONE_THREAD) !== 0;
     const mm = flags & CLONE_VM ? parent.mm : parent.mm.fork();
     if (flags & CLONE_VM) mm.users++;
     const tid = this.nextPid++;
-    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm);
-    child.saved.set(e.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE));
-    const dv = new DataView(child.saved.buffer, child.saved.byteOffset, child.saved.byteLength);
-    dv.setBigUint64(0, 0n, true); // rax = 0 in the child
-    if (childStack !== 0n) dv.setBigUint64(4 * 8, childStack, true);
-    if (flags & CLONE_SETTLS) dv.setBigUint64(L.CPU_FS_BASE - L.CPU, tls, true);
-    dv.setInt32(L.CPU_CR3 - L.CPU, mm.root, true);
+    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, flags & CLONE_SIGHAND ? parent.sighand : undefined);
+    child.saved.set(this.cpuBlock);
+    const dv = savedView(child.saved);
+    const b = child.saved.byteOffset - L.CPU;
+    dv.setBigUint64(b + L.CPU_REGS, 0n, true); // rax = 0 in the child
+    if (childStack !== 0n) dv.setBigUint64(b + L.CPU_REGS + 4 * 8, childStack, true);
+    if (flags & CLONE_SETTLS) dv.setBigUint64(b + L.CPU_FS_BASE, tls, true);
+    dv.setInt32(b + L.CPU_CR3, mm.root, true);
     // copy_process clears only the dispatch work flag: the child keeps a copy of
     // selector, offset and len, which ptrace GET reports (with mode 0)
-    dv.setInt32(L.SUD_FLAGS - L.CPU, 0, true);
-    child.sud = { ...parent.sud, armed: false };
-    if (flags & CLONE_SIGHAND) child.sighand = parent.sighand;
-    else child.sighand.actions = parent.sighand.actions.slice(); // records are immutable: shared
+    dv.setInt32(b + L.SUD_FLAGS, 0, true);
+    child.sud = disarmed(parent.sud);
+    if (!(flags & CLONE_SIGHAND)) child.sighand.actions = parent.sighand.actions.slice(); // records are immutable: shared
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
-    child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : { ...parent.sig.altstack };
+    // sigaltstack records are replaced, never written in place: a fork child shares its parent's
+    child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : parent.sig.altstack;
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;
     this.tasks.set(tid, child);
     if (flags & CLONE_PARENT_SETTID) writeU32(parent.mm, ptid, tid);

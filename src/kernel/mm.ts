@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
 import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
-import { CLONE, shallowCopy, type Cloner } from './clone.js';
+import { CLONE, shallowCopy } from './clone.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -40,8 +40,20 @@ export interface Vma {
   readonly name: string;
 }
 
-export const pageDown = (a: bigint): bigint => a & ~(PAGE - 1n);
-export const pageUp = (a: bigint): bigint => (a + PAGE - 1n) & ~(PAGE - 1n);
+/**
+ * A VMA record, always built with its fields in one order (object spreads
+ * cost far more, and a record of another shape makes reads polymorphic).
+ */
+function vma(start: bigint, end: bigint, prot: number, shared: boolean, name: string): Vma {
+  return { start, end, prot, shared, name };
+}
+
+/** PAGE - 1 and its complement, made once: each bigint operation allocates. */
+const PAGE_OFFSET_MASK = PAGE - 1n;
+const PAGE_MASK = ~PAGE_OFFSET_MASK;
+
+export const pageDown = (a: bigint): bigint => a & PAGE_MASK;
+export const pageUp = (a: bigint): bigint => (a + PAGE_OFFSET_MASK) & PAGE_MASK;
 
 /** PTE permission bits for a mmap prot: on x86 any accessible page is readable. */
 export function protBits(prot: number, shared: boolean): number {
@@ -56,6 +68,10 @@ export function protBits(prot: number, shared: boolean): number {
 export class AddressSpace {
   /** Page-table root (a frame address in the engine's memory). */
   root: number;
+  /**
+   * Sorted by start, never overlapping, none empty: mapFixed inserts in
+   * place, and unmapRange and protect replace a VMA by its pieces in order.
+   */
   vmas: Vma[] = [];
   brkStart = 0n;
   brk = 0n;
@@ -81,15 +97,16 @@ export class AddressSpace {
   }
 
   /**
-   * Snapshot copy (kernel/clone.ts): every field copied as the generic walk
-   * would, except the VMA list, whose records are never written in place
-   * (a change replaces them), so the copy shares them.
+   * Snapshot copy (kernel/clone.ts), on every restore: a shallow copy with
+   * its own VMA list, whose records are never written in place (a change
+   * replaces them), so the copy shares them. The other fields are
+   * primitives and the engine, which snapshots keep by identity: a field
+   * holding another object would need copying here.
    */
-  [CLONE](c: Cloner): AddressSpace {
-    const o = shallowCopy(this) as unknown as Record<string, unknown>;
-    for (const k in o) if (k !== 'vmas') o[k] = c.value(o[k]);
+  [CLONE](): AddressSpace {
+    const o = shallowCopy(this);
     o.vmas = this.vmas.slice();
-    return o as unknown as AddressSpace;
+    return o;
   }
 
   destroy(): void {
@@ -99,11 +116,19 @@ export class AddressSpace {
   }
 
   find(addr: bigint): Vma | undefined {
-    return this.vmas.find((v) => addr >= v.start && addr < v.end);
+    // a loop, not Array.find: no closure per page fault
+    const vmas = this.vmas;
+    for (let i = 0; i < vmas.length; i++) {
+      const v = vmas[i];
+      if (addr >= v.start && addr < v.end) return v;
+    }
+    return undefined;
   }
 
   overlaps(start: bigint, end: bigint): boolean {
-    return this.vmas.some((v) => v.start < end && start < v.end);
+    const vmas = this.vmas;
+    for (let i = 0; i < vmas.length; i++) if (vmas[i].start < end && start < vmas[i].end) return true;
+    return false;
   }
 
   /**
@@ -123,8 +148,12 @@ export class AddressSpace {
       }
       this.engine.x.tlbFlush();
     }
-    this.vmas.push({ start, end, prot, shared, name });
-    this.vmas.sort((x, y) => (x.start < y.start ? -1 : x.start > y.start ? 1 : 0));
+    // inserted where it sorts (after any equal start, as a stable sort would put it): the list
+    // is sorted already, and Array.sort with a bigint comparator costs far more
+    const vmas = this.vmas;
+    let i = vmas.length;
+    while (i > 0 && vmas[i - 1].start > start) i--;
+    vmas.splice(i, 0, vma(start, end, prot, shared, name));
   }
 
   /**
@@ -154,8 +183,8 @@ export class AddressSpace {
         out.push(v);
         continue;
       }
-      if (v.start < start) out.push({ ...v, end: start });
-      if (v.end > end) out.push({ ...v, start: end });
+      if (v.start < start) out.push(vma(v.start, start, v.prot, v.shared, v.name));
+      if (v.end > end) out.push(vma(end, v.end, v.prot, v.shared, v.name));
     }
     this.vmas = out;
     if (end > start) this.engine.x.ptUnmapRange(this.root, start, (end - start) / PAGE);
@@ -175,11 +204,11 @@ export class AddressSpace {
         out.push(v);
         continue;
       }
-      if (v.start < start) out.push({ ...v, end: start });
+      if (v.start < start) out.push(vma(v.start, start, v.prot, v.shared, v.name));
       const s = v.start > start ? v.start : start;
       const e = v.end < end ? v.end : end;
-      out.push({ ...v, start: s, end: e, prot });
-      if (v.end > end) out.push({ ...v, start: end });
+      out.push(vma(s, e, prot, v.shared, v.name));
+      if (v.end > end) out.push(vma(end, v.end, v.prot, v.shared, v.name));
       const bits = protBits(prot, v.shared);
       this.engine.x.ptProtectRange(this.root, s, (e - s) / PAGE, bits);
     }
@@ -194,8 +223,10 @@ export class AddressSpace {
       if (h >= PAGE * 16n && h + len <= MMAP_BASE && !this.overlaps(h, h + len)) return h;
     }
     let top = MMAP_BASE;
-    const sorted = [...this.vmas].sort((x, y) => (x.start > y.start ? -1 : x.start < y.start ? 1 : 0));
-    for (const v of sorted) {
+    // from the highest VMA down (the list is sorted by start, starts are distinct)
+    const vmas = this.vmas;
+    for (let i = vmas.length - 1; i >= 0; i--) {
+      const v = vmas[i];
       if (v.start >= top) continue;
       if (v.end <= top - len) return top - len;
       top = v.start < top ? v.start : top;
@@ -238,7 +269,7 @@ export class AddressSpace {
   }
 
   validateRange(addr: bigint, len: bigint): void {
-    if (addr & (PAGE - 1n)) throw new Errno(EINVAL);
+    if (addr & PAGE_OFFSET_MASK) throw new Errno(EINVAL);
     if (len === 0n) throw new Errno(EINVAL);
     const end = addr + pageUp(len);
     if (end > TASK_SIZE_MAX || end < addr) throw new Errno(EINVAL);

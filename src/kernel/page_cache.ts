@@ -40,6 +40,21 @@ function contentKey(bytes: Uint8Array): string {
 }
 
 /**
+ * The cache key of each page of a file (`key/offset`), by offset, made
+ * once: a key concatenated anew for every lookup is a new string, which the
+ * Map must flatten and hash again on each exec.
+ */
+const pageKeys = new WeakMap<Uint8Array, Map<number, string>>();
+
+function pageKey(bytes: Uint8Array, offset: number): string {
+  let ks = pageKeys.get(bytes);
+  if (ks === undefined) pageKeys.set(bytes, (ks = new Map()));
+  let k = ks.get(offset);
+  if (k === undefined) ks.set(offset, (k = `${contentKey(bytes)}/${offset}`));
+  return k;
+}
+
+/**
  * Hits already compared, per engine and file object: offset -> frame. A
  * frame keeps its page for as long as a cache holds it (nothing writes a
  * cached frame, and a snapshot restore brings back a cache together with
@@ -68,7 +83,7 @@ export class PageCache {
    */
   frame(engine: Engine, bytes: Uint8Array, offset: number): number {
     const page = bytes.subarray(offset, offset + PAGE);
-    const key = `${contentKey(bytes)}/${offset}`;
+    const key = pageKey(bytes, offset);
     let f = this.frames.get(key);
     if (f === undefined) {
       f = engine.x.frameAlloc();

@@ -110,6 +110,8 @@ const FIX_EFLAGS_LO = Number(FIX_EFLAGS);
 
 /** Word indices: every offset here is 4-byte aligned (the CPU block, the frame, the fxsave image). */
 const MC_W = MC >> 2;
+const SIGMASK_W = (UC_OFF + SIGMASK_OFF - 8) >> 2;
+const UC_FLAGS_LO = Number(UC_FLAGS);
 const REGS_W = SIGCONTEXT_REGS.map((r) => (CPU_REGS + r * 8) >> 2);
 const RIP_W = CPU_RIP >> 2;
 const RFLAGS_W = CPU_RFLAGS >> 2;
@@ -122,11 +124,21 @@ const FP_SIZE_BIG = BigInt(FPSTATE_SIZE);
 
 /** Where the fpstate and the frame go for a delivery (SEMANTICS.md §6). */
 export function frameAddrs(inp: Pick<FrameInputs, 'sp' | 'useAltStack' | 'altstack'>): { frame: bigint; fpAddr: bigint } {
+  const fpAddr = fpstateAddr(inp);
+  return { frame: frameAddrBelow(fpAddr), fpAddr };
+}
+
+/** frameAddrs' fpstate address alone (delivery takes the two apart: no record per signal). */
+export function fpstateAddr(inp: Pick<FrameInputs, 'sp' | 'useAltStack' | 'altstack'>): bigint {
   // fpstate first (64-byte aligned), then the frame aligned so that (rsp + 8) % 16 == 0 at entry
   const below = inp.useAltStack ? inp.altstack.sp + inp.altstack.size - FP_SIZE_BIG : inp.sp - FP_BELOW;
   // below & ~63n, with fewer bigint operations
-  const fpAddr = below - BigInt(Number(BigInt.asUintN(6, below)));
-  return { frame: fpAddr - FRAME_BELOW, fpAddr };
+  return below - BigInt(Number(BigInt.asUintN(6, below)));
+}
+
+/** frameAddrs' frame address for the fpstate at fpAddr. */
+export function frameAddrBelow(fpAddr: bigint): bigint {
+  return fpAddr - FRAME_BELOW;
 }
 
 /**
@@ -161,7 +173,8 @@ export function writeFrame(e: Engine, host: number, restorer: bigint, inp: Frame
   const b = host < 0 ? 0 : host;
   const o = b >> 2;
   dv.setBigUint64(b, restorer, true);
-  dv.setBigUint64(b + UC_OFF + 0, UC_FLAGS, true);
+  w[o + 2] = UC_FLAGS_LO; // uc_flags
+  w[o + 3] = 0;
   w[o + 4] = 0; // uc_link
   w[o + 5] = 0;
   dv.setBigUint64(b + UC_OFF + 16, inp.altstack.sp, true);
@@ -182,11 +195,12 @@ export function writeFrame(e: Engine, host: number, restorer: bigint, inp: Frame
   w[mc + 37] = 0x2b << 16; // fs 0, ss
   dv.setBigUint64(b + MC + 152, inp.err, true);
   dv.setBigUint64(b + MC + 160, inp.trapno, true);
-  dv.setBigUint64(b + MC + 168, inp.blocked & 0xffffffffn, true); // oldmask
+  dv.setBigUint64(b + UC_OFF + SIGMASK_OFF - 8, inp.blocked, true);
+  w[mc + 42] = w[SIGMASK_W + o]; // oldmask: the mask's low word, taken from the words just written
+  w[mc + 43] = 0;
   dv.setBigUint64(b + MC + 176, inp.cr2, true);
   dv.setBigUint64(b + MC + 184, fpAddr, true);
   for (let i = 48; i < 64; i++) w[mc + i] = 0; // reserved1[8]
-  dv.setBigUint64(b + UC_OFF + SIGMASK_OFF - 8, inp.blocked, true);
   if (inp.withInfo === false) return;
   // siginfo_t: signo, errno, code, padding, then the union
   const si = o + (SIGINFO_OFF >> 2);

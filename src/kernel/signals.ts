@@ -9,9 +9,9 @@ import { row, type SyscallRow } from './syscalls/table.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
-import { copyFromUser, copyFromUserInto, copyToUser, userSpan } from './uaccess.js';
+import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan } from './uaccess.js';
 import {
-  frameAddrs, writeFrame, writeFpstate, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, killFields,
+  fpstateAddr, frameAddrBelow, writeFrame, writeFpstate, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, killFields,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
 import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP, CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
@@ -29,6 +29,13 @@ export const SA_RESTART = 0x10000000n;
 export const SA_NODEFER = 0x40000000n;
 export const SA_RESETHAND = 0x80000000n;
 export const SA_RESTORER = 0x04000000n;
+/** The SA_ flags as numbers, for tests on an action's low flag word. */
+const SA_SIGINFO_BIT = Number(SA_SIGINFO);
+const SA_ONSTACK_BIT = Number(SA_ONSTACK);
+const SA_RESTART_BIT = Number(SA_RESTART);
+const SA_NODEFER_BIT = Number(SA_NODEFER);
+const SA_RESETHAND_BIT = Number(SA_RESETHAND);
+const SA_RESTORER_BIT = Number(SA_RESTORER);
 const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
 const MINSIGSTKSZ = 2048n;
@@ -66,7 +73,32 @@ export const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags:
 /** Per-thread signal state. */
 export class SigState {
   blocked = 0n;
-  pending = new Map<number, Siginfo>();
+  /**
+   * The queued siginfo of each signal number, if any (a standard signal is
+   * queued once): slots rather than a Map, as the check runs on every
+   * return to user mode and a Map operation costs several array reads.
+   */
+  pending: (Siginfo | undefined)[] = new Array<Siginfo | undefined>(65).fill(undefined);
+  /** How many slots of pending are full. */
+  pendingCount = 0;
+
+  /** Queues sig with info, replacing a queued one (force_sig's way). */
+  queue(sig: number, info: Siginfo): void {
+    if (this.pending[sig] === undefined) this.pendingCount++;
+    this.pending[sig] = info;
+  }
+
+  /** Takes sig off the queue: its siginfo, if it was queued. */
+  take(sig: number): Siginfo | undefined {
+    const info = this.pending[sig];
+    if (info !== undefined) {
+      this.pending[sig] = undefined;
+      this.pendingCount--;
+    }
+    return info;
+  }
+
+  /** The sigaltstack: a record replaced on a change, never written in place. */
   altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
 }
 
@@ -97,7 +129,7 @@ export function sendSignal(k: Kernel, sig: number, info: Siginfo): void {
 export function sendSignalTo(t: Task, sig: number, info: Siginfo): void {
   const act = t.sighand.actions[sig];
   if (act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === 'ign')) return;
-  if (!t.sig.pending.has(sig)) t.sig.pending.set(sig, info);
+  if (t.sig.pending[sig] === undefined) t.sig.queue(sig, info);
 }
 
 /**
@@ -109,11 +141,10 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   const s = k.current.sig;
   // Linux: force_sig_info_to_task resets the handler whenever the signal is blocked or ignored
   if (act.handler === SIG_IGN || (s.blocked & bit(sig))) {
-    k.current.sighand.actions[sig] = { ...act, handler: SIG_DFL };
+    k.current.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags, restorer: act.restorer, mask: act.mask };
     s.blocked &= ~bit(sig);
   }
-  s.pending.delete(sig);
-  s.pending.set(sig, info);
+  s.queue(sig, info);
 }
 
 const SYNCHRONOUS = [SIGSEGV, 31, 4, 5, 7, 8];
@@ -127,12 +158,13 @@ export function deliverSignals(k: Kernel): boolean {
   const s = t.sig;
   for (;;) {
     // the common case on every return to user mode: nothing to do
-    if (s.pending.size === 0 && !t.ptraceInject) return true;
+    if (s.pendingCount === 0 && !t.ptraceInject) return true;
     let sig = 0;
     // synchronous (forced) signals first as Linux does, then the lowest number
-    for (const n of SYNCHRONOUS) if (s.pending.has(n) && !(s.blocked & bit(n))) { sig = n; break; }
+    const p = s.pending;
+    for (const n of SYNCHRONOUS) if (p[n] !== undefined && !(s.blocked & bit(n))) { sig = n; break; }
     if (!sig) {
-      for (const n of s.pending.keys()) if ((sig === 0 || n < sig) && !(s.blocked & bit(n))) sig = n;
+      for (let n = 1; n < p.length; n++) if (p[n] !== undefined && !(s.blocked & bit(n))) { sig = n; break; }
     }
     let info: Siginfo;
     if (t.ptraceInject) {
@@ -142,8 +174,7 @@ export function deliverSignals(k: Kernel): boolean {
       t.ptraceInject = undefined;
     } else {
       if (!sig) return true;
-      info = s.pending.get(sig)!;
-      s.pending.delete(sig);
+      info = s.take(sig)!;
       if (t.tracer !== undefined && sig !== SIGKILL) {
         // signal-delivery-stop: the tracer sees it through wait4 and decides
         t.ptraceStop = { sig, info, reported: false };
@@ -184,58 +215,111 @@ export function deliverSignals(k: Kernel): boolean {
   }
 }
 
+/** No siginfo: what frameIn holds between deliveries, so that it keeps none alive. */
+const NO_INFO: Siginfo = { signo: 0, errno: 0, code: 0, fields: new Uint8Array(0) };
+/** The frame image up to its siginfo, for a handler without SA_SIGINFO (made once). */
+const frameScratchHead = frameScratch.subarray(0, SIGINFO_OFF);
+
+/**
+ * The inputs of the frame being written: one record, refilled for each
+ * delivery (nothing keeps it across one), so that a delivery allocates none.
+ */
+const frameIn: FrameInputs = {
+  sp: 0n, onAltStack: false, useAltStack: false, altstack: { sp: 0n, flags: 0, size: 0n },
+  blocked: 0n, info: NO_INFO, withInfo: false, trapno: 0n, err: 0n, cr2: 0n,
+};
+
+/** Word indices of the registers and counters delivery sets (all 8-byte aligned in the CPU and ENGINE blocks). */
+const RAX_W = CPU_REGS >> 2;
+const RDX_W = (CPU_REGS + 2 * 8) >> 2;
+const RSP_W = (CPU_REGS + 4 * 8) >> 2;
+const RSI_W = (CPU_REGS + 6 * 8) >> 2;
+const RDI_W = (CPU_REGS + 7 * 8) >> 2;
+const SIGNALS_W = CNT_SIGNALS >> 2;
+const SIGRETURNS_W = CNT_SIGRETURNS >> 2;
+
+/** mem[w..w+1] = mem[from..from+1] + add (a u64 plus a small number, carried in 32-bit words). */
+function setPlus(mem: Int32Array, w: number, from: number, add: number): void {
+  const lo = (mem[from] >>> 0) + add;
+  const hi = mem[from + 1];
+  mem[w] = lo;
+  mem[w + 1] = lo > 0xffffffff ? hi + 1 : hi;
+}
+
 function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): boolean {
   const e = k.engine;
   const t = k.current;
   const s = t.sig;
+  // every SA_ flag is in the low word: one bigint operation instead of one per test
+  const flags = Number(BigInt.asUintN(32, act.flags));
   if (t.sleeping) {
     // a handler interrupts the sleeping syscall: it is restarted only for
     // ERESTARTSYS with SA_RESTART, otherwise it returns -EINTR (Linux: handle_signal)
-    if (t.sleeping === 'restartblock' || !(act.flags & SA_RESTART)) {
+    if (t.sleeping === 'restartblock' || !(flags & SA_RESTART_BIT)) {
       k.setRip(e.u64(CPU_RIP) + 2n);
       e.setU64(CPU_REGS, BigInt.asUintN(64, -4n));
     }
     t.sleeping = undefined;
   }
-  if (!(act.flags & SA_RESTORER)) return false;
+  if (!(flags & SA_RESTORER_BIT)) return false;
   const sp = e.u64(CPU_REGS + 4 * 8);
   const alt = s.altstack;
   const onAlt = alt.flags !== SS_DISABLE && sp > alt.sp && sp <= alt.sp + alt.size;
-  const useAlt = !!(act.flags & SA_ONSTACK) && alt.flags !== SS_DISABLE && !onAlt;
-  const inp: FrameInputs = {
-    sp, onAltStack: onAlt, useAltStack: useAlt,
-    altstack: { sp: alt.sp, flags: alt.flags === SS_DISABLE ? SS_DISABLE : onAlt ? SS_ONSTACK : 0, size: alt.size },
-    blocked: s.blocked, info, withInfo: (act.flags & SA_SIGINFO) !== 0n, trapno: t.lastTrap.trapno, err: t.lastTrap.err, cr2: t.lastTrap.cr2,
-  };
-  const f = frameAddrs(inp);
+  const inp = frameIn;
+  inp.sp = sp;
+  inp.onAltStack = onAlt;
+  inp.useAltStack = (flags & SA_ONSTACK_BIT) !== 0 && alt.flags !== SS_DISABLE && !onAlt;
+  inp.altstack.sp = alt.sp;
+  inp.altstack.flags = alt.flags === SS_DISABLE ? SS_DISABLE : onAlt ? SS_ONSTACK : 0;
+  inp.altstack.size = alt.size;
+  inp.blocked = s.blocked;
+  inp.info = info;
+  inp.withInfo = (flags & SA_SIGINFO_BIT) !== 0;
+  inp.trapno = t.lastTrap.trapno;
+  inp.err = t.lastTrap.err;
+  inp.cr2 = t.lastTrap.cr2;
+  const fpAddr = fpstateAddr(inp);
+  const frame = frameAddrBelow(fpAddr);
+  // the fpstate, then the frame: each written in place when it lies in one page, else laid out
+  // and copied (a bad address fails the delivery, the fpstate perhaps written, as before)
+  let ok = false;
   try {
-    // the fpstate, then the frame: each written in place when it lies in one page, else laid out and copied
-    const fpHost = userSpan(t.mm, f.fpAddr, FPSTATE_SIZE, true);
-    if (fpHost === 0) throw new Errno(EFAULT);
-    writeFpstate(e, fpHost);
-    if (fpHost < 0) copyToUser(t.mm, f.fpAddr, fpScratch);
-    const frameHost = userSpan(t.mm, f.frame, FRAME_SIZE, true);
-    if (frameHost === 0) throw new Errno(EFAULT);
-    writeFrame(e, frameHost, act.restorer, inp, f.fpAddr);
-    if (frameHost < 0) copyToUser(t.mm, f.frame, inp.withInfo ? frameScratch : frameScratch.subarray(0, SIGINFO_OFF));
+    const fpHost = userSpan(t.mm, fpAddr, FPSTATE_SIZE, true);
+    if (fpHost !== 0) {
+      writeFpstate(e, fpHost);
+      ok = fpHost > 0 || tryCopyToUser(t.mm, fpAddr, fpScratch);
+    }
+    if (ok) {
+      const frameHost = userSpan(t.mm, frame, FRAME_SIZE, true);
+      ok = frameHost !== 0;
+      if (ok) {
+        writeFrame(e, frameHost, act.restorer, inp, fpAddr);
+        if (frameHost < 0) ok = tryCopyToUser(t.mm, frame, inp.withInfo ? frameScratch : frameScratchHead);
+      }
+    }
   } catch (err) {
-    if (err instanceof Errno) return false;
-    throw err;
+    // a page table the engine had no memory for (faultIn's ENOMEM): the delivery fails
+    if (!(err instanceof Errno)) throw err;
+    ok = false;
   }
-  e.setU64(CPU_REGS + 7 * 8, BigInt(sig)); // rdi
-  e.setU64(CPU_REGS + 6 * 8, f.frame + 312n); // rsi = &info
-  e.setU64(CPU_REGS + 2 * 8, f.frame + 8n); // rdx = &uc
-  e.setU64(CPU_REGS + 0 * 8, 0n); // rax
-  e.setU64(CPU_REGS + 4 * 8, f.frame);
+  inp.info = NO_INFO;
+  if (!ok) return false;
+  // rsp = frame; rdi = sig, rsi = &info, rdx = &uc, rax = 0: in words, from rsp's
+  e.setU64(CPU_REGS + 4 * 8, frame);
+  const mem = e.i32v;
+  mem[RDI_W] = sig;
+  mem[RDI_W + 1] = 0;
+  setPlus(mem, RSI_W, RSP_W, 312);
+  setPlus(mem, RDX_W, RSP_W, 8);
+  mem[RAX_W] = 0;
+  mem[RAX_W + 1] = 0;
   k.setRip(act.handler);
   // handlers start with DF, TF and RF clear (all three in the low word)
   const edv = e.dv;
   edv.setUint32(CPU_RFLAGS, (edv.getUint32(CPU_RFLAGS, true) & ~(0x400 | 0x100 | 0x10000)) >>> 0, true);
-  s.blocked |= act.mask;
-  if (!(act.flags & SA_NODEFER)) s.blocked |= bit(sig);
-  s.blocked &= BLOCKABLE;
-  if (act.flags & SA_RESETHAND) t.sighand.actions[sig] = { ...act, handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO };
-  e.setU64(CNT_SIGNALS, e.u64(CNT_SIGNALS) + 1n);
+  s.blocked = (s.blocked | act.mask | (flags & SA_NODEFER_BIT ? 0n : bit(sig))) & BLOCKABLE;
+  if (flags & SA_RESETHAND_BIT) t.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO, restorer: act.restorer, mask: act.mask };
+  setPlus(mem, SIGNALS_W, SIGNALS_W, 1);
   return true;
 }
 
@@ -281,14 +365,18 @@ function rtSigreturn(k: Kernel): bigint {
   const dv = frameHost < 0 ? frameScratchDv : e.dv;
   const base = frameHost < 0 ? 0 : frameHost;
   const ssFlags = dv.getInt32(base + 8 + 24, true);
-  if (ssFlags !== SS_ONSTACK) {
-    // restore_altstack: a sigaltstack saved in the frame is reinstalled
+  const cur = t.sig.altstack;
+  if (ssFlags !== SS_ONSTACK && cur.flags !== SS_ONSTACK) {
+    // restore_altstack: a sigaltstack saved in the frame is reinstalled (a
+    // new record only when it differs: records are replaced, never written)
     const sp = dv.getBigUint64(base + 8 + 16, true);
     const size = dv.getBigUint64(base + 8 + 32, true);
-    if (t.sig.altstack.flags !== SS_ONSTACK) t.sig.altstack = { sp, flags: ssFlags & SS_DISABLE ? SS_DISABLE : 0, size };
+    const flags = ssFlags & SS_DISABLE ? SS_DISABLE : 0;
+    if (sp !== cur.sp || size !== cur.size || flags !== cur.flags) t.sig.altstack = { sp, flags, size };
   }
   e.setU64(CPU_ORIG_RAX, -1n);
-  e.setU64(CNT_SIGRETURNS, e.u64(CNT_SIGRETURNS) + 1n);
+  const mem = e.i32v;
+  setPlus(mem, SIGRETURNS_W, SIGRETURNS_W, 1);
   return e.u64(CPU_REGS);
 }
 
@@ -303,27 +391,45 @@ const scratchDv = new DataView(scratch.buffer);
 const scratch8 = new Uint8Array(8);
 const scratch8Dv = new DataView(scratch8.buffer);
 
+/**
+ * The host offset of a small user structure to read or write in place
+ * (in one page, 4-byte aligned), or -1 to copy it through a scratch
+ * instead; a bad address throws EFAULT, as the copy would.
+ */
+function userPlace(k: Kernel, addr: bigint, len: number, write: boolean): number {
+  const h = userSpan(k.mm, addr, len, write);
+  if (h === 0) throw new Errno(EFAULT);
+  return h;
+}
+
+/** The user sigaction at addr as a record, its mask already without SIGKILL and SIGSTOP. */
 function readAction(k: Kernel, addr: bigint): SigAction {
-  copyFromUserInto(k.mm, addr, scratch);
-  const dv = scratchDv;
-  return { handler: dv.getBigUint64(0, true), flags: dv.getBigUint64(8, true), restorer: dv.getBigUint64(16, true), mask: dv.getBigUint64(24, true) };
+  const h = userPlace(k, addr, 32, false);
+  if (h < 0) copyFromUserInto(k.mm, addr, scratch);
+  const dv = h < 0 ? scratchDv : k.engine.dv;
+  const at = h < 0 ? 0 : h;
+  return { handler: dv.getBigUint64(at, true), flags: dv.getBigUint64(at + 8, true), restorer: dv.getBigUint64(at + 16, true), mask: dv.getBigUint64(at + 24, true) & BLOCKABLE };
 }
 
-/** The user sigaction of a, in the scratch (copy it out before the next use). */
-function actionBytes(a: SigAction): Uint8Array {
-  const b = scratch;
-  const dv = scratchDv;
-  dv.setBigUint64(0, a.handler, true);
-  dv.setBigUint64(8, a.flags, true);
-  dv.setBigUint64(16, a.restorer, true);
-  dv.setBigUint64(24, a.mask, true);
-  return b;
+/** Writes a as a user sigaction at addr. */
+function writeAction(k: Kernel, addr: bigint, a: SigAction): void {
+  const h = userPlace(k, addr, 32, true);
+  const dv = h < 0 ? scratchDv : k.engine.dv;
+  const at = h < 0 ? 0 : h;
+  dv.setBigUint64(at, a.handler, true);
+  dv.setBigUint64(at + 8, a.flags, true);
+  dv.setBigUint64(at + 16, a.restorer, true);
+  dv.setBigUint64(at + 24, a.mask, true);
+  if (h < 0) copyToUser(k.mm, addr, scratch);
 }
 
+/** -EINVAL as a syscall result: returned rather than thrown (a throw costs a microsecond). */
+const EINVAL_RESULT = BigInt(-EINVAL);
+
+/** The signal number of a syscall argument, or 0 when it is none (EINVAL). */
 function validSig(sig: bigint): number {
   const n = Number(BigInt.asIntN(32, sig));
-  if (n < 1 || n > 64) throw new Errno(EINVAL);
-  return n;
+  return n < 1 || n > 64 ? 0 : n;
 }
 
 function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
@@ -356,36 +462,41 @@ function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
 
 export const signalSyscalls: SyscallRow[] = [
   row(13, 'rt_sigaction', 'Sppu', (k, a) => {
-    if (a[3] !== 8n) throw new Errno(EINVAL);
+    if (a[3] !== 8n) return EINVAL_RESULT;
     const sig = validSig(a[0]);
+    if (sig === 0) return EINVAL_RESULT;
     const acts = k.current.sighand.actions;
     let next: SigAction | undefined;
     if (a[1] !== 0n) {
       next = readAction(k, a[1]);
-      if (sig === SIGKILL || sig === SIGSTOP) throw new Errno(EINVAL);
+      if (sig === SIGKILL || sig === SIGSTOP) return EINVAL_RESULT;
     }
-    if (a[2] !== 0n) copyToUser(k.mm, a[2], actionBytes(acts[sig]));
+    if (a[2] !== 0n) writeAction(k, a[2], acts[sig]);
     if (next) {
-      next = { ...next, mask: next.mask & BLOCKABLE };
       acts[sig] = next;
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
-      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.pending.delete(sig);
+      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.take(sig);
     }
     return 0n;
   }),
   row(14, 'rt_sigprocmask', 'dppu', (k, a) => {
-    if (a[3] !== 8n) throw new Errno(EINVAL);
+    if (a[3] !== 8n) return EINVAL_RESULT;
     const s = k.current.sig;
     const how = Number(BigInt.asIntN(32, a[0]));
     let set: bigint | undefined;
     if (a[1] !== 0n) {
-      copyFromUserInto(k.mm, a[1], scratch8);
-      set = scratch8Dv.getBigUint64(0, true);
-      if (how < 0 || how > 2) throw new Errno(EINVAL);
+      // in place when the word lies in one page, else through the scratch
+      const h = userPlace(k, a[1], 8, false);
+      if (h < 0) copyFromUserInto(k.mm, a[1], scratch8);
+      set = h < 0 ? scratch8Dv.getBigUint64(0, true) : k.engine.dv.getBigUint64(h, true);
+      if (how < 0 || how > 2) return EINVAL_RESULT;
     }
     if (a[2] !== 0n) {
-      scratch8Dv.setBigUint64(0, s.blocked, true);
-      copyToUser(k.mm, a[2], scratch8);
+      const h = userPlace(k, a[2], 8, true);
+      if (h < 0) {
+        scratch8Dv.setBigUint64(0, s.blocked, true);
+        copyToUser(k.mm, a[2], scratch8);
+      } else k.engine.dv.setBigUint64(h, s.blocked, true);
     }
     if (set !== undefined) {
       if (how === 0) s.blocked |= set;

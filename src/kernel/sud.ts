@@ -81,6 +81,7 @@ export function checkSud(p: Profile, mode: bigint, a: bigint, b: bigint, selecto
   }
   if (p.sysctl && mode !== PR_SYS_DISPATCH_OFF && !sysctlEnabled) return EPERM;
   if (mode !== PR_SYS_DISPATCH_OFF && selector && !accessOk(p, selector)) return EFAULT;
-  if (mode === PR_SYS_DISPATCH_OFF) return { ...SUD_OFF, selector, offset, len };
+  // all three arguments are 0 here: the off config itself (configs are replaced, never written)
+  if (mode === PR_SYS_DISPATCH_OFF) return SUD_OFF;
   return { armed: true, selector, offset, len, inclusiveEnd: false };
 }

@@ -51,7 +51,8 @@ export class Task {
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */
   clearChildTid = 0n;
   sig = new SigState();
-  sighand = new SigHand();
+  /** Dispositions: shared with the parent when cloneTask gives them (CLONE_SIGHAND), else new. */
+  sighand: SigHand;
   /** Trap number, error code and cr2 of the last fault (sigcontext trapno/err/cr2). */
   lastTrap = { trapno: 0n, err: 0n, cr2: 0n };
   /** Syscall User Dispatch config (also in the CPU block while the task runs). */
@@ -62,8 +63,10 @@ export class Task {
     readonly tgid: number,
     public ppid: number,
     public mm: AddressSpace,
+    sighand?: SigHand,
   ) {
     this.pgid = tgid;
+    this.sighand = sighand ?? new SigHand();
   }
 }
 

@@ -48,7 +48,10 @@ export function copyFromUserInto(mm: AddressSpace, addr: bigint, out: Uint8Array
     // the common case: one page, one translation, one copy
     const h = hostAddr(mm, addr, false);
     if (h === 0) throw new Errno(EFAULT);
-    out.set(mm.engine.u8.subarray(h, h + len));
+    const mem = mm.engine.u8;
+    // a word or less byte by byte: a subarray of the shared memory costs more than the copy
+    if (len <= 8) for (let i = 0; i < len; i++) out[i] = mem[h + i];
+    else out.set(mem.subarray(h, h + len));
     return;
   }
   let done = 0;
@@ -78,7 +81,10 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
   if (off + len <= PAGE) {
     const h = hostAddr(mm, addr, true);
     if (h === 0) return false;
-    mm.engine.u8.set(data, h);
+    const mem = mm.engine.u8;
+    // a word or less (a status, a tid) byte by byte: cheaper than a copy call into shared memory
+    if (len <= 8) for (let i = 0; i < len; i++) mem[h + i] = data[i];
+    else mem.set(data, h);
     return true;
   }
   // check every page first so a bad tail leaves memory unchanged
@@ -102,14 +108,17 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
 
 /** Writes regardless of page permissions (exec loading, ptrace POKE). */
 export function pokeUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void {
+  const len = data.length;
   let done = 0;
-  while (done < data.length) {
-    const a = addr + BigInt(done);
+  while (done < len) {
+    const a = done === 0 ? addr : addr + BigInt(done);
     let h = mm.engine.x.kernAddrForce(mm.root, a);
     if (h === 0 && mm.faultIn(a, true, false, true) === 'ok') h = mm.engine.x.kernAddrForce(mm.root, a);
     if (h === 0) throw new Errno(EFAULT);
-    const n = Math.min(data.length - done, PAGE - Number(a & 0xfffn));
-    mm.engine.u8.set(data.subarray(done, done + n), h);
+    const n = Math.min(len - done, PAGE - Number(BigInt.asUintN(12, a)));
+    // all of it in one page (a case's bytes, a stack string): no subarray to make
+    if (n === len) mm.engine.u8.set(data, h);
+    else mm.engine.u8.set(data.subarray(done, done + n), h);
     done += n;
   }
 }

@@ -11,8 +11,8 @@ const ARCH_GET_FS = 0x1003;
 const ARCH_GET_GS = 0x1004;
 
 export const processSyscalls: SyscallRow[] = [
-  { ...row(60, 'exit', 'd', (k, a) => { k.exitThread(Number(a[0] & 0xffn)); return 0n; }), noreturn: true },
-  { ...row(231, 'exit_group', 'd', (k, a) => { k.exitGroup(Number(a[0] & 0xffn)); return 0n; }), noreturn: true },
+  row(60, 'exit', 'd', (k, a) => { k.exitThread(Number(a[0] & 0xffn)); return 0n; }, 'd', true),
+  row(231, 'exit_group', 'd', (k, a) => { k.exitGroup(Number(a[0] & 0xffn)); return 0n; }, 'd', true),
   row(39, 'getpid', '', (k) => BigInt(k.current.tgid)),
   row(110, 'getppid', '', (k) => BigInt(k.current.ppid)),
   row(186, 'gettid', '', (k) => BigInt(k.current.tid)),

@@ -4,6 +4,8 @@
  * Families live in their own files; this one only gathers them.
  */
 import type { Kernel } from '../kernel.js';
+// first: the families below call row() while this module is still being evaluated
+export { row } from './row.js';
 import { fsSyscalls } from './fs.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
@@ -23,17 +25,27 @@ export interface SyscallRow {
   handler: SyscallHandler;
   /** Does not return to the caller (exit, exit_group, execve on success). */
   noreturn?: boolean;
-}
-
-export function row(nr: number, name: string, args: string, handler: SyscallHandler, ret: 'd' | 'x' | 'p' = 'd'): SyscallRow {
-  return { nr, name, args, ret, handler };
+  /** How many argument registers the handler reads: the formats', at most 6. */
+  readonly argc: number;
 }
 
 export const SYSCALLS: Map<number, SyscallRow> = new Map();
 
+/** SYSCALLS as an array indexed by number (filled with undefined, so never holey): a lookup per syscall. */
+const BY_NR: (SyscallRow | undefined)[] = [];
+
+/** The row of an x86-64 syscall number, if any. */
+export function syscallRow(nr: number): SyscallRow | undefined {
+  return nr >= 0 && nr < BY_NR.length ? BY_NR[nr] : undefined;
+}
+
 /** Adds rows (later families, such as signals and tasks, register theirs here). */
 export function registerSyscalls(rows: SyscallRow[]): void {
-  for (const r of rows) SYSCALLS.set(r.nr, r);
+  for (const r of rows) {
+    SYSCALLS.set(r.nr, r);
+    while (BY_NR.length <= r.nr) BY_NR.push(undefined);
+    BY_NR[r.nr] = r;
+  }
 }
 
 registerSyscalls([...fsSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

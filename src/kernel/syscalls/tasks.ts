@@ -28,6 +28,9 @@ const RESTART_SYS = new RestartSyscall();
 /** findWaitable's answer when the caller sleeps: it returns at once (the syscall runs again). */
 const SLEEP = 'sleep';
 
+/** The struct rusage wait4 and waitid report: all zero (read only, so made once). */
+const NO_RUSAGE = new Uint8Array(144);
+
 const WNOHANG = 1;
 const CLONE_VM = 0x100;
 const CLONE_SIGHAND = 0x800;
@@ -40,8 +43,15 @@ export function waitStatus(t: Task): number {
   return end.kind === 'exited' ? (end.status & 0xff) << 8 : (end.signal & 0x7f) | (end.coreDumped ? 0x80 : 0);
 }
 
-/** What a wait found: a tracee stop, a job-control stop or continue, or an ended child. */
-type Found = { t: Task; kind: 'ptrace' | 'stopped' | 'continued' | 'ended' };
+type FoundKind = 'ptrace' | 'stopped' | 'continued' | 'ended';
+
+/**
+ * What a wait found: a tracee stop, a job-control stop or continue, or an
+ * ended child. A class: a literal made per wait can be pretenured by V8.
+ */
+class Found {
+  constructor(readonly t: Task, readonly kind: FoundKind) {}
+}
 
 const WUNTRACED = 2;
 const WEXITED = 4;
@@ -55,31 +65,45 @@ const WNOWAIT = 0x01000000;
 function findWaitable(k: Kernel, match: (t: Task) => boolean, opts: number): Found | undefined | typeof SLEEP {
   const me = k.current;
   // one pass over the tasks: the lowest-tid tracee in a ptrace stop not yet
-  // reported, the matching children (in tid order below), whether we trace any
+  // reported, the lowest-tid matching child with something to report,
+  // whether there is any matching child, whether we trace any
   let traced: Task | undefined;
-  const children: Task[] = [];
+  let child: Task | undefined;
+  let childKind: FoundKind = 'ended';
+  let children = false;
   let tracing = false;
   for (const t of k.tasks.values()) {
     if (t.tracer === me.tgid) {
       tracing = true;
       if (t.ptraceStop && !t.ptraceStop.reported && match(t) && (traced === undefined || t.tid < traced.tid)) traced = t;
     }
-    if (t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t)) children.push(t);
+    if (t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t)) {
+      children = true;
+      if (child !== undefined && t.tid > child.tid) continue;
+      const kind = reportable(t, opts);
+      if (kind !== undefined) {
+        child = t;
+        childKind = kind;
+      }
+    }
   }
   // tracees in a ptrace stop not yet reported come first (WIFSTOPPED)
-  if (traced) return { t: traced, kind: 'ptrace' };
-  if (children.length === 0 && !tracing) throw new Errno(ECHILD);
-  if (children.length > 1) children.sort((a, b) => a.tid - b.tid);
-  for (const c of children) {
-    if (c.state === 'zombie' && opts & WEXITED) return { t: c, kind: 'ended' };
-    if (c.jobStop && !c.jobStop.reported && opts & WUNTRACED) return { t: c, kind: 'stopped' };
-    if (c.continued && opts & WCONTINUED) return { t: c, kind: 'continued' };
-  }
+  if (traced) return new Found(traced, 'ptrace');
+  if (!children && !tracing) throw new Errno(ECHILD);
+  if (child !== undefined) return new Found(child, childKind);
   if (opts & WNOHANG) return undefined;
   me.state = 'blocked';
   // sleep without a throw (a JavaScript throw costs about a microsecond)
   k.restartRequest = RESTART_SYS;
   return SLEEP;
+}
+
+/** What a wait would report of child c, if anything. */
+function reportable(c: Task, opts: number): FoundKind | undefined {
+  if (c.state === 'zombie' && opts & WEXITED) return 'ended';
+  if (c.jobStop && !c.jobStop.reported && opts & WUNTRACED) return 'stopped';
+  if (c.continued && opts & WCONTINUED) return 'continued';
+  return undefined;
 }
 
 function consume(k: Kernel, f: Found, opts: number): void {
@@ -105,7 +129,7 @@ function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusag
   else if (f.kind === 'continued') word = 0xffff;
   else word = waitStatus(f.t);
   if (status !== 0n) writeU32(k.mm, status, word);
-  if (rusage !== 0n) copyToUser(k.mm, rusage, new Uint8Array(144));
+  if (rusage !== 0n) copyToUser(k.mm, rusage, NO_RUSAGE);
   consume(k, f, opts);
   return BigInt(f.kind === 'ptrace' ? f.t.tid : f.t.tgid);
 }
@@ -158,7 +182,7 @@ function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: numb
     dv.setInt32(24, st, true);
   }
   if (infop !== 0n) copyToUser(k.mm, infop, info);
-  if (rusage !== 0n) copyToUser(k.mm, rusage, new Uint8Array(144));
+  if (rusage !== 0n) copyToUser(k.mm, rusage, NO_RUSAGE);
   if (f) consume(k, f, opts);
   return 0n;
 }
