@@ -2,7 +2,8 @@
 // management primitives the TypeScript kernel drives (page tables, frames,
 // kernel access to user memory, TLB and decoded-block cache control).
 import { framesInit } from "./mmu/frames";
-import { tlbFlush, tlbFlushAll, setCr3, mmuReset } from "./mmu/access";
+import { tlbFlush, tlbFlushAll, setCr3, mmuReset, mmuResume, cr3, tlbFlushes, tlbFlushesReset } from "./mmu/access";
+import { ptWrites, ptWritesReset } from "./mmu/pagetable";
 import { dirtyClear } from "./mmu/dirty";
 import { CPU_CR3 } from "./layout";
 import { blockCacheFlush } from "./run";
@@ -30,17 +31,26 @@ export function init(): void {
 export function snapshotBegin(): void {
   dirtyClear();
   tlbFlush();
+  ptWritesReset();
+  tlbFlushesReset();
 }
 
 /**
  * Restore, after dirtyRestorePass and after the host has copied the
  * snapshot's bytes back into the dirty frames and the ENGINE and CPU
  * blocks: empties the dirty set and resets the MMU's globals to the
- * restored CPU block.
+ * restored CPU block. sameImage: the image restored is the one memory last
+ * equalled (its dirty set described every change); then, when no page
+ * table was written and the TLBs were not flushed since, the TLBs' read
+ * and fetch entries and the blocks' links are kept (mmuResume).
  */
-export function snapshotRestored(): void {
+export function snapshotRestored(sameImage: bool): void {
   dirtyClear();
-  mmuReset(load<u32>(CPU_CR3));
+  let root = load<u32>(CPU_CR3);
+  if (sameImage && ptWrites == 0 && tlbFlushes == 0 && root == cr3) mmuResume();
+  else mmuReset(root);
+  ptWritesReset();
+  tlbFlushesReset();
 }
 
 /** Call after the running address space's mappings change (munmap, mprotect) or it switches. */

@@ -63,8 +63,16 @@ export function clearFault(): void {
   return base + ((<u32>(va >> 12) & (TLB_ENTRIES - 1)) << 4);
 }
 
+/** TLB flushes since the last snapshot or restore (see mmuResume). */
+export let tlbFlushes: u32 = 0;
+
+export function tlbFlushesReset(): void {
+  tlbFlushes = 0;
+}
+
 /** Empties every TLB slot (a fresh memory, or more fills than TLB_LOG holds). */
 export function tlbFlushAll(): void {
+  tlbFlushes++;
   bumpCodeEpoch();
   for (let i: u32 = 0; i < <u32>TLB_ENTRIES; i++) {
     store<u64>(TLB_R + (i << 4), 1);
@@ -81,6 +89,7 @@ export function tlbFlush(): void {
     tlbFlushAll();
     return;
   }
+  tlbFlushes++;
   bumpCodeEpoch();
   for (let k: u32 = 0; k < n; k++) {
     let o = <u32>load<u16>(TLB_LOG + (k << 1)) << 4;
@@ -133,6 +142,25 @@ export function mmuReset(root: u32): void {
   faultErr = 0;
   faultTrap = 0;
   tlbFlush();
+}
+
+/**
+ * After a snapshot restore that found the running address space's page
+ * table unwritten and the TLBs unflushed since the image was taken or last
+ * restored: every read and fetch entry (filled from that same table) still
+ * holds, and decoded blocks' links too (restore retired written code
+ * itself). Only the write entries go, since a write must mark its frame
+ * dirty again (translateSlow), and the pending-fault state.
+ */
+export function mmuResume(): void {
+  faulted = false;
+  codeWritten = false;
+  faultSig = 0;
+  faultCode = 0;
+  faultAddr = 0;
+  faultErr = 0;
+  faultTrap = 0;
+  tlbFlushWrite();
 }
 
 /** Switches the address space (flushes the TLBs when it changes). */

@@ -15,6 +15,7 @@
 // The list gives restore the frames in O(dirty); when more than
 // DIRTY_LIST_MAX frames are marked it is incomplete and the bitmap is read.
 import { DIRTY_BITS, DIRTY_COUNT, DIRTY_LIST, DIRTY_LIST_MAX, MEMORY_MAX_PAGES, FRAME_INFO } from "../layout";
+import { bumpCodeEpoch } from "../cpu/state";
 
 const BITMAP_BYTES: u32 = (<u32>MEMORY_MAX_PAGES * 16) >> 3;
 const CODE_BIT: u32 = 0x01000000;
@@ -66,7 +67,11 @@ export function dirtyRestorePass(top: u32): void {
 @inline function restoreFrame(i: u32, top: u32): void {
   let info = FRAME_INFO + (i << 2);
   let gi = load<u32>(info);
-  if ((gi & CODE_BIT) != 0) store<u32>(info, (gi + 1) & 0x00ffffff);
+  if ((gi & CODE_BIT) != 0) {
+    store<u32>(info, (gi + 1) & 0x00ffffff);
+    // links between blocks bypass the generation check: they die with the epoch
+    bumpCodeEpoch();
+  }
   let a = i << 12;
   if (a >= top) memory.fill(a, 0, 4096);
 }

@@ -9,6 +9,23 @@ import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
 import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
 import { markDirty } from "./dirty";
 
+/**
+ * Page-table writes since the last snapshot or restore: none means the
+ * TLBs' read and fetch entries, and the decoded blocks' links, still hold
+ * after a restore (src/engine/snapshot.ts).
+ */
+export let ptWrites: u32 = 0;
+
+export function ptWritesReset(): void {
+  ptWrites = 0;
+}
+
+/** Marks the page-table frame holding entry a dirty, as an entry is about to change. */
+@inline function ptTouch(a: u32): void {
+  ptWrites++;
+  markDirty(a);
+}
+
 @inline function levelIndex(va: u64, level: i32): u32 {
   return <u32>(va >> (39 - <u64>(level * 9))) & 511;
 }
@@ -28,7 +45,7 @@ export function ptLeaf(root: u32, va: u64, create: bool): u32 {
       if (!create) return 0;
       next = frameAlloc();
       if (next == 0) return 0;
-      markDirty(slot);
+      ptTouch(slot);
       store<u32>(slot, next);
     }
     node = next;
@@ -51,7 +68,7 @@ export function ptMap(root: u32, va: u64, frame: u32, bits: u32): i32 {
   if (leaf == 0) return -1;
   let old = load<u32>(leaf);
   if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
-  markDirty(leaf);
+  ptTouch(leaf);
   store<u32>(leaf, (frame & ~0xfff) | (bits & 0xfff) | PTE_P);
   return 0;
 }
@@ -62,7 +79,7 @@ export function ptUnmap(root: u32, va: u64): void {
   if (leaf == 0) return;
   let old = load<u32>(leaf);
   if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
-  markDirty(leaf);
+  ptTouch(leaf);
   store<u32>(leaf, 0);
 }
 
@@ -72,7 +89,7 @@ export function ptProtect(root: u32, va: u64, bits: u32): i32 {
   if (leaf == 0) return -1;
   let old = load<u32>(leaf);
   if ((old & PTE_P) == 0) return -1;
-  markDirty(leaf);
+  ptTouch(leaf);
   const keep: u32 = PTE_SHARED | PTE_COW;
   store<u32>(leaf, (old & ~0xfff) | (old & keep) | (bits & 0xfff & ~keep) | PTE_P);
   return 0;
@@ -85,7 +102,7 @@ export function ptPopulate(leaf: u32): u32 {
   if (f != 0) return f;
   f = frameAlloc();
   if (f == 0) return 0;
-  markDirty(leaf);
+  ptTouch(leaf);
   store<u32>(leaf, f | (e & 0xfff));
   return f;
 }
@@ -100,7 +117,7 @@ export function ptBreakCow(leaf: u32): u32 {
   let e = load<u32>(leaf);
   let f = e & ~0xfff;
   if ((e & PTE_COW) == 0) return f;
-  markDirty(leaf);
+  ptTouch(leaf);
   if (frameRefs(f) > 1) {
     let n = frameAlloc();
     if (n == 0) return 0;
@@ -122,6 +139,7 @@ const SHARE_MAX: u32 = 0xff00;
  * frames. Returns the new root, or 0 when out of memory.
  */
 export function ptClone(root: u32): u32 {
+  ptWrites++;
   let nroot = frameAlloc();
   if (nroot == 0) return 0;
   if (!cloneLevel(root, nroot, 0)) {
@@ -158,7 +176,7 @@ function cloneLevel(src: u32, dst: u32, level: i32): bool {
       } else if (frameRefs(f) < SHARE_MAX) {
         frameRef(f);
         if ((e & PTE_COW) == 0) {
-          markDirty(src + (i << 2));
+          ptTouch(src + (i << 2));
           store<u32>(src + (i << 2), e | PTE_COW);
         }
         store<u32>(dst + (i << 2), e | PTE_COW);
@@ -175,6 +193,7 @@ function cloneLevel(src: u32, dst: u32, level: i32): bool {
 
 /** Frees a whole tree and drops its pages. */
 export function ptDestroy(root: u32): void {
+  ptWrites++;
   destroyLevel(root, 0);
   frameUnref(root);
 }
@@ -244,7 +263,7 @@ export function ptUnmapRange(root: u32, va: u64, npages: u64): void {
     }
     let old = load<u32>(leaf);
     if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
-    markDirty(leaf);
+    ptTouch(leaf);
     store<u32>(leaf, 0);
     a += 4096;
   }

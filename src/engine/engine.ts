@@ -33,7 +33,7 @@ export interface EngineExports {
   mmuChanged(root: number): void;
   decode(va: bigint, rec: number): number;
   snapshotBegin(): void;
-  snapshotRestored(): void;
+  snapshotRestored(sameImage: number): void;
   markDirtyRange(start: number, end: number): void;
   dirtyRestorePass(top: number): void;
 }

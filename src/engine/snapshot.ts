@@ -15,9 +15,12 @@
  *                                         dirtyRestorePass: dirty code
  *                                           frames get a new generation
  *                                         snapshotRestored(): dirty set
- *                                           and TLBs emptied
+ *                                           emptied, TLBs too unless no
+ *                                           page table changed
  *
- * Not copied, and not restored: the TLBs (flushed), the decoded-block
+ * Not copied, and not restored: the TLBs (flushed, or when no page table
+ * was written and nothing flushed them since, kept but for their write
+ * entries: every read and fetch entry still holds), the decoded-block
  * cache, its links and the FRAME_INFO generations. Generations only move
  * forward, so a block decoded from a frame that restore rewrote can never
  * match again, while blocks of code frames nobody wrote stay valid: restore
@@ -132,7 +135,8 @@ export function forEachDirty(e: Engine, f: (a: number) => void): void {
 /** Puts the memory state of img back (see the file comment). */
 export function restoreMemory(e: Engine, img: MemoryImage): void {
   const curTop = frameTop(e);
-  if (baseline.get(e) === img) {
+  const sameImage = baseline.get(e) === img;
+  if (sameImage) {
     // one pass in the engine retires the dirty code frames' blocks and zeroes the frames
     // above the image's top (a JavaScript fill of a shared memory costs three times as
     // much); the others go back to their copies
@@ -163,7 +167,7 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
   if (curTop > img.top) u8.fill(0, refsAt(img.top), refsAt(curTop));
   const spans = img.lowSpans;
   for (let i = 0; i < spans.length; i++) u8.set(spans[i].bytes, spans[i].at);
-  e.x.snapshotRestored();
+  e.x.snapshotRestored(sameImage ? 1 : 0);
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
