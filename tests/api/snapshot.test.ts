@@ -123,6 +123,27 @@ maybe('machine snapshots', () => {
     }
   });
 
+  it('runs restored code as restored when the run rewrote it on a writable page without changing any mapping (TLBs and block links kept across the restore)', () => {
+    const ref = fresh(['snap', 'smc']).out;
+    const m = new Machine();
+    m.load(program(), { argv: ['snap', 'smc'] });
+    runUntilOutput(m, 'r=1\n');
+    const snap = m.snapshot();
+    for (let i = 0; i < 3; i++) {
+      // the run rewrites the code and runs it: no mapping changed and nothing flushed the
+      // TLBs, so the restore keeps them
+      // through the spin, then in small steps so that the run stops before the program ends
+      for (let k = 0; k < 100_000 && !m.stdoutText().includes('r=1\nr=1\n'); k++) m.run({ maxInsns: 1000 });
+      for (let k = 0; k < 100_000 && !m.stdoutText().includes('r=2\n'); k++) expect(m.run({ maxInsns: 10 }).kind).toBe('budget');
+      expect(m.stdoutText()).toBe(ref.stdout);
+      m.restore(snap, { check: true });
+      expect(m.stdoutText()).toBe('r=1\n');
+    }
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(ref.stdout);
+    expect(m.insns).toBe(ref.result.insns);
+  });
+
   it('restores after a run that grew memory and wrote more frames than the dirty list holds', () => {
     const mib = 264; // 67584 data frames, past DIRTY_LIST_MAX: the restore reads the bitmap
     expect(mib * 256).toBeGreaterThan(L.DIRTY_LIST_MAX);
