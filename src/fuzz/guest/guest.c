@@ -133,11 +133,27 @@ static u64 issue80(u64 slot, u64 idx) {
 /* ------------------------------------------------------------ process state */
 static volatile u64 *const logw = (volatile u64 *)LOG;
 static volatile u64 *const scratch = (volatile u64 *)SCRATCH;
-static volatile u64 depth;      /* SIGSYS deliveries in this process */
-static volatile u64 cur_sel;    /* the selector of the last arm that returned 0 */
-static volatile u64 rw_prot = 3; /* what the guest believes of SEL_RW */
-static volatile int rw_mapped = 1;
-static volatile u64 installed_flags;
+
+/*
+ * What the steps and the handler update as a case runs. It lives in guest_main's stack frame,
+ * not in globals: the stack page under it is written by every case anyway, while globals would
+ * dirty a .data and a .bss page more per case, each a frame the engine copies back on restore.
+ * The semantics are those of globals: a forked child gets its own copy with the rest of the
+ * stack, a thread shares it (same memory; it runs on thread_stack, so it writes nothing of the
+ * parent's stack), an exec'd image starts over from a fresh guest_main. guest_main's frame is
+ * above every frame called later, the handler's and a SIGSYS frame included, so none overwrites
+ * it. Reached through `ps`, written once before the engine's hold, so its page stays clean.
+ */
+struct proc_state {
+  u64 depth;           /* SIGSYS deliveries in this process */
+  u64 cur_sel;         /* the selector of the last arm that returned 0 */
+  u64 rw_prot;         /* what the guest believes of SEL_RW */
+  u64 rw_mapped;
+  u64 installed_flags; /* the flags of the last sigaction that installed a handler */
+  u64 thread_args[3];  /* a thread step's slot, idx and selval, for the new thread */
+  int ctid;            /* cleared by the kernel when a thread step's thread exits */
+};
+static volatile struct proc_state *ps;
 
 static void rec(u64 head, u64 a, u64 b, u64 c) {
   u64 n = logw[0];
@@ -154,8 +170,8 @@ static void rec(u64 head, u64 a, u64 b, u64 c) {
 }
 
 static int sel_write(u64 value) {
-  u64 s = cur_sel;
-  if (s < SEL_RW || s >= SEL_RW + 4096 || !rw_mapped || !(rw_prot & 2)) return 0;
+  u64 s = ps->cur_sel;
+  if (s < SEL_RW || s >= SEL_RW + 4096 || !ps->rw_mapped || !(ps->rw_prot & 2)) return 0;
   *(volatile u8 *)s = (u8)value;
   return 1;
 }
@@ -174,10 +190,10 @@ static void handler(int sig, void *info, void *ucv) {
   u64 *uc = (u64 *)ucv;
   /* uc_mcontext starts 40 bytes into the ucontext; rax is its 14th word */
   u64 *rax = uc + 5 + 13;
-  depth = depth + 1;
-  if (depth > c[9]) __asm__ volatile("ud2");
+  ps->depth = ps->depth + 1;
+  if (ps->depth > c[9]) __asm__ volatile("ud2");
   u64 head = REC_SIGSYS, a = 0, b = 0;
-  if (installed_flags & SA_SIGINFO) {
+  if (ps->installed_flags & SA_SIGINFO) {
     int *si = (int *)info;
     head |= ((u64)(si[0] & 0xff) << 8) | ((u64)(si[2] & 0xff) << 16) | ((u64)(si[1] & 0xff) << 24);
     a = *(u64 *)((char *)info + 16);
@@ -191,12 +207,10 @@ static void handler(int sig, void *info, void *ucv) {
 
 /* ------------------------------------------------------------ threads */
 static u8 thread_stack[65536] __attribute__((aligned(16)));
-static volatile int ctid;
-static volatile u64 thread_args[3];
 
 void thread_main(void) {
-  if (thread_args[2] != (u64)-1) sel_write(thread_args[2]);
-  scratch[0] = issue(thread_args[0], thread_args[1]);
+  if (ps->thread_args[2] != (u64)-1) sel_write(ps->thread_args[2]);
+  scratch[0] = issue(ps->thread_args[0], ps->thread_args[1]);
   H(60, 0, 0, 0, 0, 0);
   __asm__ volatile("ud2");
 }
@@ -210,11 +224,11 @@ extern char thread_entry[];
 
 /* ------------------------------------------------------------ the steps */
 static void step_fork(u64 i, volatile u64 *s) {
-  u64 before = depth;
+  u64 before = ps->depth;
   scratch[0] = 0;
   scratch[1] = 0;
   i64 r = H(57, 0, 0, 0, 0, 0);
-  if (depth != before) {
+  if (ps->depth != before) {
     rec(REC_RET, i, normalize(1, r), 0xd15);
     return;
   }
@@ -237,22 +251,22 @@ static void step_fork(u64 i, volatile u64 *s) {
 }
 
 static void step_thread(u64 i, volatile u64 *s) {
-  u64 before = depth;
-  thread_args[0] = s[1];
-  thread_args[1] = s[2];
-  thread_args[2] = s[3];
+  u64 before = ps->depth;
+  ps->thread_args[0] = s[1];
+  ps->thread_args[1] = s[2];
+  ps->thread_args[2] = s[3];
   scratch[0] = 0;
-  ctid = -1;
+  ps->ctid = -1;
   u64 *sp = (u64 *)(thread_stack + sizeof thread_stack - 64);
   *sp = (u64)thread_entry;
   u64 flags = 0x100 | 0x200 | 0x400 | 0x800 | 0x10000 | 0x40000 | 0x200000;
-  i64 r = H(56, flags, (u64)sp, 0, (u64)&ctid, 0);
-  if (depth != before) {
+  i64 r = H(56, flags, (u64)sp, 0, (u64)&ps->ctid, 0);
+  if (ps->depth != before) {
     rec(REC_RET, i, normalize(2, r), 0xd15);
     return;
   }
   if (r > 0) {
-    while (ctid != 0) __asm__ volatile("pause");
+    while (ps->ctid != 0) __asm__ volatile("pause");
     rec(REC_CHILD, i, scratch[0], 0);
     rec(REC_RET, i, 1, 0);
     return;
@@ -261,9 +275,9 @@ static void step_thread(u64 i, volatile u64 *s) {
 }
 
 static void step_ptrace(u64 i, volatile u64 *s) {
-  u64 before = depth;
+  u64 before = ps->depth;
   i64 r = H(57, 0, 0, 0, 0, 0);
-  if (depth != before) {
+  if (ps->depth != before) {
     rec(REC_RET, i, normalize(1, r), 0xd15);
     return;
   }
@@ -288,9 +302,9 @@ static void step_ptrace(u64 i, volatile u64 *s) {
     rec(REC_PTRACE1, cfg[0], cfg[1], cfg[2]);
     rec(REC_PTRACE2, cfg[3], (u64)g, (u64)sset);
     rec(REC_PTRACE3, (u64)same, (u64)g2, (u64)(u32)st);
-    u64 kd = depth;
+    u64 kd = ps->depth;
     H(62, r, SIGKILL, 0, 0, 0);
-    if (depth != kd) {
+    if (ps->depth != kd) {
       rec(REC_RET, i, 1, 0xd15);
       return;
     }
@@ -312,7 +326,7 @@ static void run_case_from(u64 start) {
     case 1: /* arm */ {
       u64 sel = addr(s[6], s[7]);
       r = H(157, 59, s[1], addr(s[2], s[3]), addr(s[4], s[5]), sel);
-      if (r == 0) cur_sel = sel;
+      if (r == 0) ps->cur_sel = sel;
       rec(REC_RET, i, (u64)r, 0);
       break;
     }
@@ -328,10 +342,10 @@ static void run_case_from(u64 start) {
       act.flags = s[2];
       act.restorer = s[3] < 8 ? SITES + 32 * s[3] + 16 : 0;
       act.mask = s[4] ? 1UL << (SIGSYS - 1) : 0;
-      u64 before = depth;
+      u64 before = ps->depth;
       r = H(13, SIGSYS, (u64)&act, 0, 8, 0);
       /* an intercepted rt_sigaction installed nothing, whatever its handler returned */
-      if (r == 0 && depth == before) installed_flags = s[2];
+      if (r == 0 && ps->depth == before) ps->installed_flags = s[2];
       rec(REC_RET, i, (u64)r, 0);
       break;
     }
@@ -343,12 +357,12 @@ static void run_case_from(u64 start) {
     }
     case 6: /* prot */
       r = H(10, SEL_RW, 4096, s[1], 0, 0);
-      if (r == 0) rw_prot = s[1];
+      if (r == 0) ps->rw_prot = s[1];
       rec(REC_RET, i, (u64)r, 0);
       break;
     case 7: /* unmap */
       r = H(11, SEL_RW, 4096, 0, 0, 0);
-      if (r == 0) rw_mapped = 0;
+      if (r == 0) ps->rw_mapped = 0;
       rec(REC_RET, i, (u64)r, 0);
       break;
     case 8:
@@ -490,12 +504,28 @@ static void no_aslr(u64 argc, char **argv) {
  * short. 0x01 0x01 is a byte 1; 0x01 k (k >= 2) is k - 1 zero bytes; any other byte is itself */
 static char exec_state[2 * (8 + 4096 + LOG_BYTES) + 16];
 
+/* The number of zero bytes from b[k], at most max (1 <= max <= n - k): a word at a time, as most
+ * of a case and a log is zeros. It reads the aligned words that hold them: b is 8-byte aligned,
+ * so these stay inside b's page, and bytes read past max are not counted. */
+static u64 zeros_at(const volatile u8 *b, u64 k, u64 max) {
+  u64 run = 0;
+  while (run < max) {
+    u64 at = (u64)(b + k + run), off = at & 7;
+    u64 w = *(const volatile u64 *)(at - off) >> (8 * off);
+    if (w) {
+      while (!(w & 0xff)) w >>= 8, run++;
+      break;
+    }
+    run += 8 - off;
+  }
+  return run < max ? run : max;
+}
+
 static char *pack_out(char *p, const volatile u8 *b, u64 n) {
   for (u64 k = 0; k < n;) {
     u8 v = b[k];
     if (v == 0) {
-      u64 run = 1;
-      while (k + run < n && run < 254 && b[k + run] == 0) run++;
+      u64 run = zeros_at(b, k, n - k < 254 ? n - k : 254);
       *p++ = 1;
       *p++ = (char)(run + 1);
       k += run;
@@ -508,9 +538,13 @@ static char *pack_out(char *p, const volatile u8 *b, u64 n) {
   return p;
 }
 
-/* Reads n bytes packed by pack_out into b; returns the text after them, or 0 when it is short or bad. */
+/* Reads n bytes packed by pack_out into b (8-byte aligned); returns the text after them, or 0
+ * when it is short or bad. b is cleared first, a word at a time, so a run of zeros is a skip. */
 static const char *pack_in(const char *p, volatile u8 *b, u64 n) {
-  for (u64 k = 0; k < n;) {
+  u64 k = 0;
+  for (; k + 8 <= n; k += 8) *(volatile u64 *)(b + k) = 0;
+  for (; k < n; k++) b[k] = 0;
+  for (k = 0; k < n;) {
     u8 c = (u8)*p++;
     if (c == 0) return 0;
     if (c != 1) {
@@ -524,7 +558,7 @@ static const char *pack_in(const char *p, volatile u8 *b, u64 n) {
       continue;
     }
     if (k + (x - 1) > n) return 0;
-    for (u8 z = 1; z < x; z++) b[k++] = 0;
+    k += x - 1;
   }
   return p;
 }
@@ -546,6 +580,12 @@ static void step_exec(u64 i) {
     /* the last non-zero byte: a word at a time (the scan is most of an exec step's work) */
     const volatile u64 *w = (const volatile u64 *)b;
     u64 nw = 512;
+    /* eight words at a time while all are zero (a page is mostly zeros), then word by word */
+    while (nw >= 8) {
+      const volatile u64 *q = w + nw - 8;
+      if (q[0] | q[1] | q[2] | q[3] | q[4] | q[5] | q[6] | q[7]) break;
+      nw -= 8;
+    }
     while (nw && !w[nw - 1]) nw--;
     u64 len = nw * 8;
     while (len && !b[len - 1]) len--;
@@ -589,6 +629,11 @@ static void __attribute__((noinline)) prefault(void) {
 }
 
 int guest_main(u64 argc, char **argv) {
+  /* the process state a case starts from (see struct proc_state) */
+  struct proc_state state = {.rw_prot = 3, .rw_mapped = 1};
+  ps = &state;
+  /* the store to ps before the hold below (no per-case write to its page), whatever is inlined */
+  __asm__ volatile("" ::: "memory");
   if (argc > 2 && streq(argv[1], "--resume")) resume(argv[2]);
   if (fuzz_case[1] & 1) {
     /* direct: the engine runs the case in this very process (it has no log memfd) */
