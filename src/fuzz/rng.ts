@@ -63,6 +63,13 @@ let lastSeed: bigint | undefined;
 let lastSeedHi = 0;
 let lastSeedLo = 0;
 
+/** mix64 on a bigint (for tests: it must equal the kernel's splitMix64Mix). */
+export function splitMix64MixWords(x: bigint): bigint {
+  const v = BigInt.asUintN(64, x);
+  mix64(Number(v >> 32n), Number(v & 0xffffffffn));
+  return (BigInt(outHi >>> 0) << 32n) | BigInt(outLo >>> 0);
+}
+
 export class Rng {
   private a: number;
   private b: number;
