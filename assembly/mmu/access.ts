@@ -134,6 +134,12 @@ export function tlbFlushWrite(): void {
  */
 export function mmuReset(root: u32): void {
   cr3 = root;
+  clearFaultState();
+  tlbFlush();
+}
+
+/** No fault pending, nothing recorded of the last one. */
+function clearFaultState(): void {
   faulted = false;
   codeWritten = false;
   faultSig = 0;
@@ -141,7 +147,6 @@ export function mmuReset(root: u32): void {
   faultAddr = 0;
   faultErr = 0;
   faultTrap = 0;
-  tlbFlush();
 }
 
 /**
@@ -153,13 +158,7 @@ export function mmuReset(root: u32): void {
  * dirty again (translateSlow), and the pending-fault state.
  */
 export function mmuResume(): void {
-  faulted = false;
-  codeWritten = false;
-  faultSig = 0;
-  faultCode = 0;
-  faultAddr = 0;
-  faultErr = 0;
-  faultTrap = 0;
+  clearFaultState();
   tlbFlushWrite();
 }
 
