@@ -147,9 +147,9 @@ export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: 
   return out;
 }
 
-/** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives, RangeError included). */
+/** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives); a RangeError for a non-integer. */
 function putNum(dv: DataView, i: number, v: number): void {
-  if (!Number.isInteger(v)) BigInt(v); // throws the RangeError BigInt(v) always threw
+  if (!Number.isInteger(v)) throw new RangeError(`sudsim: a case field must be an integer (got ${v})`);
   dv.setUint32(8 * i, v >>> 0, true);
   dv.setUint32(8 * i + 4, Math.floor(v / 4294967296) >>> 0, true);
 }
@@ -166,8 +166,8 @@ function putAddr(dv: DataView, i: number, a: Addr): void {
 }
 
 /**
- * A step from word i on: its op code, then its arguments (the order
- * stepArgs gives). Bigint and number fields go to separate writers, so
+ * A step from word i on: its op code, then its arguments (in the order
+ * docs/fuzz-case.md gives). Bigint and number fields go to separate writers, so
  * that each stays monomorphic.
  */
 function putStep(dv: DataView, i: number, s: Step): void {

@@ -103,6 +103,20 @@ export class Rng {
     for (let i = 0; i < 12; i++) this.u32();
   }
 
+  /**
+   * A generator whose sfc32 state is (a, b, c, d) as given, without the
+   * SplitMix64 seeding: for a caller with a seeding of its own (the ISA
+   * tests', which printed SUDSIM_SEED values must keep replaying).
+   */
+  static fromState(a: number, b: number, c: number, d: number): Rng {
+    const r = Object.create(Rng.prototype) as Rng;
+    r.a = a | 0;
+    r.b = b | 0;
+    r.c = c | 0;
+    r.d = d | 0;
+    return r;
+  }
+
   /** A generator for one stream of a campaign (worker w, case i...). */
   static derive(seed: bigint, ...parts: number[]): Rng {
     if (seed !== lastSeed) {

@@ -7,6 +7,7 @@
  */
 
 import { readFileSync } from 'node:fs';
+import { Rng as Sfc32 } from '../../src/fuzz/rng.js';
 
 /**
  * CPU features of the host from /proc/cpuinfo. Without them some encodings
@@ -77,40 +78,32 @@ export const mask = (size: number): bigint => (1n << BigInt(size * 8)) - 1n;
 export const sx = (v: bigint, size: number): bigint => BigInt.asIntN(size * 8, v);
 export const zx = (v: bigint, size: number): bigint => BigInt.asUintN(size * 8, v);
 
-/** sfc32: small, fast and good enough; 64-bit values are two draws. */
+/**
+ * sfc32, the fuzzer's generator (src/fuzz/rng.ts), seeded as these tests
+ * always have been so that a printed SUDSIM_SEED replays; 64-bit values are
+ * two draws.
+ */
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  private readonly g: Sfc32;
   constructor(seed: number) {
-    this.a = 0x9e3779b9;
-    this.b = 0x243f6a88;
-    this.c = 0xb7e15162;
-    this.d = seed >>> 0;
-    for (let i = 0; i < 16; i++) this.u32();
+    this.g = Sfc32.fromState(0x9e3779b9, 0x243f6a88, 0xb7e15162, seed >>> 0);
+    for (let i = 0; i < 16; i++) this.g.u32();
   }
   u32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return this.g.u32();
   }
   /** 0 <= n < k */
   int(k: number): number {
-    return Math.floor((this.u32() / 4294967296) * k);
+    return this.g.below(k);
   }
   range(lo: number, hi: number): number {
     return lo + this.int(hi - lo + 1);
   }
   bool(p = 0.5): boolean {
-    return this.u32() / 4294967296 < p;
+    return this.g.chance(p);
   }
   pick<T>(xs: readonly T[]): T {
-    return xs[this.int(xs.length)];
+    return this.g.pick(xs);
   }
   u64(): bigint {
     return (BigInt(this.u32()) << 32n) | BigInt(this.u32());
