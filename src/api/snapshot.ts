@@ -5,7 +5,7 @@
  * the snapshot itself is never handed out and stays pristine for the next
  * restore.
  */
-import { Cloner, fieldRestorer, snapshotRestorer } from '../kernel/clone.js';
+import { Cloner, snapshotRestorer } from '../kernel/clone.js';
 import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
 import type { Kernel } from '../kernel/kernel.js';
 
@@ -49,11 +49,11 @@ export class MachineSnapshot {
     this.kernel = saved;
     this.machine = c.value(machine);
     // the restore code made for this graph; the field-by-field Cloner walk where none can be made
-    const restoreKernel = fieldRestorer(Object.keys(saved));
+    const keys = Object.keys(saved);
     this.restoreState =
       snapshotRestorer(saved, this.machine, shared) ??
       ((target, rc) => {
-        restoreKernel(target, saved, rc);
+        for (const key of keys) (target as Record<string, unknown>)[key] = rc.value(saved[key]);
         return rc.value(this.machine);
       });
   }

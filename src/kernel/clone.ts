@@ -144,24 +144,6 @@ function makeCopier(keys: string[], proto: object): Copier | null {
   return { keys, Shallow, Deep };
 }
 
-/**
- * A function that sets each of keys on target to a copy (through c) of the
- * same field of source: a snapshot restore puts the kernel's fields back
- * through one, where a loop storing by key name costs several times as
- * much. Made once per snapshot; a page that forbids new Function gets the loop.
- */
-export function fieldRestorer(keys: readonly string[]): (target: object, source: object, c: Cloner) => void {
-  const names = keys.map((k) => JSON.stringify(k));
-  try {
-    // eslint-disable-next-line @typescript-eslint/no-implied-eval
-    return new Function('t', 's', 'c', names.map((k) => `t[${k}] = c.value(s[${k}]);`).join('\n')) as (t: object, s: object, c: Cloner) => void;
-  } catch {
-    return (t, s, c) => {
-      for (const k of keys) (t as Record<string, unknown>)[k] = c.value((s as Record<string, unknown>)[k]);
-    };
-  }
-}
-
 /** How objects of one prototype are copied (decided once per prototype: see kinds). */
 const enum Kind {
   Hook,
