@@ -20,38 +20,32 @@ import { CLONE, shallowCopy } from './clone.js';
 
 const PAGE = 4096;
 
-/** The cache key of a file's contents, computed once per byte array (files are never written). */
-const keys = new WeakMap<Uint8Array, string>();
+/**
+ * Per file object (files are never written): the key of its contents, and
+ * the key of each of its pages (`key/offset`) made once, since a key
+ * concatenated anew for every lookup is a new string, which the Map must
+ * flatten and hash again on each exec.
+ */
+const fileKeys = new WeakMap<Uint8Array, { key: string; pages: Map<number, string> }>();
 
-function contentKey(bytes: Uint8Array): string {
-  let k = keys.get(bytes);
-  if (k === undefined) {
-    // FNV-1a twice, from different offset bases: 64 bits of key between two files of one length
-    let h1 = 0x811c9dc5;
-    let h2 = 0x01000193 ^ bytes.length;
-    for (let i = 0; i < bytes.length; i++) {
-      h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
-      h2 = Math.imul(h2 ^ bytes[i], 0x01000193);
-    }
-    k = `${bytes.length}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
-    keys.set(bytes, k);
-  }
+function pageKey(bytes: Uint8Array, offset: number): string {
+  let f = fileKeys.get(bytes);
+  if (f === undefined) fileKeys.set(bytes, (f = { key: contentKey(bytes), pages: new Map() }));
+  let k = f.pages.get(offset);
+  if (k === undefined) f.pages.set(offset, (k = `${f.key}/${offset}`));
   return k;
 }
 
-/**
- * The cache key of each page of a file (`key/offset`), by offset, made
- * once: a key concatenated anew for every lookup is a new string, which the
- * Map must flatten and hash again on each exec.
- */
-const pageKeys = new WeakMap<Uint8Array, Map<number, string>>();
-
-function pageKey(bytes: Uint8Array, offset: number): string {
-  let ks = pageKeys.get(bytes);
-  if (ks === undefined) pageKeys.set(bytes, (ks = new Map()));
-  let k = ks.get(offset);
-  if (k === undefined) ks.set(offset, (k = `${contentKey(bytes)}/${offset}`));
-  return k;
+/** The key of a file's contents: its length and two hashes. */
+function contentKey(bytes: Uint8Array): string {
+  // FNV-1a twice, from different offset bases: 64 bits of key between two files of one length
+  let h1 = 0x811c9dc5;
+  let h2 = 0x01000193 ^ bytes.length;
+  for (let i = 0; i < bytes.length; i++) {
+    h1 = Math.imul(h1 ^ bytes[i], 0x01000193);
+    h2 = Math.imul(h2 ^ bytes[i], 0x01000193);
+  }
+  return `${bytes.length}:${(h1 >>> 0).toString(16)}:${(h2 >>> 0).toString(16)}`;
 }
 
 /**
