@@ -21,7 +21,7 @@ import {
   AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ET_DYN_BASE, PROT_READ, PROT_WRITE,
   PROT_EXEC, protBits,
 } from './mm.js';
-import { PTE_COW } from '../engine/layout.js';
+import { PTE_COW, PAGE_SIZE } from '../engine/layout.js';
 import type { PageCache } from './page_cache.js';
 import { pokeUser } from './uaccess.js';
 import { Errno, E2BIG, ENOMEM } from './errno.js';
@@ -49,7 +49,6 @@ export const AT_EXECFN = 31;
 /** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
 const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 const MAX_ARG_BYTES = 128 * 1024;
-const PAGE_BYTES = Number(PAGE);
 
 /**
  * An argument or environment string: text (UTF-8 encoded), or bytes as
@@ -116,10 +115,10 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache
       const fileEnd = Number(p.offset + p.filesz);
       const noBss = p.memsz === p.filesz;
       const bits = protBits(prot, false) | PTE_COW;
-      for (let off = fileStart, va = start; off < fileEnd; off += PAGE_BYTES, va += PAGE) {
+      for (let off = fileStart, va = start; off < fileEnd; off += PAGE_SIZE, va += PAGE) {
         const own = va >= from;
-        const pageEnd = own && noBss ? off + PAGE_BYTES : Math.min(fileEnd, off + PAGE_BYTES);
-        const f = cache && own && pageEnd === off + PAGE_BYTES ? cache.frame(engine, bytes, off) : 0;
+        const pageEnd = own && noBss ? off + PAGE_SIZE : Math.min(fileEnd, off + PAGE_SIZE);
+        const f = cache && own && pageEnd === off + PAGE_SIZE ? cache.frame(engine, bytes, off) : 0;
         if (f === 0) pokeUser(mm, va, bytes.subarray(off, pageEnd));
         else if (engine.x.ptMap(mm.root, va, f, bits) !== 0) {
           engine.x.frameUnref(f);

@@ -16,9 +16,9 @@
  * a snapshot restore puts it back along with the frames' contents).
  */
 import type { Engine } from '../engine/engine.js';
+import { PAGE_SIZE as PAGE } from '../engine/layout.js';
 import { CLONE, shallowCopy } from './clone.js';
 
-const PAGE = 4096;
 
 /**
  * Per file object (files are never written): the key of its contents, and
