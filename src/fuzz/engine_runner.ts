@@ -1,7 +1,8 @@
 /**
  * Runs fuzz cases in the engine: one machine per (profile, SMAP, sysctl)
- * with the guest loaded once and snapshotted before its first instruction;
- * each case restores the snapshot, writes the case bytes at CASE and runs.
+ * with the guest loaded once, run through its setup to its hold loop and
+ * snapshotted there; each case restores the snapshot, writes the case bytes
+ * at CASE (which release the hold) and runs.
  * No case costs a new Wasm instance or a re-decode of unchanged code.
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
@@ -48,25 +49,30 @@ export class EngineRunner {
 
   /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
-    const p = opts.trace ? this.fresh(c, opts.trace) : this.prepared(c);
-    if (!opts.trace) {
-      p.machine.restore(p.snap);
+    let machine: Machine;
+    if (opts.trace) {
+      // a machine of its own, from the guest's first instruction, its setup traced too
+      machine = this.loaded(c, opts.trace);
+    } else {
+      const p = this.prepared(c);
+      machine = p.machine;
+      machine.restore(p.snap);
       // SEL_RO's byte put in place as a debugger would, where the guest's setup would
       // otherwise make it writable, write it and protect it again: the same page in the end
       const ro = c.roValue & 0xff;
       if (ro !== 0) {
         this.roByte[0] = ro;
-        p.machine.writeMemory(SEL_RO, this.roByte);
+        machine.writeMemory(SEL_RO, this.roByte);
       }
     }
     // the rest of the CASE page is the snapshot's: the guest reads no further than the steps;
     // the flags word clears the hold the snapshot was taken in
-    p.machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
-    const r = p.machine.run({ maxInsns: CASE_INSN_BUDGET });
+    machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
+    const r = machine.run({ maxInsns: CASE_INSN_BUDGET });
     let decoded: ReturnType<typeof decodeLog>;
     try {
       // as machine.readMemory reads (the root process's memory), into a reused buffer
-      const k = p.machine.kernel;
+      const k = machine.kernel;
       const mm = k.rootMm ?? k.mm;
       copyFromUserInto(mm, LOG_ADDR, this.logHead);
       // as many records as the header counts, at most LOG_CAPACITY
@@ -96,7 +102,8 @@ export class EngineRunner {
     return `${c.profile}/${c.smap ? 1 : 0}/${c.sysctl ? 1 : 0}`;
   }
 
-  private fresh(c: FuzzCase, trace?: (line: string) => void): Prepared {
+  /** A new machine for c's configuration with the guest loaded. */
+  private loaded(c: FuzzCase, trace?: (line: string) => void): Machine {
     const machine = new Machine({
       profile: c.profile,
       smap: c.smap,
@@ -106,7 +113,12 @@ export class EngineRunner {
     // an exec step runs the guest again from /proc/self/exe, as it does natively
     machine.addFile('/proc/self/exe', GUEST_ELF);
     machine.load(GUEST_ELF, { argv: ['guest'] });
-    if (trace) return { machine, snap: machine.snapshot() };
+    return machine;
+  }
+
+  /** A machine for c's configuration, snapshotted at the guest's hold. */
+  private fresh(c: FuzzCase): Prepared {
+    const machine = this.loaded(c);
     // run the guest's setup once, to the loop where it holds (flags: direct | hold), and
     // snapshot it there: each case starts after the setup (docs/fuzz-case.md)
     this.flagsWord[0] = FLAG_DIRECT | FLAG_HOLD;
