@@ -379,19 +379,8 @@ export function kernAddr(root: u32, va: u64, write: bool): u32 {
   let e = load<u32>(leaf);
   if ((e & PTE_P) == 0) return 0;
   if ((e & (write ? PTE_W : PTE_R)) == 0) return 0;
-  let f = ptPopulate(leaf);
-  if (f != 0 && write && (e & PTE_COW) != 0) {
-    f = ptBreakCow(leaf);
-    dropTlb(va);
-  }
-  if (f == 0) return 0;
-  if (write) {
-    markDirty(f);
-    let info = FRAME_INFO + ((f >> 12) << 2);
-    let gi = load<u32>(info);
-    if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
-  }
-  return f + (<u32>va & 0xfff);
+  let f = write ? kernWritable(leaf, e, va) : ptPopulate(leaf);
+  return f == 0 ? 0 : f + (<u32>va & 0xfff);
 }
 
 /** Like kernAddr but ignores permissions (ptrace POKEDATA writes read-only text, exec loads). */
@@ -401,6 +390,16 @@ export function kernAddrForce(root: u32, va: u64): u32 {
   if (leaf == 0) return 0;
   let e = load<u32>(leaf);
   if ((e & PTE_P) == 0) return 0;
+  let f = kernWritable(leaf, e, va);
+  return f == 0 ? 0 : f + (<u32>va & 0xfff);
+}
+
+/**
+ * The frame behind the present leaf (entry e) for va, ready for a kernel
+ * write: the page's own (copy-on-write broken), marked dirty, any code
+ * decoded from it retired. 0 when out of memory.
+ */
+function kernWritable(leaf: u32, e: u32, va: u64): u32 {
   let f = ptPopulate(leaf);
   if (f != 0 && (e & PTE_COW) != 0) {
     f = ptBreakCow(leaf);
@@ -411,5 +410,5 @@ export function kernAddrForce(root: u32, va: u64): u32 {
   let info = FRAME_INFO + ((f >> 12) << 2);
   let gi = load<u32>(info);
   if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
-  return f + (<u32>va & 0xfff);
+  return f;
 }
