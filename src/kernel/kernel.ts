@@ -544,12 +544,7 @@ export class Kernel {
     this.endGroup(this.current, { kind: 'killed', signal: sig, coreDumped: false });
   }
 
-  /** Live threads of a thread group, leader first. */
-  threadsOf(tgid: number): Task[] {
-    return [...this.tasks.values()].filter((x) => x.tgid === tgid && x.state !== 'zombie').sort((a, b) => a.tid - b.tid);
-  }
-
-  /** How many threads of a group are live (threadsOf's length, without the array). */
+  /** How many threads of a group are live. */
   private liveThreads(tgid: number): number {
     let n = 0;
     for (const x of this.tasks.values()) if (x.tgid === tgid && x.state !== 'zombie') n++;
