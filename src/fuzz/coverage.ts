@@ -9,27 +9,25 @@
 import { type FuzzCase, type Step, CASE_PROFILES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
 import { type Outcome, recKind, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
-/** A result as a class: ok, positive, an errno name, or other. */
+/** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
 export function resultClass(v: bigint): string {
-  const s = BigInt.asIntN(64, v);
-  if (s === 0n) return '0';
-  if (s < 0n && s >= -4095n) return ERRNO_NAMES[Number(-s)] ?? `E${-s}`;
-  return s > 0n && s < 0x10000n ? 'pos' : 'other';
+  const code = resultCode(v);
+  if (code === 0) return '0';
+  if (code === RESULT_POS) return 'pos';
+  if (code === RESULT_OTHER) return 'other';
+  return ERRNO_NAMES[code - 1] ?? `E${code - 1}`;
 }
 
 const ERRNO_NAMES: Record<number, string> = {
   1: 'EPERM', 3: 'ESRCH', 5: 'EIO', 9: 'EBADF', 10: 'ECHILD', 12: 'ENOMEM', 14: 'EFAULT', 22: 'EINVAL', 38: 'ENOSYS',
 };
 
-/** Where a syscall was issued from, as a class: a call site or a restorer, and whether it was slot H. */
+/** Where a syscall was issued from, as a class: a call site or a restorer, and whether it was slot H (siteCode, named). */
 export function siteClass(ip: bigint): string {
-  const off = ip - SITES;
-  if (off < 0n || off >= SLOT_SIZE * BigInt(SLOTS)) return 'elsewhere';
-  const slot = Number(off / SLOT_SIZE);
-  const kind = off % SLOT_SIZE < 16n ? 'call' : 'restorer';
-  return `${kind}${slot === SLOT_H ? '-H' : ''}`;
+  return SITE_CLASSES[siteCode(ip)];
 }
 
+const SITE_CLASSES = ['elsewhere', 'call', 'restorer', 'call-H', 'restorer-H'];
 
 const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace', 'exec'];
 const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
@@ -41,18 +39,21 @@ function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
   return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base);
 }
 
-/** A small class of a result: 0, 1..4095 by errno, positive, other. */
+const RESULT_POS = 5000;
+const RESULT_OTHER = 5001;
+
+/** A small class of a result: 0, 1 + errno for -4095..-1, positive (below 0x10000), other. */
 function resultCode(v: bigint): number {
   const s = BigInt.asIntN(64, v);
   if (s === 0n) return 0;
   if (s < 0n && s >= -4095n) return 1 - Number(s);
-  return s > 0n && s < 0x10000n ? 5000 : 5001;
+  return s > 0n && s < 0x10000n ? RESULT_POS : RESULT_OTHER;
 }
 
 const SITES_END = SITES + SLOT_SIZE * BigInt(SLOTS);
 const SLOT_BYTES = Number(SLOT_SIZE);
 
-/** siteClass as a number (0 elsewhere); once inside the site page the offset is a small number. */
+/** Where a syscall was issued from, as a number: 0 elsewhere, 1 call, 2 restorer, 3 and 4 the same in slot H. */
 function siteCode(ip: bigint): number {
   if (ip < SITES || ip >= SITES_END) return 0;
   const off = Number(ip - SITES);
