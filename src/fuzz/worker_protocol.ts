@@ -24,6 +24,9 @@ export type WorkerMessage =
   | { type: 'done'; worker: number }
   | { type: 'error'; worker: number; message: string };
 
+/** How often a worker reports its progress (the status line's refresh is 250 ms). */
+const PROGRESS_EVERY_MS = 50;
+
 /** Runs batches until the worker's share, the deadline or a stop request ends it. */
 export async function runWorker(
   w: FuzzWorker,
@@ -31,17 +34,26 @@ export async function runWorker(
   stopped: () => boolean,
   progress: (next: number, cases: number) => void,
 ): Promise<void> {
+  let reported = Date.now();
   for (;;) {
     if (stopped()) break;
-    if (init.deadline !== undefined && Date.now() >= init.deadline) break;
+    const now = Date.now();
+    if (init.deadline !== undefined && now >= init.deadline) break;
     let limit = Infinity;
     if (init.quota !== undefined) {
       if (w.cases >= init.quota) break;
       limit = init.quota - w.cases;
     }
+    // progress every PROGRESS_EVERY_MS, not every batch: each message wakes the campaign's
+    // thread, which shares the cores with the workers; a progress that lags only makes a
+    // resumed campaign run a few cases again (findings and corpus entries travel on their own)
+    if (now - reported >= PROGRESS_EVERY_MS) {
+      reported = now;
+      progress(w.next, w.cases);
+    }
     await w.runBatch(limit);
-    progress(w.next, w.cases);
     // let a stop message in
     await new Promise((r) => setImmediate(r));
   }
+  progress(w.next, w.cases);
 }
