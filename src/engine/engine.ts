@@ -106,7 +106,10 @@ export class Engine {
       },
     };
     const inst = instantiateSync<Record<string, unknown>>(compiled, imports);
-    this.x = inst.exports as unknown as EngineExports;
+    // the instance's own exports, called directly: the loader's demangled ones put a JavaScript
+    // wrapper with rest arguments before each (for optional arguments, which none of them
+    // takes), a cost on every call the kernel makes into the engine
+    this.x = inst.instance.exports as unknown as EngineExports;
     this.refresh();
     this.x.init();
   }

@@ -180,14 +180,24 @@ function kindOf(v: object): Kind {
  * engine's memory, which the snapshot restores itself: it is kept.
  */
 function copyView(view: ArrayBufferView): ArrayBufferView {
-  if (typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer) return view;
+  if (sharedView(view)) return view;
   if (view instanceof DataView) return new DataView(view.buffer.slice(view.byteOffset, view.byteOffset + view.byteLength));
-  if (Object.getPrototypeOf(view) === Uint8Array.prototype && view.byteLength > 64 && view.byteLength <= POOLED_MAX) {
+  if (pooledView(view)) {
     const u = pooledBytes(view.byteLength);
-    u.set(view as Uint8Array);
+    u.set(view);
     return u;
   }
   return (view as Uint8Array).slice();
+}
+
+/** A view of shared memory (the engine's). */
+function sharedView(view: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && view.buffer instanceof SharedArrayBuffer;
+}
+
+/** A Uint8Array whose copy pooledBytes makes (65 to POOLED_MAX bytes). */
+function pooledView(view: ArrayBufferView): view is Uint8Array {
+  return Object.getPrototypeOf(view) === Uint8Array.prototype && view.byteLength > 64 && view.byteLength <= POOLED_MAX;
 }
 
 /** How v, of prototype proto, is copied (kinds, filled on first sight of a prototype). */
@@ -299,10 +309,11 @@ const PLAN_MAX_LINES = 4000;
 
 /**
  * A function that sets each field of saved on a target to a copy and
- * returns a copy of extra, making exactly the copies one `new
- * Cloner(shared)` makes for `target[k] = c.value(saved[k])` over the keys
- * in order and then `c.value(extra)`: a snapshot restore. Made once per
- * snapshot, by walking the saved graph as the Cloner would and writing
+ * returns a copy of extra, making the copies one `new Cloner(shared)`
+ * makes for `target[k] = c.value(saved[k])` over the keys in order and
+ * then `c.value(extra)` (save that pooled byte arrays, a task's saved CPU
+ * block, come back refilled: see refilledBytes): a snapshot restore. Made
+ * once per snapshot, by walking the saved graph as the Cloner would and writing
  * that walk down as straight-line code (one line per copy, shared
  * references through one variable), so that a restore pays neither the
  * memo nor the per-object dispatch, and each copy site sees one shape.
@@ -333,6 +344,21 @@ export function snapshotRestorer(
   }
   const R = plan.consts;
   return (t, c) => f(R, planHelpers, t, c);
+}
+
+/**
+ * For a Uint8Array that copyView would carve from a chunk (a task's saved
+ * CPU block): one such array, which the restore code fills with the saved
+ * bytes each time instead of making a copy. Each restore replaces every
+ * kernel field, so the state that held the array the last restore handed
+ * out is no longer the kernel's: refilling it is a copy as good as a new
+ * one, without the allocation (a new view into a chunk was the costliest
+ * copy of a fuzz case's restore). Only a Task object kept from before the
+ * restore (machine.kernel is for inspection) sees its block change. Null
+ * for every other view.
+ */
+function refilledBytes(view: ArrayBufferView): Uint8Array | null {
+  return !sharedView(view) && pooledView(view) ? pooledBytes(view.byteLength) : null;
 }
 
 /** What the generated restore code calls for the copies it does not spell out. */
@@ -416,8 +442,14 @@ class PlanWriter {
         }
         return name;
       }
-      case Kind.View:
-        return this.variable(v, `H.copyView(${src})`);
+      case Kind.View: {
+        const into = refilledBytes(v as ArrayBufferView);
+        if (into === null) return this.variable(v, `H.copyView(${src})`);
+        // one array made here and given the saved bytes again on every restore: see refilledBytes
+        const name = this.variable(v, this.constant(into));
+        this.lines.push(`${name}.set(${src});`);
+        return name;
+      }
       case Kind.ArrayBuffer:
         return this.variable(v, `${src}.slice(0)`);
       case Kind.Keep:

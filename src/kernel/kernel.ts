@@ -9,8 +9,8 @@ import { Errno, ENOSYS } from './errno.js';
 import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
-import { Task, type ProcessEnd } from './task.js';
-import { syscallRow, type SyscallRow } from './syscalls/table.js';
+import { Task, NO_TRAP, type ProcessEnd } from './task.js';
+import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
@@ -18,7 +18,7 @@ import { SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
 import { killFields } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -102,9 +102,6 @@ function savedView(saved: Uint8Array): DataView {
 /** Each exception vector as a bigint, made once (sigcontext's trapno is a 64-bit word). */
 const TRAPNOS: bigint[] = Array.from({ length: 32 }, (_, n) => BigInt(n));
 
-/** lastTrap of a SUD dispatch (no trap): records are only replaced, never written in place. */
-const NO_TRAP = { trapno: 0n, err: 0n, cr2: 0n };
-
 /** A stored SUD config with the dispatch work flag cleared (the same record when it is clear). */
 function disarmed(c: SudConfig): SudConfig {
   // records are values: an unarmed one is shared; an armed one is copied field by field,
@@ -116,8 +113,37 @@ function disarmed(c: SudConfig): SudConfig {
 const REG0 = (L.CPU_REGS - L.CPU) / 8;
 /** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
 const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => REG0 + r);
-/** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp (the low words). */
-const IA32_ARG_REGS = [3, 1, 2, 6, 7, 5].map((r) => L.CPU_REGS + r * 8);
+/** Their low 32-bit words' indices in the CPU block's 32-bit words. */
+const ARG_WORDS = ARG_REGS.map((w) => w * 2);
+/** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp. */
+const IA32_ARG_WORDS = [3, 1, 2, 6, 7, 5].map((r) => (REG0 + r) * 2);
+
+/**
+ * The arguments of the syscall being served (SyscallArgs), read from the
+ * CPU block: one per kernel, set to each call's ABI. The block's words are
+ * little-endian like the host.
+ */
+class RegisterArgs implements SyscallArgs {
+  /** The call came through int $0x80 (i386 registers, 32-bit values). */
+  int80 = false;
+
+  constructor(
+    private readonly cpu64: BigUint64Array,
+    private readonly cpu32: Int32Array,
+  ) {}
+
+  u64(i: number): bigint {
+    return this.int80 ? BigInt(this.cpu32[IA32_ARG_WORDS[i]] >>> 0) : this.cpu64[ARG_REGS[i]];
+  }
+
+  i32(i: number): number {
+    return this.cpu32[this.int80 ? IA32_ARG_WORDS[i] : ARG_WORDS[i]];
+  }
+
+  u32(i: number): number {
+    return this.i32(i) >>> 0;
+  }
+}
 
 export class Kernel {
   readonly engine: Engine;
@@ -161,13 +187,17 @@ export class Kernel {
    * 2^64 as setU64 does. The engine's memory is little-endian like its host.
    */
   private declare readonly cpu64: BigUint64Array;
+  /** The arguments handed to syscall handlers, over the same block. */
+  private declare readonly args: RegisterArgs;
 
   constructor(opts: KernelOptions = {}) {
     this.engine = new Engine();
     const cpuBlock = this.engine.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE);
+    const cpu64 = new BigUint64Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 8);
     Object.defineProperties(this, {
       cpuBlock: { value: cpuBlock },
-      cpu64: { value: new BigUint64Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 8) },
+      cpu64: { value: cpu64 },
+      args: { value: new RegisterArgs(cpu64, new Int32Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 4)) },
     });
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
@@ -210,11 +240,6 @@ export class Kernel {
   wakeTracer(t: Task): void {
     const tr = t.tracer === undefined ? undefined : this.tasks.get(t.tracer);
     if (tr && tr.state === 'blocked' && !tr.futexWait) tr.state = 'runnable';
-  }
-
-  /** Wakes tasks sleeping in poll (a process they may watch has changed state). */
-  wakePollers(): void {
-    for (const t of this.tasks.values()) if (t.state === 'blocked' && t.inPoll) t.state = 'runnable';
   }
 
   closeFd(fd: number): void {
@@ -297,7 +322,7 @@ export class Kernel {
     this.setSud(t, disarmed(t.sud));
     const acts = t.sighand.actions;
     for (let i = 0; i < acts.length; i++) acts[i] = acts[i].handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION;
-    t.sig.altstack = { sp: 0n, flags: 2, size: 0n };
+    t.sig.altstack = NO_ALTSTACK;
     this.enterTask(t);
   }
 
@@ -391,7 +416,9 @@ export class Kernel {
           this.sudKill();
           break;
         case L.EXIT_BUDGET: {
-          // preemption: a deterministic round robin at the end of each slice
+          // preemption: a deterministic round robin at the end of each slice (a lone task,
+          // which just ran, goes on: as each case starts, the guest's pause loop exits here)
+          if (this.tasks.size < 2) break;
           const next = this.pickNext();
           if (next && next !== this.current) this.switchTo(next);
           break;
@@ -405,39 +432,28 @@ export class Kernel {
 
   private syscall(): void {
     const e = this.engine;
+    const trace = this.trace;
     this.current.sleeping = undefined;
     const nr = e.i32(L.EXIT_SYSNO);
     const int80 = e.i32(L.EXIT_INT80) !== 0;
     // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
     const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
-    // a handler reads only the arguments its format lists; a trace shows them all
-    const argc = row !== undefined && this.trace === undefined ? row.argc : 6;
-    const args: bigint[] = [];
-    const dv = e.dv;
-    if (int80) {
-      // i386 arguments: ebx, ecx, edx, esi, edi, ebp (zero-extended 32-bit values)
-      for (let i = 0; i < argc; i++) args.push(BigInt(dv.getUint32(IA32_ARG_REGS[i], true)));
-    } else {
-      // rdi, rsi, rdx, r10, r8, r9
-      const cpu = this.cpu64;
-      for (let i = 0; i < argc; i++) args.push(cpu[ARG_REGS[i]]);
-    }
-    // the name is for the trace only
-    const name = this.trace ? row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}` : '';
-    // formatting reads guest memory: only for a trace
-    const shown = row && this.trace ? this.formatArgs(row, args) : '';
+    const args = this.args;
+    args.int80 = int80;
+    // the name and the arguments (formatting reads guest memory) are for the trace only
+    const name = trace ? row?.name ?? `syscall_${hex(BigInt(nr >>> 0))}` : '';
+    const shown = row && trace ? this.formatArgs(row, args) : '';
     let result = 0n;
-    if (row?.noreturn) this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ?`);
-    if (!row) {
-      result = BigInt(-ENOSYS);
-    } else {
+    if (row === undefined) result = errnoResult(ENOSYS);
+    else {
+      if (row.noreturn) trace?.(`${this.tracePrefix()}${name}(${shown}) = ?`);
       let restart: RestartSyscall | undefined;
       try {
         result = row.handler(this, args);
         restart = this.restartRequest;
       } catch (err) {
         if (err instanceof RestartSyscall) restart = err;
-        else if (err instanceof Errno) result = BigInt(-err.errno);
+        else if (err instanceof Errno) result = errnoResult(err.errno);
         else throw err;
       }
       if (restart !== undefined) {
@@ -448,16 +464,17 @@ export class Kernel {
         this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
         return;
       }
+      if (row.noreturn) return;
     }
-    if (row?.noreturn) return;
     if (this.current.state === 'zombie') return;
     if (int80) result = BigInt.asIntN(32, result);
     this.setReg(0, result);
-    this.trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
+    trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
     deliverSignals(this);
   }
 
-  private formatArgs(row: SyscallRow, a: bigint[]): string {
+  private formatArgs(row: SyscallRow, args: SyscallArgs): string {
+    const a = Array.from({ length: 6 }, (_, i) => args.u64(i));
     const read = (addr: bigint, len: number): Uint8Array | undefined => {
       try {
         return len < 0 ? readCString(this.mm, addr, 256) : copyFromUser(this.mm, addr, len);
@@ -611,8 +628,12 @@ export class Kernel {
     // the first process's memory stays readable once the machine has ended, for inspection
     if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
     if (t.tgid === this.rootPid) this.rootMm = t.mm;
-    for (const c of this.tasks.values()) if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
-    this.wakePollers();
+    // one pass over the tasks: its children go to init, and tasks sleeping in poll
+    // look again (a process they may watch has changed state)
+    for (const c of this.tasks.values()) {
+      if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
+      if (c.state === 'blocked' && c.inPoll) c.state = 'runnable';
+    }
     if (t.tgid === this.rootPid) {
       this.end = end;
       return;
@@ -641,22 +662,35 @@ export class Kernel {
    * runs at every preemption and every sleep.
    */
   private pickNext(): Task | undefined {
-    const now = this.clockNs();
     let any = false;
+    let timed = false;
     for (const t of this.tasks.values()) {
-      if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) t.state = 'runnable';
       if (t.state === 'runnable') any = true;
+      else if (t.state === 'blocked' && t.sleepUntil !== undefined) timed = true;
     }
-    if (!any) {
-      // everyone sleeps: virtual time jumps to the earliest timeout
-      let at: bigint | undefined;
+    // the clock (a bigint sum) is read only when a timed sleep may have ended
+    if (timed) {
+      const now = this.clockNs();
       for (const t of this.tasks.values()) {
-        if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
+        if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) {
+          t.state = 'runnable';
+          any = true;
+        }
       }
-      if (at === undefined) return undefined;
-      this.sleptNs += at - now;
-      for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
+      if (!any) {
+        // everyone sleeps: virtual time jumps to the earliest timeout
+        let at: bigint | undefined;
+        for (const t of this.tasks.values()) {
+          if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
+        }
+        if (at !== undefined) {
+          this.sleptNs += at - now;
+          for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
+          any = true;
+        }
+      }
     }
+    if (!any) return undefined;
     // the lowest tid above the current one, else the lowest
     const cur = this.current.tid;
     let after: Task | undefined;
@@ -694,7 +728,9 @@ export class Kernel {
     const mm = flags & CLONE_VM ? parent.mm : parent.mm.fork();
     if (flags & CLONE_VM) mm.users++;
     const tid = this.nextPid++;
-    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, flags & CLONE_SIGHAND ? parent.sighand : undefined);
+    // dispositions shared (CLONE_SIGHAND) or copied: the records are immutable, so a copy shares them
+    const sighand = flags & CLONE_SIGHAND ? parent.sighand : new SigHand(parent.sighand.actions);
+    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand);
     child.saved.set(this.cpuBlock);
     const dv = savedView(child.saved);
     const b = child.saved.byteOffset - L.CPU;
@@ -706,11 +742,10 @@ export class Kernel {
     // selector, offset and len, which ptrace GET reports (with mode 0)
     dv.setInt32(b + L.SUD_FLAGS, 0, true);
     child.sud = disarmed(parent.sud);
-    if (!(flags & CLONE_SIGHAND)) child.sighand.actions = parent.sighand.actions.slice(); // records are immutable: shared
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     // sigaltstack records are replaced, never written in place: a fork child shares its parent's
-    child.sig.altstack = flags & CLONE_VM ? { sp: 0n, flags: 2, size: 0n } : parent.sig.altstack;
+    child.sig.altstack = flags & CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;
     this.tasks.set(tid, child);
     if (flags & CLONE_PARENT_SETTID) writeU32(parent.mm, ptid, tid);

@@ -5,7 +5,7 @@
  *
  * Linux: kernel/signal.c, arch/x86/kernel/signal.c, signal_64.c.
  */
-import { row, type SyscallRow } from './syscalls/table.js';
+import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
@@ -55,7 +55,12 @@ export class SigHand {
    * replaces the record), so copies of the table (fork, snapshots) share
    * them: a copy costs one array slice.
    */
-  actions: SigAction[] = new Array<SigAction>(65).fill(DEFAULT_ACTION);
+  actions: SigAction[];
+
+  /** A table of its own, a copy of `actions` (a fork's: its parent's; a new process's: all SIG_DFL). */
+  constructor(actions: readonly SigAction[] = DEFAULT_ACTIONS) {
+    this.actions = actions.slice();
+  }
 
   /** Snapshot copy (kernel/clone.ts), the quick way: the records are immutable, so they are shared. */
   [CLONE](): SigHand {
@@ -69,6 +74,21 @@ export class SigHand {
 export const DEFAULT_ACTION: SigAction = Object.freeze({ handler: SIG_DFL, flags: 0n, restorer: 0n, mask: 0n });
 /** SIG_IGN with no flags (what execve leaves of an ignored signal). */
 export const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags: 0n, restorer: 0n, mask: 0n });
+/** Every signal at SIG_DFL, as a process starts (copied by a slice, cheaper than filling a new array). */
+const DEFAULT_ACTIONS: readonly SigAction[] = Array.from({ length: 65 }, () => DEFAULT_ACTION);
+
+/** A sigaltstack (stack_t): its base, SS_ flags and size. */
+export interface AltStack {
+  readonly sp: bigint;
+  readonly flags: number;
+  readonly size: bigint;
+}
+
+/** No alternate stack (SS_DISABLE): shared, as records are only replaced. */
+export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+
+/** No signal queued: what a thread starts with (copied by a slice, cheaper than filling a new array). */
+const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
 
 /** Per-thread signal state. */
 export class SigState {
@@ -78,7 +98,7 @@ export class SigState {
    * queued once): slots rather than a Map, as the check runs on every
    * return to user mode and a Map operation costs several array reads.
    */
-  pending: (Siginfo | undefined)[] = new Array<Siginfo | undefined>(65).fill(undefined);
+  pending: (Siginfo | undefined)[] = NOTHING_PENDING.slice();
   /** How many slots of pending are full. */
   pendingCount = 0;
 
@@ -99,7 +119,7 @@ export class SigState {
   }
 
   /** The sigaltstack: a record replaced on a change, never written in place. */
-  altstack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+  altstack: AltStack = NO_ALTSTACK;
 }
 
 /** 1n << (sig - 1) for every signal number, made once (bit() runs on every delivery check). */
@@ -423,20 +443,16 @@ function writeAction(k: Kernel, addr: bigint, a: SigAction): void {
   if (h < 0) copyToUser(k.mm, addr, scratch);
 }
 
-/** -EINVAL as a syscall result: returned rather than thrown (a throw costs a microsecond). */
-const EINVAL_RESULT = BigInt(-EINVAL);
-
-/** The signal number of a syscall argument, or 0 when it is none (EINVAL). */
-function validSig(sig: bigint): number {
-  const n = Number(BigInt.asIntN(32, sig));
+/** The signal number of a syscall's int argument, or 0 when it is none (EINVAL). */
+function validSig(n: number): number {
   return n < 1 || n > 64 ? 0 : n;
 }
 
-function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
-  const n = Number(BigInt.asIntN(32, sig));
-  if (n < 0 || n > 64) throw new Errno(EINVAL);
+/** Sends signal n (0: only checks) to process pid; errors are returned, not thrown (a throw costs a microsecond). */
+function signalSelf(k: Kernel, pid: number, n: number, code: number): bigint {
+  if (n < 0 || n > 64) return errnoResult(EINVAL);
   const target = k.tasks.get(pid);
-  if (!target || target.state === 'zombie') throw new Errno(ESRCH);
+  if (!target || target.state === 'zombie') return errnoResult(ESRCH);
   if (n === 0) return 0n;
   if (n === SIGCONT && target.jobStop) {
     // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
@@ -462,16 +478,18 @@ function signalSelf(k: Kernel, pid: number, sig: bigint, code: number): bigint {
 
 export const signalSyscalls: SyscallRow[] = [
   row(13, 'rt_sigaction', 'Sppu', (k, a) => {
-    if (a[3] !== 8n) return EINVAL_RESULT;
-    const sig = validSig(a[0]);
-    if (sig === 0) return EINVAL_RESULT;
+    if (a.u64(3) !== 8n) return errnoResult(EINVAL);
+    const sig = validSig(a.i32(0));
+    if (sig === 0) return errnoResult(EINVAL);
+    const actAddr = a.u64(1);
+    const oldAddr = a.u64(2);
     const acts = k.current.sighand.actions;
     let next: SigAction | undefined;
-    if (a[1] !== 0n) {
-      next = readAction(k, a[1]);
-      if (sig === SIGKILL || sig === SIGSTOP) return EINVAL_RESULT;
+    if (actAddr !== 0n) {
+      next = readAction(k, actAddr);
+      if (sig === SIGKILL || sig === SIGSTOP) return errnoResult(EINVAL);
     }
-    if (a[2] !== 0n) writeAction(k, a[2], acts[sig]);
+    if (oldAddr !== 0n) writeAction(k, oldAddr, acts[sig]);
     if (next) {
       acts[sig] = next;
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
@@ -480,22 +498,24 @@ export const signalSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(14, 'rt_sigprocmask', 'dppu', (k, a) => {
-    if (a[3] !== 8n) return EINVAL_RESULT;
+    if (a.u64(3) !== 8n) return errnoResult(EINVAL);
     const s = k.current.sig;
-    const how = Number(BigInt.asIntN(32, a[0]));
+    const how = a.i32(0);
+    const setAddr = a.u64(1);
+    const oldAddr = a.u64(2);
     let set: bigint | undefined;
-    if (a[1] !== 0n) {
+    if (setAddr !== 0n) {
       // in place when the word lies in one page, else through the scratch
-      const h = userPlace(k, a[1], 8, false);
-      if (h < 0) copyFromUserInto(k.mm, a[1], scratch8);
+      const h = userPlace(k, setAddr, 8, false);
+      if (h < 0) copyFromUserInto(k.mm, setAddr, scratch8);
       set = h < 0 ? scratch8Dv.getBigUint64(0, true) : k.engine.dv.getBigUint64(h, true);
-      if (how < 0 || how > 2) return EINVAL_RESULT;
+      if (how < 0 || how > 2) return errnoResult(EINVAL);
     }
-    if (a[2] !== 0n) {
-      const h = userPlace(k, a[2], 8, true);
+    if (oldAddr !== 0n) {
+      const h = userPlace(k, oldAddr, 8, true);
       if (h < 0) {
         scratch8Dv.setBigUint64(0, s.blocked, true);
-        copyToUser(k.mm, a[2], scratch8);
+        copyToUser(k.mm, oldAddr, scratch8);
       } else k.engine.dv.setBigUint64(h, s.blocked, true);
     }
     if (set !== undefined) {
@@ -511,58 +531,60 @@ export const signalSyscalls: SyscallRow[] = [
     const s = k.current.sig;
     const sp = k.engine.u64(CPU_REGS + 4 * 8);
     const on = s.altstack.flags !== SS_DISABLE && sp > s.altstack.sp && sp <= s.altstack.sp + s.altstack.size;
-    let next: typeof s.altstack | undefined;
-    if (a[0] !== 0n) {
-      const b = copyFromUser(k.mm, a[0], 24);
+    const ssAddr = a.u64(0);
+    const oldAddr = a.u64(1);
+    let next: AltStack | undefined;
+    if (ssAddr !== 0n) {
+      const b = copyFromUser(k.mm, ssAddr, 24);
       const dv = new DataView(b.buffer);
       const nsp = dv.getBigUint64(0, true);
       const flags = dv.getInt32(8, true);
       const size = dv.getBigUint64(16, true);
       if (on) throw new Errno(EPERM);
       if (flags !== 0 && flags !== SS_DISABLE && flags !== SS_ONSTACK) throw new Errno(EINVAL);
-      if (flags === SS_DISABLE) next = { sp: 0n, flags: SS_DISABLE, size: 0n };
+      if (flags === SS_DISABLE) next = NO_ALTSTACK;
       else {
         if (size < MINSIGSTKSZ) throw new Errno(ENOMEM);
         next = { sp: nsp, flags: 0, size };
       }
     }
-    if (a[1] !== 0n) {
+    if (oldAddr !== 0n) {
       const b = new Uint8Array(24);
       const dv = new DataView(b.buffer);
       dv.setBigUint64(0, s.altstack.sp, true);
       dv.setInt32(8, s.altstack.flags === SS_DISABLE ? SS_DISABLE : on ? SS_ONSTACK : 0, true);
       dv.setBigUint64(16, s.altstack.size, true);
-      copyToUser(k.mm, a[1], b);
+      copyToUser(k.mm, oldAddr, b);
     }
     if (next) s.altstack = next;
     return 0n;
   }),
   row(62, 'kill', 'dS', (k, a) => {
-    const pid = Number(BigInt.asIntN(32, a[0]));
-    if (pid > 0) return signalSelf(k, pid, a[1], SI_USER);
+    const pid = a.i32(0);
+    const n = a.i32(1);
+    if (pid > 0) return signalSelf(k, pid, n, SI_USER);
     // 0: the caller's process group; -1: every process but init; < -1: group -pid
-    const n = Number(BigInt.asIntN(32, a[1]));
     if (n < 0 || n > 64) throw new Errno(EINVAL);
     const pgid = pid === 0 ? k.current.pgid : -pid;
     const targets = [...k.tasks.values()].filter((t) => t.tid === t.tgid && t.state !== 'zombie' && (pid === -1 || t.pgid === pgid));
     if (targets.length === 0) throw new Errno(ESRCH);
     // the caller last, so that a fatal signal to itself does not cut the loop short
     targets.sort((x, y) => (x === k.current ? 1 : y === k.current ? -1 : x.tid - y.tid));
-    for (const t of targets) signalSelf(k, t.tgid, a[1], SI_USER);
+    for (const t of targets) signalSelf(k, t.tgid, n, SI_USER);
     return 0n;
   }),
   row(200, 'tkill', 'dS', (k, a) => {
-    const tid = Number(BigInt.asIntN(32, a[0]));
+    const tid = a.i32(0);
     if (tid <= 0) throw new Errno(EINVAL);
     if (tid !== k.current.tid) throw new Errno(ESRCH);
-    return signalSelf(k, k.current.tgid, a[1], SI_TKILL);
+    return signalSelf(k, k.current.tgid, a.i32(1), SI_TKILL);
   }),
   row(234, 'tgkill', 'ddS', (k, a) => {
-    const tgid = Number(BigInt.asIntN(32, a[0]));
-    const tid = Number(BigInt.asIntN(32, a[1]));
+    const tgid = a.i32(0);
+    const tid = a.i32(1);
     if (tgid <= 0 || tid <= 0) throw new Errno(EINVAL);
     if (tid !== k.current.tid || tgid !== k.current.tgid) throw new Errno(ESRCH);
-    return signalSelf(k, tgid, a[2], SI_TKILL);
+    return signalSelf(k, tgid, a.i32(2), SI_TKILL);
   }),
 ];
 

@@ -12,6 +12,16 @@ import { pooledBytes } from './clone.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
+/** What sigcontext reports of the last trap: its vector, error code and faulting address. */
+export interface TrapInfo {
+  readonly trapno: bigint;
+  readonly err: bigint;
+  readonly cr2: bigint;
+}
+
+/** No trap (a new task; a SUD dispatch, which is none): shared, as records are only replaced. */
+export const NO_TRAP: TrapInfo = { trapno: 0n, err: 0n, cr2: 0n };
+
 export class Task {
   /**
    * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
@@ -53,8 +63,8 @@ export class Task {
   sig = new SigState();
   /** Dispositions: shared with the parent when cloneTask gives them (CLONE_SIGHAND), else new. */
   sighand: SigHand;
-  /** Trap number, error code and cr2 of the last fault (sigcontext trapno/err/cr2). */
-  lastTrap = { trapno: 0n, err: 0n, cr2: 0n };
+  /** Trap number, error code and cr2 of the last fault (sigcontext trapno/err/cr2): a record replaced, never written in place. */
+  lastTrap: TrapInfo = NO_TRAP;
   /** Syscall User Dispatch config (also in the CPU block while the task runs). */
   sud: SudConfig = SUD_OFF;
 

@@ -40,10 +40,10 @@ export function normalizePath(p: string): string {
 
 export const execSyscalls: SyscallRow[] = [
   row(59, 'execve', 'spp', (k, a) => {
-    const pathBytes = readCString(k.mm, a[0]);
+    const pathBytes = readCString(k.mm, a.u64(0));
     const path = dec.decode(pathBytes);
-    const argv = readStrings(k, a[1]);
-    const env = readStrings(k, a[2]);
+    const argv = readStrings(k, a.u64(1));
+    const env = readStrings(k, a.u64(2));
     const file = k.fsFiles.get(normalizePath(path));
     if (!file) throw new Errno(ENOENT);
     if (file.length < 4) throw new Errno(ENOEXEC);

@@ -1,5 +1,5 @@
 /** File-descriptor syscalls over the machine's streams (fd 0, 1, 2). */
-import { row, type SyscallRow } from './table.js';
+import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EBADF, EINVAL, ENOTTY, ESPIPE } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
@@ -63,38 +63,39 @@ function iovecs(k: Kernel, iov: bigint, cnt: bigint): [bigint, bigint][] {
 }
 
 export const fsSyscalls: SyscallRow[] = [
-  row(0, 'read', 'dpu', (k, a) => read(k, a[0], a[1], a[2])),
-  row(1, 'write', 'dbu', (k, a) => write(k, a[0], a[1], a[2])),
+  row(0, 'read', 'dpu', (k, a) => read(k, a.u64(0), a.u64(1), a.u64(2))),
+  row(1, 'write', 'dbu', (k, a) => write(k, a.u64(0), a.u64(1), a.u64(2))),
   row(3, 'close', 'd', (k, a) => {
-    if (!k.fd(a[0])) return BigInt(-EBADF);
-    k.closeFd(Number(a[0]));
+    const fd = a.u64(0);
+    if (!k.fd(fd)) return errnoResult(EBADF);
+    k.closeFd(Number(fd));
     return 0n;
   }),
   row(8, 'lseek', 'dld', (k, a) => {
-    if (!k.fd(a[0])) throw new Errno(EBADF);
+    if (!k.fd(a.u64(0))) throw new Errno(EBADF);
     // Linux refuses an unknown whence before it asks the file
-    if (BigInt.asUintN(32, a[2]) > 4n) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
+    if (a.u32(2) > 4) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
     // every stream here behaves as a pipe, and pipes cannot seek
     throw new Errno(ESPIPE);
   }),
   row(16, 'ioctl', 'dxp', (k, a) => {
-    if (!k.fd(a[0])) throw new Errno(EBADF);
+    if (!k.fd(a.u64(0))) throw new Errno(EBADF);
     // no terminals in the machine: every stream answers as a pipe or file does
-    return BigInt(-ENOTTY);
+    return errnoResult(ENOTTY);
   }),
   row(19, 'readv', 'dpd', (k, a) => {
     let total = 0n;
-    for (const [base, len] of iovecs(k, a[1], a[2])) {
-      const got = read(k, a[0], base, len);
+    for (const [base, len] of iovecs(k, a.u64(1), a.u64(2))) {
+      const got = read(k, a.u64(0), base, len);
       total += got;
       if (got < len) break;
     }
     return total;
   }),
   row(20, 'writev', 'dpd', (k, a) => {
-    const f = k.fd(a[0]);
+    const f = k.fd(a.u64(0));
     if (!f || !f.write) throw new Errno(EBADF);
-    const vecs = iovecs(k, a[1], a[2]);
+    const vecs = iovecs(k, a.u64(1), a.u64(2));
     let total = 0;
     for (const [base, len] of vecs) {
       if (len === 0n) continue;

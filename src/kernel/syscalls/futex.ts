@@ -33,8 +33,8 @@ export function futexWake(k: Kernel, mm: AddressSpace, addr: bigint, n: number):
 
 export const futexSyscalls: SyscallRow[] = [
   row(202, 'futex', 'pdupud', (k, a) => {
-    const addr = a[0];
-    const op = Number(BigInt.asIntN(32, a[1])) & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
+    const addr = a.u64(0);
+    const op = a.i32(1) & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
     const t = k.current;
     if (addr & 3n) throw new Errno(EINVAL);
     switch (op) {
@@ -45,14 +45,14 @@ export const futexSyscalls: SyscallRow[] = [
           return 0n;
         }
         const cur = new DataView(copyFromUser(t.mm, addr, 4).buffer).getUint32(0, true);
-        if (cur !== Number(BigInt.asUintN(32, a[2]))) throw new Errno(EAGAIN);
+        if (cur !== a.u32(2)) throw new Errno(EAGAIN);
         t.futexWait = { mm: t.mm, addr };
         t.state = 'blocked';
         throw new RestartSyscall();
       }
       case FUTEX_WAKE:
       case FUTEX_WAKE_BITSET: {
-        const n = Number(BigInt.asIntN(32, a[2]));
+        const n = a.i32(2);
         return BigInt(futexWake(k, t.mm, addr, n < 0 ? 0 : n));
       }
       default:

@@ -43,17 +43,18 @@ function sleepUntil(k: Kernel, ns: bigint, poll: boolean): boolean {
 
 export const pollSyscalls: SyscallRow[] = [
   row(434, 'pidfd_open', 'dd', (k, a) => {
-    const pid = Number(BigInt.asIntN(32, a[0]));
-    if (a[1] !== 0n && a[1] !== 0x800n) throw new Errno(EINVAL);
+    const pid = a.i32(0);
+    const flags = a.u64(1);
+    if (flags !== 0n && flags !== 0x800n) throw new Errno(EINVAL);
     const t = k.tasks.get(pid);
     if (pid <= 0 || !t || t.tid !== t.tgid) throw new Errno(pid <= 0 ? EINVAL : ESRCH);
     return BigInt(k.installFd({ pid }));
   }),
   row(7, 'poll', 'pdd', (k, a) => {
-    const n = Number(BigInt.asUintN(32, a[1]));
+    const n = a.u32(1);
     if (n > 1024) throw new Errno(EINVAL);
-    const timeout = Number(BigInt.asIntN(32, a[2]));
-    const raw = n > 0 ? copyFromUser(k.mm, a[0], n * 8) : new Uint8Array(0);
+    const timeout = a.i32(2);
+    const raw = n > 0 ? copyFromUser(k.mm, a.u64(0), n * 8) : new Uint8Array(0);
     const dv = new DataView(raw.buffer);
     let ready = 0;
     for (let i = 0; i < n; i++) {
@@ -74,11 +75,11 @@ export const pollSyscalls: SyscallRow[] = [
     }
     t.sleepUntil = undefined;
     t.inPoll = false;
-    if (n > 0) copyToUser(k.mm, a[0], raw);
+    if (n > 0) copyToUser(k.mm, a.u64(0), raw);
     return BigInt(ready);
   }),
   row(35, 'nanosleep', 'pp', (k, a) => {
-    const ts = new DataView(copyFromUser(k.mm, a[0], 16).buffer);
+    const ts = new DataView(copyFromUser(k.mm, a.u64(0), 16).buffer);
     const sec = ts.getBigInt64(0, true);
     const nsec = ts.getBigInt64(8, true);
     if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);

@@ -11,8 +11,8 @@ const ARCH_GET_FS = 0x1003;
 const ARCH_GET_GS = 0x1004;
 
 export const processSyscalls: SyscallRow[] = [
-  row(60, 'exit', 'd', (k, a) => { k.exitThread(Number(a[0] & 0xffn)); return 0n; }, 'd', true),
-  row(231, 'exit_group', 'd', (k, a) => { k.exitGroup(Number(a[0] & 0xffn)); return 0n; }, 'd', true),
+  row(60, 'exit', 'd', (k, a) => { k.exitThread(a.i32(0) & 0xff); return 0n; }, 'd', true),
+  row(231, 'exit_group', 'd', (k, a) => { k.exitGroup(a.i32(0) & 0xff); return 0n; }, 'd', true),
   row(39, 'getpid', '', (k) => BigInt(k.current.tgid)),
   row(110, 'getppid', '', (k) => BigInt(k.current.ppid)),
   row(186, 'gettid', '', (k) => BigInt(k.current.tid)),
@@ -22,21 +22,21 @@ export const processSyscalls: SyscallRow[] = [
   row(108, 'getegid', '', () => 0n),
   row(24, 'sched_yield', '', (k) => { k.yieldRequested = true; return 0n; }),
   row(218, 'set_tid_address', 'p', (k, a) => {
-    k.current.clearChildTid = a[0];
+    k.current.clearChildTid = a.u64(0);
     return BigInt(k.current.tid);
   }),
   row(158, 'arch_prctl', 'xx', (k, a) => {
-    const code = Number(BigInt.asUintN(32, a[0]));
+    const code = a.u32(0);
     const e = k.engine;
     switch (code) {
       case ARCH_SET_FS:
       case ARCH_SET_GS:
-        if (a[1] >= TASK_SIZE_MAX) throw new Errno(EPERM);
-        e.setU64(code === ARCH_SET_FS ? CPU_FS_BASE : CPU_GS_BASE, a[1]);
+        if (a.u64(1) >= TASK_SIZE_MAX) throw new Errno(EPERM);
+        e.setU64(code === ARCH_SET_FS ? CPU_FS_BASE : CPU_GS_BASE, a.u64(1));
         return 0n;
       case ARCH_GET_FS:
       case ARCH_GET_GS:
-        writeU64(k.mm, a[1], e.u64(code === ARCH_GET_FS ? CPU_FS_BASE : CPU_GS_BASE));
+        writeU64(k.mm, a.u64(1), e.u64(code === ARCH_GET_FS ? CPU_FS_BASE : CPU_GS_BASE));
         return 0n;
       default:
         throw new Errno(EINVAL);

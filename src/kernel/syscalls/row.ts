@@ -11,7 +11,6 @@ import type { SyscallHandler, SyscallRow } from './table.js';
  * those reads polymorphic).
  */
 class Row implements SyscallRow {
-  readonly argc: number;
   constructor(
     readonly nr: number,
     readonly name: string,
@@ -19,9 +18,7 @@ class Row implements SyscallRow {
     readonly ret: 'd' | 'x' | 'p',
     readonly handler: SyscallHandler,
     readonly noreturn: boolean,
-  ) {
-    this.argc = Math.min(args.length, 6);
-  }
+  ) {}
 }
 
 export function row(nr: number, name: string, args: string, handler: SyscallHandler, ret: 'd' | 'x' | 'p' = 'd', noreturn = false): SyscallRow {

@@ -12,8 +12,23 @@ import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
 import { infoSyscalls } from './info.js';
 
+/**
+ * A syscall's arguments, read from the caller's registers when its handler
+ * asks (rdi, rsi, rdx, r10, r8, r9; for int $0x80 ebx, ecx, edx, esi, edi,
+ * ebp): a handler reads only those it uses, and an int argument without
+ * making a bigint. Good until the handler returns.
+ */
+export interface SyscallArgs {
+  /** Argument i as a 64-bit value (for int $0x80, the 32-bit register zero-extended). */
+  u64(i: number): bigint;
+  /** Argument i as a C int: its low 32 bits, signed (what BigInt.asIntN(32, u64(i)) would give). */
+  i32(i: number): number;
+  /** Argument i's low 32 bits, unsigned. */
+  u32(i: number): number;
+}
+
 /** A handler returns rax: the result, or -errno (it may also throw Errno). */
-export type SyscallHandler = (k: Kernel, a: bigint[]) => bigint;
+export type SyscallHandler = (k: Kernel, a: SyscallArgs) => bigint;
 
 export interface SyscallRow {
   nr: number;
@@ -25,8 +40,6 @@ export interface SyscallRow {
   handler: SyscallHandler;
   /** Does not return to the caller (exit, exit_group, execve on success). */
   noreturn?: boolean;
-  /** How many argument registers the handler reads: the formats', at most 6. */
-  readonly argc: number;
 }
 
 export const SYSCALLS: Map<number, SyscallRow> = new Map();
@@ -37,6 +50,17 @@ const BY_NR: (SyscallRow | undefined)[] = [];
 /** The row of an x86-64 syscall number, if any. */
 export function syscallRow(nr: number): SyscallRow | undefined {
   return nr >= 0 && nr < BY_NR.length ? BY_NR[nr] : undefined;
+}
+
+/** -errno as a syscall result for each errno number Linux has (up to 133), made once: a BigInt() allocates. */
+const ERRNO_RESULTS: bigint[] = Array.from({ length: 134 }, (_, errno) => BigInt(-errno));
+
+/**
+ * A handler's error result, -errno: returned rather than thrown where a
+ * call fails often (a JavaScript throw costs about a microsecond).
+ */
+export function errnoResult(errno: number): bigint {
+  return ERRNO_RESULTS[errno] ?? BigInt(-errno);
 }
 
 /** Adds rows (later families, such as signals and tasks, register theirs here). */

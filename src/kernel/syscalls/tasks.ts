@@ -114,9 +114,7 @@ function consume(k: Kernel, f: Found, opts: number): void {
   else k.tasks.delete(f.t.tid);
 }
 
-function wait4(k: Kernel, pidArg: bigint, status: bigint, options: bigint, rusage: bigint): bigint {
-  const pid = Number(BigInt.asIntN(32, pidArg));
-  const opts = Number(BigInt.asIntN(32, options));
+function wait4(k: Kernel, pid: number, status: bigint, opts: number, rusage: bigint): bigint {
   if (opts & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
   const me = k.current;
   const match = (t: Task) => pid > 0 ? t.tgid === pid || t.tid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
@@ -200,18 +198,18 @@ export const taskSyscalls: SyscallRow[] = [
   }),
   // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order
   row(56, 'clone', 'xpppp', (k, a) => {
-    const flags = Number(BigInt.asUintN(32, a[0]));
+    const flags = a.u32(0);
     if ((flags & CSIGNAL) > 64) throw new Errno(EINVAL);
     // Linux: CLONE_THREAD requires CLONE_SIGHAND, which requires CLONE_VM
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) throw new Errno(EINVAL);
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) throw new Errno(EINVAL);
-    return BigInt(k.cloneTask(flags, a[1], a[2], a[3], a[4]).tid);
+    return BigInt(k.cloneTask(flags, a.u64(1), a.u64(2), a.u64(3), a.u64(4)).tid);
   }),
-  row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a[0], a[1], a[2], a[3])),
-  row(247, 'waitid', 'ddpxp', (k, a) => waitid(k, Number(BigInt.asIntN(32, a[0])), Number(BigInt.asIntN(32, a[1])), a[2], Number(BigInt.asIntN(32, a[3])), a[4])),
+  row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a.i32(0), a.u64(1), a.i32(2), a.u64(3))),
+  row(247, 'waitid', 'ddpxp', (k, a) => waitid(k, a.i32(0), a.i32(1), a.u64(2), a.i32(3), a.u64(4))),
   row(109, 'setpgid', 'dd', (k, a) => {
-    const pid = Number(BigInt.asIntN(32, a[0]));
-    const pgid = Number(BigInt.asIntN(32, a[1]));
+    const pid = a.i32(0);
+    const pgid = a.i32(1);
     if (pgid < 0) throw new Errno(EINVAL);
     const t = pid === 0 ? k.current : k.tasks.get(pid);
     if (!t || t.tid !== t.tgid || (t !== k.current && t.ppid !== k.current.tgid)) throw new Errno(ESRCH);
@@ -221,7 +219,7 @@ export const taskSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(121, 'getpgid', 'd', (k, a) => {
-    const pid = Number(BigInt.asIntN(32, a[0]));
+    const pid = a.i32(0);
     const t = pid === 0 ? k.current : k.tasks.get(pid);
     if (!t || t.state === 'zombie') throw new Errno(ESRCH);
     return BigInt(t.pgid);

@@ -29,7 +29,7 @@ function timespec(ns: bigint): Uint8Array {
 
 export const timeSyscalls: SyscallRow[] = [
   row(228, 'clock_gettime', 'dp', (k, a) => {
-    const id = Number(BigInt.asIntN(32, a[0]));
+    const id = a.i32(0);
     const now = k.clockNs();
     let ns: bigint;
     switch (id) {
@@ -39,33 +39,33 @@ export const timeSyscalls: SyscallRow[] = [
         ns = now; break;
       default: throw new Errno(EINVAL);
     }
-    copyToUser(k.mm, a[1], timespec(ns));
+    copyToUser(k.mm, a.u64(1), timespec(ns));
     return 0n;
   }),
   row(229, 'clock_getres', 'dp', (k, a) => {
-    const id = Number(BigInt.asIntN(32, a[0]));
+    const id = a.i32(0);
     if (id < 0 || id > 7) throw new Errno(EINVAL);
-    if (a[1] !== 0n) copyToUser(k.mm, a[1], timespec(1n));
+    if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), timespec(1n));
     return 0n;
   }),
   row(96, 'gettimeofday', 'pp', (k, a) => {
-    if (a[0] !== 0n) {
+    if (a.u64(0) !== 0n) {
       const ns = EPOCH_NS + k.clockNs();
       const b = new Uint8Array(16);
       const dv = new DataView(b.buffer);
       dv.setBigInt64(0, ns / 1_000_000_000n, true);
       dv.setBigInt64(8, (ns % 1_000_000_000n) / 1000n, true);
-      copyToUser(k.mm, a[0], b);
+      copyToUser(k.mm, a.u64(0), b);
     }
-    if (a[1] !== 0n) copyToUser(k.mm, a[1], new Uint8Array(8));
+    if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), new Uint8Array(8));
     return 0n;
   }),
   row(201, 'time', 'p', (k, a) => {
     const s = (EPOCH_NS + k.clockNs()) / 1_000_000_000n;
-    if (a[0] !== 0n) {
+    if (a.u64(0) !== 0n) {
       const b = new Uint8Array(8);
       new DataView(b.buffer).setBigInt64(0, s, true);
-      copyToUser(k.mm, a[0], b);
+      copyToUser(k.mm, a.u64(0), b);
     }
     return s;
   }),
