@@ -149,6 +149,12 @@ export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: 
 
 /** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives); a RangeError for a non-integer. */
 function putNum(dv: DataView, i: number, v: number): void {
+  // nearly every field is an int32: its high word is its sign, with no division to find it
+  if ((v | 0) === v) {
+    dv.setInt32(8 * i, v, true);
+    dv.setInt32(8 * i + 4, v >> 31, true);
+    return;
+  }
   if (!Number.isInteger(v)) throw new RangeError(`sudsim: a case field must be an integer (got ${v})`);
   dv.setUint32(8 * i, v >>> 0, true);
   dv.setUint32(8 * i + 4, Math.floor(v / 4294967296) >>> 0, true);
@@ -159,9 +165,12 @@ function putBig(dv: DataView, i: number, v: bigint): void {
   dv.setBigUint64(8 * i, v, true);
 }
 
-/** An address argument at words i (its base's index) and i + 1 (its delta). */
+/** Each base's index in ADDR_BASES, looked up rather than searched for: an arm step has three addresses. */
+const BASE_INDEX: ReadonlyMap<unknown, number> = new Map(ADDR_BASES.map((b, i) => [b, i]));
+
+/** An address argument at words i (its base's index, -1 for none) and i + 1 (its delta). */
 function putAddr(dv: DataView, i: number, a: Addr): void {
-  putNum(dv, i, ADDR_BASES.indexOf(a.base));
+  putNum(dv, i, BASE_INDEX.get(a.base) ?? -1);
   putBig(dv, i + 1, a.delta);
 }
 

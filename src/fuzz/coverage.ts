@@ -6,12 +6,13 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, CASE_PROFILES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
-import { type Outcome, recKind, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
+import { type FuzzCase, type Step, CASE_PROFILES, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
+import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
 export function resultClass(v: bigint): string {
-  const code = resultCode(v);
+  const u = BigInt.asUintN(64, v);
+  const code = resultCode(Number(u & 0xffffffffn), Number(u >> 32n));
   if (code === 0) return '0';
   if (code === RESULT_POS) return 'pos';
   if (code === RESULT_OTHER) return 'other';
@@ -24,7 +25,7 @@ const ERRNO_NAMES: Record<number, string> = {
 
 /** Where a syscall was issued from, as a class: a call site or a restorer, and whether it was slot H (siteCode, named). */
 export function siteClass(ip: bigint): string {
-  return SITE_CLASSES[siteCode(ip)];
+  return SITE_CLASSES[ip >= SITES && ip < SITES_END ? siteCodeAt(Number(ip - SITES)) : 0];
 }
 
 const SITE_CLASSES = ['elsewhere', 'call', 'restorer', 'call-H', 'restorer-H'];
@@ -42,21 +43,27 @@ function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
 const RESULT_POS = 5000;
 const RESULT_OTHER = 5001;
 
-/** A small class of a result: 0, 1 + errno for -4095..-1, positive (below 0x10000), other. */
-function resultCode(v: bigint): number {
-  const s = BigInt.asIntN(64, v);
-  if (s === 0n) return 0;
-  if (s < 0n && s >= -4095n) return 1 - Number(s);
-  return s > 0n && s < 0x10000n ? RESULT_POS : RESULT_OTHER;
+/**
+ * A small class of the u64 result lo + 2^32 hi: 0, 1 + errno for -4095..-1,
+ * positive (below 0x10000), other.
+ */
+function resultCode(lo: number, hi: number): number {
+  if (hi === 0) {
+    if (lo === 0) return 0;
+    return lo < 0x10000 ? RESULT_POS : RESULT_OTHER;
+  }
+  // -4095..-1 as u64: the high word all ones, the low one from 0xfffff001; 1 - s is 2^32 + 1 - lo
+  return hi === 0xffffffff && lo >= 0xfffff001 ? 0x100000001 - lo : RESULT_OTHER;
 }
 
 const SITES_END = SITES + SLOT_SIZE * BigInt(SLOTS);
 const SLOT_BYTES = Number(SLOT_SIZE);
+/** The site page's bounds as numbers: it lies below 2^32. */
+const SITES_LO = Number(SITES);
+const SITES_END_LO = Number(SITES_END);
 
-/** Where a syscall was issued from, as a number: 0 elsewhere, 1 call, 2 restorer, 3 and 4 the same in slot H. */
-function siteCode(ip: bigint): number {
-  if (ip < SITES || ip >= SITES_END) return 0;
-  const off = Number(ip - SITES);
+/** Where a syscall at `off` bytes into the site page was issued from: 1 call, 2 restorer, 3 and 4 the same in slot H (0 is elsewhere). */
+function siteCodeAt(off: number): number {
   const slot = Math.floor(off / SLOT_BYTES);
   return (off % SLOT_BYTES < 16 ? 1 : 2) + (slot === SLOT_H ? 2 : 0);
 }
@@ -66,6 +73,58 @@ const mixIn = (h: number, x: number): number => Math.imul(Math.imul(h ^ (x & 0xf
 /** FNV-1a over up to five small integers: a coverage point's id (fixed arity: no array per call). */
 function point(a: number, b = 0, c = 0, d = 0, e = 0): number {
   return mixIn(mixIn(mixIn(mixIn(mixIn(0x811c9dc5, a), b), c), d), e) >>> 0;
+}
+
+/**
+ * A set of coverage point ids, for the check of every point of every case
+ * run: open addressing over an Int32Array, where a Set<number> hashes and
+ * boxes. The ids are hashes already; Fibonacci hashing spreads them over the
+ * table all the same.
+ */
+export class PointSet {
+  /** The ids as int32 (one to one with the unsigned ids); 0 marks a free slot, so id 0 is kept apart. */
+  private slots = new Int32Array(1024);
+  /** 32 - log2(slots.length): a slot's index is the top bits of the id times the golden ratio. */
+  private shift = 22;
+  private hasZero = false;
+  private size = 0;
+
+  /** Adds `id`: true when it was not in the set yet. */
+  add(id: number): boolean {
+    const key = id | 0;
+    if (key === 0) {
+      if (this.hasZero) return false;
+      this.hasZero = true;
+      this.size++;
+      return true;
+    }
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = Math.imul(key, 0x9e3779b1) >>> this.shift; ; i = (i + 1) & mask) {
+      const s = slots[i];
+      if (s === key) return false;
+      if (s === 0) {
+        slots[i] = key;
+        break;
+      }
+    }
+    // at most half full, so that a probe ends after a slot or two
+    if (++this.size * 2 > slots.length) this.grow();
+    return true;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Int32Array(old.length * 2);
+    this.shift--;
+    const mask = this.slots.length - 1;
+    for (const key of old) {
+      if (key === 0) continue;
+      let i = Math.imul(key, 0x9e3779b1) >>> this.shift;
+      while (this.slots[i] !== 0) i = (i + 1) & mask;
+      this.slots[i] = key;
+    }
+  }
 }
 
 /**
@@ -79,46 +138,86 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
   return out;
 }
 
-/** Calls `f` with each coverage point of one run (a point may come twice). */
+/** An outcome's log written out as the guest's log page holds it, for forEachLogPoint: grown as needed. */
+let logPage = new DataView(new ArrayBuffer(LOG_BYTES));
+
+/**
+ * Calls `f` with each coverage point of one run (a point may come twice).
+ * A record's fields are the log's u64 words: any other value counts modulo
+ * 2^64, as the log page would hold it.
+ */
 export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): void {
+  const n = o.log.length;
+  if (32 + 32 * n > logPage.byteLength) logPage = new DataView(new ArrayBuffer(32 + 32 * n));
+  for (let i = 0; i < n; i++) {
+    const r = o.log[i];
+    const at = 32 + 32 * i;
+    logPage.setBigUint64(at, r.head, true);
+    logPage.setBigUint64(at + 8, r.a, true);
+    logPage.setBigUint64(at + 16, r.b, true);
+    logPage.setBigUint64(at + 24, r.c, true);
+  }
+  forEachLogPoint(c, logPage, n, o.overflow, o.end, f);
+}
+
+/**
+ * forEachPoint over the log as the guest wrote it (docs/fuzz-case.md: its
+ * first `n` records from byte 32, four u64 words each), read as 32-bit
+ * halves: the engine runner hands over its copy of the log page, so that
+ * naming a record's behaviour takes no BigInt.
+ */
+export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void): void {
   const p = CASE_PROFILES.indexOf(c.profile);
   let prev = 0;
   let depth = 0;
-  for (const r of o.log) {
-    const k = recKind(r);
+  for (let i = 0; i < n; i++) {
+    const at = 32 + 32 * i;
+    const head = log.getUint32(at, true);
+    const k = head & 0xff;
+    // the low and high words of a (+8), b (+16) and c (+24)
+    const aLo = log.getUint32(at + 8, true);
+    const aHi = log.getUint32(at + 12, true);
     let name: number;
     // pairs of successive behaviours use a coarser name (what happened, not with which values)
     let coarse: number;
     switch (k) {
       case REC_RET: {
-        const step = c.steps[Number(r.a)];
+        // a is the step's index: one of 2^32 or more names no step
+        const step = aHi === 0 ? c.steps[aLo] : undefined;
         const op = step ? OPS.indexOf(step.op) : 99;
         // the op's index tells arm and ptrace apart without loading `op` again from steps of a dozen shapes
         const extra = op === OP_ARM || op === OP_PTRACE ? armExtra(step as Extract<Step, { op: 'arm' | 'ptrace' }>) : 0;
-        const res = resultCode(r.b);
-        name = point(k, op, extra, res, r.c === 0xd15n ? 1 : 0);
+        const res = resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true));
+        const intercepted = log.getUint32(at + 24, true) === 0xd15 && log.getUint32(at + 28, true) === 0;
+        name = point(k, op, extra, res, intercepted ? 1 : 0);
         coarse = point(k, op, res === 0 ? 0 : 1);
         depth = 0;
         break;
       }
-      case REC_SIGSYS:
+      case REC_SIGSYS: {
         depth++;
-        name = point(k, siteCode(r.a), Number(BigInt.asIntN(32, r.b)), Math.min(depth, 4), r.head === 2n ? 0 : 1);
-        coarse = point(k, siteCode(r.a));
+        const site = aHi === 0 && aLo >= SITES_LO && aLo < SITES_END_LO ? siteCodeAt(aLo - SITES_LO) : 0;
+        // b's low word is the syscall number (as a signed int); a head of 2 is SIGSYS with no code or errno
+        const plain = head === 2 && log.getUint32(at + 4, true) === 0;
+        name = point(k, site, log.getInt32(at + 16, true), Math.min(depth, 4), plain ? 0 : 1);
+        coarse = point(k, site);
         break;
-      case REC_NESTED: name = coarse = point(k, resultCode(r.a)); break;
-      case REC_CHILD: name = coarse = point(k, resultCode(r.b)); break;
-      case REC_PTRACE1: name = coarse = point(k, Number(BigInt.asUintN(8, r.a))); break;
-      case REC_PTRACE2: name = coarse = point(k, resultCode(r.b), resultCode(r.c)); break;
-      case REC_PTRACE3: name = coarse = point(k, Number(BigInt.asUintN(1, r.a))); break;
+      }
+      case REC_NESTED: name = coarse = point(k, resultCode(aLo, aHi)); break;
+      case REC_CHILD: name = coarse = point(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true))); break;
+      case REC_PTRACE1: name = coarse = point(k, aLo & 0xff); break;
+      case REC_PTRACE2:
+        name = coarse = point(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true)), resultCode(log.getUint32(at + 24, true), log.getUint32(at + 28, true)));
+        break;
+      case REC_PTRACE3: name = coarse = point(k, aLo & 1); break;
       default: name = coarse = point(k);
     }
     f(point(p, name));
     f(point(p, prev, coarse, 1));
     prev = coarse;
   }
-  const end = o.end.kind === 'exited' ? 1000 + o.end.status : o.end.kind === 'killed' ? 2000 + o.end.signal : 3000;
-  f(point(p, end, 2));
-  f(point(p, prev, end, 3));
-  if (o.overflow) f(point(p, 4));
+  const ended = end.kind === 'exited' ? 1000 + end.status : end.kind === 'killed' ? 2000 + end.signal : 3000;
+  f(point(p, ended, 2));
+  f(point(p, prev, ended, 3));
+  if (overflow) f(point(p, 4));
 }

@@ -15,6 +15,8 @@ import { copyFromUserInto } from '../kernel/uaccess.js';
 export const CASE_INSN_BUDGET = 20_000_000;
 /** Instructions the guest's setup runs before it holds (a few hundred), with room to spare. */
 const HOLD_INSNS = 20_000;
+/** Records read with the log's header: 97% of logs have no more (a few hundred bytes, one copy). */
+const LOG_FIRST_RECORDS = 15;
 const FLAG_DIRECT = 1;
 const FLAG_HOLD = 2;
 
@@ -34,9 +36,17 @@ export class EngineRunner {
   private last: { profile: string; smap: boolean; sysctl: boolean; p: Prepared } | undefined;
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
-  private logView = new DataView(this.logScratch.buffer);
-  /** The scratch's header, and its header and first n records for each n: made once, not per case. */
-  private logHead = this.logScratch.subarray(0, 32);
+  /**
+   * The log page of the last run as the guest wrote it: its Outcome's
+   * records, as u64 words from byte 32 (what forEachLogPoint reads). Valid
+   * until the next run.
+   */
+  readonly lastLog = new DataView(this.logScratch.buffer);
+  /**
+   * The scratch's header and first LOG_FIRST_RECORDS records, and its header
+   * and first n records for each n: made once, not per case.
+   */
+  private logFirst = this.logScratch.subarray(0, 32 + 32 * LOG_FIRST_RECORDS);
   private logPrefixes = Array.from({ length: LOG_CAPACITY + 1 }, (_, n) => this.logScratch.subarray(0, 32 + 32 * n));
   private roByte = new Uint8Array(1);
   private flagsWord = new Uint8Array(8);
@@ -74,13 +84,13 @@ export class EngineRunner {
       // as machine.readMemory reads (the root process's memory), into a reused buffer
       const k = machine.kernel;
       const mm = k.rootMm ?? k.mm;
-      copyFromUserInto(mm, LOG_ADDR, this.logHead);
-      // as many records as the header counts, at most LOG_CAPACITY
-      const dv = this.logView;
+      // the header and the records of most logs in one copy (from the log's first page, as the
+      // header alone would be), a longer log copied again to as many records as the header counts
+      copyFromUserInto(mm, LOG_ADDR, this.logFirst);
+      const dv = this.lastLog;
       const n = dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
-      const logBytes = this.logPrefixes[n];
-      copyFromUserInto(mm, LOG_ADDR, logBytes);
-      decoded = decodeLogView(dv, logBytes.length);
+      if (n > LOG_FIRST_RECORDS) copyFromUserInto(mm, LOG_ADDR, this.logPrefixes[n]);
+      decoded = decodeLogView(dv, 32 + 32 * n);
     } catch {
       // the case died before its log was mapped
       decoded = decodeLog(new Uint8Array(LOG_BYTES));

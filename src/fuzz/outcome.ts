@@ -57,9 +57,18 @@ export function decodeLogView(dv: DataView, byteLength = dv.byteLength): { log: 
   return { log, overflow: dv.getBigUint64(8, true) !== 0n };
 }
 
-/** The u64 at byte o: most log words are below 2^32, where BigInt of a number is cheaper than getBigUint64. */
+/** 0 to 255 as BigInts, made once: most log words are a kind, a step index, a small result or zero. */
+const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
+
+/**
+ * The u64 at byte o: most log words are below 2^32, where BigInt of a number
+ * is cheaper than getBigUint64, and most of those below 256, where a BigInt
+ * made once serves (a BigInt is a value: which one holds it cannot be told).
+ */
 function u64(dv: DataView, o: number): bigint {
-  return dv.getUint32(o + 4, true) === 0 ? BigInt(dv.getUint32(o, true)) : dv.getBigUint64(o, true);
+  if (dv.getUint32(o + 4, true) !== 0) return dv.getBigUint64(o, true);
+  const lo = dv.getUint32(o, true);
+  return lo < 256 ? SMALL_WORDS[lo] : BigInt(lo);
 }
 
 /** A wait(2) status as the end of a case. */

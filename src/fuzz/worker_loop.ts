@@ -10,7 +10,7 @@ import { EngineRunner } from './engine_runner.js';
 import { NativeRunner } from './native_runner.js';
 import { randomCase, mutateCase } from './generate.js';
 import { Rng } from './rng.js';
-import { forEachPoint } from './coverage.js';
+import { forEachLogPoint, PointSet } from './coverage.js';
 import { judgeSync, recheckSync, compareSides, type OracleSet, type Judgement } from './oracles.js';
 import { shrinkCase } from './shrink.js';
 import { findingId, type Finding } from './findings.js';
@@ -54,22 +54,13 @@ export class FuzzWorker {
   private corpus: FuzzCase[];
   /** caseCost of each corpus case, by index: a mutation compares two of them. */
   private corpusCost: number[];
-  private seen = new Set<number>();
+  private seen = new PointSet();
   /** Points of the current case not seen before (most cases have none). */
   private fresh: number[] = [];
 
-  /**
-   * One coverage point of the current case. A single function for every
-   * case rather than a closure per case; `seen` holds the ids as int32 (the
-   * same ids, one to one), which V8 keeps unboxed, where half the unsigned
-   * ids would be heap numbers.
-   */
+  /** One coverage point of the current case: a single function for every case rather than a closure per case. */
   private readonly notePoint = (p: number): void => {
-    const key = p | 0;
-    if (!this.seen.has(key)) {
-      this.seen.add(key);
-      this.fresh.push(p);
-    }
+    if (this.seen.add(p)) this.fresh.push(p);
   };
 
   private known: Set<string>;
@@ -103,18 +94,21 @@ export class FuzzWorker {
   /** Runs one batch of cases (fewer when `limit` says so); returns the number run. */
   async runBatch(limit = BATCH): Promise<number> {
     const n = Math.min(BATCH, limit);
+    // the batch's cases and outcomes are kept for the native oracle only: kept for nothing, they
+    // would outlive the young generation's collections during the batch, each one copied and promoted
+    const native = this.native;
     const batch: { i: number; c: FuzzCase; engine: Outcome }[] = [];
     for (let k = 0; k < n; k++) {
       const i = this.next;
       this.next += this.cfg.jobs;
       const c = this.caseAt(i);
       const engine = this.engine.run(c);
-      batch.push({ i, c, engine });
+      if (native) batch.push({ i, c, engine });
       this.noteCoverage(c, engine);
       for (const j of judgeSync(this.engine, this.cfg.oracles, c, engine)) await this.report(j, c, i);
     }
-    if (this.native) {
-      const outs = await this.native.runMany(batch.map((b) => b.c));
+    if (native) {
+      const outs = await native.runMany(batch.map((b) => b.c));
       for (let k = 0; k < batch.length; k++) {
         const j = compareSides('native', batch[k].c, batch[k].engine, 'host kernel', outs[k]);
         if (j) await this.report(j, batch[k].c, batch[k].i);
@@ -124,8 +118,9 @@ export class FuzzWorker {
     return n;
   }
 
+  /** Coverage of the case the engine ran last, o its outcome: read from the engine's copy of its log. */
   private noteCoverage(c: FuzzCase, o: Outcome): void {
-    forEachPoint(c, o, this.notePoint);
+    forEachLogPoint(c, this.engine.lastLog, o.log.length, o.overflow, o.end, this.notePoint);
     if (this.fresh.length) {
       const fresh = this.fresh;
       this.fresh = [];
