@@ -4,6 +4,10 @@
  * creator only spins meanwhile); a forked child runs when its parent first
  * waits for it. Both start with dispatch off (§7) but keep the creator's
  * stored config fields, mask and SIGSYS action.
+ *
+ * A call into GuestRun that may end the calling process is followed by
+ * g.raise(), which throws the end as a ProcessEnd: a child's end unwinds to
+ * runChild, the parent's to predict.
  */
 import { SLOT_H, normalizeResult, type Addr } from '../case.js';
 import { REC_RET, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from '../outcome.js';
@@ -61,7 +65,9 @@ function runChild(body: () => number): number {
 
 /** exit_group(0) via H as the guest's last call: the wait status (a dispatched exit comes back to ud2). */
 function exitGroup(g: GuestRun, t: Thread): number {
-  return g.enter(t, SLOT_H, 231n) === null ? exitedStatus(0) : killedStatus(SIGILL);
+  const r = g.enter(t, SLOT_H, 231n);
+  g.raise();
+  return r === null ? exitedStatus(0) : killedStatus(SIGILL);
 }
 
 /** guest.c step_fork. */
@@ -72,7 +78,10 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: n
   g.setScratch(t, 1, 0n);
   const childPath = (c: Thread): number => {
     if (selval !== -1) g.selWrite(c, selval);
-    g.setScratch(c, 0, g.issue(c, slot, idx));
+    g.raise();
+    const r = g.issue(c, slot, idx);
+    g.raise();
+    g.setScratch(c, 0, r);
     g.setScratch(c, 1, 1n);
     return exitGroup(g, c);
   };
@@ -122,9 +131,14 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
     p.threads += 1;
     try {
       if (selval !== -1) g.selWrite(n, selval);
-      g.setScratch(n, 0, g.issue(n, slot, idx));
+      g.raise();
+      const r = g.issue(n, slot, idx);
+      g.raise();
+      g.setScratch(n, 0, r);
       // exit(0) ends the thread; a dispatched one comes back to ud2
-      if (g.enter(n, SLOT_H, 60n) !== null) throw new ProcessEnd(killedStatus(SIGILL));
+      const exit = g.enter(n, SLOT_H, 60n);
+      g.raise();
+      if (exit !== null) throw new ProcessEnd(killedStatus(SIGILL));
     } catch (e) {
       if (!(e instanceof ThreadEnd)) throw e;
     } finally {
@@ -150,7 +164,9 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, mode: bigint, a: A
   /** The tracee up to its int3, which (traced) is a ptrace stop. */
   const childPath = (c: Thread): void => {
     g.enter(c, SLOT_H, 101n); // PTRACE_TRACEME
+    g.raise();
     g.prctl(c, mode, a, b, sel);
+    g.raise();
   };
   let child: Child | null = null;
   const r = BigInt.asIntN(64, g.sys(t, SLOT_H, 57n, () => {

@@ -129,11 +129,11 @@ export function validateArm(
   if (mode === 0n) {
     if (offset || len || selector) return EINVAL;
   } else if (mode === 1n) {
-    if (offset && ((offset + len) & U64) <= offset) return EINVAL;
+    if (offset && BigInt.asUintN(64, offset + len) <= offset) return EINVAL;
   } else if (mode === 2n && r.inclusive) {
-    if (len === 0n || ((offset + len) & U64) <= offset) return EINVAL;
-    offset = (offset + len) & U64;
-    len = -len & U64;
+    if (len === 0n || BigInt.asUintN(64, offset + len) <= offset) return EINVAL;
+    offset = BigInt.asUintN(64, offset + len);
+    len = BigInt.asUintN(64, -len);
     inclusive = true;
   } else {
     return EINVAL;

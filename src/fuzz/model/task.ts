@@ -1,7 +1,8 @@
 /**
  * The model's tasks: a process (its memory, the guest's globals, the SIGSYS
  * action) and its threads (each with its own dispatch config and mask), and
- * the ways a run of guest code ends, thrown through the interpreter.
+ * the ways a run of guest code ends that are thrown through the interpreter
+ * (a process's end is mostly returned: see GuestRun.ended).
  *
  * The objects a run makes are classes rather than object literals: V8
  * pretenures a literal's allocation site once it sees the site's objects
