@@ -10,7 +10,8 @@
 //              |   switches, counters        |  event counters
 //  0x0000_2000 | CPU: the running task's     |  regs, rip, rflags, fs/gs base,
 //              |   registers and SUD config  |  page-table root, SUD block
-//  0x0000_3000 | TASKS: saved task blocks    |  TASK_SIZE each, MAX_TASKS
+//  0x0000_3000 | SNAP: the last snapshot's   |  ENGINE/CPU blocks, frame refs,
+//              |   image, when it fits       |  up to SNAP_FRAMES_MAX frames
 //  0x0004_3000 | TLB_R / TLB_W / TLB_X       |  direct-mapped soft TLBs
 //  0x0007_3000 | BLOCK_HASH                  |  decoded-block directory
 //  0x000B_3000 | INSN arena                  |  decoded instruction records
@@ -151,10 +152,23 @@ export const SUD_ARMED = 1;
 /** patch-v5 stores [start, end] inclusive instead of offset/len. */
 export const SUD_RANGE_INCLUSIVE_END = 2;
 
-// ---------------------------------------------------------------- TASKS
-export const TASKS = 0x3000;
-export const TASK_SIZE = 1024;
-export const MAX_TASKS = 256;
+// ---------------------------------------------------------------- SNAP
+//  A copy of the image of the engine's last snapshot (the one its memory
+//  last equalled, taken or restored: src/engine/snapshot.ts), kept when its
+//  frames fit, so that a restore copies the dirty frames back inside Wasm
+//  (copying from a JavaScript array into the shared memory costs more):
+//  SNAP_LOW     the ENGINE and CPU blocks, at their offsets from ENGINE
+//  SNAP_REFS    the FRAME_REFS entries of FRAMES .. the image's top
+//  SNAP_SPANS   u32 per frame: lo | hi << 16, the bytes [lo, hi) outside
+//               which the frame is zero (64-byte multiples; lo = hi: all zero)
+//  SNAP_FRAMES  the frames FRAMES .. the image's top
+export const SNAP = 0x3000;
+export const SNAP_LOW = SNAP;
+export const SNAP_REFS = SNAP + 0x2000;
+export const SNAP_SPANS = SNAP + 0x2800;
+export const SNAP_FRAMES = SNAP + 0x3000;
+/** The frames that fit between SNAP_FRAMES and TLB_R. */
+export const SNAP_FRAMES_MAX = 61;
 
 // ---------------------------------------------------------------- TLBs
 //  each entry 16 bytes: +0 tag u64 (virtual page address, or 1 = empty),

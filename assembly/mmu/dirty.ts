@@ -14,7 +14,7 @@
 //
 // The list gives restore the frames in O(dirty); when more than
 // DIRTY_LIST_MAX frames are marked it is incomplete and the bitmap is read.
-import { DIRTY_BITS, DIRTY_COUNT, DIRTY_LIST, DIRTY_LIST_MAX, MEMORY_MAX_PAGES, FRAME_INFO } from "../layout";
+import { DIRTY_BITS, DIRTY_COUNT, DIRTY_LIST, DIRTY_LIST_MAX, MEMORY_MAX_PAGES, FRAME_INFO, FRAMES, SNAP_FRAMES, SNAP_SPANS } from "../layout";
 import { bumpCodeEpoch } from "../cpu/state";
 
 const BITMAP_BYTES: u32 = (<u32>MEMORY_MAX_PAGES * 16) >> 3;
@@ -49,9 +49,21 @@ export function markDirtyRange(start: u32, end: u32): void {
  * from JavaScript, which goes through the shared buffer.
  */
 export function dirtyRestorePass(top: u32): void {
+  restorePass(top, false);
+}
+
+/**
+ * dirtyRestorePass for the image kept in SNAP (layout.ts), whose frames
+ * reach up to top: each dirty frame below top also gets its copy back.
+ */
+export function dirtyRestoreKept(top: u32): void {
+  restorePass(top, true);
+}
+
+@inline function restorePass(top: u32, kept: bool): void {
   let n = load<u32>(DIRTY_COUNT);
   if (n <= <u32>DIRTY_LIST_MAX) {
-    for (let k: u32 = 0; k < n; k++) restoreFrame(load<u32>(DIRTY_LIST + (k << 2)), top);
+    for (let k: u32 = 0; k < n; k++) restoreFrame(load<u32>(DIRTY_LIST + (k << 2)), top, kept);
     return;
   }
   for (let w: u32 = 0; w < BITMAP_BYTES; w += 4) {
@@ -59,12 +71,12 @@ export function dirtyRestorePass(top: u32): void {
     while (v != 0) {
       let b = ctz<u32>(v);
       v &= v - 1;
-      restoreFrame((w << 3) + b, top);
+      restoreFrame((w << 3) + b, top, kept);
     }
   }
 }
 
-@inline function restoreFrame(i: u32, top: u32): void {
+@inline function restoreFrame(i: u32, top: u32, kept: bool): void {
   let info = FRAME_INFO + (i << 2);
   let gi = load<u32>(info);
   if ((gi & CODE_BIT) != 0) {
@@ -74,6 +86,33 @@ export function dirtyRestorePass(top: u32): void {
   }
   let a = i << 12;
   if (a >= top) memory.fill(a, 0, 4096);
+  else if (kept) restoreKeptFrame(a);
+}
+
+/**
+ * The frame at a gets its kept copy back: the bytes of its span copied, the
+ * rest zeroed (most frames of an image are mostly zero, and a fill, which
+ * reads nothing, costs less than a copy).
+ */
+@inline function restoreKeptFrame(a: u32): void {
+  let k = (a - FRAMES) >> 12;
+  let span = load<u32>(SNAP_SPANS + (k << 2));
+  let lo = span & 0xffff;
+  let hi = span >> 16;
+  if (lo != 0) memory.fill(a, 0, lo);
+  if (hi > lo) memory.copy(a + lo, SNAP_FRAMES + (k << 12) + lo, hi - lo);
+  if (hi < 4096) memory.fill(a + hi, 0, 4096 - hi);
+}
+
+/** Records the span of each frame FRAMES .. top in SNAP_SPANS (see layout.ts). */
+export function keepSpans(top: u32): void {
+  for (let a: u32 = FRAMES, k: u32 = 0; a < top; a += 4096, k++) {
+    let lo: u32 = 0;
+    while (lo < 4096 && load<u64>(a + lo) == 0) lo += 8;
+    let hi: u32 = 4096;
+    while (hi > lo && load<u64>(a + hi - 8) == 0) hi -= 8;
+    store<u32>(SNAP_SPANS + (k << 2), (lo & ~63) | (((hi + 63) & ~63) << 16));
+  }
 }
 
 /** Empties the dirty set. */

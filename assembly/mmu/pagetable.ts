@@ -5,6 +5,12 @@
 //
 //   va: [47..39 | 38..30 | 29..21 | 20..12 | 11..0]
 //         L0       L1       L2       L3     offset
+//
+// A node is a frame: its 512 entries fill the first half, and the u64 at
+// GROUPS in the second half has bit g set once any of entries 8g .. 8g+7
+// was written non-zero (never cleared: a set bit may cover empty entries
+// again). Page tables are sparse, so fork and exit visit those groups only
+// instead of all 512 entries of every node.
 import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
 import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
 import { markDirty } from "./dirty";
@@ -24,6 +30,16 @@ export function ptWritesReset(): void {
 @inline function ptTouch(a: u32): void {
   ptWrites++;
   markDirty(a);
+}
+
+/** Offset in a node of its written-groups word (see the file comment). */
+const GROUPS: u32 = 2048;
+
+/** Stores the non-zero entry v at a, noting its group in the node's GROUPS word. */
+@inline function setEntry(a: u32, v: u32): void {
+  store<u32>(a, v);
+  let g = (a & ~0xfff) + GROUPS;
+  store<u64>(g, load<u64>(g) | (<u64>1 << <u64>((a & 0x7ff) >> 5)));
 }
 
 @inline function levelIndex(va: u64, level: i32): u32 {
@@ -46,7 +62,7 @@ export function ptLeaf(root: u32, va: u64, create: bool): u32 {
       next = frameAlloc();
       if (next == 0) return 0;
       ptTouch(slot);
-      store<u32>(slot, next);
+      setEntry(slot, next);
     }
     node = next;
   }
@@ -69,7 +85,7 @@ export function ptMap(root: u32, va: u64, frame: u32, bits: u32): i32 {
   let old = load<u32>(leaf);
   if ((old & PTE_P) != 0 && (old & ~0xfff) != 0) frameUnref(old & ~0xfff);
   ptTouch(leaf);
-  store<u32>(leaf, (frame & ~0xfff) | (bits & 0xfff) | PTE_P);
+  setEntry(leaf, (frame & ~0xfff) | (bits & 0xfff) | PTE_P);
   return 0;
 }
 
@@ -150,41 +166,39 @@ export function ptClone(root: u32): u32 {
 }
 
 function cloneLevel(src: u32, dst: u32, level: i32): bool {
-  for (let i: u32 = 0; i < 512; i++) {
-    // page tables are sparse: skip empty entries eight at a time
-    if ((i & 7) == 0) {
-      let q = src + (i << 2);
-      if ((load<u64>(q) | load<u64>(q, 8) | load<u64>(q, 16) | load<u64>(q, 24)) == 0) {
-        i += 7;
-        continue;
-      }
-    }
-    let e = load<u32>(src + (i << 2));
-    if (e == 0) continue;
-    if (level < 3) {
-      let n = frameAlloc();
-      if (n == 0) return false;
-      store<u32>(dst + (i << 2), n);
-      if (!cloneLevel(e, n, level + 1)) return false;
-    } else {
-      let f = e & ~0xfff;
-      if (f == 0) {
-        store<u32>(dst + (i << 2), e);
-      } else if ((e & PTE_SHARED) != 0) {
-        frameRef(f);
-        store<u32>(dst + (i << 2), e);
-      } else if (frameRefs(f) < SHARE_MAX) {
-        frameRef(f);
-        if ((e & PTE_COW) == 0) {
-          ptTouch(src + (i << 2));
-          store<u32>(src + (i << 2), e | PTE_COW);
-        }
-        store<u32>(dst + (i << 2), e | PTE_COW);
-      } else {
+  let groups = load<u64>(src + GROUPS);
+  store<u64>(dst + GROUPS, groups);
+  while (groups != 0) {
+    let g = <u32>ctz<u64>(groups);
+    groups &= groups - 1;
+    for (let i = g << 3, last = i + 8; i < last; i++) {
+      let e = load<u32>(src + (i << 2));
+      if (e == 0) continue;
+      if (level < 3) {
         let n = frameAlloc();
         if (n == 0) return false;
-        memory.copy(n, f, PAGE_SIZE);
-        store<u32>(dst + (i << 2), n | (e & 0xfff));
+        store<u32>(dst + (i << 2), n);
+        if (!cloneLevel(e, n, level + 1)) return false;
+      } else {
+        let f = e & ~0xfff;
+        if (f == 0) {
+          store<u32>(dst + (i << 2), e);
+        } else if ((e & PTE_SHARED) != 0) {
+          frameRef(f);
+          store<u32>(dst + (i << 2), e);
+        } else if (frameRefs(f) < SHARE_MAX) {
+          frameRef(f);
+          if ((e & PTE_COW) == 0) {
+            ptTouch(src + (i << 2));
+            store<u32>(src + (i << 2), e | PTE_COW);
+          }
+          store<u32>(dst + (i << 2), e | PTE_COW);
+        } else {
+          let n = frameAlloc();
+          if (n == 0) return false;
+          memory.copy(n, f, PAGE_SIZE);
+          store<u32>(dst + (i << 2), n | (e & 0xfff));
+        }
       }
     }
   }
@@ -199,23 +213,20 @@ export function ptDestroy(root: u32): void {
 }
 
 function destroyLevel(node: u32, level: i32): void {
-  for (let i: u32 = 0; i < 512; i++) {
-    // page tables are sparse: skip empty entries eight at a time
-    if ((i & 7) == 0) {
-      let q = node + (i << 2);
-      if ((load<u64>(q) | load<u64>(q, 8) | load<u64>(q, 16) | load<u64>(q, 24)) == 0) {
-        i += 7;
-        continue;
+  let groups = load<u64>(node + GROUPS);
+  while (groups != 0) {
+    let g = <u32>ctz<u64>(groups);
+    groups &= groups - 1;
+    for (let i = g << 3, last = i + 8; i < last; i++) {
+      let e = load<u32>(node + (i << 2));
+      if (e == 0) continue;
+      if (level < 3) {
+        destroyLevel(e, level + 1);
+        frameUnref(e);
+      } else {
+        let f = e & ~0xfff;
+        if (f != 0) frameUnref(f);
       }
-    }
-    let e = load<u32>(node + (i << 2));
-    if (e == 0) continue;
-    if (level < 3) {
-      destroyLevel(e, level + 1);
-      frameUnref(e);
-    } else {
-      let f = e & ~0xfff;
-      if (f != 0) frameUnref(f);
     }
   }
 }

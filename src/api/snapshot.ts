@@ -72,7 +72,7 @@ export function restoreSnapshot(owner: object, kernel: Kernel, snap: MachineSnap
   if (check) {
     const bad = verifyMemory(kernel.engine, snap.memory);
     if (bad.length > 0) {
-      const what = bad.map((a) => (a === -1 ? 'frame refcounts' : a === -2 ? 'ENGINE/CPU blocks' : `frame 0x${a.toString(16)}`));
+      const what = bad.map((a) => (a === -1 ? 'frame refcounts' : a === -2 ? 'ENGINE/CPU blocks' : a === -3 ? "the engine's kept copy of the snapshot" : `frame 0x${a.toString(16)}`));
       throw new Error(`sudsim: restore left memory different from the snapshot: ${what.slice(0, 8).join(', ')}${bad.length > 8 ? ', ...' : ''}`);
     }
   }

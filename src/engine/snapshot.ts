@@ -30,6 +30,14 @@
  * The dirty set describes the difference from the image the memory last
  * equalled (the last one taken or restored). Restoring any other image
  * (several snapshots of one machine) rewrites all its frames instead.
+ *
+ * The engine also keeps a copy of that image in its own memory (SNAP in the
+ * layout) when the image's frames fit there: restoring it is then one call
+ * into the engine, which copies the dirty frames, the reference counts and
+ * the ENGINE/CPU fields back from that copy (a copy inside Wasm costs less
+ * than one from a JavaScript array into the shared memory, and the one
+ * call replaces a host call per frame). The arrays here stay the truth for
+ * every other restore and for verifyMemory.
  */
 import type { Engine } from './engine.js';
 import * as L from './layout.js';
@@ -42,9 +50,9 @@ const PAGE = L.PAGE_SIZE;
  */
 const baseline = new WeakMap<Engine, MemoryImage>();
 const ZERO_PAGE = new Uint8Array(PAGE);
-/** The fixed state blocks: ENGINE and CPU (the TASKS area is unused). */
+/** The fixed state blocks: ENGINE and CPU. */
 const LOW_START = L.ENGINE;
-const LOW_END = L.TASKS;
+const LOW_END = L.SNAP;
 
 /**
  * Where the meaningful bytes of the block [start, end) end: 8 past the last
@@ -62,8 +70,20 @@ function usedEnd(start: number, end: number, min: number): number {
 /** ENGINE's fields, then the CPU block's state (CPU_STATE_SIZE, what a task saves: whatever its constants say). */
 const LOW_SPANS: readonly (readonly [number, number])[] = [
   [L.ENGINE, usedEnd(L.ENGINE, L.CPU, 0)],
-  [L.CPU, usedEnd(L.CPU, L.TASKS, L.CPU_STATE_SIZE)],
+  [L.CPU, usedEnd(L.CPU, L.SNAP, L.CPU_STATE_SIZE)],
 ];
+
+/**
+ * The engine's exports for the image it keeps in SNAP (assembly/index.ts),
+ * which only this file calls.
+ */
+interface KeptImageExports {
+  snapshotKeep(top: number): void;
+  snapshotRestoreKept(top: number, engineEnd: number, cpuEnd: number): void;
+}
+function keeper(e: Engine): KeptImageExports {
+  return e.x as unknown as KeptImageExports;
+}
 
 /** A copy of the engine's memory state, taken by the constructor (the machine's snapshot owns it). */
 export class MemoryImage {
@@ -77,6 +97,11 @@ export class MemoryImage {
   readonly refs: Uint8Array;
   /** The parts of low a restore copies back (LOW_SPANS), with their addresses. */
   readonly lowSpans: readonly { bytes: Uint8Array; at: number }[];
+  /**
+   * Whether its frames fit SNAP: then the engine keeps a copy of it while
+   * it is the image memory last equalled, and a restore of it runs in Wasm.
+   */
+  readonly fits: boolean;
   private readonly views: (Uint8Array | undefined)[];
 
   constructor(e: Engine) {
@@ -88,7 +113,8 @@ export class MemoryImage {
     this.refs = u8.slice(refsAt(L.FRAMES), refsAt(this.top));
     this.views = new Array((this.top - L.FRAMES) / PAGE);
     this.lowSpans = LOW_SPANS.map(([a, b]) => ({ bytes: this.low.subarray(a - LOW_START, b - LOW_START), at: a }));
-    baseline.set(e, this);
+    this.fits = this.top - L.FRAMES <= L.SNAP_FRAMES_MAX * PAGE;
+    becomeBaseline(e, this);
   }
 
   /** The copy of the frame at host address a (below top). */
@@ -113,6 +139,15 @@ function refsAt(a: number): number {
   return L.FRAME_REFS + (a / PAGE) * 2;
 }
 
+/**
+ * Records img as the image e's memory equals now, and has the engine keep a
+ * copy of it when it fits: the copy always belongs to the baseline image.
+ */
+function becomeBaseline(e: Engine, img: MemoryImage): void {
+  baseline.set(e, img);
+  if (img.fits) keeper(e).snapshotKeep(img.top);
+}
+
 /** Calls f with the host address of every frame written since snapshotBegin. */
 export function forEachDirty(e: Engine, f: (a: number) => void): void {
   const dv = e.dv;
@@ -134,8 +169,13 @@ export function forEachDirty(e: Engine, f: (a: number) => void): void {
 
 /** Puts the memory state of img back (see the file comment). */
 export function restoreMemory(e: Engine, img: MemoryImage): void {
-  const curTop = frameTop(e);
   const sameImage = baseline.get(e) === img;
+  if (sameImage && img.fits) {
+    // all of it in the engine, from its copy of img
+    keeper(e).snapshotRestoreKept(img.top, LOW_SPANS[0][1], LOW_SPANS[1][1]);
+    return;
+  }
+  const curTop = frameTop(e);
   if (sameImage) {
     // one pass in the engine retires the dirty code frames' blocks and zeroes the frames
     // above the image's top (a JavaScript fill of a shared memory costs three times as
@@ -160,13 +200,13 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
     e.x.markDirtyRange(L.FRAMES, Math.max(curTop, img.top));
     e.x.dirtyRestorePass(img.top);
     e.u8.set(img.frames, L.FRAMES);
-    baseline.set(e, img);
   }
   const u8 = e.u8;
   u8.set(img.refs, refsAt(L.FRAMES));
   if (curTop > img.top) u8.fill(0, refsAt(img.top), refsAt(curTop));
   const spans = img.lowSpans;
   for (let i = 0; i < spans.length; i++) u8.set(spans[i].bytes, spans[i].at);
+  if (!sameImage) becomeBaseline(e, img);
   e.x.snapshotRestored(sameImage ? 1 : 0);
 }
 
@@ -180,9 +220,11 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
  * Self-check for tests: the host addresses of the frames whose bytes differ
  * from img (every frame up to its top, zeros above it to the end of
  * memory), plus -1 when the frame reference counts differ (or are not zero
- * above the top) and -2 when the
- * ENGINE/CPU blocks do. Empty right after a correct restore: a frame
- * written through a path that does not mark it dirty shows up here.
+ * above the top), -2 when the ENGINE/CPU blocks do and -3 when the
+ * engine's kept copy of img (SNAP, when img fits and memory last equalled
+ * it) does. Empty right after a
+ * correct restore: a frame written through a path that does not mark it
+ * dirty shows up here.
  */
 export function verifyMemory(e: Engine, img: MemoryImage): number[] {
   // a view of all of memory, grown or not (e.u8 may stop at the last FRAME_TOP it saw)
@@ -199,5 +241,13 @@ export function verifyMemory(e: Engine, img: MemoryImage): number[] {
   const refsAbove = u8.subarray(refsAt(img.top), refsAt(end));
   if (!same(u8.subarray(refsAt(L.FRAMES), refsAt(img.top)), img.refs) || refsAbove.some((x) => x !== 0)) bad.push(-1);
   if (!same(u8.subarray(LOW_START, LOW_END), img.low)) bad.push(-2);
+  if (
+    img.fits &&
+    baseline.get(e) === img &&
+    (!same(u8.subarray(L.SNAP_LOW, L.SNAP_LOW + img.low.length), img.low) ||
+      !same(u8.subarray(L.SNAP_REFS, L.SNAP_REFS + img.refs.length), img.refs) ||
+      !same(u8.subarray(L.SNAP_FRAMES, L.SNAP_FRAMES + img.frames.length), img.frames))
+  )
+    bad.push(-3);
   return bad;
 }

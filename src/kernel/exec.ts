@@ -73,17 +73,48 @@ export interface LoadedImage {
 }
 
 const enc = new TextEncoder();
+/** AT_PLATFORM's string, encoded once (pokeUser only reads it). */
+const PLATFORM = enc.encode('x86_64\0');
 
 /** The initial stack's pointer table is laid out here (any program with a few hundred arguments fits). */
 const tableScratch = new Uint8Array(8192);
 const tableScratchDv = new DataView(tableScratch.buffer);
+
+const ELF_HEADER_SIZE = 64;
+
+/**
+ * The headers of each file loaded (a fork server's program is executed
+ * again and again), with the bytes they were read from: parseElf reads the
+ * ELF header, the program headers and the file's length only, so a file
+ * with the same bytes there parses the same (the array given to spawn is
+ * the caller's, which may change). Never written: loads share it.
+ */
+const parsed = new WeakMap<Uint8Array, { elf: ElfImage; length: number; header: Uint8Array; phdrs: Uint8Array }>();
+
+function parseElfOnce(bytes: Uint8Array): ElfImage {
+  const p = parsed.get(bytes);
+  const same =
+    p !== undefined && p.length === bytes.length && sameAt(bytes, 0, p.header) && sameAt(bytes, Number(p.elf.phoff), p.phdrs);
+  if (same) return p.elf;
+  const elf = parseElf(bytes);
+  const phoff = Number(elf.phoff);
+  const phdrs = bytes.slice(phoff, phoff + elf.phnum * elf.phentsize);
+  parsed.set(bytes, { elf, length: bytes.length, header: bytes.slice(0, ELF_HEADER_SIZE), phdrs });
+  return elf;
+}
+
+/** bytes holds part at offset at. */
+function sameAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
+  for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
+}
 
 /**
  * Loads an ELF into a fresh address space, its whole file pages from cache
  * when given. Throws ElfError (ENOEXEC) for a bad file.
  */
 export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache?: PageCache): LoadedImage {
-  const elf = parseElf(bytes);
+  const elf = parseElfOnce(bytes);
   const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
   const mm = new AddressSpace(engine);
   try {
@@ -170,7 +201,7 @@ function buildStack(
   for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i]));
   const argAddrs: bigint[] = [];
   for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i]));
-  const platform = put(enc.encode('x86_64\0'));
+  const platform = put(PLATFORM);
   sp &= ~15n;
   const random = put(args.random.subarray(0, 16));
   sp &= ~15n;

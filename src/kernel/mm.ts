@@ -69,8 +69,11 @@ export class AddressSpace {
   /** Page-table root (a frame address in the engine's memory). */
   root: number;
   /**
-   * Sorted by start, never overlapping, none empty: mapFixed inserts in
-   * place, and unmapRange and protect replace a VMA by its pieces in order.
+   * Sorted by start, never overlapping, none empty: unmapRange and protect
+   * make a new list with a VMA replaced by its pieces in order, and mapFixed
+   * inserts in place into the list its unmapRange has just made. So a list
+   * is never changed once another address space may hold it: forks and
+   * snapshot copies share it (and its records, which are values too).
    */
   vmas: Vma[] = [];
   brkStart = 0n;
@@ -90,23 +93,20 @@ export class AddressSpace {
     // the private pages are copy-on-write now: no write may go through a TLB entry made before
     this.engine.x.tlbFlush();
     const child = new AddressSpace(this.engine, root);
-    child.vmas = this.vmas.slice(); // VMA records are never written in place: shared
+    child.vmas = this.vmas; // never changed in place: shared
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     return child;
   }
 
   /**
-   * Snapshot copy (kernel/clone.ts), on every restore: a shallow copy with
-   * its own VMA list, whose records are never written in place (a change
-   * replaces them), so the copy shares them. The other fields are
-   * primitives and the engine, which snapshots keep by identity: a field
-   * holding another object would need copying here.
+   * Snapshot copy (kernel/clone.ts), on every restore: a shallow copy,
+   * which shares the VMA list (never changed in place). The other fields
+   * are primitives and the engine, which snapshots keep by identity: a
+   * field holding another object would need copying here.
    */
   [CLONE](): AddressSpace {
-    const o = shallowCopy(this);
-    o.vmas = this.vmas.slice();
-    return o;
+    return shallowCopy(this);
   }
 
   destroy(): void {
@@ -149,7 +149,8 @@ export class AddressSpace {
       this.engine.x.tlbFlush();
     }
     // inserted where it sorts (after any equal start, as a stable sort would put it): the list
-    // is sorted already, and Array.sort with a bigint comparator costs far more
+    // is sorted already, and Array.sort with a bigint comparator costs far more. In place: the
+    // list is the one unmapRange made above, which no other address space holds yet
     const vmas = this.vmas;
     let i = vmas.length;
     while (i > 0 && vmas[i - 1].start > start) i--;

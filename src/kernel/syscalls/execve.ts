@@ -38,13 +38,26 @@ export function normalizePath(p: string): string {
   return '/' + parts.join('/');
 }
 
+/** The path execve last looked up, as the guest gave it and normalized: a program executes one path again and again. */
+let lastPath: Uint8Array = new Uint8Array(0);
+let lastNormalized = '/';
+
+function normalizedPath(bytes: Uint8Array): string {
+  let same = bytes.length === lastPath.length;
+  for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === lastPath[i];
+  if (!same) {
+    lastNormalized = normalizePath(dec.decode(bytes));
+    lastPath = bytes;
+  }
+  return lastNormalized;
+}
+
 export const execSyscalls: SyscallRow[] = [
   row(59, 'execve', 'spp', (k, a) => {
     const pathBytes = readCString(k.mm, a.u64(0));
-    const path = dec.decode(pathBytes);
     const argv = readStrings(k, a.u64(1));
     const env = readStrings(k, a.u64(2));
-    const file = k.fsFiles.get(normalizePath(path));
+    const file = k.fsFiles.get(normalizedPath(pathBytes));
     if (!file) throw new Errno(ENOENT);
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes });
