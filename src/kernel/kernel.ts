@@ -9,17 +9,17 @@ import { Errno, ENOSYS } from './errno.js';
 import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
-import { Task, NO_TRAP, type ProcessEnd } from './task.js';
+import { Task, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
-import { SEGV_MAPERR, SEGV_ACCERR } from './siginfo.js';
+import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
-import { killFields } from './signal_frame.js';
+import { siginfo, killInfo, NO_TRAP } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWake } from './syscalls/futex.js';
@@ -37,7 +37,6 @@ const CLONE_CHILD_SETTID = 0x1000000;
 import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
-import { faultFields, sysFields } from './signal_frame.js';
 import type { SudConfig } from './sud.js';
 
 registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls]);
@@ -109,8 +108,23 @@ function disarmed(c: SudConfig): SudConfig {
   return c.armed ? { armed: false, selector: c.selector, offset: c.offset, len: c.len, inclusiveEnd: c.inclusiveEnd } : c;
 }
 
-/** Index of rax in the CPU block's 64-bit words (Kernel.cpu64). */
-const REG0 = (L.CPU_REGS - L.CPU) / 8;
+/** The ENGINE and CPU blocks' bytes: the exit record, switches, counters and the registers (Kernel.dwords, qwords). */
+const FIXED_BLOCKS = L.CPU + L.CPU_STATE_SIZE;
+/** Index of rax in the 64-bit words (Kernel.qwords). */
+const REG0 = L.CPU_REGS >> 3;
+/** The exit record's and the CPU block's fields as word indices (Kernel.dwords, qwords). */
+const SYSNO_W = L.EXIT_SYSNO >> 2;
+const INT80_W = L.EXIT_INT80 >> 2;
+const SIGNO_W = L.EXIT_SIGNO >> 2;
+const CODE_W = L.EXIT_CODE >> 2;
+const TRAPNO_W = L.EXIT_TRAPNO >> 2;
+const ERR_W = L.EXIT_ERR >> 2;
+const ADDR_W = L.EXIT_ADDR >> 2;
+const INSN_COUNT_W = L.INSN_COUNT >> 2;
+const ADDR_Q = L.EXIT_ADDR >> 3;
+const ERR_Q = L.EXIT_ERR >> 3;
+const RIP_Q = L.CPU_RIP >> 3;
+const ORIG_RAX_Q = L.CPU_ORIG_RAX >> 3;
 /** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
 const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => REG0 + r);
 /** Their low 32-bit words' indices in the CPU block's 32-bit words. */
@@ -128,16 +142,16 @@ class RegisterArgs implements SyscallArgs {
   int80 = false;
 
   constructor(
-    private readonly cpu64: BigUint64Array,
-    private readonly cpu32: Int32Array,
+    private readonly qwords: BigUint64Array,
+    private readonly dwords: Int32Array,
   ) {}
 
   u64(i: number): bigint {
-    return this.int80 ? BigInt(this.cpu32[IA32_ARG_WORDS[i]] >>> 0) : this.cpu64[ARG_REGS[i]];
+    return this.int80 ? BigInt(this.dwords[IA32_ARG_WORDS[i]] >>> 0) : this.qwords[ARG_REGS[i]];
   }
 
   i32(i: number): number {
-    return this.cpu32[this.int80 ? IA32_ARG_WORDS[i] : ARG_WORDS[i]];
+    return this.dwords[this.int80 ? IA32_ARG_WORDS[i] : ARG_WORDS[i]];
   }
 
   u32(i: number): number {
@@ -176,28 +190,34 @@ export class Kernel {
    * The engine's CPU block, as a view made once: a shared memory never
    * moves, so it stays good when the memory grows, and a context switch or
    * clone copies it without making a subarray each time. This field and
-   * the next are views of the engine, not state: defined not enumerable,
+   * the next three are views of the engine, not state: defined not enumerable,
    * so that a snapshot (which takes the enumerable fields) neither saves
    * nor restores them.
    */
   private declare readonly cpuBlock: Uint8Array;
   /**
-   * The same block as 64-bit words, for the registers: an element read
-   * costs less than a DataView's getBigUint64, and a store wraps modulo
-   * 2^64 as setU64 does. The engine's memory is little-endian like its host.
+   * The ENGINE and CPU blocks (exit record, counters, registers) as 32-bit
+   * words, indexed by address / 4, and as 64-bit words, indexed by address
+   * / 8: made once, like cpuBlock. An element access costs a fraction of
+   * the engine's DataView accessors (a 64-bit one about a tenth, without
+   * its allocation), and a 64-bit store wraps modulo 2^64 as setU64 does.
+   * The engine's memory is little-endian like its host.
    */
-  private declare readonly cpu64: BigUint64Array;
+  declare readonly dwords: Int32Array;
+  declare readonly qwords: BigUint64Array;
   /** The arguments handed to syscall handlers, over the same block. */
   private declare readonly args: RegisterArgs;
 
   constructor(opts: KernelOptions = {}) {
     this.engine = new Engine();
     const cpuBlock = this.engine.u8.subarray(L.CPU, L.CPU + L.CPU_STATE_SIZE);
-    const cpu64 = new BigUint64Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 8);
+    const dwords = new Int32Array(cpuBlock.buffer, 0, FIXED_BLOCKS / 4);
+    const qwords = new BigUint64Array(cpuBlock.buffer, 0, FIXED_BLOCKS / 8);
     Object.defineProperties(this, {
       cpuBlock: { value: cpuBlock },
-      cpu64: { value: cpu64 },
-      args: { value: new RegisterArgs(cpu64, new Int32Array(cpuBlock.buffer, L.CPU, L.CPU_STATE_SIZE / 4)) },
+      dwords: { value: dwords },
+      qwords: { value: qwords },
+      args: { value: new RegisterArgs(qwords, dwords) },
     });
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));
@@ -328,15 +348,15 @@ export class Kernel {
 
   /** Makes task the one the engine runs (its ids for the fast syscalls, its page table). */
   private enterTask(t: Task): void {
-    const e = this.engine;
-    e.setI32(L.FAST_PID, t.tgid);
-    e.setI32(L.FAST_PPID, t.ppid);
-    e.setI32(L.FAST_TID, t.tid);
-    e.setI32(L.CPU_CR3, t.mm.root);
+    const dw = this.dwords;
+    dw[L.FAST_PID >> 2] = t.tgid;
+    dw[L.FAST_PPID >> 2] = t.ppid;
+    dw[L.FAST_TID >> 2] = t.tid;
+    dw[L.CPU_CR3 >> 2] = t.mm.root;
   }
 
   setRip(v: bigint): void {
-    this.engine.setU64(L.CPU_RIP, v);
+    this.qwords[RIP_Q] = v;
   }
 
   /** Stores a task's SUD config, and into the CPU block's config when it is running. */
@@ -351,19 +371,19 @@ export class Kernel {
       dv.setBigUint64(b + L.SUD_LEN, cfg.len, true);
       return;
     }
-    const e = this.engine;
-    e.setI32(L.SUD_FLAGS, (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0));
-    e.setU64(L.SUD_SELECTOR, cfg.selector);
-    e.setU64(L.SUD_OFFSET, cfg.offset);
-    e.setU64(L.SUD_LEN, cfg.len);
+    const q = this.qwords;
+    this.dwords[L.SUD_FLAGS >> 2] = (cfg.armed ? L.SUD_ARMED : 0) | (cfg.inclusiveEnd ? L.SUD_RANGE_INCLUSIVE_END : 0);
+    q[L.SUD_SELECTOR >> 3] = cfg.selector;
+    q[L.SUD_OFFSET >> 3] = cfg.offset;
+    q[L.SUD_LEN >> 3] = cfg.len;
   }
 
   reg(i: number): bigint {
-    return this.cpu64[REG0 + i];
+    return this.qwords[REG0 + i];
   }
 
   setReg(i: number, v: bigint): void {
-    this.cpu64[REG0 + i] = v;
+    this.qwords[REG0 + i] = v;
   }
 
   /**
@@ -393,7 +413,8 @@ export class Kernel {
       let slice = this.severalRunnable() ? QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN) : SLICE;
       if (endN >= 0) {
         // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
-        const left = endN - (e.u32(L.INSN_COUNT) + e.u32(L.INSN_COUNT + 4) * 4294967296);
+        const dw = this.dwords;
+        const left = endN - ((dw[INSN_COUNT_W] >>> 0) + (dw[INSN_COUNT_W + 1] >>> 0) * 4294967296);
         if (left <= 0) return false;
         if (left < slice) slice = left;
       } else if (maxInsns >= 0n) {
@@ -431,11 +452,10 @@ export class Kernel {
   }
 
   private syscall(): void {
-    const e = this.engine;
     const trace = this.trace;
     this.current.sleeping = undefined;
-    const nr = e.i32(L.EXIT_SYSNO);
-    const int80 = e.i32(L.EXIT_INT80) !== 0;
+    const nr = this.dwords[SYSNO_W];
+    const int80 = this.dwords[INT80_W] !== 0;
     // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
     const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
     const args = this.args;
@@ -459,8 +479,8 @@ export class Kernel {
       if (restart !== undefined) {
         // the task sleeps; the syscall instruction runs again when it wakes
         this.restartRequest = undefined;
-        this.setRip(e.u64(L.CPU_RIP) - 2n);
-        this.setReg(0, e.u64(L.CPU_ORIG_RAX));
+        this.setRip(this.qwords[RIP_Q] - 2n);
+        this.setReg(0, this.qwords[ORIG_RAX_Q]);
         this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
         return;
       }
@@ -486,21 +506,22 @@ export class Kernel {
   }
 
   private fault(): void {
-    const e = this.engine;
-    const sig = e.i32(L.EXIT_SIGNO);
-    const addr = e.u64(L.EXIT_ADDR);
-    let code = e.i32(L.EXIT_CODE);
-    if (sig === SIGSEGV && code === SEGV_MAPERR && e.i32(L.EXIT_TRAPNO) === 14) {
+    const dw = this.dwords;
+    const sig = dw[SIGNO_W];
+    const addr = this.qwords[ADDR_Q];
+    let code = dw[CODE_W];
+    if (sig === SIGSEGV && code === SEGV_MAPERR && dw[TRAPNO_W] === 14) {
       // a page fault on a page not yet present: demand paging, or the signal
       // the write and fetch bits are in the error code's low word: no bigint for them
-      const err = e.i32(L.EXIT_ERR);
+      const err = dw[ERR_W];
       const r = this.mm.faultIn(addr, (err & 2) !== 0, (err & 16) !== 0);
       if (r === 'ok') return;
       if (r === 'accerr') code = SEGV_ACCERR;
     }
-    const trapno = e.i32(L.EXIT_TRAPNO);
-    this.current.lastTrap = { trapno: TRAPNOS[trapno] ?? BigInt(trapno), err: e.u64(L.EXIT_ERR), cr2: trapno === 14 ? addr : 0n };
-    forceSignal(this, sig, { signo: sig, errno: 0, code, fields: faultFields(addr) });
+    const trapno = dw[TRAPNO_W];
+    this.current.lastTrap = { trapno: TRAPNOS[trapno] ?? BigInt(trapno), err: this.qwords[ERR_Q], cr2: trapno === 14 ? addr : 0n };
+    // si_addr, in the union's first two words
+    forceSignal(this, sig, siginfo(sig, code, dw[ADDR_W], dw[ADDR_W + 1], 0, 0));
     deliverSignals(this);
   }
 
@@ -510,16 +531,16 @@ export class Kernel {
    * check finishes in the kernel, as the real __get_user's page fault would.
    */
   private sudKill(): void {
-    const e = this.engine;
-    let sig = e.i32(L.EXIT_SIGNO);
+    const dw = this.dwords;
+    let sig = dw[SIGNO_W];
     const sud = this.current.sud;
     if (sig === SIGSEGV && this.mm.faultIn(sud.selector, false, false) === 'ok') {
       const v = copyFromUser(this.mm, sud.selector, 1)[0];
       if (v === 0) return this.syscall();
       if (v === 1) {
-        const int80 = e.i32(L.EXIT_INT80) !== 0;
-        e.setU64(L.EXIT_ADDR, e.u64(L.CPU_RIP));
-        e.setI32(L.EXIT_CODE, int80 ? 0x40000003 : 0xc000003e | 0);
+        const int80 = dw[INT80_W] !== 0;
+        this.qwords[ADDR_Q] = this.qwords[RIP_Q];
+        dw[CODE_W] = int80 ? 0x40000003 : 0xc000003e | 0;
         return this.dispatch();
       }
       sig = 31;
@@ -534,12 +555,10 @@ export class Kernel {
 
   /** SUD dispatched a syscall: rax is rolled back; force SIGSYS (SEMANTICS.md §4-5). */
   private dispatch(): void {
-    const e = this.engine;
-    const nr = e.i32(L.EXIT_SYSNO);
-    const addr = e.u64(L.EXIT_ADDR);
-    const arch = e.u32(L.EXIT_CODE);
+    const dw = this.dwords;
     this.current.lastTrap = NO_TRAP;
-    forceSignal(this, 31, { signo: 31, errno: 0, code: 2, fields: sysFields(addr, nr, arch) });
+    // SYS_USER_DISPATCH: si_call_addr (two words), si_syscall, si_arch, from the exit record's words
+    forceSignal(this, 31, siginfo(31, SYS_USER_DISPATCH, dw[ADDR_W], dw[ADDR_W + 1], dw[SYSNO_W], dw[CODE_W]));
     deliverSignals(this);
   }
 
@@ -643,7 +662,7 @@ export class Kernel {
       this.tasks.delete(t.tid);
       return;
     }
-    sendSignalTo(parent, SIGCHLD, { signo: SIGCHLD, errno: 0, code: end.kind === 'exited' ? 1 : 2, fields: killFields(t.tgid, 0) });
+    sendSignalTo(parent, SIGCHLD, killInfo(SIGCHLD, end.kind === 'exited' ? 1 : 2, t.tgid, 0));
     this.wakeParent(t);
   }
 

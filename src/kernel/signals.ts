@@ -9,12 +9,13 @@ import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
-import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan } from './uaccess.js';
+import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan, hostAddr, getU64Words, setU64Words, low32 } from './uaccess.js';
 import {
-  fpstateAddr, frameAddrBelow, writeFrame, writeFpstate, restoreFrameAt, frameScratch, frameScratchDv, fpScratch, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, killFields,
+  writeFrame, writeFpstate, restoreFrame, frameScratch, frameWords, fpScratch, fpWords, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF,
+  SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
-import { CPU_REGS, CPU_RFLAGS, CPU_ORIG_RAX, CPU_RIP, CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
+import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_ORIG_RAX, CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -126,11 +127,22 @@ export class SigState {
 const BITS: bigint[] = Array.from({ length: 65 }, (_, n) => (n === 0 ? 0n : 1n << BigInt(n - 1)));
 export const bit = (sig: number): bigint => BITS[sig] ?? 1n << BigInt(sig - 1);
 const UNBLOCKABLE = bit(SIGKILL) | bit(SIGSTOP);
+
+/** Whether sig is in the mask (most masks are empty: then no bigint operation, which allocates). */
+function isBlocked(blocked: bigint, sig: number): boolean {
+  return blocked !== 0n && (blocked & bit(sig)) !== 0n;
+}
 /** ~UNBLOCKABLE, made once: a bigint operation is not free. */
 const BLOCKABLE = ~UNBLOCKABLE;
+/** mask without SIGKILL and SIGSTOP: an empty one (the usual mask) without a bigint operation, which allocates. */
+function blockable(mask: bigint): bigint {
+  return mask === 0n ? 0n : mask & BLOCKABLE;
+}
+/** bit(sig) & BLOCKABLE for every signal number, made once (what a delivery adds to an empty mask). */
+const BLOCKABLE_BITS: bigint[] = BITS.map((b) => b & BLOCKABLE);
 
 type Default = 'term' | 'core' | 'ign' | 'stop' | 'cont';
-function defaultAction(sig: number): Default {
+function defaultOf(sig: number): Default {
   switch (sig) {
     case 3: case 4: case 5: case 6: case 7: case 8: case 11: case 24: case 25: case 31: return 'core';
     case SIGCHLD: case 23: case 28: return 'ign';
@@ -138,6 +150,11 @@ function defaultAction(sig: number): Default {
     case SIGCONT: return 'cont';
     default: return 'term';
   }
+}
+/** Each signal's default action, made once: looked up for every signal sent and every SIG_DFL set. */
+const DEFAULTS: readonly Default[] = Array.from({ length: 65 }, (_, sig) => defaultOf(sig));
+function defaultAction(sig: number): Default {
+  return DEFAULTS[sig] ?? 'term';
 }
 
 /** Queues sig for the current task (a standard signal is queued once). */
@@ -160,7 +177,7 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   const act = k.current.sighand.actions[sig];
   const s = k.current.sig;
   // Linux: force_sig_info_to_task resets the handler whenever the signal is blocked or ignored
-  if (act.handler === SIG_IGN || (s.blocked & bit(sig))) {
+  if (act.handler === SIG_IGN || isBlocked(s.blocked, sig)) {
     k.current.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags, restorer: act.restorer, mask: act.mask };
     s.blocked &= ~bit(sig);
   }
@@ -182,9 +199,9 @@ export function deliverSignals(k: Kernel): boolean {
     let sig = 0;
     // synchronous (forced) signals first as Linux does, then the lowest number
     const p = s.pending;
-    for (const n of SYNCHRONOUS) if (p[n] !== undefined && !(s.blocked & bit(n))) { sig = n; break; }
+    for (const n of SYNCHRONOUS) if (p[n] !== undefined && !isBlocked(s.blocked, n)) { sig = n; break; }
     if (!sig) {
-      for (let n = 1; n < p.length; n++) if (p[n] !== undefined && !(s.blocked & bit(n))) { sig = n; break; }
+      for (let n = 1; n < p.length; n++) if (p[n] !== undefined && !isBlocked(s.blocked, n)) { sig = n; break; }
     }
     let info: Siginfo;
     if (t.ptraceInject) {
@@ -228,7 +245,7 @@ export function deliverSignals(k: Kernel): boolean {
         return false;
       }
       // any other signal: force_sig(SIGSEGV), which a SIGSEGV handler may still catch
-      forceSignal(k, SIGSEGV, { signo: SIGSEGV, errno: 0, code: SI_KERNEL, fields: new Uint8Array(16) });
+      forceSignal(k, SIGSEGV, siginfo(SIGSEGV, SI_KERNEL, 0, 0, 0, 0));
       continue;
     }
     return true;
@@ -236,7 +253,7 @@ export function deliverSignals(k: Kernel): boolean {
 }
 
 /** No siginfo: what frameIn holds between deliveries, so that it keeps none alive. */
-const NO_INFO: Siginfo = { signo: 0, errno: 0, code: 0, fields: new Uint8Array(0) };
+const NO_INFO: Siginfo = siginfo(0, 0, 0, 0, 0, 0);
 /** The frame image up to its siginfo, for a handler without SA_SIGINFO (made once). */
 const frameScratchHead = frameScratch.subarray(0, SIGINFO_OFF);
 
@@ -244,10 +261,7 @@ const frameScratchHead = frameScratch.subarray(0, SIGINFO_OFF);
  * The inputs of the frame being written: one record, refilled for each
  * delivery (nothing keeps it across one), so that a delivery allocates none.
  */
-const frameIn: FrameInputs = {
-  sp: 0n, onAltStack: false, useAltStack: false, altstack: { sp: 0n, flags: 0, size: 0n },
-  blocked: 0n, info: NO_INFO, withInfo: false, trapno: 0n, err: 0n, cr2: 0n,
-};
+const frameIn: FrameInputs = { altstack: NO_ALTSTACK, ssFlags: SS_DISABLE, blocked: 0n, info: NO_INFO, withInfo: false, trap: NO_TRAP };
 
 /** Word indices of the registers and counters delivery sets (all 8-byte aligned in the CPU and ENGINE blocks). */
 const RAX_W = CPU_REGS >> 2;
@@ -255,8 +269,24 @@ const RDX_W = (CPU_REGS + 2 * 8) >> 2;
 const RSP_W = (CPU_REGS + 4 * 8) >> 2;
 const RSI_W = (CPU_REGS + 6 * 8) >> 2;
 const RDI_W = (CPU_REGS + 7 * 8) >> 2;
+const RFLAGS_W = CPU_RFLAGS >> 2;
+const ORIG_RAX_W = CPU_ORIG_RAX >> 2;
 const SIGNALS_W = CNT_SIGNALS >> 2;
 const SIGRETURNS_W = CNT_SIGRETURNS >> 2;
+/** rax, rsp and rip as 64-bit word indices (Kernel.qwords). */
+const RAX_Q = CPU_REGS >> 3;
+const RSP_Q = (CPU_REGS + 4 * 8) >> 3;
+const RIP_Q = CPU_RIP >> 3;
+
+const PAGE = 4096;
+/** The end of user addresses (TASK_SIZE_MAX rounded up to its page), as hostAddr has it. */
+const USER_END = 0x800000000000;
+const USER_END_BIG = BigInt(USER_END);
+/** Below rsp, the fpstate leaves the red zone free. */
+const REDZONE = 128;
+/** The frame lies this far below its 64-byte aligned fpstate: ((fp - FRAME_SIZE) & ~15) - 8. */
+const FRAME_BELOW_FP = ((FRAME_SIZE + 15) & ~15) + 8;
+const FPSTATE_SIZE_BIG = BigInt(FPSTATE_SIZE);
 
 /** mem[w..w+1] = mem[from..from+1] + add (a u64 plus a small number, carried in 32-bit words). */
 function setPlus(mem: Int32Array, w: number, from: number, add: number): void {
@@ -266,94 +296,145 @@ function setPlus(mem: Int32Array, w: number, from: number, add: number): void {
   mem[w + 1] = lo > 0xffffffff ? hi + 1 : hi;
 }
 
-function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): boolean {
+/** Stores a (below 2^53) in mem[w..w+1]. */
+function setWordsNumber(mem: Int32Array, w: number, a: number): void {
+  const lo = a >>> 0;
+  mem[w] = lo;
+  mem[w + 1] = (a - lo) / 4294967296;
+}
+
+/**
+ * The u64 in mem[w..w+1] as a number when that is exact (below 2^53),
+ * else Infinity: an address reckoned from it is then none a user has.
+ */
+function wordsNumber(mem: Int32Array, w: number): number {
+  const hi = mem[w + 1] >>> 0;
+  return hi < 0x200000 ? hi * 4294967296 + (mem[w] >>> 0) : Infinity;
+}
+
+/**
+ * Writes the fpstate and the frame for a delivery (Linux: get_sigframe,
+ * x64_setup_rt_frame; SEMANTICS.md §6): the fpstate 64-byte aligned below
+ * the red zone or at the top of the alternate stack, the frame below it so
+ * that (rsp + 8) % 16 == 0 at the handler's entry. Addresses are reckoned
+ * as numbers (user addresses are below 2^47), each part is written in
+ * place when it lies in one page, else laid out in its scratch image and
+ * copied, and a frame in the fpstate's page takes the fpstate's
+ * translation. Returns the frame's address, or -1 when a part is not
+ * writable (the fpstate perhaps written already, as Linux leaves it).
+ */
+function writeSigframe(k: Kernel, base: number, restorer: bigint, inp: FrameInputs): number {
+  // a user address for the fpstate: between 0 and USER_END however it is aligned
+  if (!(base >= 0 && base < USER_END)) return -1;
+  const fpAddr = base - (base % 64);
+  const frame = fpAddr - FRAME_BELOW_FP;
+  const mm = k.current.mm;
   const e = k.engine;
+  const fpOff = fpAddr % PAGE;
+  let fpHost = -1;
+  if (fpOff + FPSTATE_SIZE <= PAGE) {
+    fpHost = hostAddr(mm, BigInt(fpAddr), true);
+    if (fpHost === 0) return -1;
+    // the words fetched after the translation, which may have grown the memory (a page faulted in)
+    const mem = e.i32v;
+    writeFpstate(mem, mem, fpHost >> 2);
+  } else {
+    writeFpstate(e.i32v, fpWords, 0);
+    if (!tryCopyToUser(mm, BigInt(fpAddr), fpScratch)) return -1;
+  }
+  if (frame < 0) return -1;
+  const frameOff = frame % PAGE;
+  let frameHost = -1;
+  if (fpHost > 0 && fpOff >= FRAME_BELOW_FP) frameHost = fpHost - FRAME_BELOW_FP;
+  else if (frameOff + FRAME_SIZE <= PAGE) {
+    frameHost = hostAddr(mm, BigInt(frame), true);
+    if (frameHost === 0) return -1;
+  }
+  const mem = e.i32v;
+  if (frameHost > 0) {
+    writeFrame(mem, mem, frameHost >> 2, restorer, inp, fpAddr);
+    return frame;
+  }
+  writeFrame(mem, frameWords, 0, restorer, inp, fpAddr);
+  return tryCopyToUser(mm, BigInt(frame), inp.withInfo ? frameScratch : frameScratchHead) ? frame : -1;
+}
+
+function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): boolean {
   const t = k.current;
   const s = t.sig;
-  // every SA_ flag is in the low word: one bigint operation instead of one per test
-  const flags = Number(BigInt.asUintN(32, act.flags));
+  // every SA_ flag is in the low word: read once, without a bigint operation per test
+  const flags = low32(act.flags);
   if (t.sleeping) {
     // a handler interrupts the sleeping syscall: it is restarted only for
     // ERESTARTSYS with SA_RESTART, otherwise it returns -EINTR (Linux: handle_signal)
     if (t.sleeping === 'restartblock' || !(flags & SA_RESTART_BIT)) {
-      k.setRip(e.u64(CPU_RIP) + 2n);
-      e.setU64(CPU_REGS, BigInt.asUintN(64, -4n));
+      k.setRip(k.qwords[RIP_Q] + 2n);
+      k.setReg(0, -4n);
     }
     t.sleeping = undefined;
   }
   if (!(flags & SA_RESTORER_BIT)) return false;
-  const sp = e.u64(CPU_REGS + 4 * 8);
+  const dw = k.dwords;
   const alt = s.altstack;
-  const onAlt = alt.flags !== SS_DISABLE && sp > alt.sp && sp <= alt.sp + alt.size;
   const inp = frameIn;
-  inp.sp = sp;
-  inp.onAltStack = onAlt;
-  inp.useAltStack = (flags & SA_ONSTACK_BIT) !== 0 && alt.flags !== SS_DISABLE && !onAlt;
-  inp.altstack.sp = alt.sp;
-  inp.altstack.flags = alt.flags === SS_DISABLE ? SS_DISABLE : onAlt ? SS_ONSTACK : 0;
-  inp.altstack.size = alt.size;
+  // where the fpstate goes before its alignment: below rsp's red zone, or at the top of the
+  // alternate stack (reckoned as a bigint: its end may pass 2^64, then it is no user address)
+  let base = wordsNumber(dw, RSP_W) - REDZONE - FPSTATE_SIZE;
+  inp.ssFlags = SS_DISABLE;
+  if (alt.flags !== SS_DISABLE) {
+    const sp = k.qwords[RSP_Q];
+    const onAlt = sp > alt.sp && sp <= alt.sp + alt.size;
+    inp.ssFlags = onAlt ? SS_ONSTACK : 0;
+    if (flags & SA_ONSTACK_BIT && !onAlt) {
+      const top = alt.sp + alt.size - FPSTATE_SIZE_BIG;
+      base = top >= 0n && top < USER_END_BIG ? Number(top) : -1;
+    }
+  }
+  inp.altstack = alt;
   inp.blocked = s.blocked;
   inp.info = info;
   inp.withInfo = (flags & SA_SIGINFO_BIT) !== 0;
-  inp.trapno = t.lastTrap.trapno;
-  inp.err = t.lastTrap.err;
-  inp.cr2 = t.lastTrap.cr2;
-  const fpAddr = fpstateAddr(inp);
-  const frame = frameAddrBelow(fpAddr);
-  // the fpstate, then the frame: each written in place when it lies in one page, else laid out
-  // and copied (a bad address fails the delivery, the fpstate perhaps written, as before)
-  let ok = false;
+  inp.trap = t.lastTrap;
+  let frame = -1;
   try {
-    const fpHost = userSpan(t.mm, fpAddr, FPSTATE_SIZE, true);
-    if (fpHost !== 0) {
-      writeFpstate(e, fpHost);
-      ok = fpHost > 0 || tryCopyToUser(t.mm, fpAddr, fpScratch);
-    }
-    if (ok) {
-      const frameHost = userSpan(t.mm, frame, FRAME_SIZE, true);
-      ok = frameHost !== 0;
-      if (ok) {
-        writeFrame(e, frameHost, act.restorer, inp, fpAddr);
-        if (frameHost < 0) ok = tryCopyToUser(t.mm, frame, inp.withInfo ? frameScratch : frameScratchHead);
-      }
-    }
+    frame = writeSigframe(k, base, act.restorer, inp);
   } catch (err) {
     // a page table the engine had no memory for (faultIn's ENOMEM): the delivery fails
     if (!(err instanceof Errno)) throw err;
-    ok = false;
   }
   inp.info = NO_INFO;
-  if (!ok) return false;
-  // rsp = frame; rdi = sig, rsi = &info, rdx = &uc, rax = 0: in words, from rsp's
-  e.setU64(CPU_REGS + 4 * 8, frame);
-  const mem = e.i32v;
-  mem[RDI_W] = sig;
-  mem[RDI_W + 1] = 0;
-  setPlus(mem, RSI_W, RSP_W, 312);
-  setPlus(mem, RDX_W, RSP_W, 8);
-  mem[RAX_W] = 0;
-  mem[RAX_W + 1] = 0;
+  inp.trap = NO_TRAP;
+  inp.altstack = NO_ALTSTACK;
+  if (frame < 0) return false;
+  // rsp = frame; rdi = sig, rsi = &info, rdx = &uc, rax = 0
+  setWordsNumber(dw, RSP_W, frame);
+  dw[RDI_W] = sig;
+  dw[RDI_W + 1] = 0;
+  setWordsNumber(dw, RSI_W, frame + SIGINFO_OFF);
+  setWordsNumber(dw, RDX_W, frame + 8);
+  dw[RAX_W] = 0;
+  dw[RAX_W + 1] = 0;
   k.setRip(act.handler);
   // handlers start with DF, TF and RF clear (all three in the low word)
-  const edv = e.dv;
-  edv.setUint32(CPU_RFLAGS, (edv.getUint32(CPU_RFLAGS, true) & ~(0x400 | 0x100 | 0x10000)) >>> 0, true);
-  s.blocked = (s.blocked | act.mask | (flags & SA_NODEFER_BIT ? 0n : bit(sig))) & BLOCKABLE;
+  dw[RFLAGS_W] &= ~(0x400 | 0x100 | 0x10000);
+  // the mask and the handler's mask are mostly empty: then no bigint operation (each allocates)
+  if (s.blocked === 0n && act.mask === 0n) s.blocked = flags & SA_NODEFER_BIT ? 0n : BLOCKABLE_BITS[sig];
+  else s.blocked = (s.blocked | act.mask | (flags & SA_NODEFER_BIT ? 0n : bit(sig))) & BLOCKABLE;
   if (flags & SA_RESETHAND_BIT) t.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO, restorer: act.restorer, mask: act.mask };
-  setPlus(mem, SIGNALS_W, SIGNALS_W, 1);
+  setPlus(dw, SIGNALS_W, SIGNALS_W, 1);
   return true;
 }
 
 
 /** strace's `SIGSYS {si_signo=..., ...}` rendering. */
 export function signalHeader(sig: number, info: Siginfo): string {
-  const dv = new DataView(info.fields.buffer, info.fields.byteOffset, info.fields.byteLength);
   let fields = `si_signo=${signalName(sig)}, si_code=${siCodeName(sig, info.code)}`;
   if (info.code === SI_USER || info.code === SI_TKILL) {
-    fields += `, si_pid=${dv.getInt32(0, true)}, si_uid=${dv.getUint32(4, true)}`;
+    fields += `, si_pid=${info.f0}, si_uid=${info.f1 >>> 0}`;
   } else if (sig === 31 && info.code === 2) {
-    fields += `, si_call_addr=${hex(dv.getBigUint64(0, true))}, si_syscall=${dv.getInt32(8, true)}, si_arch=${hex(BigInt(dv.getUint32(12, true)))}`;
+    fields += `, si_call_addr=${hex(siginfoAddr(info))}, si_syscall=${info.f2}, si_arch=${hex(BigInt(info.f3 >>> 0))}`;
   } else if ([4, 5, 7, 8, 11].includes(sig)) {
-    const a = dv.getBigUint64(0, true);
+    const a = siginfoAddr(info);
     fields += `, si_addr=${a === 0n ? 'NULL' : hex(a)}`;
   }
   return `${signalName(sig)} {${fields}}`;
@@ -362,54 +443,69 @@ export function signalHeader(sig: number, info: Siginfo): string {
 function rtSigreturn(k: Kernel): bigint {
   const e = k.engine;
   const t = k.current;
-  const frame = e.u64(CPU_REGS + 4 * 8) - 8n;
-  // the frame (and fpstate) is read in place when it lies in one page, else copied into the scratch images
+  const mm = t.mm;
+  const frame = k.qwords[RSP_Q] - 8n;
+  // the frame (and fpstate) is read in place when it lies in one page, else copied into the
+  // scratch images; an fpstate in the page of a frame read in place takes the frame's translation
   let frameHost = -1;
   let fpHost = 0;
   try {
-    frameHost = userSpan(t.mm, frame, FRAME_SIZE, false);
+    frameHost = userSpan(mm, frame, FRAME_SIZE, false);
     if (frameHost === 0) throw new Errno(EFAULT);
-    if (frameHost < 0) copyFromUserInto(t.mm, frame, frameScratch);
-    const fpAddr = frameHost < 0 ? frameScratchDv.getBigUint64(48 + 184, true) : e.dv.getBigUint64(frameHost + 48 + 184, true);
-    if (fpAddr !== 0n) {
-      fpHost = userSpan(t.mm, fpAddr, FPSTATE_SIZE, false);
-      if (fpHost === 0) throw new Errno(EFAULT);
-      if (fpHost < 0) copyFromUserInto(t.mm, fpAddr, fpScratch);
+    if (frameHost < 0) copyFromUserInto(mm, frame, frameScratch);
+    const w = frameHost < 0 ? frameWords : e.i32v;
+    const fp = (frameHost < 0 ? 0 : frameHost >> 2) + FPSTATE_PTR_W;
+    if (w[fp] !== 0 || w[fp + 1] !== 0) {
+      // both below 2^47 when the frame was read in place (else the page test fails)
+      const fpAddr = wordsNumber(w, fp);
+      const frameAddr = wordsNumber(k.dwords, RSP_W) - 8;
+      const fpOff = fpAddr % PAGE;
+      if (frameHost > 0 && fpAddr - fpOff === frameAddr - (frameAddr % PAGE) && fpOff + FPSTATE_SIZE <= PAGE && (fpOff & 3) === 0) {
+        fpHost = frameHost + (fpOff - (frameAddr % PAGE));
+      } else {
+        const fpBig = getU64Words(w, fp);
+        fpHost = userSpan(mm, fpBig, FPSTATE_SIZE, false);
+        if (fpHost === 0) throw new Errno(EFAULT);
+        if (fpHost < 0) copyFromUserInto(mm, fpBig, fpScratch);
+      }
     }
   } catch {
     k.killProcess(SIGSEGV);
     return 0n;
   }
-  const mask = restoreFrameAt(e, frameHost, fpHost);
-  t.sig.blocked = mask & BLOCKABLE;
-  const dv = frameHost < 0 ? frameScratchDv : e.dv;
-  const base = frameHost < 0 ? 0 : frameHost;
-  const ssFlags = dv.getInt32(base + 8 + 24, true);
+  // the words fetched after the translations, which may have grown the memory (a page faulted in)
+  const mem = e.i32v;
+  const w = frameHost < 0 ? frameWords : mem;
+  const o = frameHost < 0 ? 0 : frameHost >> 2;
+  const mask = restoreFrame(mem, w, o, fpHost === 0 ? undefined : fpHost < 0 ? fpWords : mem, fpHost < 0 ? 0 : fpHost >> 2);
+  t.sig.blocked = blockable(mask);
+  const ssFlags = w[o + SS_FLAGS_W];
   const cur = t.sig.altstack;
   if (ssFlags !== SS_ONSTACK && cur.flags !== SS_ONSTACK) {
     // restore_altstack: a sigaltstack saved in the frame is reinstalled (a
     // new record only when it differs: records are replaced, never written)
-    const sp = dv.getBigUint64(base + 8 + 16, true);
-    const size = dv.getBigUint64(base + 8 + 32, true);
+    const sp = getU64Words(w, o + SS_SP_W);
+    const size = getU64Words(w, o + SS_SIZE_W);
     const flags = ssFlags & SS_DISABLE ? SS_DISABLE : 0;
     if (sp !== cur.sp || size !== cur.size || flags !== cur.flags) t.sig.altstack = { sp, flags, size };
   }
-  e.setU64(CPU_ORIG_RAX, -1n);
-  const mem = e.i32v;
-  setPlus(mem, SIGRETURNS_W, SIGRETURNS_W, 1);
-  return e.u64(CPU_REGS);
+  const dw = k.dwords;
+  dw[ORIG_RAX_W] = -1;
+  dw[ORIG_RAX_W + 1] = -1;
+  setPlus(dw, SIGRETURNS_W, SIGRETURNS_W, 1);
+  return k.qwords[RAX_Q];
 }
 
 /**
- * Scratch for the small user structures these syscalls read and write: a
- * DataView over a fresh small typed array costs half a microsecond (V8
- * moves its bytes off the heap), more than the syscall. Each use reads or
- * writes it completely before anything else can.
+ * Scratch for the small user structures these syscalls read and write
+ * when one straddles two pages or is not 4-byte aligned (else they are
+ * read and written in place): a fresh small typed array costs more than
+ * the syscall. Each use reads or writes it completely before anything
+ * else can.
  */
 const scratch = new Uint8Array(32);
-const scratchDv = new DataView(scratch.buffer);
-const scratch8 = new Uint8Array(8);
-const scratch8Dv = new DataView(scratch8.buffer);
+const scratchWords = new Int32Array(scratch.buffer);
+const scratch8 = scratch.subarray(0, 8);
 
 /**
  * The host offset of a small user structure to read or write in place
@@ -426,20 +522,20 @@ function userPlace(k: Kernel, addr: bigint, len: number, write: boolean): number
 function readAction(k: Kernel, addr: bigint): SigAction {
   const h = userPlace(k, addr, 32, false);
   if (h < 0) copyFromUserInto(k.mm, addr, scratch);
-  const dv = h < 0 ? scratchDv : k.engine.dv;
-  const at = h < 0 ? 0 : h;
-  return { handler: dv.getBigUint64(at, true), flags: dv.getBigUint64(at + 8, true), restorer: dv.getBigUint64(at + 16, true), mask: dv.getBigUint64(at + 24, true) & BLOCKABLE };
+  const w = h < 0 ? scratchWords : k.engine.i32v;
+  const o = h < 0 ? 0 : h >> 2;
+  return { handler: getU64Words(w, o), flags: getU64Words(w, o + 2), restorer: getU64Words(w, o + 4), mask: blockable(getU64Words(w, o + 6)) };
 }
 
 /** Writes a as a user sigaction at addr. */
 function writeAction(k: Kernel, addr: bigint, a: SigAction): void {
   const h = userPlace(k, addr, 32, true);
-  const dv = h < 0 ? scratchDv : k.engine.dv;
-  const at = h < 0 ? 0 : h;
-  dv.setBigUint64(at, a.handler, true);
-  dv.setBigUint64(at + 8, a.flags, true);
-  dv.setBigUint64(at + 16, a.restorer, true);
-  dv.setBigUint64(at + 24, a.mask, true);
+  const w = h < 0 ? scratchWords : k.engine.i32v;
+  const o = h < 0 ? 0 : h >> 2;
+  setU64Words(w, o, a.handler);
+  setU64Words(w, o + 2, a.flags);
+  setU64Words(w, o + 4, a.restorer);
+  setU64Words(w, o + 6, a.mask);
   if (h < 0) copyToUser(k.mm, addr, scratch);
 }
 
@@ -466,10 +562,10 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number): bigint {
     target.jobStop = undefined;
     target.ptraceStop = undefined;
   }
-  sendSignalTo(target, n, { signo: n, errno: 0, code, fields: killFields(k.current.tgid, 0) });
+  sendSignalTo(target, n, killInfo(n, code, k.current.tgid, 0));
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
-  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait && !(target.sig.blocked & bit(n))) {
+  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait && !isBlocked(target.sig.blocked, n)) {
     // a signal interrupts a sleeping wait: it runs its handler, then waits again
     target.state = 'runnable';
   }
@@ -508,15 +604,15 @@ export const signalSyscalls: SyscallRow[] = [
       // in place when the word lies in one page, else through the scratch
       const h = userPlace(k, setAddr, 8, false);
       if (h < 0) copyFromUserInto(k.mm, setAddr, scratch8);
-      set = h < 0 ? scratch8Dv.getBigUint64(0, true) : k.engine.dv.getBigUint64(h, true);
+      set = h < 0 ? getU64Words(scratchWords, 0) : getU64Words(k.engine.i32v, h >> 2);
       if (how < 0 || how > 2) return errnoResult(EINVAL);
     }
     if (oldAddr !== 0n) {
       const h = userPlace(k, oldAddr, 8, true);
       if (h < 0) {
-        scratch8Dv.setBigUint64(0, s.blocked, true);
+        setU64Words(scratchWords, 0, s.blocked);
         copyToUser(k.mm, oldAddr, scratch8);
-      } else k.engine.dv.setBigUint64(h, s.blocked, true);
+      } else setU64Words(k.engine.i32v, h >> 2, s.blocked);
     }
     if (set !== undefined) {
       if (how === 0) s.blocked |= set;
@@ -529,7 +625,7 @@ export const signalSyscalls: SyscallRow[] = [
   row(15, 'rt_sigreturn', '', (k) => rtSigreturn(k)),
   row(131, 'sigaltstack', 'pp', (k, a) => {
     const s = k.current.sig;
-    const sp = k.engine.u64(CPU_REGS + 4 * 8);
+    const sp = k.qwords[RSP_Q];
     const on = s.altstack.flags !== SS_DISABLE && sp > s.altstack.sp && sp <= s.altstack.sp + s.altstack.size;
     const ssAddr = a.u64(0);
     const oldAddr = a.u64(1);

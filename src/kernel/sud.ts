@@ -31,9 +31,9 @@ export interface SudConfig {
 
 export const SUD_OFF: SudConfig = { armed: false, selector: 0n, offset: 0n, len: 0n, inclusiveEnd: false };
 
-/** access_ok(selector, 1) for the profile. */
+/** access_ok(selector, 1) for the profile (ptr + 1 <= TASK_SIZE_MAX written as ptr < TASK_SIZE_MAX: no bigint made). */
 function accessOk(p: Profile, ptr: bigint): boolean {
-  return p.accessOkGuardPage ? ptr <= TASK_SIZE_MAX : ptr + 1n <= TASK_SIZE_MAX;
+  return p.accessOkGuardPage ? ptr <= TASK_SIZE_MAX : ptr < TASK_SIZE_MAX;
 }
 
 /**

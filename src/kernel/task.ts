@@ -6,21 +6,11 @@
 import { CPU_STATE_SIZE } from '../engine/layout.js';
 import type { AddressSpace } from './mm.js';
 import { SigHand, SigState } from './signals.js';
-import type { Siginfo } from './signal_frame.js';
+import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
-
-/** What sigcontext reports of the last trap: its vector, error code and faulting address. */
-export interface TrapInfo {
-  readonly trapno: bigint;
-  readonly err: bigint;
-  readonly cr2: bigint;
-}
-
-/** No trap (a new task; a SUD dispatch, which is none): shared, as records are only replaced. */
-export const NO_TRAP: TrapInfo = { trapno: 0n, err: 0n, cr2: 0n };
 
 export class Task {
   /**
