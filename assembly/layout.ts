@@ -16,7 +16,7 @@
 //  0x0007_3000 | BLOCK_HASH                  |  decoded-block directory
 //  0x000B_3000 | INSN arena                  |  decoded instruction records
 //  0x002B_3000 | FRAME_INFO                  |  per-frame generation and refs
-//  0x0043_3000 | BLOCK_LINKS                 |  block-to-block chaining links
+//  0x0043_3000 | (free)                      |
 //  0x004B_3000 | DIRTY: frames written since |  bitmap, count, frame list
 //              |   the last snapshot         |  (snapshot/restore)
 //  0x004F_B010 | TLB_LOG: TLB slots filled   |  so a flush rewrites only those
@@ -186,12 +186,8 @@ export const TLB_X = TLB_W + TLB_ENTRIES * TLB_ENTRY_SIZE;
 export const BLOCK_HASH = 0x73000;
 export const BLOCK_HASH_ENTRIES = 16384;
 export const BLOCK_ENTRY_SIZE = 16;
-//  BLOCK_LINKS: two 16-byte links per BLOCK_HASH entry, the blocks that ran
-//  after it: +0 guest address u64, +8 descriptor u32, +12 code epoch u32
-//  (assembly/cpu/state.ts codeEpoch: a link from an older epoch is dead)
-export const BLOCK_LINKS = 0x433000;
-export const BLOCK_LINK_SIZE = 32;
-//  INSN record 32 bytes (see assembly/cpu/decode.ts)
+//  INSN record 32 bytes (see assembly/cpu/decode.ts); each cached block's
+//  records follow a two-record header with its links (assembly/run.ts)
 export const INSN_ARENA = 0xb3000;
 export const INSN_RECORDS = 65536;
 export const INSN_SIZE = 32;

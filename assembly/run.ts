@@ -12,14 +12,31 @@
 // so the hot instruction shapes are executed in its own switch (fast forms,
 // cpu/fast.ts) and everything else calls execute(). Between blocks, the
 // block just run is reused when it loops to itself, and otherwise its two
-// links (BLOCK_LINKS) name the blocks that followed it, valid while the code
-// epoch (cpu/state.ts) is unchanged, so that a hot loop pays neither the TLB
-// nor the hash lookup.
+// links name the blocks that followed it, valid while the code epoch
+// (cpu/state.ts) is unchanged, so that a hot loop pays neither the TLB nor
+// the hash lookup. run() starts from the links of the block it left last.
+//
+// The links sit in the arena in a header just before the block's records,
+// with what the block was decoded from, and a link holds the next block's
+// records (first, count) rather than its descriptor: in a fuzz case, whose
+// few hundred instructions are split over several run() calls with the
+// kernel's work in between, the cache lines that a block-to-block step
+// reads are what a run costs, and this way it reads the next block's lines
+// only. A link from an older epoch (the kernel's work between two runs
+// often moves it) is checked against the block's header as the hash lookup
+// would check the descriptor, instead of reading the hash slot.
+//
+//   header (2 records, a 64-byte line, followed by the records' line):
+//     +0 link, +16 link, +32 host address of the block's first byte u32,
+//     +36 its frame's generation u32
+//   link (16 bytes): +0 rip u64, +8 first record index u16, +10 count u16,
+//     +12 code epoch u32 (0: empty); the first keeps the first successor
+//     seen, the second the latest other
 import {
   CPU_RIP, CPU_RFLAGS, CPU_CR3, CPU_FS_BASE, CPU_GS_BASE, INSN_COUNT, EXIT_REASON, EXIT_SIGNO,
   EXIT_CODE, EXIT_TRAPNO, EXIT_ADDR, EXIT_ERR, EXIT_BUDGET, EXIT_FAULT, BLOCK_HASH,
   BLOCK_HASH_ENTRIES, BLOCK_ENTRY_SIZE, INSN_ARENA, INSN_RECORDS, INSN_SIZE, FRAME_INFO,
-  CNT_BLOCKS_BUILT, CPU_REGS, BLOCK_LINKS, SUD_FLAGS, SW_FAST_SYSCALLS, FAST_PPID, FAST_PID, FAST_TID,
+  CNT_BLOCKS_BUILT, CPU_REGS, SUD_FLAGS, SW_FAST_SYSCALLS, FAST_PPID, FAST_PID, FAST_TID,
   CPU_ORIG_RAX, CNT_SYSCALLS, CNT_FAST_SYSCALLS, SW_GENERIC_ONLY,
 } from "./layout";
 import { decode, endsBlock, R_OP, R_LEN, R_REG, R_SUB, R_IMM } from "./cpu/decode";
@@ -36,17 +53,25 @@ import {
   hostX, hostR, hostW, setCr3, faulted, clearFault, tlbFlushWrite, faultSig, faultCode, faultAddr, faultTrap, faultErr,
 } from "./mmu/access";
 import { OP_FETCH_FAULT, OP_JCC } from "./cpu/opcodes";
+import { syscallInsn } from "./entry/syscall";
 
 const MAX_BLOCK: u32 = 64;
 const CODE_BIT: u32 = 0x01000000;
 /** Descriptor for blocks that are not cached (straddling or faulting). */
 const SCRATCH_DESC: u32 = BLOCK_HASH + (BLOCK_HASH_ENTRIES - 1) * BLOCK_ENTRY_SIZE;
+/** Record slots of a block's header (links, then what the block was decoded from). */
+const HEADER_RECORDS: u32 = 2;
+const H_HOST = 32;
+const H_GEN = 36;
 
 let arenaNext: u32 = 0;
+/** Address of the links of the block run() left last (0: none), where the next run() starts. */
+let exitLinks: u32 = 0;
 
 export function blockCacheFlush(): void {
   memory.fill(BLOCK_HASH, 0, BLOCK_HASH_ENTRIES * BLOCK_ENTRY_SIZE);
   arenaNext = 0;
+  exitLinks = 0;
   S.bumpCodeEpoch();
 }
 
@@ -64,8 +89,18 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
     // later writes to this frame must take the slow path that retires blocks
     tlbFlushWrite();
   }
-  if (arenaNext + MAX_BLOCK > <u32>INSN_RECORDS) blockCacheFlush();
+  // the header starts a 128-byte pair of cache lines, the records its second line
+  let at = (arenaNext + 3) & ~3;
+  if (at + HEADER_RECORDS + MAX_BLOCK > <u32>INSN_RECORDS) {
+    blockCacheFlush();
+    at = 0;
+  }
   store<u64>(CNT_BLOCKS_BUILT, load<u64>(CNT_BLOCKS_BUILT) + 1);
+  let header = INSN_ARENA + (at << 5);
+  memory.fill(header, 0, HEADER_RECORDS * INSN_SIZE);
+  store<u32>(header, h, H_HOST);
+  store<u32>(header, gi & 0x00ffffff, H_GEN);
+  arenaNext = at + HEADER_RECORDS;
   let first = arenaNext;
   let n: u32 = 0;
   let a = va;
@@ -86,9 +121,9 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
     a += <u64>len;
     if (endsBlock(op) || (a & 0xfff) == 0) break;
   }
+  // links that name the block this one evicts stay good: they name its records, which the
+  // arena keeps until a flush
   let d = cacheable ? slot : SCRATCH_DESC;
-  // links may name the block this one evicts
-  if (cacheable && load<u32>(slot) != 0) S.bumpCodeEpoch();
   store<u32>(d, cacheable ? h : 0);
   store<u32>(d, gi & 0x00ffffff, 4);
   store<u32>(d, first, 8);
@@ -263,32 +298,53 @@ export function run(budget: i32): i32 {
   let bEpoch: u32 = 0;
   let first: u32 = 0;
   let count: i32 = 0;
-  let links: u32 = 0;
+  let links = exitLinks;
   for (;;) {
     if (left <= 0) { S.setExitReason(EXIT_BUDGET); break; }
     if (rip != bRip || S.codeEpoch != bEpoch) {
-      let d: u32 = 0;
       let epoch = S.codeEpoch;
+      let l: u32 = 0;
       if (links != 0) {
-        if (load<u64>(links) == rip && load<u32>(links, 12) == epoch) d = load<u32>(links, 8);
-        else if (load<u64>(links, 16) == rip && load<u32>(links, 28) == epoch) d = load<u32>(links, 24);
+        if (load<u64>(links) == rip && load<u32>(links, 12) != 0) l = links;
+        else if (load<u64>(links, 16) == rip && load<u32>(links, 28) != 0) l = links + 16;
       }
-      if (d == 0) {
-        d = getBlock(rip);
-        if (d == 0) { S.setExitReason(EXIT_FAULT); break; }
-        if (links != 0 && d != SCRATCH_DESC) {
-          // the first link keeps the first successor seen; the second takes the latest other
-          let l = load<u32>(links, 12) == S.codeEpoch ? links + 16 : links;
-          store<u64>(l, rip);
-          store<u32>(l, d, 8);
-          store<u32>(l, S.codeEpoch, 12);
+      if (l != 0 && load<u32>(l, 12) != epoch) {
+        // from an older epoch: good if the block is still what rip fetches (see getBlock)
+        let header = INSN_ARENA + ((<u32>load<u16>(l, 8) - HEADER_RECORDS) << 5);
+        let h = hostX(rip);
+        if (h == 0) { S.setExitReason(EXIT_FAULT); break; }
+        if (load<u32>(header, H_HOST) == h &&
+            load<u32>(header, H_GEN) == (load<u32>(FRAME_INFO + ((h >> 12) << 2)) & 0x00ffffff)) {
+          store<u32>(l, epoch, 12);
+        } else {
+          l = 0;
         }
       }
-      links = d != SCRATCH_DESC ? BLOCK_LINKS + ((d - BLOCK_HASH) << 1) : 0;
-      first = INSN_ARENA + (load<u32>(d, 8) << 5);
-      count = <i32>load<u16>(d, 12);
-      // an uncached block is rebuilt every time
-      bRip = d != SCRATCH_DESC ? rip : 1;
+      let index: u32;
+      let cached = true;
+      if (l != 0) {
+        index = <u32>load<u16>(l, 8);
+        count = <i32>load<u16>(l, 10);
+      } else {
+        let d = getBlock(rip);
+        if (d == 0) { S.setExitReason(EXIT_FAULT); break; }
+        index = load<u32>(d, 8);
+        count = <i32>load<u16>(d, 12);
+        // an uncached block is rebuilt every time
+        cached = d != SCRATCH_DESC;
+        // (unless a flush during the lookup gave the arena holding links to new records)
+        if (links != 0 && cached && S.codeEpoch == epoch) {
+          // the first link keeps the first successor seen; the second takes the latest other
+          let w = load<u32>(links, 12) == epoch ? links + 16 : links;
+          store<u64>(w, rip);
+          store<u16>(w, <u16>index, 8);
+          store<u16>(w, <u16>count, 10);
+          store<u32>(w, epoch, 12);
+        }
+      }
+      first = INSN_ARENA + (index << 5);
+      links = cached ? first - HEADER_RECORDS * INSN_SIZE : 0;
+      bRip = cached ? rip : 1;
       bEpoch = S.codeEpoch;
     }
     let n = count;
@@ -422,7 +478,10 @@ export function run(budget: i32): i32 {
               break;
             }
           }
-          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          // the rest of the instruction without execute(): it reads only nextRip and never faults
+          S.setNextRip(nrip);
+          syscallInsn();
+          if (S.stop) end = p;
           break;
         }
         // memory forms: the soft-TLB hit here, anything else through execute()
@@ -608,8 +667,8 @@ export function run(budget: i32): i32 {
     } while (p < end);
     let done = <i32>((p - first) >> 5);
     if (S.stop) {
+      // the next block is looked up again, through this one's links
       S.setStop(false);
-      links = 0;
       bRip = 1;
       if (S.exitReason == 0 && faulted) {
         // a fault: the instruction did not retire, rip stays on it
@@ -626,6 +685,7 @@ export function run(budget: i32): i32 {
     retired += <u64>done;
     left -= done;
   }
+  exitLinks = links;
   S.setRip(rip);
   S.setRetired(retired);
   store<u64>(CPU_RIP, rip);

@@ -17,7 +17,7 @@ import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
 import { EXIT_FAULT, EXIT_BUDGET } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
-import { syscallEntry, int80Entry } from "../entry/syscall";
+import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
 
 const SIGILL = 4;
@@ -997,12 +997,7 @@ export function execute(p: u32): void {
     }
     case O.OP_SAHF: setArithBits(CF | PF | AF | ZF | SF, (r64(RAX) >> 8) & 0xd5); break;
     case O.OP_LAHF: rset(16, 1, (getRflags() & 0xd5) | 2); break;
-    case O.OP_SYSCALL: {
-      w64(RCX, nextRip);
-      w64(11, getRflags() & ~<u64>0x10000);
-      syscallEntry();
-      break;
-    }
+    case O.OP_SYSCALL: syscallInsn(); break;
     case O.OP_CPUID: cpuid(); break;
     case O.OP_RDTSC: {
       let t = tsc(p);

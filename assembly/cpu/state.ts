@@ -18,8 +18,8 @@ export let blockFirst: u32 = 0;
 /**
  * Bumped by everything that can make a decoded block stale or move a guest
  * page (a mapping change, a write to a frame holding code, a freed frame, a
- * block evicted or flushed): the run loop's block-to-block links (run.ts)
- * only hold within one epoch.
+ * block cache flushed): the run loop's block-to-block links (run.ts) hold
+ * as they are within one epoch, and are checked again after it.
  */
 export let codeEpoch: u32 = 1;
 @inline export function bumpCodeEpoch(): void { codeEpoch++; }

@@ -6,8 +6,9 @@ import {
   CPU_ORIG_RAX, SUD_FLAGS, SUD_ARMED, EXIT_SYSCALL, EXIT_SYSNO, EXIT_INT80,
   CNT_SYSCALLS, CNT_FAST_SYSCALLS, SW_FAST_SYSCALLS, FAST_PID, FAST_PPID, FAST_TID,
 } from "../layout";
-import { r64, w64, RAX } from "../cpu/regs";
+import { r64, w64, RAX, RCX } from "../cpu/regs";
 import { nextRip, setExitReason } from "../cpu/state";
+import { getRflags } from "../cpu/flags";
 import { sudCheck, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386 } from "./dispatch";
 
 const NR_getpid = 39;
@@ -16,6 +17,13 @@ const NR_gettid = 186;
 
 @inline function bump(addr: u32): void {
   store<u64>(addr, load<u64>(addr) + 1);
+}
+
+/** The syscall instruction (nextRip set): rcx and r11 take the return address and rflags, then the entry. */
+export function syscallInsn(): void {
+  w64(RCX, nextRip);
+  w64(11, getRflags() & ~<u64>0x10000);
+  syscallEntry();
 }
 
 export function syscallEntry(): void {
