@@ -117,118 +117,155 @@ export interface FuzzCase {
 
 // ------------------------------------------------------------ binary form
 
+const HEADER_BYTES = 128;
+const STEP_BYTES = 64;
+
+/**
+ * A CASE page encodeCase writes into, reused from case to case, with its
+ * views made once: the bytes, the words' 32-bit halves and the 64-bit words
+ * (in the host's order: little-endian, as the engine's views of Wasm memory
+ * take it to be), and the prefix the guest reads for each step count.
+ */
+export class CaseScratch {
+  readonly bytes = new Uint8Array(CASE_BYTES);
+  readonly halves = new Int32Array(this.bytes.buffer);
+  readonly words = new BigUint64Array(this.bytes.buffer);
+  readonly prefixes = Array.from({ length: MAX_STEPS + 1 }, (_, n) => this.bytes.subarray(0, HEADER_BYTES + STEP_BYTES * n));
+}
+
 /**
  * The bytes the guest reads at CASE: all 4096, or with `prefix` only the
  * header and the steps (what the guest reads; the engine writes no more).
  * With `into`, the bytes are written to that scratch and a view of it is
  * returned (valid until the next use of the scratch).
  */
-export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: { bytes: Uint8Array; dv: DataView }): Uint8Array {
-  if (c.steps.length > MAX_STEPS) throw new RangeError(`sudsim: a case has at most ${MAX_STEPS} steps (got ${c.steps.length})`);
-  const n = prefix ? 128 + 64 * c.steps.length : CASE_BYTES;
+export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: CaseScratch): Uint8Array {
+  const steps = c.steps;
+  if (steps.length > MAX_STEPS) throw new RangeError(`sudsim: a case has at most ${MAX_STEPS} steps (got ${steps.length})`);
+  const n = prefix ? HEADER_BYTES + STEP_BYTES * steps.length : CASE_BYTES;
   // `into`: a caller's 4096-byte scratch, used at once (the engine runner encodes every case it runs)
-  const out = into ? into.bytes.subarray(0, n) : new Uint8Array(n);
-  // words a step does not use are zero, as in a fresh buffer: a selector may point at them
-  if (into) out.fill(0);
-  // words written through a DataView, numbers without a detour through BigInt
-  const dv = into ? into.dv : new DataView(out.buffer);
+  const bytes = into ? into.bytes : new Uint8Array(n);
+  const w = into ? into.halves : new Int32Array(bytes.buffer);
+  const words = into ? into.words : new BigUint64Array(bytes.buffer);
+  // words a step does not use are zero, as in a fresh buffer (a selector may point at
+  // them), where the scratch holds an earlier case's
+  if (into) w.fill(0, 0, n >> 2);
   const h = c.handler;
-  dv.setBigUint64(0, CASE_MAGIC, true);
-  putNum(dv, 1, direct ? 1 : 0);
-  putNum(dv, 2, c.roValue & 0xff);
-  putNum(dv, 3, c.steps.length);
-  putNum(dv, 4, h.emulate ? 1 : 0);
-  putBig(dv, 5, h.value);
-  putNum(dv, 6, h.setsel);
-  putNum(dv, 7, h.nested ? h.nested.slot : -1);
-  putNum(dv, 8, h.nested ? h.nested.idx : 0);
-  putNum(dv, 9, h.maxDepth);
-  for (let i = 0; i < c.steps.length; i++) putStep(dv, 16 + 8 * i, c.steps[i]);
-  return out;
+  words[0] = CASE_MAGIC;
+  putNum(w, 1, direct ? 1 : 0);
+  putNum(w, 2, c.roValue & 0xff);
+  putNum(w, 3, steps.length);
+  putNum(w, 4, h.emulate ? 1 : 0);
+  putBig(words, 5, h.value);
+  putNum(w, 6, h.setsel);
+  putNum(w, 7, h.nested ? h.nested.slot : -1);
+  putNum(w, 8, h.nested ? h.nested.idx : 0);
+  putNum(w, 9, h.maxDepth);
+  for (let i = 0; i < steps.length; i++) putStep(w, words, HEADER_BYTES / 8 + (STEP_BYTES / 8) * i, steps[i]);
+  return into && prefix ? into.prefixes[steps.length] : bytes;
 }
 
-/** Word i of dv <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives); a RangeError for a non-integer. */
-function putNum(dv: DataView, i: number, v: number): void {
-  // nearly every field is an int32: its high word is its sign, with no division to find it
+/**
+ * Word i <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives), as
+ * its 32-bit halves w[2i] and w[2i + 1]; a RangeError for a non-integer.
+ */
+function putNum(w: Int32Array, i: number, v: number): void {
+  // nearly every field is an int32: its high half is its sign, with no division to find it
   if ((v | 0) === v) {
-    dv.setInt32(8 * i, v, true);
-    dv.setInt32(8 * i + 4, v >> 31, true);
+    w[2 * i] = v;
+    w[2 * i + 1] = v >> 31;
     return;
   }
   if (!Number.isInteger(v)) throw new RangeError(`sudsim: a case field must be an integer (got ${v})`);
-  dv.setUint32(8 * i, v >>> 0, true);
-  dv.setUint32(8 * i + 4, Math.floor(v / 4294967296) >>> 0, true);
+  // an Int32Array stores a number modulo 2^32, what the low half and the high one need
+  w[2 * i] = v;
+  w[2 * i + 1] = Math.floor(v / 4294967296);
 }
 
-/** Word i of dv <- v modulo 2^64 (setBigUint64 wraps as BigInt.asUintN(64, v) does). */
-function putBig(dv: DataView, i: number, v: bigint): void {
-  dv.setBigUint64(8 * i, v, true);
+/** Word i <- v modulo 2^64 (a BigUint64Array wraps as BigInt.asUintN(64, v) does). */
+function putBig(words: BigUint64Array, i: number, v: bigint): void {
+  words[i] = v;
 }
 
-/** Each base's index in ADDR_BASES, looked up rather than searched for: an arm step has three addresses. */
-const BASE_INDEX: ReadonlyMap<unknown, number> = new Map(ADDR_BASES.map((b, i) => [b, i]));
+/**
+ * A base's index in ADDR_BASES, -1 for none: a switch, which compares the
+ * interned names by identity, costs a third of a Map lookup (an arm step has
+ * three addresses).
+ */
+function baseIndex(base: AddrBase): number {
+  switch (base) {
+    case 'abs': return 0;
+    case 'sites': return 1;
+    case 'selrw': return 2;
+    case 'selro': return 3;
+    case 'top': return 4;
+    case 'unmapped': return 5;
+    case 'kernel': return 6;
+    default: return -1;
+  }
+}
 
-/** An address argument at words i (its base's index, -1 for none) and i + 1 (its delta). */
-function putAddr(dv: DataView, i: number, a: Addr): void {
-  putNum(dv, i, BASE_INDEX.get(a.base) ?? -1);
-  putBig(dv, i + 1, a.delta);
+/** An address argument at words i (its base's index) and i + 1 (its delta). */
+function putAddr(w: Int32Array, words: BigUint64Array, i: number, a: Addr): void {
+  putNum(w, i, baseIndex(a.base));
+  putBig(words, i + 1, a.delta);
 }
 
 /**
  * A step from word i on: its op code, then its arguments (in the order
- * docs/fuzz-case.md gives). Bigint and number fields go to separate writers, so
- * that each stays monomorphic.
+ * docs/fuzz-case.md gives). Bigint and number fields go to separate writers,
+ * so that each stays monomorphic.
  */
-function putStep(dv: DataView, i: number, s: Step): void {
+function putStep(w: Int32Array, words: BigUint64Array, i: number, s: Step): void {
   switch (s.op) {
     case 'arm':
     case 'ptrace':
-      putNum(dv, i, OP_CODES[s.op]);
-      putBig(dv, i + 1, s.mode);
-      putAddr(dv, i + 2, s.a);
-      putAddr(dv, i + 4, s.b);
-      putAddr(dv, i + 6, s.sel);
+      putNum(w, i, s.op === 'arm' ? OP_CODES.arm : OP_CODES.ptrace);
+      putBig(words, i + 1, s.mode);
+      putAddr(w, words, i + 2, s.a);
+      putAddr(w, words, i + 4, s.b);
+      putAddr(w, words, i + 6, s.sel);
       return;
     case 'sel':
-      putNum(dv, i, OP_CODES.sel);
-      putNum(dv, i + 1, s.value);
+      putNum(w, i, OP_CODES.sel);
+      putNum(w, i + 1, s.value);
       return;
     case 'sys':
-      putNum(dv, i, OP_CODES.sys);
-      putNum(dv, i + 1, s.slot);
-      putNum(dv, i + 2, s.idx);
-      putNum(dv, i + 3, s.int80 ? 1 : 0);
+      putNum(w, i, OP_CODES.sys);
+      putNum(w, i + 1, s.slot);
+      putNum(w, i + 2, s.idx);
+      putNum(w, i + 3, s.int80 ? 1 : 0);
       return;
     case 'sigaction':
-      putNum(dv, i, OP_CODES.sigaction);
-      putNum(dv, i + 1, s.disp);
-      putBig(dv, i + 2, s.flags);
-      putNum(dv, i + 3, s.restorer);
-      putNum(dv, i + 4, s.maskSigsys ? 1 : 0);
+      putNum(w, i, OP_CODES.sigaction);
+      putNum(w, i + 1, s.disp);
+      putBig(words, i + 2, s.flags);
+      putNum(w, i + 3, s.restorer);
+      putNum(w, i + 4, s.maskSigsys ? 1 : 0);
       return;
     case 'mask':
-      putNum(dv, i, OP_CODES.mask);
-      putNum(dv, i + 1, s.how);
-      putBig(dv, i + 2, s.set);
+      putNum(w, i, OP_CODES.mask);
+      putNum(w, i + 1, s.how);
+      putBig(words, i + 2, s.set);
       return;
     case 'prot':
-      putNum(dv, i, OP_CODES.prot);
-      putNum(dv, i + 1, s.prot);
+      putNum(w, i, OP_CODES.prot);
+      putNum(w, i + 1, s.prot);
       return;
     case 'unmap':
     case 'exec':
-      putNum(dv, i, OP_CODES[s.op]);
+      putNum(w, i, s.op === 'unmap' ? OP_CODES.unmap : OP_CODES.exec);
       return;
     case 'fork':
     case 'thread':
-      putNum(dv, i, OP_CODES[s.op]);
-      putNum(dv, i + 1, s.slot);
-      putNum(dv, i + 2, s.idx);
-      putNum(dv, i + 3, s.selval);
+      putNum(w, i, s.op === 'fork' ? OP_CODES.fork : OP_CODES.thread);
+      putNum(w, i + 1, s.slot);
+      putNum(w, i + 2, s.idx);
+      putNum(w, i + 3, s.selval);
       return;
     default:
-      // an op with no code: putNum's TypeError, as for any other word that is not a number
-      putNum(dv, i, OP_CODES[(s as Step).op]);
+      // an op with no code: putNum's RangeError, as for any other word that is not a number
+      putNum(w, i, OP_CODES[(s as Step).op]);
   }
 }
 

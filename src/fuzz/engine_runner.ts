@@ -7,7 +7,7 @@
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
-import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, encodeCase, type FuzzCase } from './case.js';
+import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
 import { decodeLog, decodeLogView, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
@@ -52,13 +52,13 @@ export class EngineRunner {
   private flagsWord = new Uint8Array(8);
 
   /** The case bytes, encoded anew for each run into one buffer (writeMemory copies them at once). */
-  private caseScratch = (() => {
-    const bytes = new Uint8Array(4096);
-    return { bytes, dv: new DataView(bytes.buffer) };
-  })();
+  private caseScratch = new CaseScratch();
 
   /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
+    // encoded first, while the case just generated is still in the processor's caches: the
+    // restore's copies would evict it
+    const caseBytes = encodeCase(c, true, true, this.caseScratch);
     let machine: Machine;
     if (opts.trace) {
       // a machine of its own, from the guest's first instruction, its setup traced too
@@ -77,7 +77,7 @@ export class EngineRunner {
     }
     // the rest of the CASE page is the snapshot's: the guest reads no further than the steps;
     // the flags word clears the hold the snapshot was taken in
-    machine.writeMemory(CASE_ADDR, encodeCase(c, true, true, this.caseScratch));
+    machine.writeMemory(CASE_ADDR, caseBytes);
     const r = machine.run({ maxInsns: CASE_INSN_BUDGET });
     let decoded: ReturnType<typeof decodeLog>;
     try {

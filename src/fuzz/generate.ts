@@ -87,15 +87,26 @@ function pickArm(r: Rng, profile: ProfileName, op: 'arm' | 'ptrace'): Step {
   return { op, mode: r.pick(MODES), a: pickAddr(r), b: pickB(r, profile), sel: pickSelector(r) };
 }
 
-function pickFlags(r: Rng): bigint {
-  // the flags fit in 32 bits: built as a number, one BigInt at the end
-  let f = SA_SIGINFO | SA_RESTORER;
-  if (r.chance(0.08)) f &= ~SA_SIGINFO;
-  if (r.chance(0.08)) f &= ~SA_RESTORER;
-  if (r.chance(0.25)) f |= SA_NODEFER;
-  if (r.chance(0.1)) f |= SA_RESETHAND;
-  if (r.chance(0.1)) f |= SA_RESTART;
+/** The sa_flags pickFlags draws, by the draws' bits (1: siginfo, 2: restorer, 4: nodefer, 8: resethand, 16: restart). */
+const FLAG_SETS: readonly bigint[] = Array.from({ length: 32 }, (_, bits) => {
+  let f = 0;
+  if (bits & 1) f |= SA_SIGINFO;
+  if (bits & 2) f |= SA_RESTORER;
+  if (bits & 4) f |= SA_NODEFER;
+  if (bits & 8) f |= SA_RESETHAND;
+  if (bits & 16) f |= SA_RESTART;
   return BigInt(f >>> 0);
+});
+
+function pickFlags(r: Rng): bigint {
+  // the draws give the index of a BigInt made once, rather than a BigInt made per sigaction
+  let bits = 1 | 2;
+  if (r.chance(0.08)) bits &= ~1;
+  if (r.chance(0.08)) bits &= ~2;
+  if (r.chance(0.25)) bits |= 4;
+  if (r.chance(0.1)) bits |= 8;
+  if (r.chance(0.1)) bits |= 16;
+  return FLAG_SETS[bits];
 }
 
 /**
@@ -176,13 +187,19 @@ export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
     else if (k < 6 && c.steps.length > 1) c.steps.splice(at, 1);
     else if (k < 7 && c.steps.length > 1) {
       const j = r.below(c.steps.length);
-      [c.steps[at], c.steps[j]] = [c.steps[j], c.steps[at]];
+      const s = c.steps[at];
+      c.steps[at] = c.steps[j];
+      c.steps[j] = s;
     } else if (k < 8) c.handler = randomHandler(r);
     else if (k < 9 && other && other.steps.length) {
       // splice: the head of this case, the tail of another
       const cut = r.below(c.steps.length + 1);
       const from = r.below(other.steps.length);
-      c.steps = [...c.steps.slice(0, cut), ...other.steps.slice(from)].slice(0, MAX_STEPS);
+      // at most MAX_STEPS in all: the tail as far as the head leaves room for
+      const steps = c.steps.slice(0, Math.min(cut, MAX_STEPS));
+      const end = Math.min(other.steps.length, from + MAX_STEPS - steps.length);
+      for (let j = from; j < end; j++) steps.push(other.steps[j]);
+      c.steps = steps;
     } else {
       c.roValue = r.pick(RO_VALUES);
       c.smap = !c.smap;

@@ -71,10 +71,14 @@ export function splitMix64MixWords(x: bigint): bigint {
 }
 
 export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
+  // sfc32's state, first assigned numbers in the constructor (declare: no class fields, which
+  // would start out undefined). V8 then keeps the fields as doubles, which u32 overwrites in
+  // place; fields that had held undefined stay general, and each store of a word past 31 bits
+  // (half of them) would allocate a new heap number.
+  private declare a: number;
+  private declare b: number;
+  private declare c: number;
+  private declare d: number;
 
   /** A generator seeded with `seed` modulo 2^64. */
   constructor(seed: bigint);
