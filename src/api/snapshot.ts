@@ -8,9 +8,20 @@
 import { Cloner, snapshotRestorer } from '../kernel/clone.js';
 import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
 import type { Kernel } from '../kernel/kernel.js';
+import { NOTHING_PENDING, NO_ALTSTACK } from '../kernel/signals.js';
+import { NO_TRAP } from '../kernel/signal_frame.js';
+import { SUD_OFF } from '../kernel/sud.js';
 
 /** Kernel fields that are not state: the engine is the machine itself, restored through its memory. */
 const NOT_STATE = new Set(['engine']);
+
+/**
+ * The kernel's shared "nothing here" values, never written in place (a
+ * change replaces them): kept by identity like the engine, so a restore
+ * does not copy a task's empty signal queue, alternate stack, trap record
+ * or SUD config.
+ */
+const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_ALTSTACK, NO_TRAP, SUD_OFF];
 
 /**
  * A machine's whole state at one moment (`machine.snapshot()`): registers,
@@ -38,7 +49,7 @@ export class MachineSnapshot {
 
   /** @internal */
   constructor(owner: object, kernel: Kernel, machine: Record<string, unknown>) {
-    const shared = new Set<object>([owner, kernel, kernel.engine, kernel.profile, ...kernel.fsFiles.values()]);
+    const shared = new Set<object>([owner, kernel, kernel.engine, kernel.profile, ...NEVER_WRITTEN, ...kernel.fsFiles.values()]);
     this.owner = owner;
     this.shared = shared;
     this.memory = new MemoryImage(kernel.engine);

@@ -18,7 +18,8 @@
  * memory (the engine's) are kept. Objects in the `shared` set
  * (the Engine, immutable tables, file bytes) are kept by identity. A class
  * can take over its own copy with a method under the `CLONE` symbol (a
- * stream whose chunks are immutable shares them instead of copying).
+ * stream whose chunks are immutable shares them instead of copying), or
+ * name under `SHARES` the fields whose objects its copies share.
  *
  * A snapshot restore copies one saved graph again and again: for it,
  * snapshotRestorer writes the walk down once as straight-line code that
@@ -28,6 +29,27 @@
 
 /** Method name under which an object copies itself: `[CLONE](c: Cloner): this`. */
 export const CLONE: unique symbol = Symbol('sudsim.clone');
+
+/**
+ * Property of a class's prototype naming the fields whose objects its
+ * instances' copies share: values never written in place (a change
+ * replaces them), like an address space's VMA list. A cheaper way than a
+ * `CLONE` hook making a shallow copy: the restore code copies such a class
+ * inline.
+ */
+export const SHARES: unique symbol = Symbol('sudsim.shares');
+
+/** A class whose copies share some fields' objects (see SHARES). */
+export interface SharesFields {
+  readonly [SHARES]: readonly string[];
+}
+
+const NO_SHARES: readonly string[] = [];
+
+/** The fields proto's instances share (SHARES), if any. */
+function sharedFields(proto: object | null): readonly string[] {
+  return (proto as Partial<SharesFields> | null)?.[SHARES] ?? NO_SHARES;
+}
 
 /** An object that makes its own snapshot copy. */
 export interface Cloneable {
@@ -66,7 +88,8 @@ export function pooledBytes(n: number): Uint8Array {
 /**
  * Constructors made for one class's own fields in a fixed order: a shallow
  * copy, and a deep one (object-valued fields copied through the cloner,
- * which first records the new object, so that cycles come back to it).
+ * which first records the new object, so that cycles come back to it;
+ * shared fields, SHARES, as they are).
  */
 interface Copier {
   keys: readonly string[];
@@ -82,6 +105,32 @@ interface Copier {
 const copiers = new WeakMap<object, Copier | null>();
 
 /**
+ * The prototypes copierFor looked up last and their copiers, a few of
+ * them: a restore's CLONE hooks copy the same few classes again and again
+ * (a signal table, the page cache), and the WeakMap lookup cost more than
+ * the copy. Prototypes live as long as their
+ * classes, so holding these few is no leak worth a WeakMap.
+ */
+const RECENT = 4;
+const recentProtos: (object | undefined)[] = new Array<object | undefined>(RECENT).fill(undefined);
+const recentCopiers: (Copier | null)[] = new Array<Copier | null>(RECENT).fill(null);
+let recentNext = 0;
+
+/** The copier made for v's class (its instances' fields as v has them, on first sight of the class). */
+function classCopier(v: object, proto: object): Copier | null {
+  for (let i = 0; i < RECENT; i++) if (recentProtos[i] === proto) return recentCopiers[i];
+  let cp = copiers.get(proto);
+  if (cp === undefined) {
+    cp = Object.getOwnPropertySymbols(v).length === 0 ? makeCopier(Object.keys(v), proto) : null;
+    copiers.set(proto, cp);
+  }
+  recentProtos[recentNext] = proto;
+  recentCopiers[recentNext] = cp;
+  recentNext = (recentNext + 1) % RECENT;
+  return cp;
+}
+
+/**
  * The copier for v's class when v has exactly the recorded fields, else
  * null. Instances of one class mostly have the same fields in the same
  * order, so a constructor made for that order copies one several times as
@@ -89,11 +138,7 @@ const copiers = new WeakMap<object, Copier | null>();
  * object to a new hidden class) and a pass over its fields by name.
  */
 function copierFor(v: object, proto: object): Copier | null {
-  let cp = copiers.get(proto);
-  if (cp === undefined) {
-    cp = Object.getOwnPropertySymbols(v).length === 0 ? makeCopier(Object.keys(v), proto) : null;
-    copiers.set(proto, cp);
-  }
+  const cp = classCopier(v, proto);
   if (cp === null) return null;
   // for-in lists own fields first, then enumerable inherited ones: equal to
   // the recorded keys only when the instance has exactly those own fields
@@ -126,8 +171,15 @@ export function shallowCopy<T extends object>(v: T): T {
 function makeCopier(keys: string[], proto: object): Copier | null {
   const names = keys.map((k) => JSON.stringify(k));
   const shallow = names.map((k) => `this[${k}] = v[${k}];`).join('\n');
+  const shares = sharedFields(proto);
   const deep = ['c.remember(v, this);', 'let x;']
-    .concat(names.map((k) => `x = v[${k}]; this[${k}] = typeof x === 'object' && x !== null ? c.deep(x) : x;`))
+    .concat(
+      keys.map((k, i) =>
+        shares.includes(k)
+          ? `this[${names[i]}] = v[${names[i]}];`
+          : `x = v[${names[i]}]; this[${names[i]}] = typeof x === 'object' && x !== null ? c.deep(x) : x;`,
+      ),
+    )
     .join('\n');
   let Shallow: Copier['Shallow'];
   let Deep: Copier['Deep'];
@@ -289,16 +341,16 @@ export class Cloner {
         if (cp !== null) return new cp.Deep(v, this);
         const o = spreadCopy(v, proto as object);
         this.remembered().set(v, o);
-        return this.fields(o);
+        return this.fields(o, sharedFields(proto as object));
       }
     }
   }
 
-  /** o is a shallow copy: replaces its object-valued fields with copies. */
-  private fields(o: Record<string, unknown>): object {
+  /** o is a shallow copy: replaces its object-valued fields with copies, but the shared ones (SHARES). */
+  private fields(o: Record<string, unknown>, shares = NO_SHARES): object {
     for (const k in o) {
       const x = o[k];
-      if (typeof x === 'object' && x !== null) o[k] = this.object(x);
+      if (typeof x === 'object' && x !== null && !shares.includes(k)) o[k] = this.object(x);
     }
     return o;
   }
@@ -459,9 +511,11 @@ class PlanWriter {
         if (cp !== null) {
           const name = this.variable(v, `new ${this.constant(cp.Shallow)}(${src})`);
           const r = v as Record<string, unknown>;
+          const shares = sharedFields(proto);
           for (const k of cp.keys) {
             const x = r[k];
-            if (typeof x === 'object' && x !== null) {
+            // a shared object stays as the shallow copy has it
+            if (typeof x === 'object' && x !== null && !this.shared.has(x) && !shares.includes(k)) {
               const e = this.copy(x);
               this.lines.push(`${name}[${JSON.stringify(k)}] = ${e};`);
             }
@@ -469,17 +523,17 @@ class PlanWriter {
           return name;
         }
         const name = this.variable(v, `H.spreadCopy(${src}, ${this.constant(proto)})`);
-        this.fields(name, spreadCopy(v, proto as object));
+        this.fields(name, spreadCopy(v, proto as object), sharedFields(proto));
         return name;
       }
     }
   }
 
-  /** Lines replacing the object-valued fields of the shallow copy o (held in name) with copies. */
-  private fields(name: string, o: Record<string, unknown>): void {
+  /** Lines replacing the object-valued fields of the shallow copy o (held in name) with copies, but the shared ones (SHARES). */
+  private fields(name: string, o: Record<string, unknown>, shares = NO_SHARES): void {
     for (const k in o) {
       const x = o[k];
-      if (typeof x === 'object' && x !== null) {
+      if (typeof x === 'object' && x !== null && !shares.includes(k)) {
         const e = this.copy(x);
         this.lines.push(`${name}[${JSON.stringify(k)}] = ${e};`);
       }

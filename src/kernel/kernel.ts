@@ -340,8 +340,7 @@ export class Kernel {
     this.startRegisters(img);
     // begin_new_exec clears only the work flag; the stored config stays (as ptrace GET shows)
     this.setSud(t, disarmed(t.sud));
-    const acts = t.sighand.actions;
-    for (let i = 0; i < acts.length; i++) acts[i] = acts[i].handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION;
+    t.sighand.actions = t.sighand.actions.map((a) => (a.handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION));
     t.sig.altstack = NO_ALTSTACK;
     this.enterTask(t);
   }
@@ -490,7 +489,9 @@ export class Kernel {
     if (int80) result = BigInt.asIntN(32, result);
     this.setReg(0, result);
     trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
-    deliverSignals(this);
+    // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
+    const t = this.current;
+    if (t.sig.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
   }
 
   private formatArgs(row: SyscallRow, args: SyscallArgs): string {
@@ -747,7 +748,7 @@ export class Kernel {
     const mm = flags & CLONE_VM ? parent.mm : parent.mm.fork();
     if (flags & CLONE_VM) mm.users++;
     const tid = this.nextPid++;
-    // dispositions shared (CLONE_SIGHAND) or copied: the records are immutable, so a copy shares them
+    // dispositions shared (CLONE_SIGHAND) or copied: the actions are immutable, so a copy shares them
     const sighand = flags & CLONE_SIGHAND ? parent.sighand : new SigHand(parent.sighand.actions);
     const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand);
     child.saved.set(this.cpuBlock);

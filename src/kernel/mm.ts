@@ -6,7 +6,7 @@
 import type { Engine } from '../engine/engine.js';
 import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
 import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
-import { CLONE, shallowCopy } from './clone.js';
+import { SHARES, type SharesFields } from './clone.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -65,7 +65,10 @@ export function protBits(prot: number, shared: boolean): number {
   return b;
 }
 
-export class AddressSpace {
+/** The AddressSpace fields its snapshot copies share ([SHARES]). */
+const SHARED_FIELDS: readonly string[] = ['vmas'];
+
+export class AddressSpace implements SharesFields {
   /** Page-table root (a frame address in the engine's memory). */
   root: number;
   /**
@@ -100,13 +103,12 @@ export class AddressSpace {
   }
 
   /**
-   * Snapshot copy (kernel/clone.ts), on every restore: a shallow copy,
-   * which shares the VMA list (never changed in place). The other fields
-   * are primitives and the engine, which snapshots keep by identity: a
-   * field holding another object would need copying here.
+   * Snapshot copies (kernel/clone.ts, on every restore) share the VMA list,
+   * never changed in place; the other fields are primitives and the
+   * engine, which snapshots keep by identity.
    */
-  [CLONE](): AddressSpace {
-    return shallowCopy(this);
+  get [SHARES](): readonly string[] {
+    return SHARED_FIELDS;
   }
 
   destroy(): void {

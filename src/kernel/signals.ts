@@ -20,7 +20,7 @@ import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_n
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
-import { CLONE, shallowCopy } from './clone.js';
+import { SHARES, type SharesFields } from './clone.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -49,25 +49,34 @@ export interface SigAction {
   readonly mask: bigint;
 }
 
-/** Per-process dispositions (shared by threads, CLONE_SIGHAND). */
-export class SigHand {
-  /**
-   * One record per signal. Records are never written in place (a change
-   * replaces the record), so copies of the table (fork, snapshots) share
-   * them: a copy costs one array slice.
-   */
-  actions: SigAction[];
+/** The SigHand fields its snapshot copies share ([SHARES]). */
+const SHARED_FIELDS: readonly string[] = ['actions'];
 
-  /** A table of its own, a copy of `actions` (a fork's: its parent's; a new process's: all SIG_DFL). */
+/** Per-process dispositions (shared by threads, CLONE_SIGHAND). */
+export class SigHand implements SharesFields {
+  /**
+   * One record per signal. Neither the records nor the array are written
+   * in place (a change makes a new array: set), so copies of the table
+   * (fork, snapshots) share them: a fuzz case's restore copies no array,
+   * and a case sets a disposition or two at most.
+   */
+  actions: readonly SigAction[];
+
+  /** A table with these dispositions (a fork's: its parent's; a new process's: all SIG_DFL). */
   constructor(actions: readonly SigAction[] = DEFAULT_ACTIONS) {
-    this.actions = actions.slice();
+    this.actions = actions;
   }
 
-  /** Snapshot copy (kernel/clone.ts), the quick way: the records are immutable, so they are shared. */
-  [CLONE](): SigHand {
-    const h = shallowCopy(this);
-    h.actions = this.actions.slice();
-    return h;
+  /** Gives sig the disposition act. */
+  set(sig: number, act: SigAction): void {
+    const a = this.actions.slice();
+    a[sig] = act;
+    this.actions = a;
+  }
+
+  /** Snapshot copies (kernel/clone.ts, on every restore) share the actions, never written in place. */
+  get [SHARES](): readonly string[] {
+    return SHARED_FIELDS;
   }
 }
 
@@ -88,8 +97,13 @@ export interface AltStack {
 /** No alternate stack (SS_DISABLE): shared, as records are only replaced. */
 export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
 
-/** No signal queued: what a thread starts with (copied by a slice, cheaper than filling a new array). */
-const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
+/**
+ * No signal queued: the pending slots of every thread with none, one array
+ * shared by them all and never written (SigState.queue copies it first).
+ * Snapshots keep it by identity (api/snapshot.ts), so neither a new task
+ * nor a restore copies 65 empty slots.
+ */
+export const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
 
 /** Per-thread signal state. */
 export class SigState {
@@ -98,23 +112,28 @@ export class SigState {
    * The queued siginfo of each signal number, if any (a standard signal is
    * queued once): slots rather than a Map, as the check runs on every
    * return to user mode and a Map operation costs several array reads.
+   * NOTHING_PENDING while none is: written only through queue and take.
    */
-  pending: (Siginfo | undefined)[] = NOTHING_PENDING.slice();
+  pending: readonly (Siginfo | undefined)[] = NOTHING_PENDING;
   /** How many slots of pending are full. */
   pendingCount = 0;
 
   /** Queues sig with info, replacing a queued one (force_sig's way). */
   queue(sig: number, info: Siginfo): void {
-    if (this.pending[sig] === undefined) this.pendingCount++;
-    this.pending[sig] = info;
+    // the first signal queued gets slots of its own: NOTHING_PENDING is everyone's
+    const p = this.pending === NOTHING_PENDING ? NOTHING_PENDING.slice() : (this.pending as (Siginfo | undefined)[]);
+    this.pending = p;
+    if (p[sig] === undefined) this.pendingCount++;
+    p[sig] = info;
   }
 
   /** Takes sig off the queue: its siginfo, if it was queued. */
   take(sig: number): Siginfo | undefined {
     const info = this.pending[sig];
     if (info !== undefined) {
-      this.pending[sig] = undefined;
-      this.pendingCount--;
+      // the last one taken: back to the shared empty slots (a snapshot then copies none)
+      if (--this.pendingCount === 0) this.pending = NOTHING_PENDING;
+      else (this.pending as (Siginfo | undefined)[])[sig] = undefined;
     }
     return info;
   }
@@ -178,7 +197,7 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   const s = k.current.sig;
   // Linux: force_sig_info_to_task resets the handler whenever the signal is blocked or ignored
   if (act.handler === SIG_IGN || isBlocked(s.blocked, sig)) {
-    k.current.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags, restorer: act.restorer, mask: act.mask };
+    k.current.sighand.set(sig, { handler: SIG_DFL, flags: act.flags, restorer: act.restorer, mask: act.mask });
     s.blocked &= ~bit(sig);
   }
   s.queue(sig, info);
@@ -420,7 +439,7 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   // the mask and the handler's mask are mostly empty: then no bigint operation (each allocates)
   if (s.blocked === 0n && act.mask === 0n) s.blocked = flags & SA_NODEFER_BIT ? 0n : BLOCKABLE_BITS[sig];
   else s.blocked = (s.blocked | act.mask | (flags & SA_NODEFER_BIT ? 0n : bit(sig))) & BLOCKABLE;
-  if (flags & SA_RESETHAND_BIT) t.sighand.actions[sig] = { handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO, restorer: act.restorer, mask: act.mask };
+  if (flags & SA_RESETHAND_BIT) t.sighand.set(sig, { handler: SIG_DFL, flags: act.flags & ~SA_SIGINFO, restorer: act.restorer, mask: act.mask });
   setPlus(dw, SIGNALS_W, SIGNALS_W, 1);
   return true;
 }
@@ -579,15 +598,15 @@ export const signalSyscalls: SyscallRow[] = [
     if (sig === 0) return errnoResult(EINVAL);
     const actAddr = a.u64(1);
     const oldAddr = a.u64(2);
-    const acts = k.current.sighand.actions;
+    const h = k.current.sighand;
     let next: SigAction | undefined;
     if (actAddr !== 0n) {
       next = readAction(k, actAddr);
       if (sig === SIGKILL || sig === SIGSTOP) return errnoResult(EINVAL);
     }
-    if (oldAddr !== 0n) writeAction(k, oldAddr, acts[sig]);
+    if (oldAddr !== 0n) writeAction(k, oldAddr, h.actions[sig]);
     if (next) {
-      acts[sig] = next;
+      h.set(sig, next);
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
       if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.take(sig);
     }
