@@ -38,9 +38,18 @@ export const restorerIp = (slot: number): bigint => SITES + SLOT_SIZE * BigInt(s
 
 export const ADDR_BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'] as const;
 export type AddrBase = (typeof ADDR_BASES)[number];
-const BASE_VALUE: Record<AddrBase, bigint> = {
-  abs: 0n, sites: SITES, selrw: SEL_RW, selro: SEL_RO, top: TOP, unmapped: UNMAPPED, kernel: KERNEL,
-};
+/** A base's address: a switch on the interned name costs less than a keyed load from a record by string (the model works out an arming's three addresses). */
+function baseValue(base: AddrBase): bigint {
+  switch (base) {
+    case 'abs': return 0n;
+    case 'sites': return SITES;
+    case 'selrw': return SEL_RW;
+    case 'selro': return SEL_RO;
+    case 'top': return TOP;
+    case 'unmapped': return UNMAPPED;
+    case 'kernel': return KERNEL;
+  }
+}
 
 /** An address argument: BASE + delta in wrapping 64-bit arithmetic. */
 export interface Addr {
@@ -48,7 +57,8 @@ export interface Addr {
   delta: bigint;
 }
 
-export const addrValue = (a: Addr): bigint => BigInt.asUintN(64, BASE_VALUE[a.base] + a.delta);
+/** Every base is a u64 already: without a delta there is no sum to allocate and wrap. */
+export const addrValue = (a: Addr): bigint => (a.delta === 0n ? baseValue(a.base) : BigInt.asUintN(64, baseValue(a.base) + a.delta));
 
 /** The harmless syscalls a step can issue: rax, rdi, and whether the result is pid-like. */
 export const HARMLESS: readonly { nr: bigint; rdi: bigint; name: string; pidLike: boolean; nr32: bigint }[] = [

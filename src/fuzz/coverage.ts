@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, CASE_PROFILES, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
+import { type FuzzCase, type Step, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
 import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
@@ -30,14 +30,56 @@ export function siteClass(ip: bigint): string {
 
 const SITE_CLASSES = ['elsewhere', 'call', 'restorer', 'call-H', 'restorer-H'];
 
-const OPS = ['arm', 'sel', 'sys', 'sigaction', 'mask', 'prot', 'unmap', 'fork', 'thread', 'ptrace', 'exec'];
-const BASES = ['abs', 'sites', 'selrw', 'selro', 'top', 'unmapped', 'kernel'];
-const OP_ARM = OPS.indexOf('arm');
-const OP_PTRACE = OPS.indexOf('ptrace');
+/**
+ * A step's op as a number (-1 for none): a switch on the name, since indexOf
+ * in a list compared the name's characters with each op's in turn.
+ */
+function opCode(op: string): number {
+  switch (op) {
+    case 'arm': return 0;
+    case 'sel': return 1;
+    case 'sys': return 2;
+    case 'sigaction': return 3;
+    case 'mask': return 4;
+    case 'prot': return 5;
+    case 'unmap': return 6;
+    case 'fork': return 7;
+    case 'thread': return 8;
+    case 'ptrace': return 9;
+    case 'exec': return 10;
+    default: return -1;
+  }
+}
+/** An address base as a number, its index in ADDR_BASES (-1 for none): a switch, like opCode. */
+function baseCode(base: string): number {
+  switch (base) {
+    case 'abs': return 0;
+    case 'sites': return 1;
+    case 'selrw': return 2;
+    case 'selro': return 3;
+    case 'top': return 4;
+    case 'unmapped': return 5;
+    case 'kernel': return 6;
+    default: return -1;
+  }
+}
+/** A profile as a number, its index in CASE_PROFILES (-1 for none): a switch, like opCode. */
+function profileCode(profile: string): number {
+  switch (profile) {
+    case 'patch-v5': return 0;
+    case 'linux-5.11': return 1;
+    case 'linux-6.4': return 2;
+    case 'linux-6.17': return 3;
+    case 'linux-next': return 4;
+    default: return -1;
+  }
+}
+const OP_ARM = opCode('arm');
+const OP_PTRACE = opCode('ptrace');
 
 /** An arming's mode (0 to 3, or other) and selector base as one number. */
 function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
-  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + BASES.indexOf(step.sel.base);
+  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + baseCode(step.sel.base);
 }
 
 const RESULT_POS = 5000;
@@ -68,11 +110,21 @@ function siteCodeAt(off: number): number {
   return (off % SLOT_BYTES < 16 ? 1 : 2) + (slot === SLOT_H ? 2 : 0);
 }
 
-const mixIn = (h: number, x: number): number => Math.imul(Math.imul(h ^ (x & 0xffff), 0x01000193) ^ (x >>> 16), 0x01000193);
+const FNV_PRIME = 0x01000193;
 
-/** FNV-1a over up to five small integers: a coverage point's id (fixed arity: no array per call). */
+/**
+ * FNV-1a over up to five small integers, 16 bits at a time: a coverage
+ * point's id (fixed arity: no array per call). The five steps are written
+ * out: as calls of a helper, the worker's optimized code kept them calls.
+ */
 function point(a: number, b = 0, c = 0, d = 0, e = 0): number {
-  return mixIn(mixIn(mixIn(mixIn(mixIn(0x811c9dc5, a), b), c), d), e) >>> 0;
+  let h = 0x811c9dc5;
+  h = Math.imul(Math.imul(h ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (b & 0xffff), FNV_PRIME) ^ (b >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (c & 0xffff), FNV_PRIME) ^ (c >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (d & 0xffff), FNV_PRIME) ^ (d >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (e & 0xffff), FNV_PRIME) ^ (e >>> 16), FNV_PRIME);
+  return h >>> 0;
 }
 
 /**
@@ -167,7 +219,7 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
  * naming a record's behaviour takes no BigInt.
  */
 export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void): void {
-  const p = CASE_PROFILES.indexOf(c.profile);
+  const p = profileCode(c.profile);
   let prev = 0;
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -184,7 +236,7 @@ export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow:
       case REC_RET: {
         // a is the step's index: one of 2^32 or more names no step
         const step = aHi === 0 ? c.steps[aLo] : undefined;
-        const op = step ? OPS.indexOf(step.op) : 99;
+        const op = step ? opCode(step.op) : 99;
         // the op's index tells arm and ptrace apart without loading `op` again from steps of a dozen shapes
         const extra = op === OP_ARM || op === OP_PTRACE ? armExtra(step as Extract<Step, { op: 'arm' | 'ptrace' }>) : 0;
         const res = resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true));

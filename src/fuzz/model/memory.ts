@@ -46,14 +46,22 @@ function sitesPage(): Uint8Array {
 }
 
 const SITES_PAGE = sitesPage();
-// page ends as constants: read() and stackRead() run on every selector check, and BigInt sums allocate
-const SITES_END = SITES + PAGE;
-const SEL_RW_END = SEL_RW + PAGE;
-const SEL_RO_END = SEL_RO + PAGE;
-const CASE_END = CASE_ADDR + PAGE;
-const LOG_END = LOG_ADDR + BigInt(LOG_BYTES);
 const STACK_TOP_PAGE = TOP - PAGE;
 const END_MARKER = TOP - 8n;
+/**
+ * read() runs on every selector check: it compares the address as a Number
+ * with the pages' bounds, where each BigInt comparison was a call. The
+ * Number is exact below 2^53 and rounds to 2^53 or more above it, where no
+ * page lies (they are all below TOP < 2^47).
+ */
+const SITES_AT = Number(SITES);
+const SEL_RW_AT = Number(SEL_RW);
+const SEL_RO_AT = Number(SEL_RO);
+const CASE_AT = Number(CASE_ADDR);
+const LOG_AT = Number(LOG_ADDR);
+const STACK_TOP_PAGE_AT = Number(STACK_TOP_PAGE);
+const TOP_AT = Number(TOP);
+const PAGE_BYTES = Number(PAGE);
 
 /** Word index (u64 units from LOG) of the scratch page's first word. */
 const SCRATCH_WORD = 4096 / 8;
@@ -183,9 +191,8 @@ export class Memory {
 
   /** Whether a read of `addr` depends on the stack layout (ASLR, strings and auxv the model leaves out). */
   static stackRead(addr: bigint): 'end-marker' | 'unknown' | null {
-    if (addr >= END_MARKER && addr < TOP) return 'end-marker';
-    if (addr >= STACK_TOP_PAGE && addr < TOP) return 'unknown';
-    return null;
+    if (addr < STACK_TOP_PAGE || addr >= TOP) return null;
+    return addr >= END_MARKER ? 'end-marker' : 'unknown';
   }
 
   fork(): Memory {
@@ -210,29 +217,31 @@ export class Memory {
 
   /** A user read of one byte (x86: any accessible page is readable; no protection keys). */
   read(addr: bigint): number | 'unreadable' {
-    if (addr >= SEL_RW && addr < SEL_RW_END) {
+    const a = Number(addr);
+    if (a >= SEL_RW_AT && a < SEL_RW_AT + PAGE_BYTES) {
       if (!this.rwMapped || !(this.rwProt & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'unreadable';
-      return this.rw?.get(Number(addr - SEL_RW)) ?? 0;
+      return this.rw?.get(a - SEL_RW_AT) ?? 0;
     }
-    if (addr >= SITES && addr < SITES_END) return SITES_PAGE[Number(addr - SITES)];
-    if (addr >= SEL_RO && addr < SEL_RO_END) return addr === SEL_RO ? this.run.c.roValue & 0xff : 0;
-    if (addr >= CASE_ADDR && addr < CASE_END) {
+    if (a >= SITES_AT && a < SITES_AT + PAGE_BYTES) return SITES_PAGE[a - SITES_AT];
+    if (a >= SEL_RO_AT && a < SEL_RO_AT + PAGE_BYTES) return a === SEL_RO_AT ? this.run.c.roValue & 0xff : 0;
+    if (a >= CASE_AT && a < CASE_AT + PAGE_BYTES) {
       this.run.caseBytes ??= encodeCase(this.run.c, this.run.direct);
-      return this.run.caseBytes[Number(addr - CASE_ADDR)];
+      return this.run.caseBytes[a - CASE_AT];
     }
-    if (addr >= LOG_ADDR && addr < LOG_END) return this.run.log.byte(Number(addr - LOG_ADDR));
-    if (addr >= STACK_TOP_PAGE && addr < TOP) return 0;
+    if (a >= LOG_AT && a < LOG_AT + LOG_BYTES) return this.run.log.byte(a - LOG_AT);
+    if (a >= STACK_TOP_PAGE_AT && a < TOP_AT) return 0;
     return 'unreadable';
   }
 
   /** A user write of one byte to SEL_RW (the only page the guest writes bytes to): false when it faults. */
   write(addr: bigint, v: number): boolean {
-    if (addr < SEL_RW || addr >= SEL_RW_END) throw new RangeError('model: the guest writes bytes only to SEL_RW');
+    const off = Number(addr) - SEL_RW_AT;
+    if (!(off >= 0 && off < PAGE_BYTES)) throw new RangeError('model: the guest writes bytes only to SEL_RW');
     if (!this.rwMapped || !(this.rwProt & PROT_WRITE)) return false;
     if (!this.rw) this.rw = new Map();
     else if (this.rwCow) this.rw = new Map(this.rw);
     this.rwCow = false;
-    this.rw.set(Number(addr - SEL_RW), v & 0xff);
+    this.rw.set(off, v & 0xff);
     return true;
   }
 
