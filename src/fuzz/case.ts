@@ -200,9 +200,9 @@ function putBig(words: BigUint64Array, i: number, v: bigint): void {
 /**
  * A base's index in ADDR_BASES, -1 for none: a switch, which compares the
  * interned names by identity, costs a third of a Map lookup (an arm step has
- * three addresses).
+ * three addresses; coverage names a selector's base by it too).
  */
-function baseIndex(base: AddrBase): number {
+export function baseIndex(base: AddrBase): number {
   switch (base) {
     case 'abs': return 0;
     case 'sites': return 1;

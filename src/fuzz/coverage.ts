@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS } from './case.js';
+import { type FuzzCase, type Step, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS, baseIndex } from './case.js';
 import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
@@ -50,19 +50,6 @@ function opCode(op: string): number {
     default: return -1;
   }
 }
-/** An address base as a number, its index in ADDR_BASES (-1 for none): a switch, like opCode. */
-function baseCode(base: string): number {
-  switch (base) {
-    case 'abs': return 0;
-    case 'sites': return 1;
-    case 'selrw': return 2;
-    case 'selro': return 3;
-    case 'top': return 4;
-    case 'unmapped': return 5;
-    case 'kernel': return 6;
-    default: return -1;
-  }
-}
 /** A profile as a number, its index in CASE_PROFILES (-1 for none): a switch, like opCode. */
 function profileCode(profile: string): number {
   switch (profile) {
@@ -79,7 +66,7 @@ const OP_PTRACE = opCode('ptrace');
 
 /** An arming's mode (0 to 3, or other) and selector base as one number. */
 function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
-  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + baseCode(step.sel.base);
+  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + baseIndex(step.sel.base);
 }
 
 const RESULT_POS = 5000;
