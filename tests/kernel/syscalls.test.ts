@@ -44,6 +44,6 @@ maybe('signal frames', () => {
     m.load(readBinary(exe));
     expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
     expect(m.stdoutText()).toBe(native.stdout.toString());
-    expect(m.stdoutText()).toContain('without_sa_siginfo_pattern_bytes=128\n');
+    expect(m.stdoutText()).toContain('without_sa_siginfo_pattern_bytes=120\n');
   });
 });
