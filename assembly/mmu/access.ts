@@ -207,9 +207,11 @@ export function translateSlow(va: u64, acc: i32): u32 {
       store<u64>(tlbSlot(TLB_X, va), 1);
       if ((load<u32>(FRAME_INFO + ((shared >> 12) << 2)) & 0x01000000) != 0) {
         // the running block may be decoded from the shared frame: end it, so that
-        // the next fetch reads the copy this write goes to
+        // the next fetch reads the copy this write goes to; and links to the shared
+        // frame's blocks, which would skip that fetch, are checked again
         codeWritten = true;
         setStop(true);
+        bumpCodeEpoch();
       }
     }
   }
@@ -402,8 +404,11 @@ export function kernAddrForce(root: u32, va: u64): u32 {
 function kernWritable(leaf: u32, e: u32, va: u64): u32 {
   let f = ptPopulate(leaf);
   if (f != 0 && (e & PTE_COW) != 0) {
+    let shared = f;
     f = ptBreakCow(leaf);
     dropTlb(va);
+    // links to blocks of the shared frame would skip the fetch that now finds the copy
+    if (f != shared && (load<u32>(FRAME_INFO + ((shared >> 12) << 2)) & 0x01000000) != 0) bumpCodeEpoch();
   }
   if (f == 0) return 0;
   markDirty(f);

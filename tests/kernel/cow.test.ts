@@ -49,3 +49,16 @@ maybe('private memory', () => {
     expect(m.stdoutText()).not.toContain('text_tail_sum=0\n');
   });
 });
+
+maybe('code written through a copy-on-write break', () => {
+  it('runs the new bytes at the next call from a call site that ran before, as natively', () => {
+    const exe = buildStatic('cow_code', [join(dir, 'cow_code.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const native = runNative(exe);
+    expect(native.status).toBe(0);
+    const m = new Machine();
+    m.load(readBinary(exe), { argv: ['cow_code'] });
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(native.stdout.toString());
+    expect(m.stdoutText()).toContain('calls=70707212121\n');
+  });
+});
