@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, LOG_BYTES, SITES, SLOT_H, SLOT_SIZE, SLOTS, baseIndex } from './case.js';
+import { type FuzzCase, type Step, type StepOp, CASE_PROFILES, LOG_BYTES, OP_CODES, SITES, SLOT_H, SLOT_SIZE, SLOTS, baseIndex } from './case.js';
 import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
@@ -30,39 +30,10 @@ export function siteClass(ip: bigint): string {
 
 const SITE_CLASSES = ['elsewhere', 'call', 'restorer', 'call-H', 'restorer-H'];
 
-/**
- * A step's op as a number (-1 for none): a switch on the name, since indexOf
- * in a list compared the name's characters with each op's in turn.
- */
-function opCode(op: string): number {
-  switch (op) {
-    case 'arm': return 0;
-    case 'sel': return 1;
-    case 'sys': return 2;
-    case 'sigaction': return 3;
-    case 'mask': return 4;
-    case 'prot': return 5;
-    case 'unmap': return 6;
-    case 'fork': return 7;
-    case 'thread': return 8;
-    case 'ptrace': return 9;
-    case 'exec': return 10;
-    default: return -1;
-  }
-}
-/** A profile as a number, its index in CASE_PROFILES (-1 for none): a switch, like opCode. */
-function profileCode(profile: string): number {
-  switch (profile) {
-    case 'patch-v5': return 0;
-    case 'linux-5.11': return 1;
-    case 'linux-6.4': return 2;
-    case 'linux-6.17': return 3;
-    case 'linux-next': return 4;
-    default: return -1;
-  }
-}
-const OP_ARM = opCode('arm');
-const OP_PTRACE = opCode('ptrace');
+/** A step's op as a number from 0: its code in the case bytes, less one. */
+const opIndex = (op: StepOp): number => OP_CODES[op] - 1;
+const OP_ARM = opIndex('arm');
+const OP_PTRACE = opIndex('ptrace');
 
 /** An arming's mode (0 to 3, or other) and selector base as one number. */
 function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
@@ -206,7 +177,7 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
  * naming a record's behaviour takes no BigInt.
  */
 export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void): void {
-  const p = profileCode(c.profile);
+  const p = CASE_PROFILES.indexOf(c.profile);
   let prev = 0;
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -223,7 +194,7 @@ export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow:
       case REC_RET: {
         // a is the step's index: one of 2^32 or more names no step
         const step = aHi === 0 ? c.steps[aLo] : undefined;
-        const op = step ? opCode(step.op) : 99;
+        const op = step ? opIndex(step.op) : 99;
         // the op's index tells arm and ptrace apart without loading `op` again from steps of a dozen shapes
         const extra = op === OP_ARM || op === OP_PTRACE ? armExtra(step as Extract<Step, { op: 'arm' | 'ptrace' }>) : 0;
         const res = resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true));
