@@ -36,6 +36,10 @@ export interface EngineExports {
   snapshotRestored(sameImage: number): void;
   markDirtyRange(start: number, end: number): void;
   dirtyRestorePass(top: number): void;
+  /** Keeps a copy of the image just taken in SNAP (layout.ts), when its frames fit. */
+  snapshotKeep(top: number): void;
+  /** The whole memory restore from the image kept in SNAP. */
+  snapshotRestoreKept(top: number, engineEnd: number, cpuEnd: number): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

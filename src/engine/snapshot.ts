@@ -73,18 +73,6 @@ const LOW_SPANS: readonly (readonly [number, number])[] = [
   [L.CPU, usedEnd(L.CPU, L.SNAP, L.CPU_STATE_SIZE)],
 ];
 
-/**
- * The engine's exports for the image it keeps in SNAP (assembly/index.ts),
- * which only this file calls.
- */
-interface KeptImageExports {
-  snapshotKeep(top: number): void;
-  snapshotRestoreKept(top: number, engineEnd: number, cpuEnd: number): void;
-}
-function keeper(e: Engine): KeptImageExports {
-  return e.x as unknown as KeptImageExports;
-}
-
 /** A copy of the engine's memory state, taken by the constructor (the machine's snapshot owns it). */
 export class MemoryImage {
   /** ENGINE and CPU blocks. */
@@ -145,7 +133,7 @@ function refsAt(a: number): number {
  */
 function becomeBaseline(e: Engine, img: MemoryImage): void {
   baseline.set(e, img);
-  if (img.fits) keeper(e).snapshotKeep(img.top);
+  if (img.fits) e.x.snapshotKeep(img.top);
 }
 
 /** Calls f with the host address of every frame written since snapshotBegin. */
@@ -172,7 +160,7 @@ export function restoreMemory(e: Engine, img: MemoryImage): void {
   const sameImage = baseline.get(e) === img;
   if (sameImage && img.fits) {
     // all of it in the engine, from its copy of img
-    keeper(e).snapshotRestoreKept(img.top, LOW_SPANS[0][1], LOW_SPANS[1][1]);
+    e.x.snapshotRestoreKept(img.top, LOW_SPANS[0][1], LOW_SPANS[1][1]);
     return;
   }
   const curTop = frameTop(e);
