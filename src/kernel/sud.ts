@@ -31,9 +31,16 @@ export interface SudConfig {
 
 export const SUD_OFF: SudConfig = { armed: false, selector: 0n, offset: 0n, len: 0n, inclusiveEnd: false };
 
+/** The first address whose sign bit is set: kernel half or non-canonical. */
+const SIGN_BIT = 1n << 63n;
+
 /** access_ok(selector, 1) for the profile (ptr + 1 <= TASK_SIZE_MAX written as ptr < TASK_SIZE_MAX: no bigint made). */
 function accessOk(p: Profile, ptr: bigint): boolean {
-  return p.accessOkGuardPage ? ptr <= TASK_SIZE_MAX : ptr < TASK_SIZE_MAX;
+  switch (p.accessOk) {
+    case 'task-size': return ptr < TASK_SIZE_MAX;
+    case 'sign-bit': return ptr < SIGN_BIT;
+    case 'guard-page': return ptr <= TASK_SIZE_MAX;
+  }
 }
 
 /**

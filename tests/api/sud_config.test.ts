@@ -1,7 +1,7 @@
 import { Machine, Errno } from '../../src/api/index.js';
 import { DEMO_ELF } from '../../src/cli/demo_program.js';
 
-function machine(profile?: 'patch-v5' | 'linux-6.4' | 'linux-6.17' | 'linux-next', sysctl = true): Machine {
+function machine(profile?: 'patch-v5' | 'linux-5.11' | 'linux-6.4' | 'linux-6.17' | 'linux-next', sysctl = true): Machine {
   const m = new Machine({ profile, sysctlSyscallUserDispatch: sysctl });
   m.load(DEMO_ELF);
   return m;
@@ -35,7 +35,10 @@ describe('the SUD config through the library API (no ptrace)', () => {
   it('applies each profile\'s access_ok boundary to the selector', () => {
     expect(() => machine('linux-6.17').setSudConfig({ mode: 1, selector: 0x7ffffffff000n, offset: 0, len: 0 })).not.toThrow();
     expect(() => machine('linux-6.17').setSudConfig({ mode: 1, selector: 0x7ffffffff001n, offset: 0, len: 0 })).toThrow(/Bad address/);
-    expect(() => machine('linux-6.4').setSudConfig({ mode: 1, selector: 0x7ffffffff000n, offset: 0, len: 0 })).toThrow(/Bad address/);
+    expect(() => machine('linux-5.11').setSudConfig({ mode: 1, selector: 0x7ffffffff000n, offset: 0, len: 0 })).toThrow(/Bad address/);
+    // 6.4 tests only the sign bit
+    expect(() => machine('linux-6.4').setSudConfig({ mode: 1, selector: 0x7fffffffffffffffn, offset: 0, len: 0 })).not.toThrow();
+    expect(() => machine('linux-6.4').setSudConfig({ mode: 1, selector: 0x8000000000000000n, offset: 0, len: 0 })).toThrow(/Bad address/);
   });
 
   it('reads patch-v5 modes as (int) and keeps the inclusive [start, end] range', () => {

@@ -157,25 +157,32 @@ maybe('SUD in other profiles (engine only: expectations from SEMANTICS.md, the h
 
   const mainlineOld = {
     mode_0x100000001: '-22', mode_inclusive: '-22', mode_3: '-22', selector_guard_page: '-14',
-    'selector_0x7fffffffefff': '0', 'selector_0x7ffffffff001': '-14', second_below_first: '0', offset_wraps: '-22',
+    'selector_0x7fffffffefff': '0', 'selector_0x7ffffffff001': '-14', selector_0x800000000000: '-14',
+    selector_0x7fffffffffffffff: '-14', second_below_first: '0', offset_wraps: '-22',
     bad_selector_with_valid_range: '-14', off_nonzero: '-22', off: '0',
     ip_equal_to_both_args_dispatched: '0', ip_one_past_both_args_dispatched: '0',
   };
   const cases: [string, MachineOptions, string[], Record<string, string>][] = [
     ['patch-v5: (int) mode cast, inclusive [start, end], no INCLUSIVE mode, access_ok without the guard page', { profile: 'patch-v5' }, ['v5'], {
       mode_0x100000001: '0', mode_inclusive: '-22', mode_3: '-22', selector_guard_page: '-14',
-      'selector_0x7fffffffefff': '0', 'selector_0x7ffffffff001': '-14', second_below_first: '-22', offset_wraps: '-22',
+      'selector_0x7fffffffefff': '0', 'selector_0x7ffffffff001': '-14', selector_0x800000000000: '-14',
+      selector_0x7fffffffffffffff: '-14', second_below_first: '-22', offset_wraps: '-22',
       bad_selector_with_valid_range: '-14', off_nonzero: '-22', off: '0',
       ip_equal_to_both_args_dispatched: '0', ip_one_past_both_args_dispatched: '1',
     }],
     ['linux-5.11: INCLUSIVE is EINVAL and the guard-page selector is EFAULT', { profile: 'linux-5.11' }, [], mainlineOld],
-    ['linux-6.4: same prctl validation as linux-5.11', { profile: 'linux-6.4' }, [], mainlineOld],
+    // 6.4 reworked x86-64 access_ok for LAM to test only the sign bit (valid_user_address)
+    ['linux-6.4: as linux-5.11, but access_ok refuses only selectors with the sign bit set', { profile: 'linux-6.4' }, [], {
+      ...mainlineOld, selector_guard_page: '0', 'selector_0x7ffffffff001': '0', selector_0x800000000000: '0',
+      selector_0x7fffffffffffffff: '0',
+    }],
     ['linux-next with the sysctl at 1: same as linux-6.17', { profile: 'linux-next' }, [], {
       ...mainlineOld, mode_inclusive: '0', selector_guard_page: '0',
     }],
     ['linux-next with the sysctl at 0: arming is EPERM after the mode and range checks, before access_ok; OFF still works', { profile: 'linux-next', sysctlSyscallUserDispatch: false }, [], {
       mode_0x100000001: '-22', mode_inclusive: '-1', mode_3: '-22', selector_guard_page: '-1',
-      'selector_0x7fffffffefff': '-1', 'selector_0x7ffffffff001': '-1', second_below_first: '-1', offset_wraps: '-22',
+      'selector_0x7fffffffefff': '-1', 'selector_0x7ffffffff001': '-1', selector_0x800000000000: '-1',
+      selector_0x7fffffffffffffff: '-1', second_below_first: '-1', offset_wraps: '-22',
       bad_selector_with_valid_range: '-1', off_nonzero: '-22', off: '0',
       ip_equal_to_both_args_dispatched: '0', ip_one_past_both_args_dispatched: '0',
     }],
@@ -184,6 +191,14 @@ maybe('SUD in other profiles (engine only: expectations from SEMANTICS.md, the h
     const e = engine(exes.profiles, args, opts);
     expect(e.end).toEqual({ kind: 'exited', status: 0 });
     expect(Object.fromEntries(parse(e.stdout))).toEqual(want);
+  });
+
+  it('linux-6.4: a non-canonical selector is accepted at arming and kills with SIGSEGV at the next syscall', () => {
+    const e = engine(exes.kills, ['selector_noncanonical'], { profile: 'linux-6.4' });
+    expect(e.stdout).toBe('arm=0\n');
+    expect(e.end).toEqual({ kind: 'killed', signal: 11 });
+    // the same arming is EFAULT on 6.17, and the process goes on to exit
+    expect(engine(exes.kills, ['selector_noncanonical']).stdout).toMatch(/^arm=-14\n/);
   });
 
   it('patch-v5: a bad selector value ends the task with SIGSYS (engine only, SEMANTICS.md §2)', () => {

@@ -45,15 +45,15 @@ export interface ProfileRules {
 }
 
 /**
- * The profiles. linux-6.4's access_ok follows the engine's profile table
- * ('old', src/kernel/profiles.ts accessOkGuardPage: false); a real 6.4
- * kernel has 'sign' (arch/x86/include/asm/uaccess_64.h valid_user_address),
- * which accepts TOP and TOP + 1 as well. Flip both tables together.
+ * The profiles. linux-6.4 has 'sign' (arch/x86/include/asm/uaccess_64.h
+ * valid_user_address in 6.4), which accepts TOP, TOP + 1 and the
+ * non-canonical addresses up to 2^63 too: such a selector faults only when a
+ * syscall reads it.
  */
 export const RULES: Record<ProfileName, ProfileRules> = {
   'patch-v5': { seed: true, inclusive: false, ptrace: false, sysctl: false, accessOk: 'old', killThreadOnly: true },
   'linux-5.11': { seed: false, inclusive: false, ptrace: false, sysctl: false, accessOk: 'old', killThreadOnly: false },
-  'linux-6.4': { seed: false, inclusive: false, ptrace: true, sysctl: false, accessOk: 'old', killThreadOnly: false },
+  'linux-6.4': { seed: false, inclusive: false, ptrace: true, sysctl: false, accessOk: 'sign', killThreadOnly: false },
   'linux-6.17': { seed: false, inclusive: true, ptrace: true, sysctl: false, accessOk: 'guard', killThreadOnly: false },
   'linux-next': { seed: false, inclusive: true, ptrace: true, sysctl: true, accessOk: 'guard', killThreadOnly: false },
 };

@@ -51,6 +51,9 @@ void cmain(u64 *sp) {
   if (streq(s, "selector_guard_page")) {
     kv("arm", rsud(1, REGION, (void *)0x7ffffffff000L));
     sc0(39);
+  } else if (streq(s, "selector_noncanonical")) {
+    kv("arm", rsud(1, REGION, (void *)0x800000000000L));
+    sc0(39);
   } else if (streq(s, "selector_0x10")) {
     kv("arm", rsud(1, REGION, (void *)0x10));
     sc0(39);

@@ -27,6 +27,8 @@ void cmain(u64 *sp) {
   try("selector_guard_page", 1, a, b, (void *)0x7ffffffff000L);
   try("selector_0x7fffffffefff", 1, a, b, (void *)0x7fffffffefffL);
   try("selector_0x7ffffffff001", 1, a, b, (void *)0x7ffffffff001L);
+  try("selector_0x800000000000", 1, a, b, (void *)0x800000000000L);
+  try("selector_0x7fffffffffffffff", 1, a, b, (void *)0x7fffffffffffffffL);
   try("second_below_first", 1, 0x2000, 0x1000, &sel);
   try("offset_wraps", 1, -0x1000UL, 0x2000, &sel);
   try("bad_selector_with_valid_range", 1, a, b, (void *)-1L);
