@@ -5,6 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
+import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
 import { Errno, ENOSYS } from './errno.js';
 import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
@@ -110,8 +111,6 @@ function disarmed(c: SudConfig): SudConfig {
 
 /** The ENGINE and CPU blocks' bytes: the exit record, switches, counters and the registers (Kernel.dwords, qwords). */
 const FIXED_BLOCKS = L.CPU + L.CPU_STATE_SIZE;
-/** Index of rax in the 64-bit words (Kernel.qwords). */
-const REG0 = L.CPU_REGS >> 3;
 /** The exit record's and the CPU block's fields as word indices (Kernel.dwords, qwords). */
 const SYSNO_W = L.EXIT_SYSNO >> 2;
 const INT80_W = L.EXIT_INT80 >> 2;
@@ -123,14 +122,12 @@ const ADDR_W = L.EXIT_ADDR >> 2;
 const INSN_COUNT_W = L.INSN_COUNT >> 2;
 const ADDR_Q = L.EXIT_ADDR >> 3;
 const ERR_Q = L.EXIT_ERR >> 3;
-const RIP_Q = L.CPU_RIP >> 3;
-const ORIG_RAX_Q = L.CPU_ORIG_RAX >> 3;
 /** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
-const ARG_REGS = [7, 6, 2, 10, 8, 9].map((r) => REG0 + r);
+const ARG_REGS = [7, 6, 2, 10, 8, 9].map(regQ);
 /** Their low 32-bit words' indices in the CPU block's 32-bit words. */
 const ARG_WORDS = ARG_REGS.map((w) => w * 2);
 /** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp. */
-const IA32_ARG_WORDS = [3, 1, 2, 6, 7, 5].map((r) => (REG0 + r) * 2);
+const IA32_ARG_WORDS = [3, 1, 2, 6, 7, 5].map(regW);
 
 /**
  * The arguments of the syscall being served (SyscallArgs), read from the
@@ -378,11 +375,11 @@ export class Kernel {
   }
 
   reg(i: number): bigint {
-    return this.qwords[REG0 + i];
+    return this.qwords[regQ(i)];
   }
 
   setReg(i: number, v: bigint): void {
-    this.qwords[REG0 + i] = v;
+    this.qwords[regQ(i)] = v;
   }
 
   /**

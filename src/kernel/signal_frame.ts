@@ -16,7 +16,7 @@
  * images below: no DataView, whose 64-bit accessors cost ten times an
  * element access.
  */
-import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_XMM, CPU_MXCSR } from '../engine/layout.js';
+import { regW, RIP_W, RFLAGS_W, XMM_W, MXCSR_W } from './cpu_words.js';
 import { getU64Words, setU64Words } from './uaccess.js';
 
 export const FRAME_SIZE = 440;
@@ -95,12 +95,8 @@ export const FPSTATE_PTR_W = MC_W + 46;
 export const SIGMASK_W = 76;
 const SIGINFO_W = SIGINFO_OFF >> 2;
 
-/** CPU block word indices (the engine's memory as 32-bit words). */
-const REGS_W = SIGCONTEXT_REGS.map((r) => (CPU_REGS + r * 8) >> 2);
-const RIP_W = CPU_RIP >> 2;
-const RFLAGS_W = CPU_RFLAGS >> 2;
-const XMM_W = CPU_XMM >> 2;
-const MXCSR_W = CPU_MXCSR >> 2;
+/** The CPU block's words of sigcontext's registers, in its order. */
+const REGS_W = SIGCONTEXT_REGS.map(regW);
 /** fxsave's xmm registers and mxcsr, as word indices. */
 const FP_XMM_W = 160 >> 2;
 const FP_MXCSR_W = 6;

@@ -15,7 +15,8 @@ import {
   SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
-import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_ORIG_RAX, CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
+import { CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
+import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, RIP_Q } from './cpu_words.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -282,20 +283,9 @@ const frameScratchHead = frameScratch.subarray(0, SIGINFO_OFF);
  */
 const frameIn: FrameInputs = { altstack: NO_ALTSTACK, ssFlags: SS_DISABLE, blocked: 0n, info: NO_INFO, withInfo: false, trap: NO_TRAP };
 
-/** Word indices of the registers and counters delivery sets (all 8-byte aligned in the CPU and ENGINE blocks). */
-const RAX_W = CPU_REGS >> 2;
-const RDX_W = (CPU_REGS + 2 * 8) >> 2;
-const RSP_W = (CPU_REGS + 4 * 8) >> 2;
-const RSI_W = (CPU_REGS + 6 * 8) >> 2;
-const RDI_W = (CPU_REGS + 7 * 8) >> 2;
-const RFLAGS_W = CPU_RFLAGS >> 2;
-const ORIG_RAX_W = CPU_ORIG_RAX >> 2;
+/** Word indices of the counters delivery bumps (8-byte aligned in the ENGINE block). */
 const SIGNALS_W = CNT_SIGNALS >> 2;
 const SIGRETURNS_W = CNT_SIGRETURNS >> 2;
-/** rax, rsp and rip as 64-bit word indices (Kernel.qwords). */
-const RAX_Q = CPU_REGS >> 3;
-const RSP_Q = (CPU_REGS + 4 * 8) >> 3;
-const RIP_Q = CPU_RIP >> 3;
 
 const PAGE = 4096;
 /** The end of user addresses (TASK_SIZE_MAX rounded up to its page), as hostAddr has it. */

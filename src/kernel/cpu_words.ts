@@ -1,0 +1,29 @@
+/**
+ * The CPU block's registers as indexes into the kernel's 32- and 64-bit
+ * views of the engine's memory (Kernel.dwords, Kernel.qwords): the syscall
+ * path and signal delivery read and write them there, with no DataView and
+ * no BigInt where 32 bits do. Every field is 8-byte aligned (engine/layout.ts).
+ */
+import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_ORIG_RAX, CPU_XMM, CPU_MXCSR } from '../engine/layout.js';
+
+/** General register r's (ISA numbering: rax 0 .. r15 15) 64-bit word. */
+export const regQ = (r: number): number => (CPU_REGS >> 3) + r;
+/** Its low 32-bit word. */
+export const regW = (r: number): number => regQ(r) * 2;
+
+export const RAX_Q = regQ(0);
+export const RSP_Q = regQ(4);
+export const RIP_Q = CPU_RIP >> 3;
+export const ORIG_RAX_Q = CPU_ORIG_RAX >> 3;
+
+export const RAX_W = regW(0);
+export const RDX_W = regW(2);
+export const RSP_W = regW(4);
+export const RSI_W = regW(6);
+export const RDI_W = regW(7);
+export const RIP_W = CPU_RIP >> 2;
+export const RFLAGS_W = CPU_RFLAGS >> 2;
+export const ORIG_RAX_W = CPU_ORIG_RAX >> 2;
+/** xmm0's first word: the sixteen registers follow, four words each. */
+export const XMM_W = CPU_XMM >> 2;
+export const MXCSR_W = CPU_MXCSR >> 2;
