@@ -129,6 +129,9 @@ export const EXIT_SUD_KILL = 5;
 //                       +8 selector u64 +16 offset/start u64 +24 len/end u64
 //      +256  xmm[16] (16 bytes each) for the SSE subset
 //      +512  mxcsr i32
+//      +528  x87: +0 fcw u16, +2 fsw u16 (TOP in bits 11..13), +4 ftw u8 (bit i: physical
+//            register i is in use, fxsave's abridged form), +16 st[8] by physical register,
+//            16 bytes each: significand u64, sign and exponent u16
 export const CPU = 0x2000;
 export const CPU_REGS = CPU + 0;
 export const CPU_RIP = CPU + 128;
@@ -145,8 +148,12 @@ export const SUD_OFFSET = CPU_SUD + 16;
 export const SUD_LEN = CPU_SUD + 24;
 export const CPU_XMM = CPU + 256;
 export const CPU_MXCSR = CPU + 512;
-/** Bytes of CPU state saved per task (registers, SUD block, xmm). */
-export const CPU_STATE_SIZE = 528;
+export const CPU_FCW = CPU + 528;
+export const CPU_FSW = CPU + 530;
+export const CPU_FTW = CPU + 532;
+export const CPU_ST = CPU + 544;
+/** Bytes of CPU state saved per task (registers, SUD block, xmm, x87). */
+export const CPU_STATE_SIZE = 672;
 
 export const SUD_ARMED = 1;
 /** patch-v5 stores [start, end] inclusive instead of offset/len. */

@@ -38,6 +38,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'vectors.c', opts: ['-O2', '-O3'] },
   { file: 'fpmath.c', opts: ['-O2', '-O0'] },
   { file: 'sud.c', opts: ['-O2', '-O0'] },
+  { file: 'x87.c', opts: ['-O2', '-O0'] },
+  { file: 'x87_state.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

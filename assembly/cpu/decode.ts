@@ -364,9 +364,14 @@ export function decode(va: u64, rec: u32): i32 {
         else setOp(O.OP_UD); // far call/jmp through memory: not in user code we run
         break;
       }
+      case 0xd8: case 0xd9: case 0xda: case 0xdb: case 0xdc: case 0xdd: case 0xde: case 0xdf:
+        // x87: cpu/x87.ts reads the opcode's low bits and ModRM.reg from sub, st(i) from rm
+        setSub(((b & 7) << 3) | (modrm(false, false) & 7));
+        setOp(O.OP_X87);
+        break;
+      case 0x9b: setSub(0xff); setOp(O.OP_X87); break; // fwait
       default:
-        // 06 07 0E 16 17 1E 1F 27 2F 37 3F 60 61 62 9A C4 C5 D4 D5 D6 EA 82: invalid in 64-bit mode;
-        // D8..DF (x87) are not implemented and raise SIGILL like a CPU without an FPU
+        // 06 07 0E 16 17 1E 1F 27 2F 37 3F 60 61 62 9A C4 C5 D4 D5 D6 EA 82: invalid in 64-bit mode
         setOp(O.OP_UD);
         break;
     }

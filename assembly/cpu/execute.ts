@@ -19,6 +19,7 @@ import { EXIT_FAULT, EXIT_BUDGET } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
+import { X87_execute } from "./x87";
 
 const SIGILL = 4;
 const SIGTRAP = 5;
@@ -650,8 +651,7 @@ function bitScan(p: u32, op: i32): void {
 
 /**
  * cpuid answers a fixed, documented CPU (docs/cpuid.md): an x86-64 baseline
- * part with SSE2, CMPXCHG16B, POPCNT, LZCNT; no x87 state beyond what is
- * listed, no AVX, no XSAVE. The same answer on every host keeps runs
+ * part with the x87 FPU, SSE2, CMPXCHG16B, POPCNT, LZCNT; no AVX, no XSAVE. The same answer on every host keeps runs
  * deterministic.
  */
 function cpuid(): void {
@@ -666,8 +666,8 @@ function cpuid(): void {
     a = 0x000606a0; // family 6
     b = 0x00010800; // one logical processor, clflush 8 qwords
     c = (1 << 0) | (1 << 13) | (1 << 23); // SSE3, CMPXCHG16B, POPCNT
-    d = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
-    // TSC, CX8, CMOV, CLFSH, MMX, FXSR, SSE, SSE2
+    d = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
+    // FPU, TSC, CX8, CMOV, CLFSH, MMX, FXSR, SSE, SSE2
   } else if (leaf == 0x80000000) {
     a = 0x80000001;
   } else if (leaf == 0x80000001) {
@@ -1142,6 +1142,7 @@ export function execute(p: u32): void {
       break;
     }
     case O.OP_SSE: SSE_execute(p); break;
+    case O.OP_X87: X87_execute(p); break;
     default:
       fault(SIGILL, ILL_ILLOPN, rip, 6);
       break;

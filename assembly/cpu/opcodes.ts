@@ -92,4 +92,5 @@ export const OP_SSE = 107; // SSE subset: sub-dispatched in sse.ts (sub = SSE_*)
 export const OP_PAUSE = 108; // F3 90
 export const OP_INTO = 109;
 export const OP_MOV_MOFFS = 110; // A0..A3: imm = 64-bit address (no room in disp), sub 1 = store
-export const OP_COUNT = 111;
+export const OP_X87 = 111; // D8..DF, 9B: sub-dispatched in x87.ts
+export const OP_COUNT = 112;

@@ -27,6 +27,7 @@ import { rget, rset, r64, RDI } from "./regs";
 import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL } from "../mmu/access";
 import { setStop } from "./state";
 import { setArithBits, ARITH_FLAGS } from "./flags";
+import { x87Save, x87Restore } from "./x87";
 
 // ---------------------------------------------------------------- operations
 
@@ -719,14 +720,14 @@ function moves(p: u32, sub: i32): void {
   return (((v >> 7) & 0x0101010101010101) * 0x0102040810204080) >> 56;
 }
 
-// The 512-byte fxsave image: x87 control 0x37f and an empty x87 stack (there
-// is no x87 here), MXCSR and its mask, then xmm0..15 at 160.
+// The 512-byte fxsave image: the x87 state (cpu/x87.ts), MXCSR and its mask,
+// then xmm0..15 at 160.
 function fxsave(a: u64): bool {
   if ((a & 15) != 0) { gp(); return false; }
   if (!probeWrite(a, 512)) return false;
   // bytes 416..511 are reserved or software's: left alone
   for (let i: u64 = 0; i < 160; i += 8) wr(a + i, 0, 8);
-  wr(a, 0x37f, 2);
+  x87Save(a);
   wr(a + 24, <u64>mxcsr(), 4);
   wr(a + 28, <u64>MXCSR_MASK, 4);
   for (let r = 0; r < 16; r++) {
@@ -743,6 +744,9 @@ function fxrstor(a: u64): bool {
   if (faulted) return false;
   if ((m & ~MXCSR_MASK) != 0) { gp(); return false; }
   // read everything before changing any register
+  rd(a, 8);
+  rd(a + 152, 8);
+  if (faulted) return false;
   for (let r = 0; r < 16; r++) {
     rd(a + 160 + (<u64>r << 4), 8);
     rd(a + 168 + (<u64>r << 4), 8);
@@ -754,6 +758,7 @@ function fxrstor(a: u64): bool {
     store<u64>(x, rd(a + 168 + (<u64>r << 4), 8), 8);
   }
   store<u32>(CPU_MXCSR, m);
+  x87Restore(a);
   return true;
 }
 

@@ -4,7 +4,7 @@
  * path and signal delivery read and write them there, with no DataView and
  * no BigInt where 32 bits do. Every field is 8-byte aligned (engine/layout.ts).
  */
-import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_ORIG_RAX, CPU_XMM, CPU_MXCSR } from '../engine/layout.js';
+import { CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_ORIG_RAX, CPU_XMM, CPU_MXCSR, CPU_FCW, CPU_FTW, CPU_ST } from '../engine/layout.js';
 
 /** General register r's (ISA numbering: rax 0 .. r15 15) 64-bit word. */
 export const regQ = (r: number): number => (CPU_REGS >> 3) + r;
@@ -27,3 +27,9 @@ export const ORIG_RAX_W = CPU_ORIG_RAX >> 2;
 /** xmm0's first word: the sixteen registers follow, four words each. */
 export const XMM_W = CPU_XMM >> 2;
 export const MXCSR_W = CPU_MXCSR >> 2;
+/** The x87 control word (low half) and status word (high half), as fxsave's first word holds them. */
+export const FCW_W = CPU_FCW >> 2;
+/** The x87 registers in use, a bit per physical register, in the low byte. */
+export const FTW_W = CPU_FTW >> 2;
+/** Physical register 0's first word: eight registers of four words (significand, sign and exponent, 0). */
+export const ST_W = CPU_ST >> 2;

@@ -47,7 +47,7 @@ export const AT_HWCAP2 = 26;
 export const AT_EXECFN = 31;
 
 /** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
-const HWCAP = (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
+const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
 const MAX_ARG_BYTES = 128 * 1024;
 
 /**

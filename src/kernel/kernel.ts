@@ -20,7 +20,7 @@ import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
-import { siginfo, killInfo, NO_TRAP } from './signal_frame.js';
+import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWake } from './syscalls/futex.js';
@@ -312,6 +312,7 @@ export class Kernel {
     e.setU64(L.CPU_REGS + 8 * 4, img.sp);
     e.setU64(L.CPU_RFLAGS, 0x202n);
     e.setI32(L.CPU_MXCSR, 0x1f80);
+    e.setI32(L.CPU_FCW, FCW_INIT);
     e.setI32(L.CPU_CR3, img.mm.root);
   }
 

@@ -16,7 +16,7 @@
  * images below: no DataView, whose 64-bit accessors cost ten times an
  * element access.
  */
-import { regW, RIP_W, RFLAGS_W, XMM_W, MXCSR_W } from './cpu_words.js';
+import { regW, RIP_W, RFLAGS_W, XMM_W, MXCSR_W, FCW_W, FTW_W, ST_W } from './cpu_words.js';
 import { getU64Words, setU64Words } from './uaccess.js';
 
 export const FRAME_SIZE = 440;
@@ -97,33 +97,62 @@ const SIGINFO_W = SIGINFO_OFF >> 2;
 
 /** The CPU block's words of sigcontext's registers, in its order. */
 const REGS_W = SIGCONTEXT_REGS.map(regW);
-/** fxsave's xmm registers and mxcsr, as word indices. */
+/** fxsave's xmm registers, mxcsr and st0..st7 (16 bytes each), as word indices. */
 const FP_XMM_W = 160 >> 2;
 const FP_MXCSR_W = 6;
+const FP_ST_W = 32 >> 2;
+/** The x87 control word as fninit and exec leave it. */
+export const FCW_INIT = 0x37f;
+const MXCSR_INIT = 0x1f80;
 
 /**
- * The fxsave image of the registers this machine does not model: fcw at
- * its reset value (0x37f), mxcsr_mask 0xffff, every other byte 0. A
+ * The fxsave image's fixed part: mxcsr_mask 0xffff, every other byte 0
+ * (the x87 instruction and operand pointers and opcode included). A
  * delivery copies it whole (one copy costs less than a store per word)
- * and then puts mxcsr and the xmm registers in.
+ * and then puts the registers in.
  */
 const FXSAVE_BASE = (() => {
   const w = new Int32Array(FPSTATE_SIZE >> 2);
-  w[0] = 0x37f; // fcw, fsw 0
   w[FP_MXCSR_W + 1] = 0xffff; // mxcsr_mask
   return w;
 })();
 
+/** The x87 stack top (fsw bits 11..13) in the CPU block. */
+const x87Top = (mem: Int32Array): number => (mem[FCW_W] >>> 27) & 7;
+
 /**
  * Writes the whole fxsave image for the registers in the CPU block (mem:
  * the engine's memory as words) at word o of w: in place in mem, or in
- * fpWords.
+ * fpWords. The x87 registers go in stack order, st0 first.
  */
 export function writeFpstate(mem: Int32Array, w: Int32Array, o: number): void {
   w.set(FXSAVE_BASE, o);
-  w[o + FP_MXCSR_W] = mem[MXCSR_W] || 0x1f80;
+  w[o] = mem[FCW_W]; // fcw, fsw
+  w[o + 1] = mem[FTW_W] & 0xff; // abridged tags, fop 0
+  const top = x87Top(mem);
+  for (let i = 0; i < 8; i++) {
+    const from = ST_W + ((top + i) & 7) * 4;
+    const to = o + FP_ST_W + i * 4;
+    w[to] = mem[from];
+    w[to + 1] = mem[from + 1];
+    w[to + 2] = mem[from + 2] & 0xffff;
+  }
+  w[o + FP_MXCSR_W] = mem[MXCSR_W] || MXCSR_INIT;
   if (w === mem) mem.copyWithin(o + FP_XMM_W, XMM_W, XMM_W + 64);
   else for (let i = 0; i < 64; i++) w[o + FP_XMM_W + i] = mem[XMM_W + i];
+}
+
+/**
+ * A handler starts with the FPU in its initial state (Linux:
+ * fpu__clear_user_states after the frame is written): x87 and SSE control
+ * at reset, an empty x87 stack, every x87 and xmm register zero.
+ */
+export function resetFpu(mem: Int32Array): void {
+  mem[FCW_W] = FCW_INIT;
+  mem[FTW_W] = 0;
+  mem.fill(0, ST_W, ST_W + 32);
+  mem.fill(0, XMM_W, XMM_W + 64);
+  mem[MXCSR_W] = MXCSR_INIT;
 }
 
 /** What a frame records besides the registers: refilled for each delivery. */
@@ -218,6 +247,17 @@ export function restoreFrame(mem: Int32Array, w: Int32Array, o: number, fw: Int3
     if (fw === mem) mem.copyWithin(XMM_W, fo + FP_XMM_W, fo + FP_XMM_W + 64);
     else for (let i = 0; i < 64; i++) mem[XMM_W + i] = fw[fo + FP_XMM_W + i];
     mem[MXCSR_W] = mxcsr;
+    // the x87 part: the stack from st0 on, to the physical registers the restored top names
+    mem[FCW_W] = fw[fo];
+    mem[FTW_W] = fw[fo + 1] & 0xff;
+    const top = x87Top(mem);
+    for (let i = 0; i < 8; i++) {
+      const from = fo + FP_ST_W + i * 4;
+      const to = ST_W + ((top + i) & 7) * 4;
+      mem[to] = fw[from];
+      mem[to + 1] = fw[from + 1];
+      mem[to + 2] = fw[from + 2] & 0xffff;
+    }
   }
   return getU64Words(w, o + SIGMASK_W);
 }
