@@ -106,6 +106,16 @@ export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
  */
 export const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
 
+/** No further real-time instances queued (SigState.more): shared, never written. */
+const NO_MORE: readonly Siginfo[] = [];
+/**
+ * Real-time instances a thread may have queued beyond one per number: the
+ * machine's RLIMIT_SIGPENDING, past which a send of one already pending is
+ * dropped (Linux then returns EAGAIN to a sender other than kill).
+ */
+const RT_QUEUE_MAX = 1024;
+const SIGRTMIN = 32;
+
 /** Per-thread signal state. */
 export class SigState {
   blocked = 0n;
@@ -119,6 +129,15 @@ export class SigState {
   /** How many slots of pending are full. */
   pendingCount = 0;
 
+  /**
+   * The further instances of real-time signals sent while one of their
+   * number was pending, in the order sent: each send of a real-time signal
+   * queues its own siginfo (Linux: legacy_queue spares only the standard
+   * ones), behind the one in `pending`. Replaced, never written in place;
+   * NO_MORE while there are none.
+   */
+  more: readonly Siginfo[] = NO_MORE;
+
   /** Queues sig with info, replacing a queued one (force_sig's way). */
   queue(sig: number, info: Siginfo): void {
     // the first signal queued gets slots of its own: NOTHING_PENDING is everyone's
@@ -128,15 +147,33 @@ export class SigState {
     p[sig] = info;
   }
 
-  /** Takes sig off the queue: its siginfo, if it was queued. */
+  /** Queues one more instance of a real-time signal already pending; false at the queue's limit. */
+  queueMore(info: Siginfo): boolean {
+    if (this.more.length >= RT_QUEUE_MAX) return false;
+    this.more = [...this.more, info];
+    return true;
+  }
+
+  /** Takes sig off the queue: its siginfo, if it was queued (the next instance of a real-time one moves up). */
   take(sig: number): Siginfo | undefined {
     const info = this.pending[sig];
-    if (info !== undefined) {
+    if (info === undefined) return undefined;
+    const k = this.more.length === 0 ? -1 : this.more.findIndex((q) => q.signo === sig);
+    if (k >= 0) {
+      (this.pending as (Siginfo | undefined)[])[sig] = this.more[k];
+      this.more = this.more.length === 1 ? NO_MORE : this.more.filter((_, j) => j !== k);
+    } else if (--this.pendingCount === 0) {
       // the last one taken: back to the shared empty slots (a snapshot then copies none)
-      if (--this.pendingCount === 0) this.pending = NOTHING_PENDING;
-      else (this.pending as (Siginfo | undefined)[])[sig] = undefined;
+      this.pending = NOTHING_PENDING;
+    } else {
+      (this.pending as (Siginfo | undefined)[])[sig] = undefined;
     }
     return info;
+  }
+
+  /** Drops every pending instance of sig (it became ignored). */
+  discard(sig: number): void {
+    while (this.take(sig) !== undefined);
   }
 
   /** The sigaltstack: a record replaced on a change, never written in place. */
@@ -187,6 +224,7 @@ export function sendSignalTo(t: Task, sig: number, info: Siginfo): void {
   const act = t.sighand.actions[sig];
   if (act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === 'ign')) return;
   if (t.sig.pending[sig] === undefined) t.sig.queue(sig, info);
+  else if (sig >= SIGRTMIN) t.sig.queueMore(info);
 }
 
 /**
@@ -207,8 +245,8 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
 const SYNCHRONOUS = [SIGSEGV, 31, 4, 5, 7, 8];
 
 /**
- * Delivers pending unblocked signals before returning to user mode. Returns
- * false when the process died.
+ * Delivers pending unblocked signals before returning to user mode: every
+ * one, each frame on top of the last. Returns false when the process died.
  */
 export function deliverSignals(k: Kernel): boolean {
   const t = k.current;
@@ -268,7 +306,9 @@ export function deliverSignals(k: Kernel): boolean {
       forceSignal(k, SIGSEGV, siginfo(SIGSEGV, SI_KERNEL, 0, 0, 0, 0));
       continue;
     }
-    return true;
+    // the next unblocked signal gets its frame on top of this one before the return to user
+    // mode (Linux: exit_to_user_mode_loop runs the signal work while any is pending), so the
+    // last one delivered runs its handler first
   }
 }
 
@@ -599,7 +639,7 @@ export const signalSyscalls: SyscallRow[] = [
     if (next) {
       h.set(sig, next);
       // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
-      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.take(sig);
+      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.discard(sig);
     }
     return 0n;
   }),
