@@ -167,7 +167,14 @@ export class Kernel {
   rootPid = 0;
   /** The first process's address space once it has ended (Machine.readMemory reads it then). */
   rootMm: AddressSpace | undefined;
+  /** sched_yield asked for the next runnable task (the syscall path switches after it). */
   yieldRequested = false;
+  /**
+   * Instructions left of the running task's quantum while several tasks can
+   * run: it goes on across syscalls, so that a task calling the kernel
+   * often is preempted all the same (0: draw a new one).
+   */
+  quantumLeft = 0;
   /**
    * Set by a handler whose task must sleep, which then returns at once: the
    * syscall is re-executed when it wakes (as throwing RestartSyscall does,
@@ -407,7 +414,9 @@ export class Kernel {
         continue;
       }
       // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
-      let slice = this.severalRunnable() ? QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN) : SLICE;
+      const several = this.severalRunnable();
+      if (several && this.quantumLeft <= 0) this.quantumLeft = QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN);
+      let slice = several ? this.quantumLeft : SLICE;
       if (endN >= 0) {
         // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
         const dw = this.dwords;
@@ -419,10 +428,16 @@ export class Kernel {
         if (left <= 0n) return false;
         if (left < BigInt(slice)) slice = Number(left);
       }
+      const dw = this.dwords;
+      const before = dw[INSN_COUNT_W] >>> 0;
       const reason = e.x.run(slice);
+      // the low word's difference is exact: a slice is below 2^32
+      if (several) this.quantumLeft -= ((dw[INSN_COUNT_W] >>> 0) - before) >>> 0;
       switch (reason) {
         case L.EXIT_SYSCALL:
           this.syscall();
+          // the quantum spent or the task yielding: the next runnable task, if any
+          if ((this.quantumLeft <= 0 && several) || this.yieldRequested) this.preempt();
           break;
         case L.EXIT_FAULT:
           this.fault();
@@ -433,14 +448,11 @@ export class Kernel {
         case L.EXIT_SUD_KILL:
           this.sudKill();
           break;
-        case L.EXIT_BUDGET: {
+        case L.EXIT_BUDGET:
           // preemption: a deterministic round robin at the end of each slice (a lone task,
           // which just ran, goes on: as each case starts, the guest's pause loop exits here)
-          if (this.tasks.size < 2) break;
-          const next = this.pickNext();
-          if (next && next !== this.current) this.switchTo(next);
+          if (this.tasks.size >= 2) this.preempt();
           break;
-        }
         default:
           throw new Error(`sudsim: engine returned unknown exit reason ${reason}`);
       }
@@ -666,6 +678,15 @@ export class Kernel {
   }
 
   /** More than one task is runnable (the scheduler then preempts). */
+  /** The next runnable task after the current one takes the processor with a new quantum. */
+  private preempt(): void {
+    this.yieldRequested = false;
+    this.quantumLeft = 0;
+    if (this.current.state !== 'runnable') return;
+    const next = this.pickNext();
+    if (next && next !== this.current) this.switchTo(next);
+  }
+
   private severalRunnable(): boolean {
     // one task (most of the time): nothing to count
     if (this.tasks.size < 2) return false;
@@ -724,6 +745,7 @@ export class Kernel {
   /** Context switch: the CPU block is saved into the old task and loaded from the new one. */
   switchTo(t: Task): void {
     if (t === this.current) return;
+    this.quantumLeft = 0;
     if (this.current.state !== 'zombie') this.current.saved.set(this.cpuBlock);
     this.cpuBlock.set(t.saved);
     this.current = t;

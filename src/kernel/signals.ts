@@ -721,16 +721,25 @@ export const signalSyscalls: SyscallRow[] = [
   }),
   row(200, 'tkill', 'dS', (k, a) => {
     const tid = a.i32(0);
-    if (tid <= 0) throw new Errno(EINVAL);
-    if (tid !== k.current.tid) throw new Errno(ESRCH);
-    return signalSelf(k, k.current.tgid, a.i32(1), SI_TKILL);
+    if (tid <= 0) return errnoResult(EINVAL);
+    return signalThread(k, 0, tid, a.i32(1));
   }),
   row(234, 'tgkill', 'ddS', (k, a) => {
     const tgid = a.i32(0);
     const tid = a.i32(1);
-    if (tgid <= 0 || tid <= 0) throw new Errno(EINVAL);
-    if (tid !== k.current.tid || tgid !== k.current.tgid) throw new Errno(ESRCH);
-    return signalSelf(k, tgid, a.i32(2), SI_TKILL);
+    if (tgid <= 0 || tid <= 0) return errnoResult(EINVAL);
+    return signalThread(k, tgid, tid, a.i32(2));
   }),
 ];
+
+/**
+ * tkill and tgkill (Linux: do_send_specific): signal n for thread tid, of
+ * thread group tgid when tgid > 0. A thread that is not there (or not in
+ * that group) is ESRCH, checked before the signal number.
+ */
+function signalThread(k: Kernel, tgid: number, tid: number, n: number): bigint {
+  const t = k.tasks.get(tid);
+  if (!t || t.state === 'zombie' || (tgid > 0 && t.tgid !== tgid)) return errnoResult(ESRCH);
+  return signalSelf(k, tid, n, SI_TKILL);
+}
 
