@@ -42,6 +42,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'x87_state.c', opts: ['-O2'] },
   { file: 'sigorder.c', opts: ['-O2'] },
   { file: 'tgkill.c', opts: ['-O2'] },
+  { file: 'mxcsr.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

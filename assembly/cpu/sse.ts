@@ -27,7 +27,8 @@ import { rget, rset, r64, RDI } from "./regs";
 import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL } from "../mmu/access";
 import { setStop } from "./state";
 import { setArithBits, ARITH_FLAGS } from "./flags";
-import { x87Save, x87Restore } from "./x87";
+import { x87Save, x87Restore, sseArith, sseFlags, SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT } from "./x87";
+import { rip } from "./state";
 
 // ---------------------------------------------------------------- operations
 
@@ -1027,8 +1028,10 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
 // MXCSR, but its NaN results are not x86's: x86 returns a NaN operand quieted
 // (the destination's when both are NaNs) and answers an invalid operation
 // with the negative "indefinite" QNaN. So NaNs are decided here, and Wasm
-// only computes ordered results. MXCSR's rounding control is honoured by the
-// conversions to integers, not by the arithmetic; no exception flags are kept.
+// only computes ordered results. MXCSR's rounding control, FTZ and DAZ and
+// its exception flags are honoured by add, sub, mul, div and sqrt (below),
+// by the conversions to integers (rounding control) and by the compares
+// (DAZ); the other conversions, min/max and the compares raise no flags.
 
 const QNAN32: u32 = 0xffc00000;
 const QNAN64: u64 = 0xfff8000000000000;
@@ -1044,23 +1047,92 @@ const FLAG_ZF: u64 = 0x40;
 @inline function isNan32(x: u32): bool { return (x & 0x7fffffff) > 0x7f800000; }
 @inline function isNan64(x: u64): bool { return (x & 0x7fffffffffffffff) > 0x7ff0000000000000; }
 
+// MXCSR's exception flags raised by the arithmetic being executed: floatOp
+// sets them, or raises SIGFPE for one left unmasked; the host's
+// round-to-nearest result serves when MXCSR asks for nothing else, with the
+// flags found by cheap tests, and x87.ts's exact arithmetic otherwise
+// (directed rounding, DAZ, FTZ, denormal operands, underflow, and the
+// inexact test for division and square root while PE is clear).
+let opFlags: u32 = 0;
+const IE: u32 = 0x1;
+const ZE: u32 = 0x4;
+const OE: u32 = 0x8;
+const PE: u32 = 0x20;
+/** MXCSR bits that move the arithmetic off the host's: rounding control, FTZ, DAZ. */
+const MX_NONDEFAULT: u32 = 0xe040;
+const ABS64: u64 = 0x7fffffffffffffff;
+const INF64: u64 = 0x7ff0000000000000;
+const MINN64: u64 = 0x0010000000000000;
+const ABS32: u32 = 0x7fffffff;
+const INF32: u32 = 0x7f800000;
+const MINN32: u32 = 0x00800000;
+
+@inline function softOp(op: i32): i32 {
+  return op == FOP_ADD ? SSE_ADD : op == FOP_SUB ? SSE_SUB : op == FOP_MUL ? SSE_MUL : op == FOP_DIV ? SSE_DIV : SSE_SQRT;
+}
+
+/**
+ * The flags of r = x op y (round to nearest, host arithmetic) when cheap
+ * tests settle them; false when the exact arithmetic must decide.
+ * absA, absB, absR: the magnitudes' bits; inf, minNormal: the format's.
+ */
+@inline function cheapFlags(op: i32, absA: u64, absB: u64, absR: u64, nan: bool, inf: u64, minNormal: u64): i32 {
+  // -1: ask the exact arithmetic; else the flags (PE still to test when the caller must)
+  let useA = op != FOP_SQRT;
+  if ((useA && absA != 0 && absA < minNormal) || (absB != 0 && absB < minNormal)) return -1; // DE
+  if (nan) return <i32>IE;
+  let finite = (!useA || absA < inf) && absB < inf;
+  if (op == FOP_DIV && absB == 0) return absA != 0 && absA < inf ? <i32>ZE : 0;
+  if (absR == inf) return finite ? <i32>(OE | PE) : 0;
+  // a tiny product or quotient of nonzero finite operands: underflow needs the exact value
+  if ((op == FOP_MUL || op == FOP_DIV) && absR <= minNormal && absA != 0 && absB != 0 && finite) return -1;
+  return 0x100; // nothing raised yet; not decided about PE
+}
+
 function f32op(op: i32, a: u32, b: u32): u32 {
   let x = reinterpret<f32>(a);
   let y = reinterpret<f32>(b);
   // min/max are plain compares: a NaN or a pair of zeros gives the source
   if (op == FOP_MIN) return x < y ? a : b;
   if (op == FOP_MAX) return x > y ? a : b;
-  let r: f32;
   if (op == FOP_SQRT) {
-    if (isNan32(b)) return b | QBIT32;
-    r = sqrt<f32>(y);
+    if (isNan32(b)) { if ((b & QBIT32) == 0) opFlags |= IE; return b | QBIT32; }
   } else {
+    if ((isNan32(a) && (a & QBIT32) == 0) || (isNan32(b) && (b & QBIT32) == 0)) opFlags |= IE;
     if (isNan32(a)) return a | QBIT32;
     if (isNan32(b)) return b | QBIT32;
-    r = op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
   }
-  let bits = reinterpret<u32>(r);
-  return isNan32(bits) ? QNAN32 : bits;
+  let m = mxcsr();
+  if ((m & MX_NONDEFAULT) == 0) {
+    let r = op == FOP_SQRT ? sqrt<f32>(y) : op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
+    let bits = reinterpret<u32>(r);
+    let c = cheapFlags(op, <u64>(a & ABS32), <u64>(b & ABS32), <u64>(bits & ABS32), isNan32(bits), <u64>INF32, <u64>MINN32);
+    if (c >= 0 && c != 0x100) {
+      opFlags |= <u32>c;
+      return isNan32(bits) ? QNAN32 : bits;
+    }
+    if (c == 0x100) {
+      if ((m & PE) != 0) return bits;
+      // inexact: the exact f64 sum or product (when it is exact) against the f32 result
+      if (op == FOP_MUL || ((op == FOP_ADD || op == FOP_SUB) && (a & ABS32) < INF32 && (b & ABS32) < INF32)) {
+        let dx = <f64>x, dy = op == FOP_SUB ? -<f64>y : <f64>y;
+        let e: f64 = 0;
+        let w: f64;
+        if (op == FOP_MUL) w = dx * dy; // 24 + 24 bits: exact
+        else {
+          w = dx + dy;
+          let bv = w - dx;
+          e = (dx - (w - bv)) + (dy - bv);
+        }
+        if (e != 0 || <f64>r != w) opFlags |= PE;
+        return bits;
+      }
+      if (op == FOP_ADD || op == FOP_SUB) return bits; // an infinite operand: exact
+    }
+  }
+  let r = <u32>sseArith(softOp(op), true, <u64>a, <u64>b, m);
+  opFlags |= sseFlags;
+  return r;
 }
 
 function f64op(op: i32, a: u64, b: u64): u64 {
@@ -1068,17 +1140,68 @@ function f64op(op: i32, a: u64, b: u64): u64 {
   let y = reinterpret<f64>(b);
   if (op == FOP_MIN) return x < y ? a : b;
   if (op == FOP_MAX) return x > y ? a : b;
-  let r: f64;
   if (op == FOP_SQRT) {
-    if (isNan64(b)) return b | QBIT64;
-    r = sqrt<f64>(y);
+    if (isNan64(b)) { if ((b & QBIT64) == 0) opFlags |= IE; return b | QBIT64; }
   } else {
+    if ((isNan64(a) && (a & QBIT64) == 0) || (isNan64(b) && (b & QBIT64) == 0)) opFlags |= IE;
     if (isNan64(a)) return a | QBIT64;
     if (isNan64(b)) return b | QBIT64;
-    r = op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
   }
-  let bits = reinterpret<u64>(r);
-  return isNan64(bits) ? QNAN64 : bits;
+  let m = mxcsr();
+  if ((m & MX_NONDEFAULT) == 0) {
+    let r = op == FOP_SQRT ? sqrt<f64>(y) : op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
+    let bits = reinterpret<u64>(r);
+    let c = cheapFlags(op, a & ABS64, b & ABS64, bits & ABS64, isNan64(bits), INF64, MINN64);
+    if (c >= 0 && c != 0x100) {
+      opFlags |= <u32>c;
+      return isNan64(bits) ? QNAN64 : bits;
+    }
+    if (c == 0x100) {
+      if ((m & PE) != 0) return bits;
+      if (op == FOP_ADD || op == FOP_SUB) {
+        if ((a & ABS64) >= INF64 || (b & ABS64) >= INF64) return bits; // an infinite operand: exact
+        // TwoSum: the rounding error of x + y, exactly
+        let dy = op == FOP_SUB ? -y : y;
+        let bv = r - x;
+        if ((x - (r - bv)) + (dy - bv) != 0) opFlags |= PE;
+        return bits;
+      }
+      if (op == FOP_MUL) {
+        let ea = <i32>((a >> 52) & 0x7ff), eb = <i32>((b >> 52) & 0x7ff);
+        if (ea > 573 && ea < 1473 && eb > 573 && eb < 1473) {
+          // Dekker's product: its error exact while the halves and their products stay in range
+          let cx = 134217729.0 * x, cy = 134217729.0 * y;
+          let xh = cx - (cx - x), xl = x - xh, yh = cy - (cy - y), yl = y - yh;
+          if (((xh * yh - r) + xh * yl + xl * yh) + xl * yl != 0) opFlags |= PE;
+          return bits;
+        }
+        if (((a & ABS64) == 0 || (b & ABS64) == 0 || (a & ABS64) >= INF64 || (b & ABS64) >= INF64)) return bits;
+      }
+    }
+  }
+  let r = sseArith(softOp(op), false, a, b, m);
+  opFlags |= sseFlags;
+  return r;
+}
+
+/** A denormal read as zero of its sign under DAZ (compares). */
+@inline function daz64(v: u64, daz: bool): u64 { return daz && (v & INF64) == 0 ? v & ~ABS64 : v; }
+@inline function daz32(v: u32, daz: bool): u32 { return daz && (v & INF32) == 0 ? v & ~ABS32 : v; }
+
+/**
+ * Ends an arithmetic instruction: its flags go into MXCSR, and one left
+ * unmasked raises SIGFPE (#XM) with the destination unchanged (false).
+ */
+function commitFlags(): bool {
+  if (opFlags == 0) return true;
+  let m = mxcsr();
+  store<u32>(CPU_MXCSR, m | opFlags);
+  let u = opFlags & ~(m >> 7) & 0x3f;
+  opFlags = 0;
+  if (u == 0) return true;
+  let code = (u & IE) != 0 ? 7 : (u & ZE) != 0 ? 3 : (u & OE) != 0 ? 4 : (u & 0x12) != 0 ? 5 : 6;
+  raiseFault(8, code, rip, 19, 0);
+  return false;
 }
 
 /** cmpps predicates 0..7: eq lt le unord neq nlt nle ord (f32 widens exactly). */
@@ -1149,28 +1272,35 @@ function floatOp(p: u32, sub: i32): void {
     if (s == 0) { setStop(true); return; }
     if (sub < SSE_FCMP) {
       let op = (sub - SSE_FARITH) >> 2;
+      // every lane first: an unmasked exception leaves the destination as it was
+      opFlags = 0;
+      copy16(RES, d);
       if (t == FT_PS) {
-        for (let i: u32 = 0; i < 16; i += 4) store<u32>(d + i, f32op(op, load<u32>(d + i), load<u32>(s + i)));
+        for (let i: u32 = 0; i < 16; i += 4) store<u32>(RES + i, f32op(op, load<u32>(d + i), load<u32>(s + i)));
       } else if (t == FT_PD) {
-        store<u64>(d, f64op(op, load<u64>(d), load<u64>(s)));
-        store<u64>(d, f64op(op, load<u64>(d, 8), load<u64>(s, 8)), 8);
+        store<u64>(RES, f64op(op, load<u64>(d), load<u64>(s)));
+        store<u64>(RES, f64op(op, load<u64>(d, 8), load<u64>(s, 8)), 8);
       } else if (t == FT_SS) {
-        store<u32>(d, f32op(op, load<u32>(d), load<u32>(s)));
+        store<u32>(RES, f32op(op, load<u32>(d), load<u32>(s)));
       } else {
-        store<u64>(d, f64op(op, load<u64>(d), load<u64>(s)));
+        store<u64>(RES, f64op(op, load<u64>(d), load<u64>(s)));
       }
+      if (!commitFlags()) return;
+      copy16(d, RES);
       return;
     }
     let pred = <u32>load<u64>(p, R_IMM);
+    let daz = (mxcsr() & 0x40) != 0;
     if (t == FT_PS || t == FT_SS) {
       let n: u32 = t == FT_PS ? 16 : 4;
       for (let i: u32 = 0; i < n; i += 4) {
-        store<u32>(d + i, fcmp(pred, f32of(load<u32>(d + i)), f32of(load<u32>(s + i))) ? 0xffffffff : 0);
+        store<u32>(d + i, fcmp(pred, f32of(daz32(load<u32>(d + i), daz)), f32of(daz32(load<u32>(s + i), daz))) ? 0xffffffff : 0);
       }
     } else {
       let n: u32 = t == FT_PD ? 16 : 8;
       for (let i: u32 = 0; i < n; i += 8) {
-        store<u64>(d + i, fcmp(pred, reinterpret<f64>(load<u64>(d + i)), reinterpret<f64>(load<u64>(s + i))) ? <u64>-1 : 0);
+        let x = reinterpret<f64>(daz64(load<u64>(d + i), daz));
+        store<u64>(d + i, fcmp(pred, x, reinterpret<f64>(daz64(load<u64>(s + i), daz))) ? <u64>-1 : 0);
       }
     }
     return;
@@ -1179,8 +1309,9 @@ function floatOp(p: u32, sub: i32): void {
     case SSE_COMISS: case SSE_COMISD: {
       let s = srcN(p, sub == SSE_COMISS ? 4 : 8);
       if (s == 0) break;
-      let x = sub == SSE_COMISS ? f32of(load<u32>(d)) : reinterpret<f64>(load<u64>(d));
-      let y = sub == SSE_COMISS ? f32of(load<u32>(s)) : reinterpret<f64>(load<u64>(s));
+      let daz = (mxcsr() & 0x40) != 0;
+      let x = sub == SSE_COMISS ? f32of(daz32(load<u32>(d), daz)) : reinterpret<f64>(daz64(load<u64>(d), daz));
+      let y = sub == SSE_COMISS ? f32of(daz32(load<u32>(s), daz)) : reinterpret<f64>(daz64(load<u64>(s), daz));
       // OF, SF and AF are cleared
       let f: u64 = x != x || y != y ? FLAG_ZF | FLAG_PF | FLAG_CF : x < y ? FLAG_CF : x == y ? FLAG_ZF : 0;
       setArithBits(ARITH_FLAGS, f);

@@ -71,6 +71,10 @@ const INDEF_MANT: u64 = 0xc000000000000000;
 
 /** Raises exception flags; an unmasked one also sets ES and B (its #MF comes at the next waiting instruction). */
 function flag(f: u32): void {
+  if (sse) {
+    sseFlags |= f;
+    return;
+  }
   let s = fsw() | f;
   if ((f & ~fcw() & 0x3f) != 0) s |= ES | BUSY;
   setFsw(s);
@@ -179,6 +183,8 @@ function normY(): void {
 
 // ---------------------------------------------------------------- rounding
 
+/** Whether the last roundTo found its value tiny (below the normal range) before rounding. */
+let lastTiny = false;
 const K_ZERO = 0;
 const K_FINITE = 1; // normal or denormal: oSig's bit 63 tells
 const K_INF = 2;
@@ -191,7 +197,12 @@ function pcBits(): i32 {
   return pc == 0 ? 24 : pc == 2 ? 53 : 64;
 }
 
-@inline function rcMode(): i32 { return <i32>(fcw() >> 10) & 3; }
+@inline function rcMode(): i32 { return sse ? <i32>(sseMxcsr >> 13) & 3 : <i32>(fcw() >> 10) & 3; }
+
+/** C1 (x87 only): whether the last rounding went up in magnitude. */
+@inline function setC1(up: bool): void {
+  if (!sse) setFsw(up ? fsw() | C1 : fsw() & ~C1);
+}
 
 /**
  * Rounds the exact value sign * hi:lo / 2^127 * 2^e (hi's bit 63 set) to
@@ -254,10 +265,10 @@ function roundTo(sign: u32, e: i32, hi: u64, lo: u64, prec: i32, eMin: i32, eMax
     }
     kept = k2;
   }
-  setFsw(fsw() & ~C1);
+  lastTiny = tiny;
+  setC1(up);
   if (inexact) {
     flag(PE);
-    if (up) setFsw(fsw() | C1);
     if (tiny) flag(UE);
   }
   if (kept == 0) return K_ZERO;
@@ -265,11 +276,8 @@ function roundTo(sign: u32, e: i32, hi: u64, lo: u64, prec: i32, eMin: i32, eMax
     flag(OE | PE);
     let rc = rcMode();
     let toInf = rc == 0 || (rc == 1 && sign != 0) || (rc == 2 && sign == 0);
-    if (toInf) {
-      setFsw(fsw() | C1);
-      return K_INF;
-    }
-    setFsw(fsw() & ~C1);
+    setC1(toInf);
+    if (toInf) return K_INF;
     oE = eMax;
     oSig = sh == 0 ? <u64>-1 : <u64>-1 << <u64>sh;
     return K_FINITE;
@@ -281,6 +289,12 @@ function roundTo(sign: u32, e: i32, hi: u64, lo: u64, prec: i32, eMin: i32, eMax
 
 /** rS/rE/rM from an exact value, rounded to the precision control's width (arithmetic results). */
 function roundExt(sign: u32, e: i32, hi: u64, lo: u64): void {
+  if (sse) {
+    // an SSE result stays in roundTo's form for sseResult, in the operation's format
+    sseK = roundTo(sign, e, hi, lo, ssePrec, sseEMin, sseEMax);
+    rS = sign;
+    return;
+  }
   let k = roundTo(sign, e, hi, lo, pcBits(), 1 - BIAS, BIAS);
   packExt(sign, k);
 }
@@ -1390,4 +1404,100 @@ function fprem(nearest: bool): void {
   packExt(sign, roundTo(sign, aE - steps - s, r << <u64>s, 0, 64, 1 - BIAS, BIAS));
   put(0);
   setCC(cc);
+}
+
+// ---------------------------------------------------------------- SSE (cpu/sse.ts)
+// The SSE arithmetic that MXCSR steers (rounding control, denormals-are-zero,
+// flush-to-zero) and whose exception flags a program may read, through the
+// same exact operations, rounded once to the operation's format. cpu/sse.ts
+// calls it where the host's round-to-nearest result would not do.
+
+/** flag() and rcMode() serve an SSE operation. */
+let sse = false;
+let sseMxcsr: u32 = 0;
+/** The exception flags the last sseArith raised (MXCSR's bit positions). */
+export let sseFlags: u32 = 0;
+let ssePrec: i32 = 53;
+let sseEMin: i32 = -1022;
+let sseEMax: i32 = 1023;
+/** roundTo's answer for a rounded result; -1 when r holds an exact zero, infinity or the default NaN. */
+let sseK: i32 = -1;
+
+export const SSE_ADD = 0;
+export const SSE_SUB = 1;
+export const SSE_MUL = 2;
+export const SSE_DIV = 3;
+export const SSE_SQRT = 4;
+
+/** An operand's bits into r: a denormal is zero under DAZ (then without DE). */
+function sseLoad(v: u64, single: bool, daz: bool): void {
+  if (single) {
+    let w = <u32>v;
+    if (daz && (w & 0x7f800000) == 0) w &= 0x80000000;
+    fromF32(w);
+  } else {
+    if (daz && (v & 0x7ff0000000000000) == 0) v &= 0x8000000000000000;
+    fromF64(v);
+  }
+}
+
+/**
+ * a op b (sqrt: of b) for non-NaN operands of a single (low 32 bits) or
+ * double, under MXCSR mx; the flags raised are left in sseFlags.
+ */
+export function sseArith(op: i32, single: bool, a: u64, b: u64, mx: u32): u64 {
+  sse = true;
+  sseMxcsr = mx;
+  sseFlags = 0;
+  sseK = -1;
+  ssePrec = single ? 24 : 53;
+  sseEMin = single ? -126 : -1022;
+  sseEMax = single ? 127 : 1023;
+  let daz = (mx & 0x40) != 0;
+  sseLoad(b, single, daz);
+  yS = rS; yE = rE; yM = rM;
+  if (op == SSE_SQRT) {
+    xS = yS; xE = yE; xM = yM;
+    sseFlags = 0;
+    fsqrt();
+  } else {
+    sseLoad(a, single, daz);
+    xS = rS; xE = rE; xM = rM;
+    // a denormal operand's DE is the operation's to raise (fld raises it on the load)
+    sseFlags = 0;
+    if (op == SSE_ADD) fadd(false);
+    else if (op == SSE_SUB) fadd(true);
+    else if (op == SSE_MUL) fmul();
+    else fdiv(false);
+  }
+  // DE for a denormal operand (its exponent normalized away in r), unless the operation was
+  // invalid or a division by zero, which report only that
+  if ((sseFlags & (IE | ZE)) == 0 && !daz && (sseDenormal(b, single) || (op != SSE_SQRT && sseDenormal(a, single)))) sseFlags |= DE;
+  let bits = sseResult(single, (mx & 0x8000) != 0 && (mx & 0x800) != 0);
+  sse = false;
+  return bits;
+}
+
+@inline function sseDenormal(v: u64, single: bool): bool {
+  return single ? (v & 0x7f800000) == 0 && (v & 0x7fffff) != 0 : (v & 0x7ff0000000000000) == 0 && (v & 0xfffffffffffff) != 0;
+}
+
+/** The result in the format's bits; ftz: a tiny result becomes zero (with UE and PE), as FTZ with UE masked. */
+function sseResult(single: bool, ftz: bool): u64 {
+  let sb: u64 = <u64>rS << (single ? 31 : 63);
+  let fracBits: u64 = single ? 23 : 52;
+  let expAll: u64 = single ? 0xff : 0x7ff;
+  if (sseK < 0) {
+    if (rE == EXP_MAX) return (rM << 1) != 0 ? (single ? 0xffc00000 : 0xfff8000000000000) : sb | (expAll << fracBits);
+    return sb; // an exact zero
+  }
+  if (ftz && lastTiny) {
+    sseFlags |= UE | PE;
+    return sb;
+  }
+  if (sseK == K_ZERO) return sb;
+  if (sseK == K_INF) return sb | (expAll << fracBits);
+  if ((oSig & INT_BIT) == 0) return sb | (oSig >> (63 - fracBits));
+  let bias: i32 = single ? 127 : 1023;
+  return sb | (<u64>(oE + bias) << fracBits) | ((oSig << 1) >> (64 - fracBits));
 }
