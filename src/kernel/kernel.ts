@@ -648,13 +648,16 @@ export class Kernel {
 
   /** A process ends: it becomes a zombie for its parent's wait4, or ends the machine when it is the first one. */
   endProcess(t: Task, end: ProcessEnd): void {
-    if (t.state === 'zombie') return;
+    if (t.end !== undefined) return;
+    // a leader that left with exit(2) while other threads lived is a zombie already: the
+    // process ends with its last thread, the leader's own exit work done
+    const retired = t.state === 'zombie';
     t.state = 'zombie';
     t.end = end;
-    this.clearChildTid(t);
+    if (!retired) this.clearChildTid(t);
     this.releaseVforkParent(t);
     this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
-    t.mm.users--;
+    if (!retired) t.mm.users--;
     // the first process's memory stays readable once the machine has ended, for inspection
     if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
     if (t.tgid === this.rootPid) this.rootMm = t.mm;
@@ -677,7 +680,6 @@ export class Kernel {
     this.wakeParent(t);
   }
 
-  /** More than one task is runnable (the scheduler then preempts). */
   /** The next runnable task after the current one takes the processor with a new quantum. */
   private preempt(): void {
     this.yieldRequested = false;
@@ -687,6 +689,7 @@ export class Kernel {
     if (next && next !== this.current) this.switchTo(next);
   }
 
+  /** More than one task is runnable (the scheduler then preempts). */
   private severalRunnable(): boolean {
     // one task (most of the time): nothing to count
     if (this.tasks.size < 2) return false;

@@ -43,7 +43,7 @@ export class Task {
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */
-  futexWait: { mm: AddressSpace; addr: bigint } | undefined;
+  futexWait: { mm: AddressSpace; addr: bigint; bitset: number } | undefined;
   /** A FUTEX_WAKE woke this task: its restarted wait returns 0. */
   futexWoken = false;
   /** How the process ended, once it is a zombie. */

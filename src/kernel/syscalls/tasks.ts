@@ -35,6 +35,7 @@ const WNOHANG = 1;
 const CLONE_VM = 0x100;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
+const CLONE_VFORK = 0x4000;
 const CSIGNAL = 0xff;
 
 /** The wait status word: exit code << 8, or the terminating signal (| 0x80 with a core dump). */
@@ -203,7 +204,15 @@ export const taskSyscalls: SyscallRow[] = [
     // Linux: CLONE_THREAD requires CLONE_SIGHAND, which requires CLONE_VM
     if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) throw new Errno(EINVAL);
     if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) throw new Errno(EINVAL);
-    return BigInt(k.cloneTask(flags, a.u64(1), a.u64(2), a.u64(3), a.u64(4)).tid);
+    const parent = k.current;
+    const child = k.cloneTask(flags, a.u64(1), a.u64(2), a.u64(3), a.u64(4));
+    if (flags & CLONE_VFORK) {
+      // as vfork: the parent sleeps until the child execs or exits (posix_spawn relies on it)
+      child.vforkParent = parent.tid;
+      parent.vforkWait = true;
+      parent.state = 'blocked';
+    }
+    return BigInt(child.tid);
   }),
   row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a.i32(0), a.u64(1), a.i32(2), a.u64(3))),
   row(247, 'waitid', 'ddpxp', (k, a) => waitid(k, a.i32(0), a.i32(1), a.u64(2), a.i32(3), a.u64(4))),
