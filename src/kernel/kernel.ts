@@ -787,6 +787,7 @@ export class Kernel {
     child.sud = disarmed(parent.sud);
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
+    child.umask = parent.umask;
     // sigaltstack records are replaced, never written in place: a fork child shares its parent's
     child.sig.altstack = flags & CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;

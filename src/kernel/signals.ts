@@ -6,6 +6,7 @@
  * Linux: kernel/signal.c, arch/x86/kernel/signal.c, signal_64.c.
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
+import { RestartSyscall } from './syscalls/tasks.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
@@ -440,7 +441,9 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
     }
   }
   inp.altstack = alt;
-  inp.blocked = s.blocked;
+  // after rt_sigsuspend the frame records the mask from before it, which sigreturn restores
+  inp.blocked = t.suspendMask ?? s.blocked;
+  t.suspendMask = undefined;
   inp.info = info;
   inp.withInfo = (flags & SA_SIGINFO_BIT) !== 0;
   inp.trap = t.lastTrap;
@@ -718,6 +721,37 @@ export const signalSyscalls: SyscallRow[] = [
     targets.sort((x, y) => (x === k.current ? 1 : y === k.current ? -1 : x.tid - y.tid));
     for (const t of targets) signalSelf(k, t.tgid, n, SI_USER);
     return 0n;
+  }),
+  // rt_sigpending: the pending signals the mask holds back
+  row(127, 'rt_sigpending', 'pu', (k, a) => {
+    const size = a.u64(1);
+    if (size > 8n) return errnoResult(EINVAL);
+    const s = k.current.sig;
+    let set = 0n;
+    for (let n = 1; n < s.pending.length; n++) if (s.pending[n] !== undefined) set |= bit(n);
+    set &= s.blocked;
+    const b = new Uint8Array(8);
+    new DataView(b.buffer).setBigUint64(0, set, true);
+    if (!tryCopyToUser(k.mm, a.u64(0), b.subarray(0, Number(size)))) return errnoResult(EFAULT);
+    return 0n;
+  }),
+  // rt_sigsuspend: sleeps under the given mask until a signal's handler runs (-EINTR), the
+  // mask from before coming back through the handler's frame
+  row(130, 'rt_sigsuspend', 'pu', (k, a) => {
+    if (a.u64(1) !== 8n) return errnoResult(EINVAL);
+    const t = k.current;
+    if (t.suspendMask === undefined) {
+      const set = new DataView(copyFromUser(t.mm, a.u64(0), 8).buffer).getBigUint64(0, true);
+      t.suspendMask = t.sig.blocked;
+      t.sig.blocked = set & BLOCKABLE;
+    }
+    t.state = 'blocked';
+    throw new RestartSyscall(true);
+  }),
+  // pause: sleeps until a signal's handler runs (-EINTR)
+  row(34, 'pause', '', (k) => {
+    k.current.state = 'blocked';
+    throw new RestartSyscall(true);
   }),
   row(200, 'tkill', 'dS', (k, a) => {
     const tid = a.i32(0);

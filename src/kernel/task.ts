@@ -34,6 +34,13 @@ export class Task {
   jobStop: { sig: number; reported: boolean } | undefined;
   /** Continued by SIGCONT since the last wait (WCONTINUED). */
   continued = false;
+  /** The file mode creation mask (umask(2)); fork copies it. */
+  umask = 0o022;
+  /**
+   * rt_sigsuspend's caller: the mask to restore, which the frame of the
+   * signal that ends the sleep records (the handler returns to it).
+   */
+  suspendMask: bigint | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
   sleeping: 'restartsys' | 'restartblock' | undefined;
   /** vfork child: the parent to release at exec or exit. */

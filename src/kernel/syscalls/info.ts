@@ -1,9 +1,14 @@
 /** uname and sysinfo: fixed, deterministic answers describing the machine. */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import { copyToUser, tryCopyToUser, userSpan } from '../uaccess.js';
-import { EFAULT } from '../errno.js';
+import { EFAULT, EINVAL, ERANGE } from '../errno.js';
+
+const GRND_FLAGS = 1 | 2 | 4; // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE
+/** The most getrandom returns in one call (Linux: MAX_RW_COUNT). */
+const GETRANDOM_MAX = 0x7ffff000;
 
 const enc = new TextEncoder();
+const CWD = new Uint8Array([0x2f, 0]);
 /** sizeof(struct sysinfo) on x86-64. */
 const SYSINFO_SIZE = 112;
 /** sysinfo's reply, reused: allocating a typed array costs more than the whole syscall. */
@@ -17,6 +22,26 @@ function utsField(s: string): Uint8Array {
 }
 
 export const infoSyscalls: SyscallRow[] = [
+  // getrandom: the machine's seeded generator (the same seed, the same bytes); never blocks
+  row(318, 'getrandom', 'pux', (k, a) => {
+    const flags = a.u64(2);
+    if (flags & ~BigInt(GRND_FLAGS) || (flags & 6n) === 6n) return errnoResult(EINVAL);
+    const len = a.u64(1) > BigInt(GETRANDOM_MAX) ? GETRANDOM_MAX : Number(a.u64(1));
+    let done = 0;
+    // a page at a time: a huge count never becomes a huge host buffer
+    while (done < len) {
+      const n = Math.min(4096, len - done);
+      if (!tryCopyToUser(k.mm, a.u64(0) + BigInt(done), k.randomBytes(n))) return done > 0 ? BigInt(done) : errnoResult(EFAULT);
+      done += n;
+    }
+    return BigInt(done);
+  }),
+  // getcwd: the machine's filesystem has only its root
+  row(79, 'getcwd', 'pu', (k, a) => {
+    if (a.u64(1) < 2n) return errnoResult(ERANGE);
+    if (!tryCopyToUser(k.mm, a.u64(0), CWD)) return errnoResult(EFAULT);
+    return 2n;
+  }),
   row(63, 'uname', 'p', (k, a) => {
     const fields = ['Linux', 'sudsim', k.unameRelease, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
     const buf = new Uint8Array(65 * 6);

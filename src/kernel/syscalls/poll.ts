@@ -7,6 +7,12 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EINVAL, ESRCH } from '../errno.js';
+import { EPOCH_NS } from './time.js';
+
+const CLOCK_REALTIME = 0;
+const CLOCK_MONOTONIC = 1;
+const CLOCK_BOOTTIME = 7;
+const TIMER_ABSTIME = 1;
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
 
@@ -27,10 +33,14 @@ function pollReady(k: Kernel, fd: number, events: number): number {
   return r & events;
 }
 
-/** Sleeps until the deadline, restarting the call; returns true once the deadline has passed. */
-function sleepUntil(k: Kernel, ns: bigint, poll: boolean): boolean {
+/**
+ * Sleeps ns from the call's first entry (or, absolute, until that time on
+ * the virtual clock), restarting the call; returns true once the deadline
+ * has passed.
+ */
+function sleepUntil(k: Kernel, ns: bigint, poll: boolean, absolute = false): boolean {
   const t = k.current;
-  if (t.sleepUntil === undefined) t.sleepUntil = k.clockNs() + ns;
+  if (t.sleepUntil === undefined) t.sleepUntil = absolute ? ns : k.clockNs() + ns;
   if (k.clockNs() >= t.sleepUntil) {
     t.sleepUntil = undefined;
     t.inPoll = false;
@@ -84,6 +94,19 @@ export const pollSyscalls: SyscallRow[] = [
     const nsec = ts.getBigInt64(8, true);
     if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);
     sleepUntil(k, sec * 1_000_000_000n + nsec, false);
+    return 0n;
+  }),
+  // clock_nanosleep: what glibc's nanosleep and sleep call; an absolute time is on the clock named
+  row(230, 'clock_nanosleep', 'ddpp', (k, a) => {
+    const clock = a.i32(0);
+    if (clock !== CLOCK_REALTIME && clock !== CLOCK_MONOTONIC && clock !== CLOCK_BOOTTIME) throw new Errno(EINVAL);
+    const ts = new DataView(copyFromUser(k.mm, a.u64(2), 16).buffer);
+    const sec = ts.getBigInt64(0, true);
+    const nsec = ts.getBigInt64(8, true);
+    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);
+    const ns = sec * 1_000_000_000n + nsec;
+    if (a.i32(1) & TIMER_ABSTIME) sleepUntil(k, clock === CLOCK_REALTIME ? ns - EPOCH_NS : ns, false, true);
+    else sleepUntil(k, ns, false);
     return 0n;
   }),
 ];

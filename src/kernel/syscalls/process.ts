@@ -21,6 +21,11 @@ export const processSyscalls: SyscallRow[] = [
   row(107, 'geteuid', '', () => 0n),
   row(108, 'getegid', '', () => 0n),
   row(24, 'sched_yield', '', (k) => { k.yieldRequested = true; return 0n; }),
+  row(95, 'umask', 'x', (k, a) => {
+    const old = k.current.umask;
+    k.current.umask = a.u32(0) & 0o777;
+    return BigInt(old);
+  }),
   row(218, 'set_tid_address', 'p', (k, a) => {
     k.current.clearChildTid = a.u64(0);
     return BigInt(k.current.tid);
