@@ -28,6 +28,8 @@ import { pollSyscalls } from './syscalls/poll.js';
 import { ptraceSyscalls } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 
+/** sigaction's SA_NOCLDWAIT: children leave no zombie. */
+const SA_NOCLDWAIT = 2n;
 const CLONE_VM = 0x100;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
@@ -676,7 +678,13 @@ export class Kernel {
       this.tasks.delete(t.tid);
       return;
     }
-    sendSignalTo(parent, SIGCHLD, killInfo(SIGCHLD, end.kind === 'exited' ? 1 : 2, t.tgid, 0));
+    // si_status: the exit code, or the signal (CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3)
+    const code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2;
+    sendSignalTo(parent, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+    // a parent ignoring SIGCHLD (or with SA_NOCLDWAIT) leaves no zombie: the child is reaped now,
+    // and a wait finds it gone (ECHILD once no child is left)
+    const act = parent.sighand.actions[SIGCHLD];
+    if (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0n) this.tasks.delete(t.tid);
     this.wakeParent(t);
   }
 

@@ -598,11 +598,21 @@ function validSig(n: number): number {
 }
 
 /** Sends signal n (0: only checks) to process pid; errors are returned, not thrown (a throw costs a microsecond). */
-function signalSelf(k: Kernel, pid: number, n: number, code: number): bigint {
+function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false): bigint {
   if (n < 0 || n > 64) return errnoResult(EINVAL);
-  const target = k.tasks.get(pid);
+  let target = k.tasks.get(pid);
   if (!target || target.state === 'zombie') return errnoResult(ESRCH);
   if (n === 0) return 0n;
+  // a signal for the process goes to a thread that does not block it, the leader first
+  // (Linux: complete_signal); blocked by all, it waits on the leader
+  if (!thread && isBlocked(target.sig.blocked, n)) {
+    for (const x of k.tasks.values()) {
+      if (x.tgid === target.tgid && x.state !== 'zombie' && !isBlocked(x.sig.blocked, n)) {
+        target = x;
+        break;
+      }
+    }
+  }
   if (n === SIGCONT && target.jobStop) {
     // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
     target.jobStop = undefined;
@@ -774,6 +784,6 @@ export const signalSyscalls: SyscallRow[] = [
 function signalThread(k: Kernel, tgid: number, tid: number, n: number): bigint {
   const t = k.tasks.get(tid);
   if (!t || t.state === 'zombie' || (tgid > 0 && t.tgid !== tgid)) return errnoResult(ESRCH);
-  return signalSelf(k, tid, n, SI_TKILL);
+  return signalSelf(k, tid, n, SI_TKILL, true);
 }
 
