@@ -19,7 +19,7 @@ import type { Engine } from '../engine/engine.js';
 import { parseElf, ET_DYN, PT_LOAD, PT_PHDR, PF_R, PF_W, PF_X, type ElfImage } from './elf.js';
 import {
   AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ET_DYN_BASE, PROT_READ, PROT_WRITE,
-  PROT_EXEC, protBits,
+  PROT_EXEC, protBits, FILE_PAGES,
 } from './mm.js';
 import { PTE_COW, PAGE_SIZE } from '../engine/layout.js';
 import type { PageCache } from './page_cache.js';
@@ -136,7 +136,7 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache
         mm.protect(start, start + PAGE, prot | prev.prot);
         from = start + PAGE;
       }
-      if (from < end) mm.mapFixed(from, end, prot, false, '');
+      if (from < end) mm.mapFixed(from, end, prot, false, FILE_PAGES);
       // file pages as mmap maps them: from the page-aligned offset to the end of p_filesz,
       // whole pages, so that with no bss after it the last page goes on with the file's next
       // bytes (zero past the file's end), while a bss begins zeroed (binfmt_elf's padzero).

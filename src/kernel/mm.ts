@@ -32,6 +32,9 @@ export const MMAP_BASE = 0x7ffff7fff000n;
 export const ET_DYN_BASE = 0x555555554000n;
 
 /** One mapping. Records are values: a change replaces the record (copies of the list share them). */
+/** The name of the VMAs an executable's segments are loaded into. */
+export const FILE_PAGES = '[file]';
+
 export interface Vma {
   readonly start: bigint;
   readonly end: bigint;
@@ -192,6 +195,27 @@ export class AddressSpace implements SharesFields {
     this.vmas = out;
     if (end > start) this.engine.x.ptUnmapRange(this.root, start, (end - start) / PAGE);
     this.engine.x.tlbFlush();
+  }
+
+  /**
+   * madvise over [start, end): with drop (MADV_DONTNEED), the private
+   * anonymous pages are dropped, to fault in as zero again; shared pages and
+   * an executable's file pages keep their bytes (Linux would read the file's
+   * back in). Returns whether every page of the range is mapped.
+   */
+  advise(start: bigint, end: bigint, drop: boolean): boolean {
+    let covered = start;
+    for (const v of this.vmas) {
+      if (v.end <= start || v.start >= end) continue;
+      if (v.start > covered) return false;
+      covered = v.end;
+      if (!drop || v.shared || v.name === FILE_PAGES) continue;
+      const s = v.start > start ? v.start : start;
+      const e = v.end < end ? v.end : end;
+      this.engine.x.ptUnmapRange(this.root, s, (e - s) / PAGE);
+    }
+    this.engine.x.tlbFlush();
+    return covered >= end;
   }
 
   /** mprotect: every page of [start, end) must be mapped (else ENOMEM). */

@@ -15,6 +15,10 @@ const PROT_GROWS = 0x03000000n;
 /** Masks made once: each bigint operation allocates. */
 const PAGE_OFF = PAGE - 1n;
 const PROT_INVALID = ~(PROT_MASK | PROT_GROWS);
+const MADV_DONTNEED = 4;
+const MADV_DONTNEED_LOCKED = 24;
+/** The highest advice Linux 6.x knows (MADV_COLLAPSE). */
+const MADV_LAST = 25;
 
 export const mmSyscalls: SyscallRow[] = [
   row(9, 'mmap', 'pxxxdx', (k, a) => {
@@ -61,7 +65,15 @@ export const mmSyscalls: SyscallRow[] = [
   }),
   row(12, 'brk', 'p', (k, a) => k.mm.setBrk(a.u64(0)), 'p'),
   row(28, 'madvise', 'pud', (k, a) => {
-    if (a.u64(0) & PAGE_OFF) return errnoResult(EINVAL);
-    return 0n;
+    const addr = a.u64(0);
+    const advice = a.i32(2);
+    if (addr & PAGE_OFF) return errnoResult(EINVAL);
+    if (advice < 0 || advice > MADV_LAST || (advice > 4 && advice < 8)) return errnoResult(EINVAL);
+    const len = a.u64(1);
+    if (len === 0n) return 0n;
+    const end = addr + pageUp(len);
+    if (end <= addr || end > TASK_SIZE_MAX) return errnoResult(EINVAL);
+    // the other advice changes nothing a program can see (MADV_FREE's pages stay while memory lasts)
+    return k.mm.advise(addr, end, advice === MADV_DONTNEED || advice === MADV_DONTNEED_LOCKED) ? 0n : errnoResult(ENOMEM);
   }),
 ];
