@@ -14,6 +14,7 @@ export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapR
 export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
+export { fpuInit } from "./cpu/x87";
 export { markDirtyRange, dirtyRestorePass } from "./mmu/dirty";
 
 /** Resets the engine's own tables in a fresh memory. */

@@ -14,7 +14,7 @@
 // Decoding leaves an OP_X87 record whose sub is (opcode & 7) << 3 | ModRM.reg
 // and whose rm is the st(i) index (low 3 bits) or NOREG for a memory operand;
 // sub 0xff is fwait.
-import { CPU_FCW, CPU_FSW, CPU_FTW, CPU_ST } from "../layout";
+import { CPU_FCW, CPU_FSW, CPU_FTW, CPU_ST, CPU_XMM, CPU_MXCSR } from "../layout";
 import { R_SUB, R_RM, NOREG } from "./decode";
 import { ea } from "./execute";
 import { r64, rset, RAX } from "./regs";
@@ -85,6 +85,18 @@ export function x87Reset(): void {
   store<u16>(CPU_FCW, 0x37f);
   setFsw(0);
   store<u8>(CPU_FTW, 0);
+}
+
+/**
+ * The initial FPU state a signal handler starts with (Linux:
+ * fpu__clear_user_states): x87 reset with its registers zero, every xmm
+ * register zero, MXCSR at reset.
+ */
+export function fpuInit(): void {
+  x87Reset();
+  memory.fill(CPU_ST, 0, 128);
+  memory.fill(CPU_XMM, 0, 256);
+  store<u32>(CPU_MXCSR, 0x1f80);
 }
 
 // ---------------------------------------------------------------- values

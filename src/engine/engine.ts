@@ -32,6 +32,8 @@ export interface EngineExports {
   blockCacheFlush(): void;
   mmuChanged(root: number): void;
   decode(va: bigint, rec: number): number;
+  /** The FPU state a signal handler starts with (x87 reset and zero, xmm zero, MXCSR at reset). */
+  fpuInit(): void;
   snapshotBegin(): void;
   snapshotRestored(sameImage: number): void;
   markDirtyRange(start: number, end: number): void;

@@ -142,18 +142,6 @@ export function writeFpstate(mem: Int32Array, w: Int32Array, o: number): void {
   else for (let i = 0; i < 64; i++) w[o + FP_XMM_W + i] = mem[XMM_W + i];
 }
 
-/**
- * A handler starts with the FPU in its initial state (Linux:
- * fpu__clear_user_states after the frame is written): x87 and SSE control
- * at reset, an empty x87 stack, every x87 and xmm register zero.
- */
-export function resetFpu(mem: Int32Array): void {
-  mem[FCW_W] = FCW_INIT;
-  mem[FTW_W] = 0;
-  mem.fill(0, ST_W, ST_W + 32);
-  mem.fill(0, XMM_W, XMM_W + 64);
-  mem[MXCSR_W] = MXCSR_INIT;
-}
 
 /** What a frame records besides the registers: refilled for each delivery. */
 export interface FrameInputs {

@@ -12,7 +12,7 @@ import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
 import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan, hostAddr, getU64Words, setU64Words, low32 } from './uaccess.js';
 import {
-  writeFrame, writeFpstate, resetFpu, restoreFrame, frameScratch, frameWords, fpScratch, fpWords, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF,
+  writeFrame, writeFpstate, restoreFrame, frameScratch, frameWords, fpScratch, fpWords, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF,
   SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
@@ -458,7 +458,8 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   inp.trap = NO_TRAP;
   inp.altstack = NO_ALTSTACK;
   if (frame < 0) return false;
-  resetFpu(k.engine.i32v);
+  // the handler starts with the FPU in its initial state (Linux: fpu__clear_user_states)
+  k.engine.x.fpuInit();
   // rsp = frame; rdi = sig, rsi = &info, rdx = &uc, rax = 0
   setWordsNumber(dw, RSP_W, frame);
   dw[RDI_W] = sig;
