@@ -107,8 +107,8 @@ export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
  */
 export const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
 
-/** No further real-time instances queued (SigState.more): shared, never written. */
-const NO_MORE: readonly Siginfo[] = [];
+/** No further real-time instances queued (SigState.more): shared, never written (snapshots keep it by identity). */
+export const NO_MORE: readonly Siginfo[] = [];
 /**
  * Real-time instances a thread may have queued beyond one per number: the
  * machine's RLIMIT_SIGPENDING, past which a send of one already pending is
