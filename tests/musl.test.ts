@@ -47,6 +47,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'sigwait.c', opts: ['-O2'] },
   { file: 'sigchld.c', opts: ['-O2'] },
   { file: 'madvise.c', opts: ['-O2'] },
+  { file: 'alarm.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -19,7 +19,7 @@ import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
 import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -177,6 +177,8 @@ export class Kernel {
    * often is preempted all the same (0: draw a new one).
    */
   quantumLeft = 0;
+  /** How many processes have an ITIMER_REAL armed: none (almost always) and run() checks no timer. */
+  alarmsArmed = 0;
   /**
    * Set by a handler whose task must sleep, which then returns at once: the
    * syscall is re-executed when it wakes (as throwing RestartSyscall does,
@@ -419,6 +421,18 @@ export class Kernel {
       const several = this.severalRunnable();
       if (several && this.quantumLeft <= 0) this.quantumLeft = QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN);
       let slice = several ? this.quantumLeft : SLICE;
+      if (this.alarmsArmed > 0) {
+        // a timer due fires now (its signal is delivered on the way back to user mode); the
+        // slice stops at the next one
+        const next = this.fireAlarms();
+        if (next !== undefined) {
+          const until = next - this.clockNs();
+          if (until < BigInt(slice)) slice = until < 1n ? 1 : Number(until);
+        }
+        if (this.current.state !== 'runnable') continue;
+        deliverSignals(this);
+        if (this.end || this.current.state !== 'runnable') continue;
+      }
       if (endN >= 0) {
         // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
         const dw = this.dwords;
@@ -651,6 +665,10 @@ export class Kernel {
   /** A process ends: it becomes a zombie for its parent's wait4, or ends the machine when it is the first one. */
   endProcess(t: Task, end: ProcessEnd): void {
     if (t.end !== undefined) return;
+    if (t.alarmAt !== undefined) {
+      t.alarmAt = undefined;
+      this.alarmsArmed--;
+    }
     // a leader that left with exit(2) while other threads lived is a zombie already: the
     // process ends with its last thread, the leader's own exit work done
     const retired = t.state === 'zombie';
@@ -688,6 +706,48 @@ export class Kernel {
     this.wakeParent(t);
   }
 
+  /** Fires every timer that is due (SIGALRM, rearmed when periodic); returns the earliest still armed. */
+  private fireAlarms(): bigint | undefined {
+    const now = this.clockNs();
+    for (const t of this.tasks.values()) {
+      if (t.alarmAt === undefined || t.alarmAt > now || t.state === 'zombie') continue;
+      if (t.alarmInterval > 0n) {
+        // a period behind: fire once and rearm after now, as the timer's expiries coalesce
+        t.alarmAt += ((now - t.alarmAt) / t.alarmInterval + 1n) * t.alarmInterval;
+      } else {
+        t.alarmAt = undefined;
+        this.alarmsArmed--;
+      }
+      kernelSignal(this, t.tgid, 14);
+    }
+    return this.nextAlarm();
+  }
+
+  private nextAlarm(): bigint | undefined {
+    let at: bigint | undefined;
+    for (const t of this.tasks.values()) if (t.alarmAt !== undefined && t.state !== 'zombie' && (at === undefined || t.alarmAt < at)) at = t.alarmAt;
+    return at;
+  }
+
+  /** ITIMER_REAL of the current process: arms it at value ns from now (0n disarms) with a period; returns the old [remaining, period]. */
+  setAlarm(value: bigint, interval: bigint): [bigint, bigint] {
+    const t = this.tasks.get(this.current.tgid) ?? this.current;
+    const now = this.clockNs();
+    const old: [bigint, bigint] = [t.alarmAt === undefined ? 0n : t.alarmAt > now ? t.alarmAt - now : 1n, t.alarmInterval];
+    if (t.alarmAt !== undefined) this.alarmsArmed--;
+    t.alarmAt = value > 0n ? now + value : undefined;
+    t.alarmInterval = value > 0n ? interval : 0n;
+    if (t.alarmAt !== undefined) this.alarmsArmed++;
+    return old;
+  }
+
+  /** The current process's ITIMER_REAL: [remaining, period]. */
+  getAlarm(): [bigint, bigint] {
+    const t = this.tasks.get(this.current.tgid) ?? this.current;
+    const now = this.clockNs();
+    return [t.alarmAt === undefined ? 0n : t.alarmAt > now ? t.alarmAt - now : 1n, t.alarmInterval];
+  }
+
   /** The next runnable task after the current one takes the processor with a new quantum. */
   private preempt(): void {
     this.yieldRequested = false;
@@ -718,8 +778,8 @@ export class Kernel {
       if (t.state === 'runnable') any = true;
       else if (t.state === 'blocked' && t.sleepUntil !== undefined) timed = true;
     }
-    // the clock (a bigint sum) is read only when a timed sleep may have ended
-    if (timed) {
+    // the clock (a bigint sum) is read only when a timed sleep or a timer may have ended
+    if (timed || (!any && this.alarmsArmed > 0)) {
       const now = this.clockNs();
       for (const t of this.tasks.values()) {
         if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) {
@@ -732,6 +792,14 @@ export class Kernel {
         let at: bigint | undefined;
         for (const t of this.tasks.values()) {
           if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
+        }
+        const alarm = this.nextAlarm();
+        if (alarm !== undefined && (at === undefined || alarm < at)) {
+          // a timer comes first: its signal wakes whom it may
+          this.sleptNs += alarm - now;
+          this.fireAlarms();
+          for (const t of this.tasks.values()) if (t.state === 'runnable') any = true;
+          at = undefined;
         }
         if (at !== undefined) {
           this.sleptNs += at - now;

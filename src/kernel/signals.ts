@@ -599,7 +599,12 @@ function validSig(n: number): number {
 }
 
 /** Sends signal n (0: only checks) to process pid; errors are returned, not thrown (a throw costs a microsecond). */
-function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false): bigint {
+/** A signal the kernel itself sends to a process (SIGALRM from its timer: SI_KERNEL, no sender). */
+export function kernelSignal(k: Kernel, pid: number, n: number): void {
+  signalSelf(k, pid, n, SI_KERNEL, false, siginfo(n, SI_KERNEL, 0, 0, 0, 0));
+}
+
+function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false, info?: Siginfo): bigint {
   if (n < 0 || n > 64) return errnoResult(EINVAL);
   let target = k.tasks.get(pid);
   if (!target || target.state === 'zombie') return errnoResult(ESRCH);
@@ -626,7 +631,7 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
     target.jobStop = undefined;
     target.ptraceStop = undefined;
   }
-  sendSignalTo(target, n, killInfo(n, code, k.current.tgid, 0));
+  sendSignalTo(target, n, info ?? killInfo(n, code, k.current.tgid, 0));
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
   } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait && !isBlocked(target.sig.blocked, n)) {

@@ -34,6 +34,13 @@ export class Task {
   jobStop: { sig: number; reported: boolean } | undefined;
   /** Continued by SIGCONT since the last wait (WCONTINUED). */
   continued = false;
+  /**
+   * ITIMER_REAL of the process (kept on its leader; alarm, setitimer): the
+   * virtual time it fires at, and its period (0n: once). A fork's child
+   * starts without one; exec keeps it.
+   */
+  alarmAt: bigint | undefined;
+  alarmInterval = 0n;
   /** The file mode creation mask (umask(2)); fork copies it. */
   umask = 0o022;
   /**

@@ -4,7 +4,7 @@
  * fixed epoch, so the same program always sees the same times.
  */
 import { row, type SyscallRow } from './table.js';
-import { copyToUser } from '../uaccess.js';
+import { copyToUser, copyFromUser } from '../uaccess.js';
 import { Errno, EINVAL } from '../errno.js';
 
 /** CLOCK_REALTIME at instruction 0: the seed patch's date, 2020-08-10 23:27:07 UTC. */
@@ -27,7 +27,60 @@ function timespec(ns: bigint): Uint8Array {
   return b;
 }
 
+const ITIMER_REAL = 0;
+const NS_PER_US = 1000n;
+const NS_PER_S = 1_000_000_000n;
+
+/** struct itimerval { it_interval, it_value } (two timevals) from [value, interval] in ns. */
+function itimerval(value: bigint, interval: bigint): Uint8Array {
+  const b = new Uint8Array(32);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, interval / NS_PER_S, true);
+  dv.setBigInt64(8, (interval % NS_PER_S) / NS_PER_US, true);
+  // a timer about to fire reads as a microsecond left, not zero (zero means disarmed)
+  const v = value > 0n && value < NS_PER_US ? NS_PER_US : value;
+  dv.setBigInt64(16, v / NS_PER_S, true);
+  dv.setBigInt64(24, (v % NS_PER_S) / NS_PER_US, true);
+  return b;
+}
+
+/** A timeval's nanoseconds; EINVAL for a negative part or microseconds past a second. */
+function timevalNs(dv: DataView, at: number): bigint {
+  const sec = dv.getBigInt64(at, true);
+  const usec = dv.getBigInt64(at + 8, true);
+  if (sec < 0n || usec < 0n || usec >= 1_000_000n) throw new Errno(EINVAL);
+  return sec * NS_PER_S + usec * NS_PER_US;
+}
+
 export const timeSyscalls: SyscallRow[] = [
+  // ITIMER_REAL on the virtual clock: SIGALRM when it expires (ITIMER_VIRTUAL and ITIMER_PROF are EINVAL)
+  row(37, 'alarm', 'u', (k, a) => {
+    const secs = a.u32(0);
+    const [left] = k.setAlarm(BigInt(secs) * NS_PER_S, 0n);
+    // the seconds left of the previous alarm, rounded to nearest (and at least 1 when any is left)
+    const s = left / NS_PER_S;
+    const rest = left % NS_PER_S;
+    return (s === 0n && rest > 0n) || rest >= 500_000_000n ? s + 1n : s;
+  }),
+  row(38, 'setitimer', 'dpp', (k, a) => {
+    if (a.i32(0) !== ITIMER_REAL) throw new Errno(EINVAL);
+    let value = 0n;
+    let interval = 0n;
+    if (a.u64(1) !== 0n) {
+      const dv = new DataView(copyFromUser(k.mm, a.u64(1), 32).buffer);
+      interval = timevalNs(dv, 0);
+      value = timevalNs(dv, 16);
+    }
+    const [left, period] = k.setAlarm(value, interval);
+    if (a.u64(2) !== 0n) copyToUser(k.mm, a.u64(2), itimerval(left, period));
+    return 0n;
+  }),
+  row(36, 'getitimer', 'dp', (k, a) => {
+    if (a.i32(0) !== ITIMER_REAL) throw new Errno(EINVAL);
+    const [left, period] = k.getAlarm();
+    copyToUser(k.mm, a.u64(1), itimerval(left, period));
+    return 0n;
+  }),
   row(228, 'clock_gettime', 'dp', (k, a) => {
     const id = a.i32(0);
     const now = k.clockNs();
