@@ -199,18 +199,20 @@ export function writeFrame(mem: Int32Array, w: Int32Array, o: number, restorer: 
   w[mc + 47] = (fpAddr - (fpAddr >>> 0)) / 4294967296;
   for (let i = 48; i < 64; i++) w[mc + i] = 0; // reserved1[8]
   if (!inp.withInfo) return;
-  // siginfo_t: signo, errno, code, padding, then the union
-  const si = o + SIGINFO_W;
-  const info = inp.info;
-  w[si] = info.signo;
-  w[si + 1] = info.errno;
-  w[si + 2] = info.code;
-  w[si + 3] = 0;
-  w[si + 4] = info.f0;
-  w[si + 5] = info.f1;
-  w[si + 6] = info.f2;
-  w[si + 7] = info.f3;
-  for (let i = 8; i < 32; i++) w[si + i] = 0;
+  putSiginfo(w, o + SIGINFO_W, inp.info);
+}
+
+/** siginfo_t (128 bytes) at word at of w: signo, errno, code, padding, then the union's words. */
+export function putSiginfo(w: Int32Array, at: number, info: Siginfo): void {
+  w[at] = info.signo;
+  w[at + 1] = info.errno;
+  w[at + 2] = info.code;
+  w[at + 3] = 0;
+  w[at + 4] = info.f0;
+  w[at + 5] = info.f1;
+  w[at + 6] = info.f2;
+  w[at + 7] = info.f3;
+  for (let i = 8; i < 32; i++) w[at + i] = 0;
 }
 
 /**

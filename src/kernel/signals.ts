@@ -9,11 +9,11 @@ import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { RestartSyscall } from './syscalls/tasks.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT } from './errno.js';
+import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT, EAGAIN } from './errno.js';
 import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan, hostAddr, getU64Words, setU64Words, low32 } from './uaccess.js';
 import {
   writeFrame, writeFpstate, restoreFrame, frameScratch, frameWords, fpScratch, fpWords, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF,
-  SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr,
+  SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr, putSiginfo,
   type FrameInputs, type Siginfo,
 } from './signal_frame.js';
 import { CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
@@ -106,6 +106,10 @@ export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
  * nor a restore copies 65 empty slots.
  */
 export const NOTHING_PENDING: readonly (Siginfo | undefined)[] = Array.from({ length: 65 }, () => undefined);
+
+/** rt_sigtimedwait's siginfo, laid out here and copied to the caller at once. */
+const sigwaitBytes = new Uint8Array(128);
+const sigwaitWords = new Int32Array(sigwaitBytes.buffer);
 
 /** No further real-time instances queued (SigState.more): shared, never written (snapshots keep it by identity). */
 export const NO_MORE: readonly Siginfo[] = [];
@@ -422,6 +426,9 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
       k.setReg(0, -4n);
     }
     t.sleeping = undefined;
+    // an interrupted sleep leaves no deadline or wait set behind for the next call
+    t.sleepUntil = undefined;
+    t.sigwaitSet = undefined;
   }
   if (!(flags & SA_RESTORER_BIT)) return false;
   const dw = k.dwords;
@@ -634,7 +641,8 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
   sendSignalTo(target, n, info ?? killInfo(n, code, k.current.tgid, 0));
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
-  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait && !isBlocked(target.sig.blocked, n)) {
+  } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait &&
+    (!isBlocked(target.sig.blocked, n) || (target.sigwaitSet !== undefined && (target.sigwaitSet & bit(n)) !== 0n))) {
     // a signal interrupts a sleeping wait: it runs its handler, then waits again
     target.state = 'runnable';
   }
@@ -760,6 +768,43 @@ export const signalSyscalls: SyscallRow[] = [
       const set = new DataView(copyFromUser(t.mm, a.u64(0), 8).buffer).getBigUint64(0, true);
       t.suspendMask = t.sig.blocked;
       t.sig.blocked = set & BLOCKABLE;
+    }
+    t.state = 'blocked';
+    throw new RestartSyscall(true);
+  }),
+  // rt_sigtimedwait: takes a pending signal of the set (the lowest), or sleeps until one comes,
+  // the timeout passes (EAGAIN) or a handler runs (EINTR)
+  row(128, 'rt_sigtimedwait', 'pppu', (k, a) => {
+    if (a.u64(3) !== 8n) return errnoResult(EINVAL);
+    const t = k.current;
+    const s = t.sig;
+    const set = new DataView(copyFromUser(t.mm, a.u64(0), 8).buffer).getBigUint64(0, true) & BLOCKABLE;
+    for (let n = 1; n < s.pending.length; n++) {
+      if (s.pending[n] === undefined || (set & bit(n)) === 0n) continue;
+      const info = s.take(n)!;
+      t.sigwaitSet = undefined;
+      t.sleepUntil = undefined;
+      if (a.u64(1) !== 0n) {
+        putSiginfo(sigwaitWords, 0, info);
+        if (!tryCopyToUser(t.mm, a.u64(1), sigwaitBytes)) return errnoResult(EFAULT);
+      }
+      return BigInt(n);
+    }
+    if (t.sigwaitSet === undefined) {
+      if (a.u64(2) !== 0n) {
+        const ts = new DataView(copyFromUser(t.mm, a.u64(2), 16).buffer);
+        const sec = ts.getBigInt64(0, true);
+        const nsec = ts.getBigInt64(8, true);
+        if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return errnoResult(EINVAL);
+        const ns = sec * 1_000_000_000n + nsec;
+        if (ns === 0n) return errnoResult(EAGAIN);
+        t.sleepUntil = k.clockNs() + ns;
+      }
+      t.sigwaitSet = set;
+    } else if (t.sleepUntil !== undefined && k.clockNs() >= t.sleepUntil) {
+      t.sigwaitSet = undefined;
+      t.sleepUntil = undefined;
+      return errnoResult(EAGAIN);
     }
     t.state = 'blocked';
     throw new RestartSyscall(true);

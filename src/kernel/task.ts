@@ -41,6 +41,8 @@ export class Task {
    */
   alarmAt: bigint | undefined;
   alarmInterval = 0n;
+  /** rt_sigtimedwait's set while it sleeps: a signal of it wakes the task, blocked or not. */
+  sigwaitSet: bigint | undefined;
   /** The file mode creation mask (umask(2)); fork copies it. */
   umask = 0o022;
   /**
