@@ -121,20 +121,19 @@ let rM: u64 = 0;
 @inline function unsupported(e: i32, m: u64): bool { return e != 0 && (m & INT_BIT) == 0; }
 @inline function isDenormal(e: i32, m: u64): bool { return e == 0 && m != 0; }
 
+// the operands live in globals (AssemblyScript has no references to them), so each has its loader
+@inline function regSexp(ph: u32): u32 { return <u32>load<u16>(regAddr(ph), 8); }
+
 function loadX(ph: u32): void {
-  let a = regAddr(ph);
-  xM = load<u64>(a);
-  let se = <u32>load<u16>(a, 8);
-  xS = se >> 15;
-  xE = <i32>(se & 0x7fff);
+  xM = load<u64>(regAddr(ph));
+  xS = regSexp(ph) >> 15;
+  xE = <i32>(regSexp(ph) & 0x7fff);
 }
 
 function loadY(ph: u32): void {
-  let a = regAddr(ph);
-  yM = load<u64>(a);
-  let se = <u32>load<u16>(a, 8);
-  yS = se >> 15;
-  yE = <i32>(se & 0x7fff);
+  yM = load<u64>(regAddr(ph));
+  yS = regSexp(ph) >> 15;
+  yE = <i32>(regSexp(ph) & 0x7fff);
 }
 
 function storeR(ph: u32): void {
@@ -171,27 +170,19 @@ function nanResult(): void {
 let nM: u64 = 0;
 let nE: i32 = 0;
 
-function normX(): void {
-  if (xE == 0) {
-    let s = <i32>clz(xM);
-    nM = xM << <u64>s;
+function norm(e: i32, m: u64): void {
+  if (e == 0) {
+    let s = <i32>clz(m);
+    nM = m << <u64>s;
     nE = 1 - BIAS - s;
   } else {
-    nM = xM;
-    nE = xE - BIAS;
+    nM = m;
+    nE = e - BIAS;
   }
 }
 
-function normY(): void {
-  if (yE == 0) {
-    let s = <i32>clz(yM);
-    nM = yM << <u64>s;
-    nE = 1 - BIAS - s;
-  } else {
-    nM = yM;
-    nE = yE - BIAS;
-  }
-}
+@inline function normX(): void { norm(xE, xM); }
+@inline function normY(): void { norm(yE, yM); }
 
 // ---------------------------------------------------------------- rounding
 
@@ -935,14 +926,7 @@ function execMem(opc: u32, reg: u32, a: u64): void {
       // D8 m32fp, DA m32int, DC m64fp, DE m16int: st0 op= memory
       let kind = opc == 0 ? 0 : opc == 2 ? 1 : opc == 4 ? 2 : 3;
       if (!memToY(a, kind)) return;
-      if (!getX(0)) { if (reg == 2 || reg == 3) { setCC(C0 | C2 | C3); if (reg == 3) pop(); } else put(0); return; }
-      if (reg == 2 || reg == 3) {
-        setCompareCC(compare(false));
-        if (reg == 3) pop();
-        return;
-      }
-      arith(reg);
-      put(0);
+      st0Op(reg, getX(0));
       return;
     }
     case 1: // D9
@@ -1053,19 +1037,30 @@ function execMem(opc: u32, reg: u32, a: u64): void {
   ill(); // fbld, fbstp and the reserved forms
 }
 
+/**
+ * D8 /reg (and its memory forms) once the operands are in x and y (ok:
+ * neither was an empty register): st0 op= y, or fcom/fcomp of st0 with y.
+ */
+function st0Op(reg: u32, ok: bool): void {
+  let compareOp = reg == 2 || reg == 3;
+  if (!ok) {
+    // a stack underflow: unordered for a compare, the indefinite for the rest
+    if (compareOp) setCC(C0 | C2 | C3);
+    else put(0);
+  } else if (compareOp) {
+    setCompareCC(compare(false));
+  } else {
+    arith(reg);
+    put(0);
+  }
+  if (reg == 3) pop();
+}
+
 function execReg(opc: u32, reg: u32, i: u32): void {
   switch (opc) {
-    case 0: { // D8: st0 op= st(i)
-      if (!getX(0) || !getY(i)) { if (reg == 2 || reg == 3) { setCC(C0 | C2 | C3); if (reg == 3) pop(); } else put(0); return; }
-      if (reg == 2 || reg == 3) {
-        setCompareCC(compare(false));
-        if (reg == 3) pop();
-        return;
-      }
-      arith(reg);
-      put(0);
+    case 0: // D8: st0 op= st(i)
+      st0Op(reg, getX(0) && getY(i));
       return;
-    }
     case 4: case 6: { // DC: st(i) op= st0 (sub/div reversed); DE: the same, then pop
       if (opc == 6 && reg == 2) break;
       if (opc == 6 && reg == 3) { // fcompp (DE D9)
