@@ -49,6 +49,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'madvise.c', opts: ['-O2'] },
   { file: 'alarm.c', opts: ['-O2'] },
   { file: 'sigtimedwait.c', opts: ['-O2'] },
+  { file: 'prctl_misc.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -7,7 +7,7 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
 import { Errno, ENOSYS } from './errno.js';
-import { loadElf, type ExecArgs } from './exec.js';
+import { loadElf, type ExecArgs, type ArgString } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
 import { Task, type ProcessEnd } from './task.js';
@@ -109,6 +109,16 @@ function disarmed(c: SudConfig): SudConfig {
   // records are values: an unarmed one is shared; an armed one is copied field by field,
   // far cheaper than an object spread
   return c.armed ? { armed: false, selector: c.selector, offset: c.offset, len: c.len, inclusiveEnd: c.inclusiveEnd } : c;
+}
+
+/** A task's comm after exec: the path's last component, its first 15 bytes (Linux: __set_task_comm(kbasename)). */
+function commOf(path: ArgString): string {
+  const bytes = typeof path === 'string' ? new TextEncoder().encode(path) : path;
+  let start = bytes.length;
+  while (start > 0 && bytes[start - 1] !== 0x2f) start--;
+  let name = '';
+  for (let i = start; i < bytes.length && i < start + 15 && bytes[i] !== 0; i++) name += String.fromCharCode(bytes[i]);
+  return name;
 }
 
 /** The ENGINE and CPU blocks' bytes: the exit record, switches, counters and the registers (Kernel.dwords, qwords). */
@@ -307,6 +317,7 @@ export class Kernel {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
+    task.comm = commOf(args.execfn);
     this.tasks.set(pid, task);
     this.rootPid = pid;
     this.current = task;
@@ -341,6 +352,7 @@ export class Kernel {
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
+    t.comm = commOf(args.execfn);
     const old = t.mm;
     t.mm = img.mm;
     old.users--;
@@ -864,6 +876,7 @@ export class Kernel {
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
+    child.comm = parent.comm;
     // sigaltstack records are replaced, never written in place: a fork child shares its parent's
     child.sig.altstack = flags & CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;

@@ -1,12 +1,54 @@
-/** prctl(2): the Syscall User Dispatch option; other options are EINVAL. */
+/**
+ * prctl(2): the Syscall User Dispatch option, and the task's name,
+ * dumpability, parent-death signal and seccomp mode as programs query them;
+ * other options are EINVAL.
+ */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
-import { EINVAL } from './errno.js';
+import { EINVAL, EFAULT } from './errno.js';
 import { PR_SET_SYSCALL_USER_DISPATCH, checkSud } from './sud.js';
+import { copyFromUser, tryCopyToUser } from './uaccess.js';
+
+const PR_SET_PDEATHSIG = 1;
+const PR_GET_PDEATHSIG = 2;
+const PR_GET_DUMPABLE = 3;
+const PR_SET_NAME = 15;
+const PR_GET_NAME = 16;
+const PR_GET_SECCOMP = 21;
 
 export const prctlSyscalls: SyscallRow[] = [
   row(157, 'prctl', 'dxxxx', (k, a) => {
     const option = a.i32(0);
-    if (option !== PR_SET_SYSCALL_USER_DISPATCH) return errnoResult(EINVAL);
+    const t = k.current;
+    switch (option) {
+      case PR_SET_SYSCALL_USER_DISPATCH: break;
+      case PR_SET_NAME: {
+        // up to 15 bytes of the string, whatever its length
+        const b = copyFromUser(t.mm, a.u64(1), 16);
+        let name = '';
+        for (let i = 0; i < 15 && b[i] !== 0; i++) name += String.fromCharCode(b[i]);
+        t.comm = name;
+        return 0n;
+      }
+      case PR_GET_NAME: {
+        const b = new Uint8Array(16);
+        for (let i = 0; i < t.comm.length; i++) b[i] = t.comm.charCodeAt(i);
+        return tryCopyToUser(t.mm, a.u64(1), b) ? 0n : errnoResult(EFAULT);
+      }
+      case PR_SET_PDEATHSIG: {
+        const sig = a.u64(1);
+        if (sig > 64n) return errnoResult(EINVAL);
+        t.pdeathSig = Number(sig);
+        return 0n;
+      }
+      case PR_GET_PDEATHSIG: {
+        const b = new Uint8Array(4);
+        new DataView(b.buffer).setInt32(0, t.pdeathSig, true);
+        return tryCopyToUser(t.mm, a.u64(1), b) ? 0n : errnoResult(EFAULT);
+      }
+      case PR_GET_DUMPABLE: return 1n;
+      case PR_GET_SECCOMP: return 0n;
+      default: return errnoResult(EINVAL);
+    }
     const cfg = checkSud(k.profile, a.u64(1), a.u64(2), a.u64(3), a.u64(4), k.sysctlSud);
     if (typeof cfg === 'number') return errnoResult(cfg);
     k.setSud(k.current, cfg);

@@ -43,6 +43,10 @@ export class Task {
   alarmInterval = 0n;
   /** rt_sigtimedwait's set while it sleeps: a signal of it wakes the task, blocked or not. */
   sigwaitSet: bigint | undefined;
+  /** The task's name (PR_SET_NAME, comm): the basename execve was given, at most 15 bytes (latin1). */
+  comm = '';
+  /** PR_SET_PDEATHSIG's signal (0: none); kept, not sent (no parent dies before its child here but init's). */
+  pdeathSig = 0;
   /** The file mode creation mask (umask(2)); fork copies it. */
   umask = 0o022;
   /**

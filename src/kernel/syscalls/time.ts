@@ -18,6 +18,8 @@ const CLOCK_MONOTONIC_RAW = 4;
 const CLOCK_REALTIME_COARSE = 5;
 const CLOCK_MONOTONIC_COARSE = 6;
 const CLOCK_BOOTTIME = 7;
+/** CLOCK_TAI: CLOCK_REALTIME plus the kernel's TAI offset, 0 until adjtimex sets one. */
+const CLOCK_TAI = 11;
 
 function timespec(ns: bigint): Uint8Array {
   const b = new Uint8Array(16);
@@ -86,7 +88,7 @@ export const timeSyscalls: SyscallRow[] = [
     const now = k.clockNs();
     let ns: bigint;
     switch (id) {
-      case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: ns = EPOCH_NS + now; break;
+      case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI: ns = EPOCH_NS + now; break;
       case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
       case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
         ns = now; break;
@@ -97,7 +99,7 @@ export const timeSyscalls: SyscallRow[] = [
   }),
   row(229, 'clock_getres', 'dp', (k, a) => {
     const id = a.i32(0);
-    if (id < 0 || id > 7) throw new Errno(EINVAL);
+    if ((id < 0 || id > 7) && id !== CLOCK_TAI) throw new Errno(EINVAL);
     if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), timespec(1n));
     return 0n;
   }),
