@@ -50,6 +50,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'alarm.c', opts: ['-O2'] },
   { file: 'sigtimedwait.c', opts: ['-O2'] },
   { file: 'prctl_misc.c', opts: ['-O2'] },
+  { file: 'rlimit.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -876,6 +876,7 @@ export class Kernel {
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
+    child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
     child.comm = parent.comm;
     // sigaltstack records are replaced, never written in place: a fork child shares its parent's
     child.sig.altstack = flags & CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;

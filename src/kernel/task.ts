@@ -12,6 +12,24 @@ import { pooledBytes } from './clone.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
+const RLIM_INFINITY = (1n << 64n) - 1n;
+
+/**
+ * The limits a process starts with, soft then hard for RLIMIT_CPU (0) to
+ * RLIMIT_RTTIME (15): Linux's defaults for a root shell on a machine of
+ * this size (1 GiB: 4,096 processes; stack 8 MiB, core 0, 1,024 open files
+ * of at most 1,048,576, memlock 8 MiB, the signal queue this kernel keeps,
+ * msgqueue 819,200).
+ * Shared and never written; snapshots keep it by identity.
+ */
+export const DEFAULT_RLIMITS: readonly bigint[] = [
+  RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY,
+  8n << 20n, RLIM_INFINITY, 0n, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY,
+  4096n, 4096n, 1024n, 1048576n, 8n << 20n, 8n << 20n, RLIM_INFINITY, RLIM_INFINITY,
+  RLIM_INFINITY, RLIM_INFINITY, 1024n, 1024n, 819200n, 819200n, 0n, 0n, 0n, 0n,
+  RLIM_INFINITY, RLIM_INFINITY,
+];
+
 export class Task {
   /**
    * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
@@ -43,6 +61,12 @@ export class Task {
   alarmInterval = 0n;
   /** rt_sigtimedwait's set while it sleeps: a signal of it wakes the task, blocked or not. */
   sigwaitSet: bigint | undefined;
+  /**
+   * The process's resource limits (kept on its leader), soft and hard for
+   * each resource: DEFAULT_RLIMITS until setrlimit replaces the array
+   * (never written in place). fork's child shares it.
+   */
+  rlimits: readonly bigint[] = DEFAULT_RLIMITS;
   /** The task's name (PR_SET_NAME, comm): the basename execve was given, at most 15 bytes (latin1). */
   comm = '';
   /** PR_SET_PDEATHSIG's signal (0: none); kept, not sent (no parent dies before its child here but init's). */
