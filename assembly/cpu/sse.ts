@@ -27,8 +27,9 @@ import { rget, rset, r64, RDI } from "./regs";
 import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL } from "../mmu/access";
 import { setStop } from "./state";
 import { setArithBits, ARITH_FLAGS } from "./flags";
-import { x87Save, x87Restore, sseArith, sseFlags, SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT } from "./x87";
-import { rip } from "./state";
+import {
+  x87Save, x87Restore, sseArith, sseFlags, floatingPointFault, SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT, IE, ZE, OE, PE,
+} from "./x87";
 
 // ---------------------------------------------------------------- operations
 
@@ -1054,10 +1055,6 @@ const FLAG_ZF: u64 = 0x40;
 // (directed rounding, DAZ, FTZ, denormal operands, underflow, and the
 // inexact test for division and square root while PE is clear).
 let opFlags: u32 = 0;
-const IE: u32 = 0x1;
-const ZE: u32 = 0x4;
-const OE: u32 = 0x8;
-const PE: u32 = 0x20;
 /** MXCSR bits that move the arithmetic off the host's: rounding control, FTZ, DAZ. */
 const MX_NONDEFAULT: u32 = 0xe040;
 const ABS64: u64 = 0x7fffffffffffffff;
@@ -1199,8 +1196,7 @@ function commitFlags(): bool {
   let u = opFlags & ~(m >> 7) & 0x3f;
   opFlags = 0;
   if (u == 0) return true;
-  let code = (u & IE) != 0 ? 7 : (u & ZE) != 0 ? 3 : (u & OE) != 0 ? 4 : (u & 0x12) != 0 ? 5 : 6;
-  raiseFault(8, code, rip, 19, 0);
+  floatingPointFault(u, 19);
   return false;
 }
 

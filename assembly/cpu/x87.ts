@@ -31,13 +31,13 @@ const FPE_FLTUND = 5;
 const FPE_FLTRES = 6;
 const FPE_FLTINV = 7;
 
-// status word
-const IE: u32 = 0x1;
+// status word; the six exception flags sit at the same bits in MXCSR (cpu/sse.ts)
+export const IE: u32 = 0x1;
 const DE: u32 = 0x2;
-const ZE: u32 = 0x4;
-const OE: u32 = 0x8;
+export const ZE: u32 = 0x4;
+export const OE: u32 = 0x8;
 const UE: u32 = 0x10;
-const PE: u32 = 0x20;
+export const PE: u32 = 0x20;
 const SF: u32 = 0x40;
 const ES: u32 = 0x80;
 const C0: u32 = 0x100;
@@ -884,11 +884,18 @@ function ill(): void {
 function pendingFault(): bool {
   let s = fsw();
   if ((s & ES) == 0) return false;
-  let u = s & ~fcw() & 0x3f;
+  floatingPointFault(s & ~fcw() & 0x3f, 16);
+  return true;
+}
+
+/**
+ * SIGFPE for the unmasked exceptions u (x87 or MXCSR bits) at vector trap
+ * (16 #MF, 19 #XM), with the code Linux derives from the first of them.
+ */
+export function floatingPointFault(u: u32, trap: i32): void {
   let code = (u & IE) != 0 ? FPE_FLTINV : (u & ZE) != 0 ? FPE_FLTDIV : (u & OE) != 0 ? FPE_FLTOVF
     : (u & (UE | DE)) != 0 ? FPE_FLTUND : FPE_FLTRES;
-  raiseFault(SIGFPE, code, rip, 16, 0);
-  return true;
+  raiseFault(SIGFPE, code, rip, trap, 0);
 }
 
 export function X87_execute(p: u32): void {

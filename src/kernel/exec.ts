@@ -173,7 +173,7 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache
 }
 
 /** s with its terminating NUL, as the stack holds it. */
-function cString(s: ArgString): Uint8Array {
+export function cString(s: ArgString): Uint8Array {
   if (typeof s === 'string') return enc.encode(s + '\0');
   const out = new Uint8Array(s.length + 1);
   out.set(s);

@@ -7,10 +7,10 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
 import { Errno, ENOSYS } from './errno.js';
-import { loadElf, type ExecArgs, type ArgString } from './exec.js';
+import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
-import { Task, type ProcessEnd } from './task.js';
+import { Task, commOf, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
@@ -109,16 +109,6 @@ function disarmed(c: SudConfig): SudConfig {
   // records are values: an unarmed one is shared; an armed one is copied field by field,
   // far cheaper than an object spread
   return c.armed ? { armed: false, selector: c.selector, offset: c.offset, len: c.len, inclusiveEnd: c.inclusiveEnd } : c;
-}
-
-/** A task's comm after exec: the path's last component, its first 15 bytes (Linux: __set_task_comm(kbasename)). */
-function commOf(path: ArgString): string {
-  const bytes = typeof path === 'string' ? new TextEncoder().encode(path) : path;
-  let start = bytes.length;
-  while (start > 0 && bytes[start - 1] !== 0x2f) start--;
-  let name = '';
-  for (let i = start; i < bytes.length && i < start + 15 && bytes[i] !== 0; i++) name += String.fromCharCode(bytes[i]);
-  return name;
 }
 
 /** The ENGINE and CPU blocks' bytes: the exit record, switches, counters and the registers (Kernel.dwords, qwords). */
@@ -743,9 +733,9 @@ export class Kernel {
 
   /** ITIMER_REAL of the current process: arms it at value ns from now (0n disarms) with a period; returns the old [remaining, period]. */
   setAlarm(value: bigint, interval: bigint): [bigint, bigint] {
+    const old = this.getAlarm();
     const t = this.tasks.get(this.current.tgid) ?? this.current;
     const now = this.clockNs();
-    const old: [bigint, bigint] = [t.alarmAt === undefined ? 0n : t.alarmAt > now ? t.alarmAt - now : 1n, t.alarmInterval];
     if (t.alarmAt !== undefined) this.alarmsArmed--;
     t.alarmAt = value > 0n ? now + value : undefined;
     t.alarmInterval = value > 0n ? interval : 0n;
@@ -753,7 +743,7 @@ export class Kernel {
     return old;
   }
 
-  /** The current process's ITIMER_REAL: [remaining, period]. */
+  /** The current process's ITIMER_REAL: [remaining (at least 1 ns while armed), period]. */
   getAlarm(): [bigint, bigint] {
     const t = this.tasks.get(this.current.tgid) ?? this.current;
     const now = this.clockNs();

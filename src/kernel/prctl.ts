@@ -7,6 +7,7 @@ import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { EINVAL, EFAULT } from './errno.js';
 import { PR_SET_SYSCALL_USER_DISPATCH, checkSud } from './sud.js';
 import { copyFromUser, tryCopyToUser } from './uaccess.js';
+import { commFrom } from './task.js';
 
 const PR_SET_PDEATHSIG = 1;
 const PR_GET_PDEATHSIG = 2;
@@ -23,10 +24,7 @@ export const prctlSyscalls: SyscallRow[] = [
       case PR_SET_SYSCALL_USER_DISPATCH: break;
       case PR_SET_NAME: {
         // up to 15 bytes of the string, whatever its length
-        const b = copyFromUser(t.mm, a.u64(1), 16);
-        let name = '';
-        for (let i = 0; i < 15 && b[i] !== 0; i++) name += String.fromCharCode(b[i]);
-        t.comm = name;
+        t.comm = commFrom(copyFromUser(t.mm, a.u64(1), 16), 0);
         return 0n;
       }
       case PR_GET_NAME: {

@@ -7,6 +7,7 @@
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { RestartSyscall } from './syscalls/tasks.js';
+import { timespecNs } from './syscalls/time.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT, EAGAIN } from './errno.js';
@@ -792,11 +793,7 @@ export const signalSyscalls: SyscallRow[] = [
     }
     if (t.sigwaitSet === undefined) {
       if (a.u64(2) !== 0n) {
-        const ts = new DataView(copyFromUser(t.mm, a.u64(2), 16).buffer);
-        const sec = ts.getBigInt64(0, true);
-        const nsec = ts.getBigInt64(8, true);
-        if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) return errnoResult(EINVAL);
-        const ns = sec * 1_000_000_000n + nsec;
+        const ns = timespecNs(k, a.u64(2));
         if (ns === 0n) return errnoResult(EAGAIN);
         t.sleepUntil = k.clockNs() + ns;
       }

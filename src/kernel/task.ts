@@ -9,8 +9,24 @@ import { SigHand, SigState } from './signals.js';
 import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
+import { cString, type ArgString } from './exec.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
+
+/** A comm from bytes at start: up to 15 of them, to a NUL (latin1). */
+export function commFrom(bytes: Uint8Array, start: number): string {
+  let name = '';
+  for (let i = start; i < bytes.length && i < start + 15 && bytes[i] !== 0; i++) name += String.fromCharCode(bytes[i]);
+  return name;
+}
+
+/** A task's comm after exec: the path's last component (Linux: __set_task_comm(kbasename)). */
+export function commOf(path: ArgString): string {
+  const bytes = cString(path);
+  let start = bytes.length - 1;
+  while (start > 0 && bytes[start - 1] !== 0x2f) start--;
+  return commFrom(bytes, start);
+}
 
 const RLIM_INFINITY = (1n << 64n) - 1n;
 

@@ -11,7 +11,7 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { AddressSpace } from '../mm.js';
 import { Errno, EAGAIN, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
-import { EPOCH_NS } from './time.js';
+import { EPOCH_NS, timespecNs } from './time.js';
 import { copyFromUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
 
@@ -41,11 +41,7 @@ export function futexWake(k: Kernel, mm: AddressSpace, addr: bigint, n: number, 
 
 /** The virtual-clock deadline of a wait's timespec at addr (relative, or absolute on a clock). */
 function deadline(k: Kernel, addr: bigint, absolute: boolean, realtime: boolean): bigint {
-  const ts = new DataView(copyFromUser(k.mm, addr, 16).buffer);
-  const sec = ts.getBigInt64(0, true);
-  const nsec = ts.getBigInt64(8, true);
-  if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);
-  const ns = sec * 1_000_000_000n + nsec;
+  const ns = timespecNs(k, addr);
   if (!absolute) return k.clockNs() + ns;
   return realtime ? ns - EPOCH_NS : ns;
 }

@@ -7,7 +7,7 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EINVAL, ESRCH } from '../errno.js';
-import { EPOCH_NS } from './time.js';
+import { EPOCH_NS, timespecNs } from './time.js';
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
@@ -89,22 +89,14 @@ export const pollSyscalls: SyscallRow[] = [
     return BigInt(ready);
   }),
   row(35, 'nanosleep', 'pp', (k, a) => {
-    const ts = new DataView(copyFromUser(k.mm, a.u64(0), 16).buffer);
-    const sec = ts.getBigInt64(0, true);
-    const nsec = ts.getBigInt64(8, true);
-    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);
-    sleepUntil(k, sec * 1_000_000_000n + nsec, false);
+    sleepUntil(k, timespecNs(k, a.u64(0)), false);
     return 0n;
   }),
   // clock_nanosleep: what glibc's nanosleep and sleep call; an absolute time is on the clock named
   row(230, 'clock_nanosleep', 'ddpp', (k, a) => {
     const clock = a.i32(0);
     if (clock !== CLOCK_REALTIME && clock !== CLOCK_MONOTONIC && clock !== CLOCK_BOOTTIME) throw new Errno(EINVAL);
-    const ts = new DataView(copyFromUser(k.mm, a.u64(2), 16).buffer);
-    const sec = ts.getBigInt64(0, true);
-    const nsec = ts.getBigInt64(8, true);
-    if (sec < 0n || nsec < 0n || nsec >= 1_000_000_000n) throw new Errno(EINVAL);
-    const ns = sec * 1_000_000_000n + nsec;
+    const ns = timespecNs(k, a.u64(2));
     if (a.i32(1) & TIMER_ABSTIME) sleepUntil(k, clock === CLOCK_REALTIME ? ns - EPOCH_NS : ns, false, true);
     else sleepUntil(k, ns, false);
     return 0n;

@@ -5,7 +5,11 @@
  */
 import { row, type SyscallRow } from './table.js';
 import { copyToUser, copyFromUser } from '../uaccess.js';
+import type { Kernel } from '../kernel.js';
 import { Errno, EINVAL } from '../errno.js';
+
+const NS_PER_US = 1000n;
+const NS_PER_S = 1_000_000_000n;
 
 /** CLOCK_REALTIME at instruction 0: the seed patch's date, 2020-08-10 23:27:07 UTC. */
 export const EPOCH_NS = 1597102027n * 1_000_000_000n;
@@ -29,9 +33,17 @@ function timespec(ns: bigint): Uint8Array {
   return b;
 }
 
+/** A struct timespec at addr as nanoseconds; EINVAL for a negative part or nanoseconds past a second. */
+export function timespecNs(k: Kernel, addr: bigint): bigint {
+  const ts = new DataView(copyFromUser(k.mm, addr, 16).buffer);
+  const sec = ts.getBigInt64(0, true);
+  const nsec = ts.getBigInt64(8, true);
+  if (sec < 0n || nsec < 0n || nsec >= NS_PER_S) throw new Errno(EINVAL);
+  return sec * NS_PER_S + nsec;
+}
+
 const ITIMER_REAL = 0;
-const NS_PER_US = 1000n;
-const NS_PER_S = 1_000_000_000n;
+
 
 /** struct itimerval { it_interval, it_value } (two timevals) from [value, interval] in ns. */
 function itimerval(value: bigint, interval: bigint): Uint8Array {
