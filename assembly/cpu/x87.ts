@@ -939,13 +939,7 @@ function execMem(opc: u32, reg: u32, a: u64): void {
     case 1: // D9
       switch (reg) {
         case 0: if (!fetchMem(a, 0)) return; push(); return; // fld m32fp
-        case 2: case 3: { // fst/fstp m32fp
-          let v = getX(0) ? toFloat(32) : 0xffc00000;
-          wr(a, v, 4);
-          if (faulted) return;
-          if (reg == 3) pop();
-          return;
-        }
+        case 2: case 3: storeSt0(a, true, 32, false, reg == 3); return; // fst/fstp m32fp
         case 4: loadEnv(a); return; // fldenv
         case 5: { let v = <u32>rd(a, 2); if (faulted) return; store<u16>(CPU_FCW, <u16>v); return; } // fldcw
         case 6: // fnstenv: then masks every exception
@@ -958,14 +952,7 @@ function execMem(opc: u32, reg: u32, a: u64): void {
     case 3: // DB
       switch (reg) {
         case 0: if (!fetchMem(a, 1)) return; push(); return; // fild m32int
-        case 1: case 2: case 3: { // fisttp, fist, fistp m32int
-          let ok = getX(0);
-          let v = ok ? toInt(32, reg == 1) : 0x80000000;
-          wr(a, v, 4);
-          if (faulted) return;
-          if (reg != 2) pop();
-          return;
-        }
+        case 1: case 2: case 3: storeSt0(a, false, 32, reg == 1, reg != 2); return; // fisttp, fist, fistp m32int
         case 5: if (!fetchMem(a, 5)) return; push(); return; // fld m80fp
         case 7: { // fstp m80fp
           if (getX(0)) setR(xS, xE, xM);
@@ -978,20 +965,8 @@ function execMem(opc: u32, reg: u32, a: u64): void {
     case 5: // DD
       switch (reg) {
         case 0: if (!fetchMem(a, 2)) return; push(); return; // fld m64fp
-        case 1: { // fisttp m64int
-          let v = getX(0) ? toInt(64, true) : INT_BIT;
-          wr(a, v, 8);
-          if (faulted) return;
-          pop();
-          return;
-        }
-        case 2: case 3: { // fst/fstp m64fp
-          let v = getX(0) ? toFloat(64) : 0xfff8000000000000;
-          wr(a, v, 8);
-          if (faulted) return;
-          if (reg == 3) pop();
-          return;
-        }
+        case 1: storeSt0(a, false, 64, true, true); return; // fisttp m64int
+        case 2: case 3: storeSt0(a, true, 64, false, reg == 3); return; // fst/fstp m64fp
         case 4: { // frstor
           if (!loadEnv(a)) return;
           rd(a + 28, 8);
@@ -1023,25 +998,28 @@ function execMem(opc: u32, reg: u32, a: u64): void {
     case 7: // DF
       switch (reg) {
         case 0: if (!fetchMem(a, 3)) return; push(); return; // fild m16int
-        case 1: case 2: case 3: { // fisttp, fist, fistp m16int
-          let v = getX(0) ? toInt(16, reg == 1) : 0x8000;
-          wr(a, v, 2);
-          if (faulted) return;
-          if (reg != 2) pop();
-          return;
-        }
+        case 1: case 2: case 3: storeSt0(a, false, 16, reg == 1, reg != 2); return; // fisttp, fist, fistp m16int
         case 5: if (!fetchMem(a, 4)) return; push(); return; // fild m64int
-        case 7: { // fistp m64int
-          let v = getX(0) ? toInt(64, false) : INT_BIT;
-          wr(a, v, 8);
-          if (faulted) return;
-          pop();
-          return;
-        }
+        case 7: storeSt0(a, false, 64, false, true); return; // fistp m64int
       }
       break;
   }
   ill(); // fbld, fbstp and the reserved forms
+}
+
+/**
+ * fst, fist, fisttp and their popping forms: st0 as a float of `bits` or
+ * an integer of `bits` (rounded, or truncated) at a, the indefinite when st0
+ * is empty; popped after the store, if asked, unless the store faulted.
+ */
+function storeSt0(a: u64, float: bool, bits: i32, truncate: bool, popAfter: bool): void {
+  let ok = getX(0);
+  let v: u64;
+  if (float) v = ok ? toFloat(bits) : bits == 32 ? 0xffc00000 : 0xfff8000000000000;
+  else v = ok ? toInt(bits, truncate) : <u64>1 << <u64>(bits - 1);
+  wr(a, v, <u32>bits >> 3);
+  if (faulted) return;
+  if (popAfter) pop();
 }
 
 /**
