@@ -1068,22 +1068,26 @@ const MINN32: u32 = 0x00800000;
   return op == FOP_ADD ? SSE_ADD : op == FOP_SUB ? SSE_SUB : op == FOP_MUL ? SSE_MUL : op == FOP_DIV ? SSE_DIV : SSE_SQRT;
 }
 
+/** cheapFlags' answers besides the flags themselves. */
+const ASK_EXACT: i32 = -1;
+const ONLY_PE_OPEN: i32 = 0x100;
+
 /**
  * The flags of r = x op y (round to nearest, host arithmetic) when cheap
- * tests settle them; false when the exact arithmetic must decide.
+ * tests settle them all; ONLY_PE_OPEN when none is raised but inexactness
+ * is still to test; ASK_EXACT when the exact arithmetic must decide.
  * absA, absB, absR: the magnitudes' bits; inf, minNormal: the format's.
  */
 @inline function cheapFlags(op: i32, absA: u64, absB: u64, absR: u64, nan: bool, inf: u64, minNormal: u64): i32 {
-  // -1: ask the exact arithmetic; else the flags (PE still to test when the caller must)
   let useA = op != FOP_SQRT;
-  if ((useA && absA != 0 && absA < minNormal) || (absB != 0 && absB < minNormal)) return -1; // DE
+  if ((useA && absA != 0 && absA < minNormal) || (absB != 0 && absB < minNormal)) return ASK_EXACT; // DE
   if (nan) return <i32>IE;
   let finite = (!useA || absA < inf) && absB < inf;
   if (op == FOP_DIV && absB == 0) return absA != 0 && absA < inf ? <i32>ZE : 0;
   if (absR == inf) return finite ? <i32>(OE | PE) : 0;
   // a tiny product or quotient of nonzero finite operands: underflow needs the exact value
-  if ((op == FOP_MUL || op == FOP_DIV) && absR <= minNormal && absA != 0 && absB != 0 && finite) return -1;
-  return 0x100; // nothing raised yet; not decided about PE
+  if ((op == FOP_MUL || op == FOP_DIV) && absR <= minNormal && absA != 0 && absB != 0 && finite) return ASK_EXACT;
+  return ONLY_PE_OPEN;
 }
 
 function f32op(op: i32, a: u32, b: u32): u32 {
@@ -1104,11 +1108,11 @@ function f32op(op: i32, a: u32, b: u32): u32 {
     let r = op == FOP_SQRT ? sqrt<f32>(y) : op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
     let bits = reinterpret<u32>(r);
     let c = cheapFlags(op, <u64>(a & ABS32), <u64>(b & ABS32), <u64>(bits & ABS32), isNan32(bits), <u64>INF32, <u64>MINN32);
-    if (c >= 0 && c != 0x100) {
+    if (c != ASK_EXACT && c != ONLY_PE_OPEN) {
       opFlags |= <u32>c;
       return isNan32(bits) ? QNAN32 : bits;
     }
-    if (c == 0x100) {
+    if (c == ONLY_PE_OPEN) {
       if ((m & PE) != 0) return bits;
       // inexact: the exact f64 sum or product (when it is exact) against the f32 result
       if (op == FOP_MUL || ((op == FOP_ADD || op == FOP_SUB) && (a & ABS32) < INF32 && (b & ABS32) < INF32)) {
@@ -1149,11 +1153,11 @@ function f64op(op: i32, a: u64, b: u64): u64 {
     let r = op == FOP_SQRT ? sqrt<f64>(y) : op == FOP_ADD ? x + y : op == FOP_MUL ? x * y : op == FOP_SUB ? x - y : x / y;
     let bits = reinterpret<u64>(r);
     let c = cheapFlags(op, a & ABS64, b & ABS64, bits & ABS64, isNan64(bits), INF64, MINN64);
-    if (c >= 0 && c != 0x100) {
+    if (c != ASK_EXACT && c != ONLY_PE_OPEN) {
       opFlags |= <u32>c;
       return isNan64(bits) ? QNAN64 : bits;
     }
-    if (c == 0x100) {
+    if (c == ONLY_PE_OPEN) {
       if ((m & PE) != 0) return bits;
       if (op == FOP_ADD || op == FOP_SUB) {
         if ((a & ABS64) >= INF64 || (b & ABS64) >= INF64) return bits; // an infinite operand: exact
