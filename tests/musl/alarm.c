@@ -30,13 +30,16 @@ int main(void) {
   setitimer(ITIMER_REAL, &p, 0);
   while (fired < 5) pause();
   getitimer(ITIMER_REAL, &old);
-  printf("periodic: fired %d, interval %ld us\n", fired, (long)old.it_interval.tv_usec);
+  /* a busy host may let two expiries pass between two looks: at least five */
+  printf("periodic: fired at least 5 %d, interval %ld us\n", fired >= 5, (long)old.it_interval.tv_usec);
   struct itimerval off = {{0, 0}, {0, 0}};
   setitimer(ITIMER_REAL, &off, &old);
   printf("disarmed: old interval %ld us, value set %d\n", (long)old.it_interval.tv_usec, old.it_value.tv_sec || old.it_value.tv_usec);
+  int before = fired;
   alarm(1);
-  sleep(3);
-  printf("sleep cut short by the alarm: fired %d\n", fired);
+  unsigned left = sleep(3);
+  /* about 2 s left: the host's wakeup latency makes it 1.99.., the virtual clock 2.0.. */
+  printf("sleep cut short by the alarm: fired %d, seconds left 1 or 2: %d\n", fired - before, left == 1 || left == 2);
   signal(SIGALRM, SIG_DFL);
   alarm(1);
   for (;;) pause();

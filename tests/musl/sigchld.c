@@ -13,9 +13,11 @@
 #include <unistd.h>
 #include <sys/wait.h>
 
-static volatile int code, status, from_child;
+static volatile int code, status;
+/* si_pid, compared after fork has returned: the signal may come before fork's result is stored */
+static volatile pid_t sender;
 static pid_t child;
-static void h(int s, siginfo_t *si, void *u) { (void)s; (void)u; code = si->si_code; status = si->si_status; from_child = si->si_pid == child; }
+static void h(int s, siginfo_t *si, void *u) { (void)s; (void)u; code = si->si_code; status = si->si_status; sender = si->si_pid; }
 
 static volatile int thread_hit, thread_ready;
 static void usr1(int s) { (void)s; thread_hit = 1; }
@@ -39,7 +41,7 @@ int main(void) {
   child = fork();
   if (child == 0) _exit(42);
   while (waitpid(child, 0, 0) != child);
-  printf("exited: code %d status %d from the child %d\n", code, status, from_child);
+  printf("exited: code %d status %d from the child %d\n", code, status, sender == child);
   child = fork();
   if (child == 0) { raise(SIGTERM); _exit(1); }
   while (waitpid(child, 0, 0) != child);
