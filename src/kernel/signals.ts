@@ -7,7 +7,7 @@
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { RestartSyscall } from './syscalls/tasks.js';
-import { timespecNs } from './syscalls/time.js';
+import { timespecNs, timespec } from './syscalls/time.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT, EAGAIN } from './errno.js';
@@ -427,6 +427,12 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
       k.setReg(0, -4n);
     }
     t.sleeping = undefined;
+    // a relative nanosleep reports the time it had left (Linux: nanosleep's restart block)
+    if (t.sleepRem !== 0n && t.sleepUntil !== undefined) {
+      const left = t.sleepUntil - k.clockNs();
+      tryCopyToUser(t.mm, t.sleepRem, timespec(left > 0n ? left : 0n));
+    }
+    t.sleepRem = 0n;
     // an interrupted sleep leaves no deadline or wait set behind for the next call
     t.sleepUntil = undefined;
     t.sigwaitSet = undefined;

@@ -75,6 +75,8 @@ export class Task {
    */
   alarmAt: bigint | undefined;
   alarmInterval = 0n;
+  /** Where a relative nanosleep or clock_nanosleep writes the time left when a handler interrupts it (0n: nowhere). */
+  sleepRem = 0n;
   /** rt_sigtimedwait's set while it sleeps: a signal of it wakes the task, blocked or not. */
   sigwaitSet: bigint | undefined;
   /**

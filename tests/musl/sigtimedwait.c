@@ -64,9 +64,10 @@ int main(void) {
     kill(parent, SIGTERM);
     _exit(0);
   }
-  struct timespec long_sleep = {0, 50000000};
-  r = nanosleep(&long_sleep, 0);
-  printf("nanosleep interrupted: %d %s\n", r, strerror(errno));
+  struct timespec long_sleep = {0, 50000000}, rem = {0, 0};
+  r = nanosleep(&long_sleep, &rem);
+  printf("nanosleep interrupted: %d %s, time left reported: %d\n", r, strerror(errno),
+         rem.tv_sec == 0 && rem.tv_nsec > 0 && rem.tv_nsec < 50000000);
   waitpid(c, 0, 0);
   struct timespec again = {0, 20000000};
   clock_gettime(CLOCK_MONOTONIC, &t0);

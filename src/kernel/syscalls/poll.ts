@@ -89,7 +89,9 @@ export const pollSyscalls: SyscallRow[] = [
     return BigInt(ready);
   }),
   row(35, 'nanosleep', 'pp', (k, a) => {
+    k.current.sleepRem = a.u64(1);
     sleepUntil(k, timespecNs(k, a.u64(0)), false);
+    k.current.sleepRem = 0n;
     return 0n;
   }),
   // clock_nanosleep: what glibc's nanosleep and sleep call; an absolute time is on the clock named
@@ -98,7 +100,11 @@ export const pollSyscalls: SyscallRow[] = [
     if (clock !== CLOCK_REALTIME && clock !== CLOCK_MONOTONIC && clock !== CLOCK_BOOTTIME) throw new Errno(EINVAL);
     const ns = timespecNs(k, a.u64(2));
     if (a.i32(1) & TIMER_ABSTIME) sleepUntil(k, clock === CLOCK_REALTIME ? ns - EPOCH_NS : ns, false, true);
-    else sleepUntil(k, ns, false);
+    else {
+      k.current.sleepRem = a.u64(3);
+      sleepUntil(k, ns, false);
+      k.current.sleepRem = 0n;
+    }
     return 0n;
   }),
 ];

@@ -25,7 +25,7 @@ const CLOCK_BOOTTIME = 7;
 /** CLOCK_TAI: CLOCK_REALTIME plus the kernel's TAI offset, 0 until adjtimex sets one. */
 const CLOCK_TAI = 11;
 
-function timespec(ns: bigint): Uint8Array {
+export function timespec(ns: bigint): Uint8Array {
   const b = new Uint8Array(16);
   const dv = new DataView(b.buffer);
   dv.setBigInt64(0, ns / 1_000_000_000n, true);
