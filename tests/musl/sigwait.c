@@ -56,8 +56,11 @@ int main(void) {
   c = fork();
   if (c == 0) {
     struct timespec ts = {0, 1000000};
-    clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, 0);
-    kill(parent, SIGUSR1);
+    /* again and again: one sent before the parent reaches pause would leave it waiting */
+    for (int i = 0; i < 20; i++) {
+      clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, 0);
+      kill(parent, SIGUSR1);
+    }
     _exit(0);
   }
   got = 0;
