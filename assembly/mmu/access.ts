@@ -110,8 +110,16 @@ function dropTlb(va: u64): void {
   store<u64>(tlbSlot(TLB_X, va), 1);
 }
 
-/** Records that va's TLB slots are being filled (for tlbFlush). */
+/**
+ * Records that va's TLB slots are being filled (for tlbFlush). A slot that
+ * one of the TLBs still uses is in the log already: every used slot is, as
+ * long as the count has not passed TLB_LOG_MAX. Logging it again would grow
+ * the log by one for each write after a restore (mmuResume empties only the
+ * write TLB and keeps the log) until every flush emptied every slot.
+ */
 @inline function tlbLog(va: u64): void {
+  if (load<u64>(tlbSlot(TLB_R, va)) != 1 || load<u64>(tlbSlot(TLB_W, va)) != 1 ||
+      load<u64>(tlbSlot(TLB_X, va)) != 1) return;
   let n = load<u32>(TLB_LOG_COUNT);
   if (n < <u32>TLB_LOG_MAX) store<u16>(TLB_LOG + (n << 1), <u16>(<u32>(va >> 12) & (TLB_ENTRIES - 1)));
   if (n <= <u32>TLB_LOG_MAX) store<u32>(TLB_LOG_COUNT, n + 1);

@@ -144,6 +144,24 @@ maybe('machine snapshots', () => {
     expect(m.insns).toBe(ref.result.insns);
   });
 
+  it('keeps the TLB fill log as short as the slots in use over thousands of restores that keep the TLBs', () => {
+    const m = new Machine();
+    m.load(program(), { argv: ['snap', 'smc'] });
+    runUntilOutput(m, 'r=1\n');
+    const snap = m.snapshot();
+    const log = (): number => new DataView(m.kernel.engine.memory.buffer).getUint32(L.TLB_LOG_COUNT, true);
+    for (let i = 0; i < 2000; i++) {
+      // the spin writes its counter on the stack: a write-TLB fill each time (mmuResume empties
+      // the write TLB), for a slot whose read entry the restore kept
+      expect(m.run({ maxInsns: 1000 }).kind).toBe('budget');
+      m.restore(snap);
+    }
+    // one fill logged per restore would have passed TLB_LOG_MAX, when every flush empties every slot
+    expect(log()).toBeLessThan(64);
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(fresh(['snap', 'smc']).out.stdout);
+  });
+
   it('restores after a run that grew memory and wrote more frames than the dirty list holds', () => {
     const mib = 264; // 67584 data frames, past DIRTY_LIST_MAX: the restore reads the bitmap
     expect(mib * 256).toBeGreaterThan(L.DIRTY_LIST_MAX);
