@@ -51,6 +51,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'sigtimedwait.c', opts: ['-O2'] },
   { file: 'prctl_misc.c', opts: ['-O2'] },
   { file: 'rlimit.c', opts: ['-O2'] },
+  { file: 'pipes.c', opts: ['-O2', '-O0'] },
+  { file: 'exec_fds.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -117,6 +117,7 @@ export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache
   const elf = parseElfOnce(bytes);
   const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
   const mm = new AddressSpace(engine);
+  mm.exe = bytes;
   try {
     let brk = 0n;
     let phdrAddr = 0n;

@@ -6,11 +6,12 @@
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
-import { Errno, ENOSYS } from './errno.js';
+import { Errno, EMFILE, ENOSYS } from './errno.js';
+import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { loadElf, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
-import { Task, commOf, type ProcessEnd } from './task.js';
+import { Task, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
@@ -31,6 +32,7 @@ import { writeU32 } from './uaccess.js';
 /** sigaction's SA_NOCLDWAIT: children leave no zombie. */
 const SA_NOCLDWAIT = 2n;
 const CLONE_VM = 0x100;
+const CLONE_FILES = 0x400;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
 const CLONE_SETTLS = 0x80000;
@@ -50,6 +52,8 @@ export interface Stream {
   write?(data: Uint8Array): void;
   /** A pidfd: the process it refers to. */
   pid?: number;
+  /** The last descriptor naming it closed (a pipe end counts its open ends). */
+  release?(): void;
 }
 
 export interface KernelOptions {
@@ -188,7 +192,8 @@ export class Kernel {
   readonly unameRelease: string;
   readonly profile: Profile;
   sysctlSud: boolean;
-  private files = new Map<number, Stream>();
+  /** The streams the first process starts with at descriptors 0, 1 and 2. */
+  private stdio: (Stream | undefined)[];
   readonly trace?: (line: string) => void;
   private rng: SplitMix64;
   private schedRng: SplitMix64;
@@ -234,9 +239,7 @@ export class Kernel {
     this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
     this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
     this.unameRelease = opts.unameRelease ?? this.profile.release;
-    if (opts.stdin) this.files.set(0, opts.stdin);
-    if (opts.stdout) this.files.set(1, opts.stdout);
-    if (opts.stderr) this.files.set(2, opts.stderr);
+    this.stdio = [opts.stdin, opts.stdout, opts.stderr];
     this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
     this.engine.setI32(L.SW_SMAP, opts.smap === false ? 0 : 1);
   }
@@ -245,17 +248,53 @@ export class Kernel {
     return this.current.mm;
   }
 
+  /** The stream the current process's descriptor fd names. */
   fd(fd: bigint | number): Stream | undefined {
-    const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
-    return this.files.get(n);
+    return this.file(fd)?.stream;
   }
 
-  /** Installs a stream at the lowest free descriptor. */
-  installFd(st: Stream): number {
-    let fd = 0;
-    while (this.files.has(fd)) fd++;
-    this.files.set(fd, st);
+  /** The open file description the current process's descriptor fd names. */
+  file(fd: bigint | number): OpenFile | undefined {
+    const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
+    return this.current.files.get(n);
+  }
+
+  /** RLIMIT_NOFILE's soft limit: descriptors are below it. */
+  fdLimit(): number {
+    const lim = (this.tasks.get(this.current.tgid) ?? this.current).rlimits[2 * RLIMIT_NOFILE];
+    return lim > 0x7fffffffn ? 0x7fffffff : Number(lim);
+  }
+
+  /** Installs a description at the current process's lowest free descriptor at or above min (EMFILE when none is left). */
+  installFile(file: OpenFile, cloexec = false, min = 0): number {
+    const fd = this.current.files.lowestFree(min, this.fdLimit());
+    if (fd < 0) throw new Errno(EMFILE);
+    this.current.files.set(fd, file, cloexec);
     return fd;
+  }
+
+  /** Installs a stream at the lowest free descriptor, in a new read-write description. */
+  installFd(st: Stream, cloexec = false): number {
+    return this.installFile(new OpenFile(st, O_RDWR), cloexec);
+  }
+
+  /**
+   * Tasks sleeping on a pipe or in poll look again: a pipe's contents or
+   * ends changed (a spurious wake-up re-executes the call, which sleeps
+   * again if it still must).
+   */
+  wakeIo(): void {
+    for (const t of this.tasks.values()) {
+      if (t.state === 'blocked' && (t.pipeWait || t.inPoll) && !t.jobStop && !t.ptraceStop) {
+        t.pipeWait = false;
+        t.state = 'runnable';
+      }
+    }
+  }
+
+  /** A task stops using its descriptor table; the last one closes every descriptor. */
+  private dropFiles(t: Task): void {
+    if (--t.files.users === 0 && t.files.size > 0 && t.files.closeAll()) this.wakeIo();
   }
 
   /** A child stopped or continued: its parent, if sleeping in wait, looks again. */
@@ -270,8 +309,12 @@ export class Kernel {
     if (tr && tr.state === 'blocked' && !tr.futexWait) tr.state = 'runnable';
   }
 
-  closeFd(fd: number): void {
-    this.files.delete(fd);
+  /** Closes the current process's descriptor fd; false when it was not open. */
+  closeFd(fd: number): boolean {
+    const f = this.current.files.get(fd);
+    if (!this.current.files.close(fd)) return false;
+    if (f!.refs === 0 && f!.stream.release !== undefined) this.wakeIo();
+    return true;
   }
 
   taskCount(): number {
@@ -307,6 +350,8 @@ export class Kernel {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
+    // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
+    this.stdio.forEach((st, fd) => st && task.files.set(fd, new OpenFile(st, fd === 0 ? O_RDONLY : O_WRONLY), false));
     task.comm = commOf(args.execfn);
     this.tasks.set(pid, task);
     this.rootPid = pid;
@@ -353,6 +398,12 @@ export class Kernel {
     this.setSud(t, disarmed(t.sud));
     t.sighand.actions = t.sighand.actions.map((a) => (a.handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION));
     t.sig.altstack = NO_ALTSTACK;
+    // the table becomes the process's own (unshare_files), then its close-on-exec descriptors close
+    if (t.files.users > 1) {
+      t.files.users--;
+      t.files = t.files.copy();
+    }
+    if (t.files.closeOnExec()) this.wakeIo();
     this.enterTask(t);
   }
 
@@ -622,6 +673,7 @@ export class Kernel {
     t.state = 'zombie';
     this.clearChildTid(t);
     t.mm.users--;
+    this.dropFiles(t);
     if (t.tid !== t.tgid) this.tasks.delete(t.tid);
   }
 
@@ -642,6 +694,7 @@ export class Kernel {
       if (x.tgid !== t.tgid || x.state === 'zombie' || x.tid === x.tgid) continue;
       x.state = 'zombie';
       x.mm.users--;
+      this.dropFiles(x);
       this.tasks.delete(x.tid);
     }
     const leader = this.tasks.get(t.tgid) ?? t;
@@ -679,7 +732,10 @@ export class Kernel {
     if (!retired) this.clearChildTid(t);
     this.releaseVforkParent(t);
     this.trace?.(this.tracePrefix(t) + (end.kind === 'exited' ? exitedLine(end.status) : killedLine(end.signal, end.coreDumped)));
-    if (!retired) t.mm.users--;
+    if (!retired) {
+      t.mm.users--;
+      this.dropFiles(t);
+    }
     // the first process's memory stays readable once the machine has ended, for inspection
     if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
     if (t.tgid === this.rootPid) this.rootMm = t.mm;
@@ -852,6 +908,10 @@ export class Kernel {
     // dispositions shared (CLONE_SIGHAND) or copied: the actions are immutable, so a copy shares them
     const sighand = flags & CLONE_SIGHAND ? parent.sighand : new SigHand(parent.sighand.actions);
     const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand);
+    if (flags & CLONE_FILES) {
+      child.files = parent.files;
+      parent.files.users++;
+    } else child.files = parent.files.copy();
     child.saved.set(this.cpuBlock);
     const dv = savedView(child.saved);
     const b = child.saved.byteOffset - L.CPU;

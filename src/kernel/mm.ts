@@ -69,7 +69,7 @@ export function protBits(prot: number, shared: boolean): number {
 }
 
 /** The AddressSpace fields its snapshot copies share ([SHARES]). */
-const SHARED_FIELDS: readonly string[] = ['vmas'];
+const SHARED_FIELDS: readonly string[] = ['vmas', 'exe'];
 
 export class AddressSpace implements SharesFields {
   /** Page-table root (a frame address in the engine's memory). */
@@ -86,6 +86,8 @@ export class AddressSpace implements SharesFields {
   brk = 0n;
   /** Address spaces sharing this one (threads): freed when it reaches zero. */
   users = 1;
+  /** The executable's bytes (mm->exe_file: what /proc/self/exe names), never written. */
+  exe: Uint8Array | undefined;
 
   constructor(readonly engine: Engine, root?: number) {
     this.root = root ?? engine.x.ptNewRoot();
@@ -102,12 +104,13 @@ export class AddressSpace implements SharesFields {
     child.vmas = this.vmas; // never changed in place: shared
     child.brkStart = this.brkStart;
     child.brk = this.brk;
+    child.exe = this.exe;
     return child;
   }
 
   /**
    * Snapshot copies (kernel/clone.ts, on every restore) share the VMA list,
-   * never changed in place; the other fields are primitives and the
+   * never changed in place, and the executable's bytes; the other fields are primitives and the
    * engine, which snapshots keep by identity.
    */
   get [SHARES](): readonly string[] {

@@ -422,7 +422,13 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   if (t.sleeping) {
     // a handler interrupts the sleeping syscall: it is restarted only for
     // ERESTARTSYS with SA_RESTART, otherwise it returns -EINTR (Linux: handle_signal)
-    if (t.sleeping === 'restartblock' || !(flags & SA_RESTART_BIT)) {
+    // a pipe write that had put bytes in returns their count instead, restart or not
+    const written = t.pipeWritten;
+    t.pipeWritten = undefined;
+    if (written !== undefined && written > 0) {
+      k.setRip(k.qwords[RIP_Q] + 2n);
+      k.setReg(0, BigInt(written));
+    } else if (t.sleeping === 'restartblock' || !(flags & SA_RESTART_BIT)) {
       k.setRip(k.qwords[RIP_Q] + 2n);
       k.setReg(0, -4n);
     }

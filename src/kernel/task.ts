@@ -10,6 +10,7 @@ import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
+import { FdTable } from './files.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
@@ -38,6 +39,9 @@ const RLIM_INFINITY = (1n << 64n) - 1n;
  * msgqueue 819,200).
  * Shared and never written; snapshots keep it by identity.
  */
+/** The resource whose soft limit bounds a process's descriptors (fd < limit). */
+export const RLIMIT_NOFILE = 7;
+
 export const DEFAULT_RLIMITS: readonly bigint[] = [
   RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY,
   8n << 20n, RLIM_INFINITY, 0n, RLIM_INFINITY, RLIM_INFINITY, RLIM_INFINITY,
@@ -96,6 +100,12 @@ export class Task {
    * signal that ends the sleep records (the handler returns to it).
    */
   suspendMask: bigint | undefined;
+  /** The process's descriptor table: shared by threads (CLONE_FILES), copied by fork. */
+  files = new FdTable();
+  /** Sleeping in a pipe's read or write: a change to the pipe wakes it to look again. */
+  pipeWait = false;
+  /** A pipe write sleeping for room: the bytes it has put in so far (undefined: no write is under way). */
+  pipeWritten: number | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
   sleeping: 'restartsys' | 'restartblock' | undefined;
   /** vfork child: the parent to release at exec or exit. */

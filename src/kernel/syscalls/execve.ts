@@ -57,7 +57,9 @@ export const execSyscalls: SyscallRow[] = [
     const pathBytes = readCString(k.mm, a.u64(0));
     const argv = readStrings(k, a.u64(1));
     const env = readStrings(k, a.u64(2));
-    const file = k.fsFiles.get(normalizedPath(pathBytes));
+    const path = normalizedPath(pathBytes);
+    // /proc/self/exe names the running image, unless the machine was given a file there
+    const file = k.fsFiles.get(path) ?? (path === '/proc/self/exe' ? k.mm.exe : undefined);
     if (!file) throw new Errno(ENOENT);
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes });

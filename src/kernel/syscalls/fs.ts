@@ -1,16 +1,38 @@
-/** File-descriptor syscalls over the machine's streams (fd 0, 1, 2). */
+/**
+ * File-descriptor syscalls: read and write on the machine's streams and on
+ * pipes, the descriptor table's dup, dup2, dup3, close and fcntl.
+ */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, EINVAL, ENOTTY, ESPIPE } from '../errno.js';
-import { copyFromUser, copyToUser } from '../uaccess.js';
+import { Errno, EBADF, EINVAL, ENOTTY, ESPIPE, EFAULT } from '../errno.js';
+import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
+import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
+import { PipeEnd } from '../pipe.js';
+import { pipeRead, pipeWrite, userReader } from './pipe.js';
 
 const MAX_RW = 0x7ffff000;
 
+/** The description fd names, if it was opened for reading (EBADF otherwise). */
+function readable(k: Kernel, fd: bigint): OpenFile {
+  const f = k.file(fd);
+  if (!f || (f.flags & O_ACCMODE) === O_WRONLY) throw new Errno(EBADF);
+  return f;
+}
+
+/** The description fd names, if it was opened for writing (EBADF otherwise). */
+function writable(k: Kernel, fd: bigint): OpenFile {
+  const f = k.file(fd);
+  if (!f || (f.flags & O_ACCMODE) === O_RDONLY) throw new Errno(EBADF);
+  return f;
+}
+
 function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
-  const f = k.fd(fd);
-  if (!f || !f.write) throw new Errno(EBADF);
+  const f = writable(k, fd);
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
-  return BigInt(writeOut(k, f.write.bind(f), buf, n));
+  const s = f.stream;
+  if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, userReader(k, buf));
+  if (!s.write) throw new Errno(EINVAL);
+  return BigInt(writeOut(k, s.write.bind(s), buf, n));
 }
 
 /**
@@ -38,11 +60,13 @@ function writeOut(k: Kernel, write: (d: Uint8Array) => void, buf: bigint, n: num
 }
 
 function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
-  const f = k.fd(fd);
-  if (!f || !f.read) throw new Errno(EBADF);
+  const f = readable(k, fd);
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
+  const s = f.stream;
+  if (s instanceof PipeEnd) return pipeRead(k, f, s.pipe, buf, n);
+  if (!s.read) throw new Errno(EINVAL);
   if (n === 0) return 0n;
-  const data = f.read(n);
+  const data = s.read(n);
   if (data.length > 0) copyToUser(k.mm, buf, data);
   return BigInt(data.length);
 }
@@ -71,6 +95,30 @@ export const fsSyscalls: SyscallRow[] = [
     k.closeFd(Number(fd));
     return 0n;
   }),
+  row(32, 'dup', 'd', (k, a) => {
+    const f = k.file(a.u32(0));
+    if (!f) throw new Errno(EBADF);
+    return BigInt(k.installFile(f));
+  }),
+  row(33, 'dup2', 'dd', (k, a) => {
+    const oldfd = a.u32(0);
+    const newfd = a.u32(1);
+    const f = k.file(oldfd);
+    if (!f) throw new Errno(EBADF);
+    if (oldfd === newfd) return BigInt(newfd);
+    return BigInt(dupTo(k, f, newfd, false));
+  }),
+  row(292, 'dup3', 'ddx', (k, a) => {
+    const oldfd = a.u32(0);
+    const newfd = a.u32(1);
+    const flags = a.i32(2);
+    if (flags & ~O_CLOEXEC) throw new Errno(EINVAL);
+    if (oldfd === newfd) throw new Errno(EINVAL);
+    const f = k.file(oldfd);
+    if (!f) throw new Errno(EBADF);
+    return BigInt(dupTo(k, f, newfd, (flags & O_CLOEXEC) !== 0));
+  }),
+  row(72, 'fcntl', 'ddx', (k, a) => fcntl(k, a.u32(0), a.u32(1), a.u64(2))),
   row(8, 'lseek', 'dld', (k, a) => {
     if (!k.fd(a.u64(0))) throw new Errno(EBADF);
     // Linux refuses an unknown whence before it asks the file
@@ -79,13 +127,22 @@ export const fsSyscalls: SyscallRow[] = [
     throw new Errno(ESPIPE);
   }),
   row(16, 'ioctl', 'dxp', (k, a) => {
-    if (!k.fd(a.u64(0))) throw new Errno(EBADF);
+    const f = k.file(a.u64(0));
+    if (!f) throw new Errno(EBADF);
+    // FIONREAD on a pipe: the bytes waiting in it
+    if (a.u32(1) === FIONREAD && f.stream instanceof PipeEnd) {
+      writeU32(k.mm, a.u64(2), f.stream.pipe.size);
+      return 0n;
+    }
     // no terminals in the machine: every stream answers as a pipe or file does
     return errnoResult(ENOTTY);
   }),
   row(19, 'readv', 'dpd', (k, a) => {
     let total = 0n;
+    const s = k.fd(a.u64(0));
     for (const [base, len] of iovecs(k, a.u64(1), a.u64(2))) {
+      // a pipe read sleeps only while nothing is read: once some is, an empty pipe ends the call
+      if (total > 0n && s instanceof PipeEnd && s.pipe.size === 0) break;
       const got = read(k, a.u64(0), base, len);
       total += got;
       if (got < len) break;
@@ -93,9 +150,12 @@ export const fsSyscalls: SyscallRow[] = [
     return total;
   }),
   row(20, 'writev', 'dpd', (k, a) => {
-    const f = k.fd(a.u64(0));
-    if (!f || !f.write) throw new Errno(EBADF);
+    const file = writable(k, a.u64(0));
     const vecs = iovecs(k, a.u64(1), a.u64(2));
+    // one write of all the vectors' bytes, as Linux's pipe_write takes an iov_iter
+    if (file.stream instanceof PipeEnd) return pipeWrite(k, file, file.stream.pipe, iovTotal(vecs), iovReader(k, vecs));
+    const f = file.stream;
+    if (!f.write) throw new Errno(EINVAL);
     let total = 0;
     for (const [base, len] of vecs) {
       if (len === 0n) continue;
@@ -113,3 +173,81 @@ export const fsSyscalls: SyscallRow[] = [
     return BigInt(total);
   }),
 ];
+
+const FIONREAD = 0x541b;
+const F_DUPFD = 0;
+const F_GETFD = 1;
+const F_SETFD = 2;
+const F_GETFL = 3;
+const F_SETFL = 4;
+const F_DUPFD_CLOEXEC = 1030;
+const F_GETPIPE_SZ = 1032;
+const FD_CLOEXEC = 1;
+/** The status flags F_SETFL changes (of those this kernel keeps). */
+const SETFL_MASK = O_APPEND | O_NONBLOCK;
+
+/** dup2 and dup3: newfd (below the descriptor limit) names f, whatever it named closed first. */
+function dupTo(k: Kernel, f: OpenFile, newfd: number, cloexec: boolean): number {
+  if (newfd >= k.fdLimit()) throw new Errno(EBADF);
+  const old = k.file(newfd);
+  k.current.files.set(newfd, f, cloexec);
+  if (old && old.refs === 0 && old.stream instanceof PipeEnd) k.wakeIo();
+  return newfd;
+}
+
+function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  switch (cmd) {
+    case F_DUPFD:
+    case F_DUPFD_CLOEXEC: {
+      const min = BigInt.asUintN(32, arg);
+      if (min >= BigInt(k.fdLimit())) throw new Errno(EINVAL);
+      return BigInt(k.installFile(f, cmd === F_DUPFD_CLOEXEC, Number(min)));
+    }
+    case F_GETFD:
+      return k.current.files.closeOnExecOf(fd) ? BigInt(FD_CLOEXEC) : 0n;
+    case F_SETFD:
+      k.current.files.setCloseOnExec(fd, (Number(arg & 1n) & FD_CLOEXEC) !== 0);
+      return 0n;
+    case F_GETFL:
+      return BigInt(f.flags);
+    case F_SETFL:
+      f.flags = (f.flags & ~SETFL_MASK) | (Number(BigInt.asUintN(32, arg)) & SETFL_MASK);
+      return 0n;
+    case F_GETPIPE_SZ:
+      if (!(f.stream instanceof PipeEnd)) throw new Errno(EBADF);
+      return 65536n;
+    default:
+      throw new Errno(EINVAL);
+  }
+}
+
+function iovTotal(vecs: [bigint, bigint][]): number {
+  let n = 0n;
+  for (const [, len] of vecs) n += len;
+  return n > BigInt(MAX_RW) ? MAX_RW : Number(n);
+}
+
+/** pipeWrite's reader over an iovec array: bytes [off, off + len) of their concatenation. */
+function iovReader(k: Kernel, vecs: [bigint, bigint][]): (off: number, len: number) => Uint8Array {
+  return (off, len) => {
+    const out = new Uint8Array(len);
+    let at = 0;
+    let skip = off;
+    for (const [base, l] of vecs) {
+      if (at === len) break;
+      const vl = Number(l);
+      if (skip >= vl) {
+        skip -= vl;
+        continue;
+      }
+      const take = Math.min(vl - skip, len - at);
+      out.set(copyFromUser(k.mm, base + BigInt(skip), take), at);
+      at += take;
+      skip = 0;
+    }
+    if (at < len) throw new Errno(EFAULT);
+    return out;
+  };
+}

@@ -15,10 +15,15 @@ const CLOCK_BOOTTIME = 7;
 const TIMER_ABSTIME = 1;
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
+import { PipeEnd } from '../pipe.js';
 
 const POLLIN = 1;
 const POLLOUT = 4;
 const POLLNVAL = 0x20;
+const POLLERR = 0x8;
+const POLLHUP = 0x10;
+const POLLRDNORM = 0x40;
+const POLLWRNORM = 0x100;
 
 function pollReady(k: Kernel, fd: number, events: number): number {
   const f = k.fd(fd);
@@ -26,6 +31,13 @@ function pollReady(k: Kernel, fd: number, events: number): number {
   if (f.pid !== undefined) {
     const t = k.tasks.get(f.pid);
     return !t || t.state === 'zombie' ? events & POLLIN : 0;
+  }
+  if (f instanceof PipeEnd) {
+    // pipe_poll: readable with data, hung up with no writer; writable with a free buffer,
+    // in error with no reader (POLLHUP and POLLERR are reported whatever was asked)
+    const p = f.pipe;
+    if (!f.writable) return ((p.size > 0 ? POLLIN | POLLRDNORM : 0) & events) | (p.writers === 0 ? POLLHUP : 0);
+    return ((!p.isFull() ? POLLOUT | POLLWRNORM : 0) & events) | (p.readers === 0 ? POLLERR : 0);
   }
   let r = 0;
   if (f.read) r |= POLLIN;

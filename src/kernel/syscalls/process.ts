@@ -3,9 +3,9 @@ import { row, type SyscallRow } from './table.js';
 import { Errno, EINVAL, EPERM, ESRCH, EFAULT } from '../errno.js';
 import { writeU64, copyFromUser, tryCopyToUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
+import { RLIMIT_NOFILE } from '../task.js';
 
 const RLIM_NLIMITS = 16;
-const RLIMIT_NOFILE = 7;
 /** fs.nr_open: the most RLIMIT_NOFILE may be raised to. */
 const NR_OPEN = 1048576n;
 

@@ -7,6 +7,7 @@ import type { Kernel } from '../kernel.js';
 // first: the families below call row() while this module is still being evaluated
 export { row } from './row.js';
 import { fsSyscalls } from './fs.js';
+import { pipeSyscalls } from './pipe.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -72,4 +73,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

@@ -1,0 +1,123 @@
+/**
+ * File descriptors as Linux keeps them: each process has a table (struct
+ * files_struct: threads share it, fork copies it, execve makes it the
+ * process's own and closes its close-on-exec descriptors) whose slots name
+ * open file descriptions (struct file) that dup and fork share with their
+ * status flags. A description is released when no slot in any table names
+ * it any more: a pipe's reader then sees end of file once every copy of
+ * the write end is closed.
+ */
+import type { Stream } from './kernel.js';
+
+/** Status flags a description keeps (fcntl F_GETFL, F_SETFL). */
+export const O_RDONLY = 0;
+export const O_WRONLY = 1;
+export const O_RDWR = 2;
+export const O_ACCMODE = 3;
+export const O_APPEND = 0o2000;
+export const O_NONBLOCK = 0o4000;
+export const O_CLOEXEC = 0o2000000;
+
+/** An open file description: its stream and status flags, and how many slots name it. */
+export class OpenFile {
+  /** Slots naming it, in every table: at zero its stream is released. */
+  refs = 0;
+  constructor(readonly stream: Stream, public flags: number) {}
+}
+
+export class FdTable {
+  /** Tasks using the table (threads share it): the last one to go closes every descriptor. */
+  users = 1;
+  private open = new Map<number, OpenFile>();
+  /** The descriptors with FD_CLOEXEC, when there are any (a set apart keeps most tables one map). */
+  private cloexec: Set<number> | undefined;
+
+  get(fd: number): OpenFile | undefined {
+    return this.open.get(fd);
+  }
+
+  get size(): number {
+    return this.open.size;
+  }
+
+  closeOnExecOf(fd: number): boolean {
+    return this.cloexec?.has(fd) ?? false;
+  }
+
+  setCloseOnExec(fd: number, on: boolean): void {
+    if (!this.open.has(fd)) return;
+    if (on) (this.cloexec ??= new Set()).add(fd);
+    else this.cloexec?.delete(fd);
+  }
+
+  /** The lowest free descriptor at or above min, or -1 when there is none below limit. */
+  lowestFree(min: number, limit: number): number {
+    let fd = min;
+    while (this.open.has(fd)) fd++;
+    return fd < limit ? fd : -1;
+  }
+
+  /** fd names file (a free fd, or one whose description is closed first, as dup2 does). */
+  set(fd: number, file: OpenFile, cloexec: boolean): void {
+    file.refs++;
+    const old = this.open.get(fd);
+    this.open.set(fd, file);
+    this.setCloseOnExec(fd, cloexec);
+    if (old) release(old);
+  }
+
+  /** Closes fd; false when it was not open. */
+  close(fd: number): boolean {
+    const f = this.open.get(fd);
+    if (!f) return false;
+    this.open.delete(fd);
+    this.cloexec?.delete(fd);
+    release(f);
+    return true;
+  }
+
+  /** fork's copy (and execve's, of a table threads share): the same descriptions, one more slot naming each. */
+  copy(): FdTable {
+    const t = new FdTable();
+    for (const f of this.open.values()) f.refs++;
+    t.open = new Map(this.open);
+    if (this.cloexec?.size) t.cloexec = new Set(this.cloexec);
+    return t;
+  }
+
+  /** execve: the close-on-exec descriptors go; true when one was a pipe end's last. */
+  closeOnExec(): boolean {
+    let pipes = false;
+    if (this.cloexec) for (const fd of this.cloexec) pipes = this.closeReleasing(fd) || pipes;
+    return pipes;
+  }
+
+  /** The last task using the table went: every descriptor closes; true when a pipe end's last did. */
+  closeAll(): boolean {
+    let pipes = false;
+    for (const f of this.open.values()) pipes = release(f) || pipes;
+    this.open.clear();
+    this.cloexec = undefined;
+    return pipes;
+  }
+
+  /** Closes fd; true when that released a stream that counts its ends (a pipe's). */
+  private closeReleasing(fd: number): boolean {
+    const f = this.open.get(fd)!;
+    this.open.delete(fd);
+    this.cloexec?.delete(fd);
+    return release(f);
+  }
+
+  /** The open descriptors, lowest first. */
+  fds(): number[] {
+    return [...this.open.keys()].sort((a, b) => a - b);
+  }
+}
+
+/** One slot fewer names f; true when that was the last and its stream counts its ends (a pipe's). */
+function release(f: OpenFile): boolean {
+  if (--f.refs !== 0 || f.stream.release === undefined) return false;
+  f.stream.release();
+  return true;
+}

@@ -1,0 +1,103 @@
+/**
+ * Pipes (Linux: fs/pipe.c): sixteen page buffers with a read end and a
+ * write end. A read takes what is there, sleeps while the pipe is empty
+ * and a writer remains, and sees end of file once none does. A write puts
+ * its first (length mod 4096) bytes into the last buffer when they fit
+ * there, then fills new pages while a buffer is free, sleeping for one
+ * otherwise: so a write of at most PIPE_BUF bytes goes in whole or not at
+ * all, and the pipe holds 65,536 bytes written a byte at a time but fewer
+ * written in pieces that do not fill pages. A longer write's progress is
+ * kept on the task across its sleeps, and a handler that interrupts it
+ * after some bytes went in makes it return their count. A write with no
+ * reader left raises SIGPIPE and fails with EPIPE.
+ */
+import type { Stream } from './kernel.js';
+
+export const PIPE_BUF = 4096;
+export const PAGE = 4096;
+/** Buffers a pipe holds (pipe-max-pages' default: 16, 64 KiB). */
+export const PIPE_BUFFERS = 16;
+
+/** One page buffer: its bytes [start, end) are unread. */
+interface PipeBuffer {
+  readonly page: Uint8Array;
+  start: number;
+  end: number;
+}
+
+export class Pipe {
+  /** Unread buffers, oldest first. */
+  private bufs: PipeBuffer[] = [];
+  /** Unread bytes in all buffers. */
+  size = 0;
+  /** Open descriptions of each end. */
+  readers = 0;
+  writers = 0;
+
+  isFull(): boolean {
+    return this.bufs.length >= PIPE_BUFFERS;
+  }
+
+  /** Whether n bytes fit after the last buffer's data (a write's first n = length mod 4096 bytes go there). */
+  fitsLast(n: number): boolean {
+    const last = this.bufs[this.bufs.length - 1];
+    return last !== undefined && last.end + n <= PAGE;
+  }
+
+  appendToLast(data: Uint8Array): void {
+    const last = this.bufs[this.bufs.length - 1];
+    last.page.set(data, last.end);
+    last.end += data.length;
+    this.size += data.length;
+  }
+
+  /** A new page buffer holding data (at most 4096 bytes); the caller checks isFull first. */
+  pushPage(data: Uint8Array): void {
+    const page = new Uint8Array(PAGE);
+    page.set(data);
+    this.bufs.push({ page, start: 0, end: data.length });
+    this.size += data.length;
+  }
+
+  /** Up to max unread bytes, oldest first, left in the pipe (drop takes them). */
+  peek(max: number): Uint8Array {
+    const n = Math.min(max, this.size);
+    const out = new Uint8Array(n);
+    let got = 0;
+    for (let i = 0; got < n; i++) {
+      const b = this.bufs[i];
+      const k = Math.min(b.end - b.start, n - got);
+      out.set(b.page.subarray(b.start, b.start + k), got);
+      got += k;
+    }
+    return out;
+  }
+
+  drop(n: number): void {
+    this.size -= n;
+    while (n > 0) {
+      const b = this.bufs[0];
+      const k = Math.min(b.end - b.start, n);
+      b.start += k;
+      n -= k;
+      if (b.start === b.end) this.bufs.shift();
+    }
+  }
+}
+
+/** One end of a pipe, as the stream its open file description names. */
+export class PipeEnd implements Stream {
+  constructor(
+    readonly pipe: Pipe,
+    readonly writable: boolean,
+  ) {
+    if (writable) pipe.writers++;
+    else pipe.readers++;
+  }
+
+  /** The last descriptor of this end closed. */
+  release(): void {
+    if (this.writable) this.pipe.writers--;
+    else this.pipe.readers--;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * pipe and pipe2, and read and write on a pipe's ends (src/kernel/pipe.ts
+ * says how the buffer fills and drains). A sleeping reader or writer waits
+ * in ERESTARTSYS: a handler with SA_RESTART restarts it, any other makes it
+ * fail with EINTR, or return the bytes a long write had put in already.
+ */
+import { row, type SyscallRow } from './table.js';
+import type { Kernel } from '../kernel.js';
+import { Errno, EAGAIN, EFAULT, EINVAL, EPIPE } from '../errno.js';
+import { copyFromUser, copyToUser } from '../uaccess.js';
+import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
+import { Pipe, PipeEnd, PAGE } from '../pipe.js';
+import { RestartSyscall } from './tasks.js';
+import { sendSignalTo } from '../signals.js';
+import { killInfo } from '../signal_frame.js';
+
+const SIGPIPE = 13;
+const SI_USER = 0;
+/** O_DIRECT: a packet-mode pipe; accepted, its writes stored as in a byte-stream pipe. */
+const O_DIRECT = 0o40000;
+/** O_NOTIFICATION_PIPE (O_EXCL): needs CONFIG_WATCH_QUEUE. */
+const O_NOTIFICATION_PIPE = 0o200;
+
+const SLEEP = new RestartSyscall();
+
+function sleepOnPipe(k: Kernel): never {
+  const t = k.current;
+  t.pipeWait = true;
+  t.state = 'blocked';
+  throw SLEEP;
+}
+
+/** read(2) on a pipe's read end: n > 0 bytes at most, to buf. */
+export function pipeRead(k: Kernel, f: OpenFile, p: Pipe, buf: bigint, n: number): bigint {
+  if (n === 0) return 0n;
+  if (p.size === 0) {
+    if (p.writers === 0) return 0n;
+    if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
+    sleepOnPipe(k);
+  }
+  // copied out before the bytes leave the pipe: a fault loses none of them
+  const data = p.peek(n);
+  copyToUser(k.mm, buf, data);
+  p.drop(data.length);
+  k.wakeIo();
+  return BigInt(data.length);
+}
+
+/**
+ * write(2) on a pipe's write end: n bytes from buf, through `read`, which
+ * copies `len` bytes at an offset from the caller's memory (a fault throws
+ * EFAULT).
+ */
+export function pipeWrite(k: Kernel, f: OpenFile, p: Pipe, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+  const t = k.current;
+  let done = t.pipeWritten ?? 0;
+  const fresh = t.pipeWritten === undefined;
+  t.pipeWritten = undefined;
+  if (p.readers === 0) {
+    sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, SI_USER, t.tgid, 0));
+    if (done > 0) return BigInt(done);
+    throw new Errno(EPIPE);
+  }
+  if (n === 0) return 0n;
+  const before = done;
+  try {
+    // the first (n mod 4096) bytes join the last buffer when they fit there, once per call
+    const chars = n & (PAGE - 1);
+    if (fresh && chars > 0 && p.fitsLast(chars)) {
+      p.appendToLast(read(0, chars));
+      done = chars;
+    }
+    while (done < n && !p.isFull()) {
+      const len = Math.min(PAGE, n - done);
+      p.pushPage(read(done, len));
+      done += len;
+    }
+  } catch (err) {
+    if (!(err instanceof Errno) || done === 0) throw err;
+    // a fault part-way: the bytes already in the pipe are the result
+    if (done > before) k.wakeIo();
+    return BigInt(done);
+  }
+  if (done > before) k.wakeIo();
+  if (done === n) return BigInt(n);
+  if (f.flags & O_NONBLOCK) {
+    if (done > 0) return BigInt(done);
+    throw new Errno(EAGAIN);
+  }
+  t.pipeWritten = done;
+  sleepOnPipe(k);
+}
+
+function makePipe(k: Kernel, fds: bigint, flags: number): bigint {
+  if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) throw new Errno(EINVAL);
+  if (flags & O_NOTIFICATION_PIPE) throw new Errno(EINVAL);
+  const p = new Pipe();
+  const status = flags & (O_NONBLOCK | O_DIRECT);
+  const rd = new OpenFile(new PipeEnd(p, false), O_RDONLY | status);
+  const wr = new OpenFile(new PipeEnd(p, true), O_WRONLY | status);
+  const cloexec = (flags & O_CLOEXEC) !== 0;
+  const r = k.installFile(rd, cloexec);
+  let w: number;
+  try {
+    w = k.installFile(wr, cloexec);
+  } catch (err) {
+    k.closeFd(r);
+    throw err;
+  }
+  const out = new Uint8Array(8);
+  const dv = new DataView(out.buffer);
+  dv.setInt32(0, r, true);
+  dv.setInt32(4, w, true);
+  try {
+    copyToUser(k.mm, fds, out);
+  } catch {
+    // Linux makes the files first and installs them only after the copy succeeds
+    k.closeFd(w);
+    k.closeFd(r);
+    throw new Errno(EFAULT);
+  }
+  return 0n;
+}
+
+export const pipeSyscalls: SyscallRow[] = [
+  row(22, 'pipe', 'p', (k, a) => makePipe(k, a.u64(0), 0)),
+  row(293, 'pipe2', 'px', (k, a) => makePipe(k, a.u64(0), a.i32(1))),
+];
+
+/** Bytes len at offset off of a user buffer (pipeWrite's reader for write(2)). */
+export function userReader(k: Kernel, buf: bigint): (off: number, len: number) => Uint8Array {
+  return (off, len) => copyFromUser(k.mm, buf + BigInt(off), len);
+}
