@@ -350,6 +350,8 @@ export class Kernel {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
     const task = new Task(pid, pid, INIT_PID, img.mm);
+    // the process a shell started: a group of its own in the shell's session (init's, here)
+    task.sid = INIT_PID;
     // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
     this.stdio.forEach((st, fd) => st && task.files.set(fd, new OpenFile(st, fd === 0 ? O_RDONLY : O_WRONLY), false));
     task.comm = commOf(args.execfn);
@@ -926,6 +928,8 @@ export class Kernel {
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
+    child.nice = parent.nice;
+    child.sid = parent.sid;
     child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
     child.comm = parent.comm;
     // sigaltstack records are replaced, never written in place: a fork child shares its parent's

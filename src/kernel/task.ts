@@ -93,6 +93,10 @@ export class Task {
   comm = '';
   /** PR_SET_PDEATHSIG's signal (0: none); kept, not sent (no parent dies before its child here but init's). */
   pdeathSig = 0;
+  /** The nice value (setpriority), -20..19; clone copies it. */
+  nice = 0;
+  /** Session id (kept on every task of the process; setsid makes a new one). */
+  sid = 0;
   /** The file mode creation mask (umask(2)); fork copies it. */
   umask = 0o022;
   /**

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.js';
 export { row } from './row.js';
 import { fsSyscalls } from './fs.js';
 import { pipeSyscalls } from './pipe.js';
+import { schedSyscalls } from './sched.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -73,4 +74,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

@@ -223,9 +223,28 @@ export const taskSyscalls: SyscallRow[] = [
     const t = pid === 0 ? k.current : k.tasks.get(pid);
     if (!t || t.tid !== t.tgid || (t !== k.current && t.ppid !== k.current.tgid)) throw new Errno(ESRCH);
     const target = pgid === 0 ? t.tgid : pgid;
-    if (target !== t.tgid && ![...k.tasks.values()].some((x) => x.pgid === target && x.state !== 'zombie')) throw new Errno(EPERM);
+    // a session leader stays in its group; a child in another session cannot be moved
+    if (t.sid === t.tgid || t.sid !== k.current.sid) throw new Errno(EPERM);
+    if (target !== t.tgid && ![...k.tasks.values()].some((x) => x.pgid === target && x.sid === t.sid && x.state !== 'zombie')) throw new Errno(EPERM);
     t.pgid = target;
     return 0n;
+  }),
+  row(124, 'getsid', 'd', (k, a) => {
+    const pid = a.i32(0);
+    const t = pid === 0 ? k.current : k.tasks.get(pid);
+    if (!t || t.state === 'zombie' || pid < 0) throw new Errno(ESRCH);
+    return BigInt(t.sid);
+  }),
+  row(112, 'setsid', '', (k) => {
+    const me = k.current;
+    // a process group leader cannot leave its group (nor can a process while another's group has its id)
+    if ([...k.tasks.values()].some((x) => x.pgid === me.tgid && x.state !== 'zombie')) throw new Errno(EPERM);
+    for (const x of k.tasks.values()) {
+      if (x.tgid !== me.tgid) continue;
+      x.sid = me.tgid;
+      x.pgid = me.tgid;
+    }
+    return BigInt(me.tgid);
   }),
   row(121, 'getpgid', 'd', (k, a) => {
     const pid = a.i32(0);

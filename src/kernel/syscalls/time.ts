@@ -16,6 +16,9 @@ export const EPOCH_NS = 1597102027n * 1_000_000_000n;
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
+const RUSAGE_SELF = 0;
+const RUSAGE_CHILDREN = -1;
+const RUSAGE_THREAD = 1;
 const CLOCK_PROCESS_CPUTIME_ID = 2;
 const CLOCK_THREAD_CPUTIME_ID = 3;
 const CLOCK_MONOTONIC_RAW = 4;
@@ -125,6 +128,21 @@ export const timeSyscalls: SyscallRow[] = [
       copyToUser(k.mm, a.u64(0), b);
     }
     if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), new Uint8Array(8));
+    return 0n;
+  }),
+  // CPU time is the machine's clock, as CLOCK_PROCESS_CPUTIME_ID reads it, all of it user time;
+  // children's time is not accounted (zero), nor are memory and I/O counts
+  row(98, 'getrusage', 'dp', (k, a) => {
+    const who = a.i32(0);
+    if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) throw new Errno(EINVAL);
+    const b = new Uint8Array(144);
+    if (who !== RUSAGE_CHILDREN) {
+      const ns = k.clockNs();
+      const dv = new DataView(b.buffer);
+      dv.setBigInt64(0, ns / 1_000_000_000n, true);
+      dv.setBigInt64(8, (ns % 1_000_000_000n) / 1000n, true);
+    }
+    copyToUser(k.mm, a.u64(1), b);
     return 0n;
   }),
   row(201, 'time', 'p', (k, a) => {
