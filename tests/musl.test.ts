@@ -54,6 +54,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'pipes.c', opts: ['-O2', '-O0'] },
   { file: 'exec_fds.c', opts: ['-O2'] },
   { file: 'sched_misc.c', opts: ['-O2'] },
+  { file: 'files.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -4,6 +4,7 @@ export const ENOENT = 2;
 export const ESRCH = 3;
 export const EINTR = 4;
 export const EIO = 5;
+export const ENXIO = 6;
 export const E2BIG = 7;
 export const ENOEXEC = 8;
 export const EBADF = 9;
@@ -20,11 +21,14 @@ export const EISDIR = 21;
 export const EINVAL = 22;
 export const EMFILE = 24;
 export const ENOTTY = 25;
+export const ENOSPC = 28;
 export const ESPIPE = 29;
+export const EROFS = 30;
 export const EPIPE = 32;
 export const ERANGE = 34;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
+export const ELOOP = 40;
 export const ETIMEDOUT = 110;
 
 export const ERRNO_NAMES: Record<number, [string, string]> = {
@@ -33,6 +37,7 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   3: ['ESRCH', 'No such process'],
   4: ['EINTR', 'Interrupted system call'],
   5: ['EIO', 'Input/output error'],
+  6: ['ENXIO', 'No such device or address'],
   7: ['E2BIG', 'Argument list too long'],
   8: ['ENOEXEC', 'Exec format error'],
   9: ['EBADF', 'Bad file descriptor'],
@@ -49,11 +54,14 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   22: ['EINVAL', 'Invalid argument'],
   24: ['EMFILE', 'Too many open files'],
   25: ['ENOTTY', 'Inappropriate ioctl for device'],
+  28: ['ENOSPC', 'No space left on device'],
   29: ['ESPIPE', 'Illegal seek'],
+  30: ['EROFS', 'Read-only file system'],
   32: ['EPIPE', 'Broken pipe'],
   34: ['ERANGE', 'Numerical result out of range'],
   36: ['ENAMETOOLONG', 'File name too long'],
   38: ['ENOSYS', 'Function not implemented'],
+  40: ['ELOOP', 'Too many levels of symbolic links'],
   110: ['ETIMEDOUT', 'Connection timed out'],
 };
 

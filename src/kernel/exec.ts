@@ -91,7 +91,7 @@ const ELF_HEADER_SIZE = 64;
  */
 const parsed = new WeakMap<Uint8Array, { elf: ElfImage; length: number; header: Uint8Array; phdrs: Uint8Array }>();
 
-function parseElfOnce(bytes: Uint8Array): ElfImage {
+export function parseElfOnce(bytes: Uint8Array): ElfImage {
   const p = parsed.get(bytes);
   const same =
     p !== undefined && p.length === bytes.length && sameAt(bytes, 0, p.header) && sameAt(bytes, Number(p.elf.phoff), p.phdrs);

@@ -8,7 +8,10 @@ import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
-import { loadElf, type ExecArgs } from './exec.js';
+import type { TreeSource } from './vfs.js';
+import { procMaps } from './procfs.js';
+import { normalizePath } from './syscalls/execve.js';
+import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
 import { Task, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
@@ -192,6 +195,7 @@ export class Kernel {
   readonly unameRelease: string;
   readonly profile: Profile;
   sysctlSud: boolean;
+  private inoCount = 0x100000000;
   /** The streams the first process starts with at descriptors 0, 1 and 2. */
   private stdio: (Stream | undefined)[];
   readonly trace?: (line: string) => void;
@@ -309,6 +313,17 @@ export class Kernel {
     if (tr && tr.state === 'blocked' && !tr.futexWait) tr.state = 'runnable';
   }
 
+  /** The file tree as the current process sees it (src/kernel/vfs.ts). */
+  fileTree(): TreeSource {
+    const mm = this.current.mm;
+    return { files: this.fsFiles, exe: mm.exe && { path: mm.exePath, data: mm.exe }, maps: () => procMaps(mm) };
+  }
+
+  /** A new inode number for a pipe (counted from a value no path's inodeOf is likely to reach). */
+  nextIno(): bigint {
+    return BigInt(++this.inoCount);
+  }
+
   /** Closes the current process's descriptor fd; false when it was not open. */
   closeFd(fd: number): boolean {
     const f = this.current.files.get(fd);
@@ -349,6 +364,7 @@ export class Kernel {
   spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): Task {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const pid = this.nextPid++;
+    img.mm.exePath = exePath(args.execfn);
     const task = new Task(pid, pid, INIT_PID, img.mm);
     // the process a shell started: a group of its own in the shell's session (init's, here)
     task.sid = INIT_PID;
@@ -390,6 +406,7 @@ export class Kernel {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
     t.comm = commOf(args.execfn);
+    img.mm.exePath = exePath(args.execfn);
     const old = t.mm;
     t.mm = img.mm;
     old.users--;
@@ -940,4 +957,11 @@ export class Kernel {
     if (flags & CLONE_CHILD_SETTID) writeU32(mm, ctid, tid);
     return child;
   }
+}
+
+const pathDecoder = new TextDecoder();
+
+/** The absolute path an image was executed as (a relative one taken from /, the machine's only cwd). */
+function exePath(execfn: ArgString): string {
+  return normalizePath(typeof execfn === 'string' ? execfn : pathDecoder.decode(execfn));
 }

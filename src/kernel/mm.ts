@@ -88,6 +88,8 @@ export class AddressSpace implements SharesFields {
   users = 1;
   /** The executable's bytes (mm->exe_file: what /proc/self/exe names), never written. */
   exe: Uint8Array | undefined;
+  /** The path the executable was run as, absolute (what /proc/self/exe links to). */
+  exePath = '';
 
   constructor(readonly engine: Engine, root?: number) {
     this.root = root ?? engine.x.ptNewRoot();
@@ -105,6 +107,7 @@ export class AddressSpace implements SharesFields {
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.exe = this.exe;
+    child.exePath = this.exePath;
     return child;
   }
 

@@ -34,6 +34,9 @@ export class Pipe {
   readers = 0;
   writers = 0;
 
+  /** ino: the pipe's inode number (fstat's st_ino), distinct for each pipe of a machine. */
+  constructor(readonly ino: bigint) {}
+
   isFull(): boolean {
     return this.bufs.length >= PIPE_BUFFERS;
   }

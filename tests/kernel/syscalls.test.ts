@@ -23,6 +23,23 @@ maybe('syscalls with deterministic results', () => {
     expect(m.stdoutText()).toContain('unknown_nr=-38');
   });
 
+  it('gives a read-only file tree: the machine\'s files read back, and creating, truncating or writing fails with EROFS', () => {
+    const exe = buildStatic('rofs', [join(dir, 'rofs.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
+    const m = new Machine();
+    m.addFile('/data/given.txt', new TextEncoder().encode('hello, file'));
+    m.load(readBinary(exe), { argv: ['/bin/rofs'] });
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe(
+      [
+        'open_given=1', 'read_given=11', 'first_bytes=hello',
+        'open_given_wronly=-30', 'open_given_trunc=-30', 'open_given_creat_rdonly=1',
+        'open_new_creat=-30', 'open_new_in_missing_dir=-2', 'openat_new_creat=-30',
+        'access_given_w=-30', 'access_given_rx=0', 'access_dir_above=0', 'open_dir_rdwr=-21',
+        'readlink_exe_len_positive=1', '',
+      ].join('\n'),
+    );
+  });
+
   it('takes a write into a pipe a page of data at a time: a fault ends it with the pages already taken, or EFAULT, as the host does', () => {
     const exe = buildStatic('partial_write', [join(dir, 'partial_write.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
     // natively through a real pipe (a test runner's own stdout is often a socket, which takes larger pieces)

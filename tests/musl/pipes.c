@@ -18,15 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-/* one call per line, its result and errno (when it failed) */
-#define SHOW(expr)                                                              \
-  do {                                                                          \
-    errno = 0;                                                                  \
-    long r_ = (long)(expr);                                                     \
-    printf("%s = %ld", #expr, r_);                                              \
-    if (r_ < 0) printf(" errno %d", errno);                                     \
-    printf("\n");                                                               \
-  } while (0)
+#include "show.h"
 
 static volatile sig_atomic_t got_pipe;
 static void on_pipe(int sig) { (void)sig; got_pipe++; }

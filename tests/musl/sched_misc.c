@@ -11,14 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define SHOW(expr)                                                              \
-  do {                                                                          \
-    errno = 0;                                                                  \
-    long r_ = (long)(expr);                                                     \
-    printf("%s = %ld", #expr, r_);                                              \
-    if (r_ < 0) printf(" errno %d", errno);                                     \
-    printf("\n");                                                               \
-  } while (0)
+#include "show.h"
 
 int main(void) {
   setvbuf(stdout, NULL, _IONBF, 0);

@@ -3,8 +3,9 @@
  * pipes, the descriptor table's dup, dup2, dup3, close and fcntl.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
-import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, EINVAL, ENOTTY, ESPIPE, EFAULT } from '../errno.js';
+import type { Kernel, Stream } from '../kernel.js';
+import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
+import { Errno, EBADF, EINVAL, EISDIR, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
@@ -32,6 +33,7 @@ function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, userReader(k, buf));
   if (!s.write) throw new Errno(EINVAL);
+  if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
   return BigInt(writeOut(k, s.write.bind(s), buf, n));
 }
 
@@ -66,7 +68,8 @@ function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   if (s instanceof PipeEnd) return pipeRead(k, f, s.pipe, buf, n);
   if (!s.read) throw new Errno(EINVAL);
   if (n === 0) return 0n;
-  const data = s.read(n);
+  // random and urandom: the machine's generator, so that a seed gives the same bytes
+  const data = s instanceof DeviceStream && (s.dev === 'random' || s.dev === 'urandom') ? k.randomBytes(Math.min(n, 1 << 20)) : s.read(n);
   if (data.length > 0) copyToUser(k.mm, buf, data);
   return BigInt(data.length);
 }
@@ -120,11 +123,26 @@ export const fsSyscalls: SyscallRow[] = [
   }),
   row(72, 'fcntl', 'ddx', (k, a) => fcntl(k, a.u32(0), a.u32(1), a.u64(2))),
   row(8, 'lseek', 'dld', (k, a) => {
-    if (!k.fd(a.u64(0))) throw new Errno(EBADF);
+    const s = k.fd(a.u64(0));
+    if (!s) throw new Errno(EBADF);
+    const whence = a.u32(2);
     // Linux refuses an unknown whence before it asks the file
-    if (a.u32(2) > 4) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
-    // every stream here behaves as a pipe, and pipes cannot seek
-    throw new Errno(ESPIPE);
+    if (whence > 4) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
+    return seek(s, a.u64(1), whence);
+  }),
+  row(17, 'pread64', 'dpul', (k, a) => {
+    const s = k.fd(a.u64(0));
+    readable(k, a.u64(0));
+    const off = BigInt.asIntN(64, a.u64(3));
+    if (!(s instanceof FileStream) && !(s instanceof DeviceStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
+    if (off < 0n) throw new Errno(EINVAL);
+    const n = a.u64(2) > BigInt(MAX_RW) ? MAX_RW : Number(a.u64(2));
+    if (s instanceof DeviceStream) return read(k, a.u64(0), a.u64(1), BigInt(n));
+    const data = s.node.data;
+    const at = off > BigInt(data.length) ? data.length : Number(off);
+    const part = data.subarray(at, Math.min(at + n, data.length));
+    if (part.length > 0) copyToUser(k.mm, a.u64(1), part);
+    return BigInt(part.length);
   }),
   row(16, 'ioctl', 'dxp', (k, a) => {
     const f = k.file(a.u64(0));
@@ -250,4 +268,35 @@ function iovReader(k: Kernel, vecs: [bigint, bigint][]): (off: number, len: numb
     if (at < len) throw new Errno(EFAULT);
     return out;
   };
+}
+
+const SEEK_SET = 0;
+const SEEK_CUR = 1;
+const SEEK_END = 2;
+const SEEK_DATA = 3;
+
+/** lseek on a stream: files move their offset; devices stay at 0; pipes and the machine's streams cannot seek. */
+function seek(s: Stream, offset: bigint, whence: number): bigint {
+  if (s instanceof DeviceStream) return 0n;
+  if (s instanceof DirStream) {
+    // a directory rewinds (or moves to an entry index, which is its offset here)
+    if (whence !== SEEK_SET || BigInt.asIntN(64, offset) < 0n) throw new Errno(EINVAL);
+    s.pos = Number(offset > 0x7fffffffn ? 0x7fffffffn : offset);
+    return offset;
+  }
+  if (!(s instanceof FileStream)) throw new Errno(ESPIPE);
+  const size = BigInt(s.node.data.length);
+  const off = BigInt.asIntN(64, offset);
+  let pos: bigint;
+  if (whence === SEEK_SET) pos = off;
+  else if (whence === SEEK_CUR) pos = BigInt(s.pos) + off;
+  else if (whence === SEEK_END) pos = size + off;
+  else {
+    // SEEK_DATA: the offset itself while inside the file; SEEK_HOLE: the end (a file has no holes)
+    if (off < 0n || off >= size) throw new Errno(ENXIO);
+    pos = whence === SEEK_DATA ? off : size;
+  }
+  if (pos < 0n) throw new Errno(EINVAL);
+  s.pos = pos > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(pos);
+  return pos;
 }

@@ -94,7 +94,7 @@ export function pipeWrite(k: Kernel, f: OpenFile, p: Pipe, n: number, read: (off
 function makePipe(k: Kernel, fds: bigint, flags: number): bigint {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) throw new Errno(EINVAL);
   if (flags & O_NOTIFICATION_PIPE) throw new Errno(EINVAL);
-  const p = new Pipe();
+  const p = new Pipe(k.nextIno());
   const status = flags & (O_NONBLOCK | O_DIRECT);
   const rd = new OpenFile(new PipeEnd(p, false), O_RDONLY | status);
   const wr = new OpenFile(new PipeEnd(p, true), O_WRONLY | status);

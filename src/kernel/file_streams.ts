@@ -1,0 +1,45 @@
+/**
+ * The streams an open(2) of the file tree gives (src/kernel/vfs.ts): a
+ * regular file read from its offset, a directory listed by getdents64, and
+ * /dev's character devices. The offset belongs to the open file
+ * description, so dup and fork share it, as Linux's f_pos is shared.
+ */
+import type { Stream } from './kernel.js';
+import type { DeviceName, Node } from './vfs.js';
+import { Errno, EISDIR } from './errno.js';
+
+/** A regular file of the tree, opened for reading. */
+export class FileStream implements Stream {
+  pos = 0;
+  constructor(readonly node: Node & { kind: 'file' }) {}
+
+  read(max: number): Uint8Array {
+    const data = this.node.data;
+    const out = data.slice(Math.min(this.pos, data.length), Math.min(this.pos + max, data.length));
+    this.pos += out.length;
+    return out;
+  }
+}
+
+/** A directory: reads fail (EISDIR), getdents64 lists it from entry `pos`. */
+export class DirStream implements Stream {
+  pos = 0;
+  constructor(readonly node: Node & { kind: 'dir' }) {}
+
+  read(_max: number): Uint8Array {
+    throw new Errno(EISDIR);
+  }
+}
+
+/** One of /dev's character devices (random and urandom read from the machine's generator, in read(2)). */
+export class DeviceStream implements Stream {
+  constructor(readonly dev: DeviceName) {}
+
+  read(max: number): Uint8Array {
+    // null reads as end of file; zero and full as zeros
+    return this.dev === 'null' ? new Uint8Array(0) : new Uint8Array(Math.min(max, 1 << 20));
+  }
+
+  /** Takes everything (full refuses in the write syscall: ENOSPC). */
+  write(_data: Uint8Array): void {}
+}

@@ -1,0 +1,265 @@
+/**
+ * The file tree's syscalls (src/kernel/vfs.ts): open and openat, stat,
+ * lstat, fstat and newfstatat, access and faccessat[2], readlink[at] and
+ * getdents64. The tree is read-only: creating, truncating or opening a
+ * file or directory for writing fails with EROFS (EISDIR for a directory),
+ * while /dev's devices take writes.
+ */
+import { row, type SyscallRow } from './table.js';
+import type { Kernel, Stream } from '../kernel.js';
+import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno.js';
+import { copyToUser, readCString } from '../uaccess.js';
+import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
+import { PipeEnd } from '../pipe.js';
+import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
+import { DEVICES, S_IFIFO, inodeOf, listDir, modeOf, resolve, type Node } from '../vfs.js';
+import { EPOCH_NS } from './time.js';
+
+const AT_FDCWD = -100;
+const AT_SYMLINK_NOFOLLOW = 0x100;
+const AT_EACCESS = 0x200;
+const AT_NO_AUTOMOUNT = 0x800;
+const AT_EMPTY_PATH = 0x1000;
+
+const O_CREAT = 0o100;
+const O_EXCL = 0o200;
+const O_TRUNC = 0o1000;
+const O_DIRECTORY = 0o200000;
+const O_NOFOLLOW = 0o400000;
+const O_TMPFILE = 0o20000000 | O_DIRECTORY;
+const O_LARGEFILE = 0o100000;
+/** The status flags an open keeps (fcntl F_GETFL shows them). */
+const KEPT_FLAGS = O_ACCMODE | O_APPEND | O_NONBLOCK;
+
+const R_OK = 4;
+const W_OK = 2;
+const X_OK = 1;
+
+const dec = new TextDecoder();
+
+/** The path argument at addr, as text (UTF-8, as the machine's files are named). */
+function pathArg(k: Kernel, addr: bigint): string {
+  return dec.decode(readCString(k.mm, addr));
+}
+
+/** The directory a relative path starts from: the cwd (/) or dirfd's directory. */
+function baseDir(k: Kernel, dirfd: number, path: string): string {
+  if (path.startsWith('/') || dirfd === AT_FDCWD) return '/';
+  const f = k.file(dirfd);
+  if (!f) throw new Errno(EBADF);
+  if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
+  return f.stream.node.path;
+}
+
+function lookup(k: Kernel, dirfd: number, path: string, follow: boolean): Node {
+  return resolve(k.fileTree(), baseDir(k, dirfd, path), path, follow);
+}
+
+/** Whether the directory that would hold path's last component exists. */
+function parentIsDir(k: Kernel, dirfd: number, path: string): boolean {
+  const trimmed = path.replace(/\/+$/, '');
+  const cut = trimmed.lastIndexOf('/');
+  const parent = cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut);
+  try {
+    return lookup(k, dirfd, parent, true).kind === 'dir';
+  } catch {
+    return false;
+  }
+}
+
+function openNode(k: Kernel, dirfd: number, path: string, flags: number): bigint {
+  if ((flags & O_TMPFILE) === O_TMPFILE) throw new Errno(EROFS);
+  let node: Node;
+  try {
+    node = lookup(k, dirfd, path, (flags & O_NOFOLLOW) === 0);
+  } catch (err) {
+    // creating a file the tree does not have in a directory it has: the read-only tree refuses
+    if (err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) && parentIsDir(k, dirfd, path)) throw new Errno(EROFS);
+    throw err;
+  }
+  if ((flags & O_CREAT) && (flags & O_EXCL)) throw new Errno(EEXIST);
+  if (node.kind === 'link') throw new Errno(ELOOP);
+  const acc = flags & O_ACCMODE;
+  const writing = acc === O_WRONLY || acc === O_RDWR;
+  if ((flags & O_DIRECTORY) && node.kind !== 'dir') throw new Errno(ENOTDIR);
+  let stream: Stream;
+  if (node.kind === 'dir') {
+    if (writing || (flags & O_CREAT)) throw new Errno(EISDIR);
+    stream = new DirStream(node);
+  } else if (node.kind === 'file') {
+    if (writing || (flags & O_TRUNC)) throw new Errno(EROFS);
+    stream = new FileStream(node);
+  } else {
+    stream = new DeviceStream(node.dev);
+  }
+  // a 64-bit kernel opens every file with O_LARGEFILE (force_o_largefile)
+  return BigInt(k.installFile(new OpenFile(stream, (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
+}
+
+/** A struct stat (x86-64, 144 bytes) for a node of the tree or an open stream that is not one. */
+function statBuf(node: Node | undefined, other?: { ino: bigint; mode: number }): Uint8Array {
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  let dev = 0x801n;
+  let ino: bigint;
+  let mode: number;
+  let nlink = 1n;
+  let size = 0;
+  let rdev = 0n;
+  let blocks = 0;
+  if (node) {
+    ino = inodeOf(node.path);
+    mode = modeOf(node);
+    if (node.kind === 'file') {
+      // a /proc file has no size until read
+      size = node.proc ? 0 : node.data.length;
+      blocks = Math.ceil(size / 4096) * 8;
+    } else if (node.kind === 'dir') {
+      nlink = 2n;
+      size = 4096;
+      blocks = 8;
+    } else if (node.kind === 'dev') {
+      dev = 0x5n;
+      rdev = BigInt((1 << 8) | DEVICES[node.dev]);
+    } else {
+      size = node.target.length;
+    }
+  } else {
+    ino = other!.ino;
+    mode = other!.mode;
+    dev = 0xen;
+  }
+  dv.setBigUint64(0, dev, true);
+  dv.setBigUint64(8, ino, true);
+  dv.setBigUint64(16, nlink, true);
+  dv.setUint32(24, mode, true);
+  dv.setBigUint64(40, rdev, true);
+  dv.setBigInt64(48, BigInt(size), true);
+  dv.setBigInt64(56, 4096n, true);
+  dv.setBigInt64(64, BigInt(blocks), true);
+  // every file dates from the machine's boot
+  const sec = EPOCH_NS / 1_000_000_000n;
+  for (const at of [72, 88, 104]) dv.setBigInt64(at, sec, true);
+  return b;
+}
+
+/** The stat of what descriptor fd names. */
+function fdStat(k: Kernel, fd: number): Uint8Array {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  const s = f.stream;
+  if (s instanceof FileStream || s instanceof DirStream) return statBuf(s.node);
+  if (s instanceof DeviceStream) return statBuf({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
+  // a pidfd is an anonymous inode (no type bits); pipes and the machine's streams are FIFOs
+  if (s.pid !== undefined) return statBuf(undefined, { ino: 1n, mode: 0o600 });
+  const ino = s instanceof PipeEnd ? s.pipe.ino : BigInt(fd) + 1n;
+  return statBuf(undefined, { ino, mode: S_IFIFO | 0o600 });
+}
+
+function stat(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, flags: number): bigint {
+  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) throw new Errno(EINVAL);
+  const path = pathArg(k, pathAddr);
+  let out: Uint8Array;
+  if (path === '' && (flags & AT_EMPTY_PATH)) {
+    out = dirfd === AT_FDCWD ? statBuf(lookup(k, AT_FDCWD, '/', true)) : fdStat(k, dirfd);
+  } else {
+    out = statBuf(lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0));
+  }
+  copyToUser(k.mm, buf, out);
+  return 0n;
+}
+
+function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags: number): bigint {
+  if (mode & ~(R_OK | W_OK | X_OK)) throw new Errno(EINVAL);
+  if (flags & ~(AT_EACCESS | AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)) throw new Errno(EINVAL);
+  const path = pathArg(k, pathAddr);
+  const node =
+    path === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD
+      ? fdNode(k, dirfd)
+      : lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
+  // root may read and write anything, and execute what has an execute bit
+  if ((mode & W_OK) && node?.kind !== 'dev') throw new Errno(EROFS);
+  if ((mode & X_OK) && node?.kind === 'dev') throw new Errno(EACCES);
+  return 0n;
+}
+
+/** The tree's node behind descriptor fd (undefined for a pipe or stream, which are no file of the tree). */
+function fdNode(k: Kernel, fd: number): Node | undefined {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  const s = f.stream;
+  if (s instanceof FileStream || s instanceof DirStream) return s.node;
+  if (s instanceof DeviceStream) return { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev };
+  return undefined;
+}
+
+function readlink(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, size: number): bigint {
+  if (size <= 0) throw new Errno(EINVAL);
+  const node = lookup(k, dirfd, pathArg(k, pathAddr), false);
+  if (node.kind !== 'link') throw new Errno(EINVAL);
+  const target = new TextEncoder().encode(node.target).subarray(0, size);
+  copyToUser(k.mm, buf, target);
+  return BigInt(target.length);
+}
+
+const DT_CHR = 2;
+const DT_DIR = 4;
+const DT_REG = 8;
+const DT_LNK = 10;
+
+/** getdents64: the directory's entries from its offset, as many whole records as fit. */
+function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  const d = f.stream;
+  if (!(d instanceof DirStream)) throw new Errno(ENOTDIR);
+  const entries = [
+    { name: '.', ino: inodeOf(d.node.path), type: DT_DIR },
+    { name: '..', ino: inodeOf(d.node.path === '/' ? '/' : d.node.path.slice(0, d.node.path.lastIndexOf('/')) || '/'), type: DT_DIR },
+    ...listDir(k.fileTree(), d.node.path).map(({ name, node }) => ({
+      name,
+      ino: inodeOf(node.path),
+      type: node.kind === 'dir' ? DT_DIR : node.kind === 'file' ? DT_REG : node.kind === 'dev' ? DT_CHR : DT_LNK,
+    })),
+  ];
+  const out: number[] = [];
+  const enc = new TextEncoder();
+  let i = d.pos;
+  for (; i < entries.length; i++) {
+    const name = enc.encode(entries[i].name);
+    const reclen = (19 + name.length + 1 + 7) & ~7;
+    if (out.length + reclen > count) break;
+    const rec = new Uint8Array(reclen);
+    const dv = new DataView(rec.buffer);
+    dv.setBigUint64(0, entries[i].ino, true);
+    dv.setBigInt64(8, BigInt(i + 1), true);
+    dv.setUint16(16, reclen, true);
+    rec[18] = entries[i].type;
+    rec.set(name, 19);
+    out.push(...rec);
+  }
+  // a buffer too small for the next record
+  if (i < entries.length && out.length === 0) throw new Errno(EINVAL);
+  if (out.length > 0) copyToUser(k.mm, buf, Uint8Array.from(out));
+  d.pos = i;
+  return BigInt(out.length);
+}
+
+export const vfsSyscalls: SyscallRow[] = [
+  row(2, 'open', 'sxo', (k, a) => openNode(k, AT_FDCWD, pathArg(k, a.u64(0)), a.i32(1))),
+  row(257, 'openat', 'dsxo', (k, a) => openNode(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2))),
+  row(4, 'stat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), 0)),
+  row(6, 'lstat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), AT_SYMLINK_NOFOLLOW)),
+  row(5, 'fstat', 'dp', (k, a) => {
+    copyToUser(k.mm, a.u64(1), fdStat(k, a.i32(0)));
+    return 0n;
+  }),
+  row(262, 'newfstatat', 'dspx', (k, a) => stat(k, a.i32(0), a.u64(1), a.u64(2), a.i32(3))),
+  row(21, 'access', 'so', (k, a) => access(k, AT_FDCWD, a.u64(0), a.i32(1), 0)),
+  row(269, 'faccessat', 'dso', (k, a) => access(k, a.i32(0), a.u64(1), a.i32(2), 0)),
+  row(439, 'faccessat2', 'dsox', (k, a) => access(k, a.i32(0), a.u64(1), a.i32(2), a.i32(3))),
+  row(89, 'readlink', 'spd', (k, a) => readlink(k, AT_FDCWD, a.u64(0), a.u64(1), a.i32(2))),
+  row(267, 'readlinkat', 'dspd', (k, a) => readlink(k, a.i32(0), a.u64(1), a.u64(2), a.i32(3))),
+  row(217, 'getdents64', 'dpu', (k, a) => getdents64(k, a.i32(0), a.u64(1), a.u32(2))),
+];
+

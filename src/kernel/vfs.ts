@@ -1,0 +1,138 @@
+/**
+ * The machine's file tree, read-only as a root mounted ro is: the files the
+ * machine was given (`Machine.addFile`) and the running image as regular
+ * files under their paths, the directories above them, /dev's null, zero,
+ * full, random and urandom devices, /proc/self/exe, a link to the
+ * running image, and /proc/self/maps (src/kernel/procfs.ts). Paths resolve as Linux resolves them: from / or a
+ * directory descriptor, `.` and `..` by component, the link followed
+ * unless it is the last component of an lstat or O_NOFOLLOW open, and
+ * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
+ */
+import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
+
+export const S_IFMT = 0o170000;
+export const S_IFREG = 0o100000;
+export const S_IFDIR = 0o040000;
+export const S_IFCHR = 0o020000;
+export const S_IFLNK = 0o120000;
+export const S_IFIFO = 0o010000;
+
+const PATH_MAX = 4096;
+const NAME_MAX = 255;
+
+/** A character device's major and minor (drivers/char/mem.c numbers them). */
+export type DeviceName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
+export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
+
+/** What a path names. */
+export type Node =
+  /** proc: a file of /proc, made when opened (size 0 in stat, read-only for everyone). */
+  | { kind: 'file'; path: string; data: Uint8Array; proc?: boolean }
+  | { kind: 'dir'; path: string }
+  | { kind: 'dev'; path: string; dev: DeviceName }
+  | { kind: 'link'; path: string; target: string };
+
+/** What the tree is made of, at the moment of a lookup. */
+export interface TreeSource {
+  /** The machine's files, by absolute normalized path. */
+  files: ReadonlyMap<string, Uint8Array>;
+  /** The running image's path and bytes (what /proc/self/exe links to). */
+  exe: { path: string; data: Uint8Array } | undefined;
+  /** /proc/self/maps of the current process, made when asked for. */
+  maps(): Uint8Array;
+}
+
+/** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
+function nodeAt(src: TreeSource, path: string): Node | undefined {
+  const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
+  if (data) return { kind: 'file', path, data };
+  if (path === '/proc/self/exe' && src.exe) return { kind: 'link', path, target: src.exe.path };
+  if (path === '/proc/self/maps') return { kind: 'file', path, data: src.maps(), proc: true };
+  if (path.startsWith('/dev/')) {
+    const name = path.slice(5) as DeviceName;
+    if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
+  }
+  if (path === '/' || path === '/dev' || path === '/proc' || path === '/proc/self') return { kind: 'dir', path };
+  // the directories above a file, the running image's included (it may not be one of the files)
+  const prefix = path + '/';
+  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path };
+  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path };
+  return undefined;
+}
+
+/**
+ * Resolves path (bytes as the guest gave them) from the directory `base`
+ * (an absolute path). The last component's link is followed when `follow`.
+ */
+export function resolve(src: TreeSource, base: string, raw: string, follow: boolean): Node {
+  if (raw.length === 0) throw new Errno(ENOENT);
+  if (raw.length >= PATH_MAX) throw new Errno(ENAMETOOLONG);
+  let parts = raw.split('/');
+  let cur = raw.startsWith('/') ? '/' : base;
+  let links = 0;
+  for (let i = 0; i < parts.length; i++) {
+    const seg = parts[i];
+    if (seg.length > NAME_MAX) throw new Errno(ENAMETOOLONG);
+    if (seg === '' || seg === '.') continue;
+    const here = nodeAt(src, cur);
+    if (!here || here.kind !== 'dir') throw new Errno(here ? ENOTDIR : ENOENT);
+    if (seg === '..') {
+      cur = cur === '/' ? '/' : cur.slice(0, cur.lastIndexOf('/')) || '/';
+      continue;
+    }
+    const next = cur === '/' ? `/${seg}` : `${cur}/${seg}`;
+    const node = nodeAt(src, next);
+    if (!node) throw new Errno(ENOENT);
+    const last = parts.slice(i + 1).every((s) => s === '' || s === '.');
+    if (node.kind === 'link' && (!last || follow)) {
+      if (++links > 40) throw new Errno(ELOOP);
+      // the target's components take the link's place
+      parts = [...node.target.split('/'), ...parts.slice(i + 1)];
+      cur = '/';
+      i = -1;
+      continue;
+    }
+    // a trailing slash asks for a directory
+    if (last && raw.endsWith('/') && node.kind !== 'dir' && node.kind !== 'link') throw new Errno(ENOTDIR);
+    cur = next;
+    if (last) return node;
+  }
+  const node = nodeAt(src, cur);
+  if (!node) throw new Errno(ENOENT);
+  return node;
+}
+
+/** The names in directory dir, sorted, with what each is. */
+export function listDir(src: TreeSource, dir: string): { name: string; node: Node }[] {
+  const names = new Set<string>();
+  const prefix = dir === '/' ? '/' : dir + '/';
+  for (const p of [...src.files.keys(), ...(src.exe ? [src.exe.path] : [])]) {
+    if (!p.startsWith(prefix)) continue;
+    names.add(p.slice(prefix.length).split('/')[0]);
+  }
+  if (dir === '/') ['dev', 'proc'].forEach((n) => names.add(n));
+  if (dir === '/dev') Object.keys(DEVICES).forEach((n) => names.add(n));
+  if (dir === '/proc') names.add('self');
+  if (dir === '/proc/self') {
+    if (src.exe) names.add('exe');
+    names.add('maps');
+  }
+  return [...names].sort().map((name) => ({ name, node: nodeAt(src, prefix + name)! }));
+}
+
+/** A stable inode number for a path (FNV-1a: the same path always has the same number). */
+export function inodeOf(path: string): bigint {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
+  return BigInt(h) + 2n;
+}
+
+/** st_mode of a node. */
+export function modeOf(n: Node): number {
+  switch (n.kind) {
+    case 'file': return S_IFREG | (n.proc ? 0o444 : 0o755);
+    case 'dir': return S_IFDIR | 0o755;
+    case 'dev': return S_IFCHR | 0o666;
+    case 'link': return S_IFLNK | 0o777;
+  }
+}
