@@ -55,6 +55,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'exec_fds.c', opts: ['-O2'] },
   { file: 'sched_misc.c', opts: ['-O2'] },
   { file: 'files.c', opts: ['-O2', '-O0'] },
+  { file: 'credentials.c', opts: ['-O2'] },
+  { file: 'robust.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -12,6 +12,7 @@ import { NOTHING_PENDING, NO_MORE, NO_ALTSTACK } from '../kernel/signals.js';
 import { DEFAULT_RLIMITS } from '../kernel/task.js';
 import { NO_TRAP } from '../kernel/signal_frame.js';
 import { SUD_OFF } from '../kernel/sud.js';
+import { ROOT_CRED } from '../kernel/syscalls/cred.js';
 
 /** Kernel fields that are not state: the engine is the machine itself, restored through its memory. */
 const NOT_STATE = new Set(['engine']);
@@ -22,7 +23,7 @@ const NOT_STATE = new Set(['engine']);
  * does not copy a task's empty signal queue, alternate stack, trap record
  * or SUD config.
  */
-const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS];
+const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS, ROOT_CRED];
 
 /**
  * A machine's whole state at one moment (`machine.snapshot()`): registers,

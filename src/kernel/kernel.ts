@@ -27,7 +27,7 @@ import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, kernelSignal
 import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
-import { futexSyscalls, futexWake } from './syscalls/futex.js';
+import { futexSyscalls, futexWake, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
 import { ptraceSyscalls } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
@@ -313,6 +313,15 @@ export class Kernel {
     if (tr && tr.state === 'blocked' && !tr.futexWait) tr.state = 'runnable';
   }
 
+  /** The current process's working directory. */
+  cwd(): string {
+    return (this.tasks.get(this.current.tgid) ?? this.current).cwd;
+  }
+
+  setCwd(path: string): void {
+    (this.tasks.get(this.current.tgid) ?? this.current).cwd = path;
+  }
+
   /** The file tree as the current process sees it (src/kernel/vfs.ts). */
   fileTree(): TreeSource {
     const mm = this.current.mm;
@@ -405,6 +414,8 @@ export class Kernel {
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
+    // the old image's robust locks go to their waiters (futex_exec_release)
+    exitRobustList(this, t);
     t.comm = commOf(args.execfn);
     img.mm.exePath = exePath(args.execfn);
     const old = t.mm;
@@ -696,7 +707,13 @@ export class Kernel {
     if (t.tid !== t.tgid) this.tasks.delete(t.tid);
   }
 
+  /**
+   * mm_release as a task leaves its memory (exit, or exec): its robust
+   * locks go to their waiters, then CLONE_CHILD_CLEARTID's word is cleared
+   * and a waiter on it woken.
+   */
   private clearChildTid(t: Task): void {
+    exitRobustList(this, t);
     if (t.clearChildTid === 0n) return;
     try {
       writeU32(t.mm, t.clearChildTid, 0);
@@ -711,6 +728,8 @@ export class Kernel {
     // each live thread but the leader goes (deleting from a Map while iterating it is safe)
     for (const x of this.tasks.values()) {
       if (x.tgid !== t.tgid || x.state === 'zombie' || x.tid === x.tgid) continue;
+      // a robust lock in memory another process shares is handed on as each thread dies
+      exitRobustList(this, x);
       x.state = 'zombie';
       x.mm.users--;
       this.dropFiles(x);
@@ -946,6 +965,8 @@ export class Kernel {
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
     child.nice = parent.nice;
+    child.cred = parent.cred;
+    child.cwd = this.cwd();
     child.sid = parent.sid;
     child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
     child.comm = parent.comm;

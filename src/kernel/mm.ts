@@ -224,6 +224,18 @@ export class AddressSpace implements SharesFields {
     return covered >= end;
   }
 
+  /** Whether every page of [start, end) is mapped. */
+  covers(start: bigint, end: bigint): boolean {
+    let covered = start;
+    for (const v of this.vmas) {
+      if (v.end <= covered || v.start >= end) continue;
+      if (v.start > covered) return false;
+      covered = v.end;
+      if (covered >= end) return true;
+    }
+    return covered >= end;
+  }
+
   /** mprotect: every page of [start, end) must be mapped (else ENOMEM). */
   protect(start: bigint, end: bigint, prot: number): void {
     for (let a = start; a < end; ) {

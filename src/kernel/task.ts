@@ -11,6 +11,7 @@ import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
 import { FdTable } from './files.js';
+import { ROOT_CRED, type Cred } from './syscalls/cred.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
@@ -93,6 +94,10 @@ export class Task {
   comm = '';
   /** PR_SET_PDEATHSIG's signal (0: none); kept, not sent (no parent dies before its child here but init's). */
   pdeathSig = 0;
+  /** User and group ids (src/kernel/syscalls/cred.ts); clone's child starts with its parent's. */
+  cred: Cred = ROOT_CRED;
+  /** The working directory (kept on the leader: threads share it; fork copies it). */
+  cwd = '/';
   /** The nice value (setpriority), -20..19; clone copies it. */
   nice = 0;
   /** Session id (kept on every task of the process; setsid makes a new one). */
@@ -124,6 +129,8 @@ export class Task {
   futexWoken = false;
   /** How the process ended, once it is a zombie. */
   end: ProcessEnd | undefined;
+  /** set_robust_list's head (0n: none): exit hands the robust locks on it to their waiters. */
+  robustList = 0n;
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */
   clearChildTid = 0n;
   sig = new SigState();

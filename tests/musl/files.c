@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
@@ -123,6 +124,22 @@ int main(int argc, char **argv) {
   SHOW(fstatat(root, "", &st, AT_EMPTY_PATH));
   printf("empty path is the directory %d\n", S_ISDIR(st.st_mode));
   close(root);
+
+  /* the working directory: relative paths and getcwd follow chdir and fchdir */
+  SHOW(chdir("/dev"));
+  SHOW(getcwd(buf, sizeof buf) != NULL);
+  printf("cwd '%s'\n", buf);
+  SHOW(stat("null", &st));
+  SHOW(access("./zero", R_OK));
+  SHOW(stat("../dev/full", &st));
+  SHOW(chdir("null"));
+  SHOW(chdir("/no/such"));
+  int top = open("/", O_RDONLY | O_DIRECTORY);
+  SHOW(fchdir(top));
+  SHOW(getcwd(buf, sizeof buf) != NULL);
+  printf("cwd '%s'\n", buf);
+  SHOW(syscall(SYS_getcwd, buf, 1));
+  close(top);
 
   /* paths that do not resolve, and access */
   SHOW(open("/no/such/file", O_RDONLY));

@@ -2,7 +2,8 @@
  * madvise: MADV_DONTNEED drops a private anonymous page (it reads as zero
  * again) but not a shared one, which keeps its bytes; advice over a range
  * with a hole is ENOMEM, an unknown advice EINVAL, an unaligned address
- * EINVAL; MADV_FREE and the hints change nothing visible.
+ * EINVAL; MADV_FREE and the hints change nothing visible. msync and mlock
+ * check their range and flags the same way.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,5 +29,18 @@ int main(void) {
   printf("unknown advice: %d %s\n", r, r ? strerror(errno) : "");
   r = madvise(p + 1, 4096, MADV_NORMAL);
   printf("unaligned: %d %s\n", r, r ? strerror(errno) : "");
+  /* msync and mlock: the range must be mapped (the hole is still there), msync's address aligned */
+  printf("msync: %d", msync(p, 4096, MS_SYNC));
+  printf(" over the hole: %d", msync(p, 3 * 4096, MS_ASYNC));
+  printf(" %s", strerror(errno));
+  printf(" unaligned: %d", msync(p + 1, 4096, MS_SYNC));
+  printf(" both: %d\n", msync(p, 4096, MS_SYNC | MS_ASYNC));
+  printf("mlock: %d", mlock(p + 5, 10));
+  printf(" over the hole: %d", mlock(p, 3 * 4096));
+  printf(" %s", strerror(errno));
+  printf(" munlock: %d", munlock(p, 4096));
+  printf(" mlockall: %d", mlockall(MCL_CURRENT));
+  printf(" no flags: %d", mlockall(0));
+  printf(" munlockall: %d\n", munlockall());
   return 0;
 }

@@ -24,6 +24,9 @@ int main(void) {
   unsigned long one = 1, none = 0;
   SHOW(syscall(SYS_sched_setaffinity, 0, 8, &one));
   SHOW(syscall(SYS_sched_setaffinity, 0, 8, &none));
+  unsigned cpu = 9, node = 9;
+  SHOW(syscall(SYS_getcpu, &cpu, &node, 0));
+  printf("cpu %u node %u\n", cpu, node);
   SHOW(syscall(SYS_getpriority, PRIO_PROCESS, 0));
   SHOW(setpriority(PRIO_PROCESS, 0, 5));
   SHOW(getpriority(PRIO_PROCESS, 0));

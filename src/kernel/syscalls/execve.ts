@@ -1,7 +1,8 @@
-/** execve(2) of programs from the machine's in-memory filesystem. */
+/** execve(2) of programs from the machine's file tree (src/kernel/vfs.ts). */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, ENOENT, E2BIG, ENOEXEC } from '../errno.js';
+import { Errno, EACCES, E2BIG, ENOEXEC } from '../errno.js';
+import { resolve } from '../vfs.js';
 import { readCString, readU64 } from '../uaccess.js';
 
 const MAX_ARGS = 0x7fffffff;
@@ -27,7 +28,7 @@ function readStrings(k: Kernel, addr: bigint): Uint8Array[] {
   throw new Errno(E2BIG);
 }
 
-/** Normalizes a path (no cwd: relative paths are taken from the root). */
+/** Normalizes a path lexically, relative ones taken from the root (how the machine's files are named). */
 export function normalizePath(p: string): string {
   const parts: string[] = [];
   for (const seg of p.split('/')) {
@@ -38,29 +39,16 @@ export function normalizePath(p: string): string {
   return '/' + parts.join('/');
 }
 
-/** The path execve last looked up, as the guest gave it and normalized: a program executes one path again and again. */
-let lastPath: Uint8Array = new Uint8Array(0);
-let lastNormalized = '/';
-
-function normalizedPath(bytes: Uint8Array): string {
-  let same = bytes.length === lastPath.length;
-  for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === lastPath[i];
-  if (!same) {
-    lastNormalized = normalizePath(dec.decode(bytes));
-    lastPath = bytes;
-  }
-  return lastNormalized;
-}
-
 export const execSyscalls: SyscallRow[] = [
   row(59, 'execve', 'spp', (k, a) => {
     const pathBytes = readCString(k.mm, a.u64(0));
     const argv = readStrings(k, a.u64(1));
     const env = readStrings(k, a.u64(2));
-    const path = normalizedPath(pathBytes);
-    // /proc/self/exe names the running image, unless the machine was given a file there
-    const file = k.fsFiles.get(path) ?? (path === '/proc/self/exe' ? k.mm.exe : undefined);
-    if (!file) throw new Errno(ENOENT);
+    // resolved in the file tree: /proc/self/exe names the running image
+    const node = resolve(k.fileTree(), k.cwd(), dec.decode(pathBytes), true);
+    // a directory or a device is no program (may_open's EACCES for a non-regular file)
+    if (node.kind !== 'file') throw new Errno(EACCES);
+    const file = node.data;
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes });
     return 0n;

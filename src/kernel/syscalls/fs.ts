@@ -122,6 +122,14 @@ export const fsSyscalls: SyscallRow[] = [
     return BigInt(dupTo(k, f, newfd, (flags & O_CLOEXEC) !== 0));
   }),
   row(72, 'fcntl', 'ddx', (k, a) => fcntl(k, a.u32(0), a.u32(1), a.u64(2))),
+  // nothing is buffered for a disk: syncing succeeds on files, devices and directories; a pipe has no fsync
+  row(74, 'fsync', 'd', (k, a) => syncFd(k, a.i32(0))),
+  row(75, 'fdatasync', 'd', (k, a) => syncFd(k, a.i32(0))),
+  row(162, 'sync', '', () => 0n),
+  row(306, 'syncfs', 'd', (k, a) => {
+    if (!k.file(a.i32(0))) throw new Errno(EBADF);
+    return 0n;
+  }),
   row(8, 'lseek', 'dld', (k, a) => {
     const s = k.fd(a.u64(0));
     if (!s) throw new Errno(EBADF);
@@ -299,4 +307,12 @@ function seek(s: Stream, offset: bigint, whence: number): bigint {
   if (pos < 0n) throw new Errno(EINVAL);
   s.pos = pos > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(pos);
   return pos;
+}
+
+function syncFd(k: Kernel, fd: number): bigint {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  const s = f.stream;
+  if (s instanceof FileStream || s instanceof DirStream || s instanceof DeviceStream) return 0n;
+  throw new Errno(EINVAL);
 }

@@ -12,7 +12,8 @@ import type { Kernel } from '../kernel.js';
 import type { AddressSpace } from '../mm.js';
 import { Errno, EAGAIN, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
 import { EPOCH_NS, timespecNs } from './time.js';
-import { copyFromUser } from '../uaccess.js';
+import { copyFromUser, readU64, writeU32, writeU64 } from '../uaccess.js';
+import type { Task } from '../task.js';
 import { RestartSyscall } from './tasks.js';
 
 const FUTEX_WAIT = 0;
@@ -39,6 +40,52 @@ export function futexWake(k: Kernel, mm: AddressSpace, addr: bigint, n: number, 
   return woke;
 }
 
+/** struct robust_list_head's size: the list, futex_offset, list_op_pending. */
+const ROBUST_HEAD_SIZE = 24n;
+/** How many entries exit walks at most (ROBUST_LIST_LIMIT), so that a looping list ends. */
+const ROBUST_LIST_LIMIT = 2048;
+const FUTEX_WAITERS = 0x80000000;
+const FUTEX_OWNER_DIED = 0x40000000;
+const FUTEX_TID_MASK = 0x3fffffff;
+
+/**
+ * handle_futex_death: a lock word the dying task t holds (its tid in the
+ * low bits) gets FUTEX_OWNER_DIED, keeping FUTEX_WAITERS, and one waiter
+ * is woken to take it over.
+ */
+function futexDeath(k: Kernel, t: Task, uaddr: bigint): void {
+  if (uaddr & 3n) return;
+  const word = Number(readU64(t.mm, uaddr) & 0xffffffffn);
+  if ((word & FUTEX_TID_MASK) !== t.tid) return;
+  writeU32(t.mm, uaddr, ((word & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
+  if (word & FUTEX_WAITERS) futexWake(k, t.mm, uaddr, 1);
+}
+
+/**
+ * exit_robust_list: as task t exits, each robust lock on its list (and the
+ * one it was taking or releasing, list_op_pending) that it still holds is
+ * marked and handed to a waiter. A fault or a bad entry ends the walk, as
+ * it does in Linux.
+ */
+export function exitRobustList(k: Kernel, t: Task): void {
+  const head = t.robustList;
+  if (head === 0n) return;
+  t.robustList = 0n;
+  try {
+    let entry = readU64(t.mm, head) & ~1n;
+    const offset = BigInt.asIntN(64, readU64(t.mm, head + 8n));
+    const pending = readU64(t.mm, head + 16n) & ~1n;
+    for (let n = 0; entry !== head && n < ROBUST_LIST_LIMIT; n++) {
+      const next = readU64(t.mm, entry) & ~1n;
+      if (entry !== pending) futexDeath(k, t, BigInt.asUintN(64, entry + offset));
+      entry = next;
+    }
+    if (pending !== 0n) futexDeath(k, t, BigInt.asUintN(64, pending + offset));
+  } catch {
+    // an unmapped list ends the walk
+  }
+}
+
 /** The virtual-clock deadline of a wait's timespec at addr (relative, or absolute on a clock). */
 function deadline(k: Kernel, addr: bigint, absolute: boolean, realtime: boolean): bigint {
   const ns = timespecNs(k, addr);
@@ -47,6 +94,19 @@ function deadline(k: Kernel, addr: bigint, absolute: boolean, realtime: boolean)
 }
 
 export const futexSyscalls: SyscallRow[] = [
+  row(273, 'set_robust_list', 'pu', (k, a) => {
+    if (a.u64(1) !== ROBUST_HEAD_SIZE) throw new Errno(EINVAL);
+    k.current.robustList = a.u64(0);
+    return 0n;
+  }),
+  row(274, 'get_robust_list', 'dpp', (k, a) => {
+    const pid = a.i32(0);
+    const t = pid === 0 ? k.current : k.tasks.get(pid);
+    if (!t || t.state === 'zombie') throw new Errno(3); // ESRCH
+    writeU64(k.mm, a.u64(1), t.robustList);
+    writeU64(k.mm, a.u64(2), ROBUST_HEAD_SIZE);
+    return 0n;
+  }),
   row(202, 'futex', 'pdupud', (k, a) => {
     const addr = a.u64(0);
     const cmd = a.i32(1);

@@ -36,11 +36,13 @@ export const infoSyscalls: SyscallRow[] = [
     }
     return BigInt(done);
   }),
-  // getcwd: the machine's filesystem has only its root
+  // getcwd: the process's working directory (chdir), with its NUL; the length it copied
   row(79, 'getcwd', 'pu', (k, a) => {
-    if (a.u64(1) < 2n) return errnoResult(ERANGE);
-    if (!tryCopyToUser(k.mm, a.u64(0), CWD)) return errnoResult(EFAULT);
-    return 2n;
+    const cwd = k.cwd();
+    const bytes = cwd === '/' ? CWD : new TextEncoder().encode(cwd + '\0');
+    if (a.u64(1) < BigInt(bytes.length)) return errnoResult(ERANGE);
+    if (!tryCopyToUser(k.mm, a.u64(0), bytes)) return errnoResult(EFAULT);
+    return BigInt(bytes.length);
   }),
   row(63, 'uname', 'p', (k, a) => {
     const fields = ['Linux', 'sudsim', k.unameRelease, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];

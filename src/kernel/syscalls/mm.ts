@@ -4,10 +4,11 @@
  * a microsecond); the address space's operations may still throw.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
-import { EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
+import { Errno, EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
+import type { Kernel } from '../kernel.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE,
-  PAGE, pageUp, TASK_SIZE_MAX,
+  PAGE, pageDown, pageUp, TASK_SIZE_MAX,
 } from '../mm.js';
 
 const PROT_MASK = 0x7n;
@@ -64,6 +65,30 @@ export const mmSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(12, 'brk', 'p', (k, a) => k.mm.setBrk(a.u64(0)), 'p'),
+  // msync: nothing is written back (no mapping has a file), but the range and flags are checked
+  row(26, 'msync', 'pux', (k, a) => {
+    const addr = a.u64(0);
+    const flags = a.i32(2);
+    if (addr & PAGE_OFF) throw new Errno(EINVAL);
+    if (flags & ~(MS_ASYNC | MS_INVALIDATE | MS_SYNC) || ((flags & MS_ASYNC) && (flags & MS_SYNC))) throw new Errno(EINVAL);
+    const end = addr + pageUp(a.u64(1));
+    if (end < addr || end > TASK_SIZE_MAX) throw new Errno(ENOMEM);
+    if (!k.mm.covers(addr, end)) throw new Errno(ENOMEM);
+    return 0n;
+  }),
+  // memory locking: every page stays anyway (nothing is swapped), the range must be mapped
+  row(149, 'mlock', 'pu', (k, a) => lockRange(k, a.u64(0), a.u64(1))),
+  row(150, 'munlock', 'pu', (k, a) => lockRange(k, a.u64(0), a.u64(1))),
+  row(325, 'mlock2', 'pux', (k, a) => {
+    if (a.i32(2) & ~MLOCK_ONFAULT) throw new Errno(EINVAL);
+    return lockRange(k, a.u64(0), a.u64(1));
+  }),
+  row(151, 'mlockall', 'x', (_k, a) => {
+    const flags = a.i32(0);
+    if (!(flags & (MCL_CURRENT | MCL_FUTURE)) || (flags & ~(MCL_CURRENT | MCL_FUTURE | MCL_ONFAULT))) throw new Errno(EINVAL);
+    return 0n;
+  }),
+  row(152, 'munlockall', '', () => 0n),
   row(28, 'madvise', 'pud', (k, a) => {
     const addr = a.u64(0);
     const advice = a.i32(2);
@@ -77,3 +102,20 @@ export const mmSyscalls: SyscallRow[] = [
     return k.mm.advise(addr, end, advice === MADV_DONTNEED || advice === MADV_DONTNEED_LOCKED) ? 0n : errnoResult(ENOMEM);
   }),
 ];
+
+const MS_ASYNC = 1;
+const MS_INVALIDATE = 2;
+const MS_SYNC = 4;
+const MLOCK_ONFAULT = 1;
+const MCL_CURRENT = 1;
+const MCL_FUTURE = 2;
+const MCL_ONFAULT = 4;
+
+/** mlock's and munlock's range: the pages addr..addr + len touch, all mapped (ENOMEM otherwise). */
+function lockRange(k: Kernel, addr: bigint, len: bigint): bigint {
+  const start = pageDown(addr);
+  const end = pageUp(addr + len);
+  if (end < start) throw new Errno(EINVAL);
+  if (end > start && !k.mm.covers(start, end)) throw new Errno(ENOMEM);
+  return 0n;
+}

@@ -60,10 +60,6 @@ export const processSyscalls: SyscallRow[] = [
   row(97, 'getrlimit', 'dp', (k, a) => prlimit(k, 0, a.i32(0), 0n, a.u64(1))),
   row(160, 'setrlimit', 'dp', (k, a) => prlimit(k, 0, a.i32(0), a.u64(1), 0n)),
   row(302, 'prlimit64', 'ddpp', (k, a) => prlimit(k, a.i32(0), a.i32(1), a.u64(2), a.u64(3))),
-  row(102, 'getuid', '', () => 0n),
-  row(104, 'getgid', '', () => 0n),
-  row(107, 'geteuid', '', () => 0n),
-  row(108, 'getegid', '', () => 0n),
   row(24, 'sched_yield', '', (k) => { k.yieldRequested = true; return 0n; }),
   row(95, 'umask', 'x', (k, a) => {
     const old = k.current.umask;

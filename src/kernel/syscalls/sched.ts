@@ -51,6 +51,12 @@ function prioTargets(k: Kernel, which: number, who: number): Task[] {
 }
 
 export const schedSyscalls: SyscallRow[] = [
+  // getcpu: cpu 0 of node 0 (the cache argument is unused since Linux 2.6.24)
+  row(309, 'getcpu', 'ppp', (k, a) => {
+    if (a.u64(0) !== 0n) writeU32(k.mm, a.u64(0), 0);
+    if (a.u64(1) !== 0n) writeU32(k.mm, a.u64(1), 0);
+    return 0n;
+  }),
   row(204, 'sched_getaffinity', 'dup', (k, a) => {
     const len = a.u32(1);
     if (len * 8 < 1 || (len & 7) !== 0) throw new Errno(EINVAL);

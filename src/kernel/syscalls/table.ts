@@ -10,6 +10,7 @@ import { fsSyscalls } from './fs.js';
 import { pipeSyscalls } from './pipe.js';
 import { schedSyscalls } from './sched.js';
 import { vfsSyscalls } from './vfs.js';
+import { credSyscalls } from './cred.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -75,4 +76,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

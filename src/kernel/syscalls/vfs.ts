@@ -42,9 +42,10 @@ function pathArg(k: Kernel, addr: bigint): string {
   return dec.decode(readCString(k.mm, addr));
 }
 
-/** The directory a relative path starts from: the cwd (/) or dirfd's directory. */
+/** The directory a relative path starts from: the working directory or dirfd's directory. */
 function baseDir(k: Kernel, dirfd: number, path: string): string {
-  if (path.startsWith('/') || dirfd === AT_FDCWD) return '/';
+  if (path.startsWith('/')) return '/';
+  if (dirfd === AT_FDCWD) return k.cwd();
   const f = k.file(dirfd);
   if (!f) throw new Errno(EBADF);
   if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
@@ -161,7 +162,7 @@ function stat(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, flags: nu
   const path = pathArg(k, pathAddr);
   let out: Uint8Array;
   if (path === '' && (flags & AT_EMPTY_PATH)) {
-    out = dirfd === AT_FDCWD ? statBuf(lookup(k, AT_FDCWD, '/', true)) : fdStat(k, dirfd);
+    out = dirfd === AT_FDCWD ? statBuf(lookup(k, AT_FDCWD, '.', true)) : fdStat(k, dirfd);
   } else {
     out = statBuf(lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0));
   }
@@ -261,5 +262,18 @@ export const vfsSyscalls: SyscallRow[] = [
   row(89, 'readlink', 'spd', (k, a) => readlink(k, AT_FDCWD, a.u64(0), a.u64(1), a.i32(2))),
   row(267, 'readlinkat', 'dspd', (k, a) => readlink(k, a.i32(0), a.u64(1), a.u64(2), a.i32(3))),
   row(217, 'getdents64', 'dpu', (k, a) => getdents64(k, a.i32(0), a.u64(1), a.u32(2))),
+  row(80, 'chdir', 's', (k, a) => {
+    const node = lookup(k, AT_FDCWD, pathArg(k, a.u64(0)), true);
+    if (node.kind !== 'dir') throw new Errno(ENOTDIR);
+    k.setCwd(node.path);
+    return 0n;
+  }),
+  row(81, 'fchdir', 'd', (k, a) => {
+    const f = k.file(a.i32(0));
+    if (!f) throw new Errno(EBADF);
+    if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
+    k.setCwd(f.stream.node.path);
+    return 0n;
+  }),
 ];
 
