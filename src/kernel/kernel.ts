@@ -23,7 +23,7 @@ import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalTo, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
 import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -600,7 +600,7 @@ export class Kernel {
     trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
     // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
     const t = this.current;
-    if (t.sig.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
+    if (t.sig.pendingCount !== 0 || t.shared.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
   }
 
   private formatArgs(row: SyscallRow, args: SyscallArgs): string {
@@ -794,7 +794,9 @@ export class Kernel {
     }
     // si_status: the exit code, or the signal (CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3)
     const code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2;
-    sendSignalTo(parent, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+    const taker = sendSignalToProcess(this, parent, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+    // a thread of the parent that takes SIGCHLD wakes from an interruptible sleep to run its handler
+    if (taker && taker !== parent && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait) taker.state = 'runnable';
     // a parent ignoring SIGCHLD (or with SA_NOCLDWAIT) leaves no zombie: the child is reaped now,
     // and a wait finds it gone (ECHILD once no child is left)
     const act = parent.sighand.actions[SIGCHLD];
@@ -945,7 +947,8 @@ export class Kernel {
     const tid = this.nextPid++;
     // dispositions shared (CLONE_SIGHAND) or copied: the actions are immutable, so a copy shares them
     const sighand = flags & CLONE_SIGHAND ? parent.sighand : new SigHand(parent.sighand.actions);
-    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand);
+    // a thread shares its process's pending signals; a new process starts with none
+    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand, thread ? parent.shared : undefined);
     if (flags & CLONE_FILES) {
       child.files = parent.files;
       parent.files.users++;

@@ -122,9 +122,12 @@ export const NO_MORE: readonly Siginfo[] = [];
 const RT_QUEUE_MAX = 1024;
 const SIGRTMIN = 32;
 
-/** Per-thread signal state. */
-export class SigState {
-  blocked = 0n;
+/**
+ * A queue of pending signals: a thread's own (SigState) or its process's
+ * (Task.shared, Linux's signal->shared_pending), which every thread takes
+ * from once its own queue has nothing it can deliver.
+ */
+export class SigQueue {
   /**
    * The queued siginfo of each signal number, if any (a standard signal is
    * queued once): slots rather than a Map, as the check runs on every
@@ -182,9 +185,33 @@ export class SigState {
     while (this.take(sig) !== undefined);
   }
 
+  /** The lowest pending signal mask lets through, synchronous (fault) signals first; 0 for none. */
+  next(mask: bigint): number {
+    if (this.pendingCount === 0) return 0;
+    const p = this.pending;
+    for (const n of SYNCHRONOUS) if (p[n] !== undefined && !isBlocked(mask, n)) return n;
+    for (let n = 1; n < p.length; n++) if (p[n] !== undefined && !isBlocked(mask, n)) return n;
+    return 0;
+  }
+
+  /** The pending signals as a mask. */
+  set(): bigint {
+    let set = 0n;
+    if (this.pendingCount === 0) return set;
+    for (let n = 1; n < this.pending.length; n++) if (this.pending[n] !== undefined) set |= bit(n);
+    return set;
+  }
+}
+
+/** Per-thread signal state: its mask, its own queue, its alternate stack. */
+export class SigState extends SigQueue {
+  blocked = 0n;
+
   /** The sigaltstack: a record replaced on a change, never written in place. */
   altstack: AltStack = NO_ALTSTACK;
 }
+
+const SYNCHRONOUS = [SIGSEGV, 31, 4, 5, 7, 8];
 
 /** 1n << (sig - 1) for every signal number, made once (bit() runs on every delivery check). */
 const BITS: bigint[] = Array.from({ length: 65 }, (_, n) => (n === 0 ? 0n : 1n << BigInt(n - 1)));
@@ -225,12 +252,46 @@ export function sendSignal(k: Kernel, sig: number, info: Siginfo): void {
   sendSignalTo(k.current, sig, info);
 }
 
-/** Queues sig for task t (a standard signal is queued once; an ignored one is dropped). */
-export function sendSignalTo(t: Task, sig: number, info: Siginfo): void {
+/**
+ * Whether sig sent to t is dropped at once (prepare_signal's sig_ignored):
+ * ignored by disposition, unless t blocks it or waits for it (it may be
+ * taken by sigwait, or unblocked with a handler installed first).
+ */
+function ignoredBy(t: Task, sig: number): boolean {
   const act = t.sighand.actions[sig];
-  if (act.handler === SIG_IGN || (act.handler === SIG_DFL && defaultAction(sig) === 'ign')) return;
-  if (t.sig.pending[sig] === undefined) t.sig.queue(sig, info);
-  else if (sig >= SIGRTMIN) t.sig.queueMore(info);
+  if (act.handler !== SIG_IGN && (act.handler !== SIG_DFL || defaultAction(sig) !== 'ign')) return false;
+  return !isBlocked(t.sig.blocked, sig) && !(t.sigwaitSet !== undefined && (t.sigwaitSet & bit(sig)) !== 0n);
+}
+
+/** Queues sig in q (a standard signal is queued once, a real-time one each time). */
+function enqueue(q: SigQueue, sig: number, info: Siginfo): void {
+  if (q.pending[sig] === undefined) q.queue(sig, info);
+  else if (sig >= SIGRTMIN) q.queueMore(info);
+}
+
+/** Queues sig for task t alone (a thread-directed signal: tkill, a fault, SIGPIPE). */
+export function sendSignalTo(t: Task, sig: number, info: Siginfo): void {
+  if (!ignoredBy(t, sig)) enqueue(t.sig, sig, info);
+}
+
+/**
+ * Queues sig for t's whole process (kill, SIGCHLD, SIGALRM: Linux's
+ * shared_pending) and returns the thread that should take it
+ * (complete_signal): t itself unless it blocks sig, else the first thread
+ * that neither blocks it nor is stopped, a thread waiting for it in
+ * sigwait counting as not blocking it. Undefined when the signal was
+ * dropped or every thread blocks it (it stays pending for the process
+ * until one unblocks or waits for it).
+ */
+export function sendSignalToProcess(k: Kernel, t: Task, sig: number, info: Siginfo): Task | undefined {
+  if (ignoredBy(t, sig)) return undefined;
+  enqueue(t.shared, sig, info);
+  const wants = (x: Task): boolean =>
+    x.state !== 'zombie' && !x.jobStop && !x.ptraceStop &&
+    (!isBlocked(x.sig.blocked, sig) || (x.sigwaitSet !== undefined && (x.sigwaitSet & bit(sig)) !== 0n));
+  if (wants(t)) return t;
+  for (const x of k.tasks.values()) if (x.tgid === t.tgid && wants(x)) return x;
+  return undefined;
 }
 
 /**
@@ -248,7 +309,6 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
   s.queue(sig, info);
 }
 
-const SYNCHRONOUS = [SIGSEGV, 31, 4, 5, 7, 8];
 
 /**
  * Delivers pending unblocked signals before returning to user mode: every
@@ -259,13 +319,14 @@ export function deliverSignals(k: Kernel): boolean {
   const s = t.sig;
   for (;;) {
     // the common case on every return to user mode: nothing to do
-    if (s.pendingCount === 0 && !t.ptraceInject) return true;
-    let sig = 0;
-    // synchronous (forced) signals first as Linux does, then the lowest number
-    const p = s.pending;
-    for (const n of SYNCHRONOUS) if (p[n] !== undefined && !isBlocked(s.blocked, n)) { sig = n; break; }
+    if (s.pendingCount === 0 && t.shared.pendingCount === 0 && !t.ptraceInject) return true;
+    // the thread's own queue first, then its process's (dequeue_signal); in each, synchronous
+    // (forced) signals first as Linux does, then the lowest number
+    let q: SigQueue = s;
+    let sig = s.next(s.blocked);
     if (!sig) {
-      for (let n = 1; n < p.length; n++) if (p[n] !== undefined && !isBlocked(s.blocked, n)) { sig = n; break; }
+      q = t.shared;
+      sig = q.next(s.blocked);
     }
     let info: Siginfo;
     if (t.ptraceInject) {
@@ -275,7 +336,7 @@ export function deliverSignals(k: Kernel): boolean {
       t.ptraceInject = undefined;
     } else {
       if (!sig) return true;
-      info = s.take(sig)!;
+      info = q.take(sig)!;
       if (t.tracer !== undefined && sig !== SIGKILL) {
         // signal-delivery-stop: the tracer sees it through wait4 and decides
         t.ptraceStop = { sig, info, reported: false };
@@ -627,18 +688,12 @@ export function kernelSignal(k: Kernel, pid: number, n: number): void {
 function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false, info?: Siginfo): bigint {
   if (n < 0 || n > 64) return errnoResult(EINVAL);
   let target = k.tasks.get(pid);
+  // a process whose leader has exited lives on in its other threads
+  if (target && target.state === 'zombie' && !thread && target.end === undefined) {
+    for (const x of k.tasks.values()) if (x.tgid === target.tgid && x.state !== 'zombie') { target = x; break; }
+  }
   if (!target || target.state === 'zombie') return errnoResult(ESRCH);
   if (n === 0) return 0n;
-  // a signal for the process goes to a thread that does not block it, the leader first
-  // (Linux: complete_signal); blocked by all, it waits on the leader
-  if (!thread && isBlocked(target.sig.blocked, n)) {
-    for (const x of k.tasks.values()) {
-      if (x.tgid === target.tgid && x.state !== 'zombie' && !isBlocked(x.sig.blocked, n)) {
-        target = x;
-        break;
-      }
-    }
-  }
   if (n === SIGCONT && target.jobStop) {
     // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
     target.jobStop = undefined;
@@ -651,7 +706,14 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
     target.jobStop = undefined;
     target.ptraceStop = undefined;
   }
-  sendSignalTo(target, n, info ?? killInfo(n, code, k.current.tgid, 0));
+  const si = info ?? killInfo(n, code, k.current.tgid, 0);
+  if (thread) sendSignalTo(target, n, si);
+  else {
+    // for the process: pending for all its threads, taken by one that does not block it
+    const taker = sendSignalToProcess(k, target, n, si);
+    if (!taker) return 0n;
+    target = taker;
+  }
   if (n === SIGKILL || n === SIGCONT) {
     if (target.state === 'blocked' && !target.ptraceStop) target.state = 'runnable';
   } else if (target.state === 'blocked' && !target.jobStop && !target.ptraceStop && !target.vforkWait &&
@@ -678,8 +740,13 @@ export const signalSyscalls: SyscallRow[] = [
     if (oldAddr !== 0n) writeAction(k, oldAddr, h.actions[sig]);
     if (next) {
       h.set(sig, next);
-      // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one
-      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) k.current.sig.discard(sig);
+      // setting SIG_IGN (or SIG_DFL whose default is to ignore) discards a pending one, the
+      // process's and every thread's
+      if (next.handler === SIG_IGN || (next.handler === SIG_DFL && defaultAction(sig) === 'ign')) {
+        const me = k.current;
+        me.shared.discard(sig);
+        for (const x of k.tasks.values()) if (x.tgid === me.tgid) x.sig.discard(sig);
+      }
     }
     return 0n;
   }),
@@ -764,9 +831,8 @@ export const signalSyscalls: SyscallRow[] = [
     const size = a.u64(1);
     if (size > 8n) return errnoResult(EINVAL);
     const s = k.current.sig;
-    let set = 0n;
-    for (let n = 1; n < s.pending.length; n++) if (s.pending[n] !== undefined) set |= bit(n);
-    set &= s.blocked;
+    // the thread's own and its process's
+    const set = (s.set() | k.current.shared.set()) & s.blocked;
     const b = new Uint8Array(8);
     new DataView(b.buffer).setBigUint64(0, set, true);
     if (!tryCopyToUser(k.mm, a.u64(0), b.subarray(0, Number(size)))) return errnoResult(EFAULT);
@@ -792,9 +858,11 @@ export const signalSyscalls: SyscallRow[] = [
     const t = k.current;
     const s = t.sig;
     const set = new DataView(copyFromUser(t.mm, a.u64(0), 8).buffer).getBigUint64(0, true) & BLOCKABLE;
-    for (let n = 1; n < s.pending.length; n++) {
-      if (s.pending[n] === undefined || (set & bit(n)) === 0n) continue;
-      const info = s.take(n)!;
+    // the thread's own signals first, then its process's
+    const q = s.next(~set) !== 0 ? s : t.shared;
+    const n = q.next(~set);
+    if (n !== 0) {
+      const info = q.take(n)!;
       t.sigwaitSet = undefined;
       t.sleepUntil = undefined;
       if (a.u64(1) !== 0n) {

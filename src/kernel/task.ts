@@ -5,7 +5,7 @@
  */
 import { CPU_STATE_SIZE } from '../engine/layout.js';
 import type { AddressSpace } from './mm.js';
-import { SigHand, SigState } from './signals.js';
+import { SigHand, SigQueue, SigState } from './signals.js';
 import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
@@ -134,6 +134,8 @@ export class Task {
   /** set_tid_address / CLONE_CHILD_CLEARTID pointer. */
   clearChildTid = 0n;
   sig = new SigState();
+  /** The process's pending signals (kill, SIGCHLD, SIGALRM): one queue its threads share. */
+  shared: SigQueue;
   /** Dispositions: shared with the parent when cloneTask gives them (CLONE_SIGHAND), else new. */
   sighand: SigHand;
   /** Trap number, error code and cr2 of the last fault (sigcontext trapno/err/cr2): a record replaced, never written in place. */
@@ -147,9 +149,11 @@ export class Task {
     public ppid: number,
     public mm: AddressSpace,
     sighand?: SigHand,
+    shared?: SigQueue,
   ) {
     this.pgid = tgid;
     this.sighand = sighand ?? new SigHand();
+    this.shared = shared ?? new SigQueue();
   }
 }
 
