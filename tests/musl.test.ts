@@ -58,6 +58,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'credentials.c', opts: ['-O2'] },
   { file: 'robust.c', opts: ['-O2'] },
   { file: 'shared_pending.c', opts: ['-O2'] },
+  { file: 'altstack.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

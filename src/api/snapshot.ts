@@ -8,7 +8,7 @@
 import { Cloner, snapshotRestorer } from '../kernel/clone.js';
 import { MemoryImage, restoreMemory, verifyMemory } from '../engine/snapshot.js';
 import type { Kernel } from '../kernel/kernel.js';
-import { NOTHING_PENDING, NO_MORE, NO_ALTSTACK } from '../kernel/signals.js';
+import { NOTHING_PENDING, NO_MORE, NO_ALTSTACK, FIRST_ALTSTACK } from '../kernel/signals.js';
 import { DEFAULT_RLIMITS } from '../kernel/task.js';
 import { NO_TRAP } from '../kernel/signal_frame.js';
 import { SUD_OFF } from '../kernel/sud.js';
@@ -23,7 +23,7 @@ const NOT_STATE = new Set(['engine']);
  * does not copy a task's empty signal queue, alternate stack, trap record
  * or SUD config.
  */
-const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS, ROOT_CRED];
+const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, FIRST_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS, ROOT_CRED];
 
 /**
  * A machine's whole state at one moment (`machine.snapshot()`): registers,

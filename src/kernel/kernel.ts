@@ -23,7 +23,7 @@ import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
 import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -36,6 +36,7 @@ import { writeU32 } from './uaccess.js';
 const SA_NOCLDWAIT = 2n;
 const CLONE_VM = 0x100;
 const CLONE_FILES = 0x400;
+const CLONE_VFORK = 0x4000;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
 const CLONE_SETTLS = 0x80000;
@@ -380,6 +381,7 @@ export class Kernel {
     // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
     this.stdio.forEach((st, fd) => st && task.files.set(fd, new OpenFile(st, fd === 0 ? O_RDONLY : O_WRONLY), false));
     task.comm = commOf(args.execfn);
+    task.sig.altstack = FIRST_ALTSTACK;
     this.tasks.set(pid, task);
     this.rootPid = pid;
     this.current = task;
@@ -427,7 +429,8 @@ export class Kernel {
     // begin_new_exec clears only the work flag; the stored config stays (as ptrace GET shows)
     this.setSud(t, disarmed(t.sud));
     t.sighand.actions = t.sighand.actions.map((a) => (a.handler === SIG_IGN ? IGNORE_ACTION : DEFAULT_ACTION));
-    t.sig.altstack = NO_ALTSTACK;
+    // exec forgets the alternate stack but keeps its flags (begin_new_exec clears sp and size)
+    if (t.sig.altstack.size !== 0n) t.sig.altstack = { sp: 0n, flags: t.sig.altstack.flags, size: 0n };
     // the table becomes the process's own (unshare_files), then its close-on-exec descriptors close
     if (t.files.users > 1) {
       t.files.users--;
@@ -973,8 +976,9 @@ export class Kernel {
     child.sid = parent.sid;
     child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
     child.comm = parent.comm;
-    // sigaltstack records are replaced, never written in place: a fork child shares its parent's
-    child.sig.altstack = flags & CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;
+    // sigaltstack records are replaced, never written in place: a fork or vfork child shares its
+    // parent's, a thread starts with none (copy_process: sas_ss_reset for CLONE_VM without VFORK)
+    child.sig.altstack = (flags & (CLONE_VM | CLONE_VFORK)) === CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;
     if (flags & CLONE_CHILD_CLEARTID) child.clearChildTid = ctid;
     this.tasks.set(tid, child);
     if (flags & CLONE_PARENT_SETTID) writeU32(parent.mm, ptid, tid);

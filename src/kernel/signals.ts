@@ -42,6 +42,8 @@ const SA_RESETHAND_BIT = Number(SA_RESETHAND);
 const SA_RESTORER_BIT = Number(SA_RESTORER);
 const SS_ONSTACK = 1;
 const SS_DISABLE = 2;
+/** Disarm the alternate stack while a handler runs on it (restored by sigreturn from uc_stack). */
+const SS_AUTODISARM = 0x80000000 | 0;
 const MINSIGSTKSZ = 2048n;
 
 /** One disposition. Records are values: a change replaces the record (copies of the table share them). */
@@ -90,15 +92,45 @@ export const IGNORE_ACTION: SigAction = Object.freeze({ handler: SIG_IGN, flags:
 /** Every signal at SIG_DFL, as a process starts (copied by a slice, cheaper than filling a new array). */
 const DEFAULT_ACTIONS: readonly SigAction[] = Array.from({ length: 65 }, () => DEFAULT_ACTION);
 
-/** A sigaltstack (stack_t): its base, SS_ flags and size. */
+/**
+ * A task's sigaltstack as Linux keeps it (sas_ss_sp, sas_ss_size,
+ * sas_ss_flags): flags are the ones sigaltstack was given, which a signal
+ * frame's uc_stack records as they are; a size of 0 means none.
+ */
 export interface AltStack {
   readonly sp: bigint;
   readonly flags: number;
   readonly size: bigint;
 }
 
-/** No alternate stack (SS_DISABLE): shared, as records are only replaced. */
+/** No alternate stack, as a reset leaves it (a new thread, SS_AUTODISARM): shared, as records are only replaced. */
 export const NO_ALTSTACK: AltStack = { sp: 0n, flags: SS_DISABLE, size: 0n };
+/** No alternate stack, as a first process has it: flags 0, which its frames' uc_stack show. */
+export const FIRST_ALTSTACK: AltStack = { sp: 0n, flags: 0, size: 0n };
+
+/** on_sig_stack: sp is on the alternate stack (never, in SS_AUTODISARM mode). */
+function onAltStack(alt: AltStack, sp: bigint): boolean {
+  return (alt.flags & SS_AUTODISARM) === 0 && alt.size !== 0n && sp > alt.sp && sp - alt.sp <= alt.size;
+}
+
+/** sas_ss_flags: SS_DISABLE without an alternate stack, SS_ONSTACK on it, else 0. */
+function altStackState(alt: AltStack, sp: bigint): number {
+  return alt.size === 0n ? SS_DISABLE : onAltStack(alt, sp) ? SS_ONSTACK : 0;
+}
+
+/**
+ * do_sigaltstack's change to stack_t {sp, flags, size} with the task at
+ * sp: the new record, or an errno (EPERM on the stack in use, EINVAL for
+ * a bad mode, ENOMEM below MINSIGSTKSZ).
+ */
+function newAltStack(cur: AltStack, stackSp: bigint, sp: bigint, flags: number, size: bigint): AltStack | number {
+  if (onAltStack(cur, stackSp)) return EPERM;
+  const mode = flags & ~SS_AUTODISARM;
+  if (mode !== SS_DISABLE && mode !== SS_ONSTACK && mode !== 0) return EINVAL;
+  if (mode === SS_DISABLE) return { sp: 0n, flags, size: 0n };
+  if (size < MINSIGSTKSZ) return ENOMEM;
+  return { sp, flags, size };
+}
 
 /**
  * No signal queued: the pending slots of every thread with none, one array
@@ -511,15 +543,11 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   // where the fpstate goes before its alignment: below rsp's red zone, or at the top of the
   // alternate stack (reckoned as a bigint: its end may pass 2^64, then it is no user address)
   let base = wordsNumber(dw, RSP_W) - REDZONE - FPSTATE_SIZE;
-  inp.ssFlags = SS_DISABLE;
-  if (alt.flags !== SS_DISABLE) {
-    const sp = k.qwords[RSP_Q];
-    const onAlt = sp > alt.sp && sp <= alt.sp + alt.size;
-    inp.ssFlags = onAlt ? SS_ONSTACK : 0;
-    if (flags & SA_ONSTACK_BIT && !onAlt) {
-      const top = alt.sp + alt.size - FPSTATE_SIZE_BIG;
-      base = top >= 0n && top < USER_END_BIG ? Number(top) : -1;
-    }
+  // uc_stack records the alternate stack as it is kept (__save_altstack), its flags as given
+  inp.ssFlags = alt.flags;
+  if (flags & SA_ONSTACK_BIT && altStackState(alt, k.qwords[RSP_Q]) === 0) {
+    const top = alt.sp + alt.size - FPSTATE_SIZE_BIG;
+    base = top >= 0n && top < USER_END_BIG ? Number(top) : -1;
   }
   inp.altstack = alt;
   // after rt_sigsuspend the frame records the mask from before it, which sigreturn restores
@@ -539,6 +567,8 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   inp.trap = NO_TRAP;
   inp.altstack = NO_ALTSTACK;
   if (frame < 0) return false;
+  // SS_AUTODISARM: the handler runs with no alternate stack; its sigreturn puts it back
+  if (alt.flags & SS_AUTODISARM) s.altstack = NO_ALTSTACK;
   // the handler starts with the FPU in its initial state (Linux: fpu__clear_user_states)
   k.engine.x.fpuInit();
   // rsp = frame; rdi = sig, rsi = &info, rdx = &uc, rax = 0
@@ -614,15 +644,16 @@ function rtSigreturn(k: Kernel): bigint {
   const o = frameHost < 0 ? 0 : frameHost >> 2;
   const mask = restoreFrame(mem, w, o, fpHost === 0 ? undefined : fpHost < 0 ? fpWords : mem, fpHost < 0 ? 0 : fpHost >> 2);
   t.sig.blocked = blockable(mask);
-  const ssFlags = w[o + SS_FLAGS_W];
+  // restore_altstack: the frame's uc_stack is set again as sigaltstack would set it, from the
+  // restored stack pointer, its errors ignored (a new record only when it differs: records are
+  // replaced, never written in place)
   const cur = t.sig.altstack;
-  if (ssFlags !== SS_ONSTACK && cur.flags !== SS_ONSTACK) {
-    // restore_altstack: a sigaltstack saved in the frame is reinstalled (a
-    // new record only when it differs: records are replaced, never written)
-    const sp = getU64Words(w, o + SS_SP_W);
-    const size = getU64Words(w, o + SS_SIZE_W);
-    const flags = ssFlags & SS_DISABLE ? SS_DISABLE : 0;
-    if (sp !== cur.sp || size !== cur.size || flags !== cur.flags) t.sig.altstack = { sp, flags, size };
+  const sp = getU64Words(w, o + SS_SP_W);
+  const size = getU64Words(w, o + SS_SIZE_W);
+  const ssFlags = w[o + SS_FLAGS_W];
+  if (sp !== cur.sp || size !== cur.size || ssFlags !== cur.flags) {
+    const next = newAltStack(cur, k.qwords[RSP_Q], sp, ssFlags, size);
+    if (typeof next !== 'number') t.sig.altstack = next;
   }
   const dw = k.dwords;
   dw[ORIG_RAX_W] = -1;
@@ -783,30 +814,24 @@ export const signalSyscalls: SyscallRow[] = [
   row(131, 'sigaltstack', 'pp', (k, a) => {
     const s = k.current.sig;
     const sp = k.qwords[RSP_Q];
-    const on = s.altstack.flags !== SS_DISABLE && sp > s.altstack.sp && sp <= s.altstack.sp + s.altstack.size;
+    const cur = s.altstack;
     const ssAddr = a.u64(0);
     const oldAddr = a.u64(1);
     let next: AltStack | undefined;
     if (ssAddr !== 0n) {
       const b = copyFromUser(k.mm, ssAddr, 24);
       const dv = new DataView(b.buffer);
-      const nsp = dv.getBigUint64(0, true);
-      const flags = dv.getInt32(8, true);
-      const size = dv.getBigUint64(16, true);
-      if (on) throw new Errno(EPERM);
-      if (flags !== 0 && flags !== SS_DISABLE && flags !== SS_ONSTACK) throw new Errno(EINVAL);
-      if (flags === SS_DISABLE) next = NO_ALTSTACK;
-      else {
-        if (size < MINSIGSTKSZ) throw new Errno(ENOMEM);
-        next = { sp: nsp, flags: 0, size };
-      }
+      const made = newAltStack(cur, sp, dv.getBigUint64(0, true), dv.getInt32(8, true), dv.getBigUint64(16, true));
+      if (typeof made === 'number') throw new Errno(made);
+      next = made;
     }
     if (oldAddr !== 0n) {
+      // the old stack as it was, its state where the caller is, and its mode flag
       const b = new Uint8Array(24);
       const dv = new DataView(b.buffer);
-      dv.setBigUint64(0, s.altstack.sp, true);
-      dv.setInt32(8, s.altstack.flags === SS_DISABLE ? SS_DISABLE : on ? SS_ONSTACK : 0, true);
-      dv.setBigUint64(16, s.altstack.size, true);
+      dv.setBigUint64(0, cur.sp, true);
+      dv.setInt32(8, altStackState(cur, sp) | (cur.flags & SS_AUTODISARM), true);
+      dv.setBigUint64(16, cur.size, true);
       copyToUser(k.mm, oldAddr, b);
     }
     if (next) s.altstack = next;
