@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, ORIG_RAX_Q } from './cpu_words.js';
+import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import type { TreeSource } from './vfs.js';
@@ -23,7 +23,7 @@ import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
 import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
-import { signalSyscalls, forceSignal, deliverSignals, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
+import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
 import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
@@ -500,7 +500,12 @@ export class Kernel {
           return false;
         }
         this.switchTo(next);
-        deliverSignals(this);
+        if (next.sleeping === undefined) deliverSignals(this);
+        continue;
+      }
+      // a task woken in a syscall it slept in: the call looks again first, as Linux's wait loops do
+      if (this.current.sleeping !== undefined) {
+        this.resumeSyscall();
         continue;
       }
       // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
@@ -562,6 +567,33 @@ export class Kernel {
     return true;
   }
 
+  /**
+   * A task that slept in a syscall runs again: the call runs again in the
+   * kernel, not from its instruction (Linux's task wakes inside the call,
+   * past the entry and its Syscall User Dispatch check). If it completes,
+   * its result stands and the pending signals are delivered after it (a
+   * wait that finds its child gone returns ECHILD, not EINTR); if it would
+   * sleep again while a signal is there to deliver, the signal interrupts
+   * it (EINTR, or a restart with SA_RESTART).
+   */
+  private resumeSyscall(): void {
+    const t = this.current;
+    // the registers as the syscall left them: rip back after the instruction, the number in rax
+    this.setRip(this.qwords[RIP_Q] + 2n);
+    this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
+    this.dwords[INT80_W] = t.sleepingInt80 ? 1 : 0;
+    this.syscall();
+    if (t.state === 'blocked' && t.sleeping !== undefined && signalDeliverable(t)) t.state = 'runnable';
+    if (t.state !== 'runnable' || this.end) return;
+    // a call that left the task runnable yet restarting would otherwise run here again and again
+    // (the engine then runs the call's instruction again)
+    if (t.sleeping !== undefined && !signalDeliverable(t)) {
+      t.sleeping = undefined;
+      return;
+    }
+    deliverSignals(this);
+  }
+
   private syscall(): void {
     const trace = this.trace;
     this.current.sleeping = undefined;
@@ -593,6 +625,7 @@ export class Kernel {
         this.setRip(this.qwords[RIP_Q] - 2n);
         this.setReg(0, this.qwords[ORIG_RAX_Q]);
         this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
+        this.current.sleepingInt80 = int80;
         return;
       }
       if (row.noreturn) return;

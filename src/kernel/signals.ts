@@ -342,6 +342,11 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
 }
 
 
+/** Whether t has a signal it would take now: one of its own or its process's that it does not block, or a tracer's. */
+export function signalDeliverable(t: Task): boolean {
+  return t.ptraceInject !== undefined || t.sig.next(t.sig.blocked) !== 0 || t.shared.next(t.sig.blocked) !== 0;
+}
+
 /**
  * Delivers pending unblocked signals before returning to user mode: every
  * one, each frame on top of the last. Returns false when the process died.

@@ -117,6 +117,8 @@ export class Task {
   pipeWritten: number | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
   sleeping: 'restartsys' | 'restartblock' | undefined;
+  /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */
+  sleepingInt80 = false;
   /** vfork child: the parent to release at exec or exit. */
   vforkParent: number | undefined;
   /** vfork parent: sleeping until the child execs or exits. */
