@@ -1,8 +1,10 @@
 // The run loop and the decoded-block cache.
 //
-// A block is up to MAX_BLOCK decoded records ending at a control transfer, a
-// trap or the end of a page (a syscall that leaves run() just leaves the
-// block there). Blocks are keyed by the host address of their first byte
+// A block is up to MAX_BLOCK decoded records ending at an unconditional
+// control transfer, a trap or the end of a page (a syscall that leaves run()
+// just leaves the block there); it goes on past conditional branches, and a
+// taken one leaves it there, so that a loop with an early exit in its body
+// runs as one block that loops to itself. Blocks are keyed by the host address of their first byte
 // (the physical page), tagged with the frame's generation: writing a frame
 // that holds decoded code bumps its generation, so stale blocks simply stop
 // matching. An instruction that straddles two pages, or a fetch fault, gets a
@@ -119,7 +121,9 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
     if (op == OP_JCC && n > 1 && fast) fuseJcc(rec - INSN_SIZE);
     if (op == OP_FETCH_FAULT || straddles) { cacheable = false; break; }
     a += <u64>len;
-    if (endsBlock(op) || (a & 0xfff) == 0) break;
+    // a conditional branch ends the block only when it is the generic path's (run() leaves a
+    // block at a taken branch, so the block goes on with the not-taken path)
+    if ((endsBlock(op) && !(op == OP_JCC && fast)) || (a & 0xfff) == 0) break;
   }
   // links that name the block this one evicts stay good: they name its records, which the
   // arena keeps until a flush
@@ -432,7 +436,8 @@ export function run(budget: i32): i32 {
         case F.F_MOVZX8_RR: rset64(fdst(p), <u64>load<u8>(CPU_REGS + (fsrc(p) << 3))); break;
         case F.F_MOVZX16_RR: rset64(fdst(p), <u64>load<u16>(CPU_REGS + (fsrc(p) << 3))); break;
         case F.F_NOP: break;
-        case F.F_JCC: if (condFast(<i32>load<u8>(p, R_SUB))) nrip += load<u64>(p, R_IMM); break;
+        // a taken branch leaves the block here: a block goes on past its not-taken branches
+        case F.F_JCC: if (condFast(<i32>load<u8>(p, R_SUB))) { nrip += load<u64>(p, R_IMM); end = p + INSN_SIZE; } break;
         case F.F_JMP: nrip += load<u64>(p, R_IMM); break;
         // cmp/test + jcc: when the budget cuts the block between them, the cmp alone
         case F.F_CMPJ64_RR: case F.F_CMPJ32_RR: case F.F_CMPJ64_RI: case F.F_CMPJ32_RI: {
@@ -444,7 +449,7 @@ export function run(budget: i32): i32 {
           let q = p + INSN_SIZE;
           if (q < end) {
             nrip += <u64>load<u8>(q, R_LEN);
-            if (cmpCond(<i32>load<u8>(q, R_SUB), size, a, b)) nrip += load<u64>(q, R_IMM);
+            if (cmpCond(<i32>load<u8>(q, R_SUB), size, a, b)) { nrip += load<u64>(q, R_IMM); end = q + INSN_SIZE; }
             p = q;
           }
           break;
@@ -456,7 +461,7 @@ export function run(budget: i32): i32 {
           let q = p + INSN_SIZE;
           if (q < end) {
             nrip += <u64>load<u8>(q, R_LEN);
-            if (testCond(<i32>load<u8>(q, R_SUB), size, r)) nrip += load<u64>(q, R_IMM);
+            if (testCond(<i32>load<u8>(q, R_SUB), size, r)) { nrip += load<u64>(q, R_IMM); end = q + INSN_SIZE; }
             p = q;
           }
           break;
@@ -656,11 +661,15 @@ export function run(budget: i32): i32 {
           nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
           break;
         }
-        default:
+        default: {
+          let fall = nrip;
           nrip = slowStep(p, rip, nrip, first, retired);
-          // leave after this record: an exit, a fault, or a re-lookup
+          // leave after this record: an exit, a fault, or a re-lookup; or a branch the generic
+          // path took (a jcc with no fast form) in the middle of a block
           if (S.stop) end = p;
+          else if (nrip != fall) end = p + INSN_SIZE;
           break;
+        }
       }
       rip = nrip;
       p += INSN_SIZE;

@@ -4,7 +4,10 @@
  * built with SW_GENERIC_ONLY, in lockstep slices of varying length, and the
  * registers, rip and rflags must agree after every slice. A fix to a generic
  * handler that the matching fast form lacks (or the reverse) shows up here as
- * the first slice where the two machines part.
+ * the first slice where the two machines part. The fast machine's blocks also
+ * go on past not-taken conditional branches, which the generic machine's
+ * blocks end at, so a taken branch that leaves a block in its middle must
+ * retire and land exactly where the generic machine's does.
  */
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
