@@ -60,6 +60,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'shared_pending.c', opts: ['-O2'] },
   { file: 'altstack.c', opts: ['-O2'] },
   { file: 'wake_in_syscall.c', opts: ['-O2'] },
+  { file: 'eventfd.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

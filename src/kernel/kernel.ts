@@ -58,6 +58,9 @@ export interface Stream {
   pid?: number;
   /** The last descriptor naming it closed (a pipe end counts its open ends). */
   release?(): void;
+  /** read(2) and write(2) themselves, for a stream with rules of its own that may sleep (an eventfd). */
+  sysRead?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
+  sysWrite?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
 }
 
 export interface KernelOptions {
@@ -290,8 +293,8 @@ export class Kernel {
    */
   wakeIo(): void {
     for (const t of this.tasks.values()) {
-      if (t.state === 'blocked' && (t.pipeWait || t.inPoll) && !t.jobStop && !t.ptraceStop) {
-        t.pipeWait = false;
+      if (t.state === 'blocked' && (t.ioWait || t.inPoll) && !t.jobStop && !t.ptraceStop) {
+        t.ioWait = false;
         t.state = 'runnable';
       }
     }

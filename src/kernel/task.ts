@@ -111,8 +111,8 @@ export class Task {
   suspendMask: bigint | undefined;
   /** The process's descriptor table: shared by threads (CLONE_FILES), copied by fork. */
   files = new FdTable();
-  /** Sleeping in a pipe's read or write: a change to the pipe wakes it to look again. */
-  pipeWait = false;
+  /** Sleeping in a read or write of a pipe or an eventfd: a change to either wakes it to look again. */
+  ioWait = false;
   /** A pipe write sleeping for room: the bytes it has put in so far (undefined: no write is under way). */
   pipeWritten: number | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */

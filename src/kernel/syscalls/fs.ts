@@ -32,6 +32,7 @@ function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, userReader(k, buf));
+  if (s.sysWrite) return s.sysWrite(k, f, buf, n);
   if (!s.write) throw new Errno(EINVAL);
   if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
   return BigInt(writeOut(k, s.write.bind(s), buf, n));
@@ -66,6 +67,7 @@ function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeRead(k, f, s.pipe, buf, n);
+  if (s.sysRead) return s.sysRead(k, f, buf, n);
   if (!s.read) throw new Errno(EINVAL);
   if (n === 0) return 0n;
   // random and urandom: the machine's generator, so that a seed gives the same bytes

@@ -23,9 +23,10 @@ const O_NOTIFICATION_PIPE = 0o200;
 
 const SLEEP = new RestartSyscall();
 
-function sleepOnPipe(k: Kernel): never {
+/** The task sleeps until a pipe or an eventfd changes (Kernel.wakeIo), then runs the call again. */
+export function sleepOnIo(k: Kernel): never {
   const t = k.current;
-  t.pipeWait = true;
+  t.ioWait = true;
   t.state = 'blocked';
   throw SLEEP;
 }
@@ -36,7 +37,7 @@ export function pipeRead(k: Kernel, f: OpenFile, p: Pipe, buf: bigint, n: number
   if (p.size === 0) {
     if (p.writers === 0) return 0n;
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
-    sleepOnPipe(k);
+    sleepOnIo(k);
   }
   // copied out before the bytes leave the pipe: a fault loses none of them
   const data = p.peek(n);
@@ -88,7 +89,7 @@ export function pipeWrite(k: Kernel, f: OpenFile, p: Pipe, n: number, read: (off
     throw new Errno(EAGAIN);
   }
   t.pipeWritten = done;
-  sleepOnPipe(k);
+  sleepOnIo(k);
 }
 
 function makePipe(k: Kernel, fds: bigint, flags: number): bigint {

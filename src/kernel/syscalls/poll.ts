@@ -16,6 +16,7 @@ const TIMER_ABSTIME = 1;
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
 import { PipeEnd } from '../pipe.js';
+import { EventFd, EVENTFD_MAX } from './eventfd.js';
 
 const POLLIN = 1;
 const POLLOUT = 4;
@@ -32,6 +33,7 @@ function pollReady(k: Kernel, fd: number, events: number): number {
     const t = k.tasks.get(f.pid);
     return !t || t.state === 'zombie' ? events & POLLIN : 0;
   }
+  if (f instanceof EventFd) return ((f.count > 0n ? POLLIN | POLLRDNORM : 0) | (f.count < EVENTFD_MAX ? POLLOUT | POLLWRNORM : 0)) & events;
   if (f instanceof PipeEnd) {
     // pipe_poll: readable with data, hung up with no writer; writable with a free buffer,
     // in error with no reader (POLLHUP and POLLERR are reported whatever was asked)

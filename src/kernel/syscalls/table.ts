@@ -11,6 +11,7 @@ import { pipeSyscalls } from './pipe.js';
 import { schedSyscalls } from './sched.js';
 import { vfsSyscalls } from './vfs.js';
 import { credSyscalls } from './cred.js';
+import { eventfdSyscalls } from './eventfd.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -76,4 +77,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
