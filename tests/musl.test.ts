@@ -61,6 +61,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'altstack.c', opts: ['-O2'] },
   { file: 'wake_in_syscall.c', opts: ['-O2'] },
   { file: 'eventfd.c', opts: ['-O2'] },
+  { file: 'epoll.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -61,6 +61,10 @@ export interface Stream {
   /** read(2) and write(2) themselves, for a stream with rules of its own that may sleep (an eventfd). */
   sysRead?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
   sysWrite?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
+  /** The poll events it is ready for, when it works them out itself (an epoll instance). */
+  readyEvents?(k: Kernel): number;
+  /** How many events have woken its waiters so far, where it counts them (a pipe end, an eventfd). */
+  wakeups?(): number;
 }
 
 export interface KernelOptions {

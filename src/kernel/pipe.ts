@@ -30,6 +30,13 @@ export class Pipe {
   private bufs: PipeBuffer[] = [];
   /** Unread bytes in all buffers. */
   size = 0;
+  /**
+   * Events so far on each side (epoll's edge-triggered entries): writes and
+   * the last writer's close wake the read side, reads and the last reader's
+   * close the write side.
+   */
+  wakesReaders = 0;
+  wakesWriters = 0;
   /** Open descriptions of each end. */
   readers = 0;
   writers = 0;
@@ -52,6 +59,7 @@ export class Pipe {
     last.page.set(data, last.end);
     last.end += data.length;
     this.size += data.length;
+    this.wakesReaders++;
   }
 
   /** A new page buffer holding data (at most 4096 bytes); the caller checks isFull first. */
@@ -60,6 +68,7 @@ export class Pipe {
     page.set(data);
     this.bufs.push({ page, start: 0, end: data.length });
     this.size += data.length;
+    this.wakesReaders++;
   }
 
   /** Up to max unread bytes, oldest first, left in the pipe (drop takes them). */
@@ -78,6 +87,7 @@ export class Pipe {
 
   drop(n: number): void {
     this.size -= n;
+    this.wakesWriters++;
     while (n > 0) {
       const b = this.bufs[0];
       const k = Math.min(b.end - b.start, n);
@@ -100,7 +110,17 @@ export class PipeEnd implements Stream {
 
   /** The last descriptor of this end closed. */
   release(): void {
-    if (this.writable) this.pipe.writers--;
-    else this.pipe.readers--;
+    if (this.writable) {
+      this.pipe.writers--;
+      this.pipe.wakesReaders++;
+    } else {
+      this.pipe.readers--;
+      this.pipe.wakesWriters++;
+    }
+  }
+
+  /** The events so far that wake this end's waiters (epoll's edge-triggered entries). */
+  wakeups(): number {
+    return this.writable ? this.pipe.wakesWriters : this.pipe.wakesReaders;
   }
 }

@@ -18,10 +18,17 @@ const EFD_SEMAPHORE = 1;
 export const EVENTFD_MAX = 0xfffffffffffffffen;
 
 export class EventFd implements Stream {
+  /** Reads and writes so far: each wakes the waiters (epoll's edge-triggered entries). */
+  events = 0;
+
   constructor(
     public count: bigint,
     readonly semaphore: boolean,
   ) {}
+
+  wakeups(): number {
+    return this.events;
+  }
 
   sysRead(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint {
     return eventfdRead(k, f, this, buf, n);
@@ -43,6 +50,7 @@ function eventfdRead(k: Kernel, f: OpenFile, e: EventFd, buf: bigint, n: number)
   new DataView(out.buffer).setBigUint64(0, v, true);
   copyToUser(k.mm, buf, out);
   e.count -= v;
+  e.events++;
   k.wakeIo();
   return 8n;
 }
@@ -56,7 +64,8 @@ function eventfdWrite(k: Kernel, f: OpenFile, e: EventFd, buf: bigint, n: number
     sleepOnIo(k);
   }
   e.count += v;
-  if (v !== 0n) k.wakeIo();
+  e.events++;
+  k.wakeIo();
   return 8n;
 }
 

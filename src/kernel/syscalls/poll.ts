@@ -5,7 +5,7 @@
  * always ends the same way.
  */
 import { row, type SyscallRow } from './table.js';
-import type { Kernel } from '../kernel.js';
+import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EINVAL, ESRCH } from '../errno.js';
 import { EPOCH_NS, timespecNs } from './time.js';
 
@@ -28,10 +28,17 @@ const POLLWRNORM = 0x100;
 
 function pollReady(k: Kernel, fd: number, events: number): number {
   const f = k.fd(fd);
-  if (!f) return POLLNVAL;
+  return f ? streamReady(k, f, events) : POLLNVAL;
+}
+
+/** What poll reports of a stream for the events asked (POLLHUP and POLLERR always). */
+export function streamReady(k: Kernel, f: Stream, events: number): number {
+  if (f.readyEvents) return f.readyEvents(k) & events;
   if (f.pid !== undefined) {
+    // pidfd_poll: readable once the process has exited, hung up too once it is reaped
     const t = k.tasks.get(f.pid);
-    return !t || t.state === 'zombie' ? events & POLLIN : 0;
+    if (!t) return ((POLLIN | POLLRDNORM) & events) | POLLHUP;
+    return t.state === 'zombie' ? (POLLIN | POLLRDNORM) & events : 0;
   }
   if (f instanceof EventFd) return ((f.count > 0n ? POLLIN | POLLRDNORM : 0) | (f.count < EVENTFD_MAX ? POLLOUT | POLLWRNORM : 0)) & events;
   if (f instanceof PipeEnd) {
@@ -52,7 +59,7 @@ function pollReady(k: Kernel, fd: number, events: number): number {
  * the virtual clock), restarting the call; returns true once the deadline
  * has passed.
  */
-function sleepUntil(k: Kernel, ns: bigint, poll: boolean, absolute = false): boolean {
+export function sleepUntil(k: Kernel, ns: bigint, poll: boolean, absolute = false): boolean {
   const t = k.current;
   if (t.sleepUntil === undefined) t.sleepUntil = absolute ? ns : k.clockNs() + ns;
   if (k.clockNs() >= t.sleepUntil) {
