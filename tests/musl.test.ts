@@ -62,6 +62,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'wake_in_syscall.c', opts: ['-O2'] },
   { file: 'eventfd.c', opts: ['-O2'] },
   { file: 'epoll.c', opts: ['-O2'] },
+  { file: 'select.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -633,6 +633,8 @@ export class Kernel {
         this.setReg(0, this.qwords[ORIG_RAX_Q]);
         this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
         this.current.sleepingInt80 = int80;
+        // a signal it can take already (a mask the call just set lets one through) ends the sleep at once
+        if (this.current.state === 'blocked' && signalDeliverable(this.current)) this.current.state = 'runnable';
         return;
       }
       if (row.noreturn) return;

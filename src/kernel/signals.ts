@@ -342,6 +342,42 @@ export function forceSignal(k: Kernel, sig: number, info: Siginfo): void {
 }
 
 
+/**
+ * Runs a wait (ppoll, pselect6, epoll_pwait) under the signal mask at
+ * maskAddr (0n: the task's own), as sigsuspend does: the mask is set when
+ * the call first enters and put back when it returns, so that a signal it
+ * lets through interrupts the wait, its handler running under that mask
+ * and returning to the old one (the frame records it), while one that
+ * arrives after a normal return stays pending under the old mask.
+ */
+export function withSigmask(k: Kernel, maskAddr: bigint, size: bigint, body: () => bigint): bigint {
+  const t = k.current;
+  if (maskAddr !== 0n) {
+    if (size !== 8n) throw new Errno(EINVAL);
+    if (t.suspendMask === undefined) {
+      const set = new DataView(copyFromUser(t.mm, maskAddr, 8).buffer).getBigUint64(0, true);
+      t.suspendMask = t.sig.blocked;
+      t.sig.blocked = set & BLOCKABLE;
+    }
+  }
+  const restore = (): void => {
+    if (maskAddr !== 0n && t.suspendMask !== undefined) {
+      t.sig.blocked = t.suspendMask;
+      t.suspendMask = undefined;
+    }
+  };
+  let r: bigint;
+  try {
+    r = body();
+  } catch (err) {
+    // still waiting: the mask stays until the call returns or a handler interrupts it
+    if (!(err instanceof RestartSyscall)) restore();
+    throw err;
+  }
+  restore();
+  return r;
+}
+
 /** Whether t has a signal it would take now: one of its own or its process's that it does not block, or a tracer's. */
 export function signalDeliverable(t: Task): boolean {
   return t.ptraceInject !== undefined || t.sig.next(t.sig.blocked) !== 0 || t.shared.next(t.sig.blocked) !== 0;

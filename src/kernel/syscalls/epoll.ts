@@ -18,9 +18,9 @@ import { Errno, EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../e
 import { copyFromUser, tryCopyToUser } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_RDWR } from '../files.js';
 import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
-import { sleepUntil, streamReady } from './poll.js';
+import { streamReady, waitForIo } from './poll.js';
 import { timespecNs } from './time.js';
-import { RestartSyscall } from './tasks.js';
+import { withSigmask } from '../signals.js';
 
 const EPOLLIN = 1;
 const EPOLL_CTL_ADD = 1;
@@ -180,15 +180,7 @@ function wait(k: Kernel, epfd: number, eventsAddr: bigint, max: number, timeoutN
   const ep = epollOf(k, epfd);
   const out = ep.refresh(k).slice(0, max);
   const t = k.current;
-  if (out.length === 0 && timeoutNs !== 0n) {
-    // no deadline: asleep until a change to what it watches (never restarted after a handler)
-    if (timeoutNs < 0n) {
-      t.inPoll = true;
-      t.state = 'blocked';
-      throw new RestartSyscall(true);
-    }
-    if (!sleepUntil(k, timeoutNs, true)) return 0n;
-  }
+  if (out.length === 0) waitForIo(k, timeoutNs);
   t.sleepUntil = undefined;
   t.inPoll = false;
   if (out.length === 0) return 0n;
@@ -221,10 +213,13 @@ export const epollSyscalls: SyscallRow[] = [
     const ms = a.i32(3);
     return wait(k, a.i32(0), a.u64(1), a.i32(2), ms < 0 ? -1n : BigInt(ms) * 1_000_000n);
   }),
-  // the signal mask argument is not applied (the wait runs under the caller's mask)
+  // the p forms wait under the signal mask given, as ppoll does
   row(281, 'epoll_pwait', 'dpddpu', (k, a) => {
     const ms = a.i32(3);
-    return wait(k, a.i32(0), a.u64(1), a.i32(2), ms < 0 ? -1n : BigInt(ms) * 1_000_000n);
+    return withSigmask(k, a.u64(4), a.u64(5), () => wait(k, a.i32(0), a.u64(1), a.i32(2), ms < 0 ? -1n : BigInt(ms) * 1_000_000n));
   }),
-  row(441, 'epoll_pwait2', 'dpdppu', (k, a) => wait(k, a.i32(0), a.u64(1), a.i32(2), a.u64(3) === 0n ? -1n : timespecNs(k, a.u64(3)))),
+  row(441, 'epoll_pwait2', 'dpdppu', (k, a) => {
+    const ns = a.u64(3) === 0n ? -1n : timespecNs(k, a.u64(3));
+    return withSigmask(k, a.u64(4), a.u64(5), () => wait(k, a.i32(0), a.u64(1), a.i32(2), ns));
+  }),
 ];

@@ -16,6 +16,8 @@ const TIMER_ABSTIME = 1;
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
 import { PipeEnd } from '../pipe.js';
+import { withSigmask } from '../signals.js';
+import { writeTimeLeft } from './select.js';
 import { EventFd, EVENTFD_MAX } from './eventfd.js';
 
 const POLLIN = 1;
@@ -54,6 +56,43 @@ export function streamReady(k: Kernel, f: Stream, events: number): number {
   return r & events;
 }
 
+/** poll over n pollfds at addr, waiting timeoutNs (-1n: until one is ready; never restarted after a handler). */
+function pollFds(k: Kernel, addr: bigint, n: number, timeoutNs: bigint): bigint {
+  if (n > 1024) throw new Errno(EINVAL);
+  const raw = n > 0 ? copyFromUser(k.mm, addr, n * 8) : new Uint8Array(0);
+  const dv = new DataView(raw.buffer);
+  let ready = 0;
+  for (let i = 0; i < n; i++) {
+    const fd = dv.getInt32(i * 8, true);
+    const ev = dv.getInt16(i * 8 + 4, true);
+    const r = fd < 0 ? 0 : pollReady(k, fd, ev | POLLNVAL);
+    dv.setInt16(i * 8 + 6, r, true);
+    if (r) ready++;
+  }
+  if (ready === 0) waitForIo(k, timeoutNs);
+  k.current.sleepUntil = undefined;
+  k.current.inPoll = false;
+  if (n > 0) copyToUser(k.mm, addr, raw);
+  return BigInt(ready);
+}
+
+/**
+ * The wait of poll, select and epoll_wait when nothing is ready: none with
+ * a zero timeout, until a change to what they watch with none (-1n), else
+ * until then on the virtual clock. Returns once the time is up.
+ */
+export function waitForIo(k: Kernel, timeoutNs: bigint): void {
+  const t = k.current;
+  if (timeoutNs < 0n) {
+    t.inPoll = true;
+    t.state = 'blocked';
+    throw new RestartSyscall(true);
+  }
+  if (timeoutNs > 0n) sleepUntil(k, timeoutNs, true);
+  t.sleepUntil = undefined;
+  t.inPoll = false;
+}
+
 /**
  * Sleeps ns from the call's first entry (or, absolute, until that time on
  * the virtual clock), restarting the call; returns true once the deadline
@@ -82,33 +121,19 @@ export const pollSyscalls: SyscallRow[] = [
     return BigInt(k.installFd({ pid }));
   }),
   row(7, 'poll', 'pdd', (k, a) => {
-    const n = a.u32(1);
-    if (n > 1024) throw new Errno(EINVAL);
-    const timeout = a.i32(2);
-    const raw = n > 0 ? copyFromUser(k.mm, a.u64(0), n * 8) : new Uint8Array(0);
-    const dv = new DataView(raw.buffer);
-    let ready = 0;
-    for (let i = 0; i < n; i++) {
-      const fd = dv.getInt32(i * 8, true);
-      const ev = dv.getInt16(i * 8 + 4, true);
-      const r = fd < 0 ? 0 : pollReady(k, fd, ev | POLLNVAL);
-      dv.setInt16(i * 8 + 6, r, true);
-      if (r) ready++;
-    }
-    const t = k.current;
-    if (ready === 0 && timeout !== 0) {
-      if (timeout < 0) {
-        t.inPoll = true;
-        t.state = 'blocked';
-        throw new RestartSyscall(true);
-      }
-      if (!sleepUntil(k, BigInt(timeout) * 1_000_000n, true)) return 0n;
-    }
-    t.sleepUntil = undefined;
-    t.inPoll = false;
-    if (n > 0) copyToUser(k.mm, a.u64(0), raw);
-    return BigInt(ready);
+    const ms = a.i32(2);
+    return pollFds(k, a.u64(0), a.u32(1), ms < 0 ? -1n : BigInt(ms) * 1_000_000n);
   }),
+  // ppoll: a timespec timeout (NULL: none) and a signal mask to wait under
+  row(271, 'ppoll', 'pdppu', (k, a) => {
+    const ns = a.u64(2) === 0n ? -1n : timespecNs(k, a.u64(2));
+    const deadline = k.current.sleepUntil ?? (ns >= 0n ? k.clockNs() + ns : undefined);
+    const r = withSigmask(k, a.u64(3), a.u64(4), () => pollFds(k, a.u64(0), a.u32(1), ns));
+    // the time left written back, as for pselect6
+    if (deadline !== undefined) writeTimeLeft(k, a.u64(2), deadline, false);
+    return r;
+  }),
+
   row(35, 'nanosleep', 'pp', (k, a) => {
     k.current.sleepRem = a.u64(1);
     sleepUntil(k, timespecNs(k, a.u64(0)), false);

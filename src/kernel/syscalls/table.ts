@@ -13,6 +13,7 @@ import { vfsSyscalls } from './vfs.js';
 import { credSyscalls } from './cred.js';
 import { eventfdSyscalls } from './eventfd.js';
 import { epollSyscalls } from './epoll.js';
+import { selectSyscalls } from './select.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -78,4 +79,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
