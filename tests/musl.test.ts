@@ -63,6 +63,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'eventfd.c', opts: ['-O2'] },
   { file: 'epoll.c', opts: ['-O2'] },
   { file: 'select.c', opts: ['-O2'] },
+  { file: 'timerfd.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

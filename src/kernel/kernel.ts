@@ -10,6 +10,7 @@ import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import type { TreeSource } from './vfs.js';
 import { procMaps } from './procfs.js';
+import type { TimerFd } from './syscalls/timerfd.js';
 import { normalizePath } from './syscalls/execve.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
@@ -341,6 +342,33 @@ export class Kernel {
     return BigInt(++this.inoCount);
   }
 
+  /** Armed timerfds (created with the first one armed): their expiries wake the tasks waiting on them. */
+  private timerfds: Set<TimerFd> | undefined;
+
+  armTimerfd(t: TimerFd): void {
+    (this.timerfds ??= new Set()).add(t);
+  }
+
+  /**
+   * Counts the expiries of the armed timerfds up to now, waking the tasks
+   * that wait on I/O when one expired; returns the next expiry still
+   * ahead, if any (a timer closed or disarmed leaves the set).
+   */
+  expireTimerfds(): bigint | undefined {
+    const set = this.timerfds;
+    if (set === undefined || set.size === 0) return undefined;
+    const now = this.clockNs();
+    let woke = false;
+    let next: bigint | undefined;
+    for (const t of set) {
+      if (t.expire(now)) woke = true;
+      if (t.closed || t.next === undefined) set.delete(t);
+      else if (next === undefined || t.next < next) next = t.next;
+    }
+    if (woke) this.wakeIo();
+    return next;
+  }
+
   /** Closes the current process's descriptor fd; false when it was not open. */
   closeFd(fd: number): boolean {
     const f = this.current.files.get(fd);
@@ -519,6 +547,15 @@ export class Kernel {
       const several = this.severalRunnable();
       if (several && this.quantumLeft <= 0) this.quantumLeft = QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN);
       let slice = several ? this.quantumLeft : SLICE;
+      if (this.timerfds !== undefined && this.timerfds.size > 0) {
+        // a timerfd due wakes its waiters now; the slice stops at the next one
+        const next = this.expireTimerfds();
+        if (next !== undefined) {
+          const until = next - this.clockNs();
+          if (until < BigInt(slice)) slice = until < 1n ? 1 : Number(until);
+        }
+        if (this.current.state !== 'runnable') continue;
+      }
       if (this.alarmsArmed > 0) {
         // a timer due fires now (its signal is delivered on the way back to user mode); the
         // slice stops at the next one
@@ -922,7 +959,8 @@ export class Kernel {
       else if (t.state === 'blocked' && t.sleepUntil !== undefined) timed = true;
     }
     // the clock (a bigint sum) is read only when a timed sleep or a timer may have ended
-    if (timed || (!any && this.alarmsArmed > 0)) {
+    const timers = this.timerfds !== undefined && this.timerfds.size > 0;
+    if (timed || (!any && (this.alarmsArmed > 0 || timers))) {
       const now = this.clockNs();
       for (const t of this.tasks.values()) {
         if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) {
@@ -936,16 +974,21 @@ export class Kernel {
         for (const t of this.tasks.values()) {
           if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
         }
+        // an ITIMER_REAL or a timerfd due first fires there (its signal or its wake-up reaches whom
+        // it may); if that wakes no one, time goes on to the earliest timeout
         const alarm = this.nextAlarm();
-        if (alarm !== undefined && (at === undefined || alarm < at)) {
-          // a timer comes first: its signal wakes whom it may
-          this.sleptNs += alarm - now;
-          this.fireAlarms();
+        const tfd = timers ? this.expireTimerfds() : undefined;
+        const first = alarm === undefined ? tfd : tfd === undefined || alarm < tfd ? alarm : tfd;
+        if (first !== undefined && (at === undefined || first < at)) {
+          const cur = this.clockNs();
+          if (first > cur) this.sleptNs += first - cur;
+          if (alarm !== undefined && alarm <= first) this.fireAlarms();
+          if (timers) this.expireTimerfds();
           for (const t of this.tasks.values()) if (t.state === 'runnable') any = true;
-          at = undefined;
         }
-        if (at !== undefined) {
-          this.sleptNs += at - now;
+        if (!any && at !== undefined) {
+          const cur = this.clockNs();
+          if (at > cur) this.sleptNs += at - cur;
           for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
           any = true;
         }
