@@ -64,6 +64,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'epoll.c', opts: ['-O2'] },
   { file: 'select.c', opts: ['-O2'] },
   { file: 'timerfd.c', opts: ['-O2'] },
+  { file: 'signalfd.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

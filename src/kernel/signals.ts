@@ -968,7 +968,35 @@ export const signalSyscalls: SyscallRow[] = [
     if (tgid <= 0 || tid <= 0) return errnoResult(EINVAL);
     return signalThread(k, tgid, tid, a.i32(2));
   }),
+  // sigqueue's calls: a signal with the caller's siginfo (its value), for a process or one thread
+  row(129, 'rt_sigqueueinfo', 'dSp', (k, a) => {
+    const pid = a.i32(0);
+    const info = queuedInfo(k, a.i32(1), a.u64(2), pid);
+    return signalSelf(k, pid, info.signo, info.code, false, info);
+  }),
+  row(297, 'rt_tgsigqueueinfo', 'ddSp', (k, a) => {
+    const tgid = a.i32(0);
+    const tid = a.i32(1);
+    if (tgid <= 0 || tid <= 0) return errnoResult(EINVAL);
+    const info = queuedInfo(k, a.i32(2), a.u64(3), tgid);
+    const t = k.tasks.get(tid);
+    if (!t || t.state === 'zombie' || t.tgid !== tgid) return errnoResult(ESRCH);
+    return signalSelf(k, tid, info.signo, info.code, true, info);
+  }),
 ];
+
+/**
+ * The siginfo a rt_sigqueueinfo caller gives for signal sig (its number
+ * put in): a process may pose as the kernel or as kill (si_code >= 0) or
+ * tkill only to itself (EPERM otherwise).
+ */
+function queuedInfo(k: Kernel, sig: number, addr: bigint, target: number): Siginfo {
+  if (sig < 0 || sig > 64) throw new Errno(EINVAL);
+  const w = new Int32Array(copyFromUser(k.mm, addr, 32).buffer);
+  const code = w[2];
+  if ((code >= 0 || code === SI_TKILL) && target !== k.current.tgid) throw new Errno(EPERM);
+  return { signo: sig, errno: w[1], code, f0: w[4], f1: w[5], f2: w[6], f3: w[7] };
+}
 
 /**
  * tkill and tgkill (Linux: do_send_specific): signal n for thread tid, of

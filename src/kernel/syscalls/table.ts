@@ -15,6 +15,7 @@ import { eventfdSyscalls } from './eventfd.js';
 import { epollSyscalls } from './epoll.js';
 import { selectSyscalls } from './select.js';
 import { timerfdSyscalls } from './timerfd.js';
+import { signalfdSyscalls } from './signalfd.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -80,4 +81,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
