@@ -292,9 +292,10 @@ export class Kernel {
   }
 
   /**
-   * Tasks sleeping on a pipe or in poll look again: a pipe's contents or
-   * ends changed (a spurious wake-up re-executes the call, which sleeps
-   * again if it still must).
+   * Tasks sleeping in a read or write of a pipe, an eventfd or a timerfd,
+   * or in poll, select or epoll_wait, look again: something they
+   * may wait on changed (a spurious wake-up runs the call again, which
+   * sleeps again if it still must).
    */
   wakeIo(): void {
     for (const t of this.tasks.values()) {

@@ -6,9 +6,9 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF } from '../errno.js';
+import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
-import { copyToUser, writeU32 } from '../uaccess.js';
+import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 
 /**
  * Thrown by a handler whose task must sleep: the syscall is re-executed when
@@ -37,6 +37,34 @@ const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
 const CLONE_VFORK = 0x4000;
 const CSIGNAL = 0xff;
+const CLONE_PIDFD = 0x1000;
+const CLONE_PARENT_SETTID = 0x100000;
+/** struct clone_args: its first version's size, and the bytes of the fields this kernel knows. */
+const CLONE_ARGS_SIZE_VER0 = 64n;
+const CLONE_ARGS_KNOWN = 88;
+
+/**
+ * clone and clone3: a new task; with CLONE_PIDFD a pidfd for it (close on
+ * exec, in the parent's table only) written at pidfdAddr; with CLONE_VFORK
+ * the parent sleeps until the child execs or exits.
+ */
+function doClone(k: Kernel, flags: number, stack: bigint, ptid: bigint, ctid: bigint, tls: bigint, pidfdAddr: bigint): bigint {
+  if ((flags & CSIGNAL) > 64) throw new Errno(EINVAL);
+  // Linux: CLONE_THREAD requires CLONE_SIGHAND, which requires CLONE_VM; a pidfd names a process
+  if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) throw new Errno(EINVAL);
+  if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) throw new Errno(EINVAL);
+  if ((flags & CLONE_PIDFD) && (flags & CLONE_THREAD)) throw new Errno(EINVAL);
+  const parent = k.current;
+  const child = k.cloneTask(flags, stack, ptid, ctid, tls);
+  if (flags & CLONE_PIDFD) writeU32(parent.mm, pidfdAddr, k.installFd({ pid: child.tgid }, true));
+  if (flags & CLONE_VFORK) {
+    // as vfork: the parent sleeps until the child execs or exits (posix_spawn relies on it)
+    child.vforkParent = parent.tid;
+    parent.vforkWait = true;
+    parent.state = 'blocked';
+  }
+  return BigInt(child.tid);
+}
 
 /** The wait status word: exit code << 8, or the terminating signal (| 0x80 with a core dump). */
 export function waitStatus(t: Task): number {
@@ -197,22 +225,33 @@ export const taskSyscalls: SyscallRow[] = [
     parent.state = 'blocked';
     return BigInt(child.tgid);
   }),
-  // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order
+  // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order; CLONE_PIDFD's
+  // descriptor goes where parent_tid points
   row(56, 'clone', 'xpppp', (k, a) => {
     const flags = a.u32(0);
-    if ((flags & CSIGNAL) > 64) throw new Errno(EINVAL);
-    // Linux: CLONE_THREAD requires CLONE_SIGHAND, which requires CLONE_VM
-    if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND)) throw new Errno(EINVAL);
-    if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM)) throw new Errno(EINVAL);
-    const parent = k.current;
-    const child = k.cloneTask(flags, a.u64(1), a.u64(2), a.u64(3), a.u64(4));
-    if (flags & CLONE_VFORK) {
-      // as vfork: the parent sleeps until the child execs or exits (posix_spawn relies on it)
-      child.vforkParent = parent.tid;
-      parent.vforkWait = true;
-      parent.state = 'blocked';
-    }
-    return BigInt(child.tid);
+    if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID)) throw new Errno(EINVAL);
+    return doClone(k, flags, a.u64(1), a.u64(2), a.u64(3), a.u64(4), flags & CLONE_PIDFD ? a.u64(2) : 0n);
+  }),
+  // clone3(args, size): the same from a struct clone_args, the stack given as its lowest address and size
+  row(435, 'clone3', 'pu', (k, a) => {
+    const size = a.u64(1);
+    if (size < CLONE_ARGS_SIZE_VER0) throw new Errno(EINVAL);
+    if (size > 4096n) throw new Errno(E2BIG);
+    const raw = copyFromUser(k.mm, a.u64(0), Number(size));
+    // a larger struct from a newer program: what this kernel does not know must be zero
+    for (let i = CLONE_ARGS_KNOWN; i < raw.length; i++) if (raw[i] !== 0) throw new Errno(E2BIG);
+    const dv = new DataView(raw.buffer);
+    const field = (o: number): bigint => (o + 8 <= raw.length ? dv.getBigUint64(o, true) : 0n);
+    const flags = field(0);
+    const exitSignal = field(32);
+    const stack = field(40);
+    const stackSize = field(48);
+    // the exit signal has a field of its own; set_tid and the cgroup and sighand-clearing flags
+    // (which need privileges or cgroups this machine lacks) are refused
+    if (flags & ~0xffffffffn || flags & BigInt(CSIGNAL) || exitSignal > 64n) throw new Errno(EINVAL);
+    if ((stack === 0n) !== (stackSize === 0n) || field(64) !== 0n || field(72) !== 0n) throw new Errno(EINVAL);
+    const f = Number(flags) | Number(exitSignal);
+    return doClone(k, f, stack === 0n ? 0n : stack + stackSize, field(24), field(16), field(56), f & CLONE_PIDFD ? field(8) : 0n);
   }),
   row(61, 'wait4', 'dpxp', (k, a) => wait4(k, a.i32(0), a.u64(1), a.i32(2), a.u64(3))),
   row(247, 'waitid', 'ddpxp', (k, a) => waitid(k, a.i32(0), a.i32(1), a.u64(2), a.i32(3), a.u64(4))),
