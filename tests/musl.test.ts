@@ -66,6 +66,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'timerfd.c', opts: ['-O2'] },
   { file: 'signalfd.c', opts: ['-O2'] },
   { file: 'clone3.c', opts: ['-O2'] },
+  { file: 'socketpair.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -59,9 +59,14 @@ export interface Stream {
   pid?: number;
   /** The last descriptor naming it closed (a pipe end counts its open ends). */
   release?(): void;
-  /** read(2) and write(2) themselves, for a stream with rules of its own that may sleep (an eventfd). */
-  sysRead?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
-  sysWrite?(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint;
+  /**
+   * read(2) and write(2) themselves, for a stream with rules of its own
+   * that may sleep (an eventfd, a socket): the bytes read (at most max),
+   * which the caller copies out, and the count written of n bytes, which
+   * `read` fetches from the caller (readv and writev gather and scatter).
+   */
+  sysRead?(k: Kernel, f: OpenFile, max: number): Uint8Array;
+  sysWrite?(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint;
   /** The poll events it is ready for, when it works them out itself (an epoll instance). */
   readyEvents?(k: Kernel): number;
   /** How many events have woken its waiters so far, where it counts them (a pipe end, an eventfd). */

@@ -9,7 +9,6 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EAGAIN, EINVAL } from '../errno.js';
-import { copyFromUser, copyToUser } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
 import { sleepOnIo } from './pipe.js';
 
@@ -30,16 +29,16 @@ export class EventFd implements Stream {
     return this.events;
   }
 
-  sysRead(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint {
-    return eventfdRead(k, f, this, buf, n);
+  sysRead(k: Kernel, f: OpenFile, max: number): Uint8Array {
+    return eventfdRead(k, f, this, max);
   }
 
-  sysWrite(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint {
-    return eventfdWrite(k, f, this, buf, n);
+  sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+    return eventfdWrite(k, f, this, n, read);
   }
 }
 
-function eventfdRead(k: Kernel, f: OpenFile, e: EventFd, buf: bigint, n: number): bigint {
+function eventfdRead(k: Kernel, f: OpenFile, e: EventFd, n: number): Uint8Array {
   if (n < 8) throw new Errno(EINVAL);
   if (e.count === 0n) {
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
@@ -48,16 +47,16 @@ function eventfdRead(k: Kernel, f: OpenFile, e: EventFd, buf: bigint, n: number)
   const v = e.semaphore ? 1n : e.count;
   const out = new Uint8Array(8);
   new DataView(out.buffer).setBigUint64(0, v, true);
-  copyToUser(k.mm, buf, out);
   e.count -= v;
   e.events++;
   k.wakeIo();
-  return 8n;
+  return out;
 }
 
-function eventfdWrite(k: Kernel, f: OpenFile, e: EventFd, buf: bigint, n: number): bigint {
+function eventfdWrite(k: Kernel, f: OpenFile, e: EventFd, n: number, read: (off: number, len: number) => Uint8Array): bigint {
   if (n < 8) throw new Errno(EINVAL);
-  const v = new DataView(copyFromUser(k.mm, buf, 8).buffer).getBigUint64(0, true);
+  const b = read(0, 8);
+  const v = new DataView(b.buffer, b.byteOffset, 8).getBigUint64(0, true);
   if (v === 0xffffffffffffffffn) throw new Errno(EINVAL);
   if (v > EVENTFD_MAX - e.count) {
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);

@@ -32,7 +32,7 @@ function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, userReader(k, buf));
-  if (s.sysWrite) return s.sysWrite(k, f, buf, n);
+  if (s.sysWrite) return s.sysWrite(k, f, n, userReader(k, buf));
   if (!s.write) throw new Errno(EINVAL);
   if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
   return BigInt(writeOut(k, s.write.bind(s), buf, n));
@@ -67,7 +67,11 @@ function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeRead(k, f, s.pipe, buf, n);
-  if (s.sysRead) return s.sysRead(k, f, buf, n);
+  if (s.sysRead) {
+    const got = s.sysRead(k, f, n);
+    if (got.length > 0) copyToUser(k.mm, buf, got);
+    return BigInt(got.length);
+  }
   if (!s.read) throw new Errno(EINVAL);
   if (n === 0) return 0n;
   // random and urandom: the machine's generator, so that a seed gives the same bytes
@@ -76,7 +80,7 @@ function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
   return BigInt(data.length);
 }
 
-function iovecs(k: Kernel, iov: bigint, cnt: bigint): [bigint, bigint][] {
+export function iovecs(k: Kernel, iov: bigint, cnt: bigint): [bigint, bigint][] {
   if (cnt < 0n || cnt > 1024n) throw new Errno(EINVAL);
   const n = Number(cnt);
   if (n === 0) return [];
@@ -168,6 +172,13 @@ export const fsSyscalls: SyscallRow[] = [
   row(19, 'readv', 'dpd', (k, a) => {
     let total = 0n;
     const s = k.fd(a.u64(0));
+    // a stream that reads itself: one read of all the vectors' room, scattered over them
+    if (s?.sysRead) {
+      const vecs = iovecs(k, a.u64(1), a.u64(2));
+      const got = s.sysRead(k, readable(k, a.u64(0)), iovTotal(vecs));
+      scatter(k, vecs, got);
+      return BigInt(got.length);
+    }
     for (const [base, len] of iovecs(k, a.u64(1), a.u64(2))) {
       // a pipe read sleeps only while nothing is read: once some is, an empty pipe ends the call
       if (total > 0n && s instanceof PipeEnd && s.pipe.size === 0) break;
@@ -182,6 +193,7 @@ export const fsSyscalls: SyscallRow[] = [
     const vecs = iovecs(k, a.u64(1), a.u64(2));
     // one write of all the vectors' bytes, as Linux's pipe_write takes an iov_iter
     if (file.stream instanceof PipeEnd) return pipeWrite(k, file, file.stream.pipe, iovTotal(vecs), iovReader(k, vecs));
+    if (file.stream.sysWrite) return file.stream.sysWrite(k, file, iovTotal(vecs), iovReader(k, vecs));
     const f = file.stream;
     if (!f.write) throw new Errno(EINVAL);
     let total = 0;
@@ -251,14 +263,14 @@ function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
   }
 }
 
-function iovTotal(vecs: [bigint, bigint][]): number {
+export function iovTotal(vecs: [bigint, bigint][]): number {
   let n = 0n;
   for (const [, len] of vecs) n += len;
   return n > BigInt(MAX_RW) ? MAX_RW : Number(n);
 }
 
 /** pipeWrite's reader over an iovec array: bytes [off, off + len) of their concatenation. */
-function iovReader(k: Kernel, vecs: [bigint, bigint][]): (off: number, len: number) => Uint8Array {
+export function iovReader(k: Kernel, vecs: [bigint, bigint][]): (off: number, len: number) => Uint8Array {
   return (off, len) => {
     const out = new Uint8Array(len);
     let at = 0;
@@ -317,4 +329,15 @@ function syncFd(k: Kernel, fd: number): bigint {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream || s instanceof DeviceStream) return 0n;
   throw new Errno(EINVAL);
+}
+
+/** Copies data over the iovecs in order, as far as it goes. */
+export function scatter(k: Kernel, vecs: [bigint, bigint][], data: Uint8Array): void {
+  let at = 0;
+  for (const [base, len] of vecs) {
+    if (at >= data.length) break;
+    const take = Math.min(Number(len), data.length - at);
+    if (take > 0) copyToUser(k.mm, base, data.subarray(at, at + take));
+    at += take;
+  }
 }

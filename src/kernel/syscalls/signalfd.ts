@@ -11,7 +11,7 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import type { Task } from '../task.js';
 import { Errno, EAGAIN, EBADF, EINVAL } from '../errno.js';
-import { copyFromUser, copyToUser } from '../uaccess.js';
+import { copyFromUser } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
 import type { Siginfo } from '../signal_frame.js';
 import { RestartSyscall } from './tasks.js';
@@ -35,7 +35,7 @@ export class SignalFd implements Stream {
     return t.sig.next(~this.mask) || t.shared.next(~this.mask);
   }
 
-  sysRead(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint {
+  sysRead(k: Kernel, f: OpenFile, n: number): Uint8Array {
     if (n < RECORD) throw new Errno(EINVAL);
     const t = k.current;
     const out: Uint8Array[] = [];
@@ -55,8 +55,7 @@ export class SignalFd implements Stream {
     t.sigwaitSet = undefined;
     const b = new Uint8Array(RECORD * out.length);
     out.forEach((r, i) => b.set(r, i * RECORD));
-    copyToUser(k.mm, buf, b);
-    return BigInt(b.length);
+    return b;
   }
 
   sysWrite(): bigint {

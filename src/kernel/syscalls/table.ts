@@ -16,6 +16,7 @@ import { epollSyscalls } from './epoll.js';
 import { selectSyscalls } from './select.js';
 import { timerfdSyscalls } from './timerfd.js';
 import { signalfdSyscalls } from './signalfd.js';
+import { socketSyscalls } from './socket.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
@@ -81,4 +82,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

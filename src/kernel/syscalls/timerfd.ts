@@ -60,7 +60,7 @@ export class TimerFd implements Stream {
     return this.events;
   }
 
-  sysRead(k: Kernel, f: OpenFile, buf: bigint, n: number): bigint {
+  sysRead(k: Kernel, f: OpenFile, n: number): Uint8Array {
     if (n < 8) throw new Errno(EINVAL);
     this.expire(k.clockNs());
     if (this.ticks === 0n) {
@@ -69,10 +69,9 @@ export class TimerFd implements Stream {
     }
     const out = new Uint8Array(8);
     new DataView(out.buffer).setBigUint64(0, this.ticks, true);
-    copyToUser(k.mm, buf, out);
     this.ticks = 0n;
     this.events++;
-    return 8n;
+    return out;
   }
 
   sysWrite(): bigint {

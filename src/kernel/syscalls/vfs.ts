@@ -14,6 +14,9 @@ import { PipeEnd } from '../pipe.js';
 import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
 import { DEVICES, S_IFIFO, inodeOf, listDir, modeOf, resolve, type Node } from '../vfs.js';
 import { EPOCH_NS } from './time.js';
+import { UnixSocket } from './socket.js';
+
+const S_IFSOCK = 0o140000;
 
 const AT_FDCWD = -100;
 const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -151,6 +154,7 @@ function fdStat(k: Kernel, fd: number): Uint8Array {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return statBuf(s.node);
   if (s instanceof DeviceStream) return statBuf({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
+  if (s instanceof UnixSocket) return statBuf(undefined, { ino: BigInt(fd) + 1n, mode: S_IFSOCK | 0o777 });
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits); pipes and the machine's streams are FIFOs
   if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return statBuf(undefined, { ino: 1n, mode: 0o600 });
   const ino = s instanceof PipeEnd ? s.pipe.ino : BigInt(fd) + 1n;
