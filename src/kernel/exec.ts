@@ -202,6 +202,9 @@ function buildStack(
   for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i]));
   const argAddrs: bigint[] = [];
   for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i]));
+  // where the argument strings lie (/proc/self/cmdline reads them there, changes included)
+  mm.argStart = sp;
+  mm.argEnd = envAddrs.length > 0 ? envAddrs[0] : execfnAddr;
   const platform = put(PLATFORM);
   sp &= ~15n;
   const random = put(args.random.subarray(0, 16));

@@ -9,7 +9,7 @@ import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import type { TreeSource } from './vfs.js';
-import { procMaps } from './procfs.js';
+import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import { normalizePath } from './syscalls/execve.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
@@ -71,6 +71,8 @@ export interface Stream {
   readyEvents?(k: Kernel): number;
   /** How many events have woken its waiters so far, where it counts them (a pipe end, an eventfd). */
   wakeups?(): number;
+  /** What its /proc/self/fd link reads as, when not a path of the file tree ("pipe:[4]", "anon_inode:[eventfd]"). */
+  linkName?(): string;
 }
 
 export interface KernelOptions {
@@ -340,7 +342,12 @@ export class Kernel {
   /** The file tree as the current process sees it (src/kernel/vfs.ts). */
   fileTree(): TreeSource {
     const mm = this.current.mm;
-    return { files: this.fsFiles, exe: mm.exe && { path: mm.exePath, data: mm.exe }, maps: () => procMaps(mm) };
+    return {
+      files: this.fsFiles,
+      exe: mm.exe && { path: mm.exePath, data: mm.exe },
+      proc: (name) => procFile(this, name),
+      fds: () => fdLinks(this),
+    };
   }
 
   /** A new inode number for a pipe (counted from a value no path's inodeOf is likely to reach). */

@@ -90,6 +90,9 @@ export class AddressSpace implements SharesFields {
   exe: Uint8Array | undefined;
   /** The path the executable was run as, absolute (what /proc/self/exe links to). */
   exePath = '';
+  /** The argument strings' place on the stack (mm->arg_start, arg_end). */
+  argStart = 0n;
+  argEnd = 0n;
 
   constructor(readonly engine: Engine, root?: number) {
     this.root = root ?? engine.x.ptNewRoot();
@@ -108,6 +111,8 @@ export class AddressSpace implements SharesFields {
     child.brk = this.brk;
     child.exe = this.exe;
     child.exePath = this.exePath;
+    child.argStart = this.argStart;
+    child.argEnd = this.argEnd;
     return child;
   }
 

@@ -119,6 +119,10 @@ export class PipeEnd implements Stream {
     }
   }
 
+  linkName(): string {
+    return `pipe:[${this.pipe.ino}]`;
+  }
+
   /** The events so far that wake this end's waiters (epoll's edge-triggered entries). */
   wakeups(): number {
     return this.writable ? this.pipe.wakesWriters : this.pipe.wakesReaders;

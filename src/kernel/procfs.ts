@@ -1,13 +1,19 @@
 /**
- * Files of /proc/self that a program reads to learn about itself:
- * `maps`, one line per VMA as fs/proc/task_mmu.c prints it (the
- * executable's pages name its path, with their offset in the file, and the
- * device and inode stat reports for it; the heap and stack their brackets).
+ * Files of /proc/self that a program reads to learn about itself: `maps`,
+ * one line per VMA as fs/proc/task_mmu.c prints it (the executable's pages
+ * name its path, with their offset in the file, and the device and inode
+ * stat reports for it; the heap and stack their brackets); `status`, the
+ * identity, credential and signal lines of fs/proc/array.c (not the
+ * memory and scheduling counters); `cmdline`, the argument strings read
+ * from the process's memory; and what the /proc/self/fd links read.
  */
 import { ET_DYN, PT_LOAD } from './elf.js';
 import { parseElfOnce } from './exec.js';
 import { ET_DYN_BASE, FILE_PAGES, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
 import { inodeOf } from './vfs.js';
+import type { Kernel } from './kernel.js';
+import { copyFromUser } from './uaccess.js';
+import { FileStream, DirStream, DeviceStream } from './file_streams.js';
 
 const hex = (v: bigint, width: number): string => v.toString(16).padStart(width, '0');
 
@@ -73,4 +79,93 @@ export function procMaps(mm: AddressSpace): Uint8Array {
     text += l.name ? `${line.padEnd(73)}${l.name}\n` : `${line} \n`;
   }
   return new TextEncoder().encode(text);
+}
+
+/** A file of /proc/self for the current process: maps, status or cmdline. */
+export function procFile(k: Kernel, name: string): Uint8Array | undefined {
+  switch (name) {
+    case 'maps': return procMaps(k.current.mm);
+    case 'status': return new TextEncoder().encode(procStatus(k));
+    case 'cmdline': {
+      const mm = k.current.mm;
+      try {
+        return copyFromUser(mm, mm.argStart, Number(mm.argEnd - mm.argStart));
+      } catch {
+        return new Uint8Array(0);
+      }
+    }
+  }
+  return undefined;
+}
+
+const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
+
+/** /proc/self/status's lines for the current process (its leader's identity, the calling thread's signals). */
+function procStatus(k: Kernel): string {
+  const t = k.current;
+  const leader = k.tasks.get(t.tgid) ?? t;
+  const c = t.cred;
+  const threads = [...k.tasks.values()].filter((x) => x.tgid === t.tgid && x.state !== 'zombie').length;
+  let ignored = 0n;
+  let caught = 0n;
+  t.sighand.actions.forEach((a, n) => {
+    if (n === 0) return;
+    if (a.handler === 1n) ignored |= 1n << BigInt(n - 1);
+    else if (a.handler !== 0n) caught |= 1n << BigInt(n - 1);
+  });
+  const caps = c.euid === 0 ? '000001ffffffffff' : '0000000000000000';
+  const lines = [
+    `Name:\t${leader.comm}`,
+    `Umask:\t${leader.umask.toString(8).padStart(4, '0')}`,
+    'State:\tR (running)',
+    `Tgid:\t${t.tgid}`,
+    'Ngid:\t0',
+    `Pid:\t${t.tgid}`,
+    `PPid:\t${t.ppid}`,
+    `TracerPid:\t${leader.tracer ?? 0}`,
+    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}`,
+    `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}`,
+    `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(...t.files.fds(), 0) + 1)))}`,
+    `Groups:\t${c.groups.map((g) => `${g} `).join('')}`,
+    `NStgid:\t${t.tgid}`,
+    `NSpid:\t${t.tgid}`,
+    `NSpgid:\t${t.pgid}`,
+    `NSsid:\t${t.sid}`,
+    `Threads:\t${threads}`,
+    `SigQ:\t${t.sig.more.length + t.shared.more.length}/${leader.rlimits[2 * 11]}`,
+    `SigPnd:\t${hex16(t.sig.set())}`,
+    `ShdPnd:\t${hex16(t.shared.set())}`,
+    `SigBlk:\t${hex16(t.sig.blocked)}`,
+    `SigIgn:\t${hex16(ignored)}`,
+    `SigCgt:\t${hex16(caught)}`,
+    'CapInh:\t0000000000000000',
+    `CapPrm:\t${caps}`,
+    `CapEff:\t${caps}`,
+    'CapBnd:\t000001ffffffffff',
+    'CapAmb:\t0000000000000000',
+    'NoNewPrivs:\t0',
+    'Seccomp:\t0',
+    'Seccomp_filters:\t0',
+    'Cpus_allowed:\t1',
+    'Cpus_allowed_list:\t0',
+  ];
+  return lines.join('\n') + '\n';
+}
+
+/** What each of the current process's descriptors' /proc/self/fd links reads. */
+export function fdLinks(k: Kernel): Map<number, string> {
+  const out = new Map<number, string>();
+  const files = k.current.files;
+  for (const fd of files.fds()) {
+    const s = files.get(fd)!.stream;
+    let target: string;
+    if (s instanceof FileStream || s instanceof DirStream) target = s.node.path;
+    else if (s instanceof DeviceStream) target = `/dev/${s.dev}`;
+    else if (s.linkName) target = s.linkName();
+    else if (s.pid !== undefined) target = 'anon_inode:[pidfd]';
+    // the machine's streams behave as pipes (fstat reports them so, with these inode numbers)
+    else target = `pipe:[${fd + 1}]`;
+    out.set(fd, target);
+  }
+  return out;
 }

@@ -3,7 +3,8 @@
  * machine was given (`Machine.addFile`) and the running image as regular
  * files under their paths, the directories above them, /dev's null, zero,
  * full, random and urandom devices, /proc/self/exe, a link to the
- * running image, and /proc/self/maps (src/kernel/procfs.ts). Paths resolve as Linux resolves them: from / or a
+ * running image, /proc/self/fd's links to what each descriptor names, and
+ * /proc/self's maps, status and cmdline (src/kernel/procfs.ts). Paths resolve as Linux resolves them: from / or a
  * directory descriptor, `.` and `..` by component, the link followed
  * unless it is the last component of an lstat or O_NOFOLLOW open, and
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
@@ -38,16 +39,29 @@ export interface TreeSource {
   files: ReadonlyMap<string, Uint8Array>;
   /** The running image's path and bytes (what /proc/self/exe links to). */
   exe: { path: string; data: Uint8Array } | undefined;
-  /** /proc/self/maps of the current process, made when asked for. */
-  maps(): Uint8Array;
+  /** A file of /proc/self (maps, status, cmdline), made when asked for; undefined for one it lacks. */
+  proc(name: string): Uint8Array | undefined;
+  /** The current process's descriptors and what their /proc/self/fd links read. */
+  fds(): Map<number, string>;
 }
+
+/** The files of /proc/self, besides exe and fd. */
+const PROC_FILES = ['cmdline', 'maps', 'status'];
 
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
 function nodeAt(src: TreeSource, path: string): Node | undefined {
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
   if (path === '/proc/self/exe' && src.exe) return { kind: 'link', path, target: src.exe.path };
-  if (path === '/proc/self/maps') return { kind: 'file', path, data: src.maps(), proc: true };
+  if (path.startsWith('/proc/self/')) {
+    const name = path.slice(11);
+    if (PROC_FILES.includes(name)) return { kind: 'file', path, data: src.proc(name)!, proc: true };
+    if (name === 'fd') return { kind: 'dir', path };
+    if (name.startsWith('fd/') && /^fd\/(0|[1-9][0-9]*)$/.test(name)) {
+      const target = src.fds().get(Number(name.slice(3)));
+      if (target !== undefined) return { kind: 'link', path, target };
+    }
+  }
   if (path.startsWith('/dev/')) {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
@@ -115,7 +129,13 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
   if (dir === '/proc') names.add('self');
   if (dir === '/proc/self') {
     if (src.exe) names.add('exe');
-    names.add('maps');
+    PROC_FILES.forEach((n) => names.add(n));
+    names.add('fd');
+  }
+  if (dir === '/proc/self/fd') {
+    // by number, not by name
+    const fds = [...src.fds().keys()].sort((a, b) => a - b);
+    return fds.map((fd) => ({ name: String(fd), node: nodeAt(src, `/proc/self/fd/${fd}`)! }));
   }
   return [...names].sort().map((name) => ({ name, node: nodeAt(src, prefix + name)! }));
 }

@@ -58,6 +58,10 @@ export class Epoll implements Stream {
   /** The last place given on the ready list. */
   seq = 0;
 
+  linkName(): string {
+    return 'anon_inode:[eventpoll]';
+  }
+
   /** Entries whose description is gone (every descriptor of it closed) leave the list. */
   prune(): void {
     for (const [fd, it] of this.items) if (it.file.refs === 0) this.items.delete(fd);

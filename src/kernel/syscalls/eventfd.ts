@@ -29,6 +29,10 @@ export class EventFd implements Stream {
     return this.events;
   }
 
+  linkName(): string {
+    return 'anon_inode:[eventfd]';
+  }
+
   sysRead(k: Kernel, f: OpenFile, max: number): Uint8Array {
     return eventfdRead(k, f, this, max);
   }

@@ -62,6 +62,10 @@ export class SignalFd implements Stream {
     throw new Errno(EINVAL);
   }
 
+  linkName(): string {
+    return 'anon_inode:[signalfd]';
+  }
+
   readyEvents(k: Kernel): number {
     return this.next(k.current) ? 0x1 | 0x40 : 0;
   }

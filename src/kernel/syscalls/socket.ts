@@ -75,7 +75,15 @@ export class UnixSocket implements Stream {
   /** Sends and receives so far (epoll's edge-triggered entries). */
   events = 0;
 
-  constructor(readonly type: number) {}
+  /** ino: the socket's inode number (fstat's st_ino, its /proc/self/fd link). */
+  constructor(
+    readonly type: number,
+    readonly ino: bigint,
+  ) {}
+
+  linkName(): string {
+    return `socket:[${this.ino}]`;
+  }
 
   /** Something is queued (a message may be empty). */
   pending(): boolean {
@@ -240,8 +248,8 @@ function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: numb
   const type = typeFlags & 0xf;
   if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Errno(ESOCKTNOSUPPORT);
   if (protocol !== 0) throw new Errno(EPROTONOSUPPORT);
-  const a = new UnixSocket(type);
-  const b = new UnixSocket(type);
+  const a = new UnixSocket(type, k.nextIno());
+  const b = new UnixSocket(type, k.nextIno());
   a.peer = b;
   b.peer = a;
   const flags = O_RDWR | (typeFlags & O_NONBLOCK);

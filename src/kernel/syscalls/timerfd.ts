@@ -56,6 +56,10 @@ export class TimerFd implements Stream {
     this.closed = true;
   }
 
+  linkName(): string {
+    return 'anon_inode:[timerfd]';
+  }
+
   wakeups(): number {
     return this.events;
   }

@@ -154,7 +154,7 @@ function fdStat(k: Kernel, fd: number): Uint8Array {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return statBuf(s.node);
   if (s instanceof DeviceStream) return statBuf({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
-  if (s instanceof UnixSocket) return statBuf(undefined, { ino: BigInt(fd) + 1n, mode: S_IFSOCK | 0o777 });
+  if (s instanceof UnixSocket) return statBuf(undefined, { ino: s.ino, mode: S_IFSOCK | 0o777 });
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits); pipes and the machine's streams are FIFOs
   if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return statBuf(undefined, { ino: 1n, mode: 0o600 });
   const ino = s instanceof PipeEnd ? s.pipe.ino : BigInt(fd) + 1n;
