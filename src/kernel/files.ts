@@ -29,8 +29,22 @@ export class FdTable {
   /** Tasks using the table (threads share it): the last one to go closes every descriptor. */
   users = 1;
   private open = new Map<number, OpenFile>();
+  /**
+   * `open` is a fork's copy still shared with the table it was copied from
+   * (and maybe others): copied on the first change, as most forked children
+   * change no descriptor before they exit. The cloexec set is shared too.
+   */
+  private sharedMap = false;
   /** The descriptors with FD_CLOEXEC, when there are any (a set apart keeps most tables one map). */
   private cloexec: Set<number> | undefined;
+
+  /** The map and set made this table's own before a change. */
+  private own(): void {
+    if (!this.sharedMap) return;
+    this.open = new Map(this.open);
+    if (this.cloexec) this.cloexec = new Set(this.cloexec);
+    this.sharedMap = false;
+  }
 
   get(fd: number): OpenFile | undefined {
     return this.open.get(fd);
@@ -45,7 +59,8 @@ export class FdTable {
   }
 
   setCloseOnExec(fd: number, on: boolean): void {
-    if (!this.open.has(fd)) return;
+    if (!this.open.has(fd) || (this.cloexec?.has(fd) ?? false) === on) return;
+    this.own();
     if (on) (this.cloexec ??= new Set()).add(fd);
     else this.cloexec?.delete(fd);
   }
@@ -59,6 +74,7 @@ export class FdTable {
 
   /** fd names file (a free fd, or one whose description is closed first, as dup2 does). */
   set(fd: number, file: OpenFile, cloexec: boolean): void {
+    this.own();
     file.refs++;
     const old = this.open.get(fd);
     this.open.set(fd, file);
@@ -70,6 +86,7 @@ export class FdTable {
   close(fd: number): boolean {
     const f = this.open.get(fd);
     if (!f) return false;
+    this.own();
     this.open.delete(fd);
     this.cloexec?.delete(fd);
     release(f);
@@ -80,15 +97,20 @@ export class FdTable {
   copy(): FdTable {
     const t = new FdTable();
     for (const f of this.open.values()) f.refs++;
-    t.open = new Map(this.open);
-    if (this.cloexec?.size) t.cloexec = new Set(this.cloexec);
+    // the same map until one of them changes (own)
+    t.open = this.open;
+    t.cloexec = this.cloexec?.size ? this.cloexec : undefined;
+    t.sharedMap = true;
+    this.sharedMap = true;
     return t;
   }
 
   /** execve: the close-on-exec descriptors go; true when one was a pipe end's last. */
   closeOnExec(): boolean {
+    if (!this.cloexec || this.cloexec.size === 0) return false;
+    this.own();
     let pipes = false;
-    if (this.cloexec) for (const fd of this.cloexec) pipes = this.closeReleasing(fd) || pipes;
+    for (const fd of [...this.cloexec!]) pipes = this.closeReleasing(fd) || pipes;
     return pipes;
   }
 
@@ -96,7 +118,10 @@ export class FdTable {
   closeAll(): boolean {
     let pipes = false;
     for (const f of this.open.values()) pipes = release(f) || pipes;
-    this.open.clear();
+    // a map another table may share is left to it
+    if (this.sharedMap) this.open = new Map();
+    else this.open.clear();
+    this.sharedMap = false;
     this.cloexec = undefined;
     return pipes;
   }
