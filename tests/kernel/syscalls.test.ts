@@ -40,6 +40,17 @@ maybe('syscalls with deterministic results', () => {
     );
   });
 
+  it('answers random arguments to its descriptor, file, socket, signal and scheduling syscalls without failing itself', () => {
+    const exe = buildStatic('random-args', [join(dir, 'random_args.c')], ['-O1', '-w']);
+    for (const seed of ['1', '2']) {
+      const m = new Machine();
+      m.load(readBinary(exe), { argv: ['random_args', seed] });
+      // a host exception in a syscall handler would throw out of run()
+      expect(m.run({ maxInsns: 2_000_000_000 })).toMatchObject({ kind: 'exited', status: 0 });
+      expect(m.stdoutText()).toBe('done\n');
+    }
+  });
+
   it('takes a write into a pipe a page of data at a time: a fault ends it with the pages already taken, or EFAULT, as the host does', () => {
     const exe = buildStatic('partial_write', [join(dir, 'partial_write.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]);
     // natively through a real pipe (a test runner's own stdout is often a socket, which takes larger pieces)
