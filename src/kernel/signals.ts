@@ -754,10 +754,22 @@ function validSig(n: number): number {
 /** Sends signal n (0: only checks) to process pid; errors are returned, not thrown (a throw costs a microsecond). */
 /** A signal the kernel itself sends to a process (SIGALRM from its timer: SI_KERNEL, no sender). */
 export function kernelSignal(k: Kernel, pid: number, n: number): void {
-  signalSelf(k, pid, n, SI_KERNEL, false, siginfo(n, SI_KERNEL, 0, 0, 0, 0));
+  signalSelf(k, pid, n, SI_KERNEL, false, siginfo(n, SI_KERNEL, 0, 0, 0, 0), true);
 }
 
-function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false, info?: Siginfo): bigint {
+/**
+ * check_kill_permission: a task with an effective uid of 0, one whose real
+ * or effective uid is the target's real or saved uid, or SIGCONT within
+ * the session, may signal it.
+ */
+function mayKill(k: Kernel, target: Task, n: number): boolean {
+  const c = k.current.cred;
+  const tc = target.cred;
+  if (c.euid === 0 || c.euid === tc.uid || c.euid === tc.suid || c.uid === tc.uid || c.uid === tc.suid) return true;
+  return n === SIGCONT && target.sid === k.current.sid;
+}
+
+function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = false, info?: Siginfo, fromKernel = false): bigint {
   if (n < 0 || n > 64) return errnoResult(EINVAL);
   let target = k.tasks.get(pid);
   // a process whose leader has exited lives on in its other threads
@@ -765,6 +777,7 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
     for (const x of k.tasks.values()) if (x.tgid === target.tgid && x.state !== 'zombie') { target = x; break; }
   }
   if (!target || target.state === 'zombie') return errnoResult(ESRCH);
+  if (!fromKernel && !mayKill(k, target, n)) return errnoResult(EPERM);
   if (n === 0) return 0n;
   if (n === SIGCONT && target.jobStop) {
     // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
@@ -778,7 +791,8 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
     target.jobStop = undefined;
     target.ptraceStop = undefined;
   }
-  const si = info ?? killInfo(n, code, k.current.tgid, 0);
+  // the sender's pid and real uid
+  const si = info ?? killInfo(n, code, k.current.tgid, k.current.cred.uid);
   if (thread) sendSignalTo(target, n, si);
   else {
     // for the process: pending for all its threads, taken by one that does not block it
@@ -882,14 +896,20 @@ export const signalSyscalls: SyscallRow[] = [
     const pid = a.i32(0);
     const n = a.i32(1);
     if (pid > 0) return signalSelf(k, pid, n, SI_USER);
-    // 0: the caller's process group; -1: every process but init; < -1: group -pid
+    // 0: the caller's process group; -1: every process but init and the caller; < -1: group -pid
     if (n < 0 || n > 64) throw new Errno(EINVAL);
     const pgid = pid === 0 ? k.current.pgid : -pid;
-    const targets = [...k.tasks.values()].filter((t) => t.tid === t.tgid && t.state !== 'zombie' && (pid === -1 || t.pgid === pgid));
+    // -1: every process but init and the caller's own
+    const targets = [...k.tasks.values()].filter(
+      (t) => t.tid === t.tgid && t.state !== 'zombie' && (pid === -1 ? t.tgid !== k.current.tgid : t.pgid === pgid),
+    );
     if (targets.length === 0) throw new Errno(ESRCH);
     // the caller last, so that a fatal signal to itself does not cut the loop short
     targets.sort((x, y) => (x === k.current ? 1 : y === k.current ? -1 : x.tid - y.tid));
-    for (const t of targets) signalSelf(k, t.tgid, n, SI_USER);
+    // the processes it may signal get it; EPERM only when that is none of them
+    let sent = false;
+    for (const t of targets) if (signalSelf(k, t.tgid, n, SI_USER) === 0n) sent = true;
+    if (!sent) throw new Errno(EPERM);
     return 0n;
   }),
   // rt_sigpending: the pending signals the mask holds back

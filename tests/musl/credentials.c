@@ -1,7 +1,8 @@
 /* Credentials: root's ids and groups, then in a child each way of changing them: setgroups,
  * setresgid and setresuid to unprivileged ids with root kept as the saved uid (which lets the
  * effective uid return to 0), setreuid and setuid once no id is 0 (the change is for good),
- * setfsuid, and what an unprivileged task may not do. A thread's change is its own. */
+ * setfsuid, and what an unprivileged task may not do (signal a root process among them). A
+ * thread's change is its own. */
 #define _GNU_SOURCE
 #include <grp.h>
 #include <pthread.h>
@@ -50,6 +51,9 @@ int main(void) {
     SHOW(seteuid(0));
     SHOW(setuid(1000));
     ids("setuid 1000");
+    /* an unprivileged task may signal only processes of its own uids */
+    SHOW(kill(getppid(), 0));
+    SHOW(kill(getpid(), 0));
     SHOW(setuid(1001));
     SHOW(setgid(0));
     SHOW(setresgid(100, 100, 100));
