@@ -4,11 +4,13 @@
  * a microsecond); the address space's operations may still throw.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
-import { Errno, EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
+import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
+import { DeviceStream, FileStream } from '../file_streams.js';
+import { pokeUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE,
-  PAGE, pageDown, pageUp, TASK_SIZE_MAX,
+  PAGE, pageDown, pageUp, TASK_SIZE_MAX, PROT_WRITE,
 } from '../mm.js';
 
 const PROT_MASK = 0x7n;
@@ -37,12 +39,27 @@ export const mmSyscalls: SyscallRow[] = [
     if (type !== MAP_PRIVATE && type !== MAP_SHARED && type !== MAP_SHARED_VALIDATE) return errnoResult(EINVAL);
     if ((flags & (MAP_FIXED | MAP_FIXED_NOREPLACE)) && (addr & PAGE_OFF)) return errnoResult(EINVAL);
     if ((flags & MAP_FIXED) && addr + size > TASK_SIZE_MAX) return errnoResult(ENOMEM);
-    if (!(flags & MAP_ANONYMOUS)) {
-      const f = k.fd(fd);
-      if (!f) return errnoResult(EBADF);
-      return errnoResult(ENODEV);
-    }
     const p = Number(prot & PROT_MASK);
+    if (!(flags & MAP_ANONYMOUS)) {
+      const file = k.file(fd);
+      if (!file) return errnoResult(EBADF);
+      const s = file.stream;
+      // /dev/zero maps anonymous memory (shared with MAP_SHARED), as its mmap does
+      if (s instanceof DeviceStream && s.dev === 'zero') return k.mm.mmapAnon(addr, size, p, flags & ~MAP_ANONYMOUS);
+      if (!(s instanceof FileStream)) return errnoResult(ENODEV);
+      // a file of the read-only tree: opened for reading only, so no shared writable mapping
+      if (type !== MAP_PRIVATE && (p & PROT_WRITE)) return errnoResult(EACCES);
+      // its pages as a copy of the file's bytes from the offset (the tree's files never change,
+      // so a copy is what a mapping of them shows), zero past its end
+      const at = k.mm.mmapAnon(addr, size, p, flags);
+      if (BigInt.asIntN(64, at) < 0n) return at;
+      const data = s.node.data;
+      if (off < BigInt(data.length)) {
+        const from = Number(off);
+        pokeUser(k.mm, at, data.subarray(from, Math.min(data.length, from + Number(size))));
+      }
+      return at;
+    }
     return k.mm.mmapAnon(addr, size, p, flags);
   }, 'p'),
   row(11, 'munmap', 'pu', (k, a) => {
