@@ -7,6 +7,9 @@
 import type { Stream } from './kernel.js';
 import type { DeviceName, Node } from './vfs.js';
 import { Errno, EISDIR } from './errno.js';
+import type { TmpFile } from './tmpfs.js';
+import type { Kernel } from './kernel.js';
+import { O_APPEND, type OpenFile } from './files.js';
 
 /** A regular file of the tree, opened for reading. */
 export class FileStream implements Stream {
@@ -42,4 +45,44 @@ export class DeviceStream implements Stream {
 
   /** Takes everything (full refuses in the write syscall: ENOSPC). */
   write(_data: Uint8Array): void {}
+}
+
+/** A file of tmpfs, opened: reads and writes at its offset (the end, with O_APPEND). */
+export class TmpStream implements Stream {
+  pos = 0;
+  constructor(
+    readonly file: TmpFile,
+    /** Its path when opened (the /proc/self/fd link; an unlinked file's reads "(deleted)"). */
+    readonly path: string,
+  ) {}
+
+  sysRead(_k: Kernel, _f: OpenFile, max: number): Uint8Array {
+    const out = this.file.read(this.pos, max);
+    this.pos += out.length;
+    return out;
+  }
+
+  sysWrite(_k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+    if (f.flags & O_APPEND) this.pos = this.file.size;
+    // a page at a time, so that a fault part-way keeps what went in before it
+    let done = 0;
+    while (done < n) {
+      const len = Math.min(4096, n - done);
+      let data: Uint8Array;
+      try {
+        data = read(done, len);
+      } catch (err) {
+        if (done > 0) break;
+        throw err;
+      }
+      this.file.write(this.pos, data);
+      this.pos += len;
+      done += len;
+    }
+    return BigInt(done);
+  }
+
+  linkName(): string {
+    return this.file.nlink === 0 ? `${this.path} (deleted)` : this.path;
+  }
 }

@@ -9,6 +9,7 @@ import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import type { TreeSource } from './vfs.js';
+import { TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import { normalizePath } from './syscalls/execve.js';
@@ -347,7 +348,15 @@ export class Kernel {
       exe: mm.exe && { path: mm.exePath, data: mm.exe },
       proc: (name) => procFile(this, name),
       fds: () => fdLinks(this),
+      tmp: this.tmp,
     };
+  }
+
+  /** tmpfs's contents (made when the first file or directory is created there). */
+  tmp: TmpFs | undefined;
+
+  tmpfs(): TmpFs {
+    return (this.tmp ??= new TmpFs());
   }
 
   /** A new inode number for a pipe (counted from a value no path's inodeOf is likely to reach). */

@@ -2,7 +2,8 @@
  * The machine's file tree, read-only as a root mounted ro is: the files the
  * machine was given (`Machine.addFile`) and the running image as regular
  * files under their paths, the directories above them, /dev's null, zero,
- * full, random and urandom devices, /proc/self/exe, a link to the
+ * full, random and urandom devices, tmpfs at /tmp and /dev/shm (the one
+ * writable part: src/kernel/tmpfs.ts), /proc/self/exe, a link to the
  * running image, /proc/self/fd's links to what each descriptor names, and
  * /proc/self's maps, status and cmdline (src/kernel/procfs.ts). Paths resolve as Linux resolves them: from / or a
  * directory descriptor, `.` and `..` by component, the link followed
@@ -10,6 +11,7 @@
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
+import { TMP_ROOTS, TmpDir, TmpFile, type TmpFs } from './tmpfs.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -29,7 +31,9 @@ export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, 
 export type Node =
   /** proc: a file of /proc, made when opened (size 0 in stat, read-only for everyone). */
   | { kind: 'file'; path: string; data: Uint8Array; proc?: boolean }
-  | { kind: 'dir'; path: string }
+  /** tmp: a directory of tmpfs (the mounts at /tmp and /dev/shm, or one made there): writable. */
+  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' }
+  | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
   | { kind: 'link'; path: string; target: string };
 
@@ -43,6 +47,8 @@ export interface TreeSource {
   proc(name: string): Uint8Array | undefined;
   /** The current process's descriptors and what their /proc/self/fd links read. */
   fds(): Map<number, string>;
+  /** tmpfs's contents (undefined until something is made there). */
+  tmp: TmpFs | undefined;
 }
 
 /** The files of /proc/self, besides exe and fd. */
@@ -50,6 +56,10 @@ const PROC_FILES = ['cmdline', 'maps', 'status'];
 
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
 function nodeAt(src: TreeSource, path: string): Node | undefined {
+  if (TMP_ROOTS.includes(path)) return { kind: 'dir', path, tmp: 'root' };
+  const t = src.tmp?.entries.get(path);
+  if (t instanceof TmpFile) return { kind: 'tmp', path, file: t };
+  if (t instanceof TmpDir) return { kind: 'dir', path, tmp: t };
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
   if (path === '/proc/self/exe' && src.exe) return { kind: 'link', path, target: src.exe.path };
@@ -124,8 +134,11 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
     if (!p.startsWith(prefix)) continue;
     names.add(p.slice(prefix.length).split('/')[0]);
   }
-  if (dir === '/') ['dev', 'proc'].forEach((n) => names.add(n));
-  if (dir === '/dev') Object.keys(DEVICES).forEach((n) => names.add(n));
+  if (dir === '/') ['dev', 'proc', 'tmp'].forEach((n) => names.add(n));
+  if (dir === '/dev') [...Object.keys(DEVICES), 'shm'].forEach((n) => names.add(n));
+  for (const p of src.tmp?.entries.keys() ?? []) {
+    if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) names.add(p.slice(prefix.length));
+  }
   if (dir === '/proc') names.add('self');
   if (dir === '/proc/self') {
     if (src.exe) names.add('exe');
@@ -151,7 +164,8 @@ export function inodeOf(path: string): bigint {
 export function modeOf(n: Node): number {
   switch (n.kind) {
     case 'file': return S_IFREG | (n.proc ? 0o444 : 0o755);
-    case 'dir': return S_IFDIR | 0o755;
+    case 'tmp': return S_IFREG | n.file.mode;
+    case 'dir': return S_IFDIR | (n.tmp === 'root' ? 0o1777 : n.tmp ? n.tmp.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | 0o777;
   }

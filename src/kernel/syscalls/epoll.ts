@@ -17,7 +17,7 @@ import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EBADF, EEXIST, EFAULT, EINVAL, ELOOP, ENOENT, EPERM } from '../errno.js';
 import { copyFromUser, tryCopyToUser } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_RDWR } from '../files.js';
-import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { streamReady, waitForIo } from './poll.js';
 import { timespecNs } from './time.js';
 import { withSigmask } from '../signals.js';
@@ -136,7 +136,7 @@ function ctl(k: Kernel, epfd: number, op: number, fd: number, eventAddr: bigint)
   // a file that is always ready (a regular file, a directory, /dev/null, zero or full: no poll
   // method) cannot be watched
   const ts = tf.stream;
-  if (ts instanceof FileStream || ts instanceof DirStream || (ts instanceof DeviceStream && ts.dev !== 'random' && ts.dev !== 'urandom')) {
+  if (ts instanceof FileStream || ts instanceof TmpStream || ts instanceof DirStream || (ts instanceof DeviceStream && ts.dev !== 'random' && ts.dev !== 'urandom')) {
     throw new Errno(EPERM);
   }
   if (!(ef.stream instanceof Epoll) || epfd === fd) throw new Errno(EINVAL);

@@ -46,9 +46,11 @@ export const execSyscalls: SyscallRow[] = [
     const env = readStrings(k, a.u64(2));
     // resolved in the file tree: /proc/self/exe names the running image
     const node = resolve(k.fileTree(), k.cwd(), dec.decode(pathBytes), true);
-    // a directory or a device is no program (may_open's EACCES for a non-regular file)
-    if (node.kind !== 'file') throw new Errno(EACCES);
-    const file = node.data;
+    // a directory or a device is no program (may_open's EACCES for a non-regular file), nor a
+    // tmpfs file without an execute bit
+    if (node.kind === 'tmp' && !(node.file.mode & 0o111)) throw new Errno(EACCES);
+    if (node.kind !== 'file' && node.kind !== 'tmp') throw new Errno(EACCES);
+    const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes });
     return 0n;

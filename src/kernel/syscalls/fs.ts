@@ -4,7 +4,7 @@
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { Errno, EBADF, EINVAL, EISDIR, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
@@ -144,14 +144,38 @@ export const fsSyscalls: SyscallRow[] = [
     if (whence > 4) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
     return seek(s, a.u64(1), whence);
   }),
+  // pwrite64: at an offset, leaving the file's own alone (only tmpfs files take writes at one)
+  row(18, 'pwrite64', 'dbul', (k, a) => {
+    const s = k.fd(a.u64(0));
+    const f = writable(k, a.u64(0));
+    const off = BigInt.asIntN(64, a.u64(3));
+    if (!(s instanceof TmpStream)) {
+      if (s instanceof DeviceStream) return write(k, a.u64(0), a.u64(1), a.u64(2));
+      throw new Errno(ESPIPE);
+    }
+    if (off < 0n) throw new Errno(EINVAL);
+    const keep = s.pos;
+    s.pos = Number(off);
+    try {
+      // O_APPEND still appends, as Linux's pwrite does
+      return s.sysWrite(k, f, a.u64(2) > BigInt(MAX_RW) ? MAX_RW : Number(a.u64(2)), userReader(k, a.u64(1)));
+    } finally {
+      s.pos = keep;
+    }
+  }),
   row(17, 'pread64', 'dpul', (k, a) => {
     const s = k.fd(a.u64(0));
     readable(k, a.u64(0));
     const off = BigInt.asIntN(64, a.u64(3));
-    if (!(s instanceof FileStream) && !(s instanceof DeviceStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
+    if (!(s instanceof FileStream) && !(s instanceof DeviceStream) && !(s instanceof TmpStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
     if (off < 0n) throw new Errno(EINVAL);
     const n = a.u64(2) > BigInt(MAX_RW) ? MAX_RW : Number(a.u64(2));
     if (s instanceof DeviceStream) return read(k, a.u64(0), a.u64(1), BigInt(n));
+    if (s instanceof TmpStream) {
+      const got = s.file.read(off > 0xffffffffn ? 0xffffffff : Number(off), n);
+      if (got.length > 0) copyToUser(k.mm, a.u64(1), got);
+      return BigInt(got.length);
+    }
     const data = s.node.data;
     const at = off > BigInt(data.length) ? data.length : Number(off);
     const part = data.subarray(at, Math.min(at + n, data.length));
@@ -306,8 +330,8 @@ function seek(s: Stream, offset: bigint, whence: number): bigint {
     s.pos = Number(offset > 0x7fffffffn ? 0x7fffffffn : offset);
     return offset;
   }
-  if (!(s instanceof FileStream)) throw new Errno(ESPIPE);
-  const size = BigInt(s.node.data.length);
+  if (!(s instanceof FileStream) && !(s instanceof TmpStream)) throw new Errno(ESPIPE);
+  const size = BigInt(s instanceof FileStream ? s.node.data.length : s.file.size);
   const off = BigInt.asIntN(64, offset);
   let pos: bigint;
   if (whence === SEEK_SET) pos = off;
@@ -327,7 +351,7 @@ function syncFd(k: Kernel, fd: number): bigint {
   const f = k.file(fd);
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream || s instanceof DeviceStream) return 0n;
+  if (s instanceof FileStream || s instanceof DirStream || s instanceof DeviceStream || s instanceof TmpStream) return 0n;
   throw new Errno(EINVAL);
 }
 

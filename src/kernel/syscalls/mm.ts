@@ -5,7 +5,7 @@
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
-import { DeviceStream, FileStream } from '../file_streams.js';
+import { DeviceStream, FileStream, TmpStream } from '../file_streams.js';
 import { pokeUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import {
@@ -46,14 +46,15 @@ export const mmSyscalls: SyscallRow[] = [
       const s = file.stream;
       // /dev/zero maps anonymous memory (shared with MAP_SHARED), as its mmap does
       if (s instanceof DeviceStream && s.dev === 'zero') return k.mm.mmapAnon(addr, size, p, flags & ~MAP_ANONYMOUS);
-      if (!(s instanceof FileStream)) return errnoResult(ENODEV);
-      // a file of the read-only tree: opened for reading only, so no shared writable mapping
-      if (type !== MAP_PRIVATE && (p & PROT_WRITE)) return errnoResult(EACCES);
+      if (!(s instanceof FileStream) && !(s instanceof TmpStream)) return errnoResult(ENODEV);
+      // a file of the read-only tree is opened for reading only: no shared writable mapping;
+      // a tmpfs file's shared writable mapping (whose writes would reach the file) is not made
+      if (type !== MAP_PRIVATE && (p & PROT_WRITE)) return errnoResult(s instanceof FileStream ? EACCES : ENODEV);
       // its pages as a copy of the file's bytes from the offset (the tree's files never change,
       // so a copy is what a mapping of them shows), zero past its end
       const at = k.mm.mmapAnon(addr, size, p, flags);
       if (BigInt.asIntN(64, at) < 0n) return at;
-      const data = s.node.data;
+      const data = s instanceof FileStream ? s.node.data : s.file.read(0, s.file.size);
       if (off < BigInt(data.length)) {
         const from = Number(off);
         pokeUser(k.mm, at, data.subarray(from, Math.min(data.length, from + Number(size))));

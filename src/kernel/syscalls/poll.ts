@@ -16,6 +16,7 @@ const TIMER_ABSTIME = 1;
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { RestartSyscall } from './tasks.js';
 import { PipeEnd } from '../pipe.js';
+import { TmpStream } from '../file_streams.js';
 import { withSigmask } from '../signals.js';
 import { writeTimeLeft } from './select.js';
 import { EventFd, EVENTFD_MAX } from './eventfd.js';
@@ -50,6 +51,8 @@ export function streamReady(k: Kernel, f: Stream, events: number): number {
     if (!f.writable) return ((p.size > 0 ? POLLIN | POLLRDNORM : 0) & events) | (p.writers === 0 ? POLLHUP : 0);
     return ((!p.isFull() ? POLLOUT | POLLWRNORM : 0) & events) | (p.readers === 0 ? POLLERR : 0);
   }
+  // a regular file (tmpfs's too) is always ready
+  if (f instanceof TmpStream) return (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM) & events;
   let r = 0;
   if (f.read) r |= POLLIN;
   if (f.write) r |= POLLOUT;

@@ -11,7 +11,8 @@ import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, E
 import { copyToUser, readCString } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
-import { DeviceStream, DirStream, FileStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { TmpDir, TmpFile } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inodeOf, listDir, modeOf, resolve, type Node } from '../vfs.js';
 import { EPOCH_NS } from './time.js';
 import { UnixSocket } from './socket.js';
@@ -23,6 +24,13 @@ const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EACCESS = 0x200;
 const AT_NO_AUTOMOUNT = 0x800;
 const AT_EMPTY_PATH = 0x1000;
+const AT_REMOVEDIR = 0x200;
+const RENAME_NOREPLACE = 1;
+const ENOTEMPTY = 39;
+const EXDEV = 18;
+const EBUSY = 16;
+const EFBIG = 27;
+const ENAMETOOLONG = 36;
 
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
@@ -59,32 +67,60 @@ function lookup(k: Kernel, dirfd: number, path: string, follow: boolean): Node {
   return resolve(k.fileTree(), baseDir(k, dirfd, path), path, follow);
 }
 
-/** Whether the directory that would hold path's last component exists. */
-function parentIsDir(k: Kernel, dirfd: number, path: string): boolean {
+/** path's parent directory and last component (the parent as a path the lookup resolves). */
+function splitPath(path: string): [string, string] {
   const trimmed = path.replace(/\/+$/, '');
   const cut = trimmed.lastIndexOf('/');
-  const parent = cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut);
+  return [cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut), trimmed.slice(cut + 1)];
+}
+
+/** The directory that would hold path's last component, or undefined when there is none. */
+function parentOf(k: Kernel, dirfd: number, path: string): (Node & { kind: 'dir' }) | undefined {
   try {
-    return lookup(k, dirfd, parent, true).kind === 'dir';
+    const n = lookup(k, dirfd, splitPath(path)[0], true);
+    return n.kind === 'dir' ? n : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 
-function openNode(k: Kernel, dirfd: number, path: string, flags: number): bigint {
-  if ((flags & O_TMPFILE) === O_TMPFILE) throw new Errno(EROFS);
+/** The absolute path of a new entry named by path's last component in directory dir. */
+function childPath(dir: Node & { kind: 'dir' }, path: string): string {
+  const name = splitPath(path)[1];
+  if (name.length > 255) throw new Errno(ENAMETOOLONG);
+  return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
+}
+
+function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number): bigint {
+  const acc = flags & O_ACCMODE;
+  const writing = acc === O_WRONLY || acc === O_RDWR;
+  if ((flags & O_TMPFILE) === O_TMPFILE) {
+    // an unnamed file in a directory: only tmpfs has one to make
+    const dir = lookup(k, dirfd, path, true);
+    if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
+    if (!dir.tmp) throw new Errno(EROFS);
+    if (!writing) throw new Errno(EINVAL);
+    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    file.nlink = 0;
+    return BigInt(k.installFile(new OpenFile(new TmpStream(file, dir.path + '/#' + file.ino), (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
+  }
   let node: Node;
   try {
     node = lookup(k, dirfd, path, (flags & O_NOFOLLOW) === 0);
   } catch (err) {
-    // creating a file the tree does not have in a directory it has: the read-only tree refuses
-    if (err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) && parentIsDir(k, dirfd, path)) throw new Errno(EROFS);
-    throw err;
+    const dir = err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) ? parentOf(k, dirfd, path) : undefined;
+    if (!dir) throw err;
+    // creating: tmpfs makes the file, the rest of the tree is read-only
+    if (!dir.tmp) throw new Errno(EROFS);
+    if (path.endsWith('/')) throw new Errno(EISDIR);
+    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    const at = childPath(dir, path);
+    k.tmpfs().entries.set(at, file);
+    node = { kind: 'tmp', path: at, file };
+    flags &= ~O_EXCL;
   }
   if ((flags & O_CREAT) && (flags & O_EXCL)) throw new Errno(EEXIST);
   if (node.kind === 'link') throw new Errno(ELOOP);
-  const acc = flags & O_ACCMODE;
-  const writing = acc === O_WRONLY || acc === O_RDWR;
   if ((flags & O_DIRECTORY) && node.kind !== 'dir') throw new Errno(ENOTDIR);
   let stream: Stream;
   if (node.kind === 'dir') {
@@ -93,11 +129,91 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number): bigint
   } else if (node.kind === 'file') {
     if (writing || (flags & O_TRUNC)) throw new Errno(EROFS);
     stream = new FileStream(node);
+  } else if (node.kind === 'tmp') {
+    if (writing && (flags & O_TRUNC)) node.file.truncate(0);
+    stream = new TmpStream(node.file, node.path);
   } else {
     stream = new DeviceStream(node.dev);
   }
   // a 64-bit kernel opens every file with O_LARGEFILE (force_o_largefile)
   return BigInt(k.installFile(new OpenFile(stream, (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
+}
+
+/** mkdir: a directory in tmpfs (EEXIST where something is, EROFS elsewhere in the tree). */
+function mkdir(k: Kernel, dirfd: number, path: string, mode: number): bigint {
+  const dir = parentOf(k, dirfd, path);
+  if (!dir) {
+    lookup(k, dirfd, splitPath(path)[0], true);
+    throw new Errno(ENOTDIR);
+  }
+  const at = childPath(dir, path);
+  try {
+    lookup(k, AT_FDCWD, at, false);
+    throw new Errno(EEXIST);
+  } catch (err) {
+    if (!(err instanceof Errno) || err.errno !== ENOENT) throw err;
+  }
+  if (!dir.tmp) throw new Errno(EROFS);
+  k.tmpfs().entries.set(at, new TmpDir(k.nextIno(), mode & 0o7777 & ~k.current.umask));
+  return 0n;
+}
+
+/** unlink and rmdir: the entry goes from tmpfs (EROFS elsewhere); a directory must be empty. */
+function remove(k: Kernel, dirfd: number, path: string, dirWanted: boolean): bigint {
+  const node = lookup(k, dirfd, path, false);
+  if (dirWanted && node.kind !== 'dir') throw new Errno(ENOTDIR);
+  if (!dirWanted && node.kind === 'dir') throw new Errno(EISDIR);
+  const tmp = k.tmp;
+  if (node.kind === 'tmp') {
+    node.file.nlink = 0;
+    tmp!.entries.delete(node.path);
+    return 0n;
+  }
+  if (node.kind === 'dir' && node.tmp instanceof TmpDir) {
+    const prefix = node.path + '/';
+    for (const p of tmp!.entries.keys()) if (p.startsWith(prefix)) throw new Errno(ENOTEMPTY);
+    tmp!.entries.delete(node.path);
+    return 0n;
+  }
+  // a mount point is busy; anything else is on the read-only tree
+  throw new Errno(node.kind === 'dir' && node.tmp === 'root' ? EBUSY : EROFS);
+}
+
+/** rename within tmpfs: a file or directory moves (over a file there; EXDEV from elsewhere). */
+function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: string, flags: number): bigint {
+  if (flags & ~RENAME_NOREPLACE) throw new Errno(EINVAL);
+  const node = lookup(k, olddirfd, from, false);
+  const dir = parentOf(k, newdirfd, to);
+  if (!dir) throw new Errno(ENOENT);
+  const at = childPath(dir, to);
+  const src = node.kind === 'tmp' || (node.kind === 'dir' && node.tmp instanceof TmpDir);
+  if (!src || !dir.tmp) throw new Errno(src || dir.tmp ? EXDEV : EROFS);
+  const tmp = k.tmpfs();
+  const there = tmp.entries.get(at);
+  if (there !== undefined) {
+    if (flags & RENAME_NOREPLACE) throw new Errno(EEXIST);
+    if (there instanceof TmpDir) throw new Errno(node.kind === 'dir' ? ENOTEMPTY : EISDIR);
+    if (node.kind === 'dir') throw new Errno(ENOTDIR);
+    there.nlink = 0;
+  }
+  if (at === node.path) return 0n;
+  if (node.kind === 'dir' && (at + '/').startsWith(node.path + '/')) throw new Errno(EINVAL);
+  // the entry and, for a directory, everything under it
+  const moves: [string, TmpFile | TmpDir][] = [];
+  for (const [p, e] of tmp.entries) if (p === node.path || p.startsWith(node.path + '/')) moves.push([p, e]);
+  for (const [p] of moves) tmp.entries.delete(p);
+  for (const [p, e] of moves) tmp.entries.set(at + p.slice(node.path.length), e);
+  return 0n;
+}
+
+/** truncate and ftruncate: a tmpfs file's new size (EROFS or EINVAL for anything else). */
+function truncateTo(k: Kernel, node: Node, len: bigint): bigint {
+  if (len < 0n) throw new Errno(EINVAL);
+  if (node.kind === 'dir') throw new Errno(EISDIR);
+  if (node.kind !== 'tmp') throw new Errno(node.kind === 'file' ? EROFS : EINVAL);
+  if (len > 1n << 32n) throw new Errno(EFBIG);
+  node.file.truncate(Number(len));
+  return 0n;
 }
 
 /** A struct stat (x86-64, 144 bytes) for a node of the tree or an open stream that is not one. */
@@ -117,6 +233,12 @@ function statBuf(node: Node | undefined, other?: { ino: bigint; mode: number }):
     if (node.kind === 'file') {
       // a /proc file has no size until read
       size = node.proc ? 0 : node.data.length;
+      blocks = Math.ceil(size / 4096) * 8;
+    } else if (node.kind === 'tmp') {
+      ino = node.file.ino;
+      dev = 0x2an;
+      nlink = BigInt(node.file.nlink);
+      size = node.file.size;
       blocks = Math.ceil(size / 4096) * 8;
     } else if (node.kind === 'dir') {
       nlink = 2n;
@@ -153,6 +275,7 @@ function fdStat(k: Kernel, fd: number): Uint8Array {
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return statBuf(s.node);
+  if (s instanceof TmpStream) return statBuf({ kind: 'tmp', path: s.path, file: s.file });
   if (s instanceof DeviceStream) return statBuf({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
   if (s instanceof UnixSocket) return statBuf(undefined, { ino: s.ino, mode: S_IFSOCK | 0o777 });
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits); pipes and the machine's streams are FIFOs
@@ -182,9 +305,11 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
     path === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD
       ? fdNode(k, dirfd)
       : lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
-  // root may read and write anything, and execute what has an execute bit
-  if ((mode & W_OK) && node?.kind !== 'dev') throw new Errno(EROFS);
-  if ((mode & X_OK) && node?.kind === 'dev') throw new Errno(EACCES);
+  // root may read and write anything, and execute what has an execute bit; only devices and
+  // tmpfs can be written
+  const writable = node?.kind === 'dev' || node?.kind === 'tmp' || (node?.kind === 'dir' && node.tmp !== undefined);
+  if ((mode & W_OK) && !writable) throw new Errno(EROFS);
+  if ((mode & X_OK) && (node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)))) throw new Errno(EACCES);
   return 0n;
 }
 
@@ -195,6 +320,7 @@ function fdNode(k: Kernel, fd: number): Node | undefined {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return s.node;
   if (s instanceof DeviceStream) return { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev };
+  if (s instanceof TmpStream) return { kind: 'tmp', path: s.path, file: s.file };
   return undefined;
 }
 
@@ -224,7 +350,7 @@ function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
     ...listDir(k.fileTree(), d.node.path).map(({ name, node }) => ({
       name,
       ino: inodeOf(node.path),
-      type: node.kind === 'dir' ? DT_DIR : node.kind === 'file' ? DT_REG : node.kind === 'dev' ? DT_CHR : DT_LNK,
+      type: node.kind === 'dir' ? DT_DIR : node.kind === 'file' || node.kind === 'tmp' ? DT_REG : node.kind === 'dev' ? DT_CHR : DT_LNK,
     })),
   ];
   const out: number[] = [];
@@ -251,8 +377,29 @@ function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
 }
 
 export const vfsSyscalls: SyscallRow[] = [
-  row(2, 'open', 'sxo', (k, a) => openNode(k, AT_FDCWD, pathArg(k, a.u64(0)), a.i32(1))),
-  row(257, 'openat', 'dsxo', (k, a) => openNode(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2))),
+  row(2, 'open', 'sxo', (k, a) => openNode(k, AT_FDCWD, pathArg(k, a.u64(0)), a.i32(1), a.i32(2))),
+  row(257, 'openat', 'dsxo', (k, a) => openNode(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), a.i32(3))),
+  row(85, 'creat', 'so', (k, a) => openNode(k, AT_FDCWD, pathArg(k, a.u64(0)), O_CREAT | O_WRONLY | O_TRUNC, a.i32(1))),
+  row(83, 'mkdir', 'so', (k, a) => mkdir(k, AT_FDCWD, pathArg(k, a.u64(0)), a.i32(1))),
+  row(258, 'mkdirat', 'dso', (k, a) => mkdir(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2))),
+  row(87, 'unlink', 's', (k, a) => remove(k, AT_FDCWD, pathArg(k, a.u64(0)), false)),
+  row(84, 'rmdir', 's', (k, a) => remove(k, AT_FDCWD, pathArg(k, a.u64(0)), true)),
+  row(263, 'unlinkat', 'dsx', (k, a) => {
+    const flags = a.i32(2);
+    if (flags & ~AT_REMOVEDIR) throw new Errno(EINVAL);
+    return remove(k, a.i32(0), pathArg(k, a.u64(1)), (flags & AT_REMOVEDIR) !== 0);
+  }),
+  row(82, 'rename', 'ss', (k, a) => rename(k, AT_FDCWD, pathArg(k, a.u64(0)), AT_FDCWD, pathArg(k, a.u64(1)), 0)),
+  row(264, 'renameat', 'dsds', (k, a) => rename(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), pathArg(k, a.u64(3)), 0)),
+  row(316, 'renameat2', 'dsdsx', (k, a) => rename(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), pathArg(k, a.u64(3)), a.i32(4))),
+  row(76, 'truncate', 'sl', (k, a) => truncateTo(k, lookup(k, AT_FDCWD, pathArg(k, a.u64(0)), true), BigInt.asIntN(64, a.u64(1)))),
+  row(77, 'ftruncate', 'dl', (k, a) => {
+    const f = k.file(a.i32(0));
+    if (!f) throw new Errno(EBADF);
+    // a descriptor not open for writing, or not a regular file, cannot be truncated
+    if ((f.flags & O_ACCMODE) === 0 || !(f.stream instanceof TmpStream)) throw new Errno(EINVAL);
+    return truncateTo(k, { kind: 'tmp', path: f.stream.path, file: f.stream.file }, BigInt.asIntN(64, a.u64(1)));
+  }),
   row(4, 'stat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), 0)),
   row(6, 'lstat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), AT_SYMLINK_NOFOLLOW)),
   row(5, 'fstat', 'dp', (k, a) => {
