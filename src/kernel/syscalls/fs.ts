@@ -1,6 +1,9 @@
 /**
- * File-descriptor syscalls: read and write on the machine's streams and on
- * pipes, the descriptor table's dup, dup2, dup3, close and fcntl.
+ * File-descriptor syscalls: read, write and their vector and offset forms
+ * on every kind of stream (the machine's streams, pipes, the file tree's
+ * files and devices, and the streams that read and write themselves),
+ * lseek, ioctl, the fsync family, and the descriptor table's dup, dup2,
+ * dup3, close and fcntl.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
