@@ -45,6 +45,11 @@ export interface LoadOptions {
   env?: string[];
   /** AT_EXECFN; default argv[0]. */
   execfn?: string;
+  /**
+   * The process's working directory, made in the machine's file tree when
+   * it is not there (default `/`). A relative execfn is taken from it.
+   */
+  cwd?: string;
 }
 
 /** How a run ended. */
@@ -209,7 +214,7 @@ export class Machine {
   load(elf: Uint8Array, opts: LoadOptions = {}): this {
     if (this.loaded) throw new Error('sudsim: this machine already has a program; create a new Machine');
     const argv = opts.argv ?? ['program'];
-    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '' });
+    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '', cwd: opts.cwd });
     this.loaded = true;
     return this;
   }

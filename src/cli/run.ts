@@ -1,6 +1,6 @@
 /** `sudsim run`: the guest's status becomes ours (128 + signal when it was killed). */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, posix } from 'node:path';
 import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno } from '../kernel/errno.js';
 import { signalName, signalDescription } from '../kernel/signal_names.js';
@@ -13,6 +13,32 @@ export interface RunOptions {
   noSmap?: boolean;
   sysctl?: string;
   file?: string[];
+  /** NAME=VALUE settings over the environment. */
+  env?: string[];
+  /** Start from an empty environment rather than this process's. */
+  clearEnv?: boolean;
+  /** The working directory in the machine (default this process's). */
+  cwd?: string;
+}
+
+/**
+ * The program's environment: this process's (as a shell passes its own),
+ * or none with --clear-env, with each --env NAME=VALUE set over it in
+ * order. undefined after a message when a setting is malformed.
+ */
+function environment(opts: RunOptions): string[] | undefined {
+  const env = new Map<string, string>();
+  if (!opts.clearEnv) for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env.set(k, v);
+  for (const spec of opts.env ?? []) {
+    const eq = spec.indexOf('=');
+    if (eq <= 0) {
+      process.stderr.write(`sudsim: --env expects NAME=VALUE, got ${spec}\n`);
+      return undefined;
+    }
+    env.delete(spec.slice(0, eq));
+    env.set(spec.slice(0, eq), spec.slice(eq + 1));
+  }
+  return [...env].map(([k, v]) => `${k}=${v}`);
 }
 
 export function runCommand(path: string, args: string[], opts: RunOptions): number {
@@ -33,7 +59,13 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     sysctlSyscallUserDispatch: opts.sysctl !== '0',
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
-  m.addFile(path, bytes);
+  const env = environment(opts);
+  if (!env) return 2;
+  // the machine's paths are the host's: the program under its absolute path, the working directory
+  // the shell's, so that relative paths mean the same on both sides
+  const cwd = posix.resolve(opts.cwd ?? process.cwd());
+  const inMachine = (p: string): string => posix.resolve(cwd, p);
+  m.addFile(inMachine(path), bytes);
   for (const spec of opts.file ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0) {
@@ -41,14 +73,14 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
       return 2;
     }
     try {
-      m.addFile(spec.slice(0, eq), new Uint8Array(readFileSync(spec.slice(eq + 1))));
+      m.addFile(inMachine(spec.slice(0, eq)), new Uint8Array(readFileSync(spec.slice(eq + 1))));
     } catch (err) {
       process.stderr.write(`sudsim: cannot read ${spec.slice(eq + 1)}: ${(err as Error).message}\n`);
       return 2;
     }
   }
   try {
-    m.load(bytes, { argv: [path, ...args], env: [], execfn: path });
+    m.load(bytes, { argv: [path, ...args], env, execfn: path, cwd });
   } catch (err) {
     if (err instanceof Errno) {
       process.stderr.write(`sudsim: ${basename(path)}: cannot execute: ${err.message}\n`);

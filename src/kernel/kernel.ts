@@ -8,8 +8,8 @@ import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
-import type { TreeSource } from './vfs.js';
-import { TmpFs } from './tmpfs.js';
+import { nodeAt, type TreeSource } from './vfs.js';
+import { TmpDir, TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import { normalizePath } from './syscalls/execve.js';
@@ -359,6 +359,21 @@ export class Kernel {
     return (this.tmp ??= new TmpFs());
   }
 
+  /** Makes the directories of path that the tree lacks, as `mkdir -p` would (a first process's working directory). */
+  makeDirs(path: string): void {
+    // the tree before any process runs: the given files and what was made
+    const src: TreeSource = { files: this.fsFiles, exe: undefined, proc: () => undefined, fds: () => new Map(), tmp: this.tmp };
+    let at = '';
+    for (const seg of path.split('/').filter((x) => x !== '')) {
+      at += '/' + seg;
+      src.tmp = this.tmp;
+      const n = nodeAt(src, at);
+      if (n?.kind === 'dir') continue;
+      if (n !== undefined || at.startsWith('/proc')) throw new Error(`sudsim: the working directory ${path} cannot be made: ${at} is no directory`);
+      this.tmpfs().entries.set(at, new TmpDir(this.nextIno(), 0o755));
+    }
+  }
+
   /** A new inode number for a pipe (counted from a value no path's inodeOf is likely to reach). */
   nextIno(): bigint {
     return BigInt(++this.inoCount);
@@ -428,11 +443,14 @@ export class Kernel {
   }
 
   /** Starts the first process from an ELF image. */
-  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): Task {
+  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string }): Task {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
+    const cwd = normalizePath(args.cwd ?? '/');
+    this.makeDirs(cwd);
     const pid = this.nextPid++;
-    img.mm.exePath = exePath(args.execfn);
+    img.mm.exePath = exePath(args.execfn, cwd);
     const task = new Task(pid, pid, INIT_PID, img.mm);
+    task.cwd = cwd;
     // the process a shell started: a group of its own in the shell's session (init's, here)
     task.sid = INIT_PID;
     // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
@@ -470,13 +488,13 @@ export class Kernel {
    * stay ignored), the alternate stack is dropped; the mask and pending
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
-  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>): void {
+  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>, exe?: string): void {
     const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
     // the old image's robust locks go to their waiters (futex_exec_release)
     exitRobustList(this, t);
     t.comm = commOf(args.execfn);
-    img.mm.exePath = exePath(args.execfn);
+    img.mm.exePath = exe ?? exePath(args.execfn, this.cwd());
     const old = t.mm;
     t.mm = img.mm;
     old.users--;
@@ -1096,7 +1114,8 @@ export class Kernel {
 
 const pathDecoder = new TextDecoder();
 
-/** The absolute path an image was executed as (a relative one taken from /, the machine's only cwd). */
-function exePath(execfn: ArgString): string {
-  return normalizePath(typeof execfn === 'string' ? execfn : pathDecoder.decode(execfn));
+/** The absolute path an image was executed as (a relative one taken from the working directory cwd). */
+function exePath(execfn: ArgString, cwd: string): string {
+  const p = typeof execfn === 'string' ? execfn : pathDecoder.decode(execfn);
+  return normalizePath(p.startsWith('/') ? p : `${cwd}/${p}`);
 }

@@ -1,13 +1,32 @@
 /**
- * The writable part of the file tree: tmpfs at /tmp and /dev/shm, where a
- * program creates, writes, reads back, truncates, renames and removes
- * files and directories, as on a machine whose root is mounted read-only
- * with tmpfs there. Files are byte arrays that grow as they are written;
- * an unlinked file lives on while a descriptor names it.
+ * The writable part of the file tree, held in memory: tmpfs at /tmp and
+ * /dev/shm, and every change made to the root filesystem and /dev over the
+ * files the machine was given (an overlay's upper layer: files created or
+ * written there, directories made, and whiteouts for given files and
+ * directories that were removed or renamed away). A program creates,
+ * writes, reads back, truncates, renames and removes files and
+ * directories as on a disk mounted read-write; the given bytes themselves
+ * are never written (a file's first write copies them, as overlayfs
+ * copies up). Files are byte arrays that grow as they are written; an
+ * unlinked file lives on while a descriptor names it.
  */
 
 /** The tmpfs mounts: directories that always exist. */
 export const TMP_ROOTS: readonly string[] = ['/tmp', '/dev/shm'];
+
+/** Every mount, longest first: a path is on the first that holds it. */
+const MOUNTS: readonly string[] = ['/dev/shm', '/proc', '/tmp', '/dev', '/'];
+
+/** The mount point of the filesystem path is on: rename between two is EXDEV, and st_dev tells them apart. */
+export function mountOf(path: string): string {
+  for (const m of MOUNTS) if (path === m || path.startsWith(m + '/') || m === '/') return m;
+  return '/';
+}
+
+/** Whether path is a mount point (rmdir and rename of one are EBUSY). */
+export function isMountPoint(path: string): boolean {
+  return MOUNTS.includes(path);
+}
 
 export class TmpFile {
   private bytes = new Uint8Array(0);
@@ -57,12 +76,14 @@ export class TmpDir {
   ) {}
 }
 
-/** The tmpfs mounts' contents, by absolute path (the mounts themselves are not entries). */
+/** The writable layer's contents, by absolute path (the mounts themselves are not entries). */
 export class TmpFs {
   readonly entries = new Map<string, TmpFile | TmpDir>();
+  /**
+   * Whiteouts: paths of given files, devices and directories that were
+   * removed or renamed away. An entry at the same path (made later) is
+   * seen instead.
+   */
+  readonly removed = new Set<string>();
 
-  /** Whether path is a directory of tmpfs (a mount or one made in it). */
-  isDir(path: string): boolean {
-    return TMP_ROOTS.includes(path) || this.entries.get(path) instanceof TmpDir;
-  }
 }

@@ -1,11 +1,13 @@
 /**
- * The machine's file tree, read-only as a root mounted ro is: the files the
- * machine was given (`Machine.addFile`) and the running image as regular
- * files under their paths, the directories above them, /dev's null, zero,
- * full, random and urandom devices, tmpfs at /tmp and /dev/shm (the one
- * writable part: src/kernel/tmpfs.ts), /proc/self/exe, a link to the
- * running image, /proc/self/fd's links to what each descriptor names, and
- * /proc/self's maps, status and cmdline (src/kernel/procfs.ts). Paths resolve as Linux resolves them: from / or a
+ * The machine's file tree: the files the machine was given
+ * (`Machine.addFile`) and the running image as regular files under their
+ * paths, the directories above them, /dev's null, zero, full, random and
+ * urandom devices, tmpfs at /tmp and /dev/shm, /proc/self/exe, a link to
+ * the running image, /proc/self/fd's links to what each descriptor names,
+ * and /proc/self's maps, status and cmdline (src/kernel/procfs.ts). All of
+ * it but /proc is writable: what programs create, write, rename and remove
+ * lives in memory over the given files (src/kernel/tmpfs.ts). Paths
+ * resolve as Linux resolves them: from / or a
  * directory descriptor, `.` and `..` by component, the link followed
  * unless it is the last component of an lstat or O_NOFOLLOW open, and
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
@@ -31,8 +33,12 @@ export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, 
 export type Node =
   /** proc: a file of /proc, made when opened (size 0 in stat, read-only for everyone). */
   | { kind: 'file'; path: string; data: Uint8Array; proc?: boolean }
-  /** tmp: a directory of tmpfs (the mounts at /tmp and /dev/shm, or one made there): writable. */
-  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' }
+  /**
+   * tmp: where entries can be made: a tmpfs mount ('root': /tmp, /dev/shm),
+   * another writable mount point ('mount': / and /dev), a directory above
+   * given files ('given') or one a program made; none in /proc.
+   */
+  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given' }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
   | { kind: 'link'; path: string; target: string };
@@ -47,7 +53,7 @@ export interface TreeSource {
   proc(name: string): Uint8Array | undefined;
   /** The current process's descriptors and what their /proc/self/fd links read. */
   fds(): Map<number, string>;
-  /** tmpfs's contents (undefined until something is made there). */
+  /** The writable layer's contents (undefined until something is made or removed). */
   tmp: TmpFs | undefined;
 }
 
@@ -55,11 +61,12 @@ export interface TreeSource {
 const PROC_FILES = ['cmdline', 'maps', 'status'];
 
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
-function nodeAt(src: TreeSource, path: string): Node | undefined {
+export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (TMP_ROOTS.includes(path)) return { kind: 'dir', path, tmp: 'root' };
   const t = src.tmp?.entries.get(path);
   if (t instanceof TmpFile) return { kind: 'tmp', path, file: t };
   if (t instanceof TmpDir) return { kind: 'dir', path, tmp: t };
+  if (src.tmp?.removed.has(path)) return undefined;
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
   if (path === '/proc/self/exe' && src.exe) return { kind: 'link', path, target: src.exe.path };
@@ -76,11 +83,13 @@ function nodeAt(src: TreeSource, path: string): Node | undefined {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
   }
-  if (path === '/' || path === '/dev' || path === '/proc' || path === '/proc/self') return { kind: 'dir', path };
+  if (path === '/' || path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
+  if (path === '/proc' || path === '/proc/self') return { kind: 'dir', path };
   // the directories above a file, the running image's included (it may not be one of the files)
   const prefix = path + '/';
-  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path };
-  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path };
+  const tmp = path.startsWith('/proc/') ? undefined : 'given';
+  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path, tmp };
+  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path, tmp };
   return undefined;
 }
 
@@ -150,7 +159,13 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
     const fds = [...src.fds().keys()].sort((a, b) => a - b);
     return fds.map((fd) => ({ name: String(fd), node: nodeAt(src, `/proc/self/fd/${fd}`)! }));
   }
-  return [...names].sort().map((name) => ({ name, node: nodeAt(src, prefix + name)! }));
+  // removed names (whiteouts) are gone
+  const out: { name: string; node: Node }[] = [];
+  for (const name of [...names].sort()) {
+    const node = nodeAt(src, prefix + name);
+    if (node) out.push({ name, node });
+  }
+  return out;
 }
 
 /** A stable inode number for a path (FNV-1a: the same path always has the same number). */
@@ -165,7 +180,7 @@ export function modeOf(n: Node): number {
   switch (n.kind) {
     case 'file': return S_IFREG | (n.proc ? 0o444 : 0o755);
     case 'tmp': return S_IFREG | n.file.mode;
-    case 'dir': return S_IFDIR | (n.tmp === 'root' ? 0o1777 : n.tmp ? n.tmp.mode : 0o755);
+    case 'dir': return S_IFDIR | (n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | 0o777;
   }

@@ -52,7 +52,7 @@ export const execSyscalls: SyscallRow[] = [
     if (node.kind !== 'file' && node.kind !== 'tmp') throw new Errno(EACCES);
     const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);
-    k.execImage(file, { argv, env, execfn: pathBytes });
+    k.execImage(file, { argv, env, execfn: pathBytes }, node.path);
     return 0n;
   }),
 ];

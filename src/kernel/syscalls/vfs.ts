@@ -1,18 +1,21 @@
 /**
- * The file tree's syscalls (src/kernel/vfs.ts): open and openat, stat,
- * lstat, fstat and newfstatat, access and faccessat[2], readlink[at] and
- * getdents64. The tree is read-only: creating, truncating or opening a
- * file or directory for writing fails with EROFS (EISDIR for a directory),
- * while /dev's devices take writes.
+ * The file tree's syscalls (src/kernel/vfs.ts): open, openat and creat,
+ * mkdir, unlink, rmdir, rename, truncate, stat, lstat, fstat and
+ * newfstatat, access and faccessat[2], readlink[at], getdents64, chdir.
+ * Everything but /proc is writable, as for root on a machine whose root
+ * filesystem is mounted read-write: a given file's first write, truncation
+ * or rename copies its bytes into the writable layer (src/kernel/tmpfs.ts),
+ * and a removal leaves a whiteout. The image a process runs from cannot be
+ * opened for writing (ETXTBSY).
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EROFS } from '../errno.js';
+import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { copyToUser, readCString } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
-import { TmpDir, TmpFile } from '../tmpfs.js';
+import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inodeOf, listDir, modeOf, resolve, type Node } from '../vfs.js';
 import { EPOCH_NS } from './time.js';
 import { UnixSocket } from './socket.js';
@@ -30,6 +33,8 @@ const ENOTEMPTY = 39;
 const EXDEV = 18;
 const EBUSY = 16;
 const EFBIG = 27;
+const ETXTBSY = 26;
+const EOPNOTSUPP = 95;
 const ENAMETOOLONG = 36;
 
 const O_CREAT = 0o100;
@@ -91,6 +96,53 @@ function childPath(dir: Node & { kind: 'dir' }, path: string): string {
   return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
 }
 
+/** Whether a process runs the image at path: it cannot be written while it does (deny_write_access). */
+function runningImage(k: Kernel, path: string): boolean {
+  for (const t of k.tasks.values()) if (t.state !== 'zombie' && t.mm.exePath === path) return true;
+  return false;
+}
+
+/**
+ * A given file about to change, as a file of the writable layer with its
+ * bytes and inode number (copied up once; later writes go to the copy).
+ * /proc's files are not the tree's to change (EROFS); the running image
+ * is busy (ETXTBSY).
+ */
+function copyUp(k: Kernel, node: Node & { kind: 'file' }): Node & { kind: 'tmp' } {
+  if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
+  if (runningImage(k, node.path)) throw new Errno(ETXTBSY);
+  const file = new TmpFile(inodeOf(node.path), 0o755);
+  file.write(0, node.data);
+  k.tmpfs().entries.set(node.path, file);
+  return { kind: 'tmp', path: node.path, file };
+}
+
+/** Whether something given (a file, the running image, a device, a directory above them) lies at path or under it. */
+function givenAt(k: Kernel, path: string): boolean {
+  const prefix = path + '/';
+  const src = k.fileTree();
+  if (src.exe && (src.exe.path === path || src.exe.path.startsWith(prefix))) return true;
+  if (path === '/dev' || path.startsWith('/dev/')) return true;
+  for (const p of src.files.keys()) if (p === path || p.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Takes the entry at path out of the tree: a made one is dropped, a given one whited out. */
+function unlinkEntry(k: Kernel, path: string): void {
+  const tmp = k.tmpfs();
+  const e = tmp.entries.get(path);
+  if (e instanceof TmpFile) e.nlink = 0;
+  tmp.entries.delete(path);
+  if (givenAt(k, path)) tmp.removed.add(path);
+}
+
+/** Everything at and under node's path, parents before children. */
+function subtree(k: Kernel, node: Node): Node[] {
+  const out = [node];
+  if (node.kind === 'dir') for (const e of listDir(k.fileTree(), node.path)) out.push(...subtree(k, e.node));
+  return out;
+}
+
 function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number): bigint {
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
@@ -98,7 +150,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     // an unnamed file in a directory: only tmpfs has one to make
     const dir = lookup(k, dirfd, path, true);
     if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
-    if (!dir.tmp) throw new Errno(EROFS);
+    if (!dir.tmp) throw new Errno(EOPNOTSUPP);
     if (!writing) throw new Errno(EINVAL);
     const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
     file.nlink = 0;
@@ -110,8 +162,8 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   } catch (err) {
     const dir = err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) ? parentOf(k, dirfd, path) : undefined;
     if (!dir) throw err;
-    // creating: tmpfs makes the file, the rest of the tree is read-only
-    if (!dir.tmp) throw new Errno(EROFS);
+    // creating: anywhere but in /proc, which has no such file
+    if (!dir.tmp) throw new Errno(ENOENT);
     if (path.endsWith('/')) throw new Errno(EISDIR);
     const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
     const at = childPath(dir, path);
@@ -126,12 +178,12 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   if (node.kind === 'dir') {
     if (writing || (flags & O_CREAT)) throw new Errno(EISDIR);
     stream = new DirStream(node);
-  } else if (node.kind === 'file') {
-    if (writing || (flags & O_TRUNC)) throw new Errno(EROFS);
+  } else if (node.kind === 'file' && !writing && !(flags & O_TRUNC)) {
     stream = new FileStream(node);
-  } else if (node.kind === 'tmp') {
-    if (writing && (flags & O_TRUNC)) node.file.truncate(0);
-    stream = new TmpStream(node.file, node.path);
+  } else if (node.kind === 'file' || node.kind === 'tmp') {
+    const t = node.kind === 'file' ? copyUp(k, node) : node;
+    if (writing && (flags & O_TRUNC)) t.file.truncate(0);
+    stream = new TmpStream(t.file, t.path);
   } else {
     stream = new DeviceStream(node.dev);
   }
@@ -139,7 +191,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   return BigInt(k.installFile(new OpenFile(stream, (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
 }
 
-/** mkdir: a directory in tmpfs (EEXIST where something is, EROFS elsewhere in the tree). */
+/** mkdir: a new directory of the writable layer (EEXIST where something is; none in /proc). */
 function mkdir(k: Kernel, dirfd: number, path: string, mode: number): bigint {
   const dir = parentOf(k, dirfd, path);
   if (!dir) {
@@ -153,68 +205,92 @@ function mkdir(k: Kernel, dirfd: number, path: string, mode: number): bigint {
   } catch (err) {
     if (!(err instanceof Errno) || err.errno !== ENOENT) throw err;
   }
-  if (!dir.tmp) throw new Errno(EROFS);
+  if (!dir.tmp) throw new Errno(ENOENT);
   k.tmpfs().entries.set(at, new TmpDir(k.nextIno(), mode & 0o7777 & ~k.current.umask));
   return 0n;
 }
 
-/** unlink and rmdir: the entry goes from tmpfs (EROFS elsewhere); a directory must be empty. */
+/** unlink and rmdir: the entry leaves the tree; a directory must be empty, a mount point stays (EBUSY). */
 function remove(k: Kernel, dirfd: number, path: string, dirWanted: boolean): bigint {
+  const last = splitPath(path)[1];
+  if (dirWanted && last === '.') throw new Errno(EINVAL);
+  if (dirWanted && last === '..') throw new Errno(ENOTEMPTY);
   const node = lookup(k, dirfd, path, false);
   if (dirWanted && node.kind !== 'dir') throw new Errno(ENOTDIR);
   if (!dirWanted && node.kind === 'dir') throw new Errno(EISDIR);
-  const tmp = k.tmp;
-  if (node.kind === 'tmp') {
-    node.file.nlink = 0;
-    tmp!.entries.delete(node.path);
-    return 0n;
-  }
-  if (node.kind === 'dir' && node.tmp instanceof TmpDir) {
-    const prefix = node.path + '/';
-    for (const p of tmp!.entries.keys()) if (p.startsWith(prefix)) throw new Errno(ENOTEMPTY);
-    tmp!.entries.delete(node.path);
-    return 0n;
-  }
-  // a mount point is busy; anything else is on the read-only tree
-  throw new Errno(node.kind === 'dir' && node.tmp === 'root' ? EBUSY : EROFS);
+  if (isMountPoint(node.path)) throw new Errno(EBUSY);
+  // /proc's entries belong to the processes
+  if (mountOf(node.path) === '/proc') throw new Errno(EPERM);
+  if (node.kind === 'dir' && listDir(k.fileTree(), node.path).length > 0) throw new Errno(ENOTEMPTY);
+  unlinkEntry(k, node.path);
+  return 0n;
 }
 
-/** rename within tmpfs: a file or directory moves (over a file there; EXDEV from elsewhere). */
+/** rename: a file or directory moves within its filesystem (over a file, or over an empty directory). */
 function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: string, flags: number): bigint {
   if (flags & ~RENAME_NOREPLACE) throw new Errno(EINVAL);
-  const node = lookup(k, olddirfd, from, false);
+  // both parents first: two filesystems are EXDEV before either name is looked up
+  const fromDir = parentOf(k, olddirfd, from);
   const dir = parentOf(k, newdirfd, to);
-  if (!dir) throw new Errno(ENOENT);
+  if (!fromDir || !dir) throw new Errno(ENOENT);
   const at = childPath(dir, to);
-  const src = node.kind === 'tmp' || (node.kind === 'dir' && node.tmp instanceof TmpDir);
-  if (!src || !dir.tmp) throw new Errno(src || dir.tmp ? EXDEV : EROFS);
-  const tmp = k.tmpfs();
-  const there = tmp.entries.get(at);
-  if (there !== undefined) {
-    if (flags & RENAME_NOREPLACE) throw new Errno(EEXIST);
-    if (there instanceof TmpDir) throw new Errno(node.kind === 'dir' ? ENOTEMPTY : EISDIR);
-    if (node.kind === 'dir') throw new Errno(ENOTDIR);
-    there.nlink = 0;
+  if (mountOf(childPath(fromDir, from)) !== mountOf(at)) throw new Errno(EXDEV);
+  const node = lookup(k, olddirfd, from, false);
+  if (mountOf(node.path) !== mountOf(at)) throw new Errno(EXDEV);
+  if (isMountPoint(node.path) || isMountPoint(at)) throw new Errno(EBUSY);
+  if (mountOf(at) === '/proc' || !dir.tmp) throw new Errno(EPERM);
+  let there: Node | undefined;
+  try {
+    there = lookup(k, AT_FDCWD, at, false);
+  } catch (err) {
+    if (!(err instanceof Errno) || err.errno !== ENOENT) throw err;
   }
+  if (there && (flags & RENAME_NOREPLACE)) throw new Errno(EEXIST);
   if (at === node.path) return 0n;
   if (node.kind === 'dir' && (at + '/').startsWith(node.path + '/')) throw new Errno(EINVAL);
-  // the entry and, for a directory, everything under it
+  if (there) {
+    if (there.kind === 'dir') {
+      if (node.kind !== 'dir') throw new Errno(EISDIR);
+      if (listDir(k.fileTree(), at).length > 0) throw new Errno(ENOTEMPTY);
+    } else if (node.kind === 'dir') throw new Errno(ENOTDIR);
+  }
+  // the entry and everything under it, as objects of the writable layer: a given file's bytes and a
+  // given directory are copied up (keeping their inode numbers), made ones move as they are
   const moves: [string, TmpFile | TmpDir][] = [];
-  for (const [p, e] of tmp.entries) if (p === node.path || p.startsWith(node.path + '/')) moves.push([p, e]);
-  for (const [p] of moves) tmp.entries.delete(p);
+  for (const n of subtree(k, node)) {
+    let e: TmpFile | TmpDir;
+    if (n.kind === 'tmp') e = n.file;
+    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : new TmpDir(inodeOf(n.path), 0o755);
+    else if (n.kind === 'file') {
+      const f = new TmpFile(inodeOf(n.path), 0o755);
+      f.write(0, n.data);
+      e = f;
+    } else throw new Errno(EXDEV); // a device or a link of /dev: not moved by this tree
+    moves.push([n.path, e]);
+  }
+  if (there) unlinkEntry(k, at);
+  const tmp = k.tmpfs();
+  for (const [p] of moves.slice().reverse()) {
+    tmp.entries.delete(p);
+    if (givenAt(k, p)) tmp.removed.add(p);
+  }
   for (const [p, e] of moves) tmp.entries.set(at + p.slice(node.path.length), e);
   return 0n;
 }
 
-/** truncate and ftruncate: a tmpfs file's new size (EROFS or EINVAL for anything else). */
+/** truncate and ftruncate: a regular file's new size (a given one copied up first). */
 function truncateTo(k: Kernel, node: Node, len: bigint): bigint {
   if (len < 0n) throw new Errno(EINVAL);
   if (node.kind === 'dir') throw new Errno(EISDIR);
-  if (node.kind !== 'tmp') throw new Errno(node.kind === 'file' ? EROFS : EINVAL);
+  if (node.kind === 'file') node = copyUp(k, node);
+  if (node.kind !== 'tmp') throw new Errno(EINVAL);
   if (len > 1n << 32n) throw new Errno(EFBIG);
   node.file.truncate(Number(len));
   return 0n;
 }
+
+/** st_dev of each mount's files (the root filesystem's is 8:1). */
+const mountDevs: Record<string, bigint> = { '/tmp': 0x2an, '/dev/shm': 0x18n, '/dev': 0x5n, '/proc': 0x16n };
 
 /** A struct stat (x86-64, 144 bytes) for a node of the tree or an open stream that is not one. */
 function statBuf(node: Node | undefined, other?: { ino: bigint; mode: number }): Uint8Array {
@@ -236,7 +312,7 @@ function statBuf(node: Node | undefined, other?: { ino: bigint; mode: number }):
       blocks = Math.ceil(size / 4096) * 8;
     } else if (node.kind === 'tmp') {
       ino = node.file.ino;
-      dev = 0x2an;
+      dev = mountDevs[mountOf(node.path)] ?? dev;
       nlink = BigInt(node.file.nlink);
       size = node.file.size;
       blocks = Math.ceil(size / 4096) * 8;
@@ -305,10 +381,12 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
     path === '' && (flags & AT_EMPTY_PATH) && dirfd !== AT_FDCWD
       ? fdNode(k, dirfd)
       : lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
-  // root may read and write anything, and execute what has an execute bit; only devices and
-  // tmpfs can be written
-  const writable = node?.kind === 'dev' || node?.kind === 'tmp' || (node?.kind === 'dir' && node.tmp !== undefined);
-  if ((mode & W_OK) && !writable) throw new Errno(EROFS);
+  // root may read and write anything but /proc's files, and execute what has an execute bit (the
+  // running image passes W_OK: only opening it for writing is ETXTBSY)
+  if (mode & W_OK) {
+    const ro = node?.kind === 'link' || (node?.kind === 'dir' && node.tmp === undefined) || (node?.kind === 'file' && (node.proc || mountOf(node.path) === '/proc'));
+    if (ro) throw new Errno(EROFS);
+  }
   if ((mode & X_OK) && (node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)))) throw new Errno(EACCES);
   return 0n;
 }
