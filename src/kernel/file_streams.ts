@@ -56,13 +56,14 @@ export class TmpStream implements Stream {
     readonly path: string,
   ) {}
 
-  sysRead(_k: Kernel, _f: OpenFile, max: number): Uint8Array {
+  sysRead(k: Kernel, _f: OpenFile, max: number): Uint8Array {
     const out = this.file.read(this.pos, max);
     this.pos += out.length;
+    this.file.accessed(k.realtimeNs());
     return out;
   }
 
-  sysWrite(_k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+  sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
     if (f.flags & O_APPEND) this.pos = this.file.size;
     // a page at a time, so that a fault part-way keeps what went in before it
     let done = 0;
@@ -79,6 +80,7 @@ export class TmpStream implements Stream {
       this.pos += len;
       done += len;
     }
+    if (done > 0) this.file.modified(k.realtimeNs());
     return BigInt(done);
   }
 

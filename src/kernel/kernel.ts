@@ -7,12 +7,13 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
-import { FdTable, OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
+import { OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { nodeAt, type TreeSource } from './vfs.js';
 import { TmpDir, TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import { normalizePath } from './syscalls/execve.js';
+import { EPOCH_NS } from './syscalls/time.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
@@ -26,7 +27,7 @@ import { SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
-import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
+import { siginfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWake, exitRobustList } from './syscalls/futex.js';
@@ -370,7 +371,7 @@ export class Kernel {
       const n = nodeAt(src, at);
       if (n?.kind === 'dir') continue;
       if (n !== undefined || at.startsWith('/proc')) throw new Error(`sudsim: the working directory ${path} cannot be made: ${at} is no directory`);
-      this.tmpfs().entries.set(at, new TmpDir(this.nextIno(), 0o755));
+      this.tmpfs().entries.set(at, new TmpDir(this.nextIno(), 0o755, this.realtimeNs()));
     }
   }
 
@@ -425,6 +426,11 @@ export class Kernel {
   /** Virtual time in nanoseconds: one per retired instruction. */
   clockNs(): bigint {
     return this.engine.u64(L.INSN_COUNT) + this.sleptNs;
+  }
+
+  /** CLOCK_REALTIME in ns since the epoch: what files are stamped with. */
+  realtimeNs(): bigint {
+    return EPOCH_NS + this.clockNs();
   }
 
   /** Virtual time skipped while every task slept (kept apart from the instruction count, which budgets use). */

@@ -28,16 +28,49 @@ export function isMountPoint(path: string): boolean {
   return MOUNTS.includes(path);
 }
 
-export class TmpFile {
+/**
+ * What stat reports of an inode of the writable layer besides its size:
+ * owner, type and permission bits, and times (ns since the epoch, on the
+ * machine's realtime clock).
+ */
+export class Inode {
+  uid = 0;
+  gid = 0;
+  atime: bigint;
+  mtime: bigint;
+  ctime: bigint;
+  /** Birth: when the inode was made (statx's btime). */
+  readonly btime: bigint;
+
+  constructor(
+    readonly ino: bigint,
+    /** The permission bits and set-id/sticky bits (the type comes from the class). */
+    public mode: number,
+    now: bigint,
+  ) {
+    this.atime = this.mtime = this.ctime = this.btime = now;
+  }
+
+  /** The contents changed at `now` (write, truncate): mtime and ctime. */
+  modified(now: bigint): void {
+    this.mtime = this.ctime = now;
+  }
+
+  /** Read at `now`: atime moves as under relatime (when older than mtime or ctime, or a day old). */
+  accessed(now: bigint): void {
+    if (this.atime <= this.mtime || this.atime <= this.ctime || now - this.atime >= DAY_NS) this.atime = now;
+  }
+}
+
+const DAY_NS = 86_400n * 1_000_000_000n;
+
+export class TmpFile extends Inode {
   private bytes = new Uint8Array(0);
   size = 0;
   /** Names it has in the tree (0 once unlinked: it goes with its last descriptor). */
   nlink = 1;
-
-  constructor(
-    readonly ino: bigint,
-    public mode: number,
-  ) {}
+  /** Made by O_TMPFILE without O_EXCL: linkat may give it a name while it has none (I_LINKABLE). */
+  linkable = false;
 
   /** The file's bytes [from, from + n), shorter at its end. */
   read(from: number, n: number): Uint8Array {
@@ -68,22 +101,28 @@ export class TmpFile {
   }
 }
 
-/** A directory made under a tmpfs mount. */
-export class TmpDir {
-  constructor(
-    readonly ino: bigint,
-    public mode: number,
-  ) {}
+/** A directory of the writable layer: made by a program, or a given one whose attributes changed. */
+export class TmpDir extends Inode {}
+
+/** A symbolic link made by a program. */
+export class TmpLink extends Inode {
+  constructor(ino: bigint, readonly target: string, now: bigint) {
+    super(ino, 0o777, now);
+  }
 }
 
 /** The writable layer's contents, by absolute path (the mounts themselves are not entries). */
 export class TmpFs {
-  readonly entries = new Map<string, TmpFile | TmpDir>();
+  readonly entries = new Map<string, TmpFile | TmpDir | TmpLink>();
   /**
    * Whiteouts: paths of given files, devices and directories that were
    * removed or renamed away. An entry at the same path (made later) is
    * seen instead.
    */
   readonly removed = new Set<string>();
-
+  /**
+   * The attributes of mount points and devices once changed (chmod /tmp,
+   * chown /dev/null): they have no entry of their own, by path.
+   */
+  readonly fixed = new Map<string, Inode>();
 }

@@ -13,7 +13,7 @@
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
-import { TMP_ROOTS, TmpDir, TmpFile, type TmpFs } from './tmpfs.js';
+import { TMP_ROOTS, TmpDir, TmpFile, TmpLink, type TmpFs } from './tmpfs.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -41,7 +41,8 @@ export type Node =
   | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given' }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
-  | { kind: 'link'; path: string; target: string };
+  /** inode: a symbolic link a program made (the others are /proc's). */
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink };
 
 /** What the tree is made of, at the moment of a lookup. */
 export interface TreeSource {
@@ -66,6 +67,7 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   const t = src.tmp?.entries.get(path);
   if (t instanceof TmpFile) return { kind: 'tmp', path, file: t };
   if (t instanceof TmpDir) return { kind: 'dir', path, tmp: t };
+  if (t instanceof TmpLink) return { kind: 'link', path, target: t.target, inode: t };
   if (src.tmp?.removed.has(path)) return undefined;
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
@@ -119,9 +121,9 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
     const last = parts.slice(i + 1).every((s) => s === '' || s === '.');
     if (node.kind === 'link' && (!last || follow)) {
       if (++links > 40) throw new Errno(ELOOP);
-      // the target's components take the link's place
+      // the target's components take the link's place, from the link's directory when relative
       parts = [...node.target.split('/'), ...parts.slice(i + 1)];
-      cur = '/';
+      if (node.target.startsWith('/')) cur = '/';
       i = -1;
       continue;
     }

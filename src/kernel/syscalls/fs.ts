@@ -177,6 +177,7 @@ export const fsSyscalls: SyscallRow[] = [
     if (s instanceof TmpStream) {
       const got = s.file.read(off > 0xffffffffn ? 0xffffffff : Number(off), n);
       if (got.length > 0) copyToUser(k.mm, a.u64(1), got);
+      s.file.accessed(k.realtimeNs());
       return BigInt(got.length);
     }
     const data = s.node.data;

@@ -10,6 +10,8 @@ import { fsSyscalls } from './fs.js';
 import { pipeSyscalls } from './pipe.js';
 import { schedSyscalls } from './sched.js';
 import { vfsSyscalls } from './vfs.js';
+import { statSyscalls } from './stat.js';
+import { attrSyscalls } from './attrs.js';
 import { credSyscalls } from './cred.js';
 import { eventfdSyscalls } from './eventfd.js';
 import { epollSyscalls } from './epoll.js';
@@ -82,4 +84,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);

@@ -1,41 +1,38 @@
 /**
- * The file tree's syscalls (src/kernel/vfs.ts): open, openat and creat,
- * mkdir, unlink, rmdir, rename, truncate, stat, lstat, fstat and
- * newfstatat, access and faccessat[2], readlink[at], getdents64, chdir.
- * Everything but /proc is writable, as for root on a machine whose root
- * filesystem is mounted read-write: a given file's first write, truncation
- * or rename copies its bytes into the writable layer (src/kernel/tmpfs.ts),
- * and a removal leaves a whiteout. The image a process runs from cannot be
- * opened for writing (ETXTBSY).
+ * The file tree's namespace syscalls (src/kernel/vfs.ts): open, openat and
+ * creat, mkdir, unlink, rmdir, rename, link, symlink, truncate, access and
+ * faccessat[2], readlink[at], getdents64, chdir. Everything but /proc is
+ * writable, as for root on a machine whose root filesystem is mounted
+ * read-write: a given file's first write, truncation or rename copies its
+ * bytes into the writable layer (src/kernel/tmpfs.ts), and a removal
+ * leaves a whiteout. The image a process runs from cannot be opened for
+ * writing (ETXTBSY).
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
-import { copyToUser, readCString } from '../uaccess.js';
+import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
-import { PipeEnd } from '../pipe.js';
-import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
-import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
-import { DEVICES, S_IFIFO, inodeOf, listDir, modeOf, resolve, type Node } from '../vfs.js';
-import { EPOCH_NS } from './time.js';
-import { UnixSocket } from './socket.js';
+import { DirStream, DeviceStream, FileStream, TmpStream } from '../file_streams.js';
+import { TmpDir, TmpFile, TmpLink, isMountPoint, mountOf } from '../tmpfs.js';
+import { inodeOf, listDir, type Node } from '../vfs.js';
+import {
+  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
+  lookup, parentOf, pathArg, splitPath, unlinkEntry,
+} from './paths.js';
 
-const S_IFSOCK = 0o140000;
-
-const AT_FDCWD = -100;
-const AT_SYMLINK_NOFOLLOW = 0x100;
 const AT_EACCESS = 0x200;
-const AT_NO_AUTOMOUNT = 0x800;
-const AT_EMPTY_PATH = 0x1000;
 const AT_REMOVEDIR = 0x200;
+const AT_SYMLINK_FOLLOW = 0x400;
 const RENAME_NOREPLACE = 1;
 const ENOTEMPTY = 39;
 const EXDEV = 18;
 const EBUSY = 16;
 const EFBIG = 27;
-const ETXTBSY = 26;
 const EOPNOTSUPP = 95;
-const ENAMETOOLONG = 36;
+const EMLINK = 31;
+/** The most names a tmpfs file may have. */
+const LINK_MAX = 0xffffffff;
 
 const O_CREAT = 0o100;
 const O_EXCL = 0o200;
@@ -51,91 +48,6 @@ const R_OK = 4;
 const W_OK = 2;
 const X_OK = 1;
 
-const dec = new TextDecoder();
-
-/** The path argument at addr, as text (UTF-8, as the machine's files are named). */
-function pathArg(k: Kernel, addr: bigint): string {
-  return dec.decode(readCString(k.mm, addr));
-}
-
-/** The directory a relative path starts from: the working directory or dirfd's directory. */
-function baseDir(k: Kernel, dirfd: number, path: string): string {
-  if (path.startsWith('/')) return '/';
-  if (dirfd === AT_FDCWD) return k.cwd();
-  const f = k.file(dirfd);
-  if (!f) throw new Errno(EBADF);
-  if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
-  return f.stream.node.path;
-}
-
-function lookup(k: Kernel, dirfd: number, path: string, follow: boolean): Node {
-  return resolve(k.fileTree(), baseDir(k, dirfd, path), path, follow);
-}
-
-/** path's parent directory and last component (the parent as a path the lookup resolves). */
-function splitPath(path: string): [string, string] {
-  const trimmed = path.replace(/\/+$/, '');
-  const cut = trimmed.lastIndexOf('/');
-  return [cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut), trimmed.slice(cut + 1)];
-}
-
-/** The directory that would hold path's last component, or undefined when there is none. */
-function parentOf(k: Kernel, dirfd: number, path: string): (Node & { kind: 'dir' }) | undefined {
-  try {
-    const n = lookup(k, dirfd, splitPath(path)[0], true);
-    return n.kind === 'dir' ? n : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** The absolute path of a new entry named by path's last component in directory dir. */
-function childPath(dir: Node & { kind: 'dir' }, path: string): string {
-  const name = splitPath(path)[1];
-  if (name.length > 255) throw new Errno(ENAMETOOLONG);
-  return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
-}
-
-/** Whether a process runs the image at path: it cannot be written while it does (deny_write_access). */
-function runningImage(k: Kernel, path: string): boolean {
-  for (const t of k.tasks.values()) if (t.state !== 'zombie' && t.mm.exePath === path) return true;
-  return false;
-}
-
-/**
- * A given file about to change, as a file of the writable layer with its
- * bytes and inode number (copied up once; later writes go to the copy).
- * /proc's files are not the tree's to change (EROFS); the running image
- * is busy (ETXTBSY).
- */
-function copyUp(k: Kernel, node: Node & { kind: 'file' }): Node & { kind: 'tmp' } {
-  if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
-  if (runningImage(k, node.path)) throw new Errno(ETXTBSY);
-  const file = new TmpFile(inodeOf(node.path), 0o755);
-  file.write(0, node.data);
-  k.tmpfs().entries.set(node.path, file);
-  return { kind: 'tmp', path: node.path, file };
-}
-
-/** Whether something given (a file, the running image, a device, a directory above them) lies at path or under it. */
-function givenAt(k: Kernel, path: string): boolean {
-  const prefix = path + '/';
-  const src = k.fileTree();
-  if (src.exe && (src.exe.path === path || src.exe.path.startsWith(prefix))) return true;
-  if (path === '/dev' || path.startsWith('/dev/')) return true;
-  for (const p of src.files.keys()) if (p === path || p.startsWith(prefix)) return true;
-  return false;
-}
-
-/** Takes the entry at path out of the tree: a made one is dropped, a given one whited out. */
-function unlinkEntry(k: Kernel, path: string): void {
-  const tmp = k.tmpfs();
-  const e = tmp.entries.get(path);
-  if (e instanceof TmpFile) e.nlink = 0;
-  tmp.entries.delete(path);
-  if (givenAt(k, path)) tmp.removed.add(path);
-}
-
 /** Everything at and under node's path, parents before children. */
 function subtree(k: Kernel, node: Node): Node[] {
   const out = [node];
@@ -143,7 +55,8 @@ function subtree(k: Kernel, node: Node): Node[] {
   return out;
 }
 
-function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number): bigint {
+/** links: dangling links followed so far to create what they name (Linux's limit is 40 in one lookup). */
+function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number, links = 0): bigint {
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
@@ -152,8 +65,9 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
     if (!dir.tmp) throw new Errno(EOPNOTSUPP);
     if (!writing) throw new Errno(EINVAL);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
     file.nlink = 0;
+    file.linkable = (flags & O_EXCL) === 0;
     return BigInt(k.installFile(new OpenFile(new TmpStream(file, dir.path + '/#' + file.ino), (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
   }
   let node: Node;
@@ -162,12 +76,20 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   } catch (err) {
     const dir = err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) ? parentOf(k, dirfd, path) : undefined;
     if (!dir) throw err;
+    // a dangling symbolic link: O_CREAT makes what it points to (O_EXCL refuses any link)
+    const l = dir.tmp ? k.tmp?.entries.get(childPath(dir, path)) : undefined;
+    if (l instanceof TmpLink) {
+      if (flags & O_EXCL) throw new Errno(EEXIST);
+      if ((flags & O_NOFOLLOW) || links >= 40) throw new Errno(ELOOP);
+      return openNode(k, AT_FDCWD, l.target.startsWith('/') ? l.target : `${dir.path}/${l.target}`, flags, mode, links + 1);
+    }
     // creating: anywhere but in /proc, which has no such file
     if (!dir.tmp) throw new Errno(ENOENT);
     if (path.endsWith('/')) throw new Errno(EISDIR);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
     const at = childPath(dir, path);
     k.tmpfs().entries.set(at, file);
+    dirChanged(k, at);
     node = { kind: 'tmp', path: at, file };
     flags &= ~O_EXCL;
   }
@@ -182,7 +104,10 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     stream = new FileStream(node);
   } else if (node.kind === 'file' || node.kind === 'tmp') {
     const t = node.kind === 'file' ? copyUp(k, node) : node;
-    if (writing && (flags & O_TRUNC)) t.file.truncate(0);
+    if (writing && (flags & O_TRUNC)) {
+      t.file.truncate(0);
+      t.file.modified(k.realtimeNs());
+    }
     stream = new TmpStream(t.file, t.path);
   } else {
     stream = new DeviceStream(node.dev);
@@ -193,20 +118,10 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
 
 /** mkdir: a new directory of the writable layer (EEXIST where something is; none in /proc). */
 function mkdir(k: Kernel, dirfd: number, path: string, mode: number): bigint {
-  const dir = parentOf(k, dirfd, path);
-  if (!dir) {
-    lookup(k, dirfd, splitPath(path)[0], true);
-    throw new Errno(ENOTDIR);
-  }
-  const at = childPath(dir, path);
-  try {
-    lookup(k, AT_FDCWD, at, false);
-    throw new Errno(EEXIST);
-  } catch (err) {
-    if (!(err instanceof Errno) || err.errno !== ENOENT) throw err;
-  }
+  const [dir, at] = newEntry(k, dirfd, path);
   if (!dir.tmp) throw new Errno(ENOENT);
-  k.tmpfs().entries.set(at, new TmpDir(k.nextIno(), mode & 0o7777 & ~k.current.umask));
+  k.tmpfs().entries.set(at, new TmpDir(k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs()));
+  dirChanged(k, at);
   return 0n;
 }
 
@@ -255,17 +170,15 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
     } else if (node.kind === 'dir') throw new Errno(ENOTDIR);
   }
   // the entry and everything under it, as objects of the writable layer: a given file's bytes and a
-  // given directory are copied up (keeping their inode numbers), made ones move as they are
-  const moves: [string, TmpFile | TmpDir][] = [];
+  // given directory are copied up (keeping their inode numbers and attributes), made ones move as they are
+  const moves: [string, TmpFile | TmpDir | TmpLink][] = [];
   for (const n of subtree(k, node)) {
-    let e: TmpFile | TmpDir;
+    let e: TmpFile | TmpDir | TmpLink;
     if (n.kind === 'tmp') e = n.file;
-    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : new TmpDir(inodeOf(n.path), 0o755);
-    else if (n.kind === 'file') {
-      const f = new TmpFile(inodeOf(n.path), 0o755);
-      f.write(0, n.data);
-      e = f;
-    } else throw new Errno(EXDEV); // a device or a link of /dev: not moved by this tree
+    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path);
+    else if (n.kind === 'file') e = givenCopy(n);
+    else if (n.kind === 'link' && n.inode) e = n.inode;
+    else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
   }
   if (there) unlinkEntry(k, at);
@@ -275,6 +188,72 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
     if (givenAt(k, p)) tmp.removed.add(p);
   }
   for (const [p, e] of moves) tmp.entries.set(at + p.slice(node.path.length), e);
+  // the moved inode's ctime, and both directories' times
+  moves[0][1].ctime = k.realtimeNs();
+  dirChanged(k, node.path);
+  dirChanged(k, at);
+  return 0n;
+}
+
+/** The directory a new name goes in, and the name's path: EEXIST when something is there. */
+function newEntry(k: Kernel, dirfd: number, path: string): [Node & { kind: 'dir' }, string] {
+  const dir = parentOf(k, dirfd, path);
+  if (!dir) {
+    lookup(k, dirfd, splitPath(path)[0], true);
+    throw new Errno(ENOTDIR);
+  }
+  const at = childPath(dir, path);
+  try {
+    lookup(k, AT_FDCWD, at, false);
+  } catch (err) {
+    if (err instanceof Errno && err.errno === ENOENT) return [dir, at];
+    throw err;
+  }
+  throw new Errno(EEXIST);
+}
+
+/**
+ * link and linkat: a second name for a file on the same filesystem (a
+ * given file is copied up first); a directory has none (EPERM). An
+ * O_TMPFILE file gets its first name through AT_EMPTY_PATH.
+ */
+function link(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: string, flags: number): bigint {
+  if (flags & ~(AT_SYMLINK_FOLLOW | AT_EMPTY_PATH)) throw new Errno(EINVAL);
+  let node: Node;
+  if (from === '' && (flags & AT_EMPTY_PATH)) {
+    const n = fdNode(k, olddirfd);
+    if (!n) throw new Errno(ENOENT);
+    node = n;
+  } else node = lookup(k, olddirfd, from, (flags & AT_SYMLINK_FOLLOW) !== 0);
+  if (node.kind === 'dir') throw new Errno(EPERM);
+  const [dir, at] = newEntry(k, newdirfd, to);
+  if (mountOf(node.path) !== mountOf(at)) throw new Errno(EXDEV);
+  if (!dir.tmp) throw new Errno(EPERM);
+  let e: TmpFile | TmpLink;
+  if (node.kind === 'file') e = copyUp(k, node, false).file;
+  else if (node.kind === 'tmp') e = node.file;
+  else if (node.kind === 'link' && node.inode) e = node.inode;
+  else throw new Errno(EPERM);
+  if (e instanceof TmpFile) {
+    // an unlinked file stays nameless, unless O_TMPFILE made it to be named
+    if (e.nlink === 0 && !e.linkable) throw new Errno(ENOENT);
+    if (e.nlink >= LINK_MAX) throw new Errno(EMLINK);
+    e.nlink++;
+    e.linkable = false;
+  }
+  e.ctime = k.realtimeNs();
+  k.tmpfs().entries.set(at, e);
+  dirChanged(k, at);
+  return 0n;
+}
+
+/** symlink and symlinkat: a link whose target is kept as given (resolved when followed, from the link's directory). */
+function symlink(k: Kernel, target: string, newdirfd: number, to: string): bigint {
+  if (target === '') throw new Errno(ENOENT);
+  const [dir, at] = newEntry(k, newdirfd, to);
+  if (!dir.tmp) throw new Errno(ENOENT);
+  k.tmpfs().entries.set(at, new TmpLink(k.nextIno(), target, k.realtimeNs()));
+  dirChanged(k, at);
   return 0n;
 }
 
@@ -286,90 +265,7 @@ function truncateTo(k: Kernel, node: Node, len: bigint): bigint {
   if (node.kind !== 'tmp') throw new Errno(EINVAL);
   if (len > 1n << 32n) throw new Errno(EFBIG);
   node.file.truncate(Number(len));
-  return 0n;
-}
-
-/** st_dev of each mount's files (the root filesystem's is 8:1). */
-const mountDevs: Record<string, bigint> = { '/tmp': 0x2an, '/dev/shm': 0x18n, '/dev': 0x5n, '/proc': 0x16n };
-
-/** A struct stat (x86-64, 144 bytes) for a node of the tree or an open stream that is not one. */
-function statBuf(node: Node | undefined, other?: { ino: bigint; mode: number }): Uint8Array {
-  const b = new Uint8Array(144);
-  const dv = new DataView(b.buffer);
-  let dev = 0x801n;
-  let ino: bigint;
-  let mode: number;
-  let nlink = 1n;
-  let size = 0;
-  let rdev = 0n;
-  let blocks = 0;
-  if (node) {
-    ino = inodeOf(node.path);
-    mode = modeOf(node);
-    if (node.kind === 'file') {
-      // a /proc file has no size until read
-      size = node.proc ? 0 : node.data.length;
-      blocks = Math.ceil(size / 4096) * 8;
-    } else if (node.kind === 'tmp') {
-      ino = node.file.ino;
-      dev = mountDevs[mountOf(node.path)] ?? dev;
-      nlink = BigInt(node.file.nlink);
-      size = node.file.size;
-      blocks = Math.ceil(size / 4096) * 8;
-    } else if (node.kind === 'dir') {
-      nlink = 2n;
-      size = 4096;
-      blocks = 8;
-    } else if (node.kind === 'dev') {
-      dev = 0x5n;
-      rdev = BigInt((1 << 8) | DEVICES[node.dev]);
-    } else {
-      size = node.target.length;
-    }
-  } else {
-    ino = other!.ino;
-    mode = other!.mode;
-    dev = 0xen;
-  }
-  dv.setBigUint64(0, dev, true);
-  dv.setBigUint64(8, ino, true);
-  dv.setBigUint64(16, nlink, true);
-  dv.setUint32(24, mode, true);
-  dv.setBigUint64(40, rdev, true);
-  dv.setBigInt64(48, BigInt(size), true);
-  dv.setBigInt64(56, 4096n, true);
-  dv.setBigInt64(64, BigInt(blocks), true);
-  // every file dates from the machine's boot
-  const sec = EPOCH_NS / 1_000_000_000n;
-  for (const at of [72, 88, 104]) dv.setBigInt64(at, sec, true);
-  return b;
-}
-
-/** The stat of what descriptor fd names. */
-function fdStat(k: Kernel, fd: number): Uint8Array {
-  const f = k.file(fd);
-  if (!f) throw new Errno(EBADF);
-  const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream) return statBuf(s.node);
-  if (s instanceof TmpStream) return statBuf({ kind: 'tmp', path: s.path, file: s.file });
-  if (s instanceof DeviceStream) return statBuf({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
-  if (s instanceof UnixSocket) return statBuf(undefined, { ino: s.ino, mode: S_IFSOCK | 0o777 });
-  // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits); pipes and the machine's streams are FIFOs
-  if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return statBuf(undefined, { ino: 1n, mode: 0o600 });
-  const ino = s instanceof PipeEnd ? s.pipe.ino : BigInt(fd) + 1n;
-  return statBuf(undefined, { ino, mode: S_IFIFO | 0o600 });
-}
-
-function stat(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, flags: number): bigint {
-  if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_EMPTY_PATH)) throw new Errno(EINVAL);
-  const path = pathArg(k, pathAddr);
-  let out: Uint8Array;
-  if (path === '' && (flags & AT_EMPTY_PATH)) {
-    out = dirfd === AT_FDCWD ? statBuf(lookup(k, AT_FDCWD, '.', true)) : fdStat(k, dirfd);
-  } else {
-    out = statBuf(lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0));
-  }
-  copyToUser(k.mm, buf, out);
+  node.file.modified(k.realtimeNs());
   return 0n;
 }
 
@@ -389,17 +285,6 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
   }
   if ((mode & X_OK) && (node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)))) throw new Errno(EACCES);
   return 0n;
-}
-
-/** The tree's node behind descriptor fd (undefined for a pipe or stream, which are no file of the tree). */
-function fdNode(k: Kernel, fd: number): Node | undefined {
-  const f = k.file(fd);
-  if (!f) throw new Errno(EBADF);
-  const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream) return s.node;
-  if (s instanceof DeviceStream) return { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev };
-  if (s instanceof TmpStream) return { kind: 'tmp', path: s.path, file: s.file };
-  return undefined;
 }
 
 function readlink(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, size: number): bigint {
@@ -470,6 +355,10 @@ export const vfsSyscalls: SyscallRow[] = [
   row(82, 'rename', 'ss', (k, a) => rename(k, AT_FDCWD, pathArg(k, a.u64(0)), AT_FDCWD, pathArg(k, a.u64(1)), 0)),
   row(264, 'renameat', 'dsds', (k, a) => rename(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), pathArg(k, a.u64(3)), 0)),
   row(316, 'renameat2', 'dsdsx', (k, a) => rename(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), pathArg(k, a.u64(3)), a.i32(4))),
+  row(86, 'link', 'ss', (k, a) => link(k, AT_FDCWD, pathArg(k, a.u64(0)), AT_FDCWD, pathArg(k, a.u64(1)), 0)),
+  row(265, 'linkat', 'dsdsx', (k, a) => link(k, a.i32(0), pathArg(k, a.u64(1)), a.i32(2), pathArg(k, a.u64(3)), a.i32(4))),
+  row(88, 'symlink', 'ss', (k, a) => symlink(k, pathArg(k, a.u64(0)), AT_FDCWD, pathArg(k, a.u64(1)))),
+  row(266, 'symlinkat', 'sds', (k, a) => symlink(k, pathArg(k, a.u64(0)), a.i32(1), pathArg(k, a.u64(2)))),
   row(76, 'truncate', 'sl', (k, a) => truncateTo(k, lookup(k, AT_FDCWD, pathArg(k, a.u64(0)), true), BigInt.asIntN(64, a.u64(1)))),
   row(77, 'ftruncate', 'dl', (k, a) => {
     const f = k.file(a.i32(0));
@@ -478,13 +367,6 @@ export const vfsSyscalls: SyscallRow[] = [
     if ((f.flags & O_ACCMODE) === 0 || !(f.stream instanceof TmpStream)) throw new Errno(EINVAL);
     return truncateTo(k, { kind: 'tmp', path: f.stream.path, file: f.stream.file }, BigInt.asIntN(64, a.u64(1)));
   }),
-  row(4, 'stat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), 0)),
-  row(6, 'lstat', 'sp', (k, a) => stat(k, AT_FDCWD, a.u64(0), a.u64(1), AT_SYMLINK_NOFOLLOW)),
-  row(5, 'fstat', 'dp', (k, a) => {
-    copyToUser(k.mm, a.u64(1), fdStat(k, a.i32(0)));
-    return 0n;
-  }),
-  row(262, 'newfstatat', 'dspx', (k, a) => stat(k, a.i32(0), a.u64(1), a.u64(2), a.i32(3))),
   row(21, 'access', 'so', (k, a) => access(k, AT_FDCWD, a.u64(0), a.i32(1), 0)),
   row(269, 'faccessat', 'dso', (k, a) => access(k, a.i32(0), a.u64(1), a.i32(2), 0)),
   row(439, 'faccessat2', 'dsox', (k, a) => access(k, a.i32(0), a.u64(1), a.i32(2), a.i32(3))),

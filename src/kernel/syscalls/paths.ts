@@ -1,0 +1,171 @@
+/**
+ * What the file tree's syscalls share: path arguments and where they
+ * resolve from (the working directory or a directory descriptor), the
+ * parent and last component of a path, the tree's node behind a
+ * descriptor, and the writable layer's bookkeeping (a given file copied up
+ * at its first change, removals as whiteouts, the running image busy).
+ */
+import type { Kernel } from '../kernel.js';
+import { Errno, EBADF, ENAMETOOLONG, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { readCString } from '../uaccess.js';
+import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
+import { inodeOf, resolve, type Node } from '../vfs.js';
+import { EPOCH_NS } from './time.js';
+
+export const AT_FDCWD = -100;
+export const AT_SYMLINK_NOFOLLOW = 0x100;
+export const AT_EMPTY_PATH = 0x1000;
+const ETXTBSY = 26;
+
+const dec = new TextDecoder();
+
+/** The path argument at addr, as text (UTF-8, as the machine's files are named). */
+export function pathArg(k: Kernel, addr: bigint): string {
+  return dec.decode(readCString(k.mm, addr));
+}
+
+/** The directory a relative path starts from: the working directory or dirfd's directory. */
+export function baseDir(k: Kernel, dirfd: number, path: string): string {
+  if (path.startsWith('/')) return '/';
+  if (dirfd === AT_FDCWD) return k.cwd();
+  const f = k.file(dirfd);
+  if (!f) throw new Errno(EBADF);
+  if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
+  return f.stream.node.path;
+}
+
+export function lookup(k: Kernel, dirfd: number, path: string, follow: boolean): Node {
+  return resolve(k.fileTree(), baseDir(k, dirfd, path), path, follow);
+}
+
+/** path's parent directory and last component (the parent as a path the lookup resolves). */
+export function splitPath(path: string): [string, string] {
+  const trimmed = path.replace(/\/+$/, '');
+  const cut = trimmed.lastIndexOf('/');
+  return [cut < 0 ? '.' : cut === 0 ? '/' : trimmed.slice(0, cut), trimmed.slice(cut + 1)];
+}
+
+/** The directory that would hold path's last component, or undefined when there is none. */
+export function parentOf(k: Kernel, dirfd: number, path: string): (Node & { kind: 'dir' }) | undefined {
+  try {
+    const n = lookup(k, dirfd, splitPath(path)[0], true);
+    return n.kind === 'dir' ? n : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The absolute path of a new entry named by path's last component in directory dir. */
+export function childPath(dir: Node & { kind: 'dir' }, path: string): string {
+  const name = splitPath(path)[1];
+  if (name.length > 255) throw new Errno(ENAMETOOLONG);
+  return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
+}
+
+/** Whether a process runs the image at path: it cannot be written while it does (deny_write_access). */
+export function runningImage(k: Kernel, path: string): boolean {
+  for (const t of k.tasks.values()) if (t.state !== 'zombie' && t.mm.exePath === path) return true;
+  return false;
+}
+
+/**
+ * A given file about to change, as a file of the writable layer with its
+ * bytes, inode number and attributes (copied up once; later changes go to
+ * the copy). /proc's files are not the tree's to change (EROFS); the
+ * running image's contents are busy (ETXTBSY), its attributes are not.
+ */
+export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true): Node & { kind: 'tmp' } {
+  if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
+  if (contents && runningImage(k, node.path)) throw new Errno(ETXTBSY);
+  const file = givenCopy(node);
+  k.tmpfs().entries.set(node.path, file);
+  return { kind: 'tmp', path: node.path, file };
+}
+
+/** A given file as a file of the writable layer: its bytes, and its attributes (root's, 0755, from the machine's boot). */
+export function givenCopy(node: Node & { kind: 'file' }): TmpFile {
+  const file = new TmpFile(inodeOf(node.path), 0o755, EPOCH_NS);
+  file.write(0, node.data);
+  return file;
+}
+
+/** A given directory (one above given files) as a directory of the writable layer, with its attributes. */
+export function givenDir(path: string): TmpDir {
+  return new TmpDir(inodeOf(path), 0o755, EPOCH_NS);
+}
+
+/** Whether something given (a file, the running image, a device, a directory above them) lies at path or under it. */
+export function givenAt(k: Kernel, path: string): boolean {
+  const prefix = path + '/';
+  const src = k.fileTree();
+  if (src.exe && (src.exe.path === path || src.exe.path.startsWith(prefix))) return true;
+  if (path === '/dev' || path.startsWith('/dev/')) return true;
+  for (const p of src.files.keys()) if (p === path || p.startsWith(prefix)) return true;
+  return false;
+}
+
+/** Takes the entry at path out of the tree: a made one is dropped, a given one whited out. */
+export function unlinkEntry(k: Kernel, path: string): void {
+  const tmp = k.tmpfs();
+  const e = tmp.entries.get(path);
+  if (e instanceof TmpFile) {
+    e.nlink--;
+    e.ctime = k.realtimeNs();
+  }
+  tmp.entries.delete(path);
+  if (givenAt(k, path)) tmp.removed.add(path);
+  dirChanged(k, path);
+}
+
+/** An entry of the directory holding path was made or removed: its mtime and ctime (when the directory has attributes of its own). */
+export function dirChanged(k: Kernel, path: string): void {
+  const dir = splitPath(path)[0];
+  const tmp = k.tmpfs();
+  const d = tmp.entries.get(dir) ?? tmp.fixed.get(dir);
+  if (d && !(d instanceof TmpFile) && !(d instanceof TmpLink)) d.modified(k.realtimeNs());
+}
+
+/** The attributes stat reports for a node, when they are not the defaults of what was given (root's, from boot). */
+export function attrsOf(k: Kernel, node: Node): Inode | undefined {
+  switch (node.kind) {
+    case 'tmp': return node.file;
+    case 'dir': return node.tmp instanceof TmpDir ? node.tmp : k.tmp?.fixed.get(node.path);
+    case 'link': return node.inode;
+    case 'dev': return k.tmp?.fixed.get(node.path);
+    default: return undefined;
+  }
+}
+
+/**
+ * The attributes of a node made the writable layer's, for chmod, chown and
+ * utimes to change: a given file or directory is copied up, a mount point
+ * or device gets an entry in `fixed`. /proc's are not the tree's (EPERM).
+ */
+export function attrsToChange(k: Kernel, node: Node): Inode {
+  const have = attrsOf(k, node);
+  if (have) return have;
+  if (mountOf(node.path) === '/proc' && node.path !== '/proc') throw new Errno(EPERM);
+  const tmp = k.tmpfs();
+  if (node.kind === 'file') return copyUp(k, node, false).file;
+  if (node.kind === 'dir' && node.tmp === 'given') {
+    const d = givenDir(node.path);
+    tmp.entries.set(node.path, d);
+    return d;
+  }
+  const fixed = new Inode(inodeOf(node.path), node.kind === 'dev' ? 0o666 : node.path === '/tmp' || node.path === '/dev/shm' ? 0o1777 : 0o755, EPOCH_NS);
+  tmp.fixed.set(node.path, fixed);
+  return fixed;
+}
+
+/** The tree's node behind descriptor fd (undefined for a pipe or stream, which are no file of the tree). */
+export function fdNode(k: Kernel, fd: number): Node | undefined {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  const s = f.stream;
+  if (s instanceof FileStream || s instanceof DirStream) return s.node;
+  if (s instanceof DeviceStream) return { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev };
+  if (s instanceof TmpStream) return { kind: 'tmp', path: s.path, file: s.file };
+  return undefined;
+}
+
