@@ -71,6 +71,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'mmap_files.c', opts: ['-O2'] },
   { file: 'tmpfs.c', opts: ['-O2'] },
   { file: 'attrs.c', opts: ['-O2'] },
+  { file: 'copies.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

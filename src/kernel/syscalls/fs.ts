@@ -8,13 +8,129 @@
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
-import { Errno, EBADF, EINVAL, EISDIR, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
+import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
 import { pipeRead, pipeWrite, userReader } from './pipe.js';
 
 const MAX_RW = 0x7ffff000;
+const POSIX_FADV_NOREUSE = 5;
+const FALLOC_FL_KEEP_SIZE = 1;
+const FALLOC_FL_PUNCH_HOLE = 2;
+const EOPNOTSUPP = 95;
+const EFBIG = 27;
+/** The RWF_* flags preadv2 and pwritev2 know (hipri, dsync, sync, nowait, append, noappend, atomic, dontcache, nosignal). */
+const RWF_SUPPORTED = 0x1ff;
+const RWF_APPEND = 0x10;
+/** The largest file a write or allocation may make (tmpfs's limit here: what a host array holds). */
+const MAX_FILE = 1n << 32n;
+
+/** A read or write count as Linux clamps it. */
+const count = (n: bigint): number => (n > BigInt(MAX_RW) ? MAX_RW : Number(n));
+
+/**
+ * n bytes at most at offset off of what f names, its own position left
+ * alone: a regular file or a device; ESPIPE for a pipe or stream, EISDIR
+ * for a directory.
+ */
+export function readAt(k: Kernel, f: OpenFile, off: bigint, n: number): Uint8Array {
+  const s = f.stream;
+  if (!(s instanceof FileStream) && !(s instanceof DeviceStream) && !(s instanceof TmpStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
+  if (off < 0n) throw new Errno(EINVAL);
+  if (s instanceof DeviceStream) {
+    // random and urandom: the machine's generator, so that a seed gives the same bytes
+    return s.dev === 'random' || s.dev === 'urandom' ? k.randomBytes(Math.min(n, 1 << 20)) : s.read(n);
+  }
+  if (s instanceof TmpStream) {
+    const got = s.file.read(off > 0xffffffffn ? 0xffffffff : Number(off), n);
+    s.file.accessed(k.realtimeNs());
+    return got;
+  }
+  const data = s.node.data;
+  const at = off > BigInt(data.length) ? data.length : Number(off);
+  return data.slice(at, Math.min(at + n, data.length));
+}
+
+/**
+ * n bytes from `read` written at offset off of what f names, its own
+ * position left alone (O_APPEND still appends, as Linux's pwrite does): a
+ * file of the writable layer or a device; ESPIPE otherwise.
+ */
+export function writeAt(k: Kernel, f: OpenFile, off: bigint, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+  const s = f.stream;
+  if (s instanceof DeviceStream) return writeFrom(k, f, n, read);
+  if (!(s instanceof TmpStream)) throw new Errno(ESPIPE);
+  if (off < 0n) throw new Errno(EINVAL);
+  if (off + BigInt(n) > MAX_FILE) throw new Errno(EFBIG);
+  const keep = s.pos;
+  s.pos = Number(off);
+  try {
+    return s.sysWrite(k, f, n, read);
+  } finally {
+    s.pos = keep;
+  }
+}
+
+/**
+ * preadv and preadv2: the vectors filled from offset off; preadv2 with
+ * offset -1 reads at the file's position and moves it, as readv does.
+ */
+function preadv(k: Kernel, fd: bigint, iov: bigint, cnt: bigint, off: bigint, flags: number | undefined): bigint {
+  const f = readable(k, fd);
+  if (flags !== undefined && (flags & ~RWF_SUPPORTED)) throw new Errno(EOPNOTSUPP);
+  const vecs = iovecs(k, iov, cnt);
+  if (flags !== undefined && off === -1n) return readv(k, fd, vecs);
+  const got = readAt(k, f, off, iovTotal(vecs));
+  scatter(k, vecs, got);
+  return BigInt(got.length);
+}
+
+/** pwritev and pwritev2: the vectors written at offset off; pwritev2 with offset -1 (or RWF_APPEND) writes as writev does. */
+function pwritev(k: Kernel, fd: bigint, iov: bigint, cnt: bigint, off: bigint, flags: number | undefined): bigint {
+  const f = writable(k, fd);
+  if (flags !== undefined && (flags & ~RWF_SUPPORTED)) throw new Errno(EOPNOTSUPP);
+  const vecs = iovecs(k, iov, cnt);
+  if (flags !== undefined && (off === -1n || (flags & RWF_APPEND))) {
+    if (!(flags & RWF_APPEND)) return writev(k, fd, vecs);
+    const keep = f.flags;
+    f.flags |= O_APPEND;
+    try {
+      return writev(k, fd, vecs);
+    } finally {
+      f.flags = keep;
+    }
+  }
+  return writeAt(k, f, off, iovTotal(vecs), iovReader(k, vecs));
+}
+
+/**
+ * fallocate on a file of the writable layer: mode 0 makes the file at
+ * least offset + len long; FALLOC_FL_KEEP_SIZE reserves nothing a memory
+ * file needs; with FALLOC_FL_PUNCH_HOLE the range reads as zeros. The other
+ * modes are tmpfs's EOPNOTSUPP.
+ */
+function fallocate(k: Kernel, fd: number, mode: number, off: bigint, len: bigint): bigint {
+  const f = k.file(fd);
+  if (!f) throw new Errno(EBADF);
+  if (off < 0n || len <= 0n) throw new Errno(EINVAL);
+  if ((f.flags & O_ACCMODE) === O_RDONLY) throw new Errno(EBADF);
+  const s = f.stream;
+  if (s instanceof PipeEnd) throw new Errno(ESPIPE);
+  if (mode & ~(FALLOC_FL_KEEP_SIZE | FALLOC_FL_PUNCH_HOLE)) throw new Errno(EOPNOTSUPP);
+  if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE)) throw new Errno(EOPNOTSUPP);
+  if (!(s instanceof TmpStream)) throw new Errno(s instanceof DirStream ? EISDIR : ENODEV);
+  const end = off + len;
+  if (end > MAX_FILE) throw new Errno(EFBIG);
+  const file = s.file;
+  if (mode & FALLOC_FL_PUNCH_HOLE) {
+    const from = Number(off);
+    const to = Math.min(Number(end), file.size);
+    if (to > from) file.write(from, new Uint8Array(to - from));
+  } else if (!(mode & FALLOC_FL_KEEP_SIZE) && Number(end) > file.size) file.truncate(Number(end));
+  file.modified(k.realtimeNs());
+  return 0n;
+}
 
 /** The description fd names, if it was opened for reading (EBADF otherwise). */
 function readable(k: Kernel, fd: bigint): OpenFile {
@@ -30,31 +146,38 @@ function writable(k: Kernel, fd: bigint): OpenFile {
   return f;
 }
 
-function write(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
-  const f = writable(k, fd);
-  const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
-  const s = f.stream;
-  if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, userReader(k, buf));
-  if (s.sysWrite) return s.sysWrite(k, f, n, userReader(k, buf));
-  if (!s.write) throw new Errno(EINVAL);
-  if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
-  return BigInt(writeOut(k, s.write.bind(s), buf, n));
+function write(k: Kernel, fd: bigint, buf: bigint, n: bigint): bigint {
+  return writeFrom(k, writable(k, fd), count(n), userReader(k, buf));
 }
 
 /**
- * Copies n bytes from user memory to a stream the way a pipe takes them:
- * one page of data at a time; a copy that faults part-way through a page
- * ends the write, with the bytes of the pages already taken, or EFAULT when
- * there are none (Linux: fs/pipe.c, pipe_write). A huge count never becomes
- * a huge host buffer.
+ * n bytes from `read` (which copies `len` bytes at an offset of the
+ * source, throwing EFAULT on a fault) written to whatever f names, at its
+ * position: what write(2) does once it has the description.
  */
-function writeOut(k: Kernel, write: (d: Uint8Array) => void, buf: bigint, n: number): number {
+export function writeFrom(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+  const s = f.stream;
+  if (s instanceof PipeEnd) return pipeWrite(k, f, s.pipe, n, read);
+  if (s.sysWrite) return s.sysWrite(k, f, n, read);
+  if (!s.write) throw new Errno(EINVAL);
+  if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
+  return BigInt(writeOut(s.write.bind(s), n, read));
+}
+
+/**
+ * Copies n bytes to a stream the way a pipe takes them: one page of data
+ * at a time; a copy that faults part-way through a page ends the write,
+ * with the bytes of the pages already taken, or EFAULT when there are none
+ * (Linux: fs/pipe.c, pipe_write). A huge count never becomes a huge host
+ * buffer.
+ */
+function writeOut(write: (d: Uint8Array) => void, n: number, read: (off: number, len: number) => Uint8Array): number {
   let done = 0;
   while (done < n) {
     const len = Math.min(4096, n - done);
     let data: Uint8Array;
     try {
-      data = copyFromUser(k.mm, buf + BigInt(done), len);
+      data = read(done, len);
     } catch (err) {
       if (err instanceof Errno && done > 0) return done;
       throw err;
@@ -65,9 +188,9 @@ function writeOut(k: Kernel, write: (d: Uint8Array) => void, buf: bigint, n: num
   return done;
 }
 
-function read(k: Kernel, fd: bigint, buf: bigint, count: bigint): bigint {
+function read(k: Kernel, fd: bigint, buf: bigint, len: bigint): bigint {
   const f = readable(k, fd);
-  const n = count > BigInt(MAX_RW) ? MAX_RW : Number(count);
+  const n = count(len);
   const s = f.stream;
   if (s instanceof PipeEnd) return pipeRead(k, f, s.pipe, buf, n);
   if (s.sysRead) {
@@ -147,44 +270,35 @@ export const fsSyscalls: SyscallRow[] = [
     if (whence > 4) throw new Errno(EINVAL); // SEEK_MAX is SEEK_HOLE
     return seek(s, a.u64(1), whence);
   }),
-  // pwrite64: at an offset, leaving the file's own alone (only tmpfs files take writes at one)
+  // the offset forms leave the file's own position alone
   row(18, 'pwrite64', 'dbul', (k, a) => {
-    const s = k.fd(a.u64(0));
     const f = writable(k, a.u64(0));
-    const off = BigInt.asIntN(64, a.u64(3));
-    if (!(s instanceof TmpStream)) {
-      if (s instanceof DeviceStream) return write(k, a.u64(0), a.u64(1), a.u64(2));
-      throw new Errno(ESPIPE);
-    }
-    if (off < 0n) throw new Errno(EINVAL);
-    const keep = s.pos;
-    s.pos = Number(off);
-    try {
-      // O_APPEND still appends, as Linux's pwrite does
-      return s.sysWrite(k, f, a.u64(2) > BigInt(MAX_RW) ? MAX_RW : Number(a.u64(2)), userReader(k, a.u64(1)));
-    } finally {
-      s.pos = keep;
-    }
+    return writeAt(k, f, BigInt.asIntN(64, a.u64(3)), count(a.u64(2)), userReader(k, a.u64(1)));
   }),
   row(17, 'pread64', 'dpul', (k, a) => {
-    const s = k.fd(a.u64(0));
-    readable(k, a.u64(0));
-    const off = BigInt.asIntN(64, a.u64(3));
-    if (!(s instanceof FileStream) && !(s instanceof DeviceStream) && !(s instanceof TmpStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
-    if (off < 0n) throw new Errno(EINVAL);
-    const n = a.u64(2) > BigInt(MAX_RW) ? MAX_RW : Number(a.u64(2));
-    if (s instanceof DeviceStream) return read(k, a.u64(0), a.u64(1), BigInt(n));
-    if (s instanceof TmpStream) {
-      const got = s.file.read(off > 0xffffffffn ? 0xffffffff : Number(off), n);
-      if (got.length > 0) copyToUser(k.mm, a.u64(1), got);
-      s.file.accessed(k.realtimeNs());
-      return BigInt(got.length);
-    }
-    const data = s.node.data;
-    const at = off > BigInt(data.length) ? data.length : Number(off);
-    const part = data.subarray(at, Math.min(at + n, data.length));
-    if (part.length > 0) copyToUser(k.mm, a.u64(1), part);
-    return BigInt(part.length);
+    const f = readable(k, a.u64(0));
+    const got = readAt(k, f, BigInt.asIntN(64, a.u64(3)), count(a.u64(2)));
+    if (got.length > 0) copyToUser(k.mm, a.u64(1), got);
+    return BigInt(got.length);
+  }),
+  row(295, 'preadv', 'dpdl', (k, a) => preadv(k, a.u64(0), a.u64(1), a.u64(2), BigInt.asIntN(64, a.u64(3)), undefined)),
+  row(296, 'pwritev', 'dpdl', (k, a) => pwritev(k, a.u64(0), a.u64(1), a.u64(2), BigInt.asIntN(64, a.u64(3)), undefined)),
+  row(327, 'preadv2', 'dpdlxx', (k, a) => preadv(k, a.u64(0), a.u64(1), a.u64(2), BigInt.asIntN(64, a.u64(3)), a.u32(5))),
+  row(328, 'pwritev2', 'dpdlxx', (k, a) => pwritev(k, a.u64(0), a.u64(1), a.u64(2), BigInt.asIntN(64, a.u64(3)), a.u32(5))),
+  row(285, 'fallocate', 'ddll', (k, a) => fallocate(k, a.i32(0), a.i32(1), BigInt.asIntN(64, a.u64(2)), BigInt.asIntN(64, a.u64(3)))),
+  row(221, 'fadvise64', 'dlld', (k, a) => {
+    const f = k.file(a.i32(0));
+    if (!f) throw new Errno(EBADF);
+    if (f.stream instanceof PipeEnd) throw new Errno(ESPIPE);
+    // nothing is cached to advise about; the arguments are checked as Linux checks them
+    if (BigInt.asIntN(64, a.u64(2)) < 0n || a.u32(3) > POSIX_FADV_NOREUSE) throw new Errno(EINVAL);
+    return 0n;
+  }),
+  row(187, 'readahead', 'dlu', (k, a) => {
+    const f = k.file(a.i32(0));
+    if (!f || (f.flags & O_ACCMODE) === O_WRONLY) throw new Errno(EBADF);
+    if (!(f.stream instanceof FileStream) && !(f.stream instanceof TmpStream)) throw new Errno(EINVAL);
+    return 0n;
   }),
   row(16, 'ioctl', 'dxp', (k, a) => {
     const f = k.file(a.u64(0));
@@ -197,50 +311,51 @@ export const fsSyscalls: SyscallRow[] = [
     // no terminals in the machine: every stream answers as a pipe or file does
     return errnoResult(ENOTTY);
   }),
-  row(19, 'readv', 'dpd', (k, a) => {
-    let total = 0n;
-    const s = k.fd(a.u64(0));
-    // a stream that reads itself: one read of all the vectors' room, scattered over them
-    if (s?.sysRead) {
-      const vecs = iovecs(k, a.u64(1), a.u64(2));
-      const got = s.sysRead(k, readable(k, a.u64(0)), iovTotal(vecs));
-      scatter(k, vecs, got);
-      return BigInt(got.length);
-    }
-    for (const [base, len] of iovecs(k, a.u64(1), a.u64(2))) {
-      // a pipe read sleeps only while nothing is read: once some is, an empty pipe ends the call
-      if (total > 0n && s instanceof PipeEnd && s.pipe.size === 0) break;
-      const got = read(k, a.u64(0), base, len);
-      total += got;
-      if (got < len) break;
-    }
-    return total;
-  }),
-  row(20, 'writev', 'dpd', (k, a) => {
-    const file = writable(k, a.u64(0));
-    const vecs = iovecs(k, a.u64(1), a.u64(2));
-    // one write of all the vectors' bytes, as Linux's pipe_write takes an iov_iter
-    if (file.stream instanceof PipeEnd) return pipeWrite(k, file, file.stream.pipe, iovTotal(vecs), iovReader(k, vecs));
-    if (file.stream.sysWrite) return file.stream.sysWrite(k, file, iovTotal(vecs), iovReader(k, vecs));
-    const f = file.stream;
-    if (!f.write) throw new Errno(EINVAL);
-    let total = 0;
-    for (const [base, len] of vecs) {
-      if (len === 0n) continue;
-      const want = Math.min(Number(len > BigInt(MAX_RW) ? BigInt(MAX_RW) : len), MAX_RW - total);
-      let got: number;
-      try {
-        got = writeOut(k, f.write.bind(f), base, want);
-      } catch (err) {
-        if (err instanceof Errno && total > 0) break;
-        throw err;
-      }
-      total += got;
-      if (got < want || total >= MAX_RW) break;
-    }
-    return BigInt(total);
-  }),
+  row(19, 'readv', 'dpd', (k, a) => readv(k, a.u64(0), iovecs(k, a.u64(1), a.u64(2)))),
+  row(20, 'writev', 'dpd', (k, a) => writev(k, a.u64(0), iovecs(k, a.u64(1), a.u64(2)))),
 ];
+
+function readv(k: Kernel, fd: bigint, vecs: [bigint, bigint][]): bigint {
+  let total = 0n;
+  const s = k.fd(fd);
+  // a stream that reads itself: one read of all the vectors' room, scattered over them
+  if (s?.sysRead) {
+    const got = s.sysRead(k, readable(k, fd), iovTotal(vecs));
+    scatter(k, vecs, got);
+    return BigInt(got.length);
+  }
+  for (const [base, len] of vecs) {
+    // a pipe read sleeps only while nothing is read: once some is, an empty pipe ends the call
+    if (total > 0n && s instanceof PipeEnd && s.pipe.size === 0) break;
+    const got = read(k, fd, base, len);
+    total += got;
+    if (got < len) break;
+  }
+  return total;
+}
+
+function writev(k: Kernel, fd: bigint, vecs: [bigint, bigint][]): bigint {
+  const file = writable(k, fd);
+  // one write of all the vectors' bytes, as Linux's pipe_write takes an iov_iter
+  if (file.stream instanceof PipeEnd || file.stream.sysWrite) return writeFrom(k, file, iovTotal(vecs), iovReader(k, vecs));
+  const f = file.stream;
+  if (!f.write) throw new Errno(EINVAL);
+  let total = 0;
+  for (const [base, len] of vecs) {
+    if (len === 0n) continue;
+    const want = Math.min(count(len), MAX_RW - total);
+    let got: number;
+    try {
+      got = writeOut(f.write.bind(f), want, userReader(k, base));
+    } catch (err) {
+      if (err instanceof Errno && total > 0) break;
+      throw err;
+    }
+    total += got;
+    if (got < want || total >= MAX_RW) break;
+  }
+  return BigInt(total);
+}
 
 const FIONREAD = 0x541b;
 const F_DUPFD = 0;

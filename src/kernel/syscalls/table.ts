@@ -12,6 +12,7 @@ import { schedSyscalls } from './sched.js';
 import { vfsSyscalls } from './vfs.js';
 import { statSyscalls } from './stat.js';
 import { attrSyscalls } from './attrs.js';
+import { spliceSyscalls } from './splice.js';
 import { credSyscalls } from './cred.js';
 import { eventfdSyscalls } from './eventfd.js';
 import { epollSyscalls } from './epoll.js';
@@ -84,4 +85,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
