@@ -72,6 +72,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'tmpfs.c', opts: ['-O2'] },
   { file: 'attrs.c', opts: ['-O2'] },
   { file: 'copies.c', opts: ['-O2'] },
+  { file: 'unix_sockets.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

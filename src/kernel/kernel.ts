@@ -12,6 +12,7 @@ import { nodeAt, type TreeSource } from './vfs.js';
 import { TmpDir, TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
+import type { UnixSocket } from './syscalls/socket.js';
 import { normalizePath } from './syscalls/execve.js';
 import { EPOCH_NS } from './syscalls/time.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
@@ -355,6 +356,10 @@ export class Kernel {
 
   /** tmpfs's contents (made when the first file or directory is created there). */
   tmp: TmpFs | undefined;
+
+  /** AF_UNIX sockets bound to abstract names (the name's bytes in hex), and the next autobind number. */
+  readonly unixAbstract = new Map<string, UnixSocket>();
+  unixAutobind = 0;
 
   tmpfs(): TmpFs {
     return (this.tmp ??= new TmpFs());

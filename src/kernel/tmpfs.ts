@@ -111,9 +111,23 @@ export class TmpLink extends Inode {
   }
 }
 
+/**
+ * A socket's name in the tree (what bind(2) of a path makes): connect
+ * finds the listening socket through it while that socket is open.
+ */
+export class TmpSock extends Inode {
+  /** The socket bound to it, until that socket is closed (then a connect is refused). */
+  socket: object | undefined;
+
+  constructor(ino: bigint, mode: number, now: bigint, socket: object) {
+    super(ino, mode, now);
+    this.socket = socket;
+  }
+}
+
 /** The writable layer's contents, by absolute path (the mounts themselves are not entries). */
 export class TmpFs {
-  readonly entries = new Map<string, TmpFile | TmpDir | TmpLink>();
+  readonly entries = new Map<string, TmpFile | TmpDir | TmpLink | TmpSock>();
   /**
    * Whiteouts: paths of given files, devices and directories that were
    * removed or renamed away. An entry at the same path (made later) is

@@ -13,7 +13,7 @@
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
-import { TMP_ROOTS, TmpDir, TmpFile, TmpLink, type TmpFs } from './tmpfs.js';
+import { TMP_ROOTS, TmpDir, TmpFile, TmpLink, TmpSock, type TmpFs } from './tmpfs.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -21,6 +21,7 @@ export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
 export const S_IFLNK = 0o120000;
 export const S_IFIFO = 0o010000;
+export const S_IFSOCK = 0o140000;
 
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
@@ -42,7 +43,9 @@ export type Node =
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
   /** inode: a symbolic link a program made (the others are /proc's). */
-  | { kind: 'link'; path: string; target: string; inode?: TmpLink };
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink }
+  /** A socket's name (bind of a path). */
+  | { kind: 'sock'; path: string; inode: TmpSock };
 
 /** What the tree is made of, at the moment of a lookup. */
 export interface TreeSource {
@@ -68,6 +71,7 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (t instanceof TmpFile) return { kind: 'tmp', path, file: t };
   if (t instanceof TmpDir) return { kind: 'dir', path, tmp: t };
   if (t instanceof TmpLink) return { kind: 'link', path, target: t.target, inode: t };
+  if (t instanceof TmpSock) return { kind: 'sock', path, inode: t };
   if (src.tmp?.removed.has(path)) return undefined;
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
@@ -185,5 +189,6 @@ export function modeOf(n: Node): number {
     case 'dir': return S_IFDIR | (n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | 0o777;
+    case 'sock': return S_IFSOCK | n.inode.mode;
   }
 }

@@ -192,6 +192,17 @@ int main(void) {
   printf("pipefs %d\n", f.f_type == 0x50495045);
   SHOW(statfs("/nonexistent", &f));
 
+  // empty paths name nothing, and / is always there
+  SHOW(creat("", 0644));
+  SHOW(mkdir("", 0755));
+  SHOW(mkdir("/", 0755));
+  SHOW(symlink("x", ""));
+  SHOW(link(a, ""));
+  SHOW(rename(a, ""));
+  SHOW(rmdir(""));
+  SHOW(unlink(""));
+  printf("/ is a directory %d\n", S_ISDIR(st("/").st_mode));
+
   close(fd);
   SHOW(unlink(a));
   SHOW(rmdir(dir));

@@ -17,6 +17,7 @@
 static volatile pid_t handled_in;
 static volatile int ready, stop;
 static volatile pid_t worker_tid;
+static volatile int woken, woken_errno, in_worker;
 
 static void h(int sig) { (void)sig; handled_in = (pid_t)syscall(SYS_gettid); }
 
@@ -31,8 +32,10 @@ static void *worker(void *arg) {
     r = nanosleep(&ts, &ts);
     e = errno;
   }
-  printf("worker: woken (%s), handler ran in %s\n", r == 0 || e == EINTR ? "yes" : strerror(e),
-         handled_in == worker_tid ? "the worker" : "another thread");
+  /* told by main after the join: a line printed here would race main's on the host */
+  woken = r == 0 || e == EINTR;
+  woken_errno = e;
+  in_worker = handled_in == worker_tid;
   while (!stop) sched_yield();
   return 0;
 }
@@ -57,6 +60,7 @@ int main(void) {
   printf("no such thread: %ld %s\n", r, r ? strerror(errno) : "");
   stop = 1;
   pthread_join(th, 0);
+  printf("worker: woken (%s), handler ran in %s\n", woken ? "yes" : strerror(woken_errno), in_worker ? "the worker" : "another thread");
   /* tkill to itself */
   handled_in = 0;
   syscall(SYS_tkill, (pid_t)syscall(SYS_gettid), SIGUSR1);

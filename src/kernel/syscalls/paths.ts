@@ -6,7 +6,7 @@
  * at its first change, removals as whiteouts, the running image busy).
  */
 import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, ENAMETOOLONG, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { Errno, EBADF, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
@@ -59,6 +59,8 @@ export function parentOf(k: Kernel, dirfd: number, path: string): (Node & { kind
 /** The absolute path of a new entry named by path's last component in directory dir. */
 export function childPath(dir: Node & { kind: 'dir' }, path: string): string {
   const name = splitPath(path)[1];
+  // an empty path names nothing to make (and never the directory itself)
+  if (name === '') throw new Errno(ENOENT);
   if (name.length > 255) throw new Errno(ENAMETOOLONG);
   return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
 }
@@ -132,6 +134,7 @@ export function attrsOf(k: Kernel, node: Node): Inode | undefined {
     case 'tmp': return node.file;
     case 'dir': return node.tmp instanceof TmpDir ? node.tmp : k.tmp?.fixed.get(node.path);
     case 'link': return node.inode;
+    case 'sock': return node.inode;
     case 'dev': return k.tmp?.fixed.get(node.path);
     default: return undefined;
   }

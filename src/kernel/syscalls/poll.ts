@@ -36,7 +36,7 @@ function pollReady(k: Kernel, fd: number, events: number): number {
 
 /** What poll reports of a stream for the events asked (POLLHUP and POLLERR always). */
 export function streamReady(k: Kernel, f: Stream, events: number): number {
-  if (f.readyEvents) return f.readyEvents(k) & events;
+  if (f.readyEvents) return f.readyEvents(k) & (events | POLLHUP | POLLERR);
   if (f.pid !== undefined) {
     // pidfd_poll: readable once the process has exited, hung up too once it is reaped
     const t = k.tasks.get(f.pid);

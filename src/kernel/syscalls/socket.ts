@@ -1,24 +1,33 @@
 /**
- * socketpair's connected AF_UNIX sockets (Linux: net/unix/af_unix.c):
- * each end queues what the other sends, as a byte stream (SOCK_STREAM) or
- * as whole messages (SOCK_DGRAM, SOCK_SEQPACKET). A read sleeps while
- * nothing is queued, or sees end of file once the peer has closed or shut
- * down its writing (a datagram socket's peer closing ends nothing); a
- * write sleeps while the peer's queue lacks room, and with the peer gone
- * fails with EPIPE (raising SIGPIPE unless MSG_NOSIGNAL) or, for a
- * datagram, ECONNREFUSED. Both honour O_NONBLOCK and MSG_DONTWAIT, and
- * recv MSG_PEEK, MSG_WAITALL and MSG_TRUNC. Control messages (passing
- * descriptors) are not carried: sendmsg with any fails with EOPNOTSUPP.
+ * AF_UNIX sockets (Linux: net/unix/af_unix.c): socketpair's connected
+ * pairs, and sockets made by socket(2) that bind a name (a path, which
+ * makes a socket file in the tree, an abstract name, or an autobound one),
+ * listen, connect and accept. Each end queues what the other sends, as a
+ * byte stream (SOCK_STREAM) or as whole messages (SOCK_DGRAM,
+ * SOCK_SEQPACKET); a datagram socket also takes messages sent to its name
+ * and reports who sent them. A read sleeps while nothing is queued, or
+ * sees end of file once the peer has closed or shut down its writing (a
+ * datagram socket's peer closing ends nothing); a write sleeps while the
+ * peer's queue lacks room, and with the peer gone fails with EPIPE
+ * (raising SIGPIPE unless MSG_NOSIGNAL) or, for a datagram, ECONNREFUSED.
+ * A connect waits while the listener's backlog is full. Both honour
+ * O_NONBLOCK and MSG_DONTWAIT, and recv MSG_PEEK, MSG_WAITALL and
+ * MSG_TRUNC. Control messages (passing descriptors) are not carried:
+ * sendmsg with any fails with EOPNOTSUPP. The machine has no other
+ * family: socket(2) of one is EAFNOSUPPORT, as on a kernel built without
+ * networking.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, EPIPE } from '../errno.js';
+import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT, EPIPE } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
 import { sleepOnIo } from './pipe.js';
 import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
 import { iovecs, iovReader, iovTotal, scatter } from './fs.js';
+import { TmpSock } from '../tmpfs.js';
+import { childPath, dirChanged, lookup, parentOf, splitPath, AT_FDCWD } from './paths.js';
 
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
@@ -59,12 +68,43 @@ const POLLHUP = 0x10;
 const POLLRDNORM = 0x40;
 const POLLWRNORM = 0x100;
 const POLLRDHUP = 0x2000;
+const SOCK_RAW = 3;
+const PF_UNIX = 1;
+const SO_PEERCRED = 17;
+const SOMAXCONN = 4096;
+const EADDRINUSE = 98;
+const ENOTCONN = 107;
+const EPROTOTYPE = 91;
+const ECONNRESET = 104;
+/** offsetof(struct sockaddr_un, sun_path), and the whole struct's size. */
+const SUN_PATH = 2;
+const SOCKADDR_UN = 110;
+
+/** Who made, listened on or connected a socket: what SO_PEERCRED tells its peer. */
+interface Ucred {
+  readonly pid: number;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+/** SO_PEERCRED of a socket with no peer: pid 0 and ids of -1 (no credentials). */
+const NO_CRED: Ucred = { pid: 0, uid: 0xffffffff, gid: 0xffffffff };
+
+function credOf(k: Kernel): Ucred {
+  const c = k.current.cred;
+  return { pid: k.current.tgid, uid: c.euid, gid: c.egid };
+}
 
 export class UnixSocket implements Stream {
-  /** The other end (set as the pair is made). */
-  peer!: UnixSocket;
-  /** What the peer sent, not yet read: byte chunks or whole messages. */
+  /**
+   * A stream or seqpacket socket's other end once connected; a datagram
+   * socket's peer (socketpair) or default destination (connect).
+   */
+  peer: UnixSocket | undefined;
+  /** What was sent here, not yet read: byte chunks or whole messages. */
   private inbox: Uint8Array[] = [];
+  /** A datagram's sender's name, by message (undefined: an unnamed sender). */
+  private senders: (Uint8Array | undefined)[] = [];
   /** Bytes of inbox[0] already read (a stream's partial read). */
   private head = 0;
   queued = 0;
@@ -74,6 +114,20 @@ export class UnixSocket implements Stream {
   closed = false;
   /** Sends and receives so far (epoll's edge-triggered entries). */
   events = 0;
+  /** A connection's server end still in a listener's backlog. */
+  embryo = false;
+  /** listen(2) was called: connections wait in `backlog` until accepted. */
+  listening = false;
+  backlog: UnixSocket[] = [];
+  maxBacklog = 0;
+  /** The bound address as getsockname reports sun_path: a path with its NUL, or an abstract name's bytes. */
+  name: Uint8Array | undefined;
+  /** Where the name lives: a socket file of the tree, or the abstract namespace (with its key). */
+  private binding: TmpSock | { space: Map<string, UnixSocket>; key: string } | undefined;
+  /** The process that made it (socketpair), listened on it, or connected it. */
+  cred: Ucred = NO_CRED;
+  /** A pending error the next read or write reports once (sk_err: ECONNRESET when the peer went with data unread). */
+  error = 0;
 
   /** ino: the socket's inode number (fstat's st_ino, its /proc/self/fd link). */
   constructor(
@@ -94,14 +148,41 @@ export class UnixSocket implements Stream {
     return this.type !== SOCK_STREAM;
   }
 
+  /** A stream or seqpacket socket, which must connect before it sends or receives. */
+  get connectionBased(): boolean {
+    return this.type !== SOCK_DGRAM;
+  }
+
   /** Whether a read finds end of file once the queue is empty. */
   eof(): boolean {
-    return this.readShut || this.peer.writeShut || (this.peer.closed && this.type !== SOCK_DGRAM);
+    const p = this.peer;
+    return this.readShut || (p !== undefined && (p.writeShut || (p.closed && this.type !== SOCK_DGRAM)));
+  }
+
+  /** Binds the socket to a name in one of the namespaces. */
+  bind(name: Uint8Array, binding: TmpSock | { space: Map<string, UnixSocket>; key: string }): void {
+    this.name = name;
+    this.binding = binding;
+    if (!(binding instanceof TmpSock)) binding.space.set(binding.key, this);
   }
 
   release(): void {
     this.closed = true;
-    this.peer.events++;
+    const p = this.peer;
+    if (p) {
+      p.events++;
+      // a connection closed with bytes unread, or never accepted, is reset for the other end
+      if (this.connectionBased && (this.inbox.length > 0 || this.embryo)) p.error = ECONNRESET;
+    }
+    // connections never accepted are closed with the listener; the name frees (a socket file stays)
+    for (const c of this.backlog) {
+      c.embryo = true;
+      c.release();
+    }
+    this.backlog = [];
+    const b = this.binding;
+    if (b instanceof TmpSock) b.socket = undefined;
+    else if (b && b.space.get(b.key) === this) b.space.delete(b.key);
   }
 
   wakeups(): number {
@@ -109,11 +190,15 @@ export class UnixSocket implements Stream {
   }
 
   readyEvents(): number {
+    if (this.listening) return this.backlog.length > 0 ? POLLIN | POLLRDNORM : 0;
+    const p = this.peer;
+    // an unconnected stream: hung up, and writable, as Linux's unix_poll says; readable once shut down
+    if (this.connectionBased && !p) return POLLOUT | POLLWRNORM | POLLHUP | (this.readShut ? POLLIN | POLLRDNORM | POLLRDHUP : 0);
     let r = 0;
     if (this.pending() || this.eof()) r |= POLLIN | POLLRDNORM;
     if (this.eof()) r |= POLLRDHUP;
-    if (!this.writeShut && !this.peer.closed && SOCK_BUF - this.peer.queued > 0) r |= POLLOUT | POLLWRNORM;
-    if ((this.readShut || this.peer.writeShut || this.peer.closed) && (this.writeShut || this.peer.readShut || this.peer.closed)) r |= POLLHUP;
+    if (!this.writeShut && (!p || (!p.closed && SOCK_BUF - p.queued > 0))) r |= POLLOUT | POLLWRNORM;
+    if (p && (this.readShut || p.writeShut || p.closed) && (this.writeShut || p.readShut || p.closed)) r |= POLLHUP;
     return r;
   }
 
@@ -122,14 +207,20 @@ export class UnixSocket implements Stream {
   }
 
   sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
-    return send(k, f, this, n, read, 0);
+    return send(k, f, this, n, read, 0, undefined);
   }
 
-  /** Adds what the peer sent. */
-  put(data: Uint8Array): void {
+  /** Adds what was sent here, and for a datagram who sent it. */
+  put(data: Uint8Array, from?: Uint8Array): void {
     this.inbox.push(data);
+    if (this.messages) this.senders.push(from);
     this.queued += data.length;
     this.events++;
+  }
+
+  /** The sender of the next message (datagrams). */
+  nextSender(): Uint8Array | undefined {
+    return this.senders[0];
   }
 
   /** Up to max bytes (a stream) or the next message (cut to max); `peek` leaves them queued. Also the message's full length. */
@@ -138,8 +229,9 @@ export class UnixSocket implements Stream {
       const m = this.inbox[0];
       if (!peek) {
         this.inbox.shift();
+        this.senders.shift();
         this.queued -= m.length;
-        this.peer.events++;
+        if (this.peer) this.peer.events++;
       }
       return { data: m.subarray(0, Math.min(max, m.length)), full: m.length };
     }
@@ -163,7 +255,7 @@ export class UnixSocket implements Stream {
       this.inbox.splice(0, i);
       this.head = head;
       this.queued -= n;
-      this.peer.events++;
+      if (this.peer) this.peer.events++;
     }
     return { data: out, full: n };
   }
@@ -173,6 +265,9 @@ const nonblocking = (f: OpenFile, flags: number): boolean => (f.flags & O_NONBLO
 
 /** A read or recv: what it returns, and whether a message was cut short (MSG_TRUNC). */
 function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number): { data: Uint8Array; full: number } {
+  // a stream socket that is listening or not connected has nothing to read from
+  if (s.listening || (s.connectionBased && !s.peer)) throw new Errno(EINVAL);
+  takeError(s);
   if (!s.pending()) {
     if (s.eof()) return { data: new Uint8Array(0), full: 0 };
     if (nonblocking(f, flags)) throw new Errno(EAGAIN);
@@ -185,14 +280,21 @@ function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number)
   return r;
 }
 
-/** A write or send of n bytes that `read` fetches. */
-function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: number, len: number) => Uint8Array, flags: number): bigint {
+/**
+ * A write or send of n bytes that `read` fetches, to the peer or, for a
+ * datagram, to `to` (a sendto's address) or the default destination.
+ */
+function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: number, len: number) => Uint8Array, flags: number, to: UnixSocket | undefined): bigint {
   const t = k.current;
-  const p = s.peer;
+  const p = to ?? s.peer;
+  if (s.connectionBased) takeError(s);
+  if (!p) {
+    if (s.writeShut) return pipeGone(k, flags);
+    throw new Errno(ENOTCONN);
+  }
   if (s.writeShut || p.closed || p.readShut) {
     if (s.type === SOCK_DGRAM && p.closed) throw new Errno(ECONNREFUSED);
-    if (!(flags & MSG_NOSIGNAL)) sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, 0, t.tgid, 0));
-    throw new Errno(EPIPE);
+    return pipeGone(k, flags);
   }
   if (s.messages) {
     if (n > SOCK_BUF) throw new Errno(EMSGSIZE);
@@ -200,7 +302,7 @@ function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: numb
       if (nonblocking(f, flags)) throw new Errno(EAGAIN);
       sleepOnIo(k);
     }
-    p.put(n > 0 ? read(0, n) : new Uint8Array(0));
+    p.put(n > 0 ? read(0, n) : new Uint8Array(0), s.name);
     k.wakeIo();
     return BigInt(n);
   }
@@ -223,11 +325,34 @@ function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: numb
   sleepOnIo(k);
 }
 
+/** Reports (and clears) the socket's pending error, as sock_error does. */
+function takeError(s: UnixSocket): void {
+  const e = s.error;
+  if (e === 0) return;
+  s.error = 0;
+  throw new Errno(e);
+}
+
+/** A send on a connection that is gone: SIGPIPE unless MSG_NOSIGNAL, and EPIPE. */
+function pipeGone(k: Kernel, flags: number): never {
+  const t = k.current;
+  if (!(flags & MSG_NOSIGNAL)) sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, 0, t.tgid, 0));
+  throw new Errno(EPIPE);
+}
+
 function socketOf(k: Kernel, fd: number): { f: OpenFile; s: UnixSocket } {
   const f = k.file(fd);
   if (!f) throw new Errno(EBADF);
   if (!(f.stream instanceof UnixSocket)) throw new Errno(ENOTSOCK);
   return { f, s: f.stream };
+}
+
+/** The socket type of a socket(2) or socketpair(2) type argument (SOCK_RAW is a datagram socket here, as in unix_create). */
+function socketType(typeFlags: number): number {
+  const type = typeFlags & 0xf;
+  if (type === SOCK_RAW) return SOCK_DGRAM;
+  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Errno(ESOCKTNOSUPPORT);
+  return type;
 }
 
 function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: number, sv: bigint): bigint {
@@ -245,13 +370,13 @@ function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: numb
   copyToUser(k.mm, sv, out);
   // a family this kernel knows that has no socketpair, or none at all
   if (domain !== AF_UNIX) throw new Errno(domain > 0 && domain < AF_MAX ? EOPNOTSUPP : EAFNOSUPPORT);
-  const type = typeFlags & 0xf;
-  if (type !== SOCK_STREAM && type !== SOCK_DGRAM && type !== SOCK_SEQPACKET) throw new Errno(ESOCKTNOSUPPORT);
-  if (protocol !== 0) throw new Errno(EPROTONOSUPPORT);
+  const type = socketType(typeFlags);
+  if (protocol !== 0 && protocol !== PF_UNIX) throw new Errno(EPROTONOSUPPORT);
   const a = new UnixSocket(type, k.nextIno());
   const b = new UnixSocket(type, k.nextIno());
   a.peer = b;
   b.peer = a;
+  a.cred = b.cred = credOf(k);
   const flags = O_RDWR | (typeFlags & O_NONBLOCK);
   const cloexec = (typeFlags & O_CLOEXEC) !== 0;
   files.set(fa, new OpenFile(a, flags), cloexec);
@@ -259,18 +384,209 @@ function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: numb
   return 0n;
 }
 
-/** A struct msghdr at addr: its iovecs and control length. */
-function msghdr(k: Kernel, addr: bigint): { vecs: [bigint, bigint][]; controlLen: bigint; raw: DataView } {
+function socket(k: Kernel, domain: number, typeFlags: number, protocol: number): bigint {
+  if (domain < 0 || domain >= AF_MAX) throw new Errno(EAFNOSUPPORT);
+  if (typeFlags & ~(0xf | O_NONBLOCK | O_CLOEXEC)) throw new Errno(EINVAL);
+  // the machine is built without networking: AF_UNIX is its one family
+  if (domain !== AF_UNIX) throw new Errno(EAFNOSUPPORT);
+  const type = socketType(typeFlags);
+  if (protocol !== 0 && protocol !== PF_UNIX) throw new Errno(EPROTONOSUPPORT);
+  const s = new UnixSocket(type, k.nextIno());
+  return BigInt(k.installFile(new OpenFile(s, O_RDWR | (typeFlags & O_NONBLOCK)), (typeFlags & O_CLOEXEC) !== 0));
+}
+
+/** A struct sockaddr_un argument: a path, an abstract name (leading NUL), or autobind (the family alone). */
+type UnixAddress = { kind: 'path'; path: string; bytes: Uint8Array } | { kind: 'abstract'; bytes: Uint8Array } | { kind: 'autobind' };
+
+function unixAddress(k: Kernel, addr: bigint, len: number): UnixAddress {
+  if (len < SUN_PATH || len > SOCKADDR_UN) throw new Errno(EINVAL);
+  const raw = copyFromUser(k.mm, addr, len);
+  if ((raw[0] | (raw[1] << 8)) !== AF_UNIX) throw new Errno(EINVAL);
+  if (len === SUN_PATH) return { kind: 'autobind' };
+  if (raw[SUN_PATH] === 0) return { kind: 'abstract', bytes: raw.slice(SUN_PATH) };
+  // a path ends at its NUL or at the address's end
+  let end = SUN_PATH;
+  while (end < len && raw[end] !== 0) end++;
+  const bytes = raw.slice(SUN_PATH, end);
+  return { kind: 'path', path: new TextDecoder().decode(bytes), bytes };
+}
+
+const abstractKey = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+
+/**
+ * The socket an address names, for connect and sendto: ENOENT and the
+ * like for a path, ECONNREFUSED for a name no socket holds. A path's
+ * socket must be of the caller's type (EPROTOTYPE, as unix_find_bsd); an
+ * abstract name's is checked by the caller (a stream connect finds no
+ * listener, a datagram is refused).
+ */
+function socketAt(k: Kernel, a: UnixAddress, type: number): UnixSocket {
+  if (a.kind === 'autobind') throw new Errno(EINVAL);
+  if (a.kind === 'abstract') {
+    const s = k.unixAbstract.get(abstractKey(a.bytes));
+    if (!s) throw new Errno(ECONNREFUSED);
+    return s;
+  }
+  const node = lookup(k, AT_FDCWD, a.path, true);
+  if (node.kind !== 'sock' || !node.inode.socket) throw new Errno(ECONNREFUSED);
+  const s = node.inode.socket as UnixSocket;
+  if (s.type !== type) throw new Errno(EPROTOTYPE);
+  return s;
+}
+
+/** The next autobind name: a NUL and five hex digits, as unix_autobind picks them. */
+function autobindName(k: Kernel): Uint8Array {
+  for (;;) {
+    const n = k.unixAutobind++ & 0xfffff;
+    const bytes = new TextEncoder().encode('\0' + n.toString(16).padStart(5, '0'));
+    if (!k.unixAbstract.has(abstractKey(bytes))) return bytes;
+  }
+}
+
+function bind(k: Kernel, fd: number, addr: bigint, len: number): bigint {
+  const { s } = socketOf(k, fd);
+  const a = unixAddress(k, addr, len);
+  // a path is made before the socket is checked (EADDRINUSE first); a name in the abstract namespace after
+  if (s.name && a.kind !== 'path') throw new Errno(EINVAL);
+  if (a.kind === 'path') {
+    if (a.path === '') throw new Errno(ENOENT);
+    const dir = parentOf(k, AT_FDCWD, a.path);
+    if (!dir) {
+      lookup(k, AT_FDCWD, splitPath(a.path)[0], true);
+      throw new Errno(ENOENT);
+    }
+    const at = childPath(dir, a.path);
+    let taken = true;
+    try {
+      lookup(k, AT_FDCWD, at, false);
+    } catch (err) {
+      if (!(err instanceof Errno) || err.errno !== ENOENT) throw err;
+      taken = false;
+    }
+    if (taken) throw new Errno(EADDRINUSE);
+    if (!dir.tmp) throw new Errno(ENOENT);
+    if (s.name) throw new Errno(EINVAL);
+    const inode = new TmpSock(k.nextIno(), 0o777 & ~k.current.umask, k.realtimeNs(), s);
+    k.tmpfs().entries.set(at, inode);
+    dirChanged(k, at);
+    // getsockname shows the path as given, with its NUL
+    const name = new Uint8Array(a.bytes.length + 1);
+    name.set(a.bytes);
+    s.bind(name, inode);
+    return 0n;
+  }
+  const bytes = a.kind === 'abstract' ? a.bytes : autobindName(k);
+  const key = abstractKey(bytes);
+  if (k.unixAbstract.has(key)) throw new Errno(EADDRINUSE);
+  s.bind(bytes, { space: k.unixAbstract, key });
+  return 0n;
+}
+
+function listen(k: Kernel, fd: number, backlog: number): bigint {
+  const { s } = socketOf(k, fd);
+  if (!s.connectionBased) throw new Errno(EOPNOTSUPP);
+  // no listening on an unbound or connected socket
+  if (!s.name || s.peer) throw new Errno(EINVAL);
+  s.listening = true;
+  s.maxBacklog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+  s.cred = credOf(k);
+  k.wakeIo();
+  return 0n;
+}
+
+function connect(k: Kernel, fd: number, addr: bigint, len: number): bigint {
+  const { f, s } = socketOf(k, fd);
+  const a = unixAddress(k, addr, len);
+  if (a.kind === 'autobind') throw new Errno(EINVAL);
+  if (!s.connectionBased) {
+    // a datagram socket's default destination
+    const target = socketAt(k, a, s.type);
+    if (target.type !== s.type) throw new Errno(ECONNREFUSED);
+    s.peer = target;
+    return 0n;
+  }
+  if (s.peer) throw new Errno(EISCONN);
+  if (s.listening) throw new Errno(EINVAL);
+  const target = socketAt(k, a, s.type);
+  if (!target.listening || target.closed || target.type !== s.type) throw new Errno(ECONNREFUSED);
+  // a backlog holds one more than listen's count
+  if (target.backlog.length > target.maxBacklog) {
+    if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
+    sleepOnIo(k);
+  }
+  // the server's end, waiting in the backlog: named as the listener, crediting it
+  const server = new UnixSocket(s.type, k.nextIno());
+  server.name = target.name;
+  server.cred = target.cred;
+  server.peer = s;
+  s.peer = server;
+  s.cred = credOf(k);
+  target.backlog.push(server);
+  target.events++;
+  k.wakeIo();
+  return 0n;
+}
+
+function accept(k: Kernel, fd: number, addr: bigint, lenAddr: bigint, flags: number): bigint {
+  if (flags & ~(O_NONBLOCK | O_CLOEXEC)) throw new Errno(EINVAL);
+  const { f, s } = socketOf(k, fd);
+  if (!s.listening) throw new Errno(EINVAL);
+  if (s.backlog.length === 0) {
+    if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
+    sleepOnIo(k);
+  }
+  const conn = s.backlog.shift()!;
+  conn.embryo = false;
+  const newFd = k.installFile(new OpenFile(conn, O_RDWR | (flags & O_NONBLOCK)), (flags & O_CLOEXEC) !== 0);
+  s.events++;
+  // a connect waiting for room in the backlog goes on
+  k.wakeIo();
+  if (addr !== 0n) putAddress(k, addr, lenAddr, conn.peer?.name);
+  return BigInt(newFd);
+}
+
+/** A struct sockaddr_un for a name (the family alone for an unnamed socket), cut to the caller's length, and the full length. */
+function putAddress(k: Kernel, addr: bigint, lenAddr: bigint, name: Uint8Array | undefined): void {
+  const len = new DataView(copyFromUser(k.mm, lenAddr, 4).buffer).getInt32(0, true);
+  if (len < 0) throw new Errno(EINVAL);
+  const out = new Uint8Array(SUN_PATH + (name?.length ?? 0));
+  out[0] = AF_UNIX;
+  if (name) out.set(name, SUN_PATH);
+  if (len > 0) copyToUser(k.mm, addr, out.subarray(0, Math.min(len, out.length)));
+  writeU32(k.mm, lenAddr, out.length);
+}
+
+/** The destination a sendto or sendmsg names (none: the peer), refusing an address on a stream. */
+function destination(k: Kernel, s: UnixSocket, addr: bigint, len: number): UnixSocket | undefined {
+  if (len === 0 || addr === 0n) return undefined;
+  if (s.connectionBased) throw new Errno(s.peer ? EISCONN : EOPNOTSUPP);
+  const target = socketAt(k, unixAddress(k, addr, len), s.type);
+  if (target.type !== s.type) throw new Errno(ECONNREFUSED);
+  return target;
+}
+
+/** A struct msghdr at addr: its name, iovecs and control length. */
+function msghdr(k: Kernel, addr: bigint): { name: bigint; nameLen: number; vecs: [bigint, bigint][]; controlLen: bigint; raw: DataView } {
   const raw = new DataView(copyFromUser(k.mm, addr, 56).buffer);
   return {
+    name: raw.getBigUint64(0, true),
+    nameLen: raw.getUint32(8, true),
     vecs: iovecs(k, raw.getBigUint64(16, true), raw.getBigUint64(24, true)),
     controlLen: raw.getBigUint64(40, true),
     raw,
   };
 }
 
+const clampCount = (n: bigint): number => Number(n > 0x7ffff000n ? 0x7ffff000n : n);
+
 export const socketSyscalls: SyscallRow[] = [
+  row(41, 'socket', 'ddd', (k, a) => socket(k, a.i32(0), a.i32(1), a.i32(2))),
   row(53, 'socketpair', 'dddp', (k, a) => socketpair(k, a.i32(0), a.i32(1), a.i32(2), a.u64(3))),
+  row(49, 'bind', 'dpd', (k, a) => bind(k, a.i32(0), a.u64(1), a.i32(2))),
+  row(50, 'listen', 'dd', (k, a) => listen(k, a.i32(0), a.i32(1))),
+  row(42, 'connect', 'dpd', (k, a) => connect(k, a.i32(0), a.u64(1), a.i32(2))),
+  row(43, 'accept', 'dpp', (k, a) => accept(k, a.i32(0), a.u64(1), a.u64(2), 0)),
+  row(288, 'accept4', 'dppx', (k, a) => accept(k, a.i32(0), a.u64(1), a.u64(2), a.i32(3))),
   row(48, 'shutdown', 'dd', (k, a) => {
     const { s } = socketOf(k, a.i32(0));
     const how = a.i32(1);
@@ -278,44 +594,56 @@ export const socketSyscalls: SyscallRow[] = [
     if (how !== 1) s.readShut = true;
     if (how !== SHUT_RD) s.writeShut = true;
     s.events++;
-    s.peer.events++;
+    if (s.peer) s.peer.events++;
     k.wakeIo();
     return 0n;
   }),
-  // sendto and recvfrom on a connected pair: no address (sendto with one is EISCONN)
   row(44, 'sendto', 'dbudpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
-    if (a.u32(5) !== 0) throw new Errno(EISCONN);
+    const to = destination(k, s, a.u64(4), a.i32(5));
     const buf = a.u64(1);
-    return send(k, f, s, Number(a.u64(2) > 0x7ffff000n ? 0x7ffff000n : a.u64(2)), (off, len) => copyFromUser(k.mm, buf + BigInt(off), len), a.i32(3));
+    return send(k, f, s, clampCount(a.u64(2)), (off, len) => copyFromUser(k.mm, buf + BigInt(off), len), a.i32(3), to);
   }),
   row(45, 'recvfrom', 'dpudpp', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
     const flags = a.i32(3);
-    const r = recv(k, f, s, Number(a.u64(2) > 0x7ffff000n ? 0x7ffff000n : a.u64(2)), flags);
+    const from = s.messages ? s.nextSender() : undefined;
+    const r = recv(k, f, s, clampCount(a.u64(2)), flags);
     if (r.data.length > 0) copyToUser(k.mm, a.u64(1), r.data);
-    // an unnamed peer: no address to report
-    if (a.u64(5) !== 0n) writeU32(k.mm, a.u64(5), 0);
+    if (a.u64(4) !== 0n && a.u64(5) !== 0n) {
+      // a datagram's named sender; an unnamed one, or a stream's peer, reports no address
+      if (s.type === SOCK_DGRAM && from) putAddress(k, a.u64(4), a.u64(5), from);
+      else writeU32(k.mm, a.u64(5), 0);
+    }
     return BigInt(flags & MSG_TRUNC ? r.full : r.data.length);
   }),
   row(46, 'sendmsg', 'dpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
     const m = msghdr(k, a.u64(1));
-    if (m.raw.getUint32(8, true) !== 0) throw new Errno(EISCONN);
+    const to = destination(k, s, m.name, m.nameLen);
     if (m.controlLen !== 0n) throw new Errno(EOPNOTSUPP);
-    return send(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2));
+    return send(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2), to);
   }),
   row(47, 'recvmsg', 'dpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
     const m = msghdr(k, a.u64(1));
     const flags = a.i32(2);
+    const from = s.type === SOCK_DGRAM ? s.nextSender() : undefined;
     const r = recv(k, f, s, iovTotal(m.vecs), flags);
     scatter(k, m.vecs, r.data);
-    // no address, no control data; msg_flags says whether a message was cut short
+    // the sender's address when named and asked for; no control data; msg_flags says whether a message was cut short
+    let nameLen = 0;
+    if (from && m.name !== 0n && m.nameLen > 0) {
+      const out = new Uint8Array(SUN_PATH + from.length);
+      out[0] = AF_UNIX;
+      out.set(from, SUN_PATH);
+      copyToUser(k.mm, m.name, out.subarray(0, Math.min(m.nameLen, out.length)));
+      nameLen = out.length;
+    }
     const out = new Uint8Array(56);
     out.set(new Uint8Array(m.raw.buffer));
     const dv = new DataView(out.buffer);
-    dv.setUint32(8, 0, true);
+    dv.setUint32(8, nameLen, true);
     dv.setBigUint64(40, 0n, true);
     dv.setInt32(48, r.full > r.data.length ? MSG_TRUNC : 0, true);
     copyToUser(k.mm, a.u64(1), out);
@@ -324,36 +652,43 @@ export const socketSyscalls: SyscallRow[] = [
   row(55, 'getsockopt', 'dddpp', (k, a) => {
     const { s } = socketOf(k, a.i32(0));
     if (a.i32(1) !== SOL_SOCKET) throw new Errno(ENOPROTOOPT);
-    let v: number;
-    switch (a.i32(2)) {
-      case SO_TYPE: v = s.type; break;
-      case SO_DOMAIN: v = AF_UNIX; break;
-      case SO_PROTOCOL: v = 0; break;
-      case SO_ERROR: v = 0; break;
-      case SO_ACCEPTCONN: v = 0; break;
-      case SO_SNDBUF: case SO_RCVBUF: v = SOCK_BUF; break;
-      default: throw new Errno(ENOPROTOOPT);
-    }
     const len = new DataView(copyFromUser(k.mm, a.u64(4), 4).buffer).getInt32(0, true);
     if (len < 0) throw new Errno(EINVAL);
-    const out = new Uint8Array(4);
-    new DataView(out.buffer).setInt32(0, v, true);
-    const n = Math.min(len, 4);
+    const out = new Uint8Array(12);
+    const dv = new DataView(out.buffer);
+    let size = 4;
+    switch (a.i32(2)) {
+      case SO_TYPE: dv.setInt32(0, s.type, true); break;
+      case SO_DOMAIN: dv.setInt32(0, AF_UNIX, true); break;
+      case SO_PROTOCOL: dv.setInt32(0, 0, true); break;
+      case SO_ERROR: dv.setInt32(0, 0, true); break;
+      case SO_ACCEPTCONN: dv.setInt32(0, s.listening ? 1 : 0, true); break;
+      case SO_SNDBUF: case SO_RCVBUF: dv.setInt32(0, SOCK_BUF, true); break;
+      case SO_PEERCRED: {
+        // struct ucred of the peer: who connected, listened or made the pair
+        const c = s.peer?.cred ?? NO_CRED;
+        dv.setInt32(0, c.pid, true);
+        dv.setUint32(4, c.uid, true);
+        dv.setUint32(8, c.gid, true);
+        size = 12;
+        break;
+      }
+      default: throw new Errno(ENOPROTOOPT);
+    }
+    const n = Math.min(len, size);
     if (n > 0) copyToUser(k.mm, a.u64(3), out.subarray(0, n));
     writeU32(k.mm, a.u64(4), n);
     return 0n;
   }),
-  // an unnamed socket's address: the family alone
-  row(51, 'getsockname', 'dpp', (k, a) => sockname(k, a.i32(0), a.u64(1), a.u64(2))),
-  row(52, 'getpeername', 'dpp', (k, a) => sockname(k, a.i32(0), a.u64(1), a.u64(2))),
+  row(51, 'getsockname', 'dpp', (k, a) => {
+    const { s } = socketOf(k, a.i32(0));
+    putAddress(k, a.u64(1), a.u64(2), s.name);
+    return 0n;
+  }),
+  row(52, 'getpeername', 'dpp', (k, a) => {
+    const { s } = socketOf(k, a.i32(0));
+    if (!s.peer) throw new Errno(ENOTCONN);
+    putAddress(k, a.u64(1), a.u64(2), s.peer.name);
+    return 0n;
+  }),
 ];
-
-function sockname(k: Kernel, fd: number, addr: bigint, lenAddr: bigint): bigint {
-  socketOf(k, fd);
-  const len = new DataView(copyFromUser(k.mm, lenAddr, 4).buffer).getInt32(0, true);
-  if (len < 0) throw new Errno(EINVAL);
-  const fam = new Uint8Array([AF_UNIX, 0]);
-  if (len > 0) copyToUser(k.mm, addr, fam.subarray(0, Math.min(len, 2)));
-  writeU32(k.mm, lenAddr, 2);
-  return 0n;
-}

@@ -10,11 +10,11 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, EROFS } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
 import { DirStream, DeviceStream, FileStream, TmpStream } from '../file_streams.js';
-import { TmpDir, TmpFile, TmpLink, isMountPoint, mountOf } from '../tmpfs.js';
+import { TmpDir, TmpFile, TmpLink, TmpSock, isMountPoint, mountOf } from '../tmpfs.js';
 import { inodeOf, listDir, type Node } from '../vfs.js';
 import {
   AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
@@ -96,6 +96,8 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   if ((flags & O_CREAT) && (flags & O_EXCL)) throw new Errno(EEXIST);
   if (node.kind === 'link') throw new Errno(ELOOP);
   if ((flags & O_DIRECTORY) && node.kind !== 'dir') throw new Errno(ENOTDIR);
+  // a socket is reached through connect, not open
+  if (node.kind === 'sock') throw new Errno(ENXIO);
   let stream: Stream;
   if (node.kind === 'dir') {
     if (writing || (flags & O_CREAT)) throw new Errno(EISDIR);
@@ -171,13 +173,13 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   }
   // the entry and everything under it, as objects of the writable layer: a given file's bytes and a
   // given directory are copied up (keeping their inode numbers and attributes), made ones move as they are
-  const moves: [string, TmpFile | TmpDir | TmpLink][] = [];
+  const moves: [string, TmpFile | TmpDir | TmpLink | TmpSock][] = [];
   for (const n of subtree(k, node)) {
-    let e: TmpFile | TmpDir | TmpLink;
+    let e: TmpFile | TmpDir | TmpLink | TmpSock;
     if (n.kind === 'tmp') e = n.file;
     else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path);
     else if (n.kind === 'file') e = givenCopy(n);
-    else if (n.kind === 'link' && n.inode) e = n.inode;
+    else if ((n.kind === 'link' && n.inode) || n.kind === 'sock') e = n.inode!;
     else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
   }
@@ -197,6 +199,15 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
 
 /** The directory a new name goes in, and the name's path: EEXIST when something is there. */
 function newEntry(k: Kernel, dirfd: number, path: string): [Node & { kind: 'dir' }, string] {
+  // what is there already (/ and the mount points included) is EEXIST before anything else
+  let exists = false;
+  try {
+    lookup(k, dirfd, path, false);
+    exists = true;
+  } catch {
+    // made below, or the parent's error
+  }
+  if (exists) throw new Errno(EEXIST);
   const dir = parentOf(k, dirfd, path);
   if (!dir) {
     lookup(k, dirfd, splitPath(path)[0], true);
@@ -229,10 +240,10 @@ function link(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: s
   const [dir, at] = newEntry(k, newdirfd, to);
   if (mountOf(node.path) !== mountOf(at)) throw new Errno(EXDEV);
   if (!dir.tmp) throw new Errno(EPERM);
-  let e: TmpFile | TmpLink;
+  let e: TmpFile | TmpLink | TmpSock;
   if (node.kind === 'file') e = copyUp(k, node, false).file;
   else if (node.kind === 'tmp') e = node.file;
-  else if (node.kind === 'link' && node.inode) e = node.inode;
+  else if ((node.kind === 'link' && node.inode) || node.kind === 'sock') e = node.inode!;
   else throw new Errno(EPERM);
   if (e instanceof TmpFile) {
     // an unlinked file stays nameless, unless O_TMPFILE made it to be named
@@ -297,9 +308,11 @@ function readlink(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, size:
 }
 
 const DT_CHR = 2;
+const DT_SOCK = 12;
 const DT_DIR = 4;
 const DT_REG = 8;
 const DT_LNK = 10;
+const DT_TYPES: Record<Node['kind'], number> = { dir: DT_DIR, file: DT_REG, tmp: DT_REG, dev: DT_CHR, link: DT_LNK, sock: DT_SOCK };
 
 /** getdents64: the directory's entries from its offset, as many whole records as fit. */
 function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
@@ -313,7 +326,7 @@ function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
     ...listDir(k.fileTree(), d.node.path).map(({ name, node }) => ({
       name,
       ino: inodeOf(node.path),
-      type: node.kind === 'dir' ? DT_DIR : node.kind === 'file' || node.kind === 'tmp' ? DT_REG : node.kind === 'dev' ? DT_CHR : DT_LNK,
+      type: DT_TYPES[node.kind],
     })),
   ];
   const out: number[] = [];
