@@ -18,7 +18,7 @@ import { EPOCH_NS } from './syscalls/time.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
-import { Task, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
+import { Task, SemUndoList, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
@@ -35,6 +35,7 @@ import { futexSyscalls, futexWake, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
 import { ptraceSyscalls } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
+import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
 /** sigaction's SA_NOCLDWAIT: children leave no zombie. */
 const SA_NOCLDWAIT = 2n;
@@ -43,16 +44,19 @@ const CLONE_FILES = 0x400;
 const CLONE_VFORK = 0x4000;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
+const CLONE_SYSVSEM = 0x40000;
 const CLONE_SETTLS = 0x80000;
 const CLONE_PARENT_SETTID = 0x100000;
 const CLONE_CHILD_CLEARTID = 0x200000;
 const CLONE_CHILD_SETTID = 0x1000000;
+/** personality(2)'s flag a 64-bit exec clears (Linux: set_personality_64bit). */
+const READ_IMPLIES_EXEC = 0x0400000;
 import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import type { SudConfig } from './sud.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls, ...rseqSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -354,6 +358,13 @@ export class Kernel {
     };
   }
 
+  /** Extended attributes by inode number, each name (latin1) with its value (src/kernel/syscalls/xattr.ts). */
+  xattrs: Map<bigint, Map<string, Uint8Array>> | undefined;
+
+  /** The numbers kcmp orders the objects it compared by (src/kernel/syscalls/kcmp.ts), and the last one given. */
+  kcmpIds: Map<object, number> | undefined;
+  kcmpCount = 0;
+
   /** tmpfs's contents (made when the first file or directory is created there). */
   tmp: TmpFs | undefined;
 
@@ -518,12 +529,18 @@ export class Kernel {
     // exec forgets the alternate stack but keeps its flags (begin_new_exec clears sp and size)
     if (t.sig.altstack.size !== 0n) t.sig.altstack = { sp: 0n, flags: t.sig.altstack.flags, size: 0n };
     // the table becomes the process's own (unshare_files), then its close-on-exec descriptors close
-    if (t.files.users > 1) {
-      t.files.users--;
-      t.files = t.files.copy();
-    }
+    this.unshareFiles(t);
     if (t.files.closeOnExec()) this.wakeIo();
+    t.personality &= ~READ_IMPLIES_EXEC;
+    rseqExecve(t);
     this.enterTask(t);
+  }
+
+  /** unshare_files: a table t shares with other tasks (threads) becomes a copy of its own. */
+  unshareFiles(t: Task): void {
+    if (t.files.users <= 1) return;
+    t.files.users--;
+    t.files = t.files.copy();
   }
 
   /** Makes task the one the engine runs (its ids for the fast syscalls, its page table). */
@@ -731,8 +748,9 @@ export class Kernel {
     if (int80) result = BigInt.asIntN(32, result);
     this.setReg(0, result);
     trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
-    // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
     const t = this.current;
+    if (t.rseqResume) rseqNotifyResume(this, 0);
+    // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
     if (t.sig.pendingCount !== 0 || t.shared.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
   }
 
@@ -1062,10 +1080,15 @@ export class Kernel {
   switchTo(t: Task): void {
     if (t === this.current) return;
     this.quantumLeft = 0;
-    if (this.current.state !== 'zombie') this.current.saved.set(this.cpuBlock);
+    if (this.current.state !== 'zombie') {
+      rseqPreempt(this.current);
+      this.current.saved.set(this.cpuBlock);
+    }
     this.cpuBlock.set(t.saved);
     this.current = t;
     this.enterTask(t);
+    // a task preempted in user mode looks at its rseq area now, one asleep in a syscall as the call returns
+    if (t.rseqResume && t.sleeping === undefined) rseqNotifyResume(this, 0);
   }
 
   /** fork: a copy of the current process with its own address space; returns the child. */
@@ -1107,6 +1130,9 @@ export class Kernel {
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
     child.nice = parent.nice;
+    child.personality = parent.personality;
+    if (flags & CLONE_SYSVSEM) child.semUndo = parent.semUndo ??= new SemUndoList();
+    rseqFork(parent, child, (flags & CLONE_VM) !== 0);
     child.cred = parent.cred;
     child.cwd = this.cwd();
     child.sid = parent.sid;

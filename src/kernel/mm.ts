@@ -93,6 +93,10 @@ export class AddressSpace implements SharesFields {
   /** The argument strings' place on the stack (mm->arg_start, arg_end). */
   argStart = 0n;
   argEnd = 0n;
+  /** mm->membarrier_state: the MEMBARRIER_STATE_* bits registrations set (src/kernel/syscalls/sched.ts). */
+  membarrierState = 0;
+  /** mm->context.pkey_allocation_map (src/kernel/syscalls/pkeys.ts). */
+  pkeyAllocationMap = 0;
 
   constructor(readonly engine: Engine, root?: number) {
     this.root = root ?? engine.x.ptNewRoot();
@@ -113,6 +117,9 @@ export class AddressSpace implements SharesFields {
     child.exePath = this.exePath;
     child.argStart = this.argStart;
     child.argEnd = this.argEnd;
+    // dup_mm copies the whole mm_struct, these with it
+    child.membarrierState = this.membarrierState;
+    child.pkeyAllocationMap = this.pkeyAllocationMap;
     return child;
   }
 

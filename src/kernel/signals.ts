@@ -24,6 +24,7 @@ import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
 import { SHARES, type SharesFields } from './clone.js';
+import { rseqSignalDeliver } from './rseq.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -436,6 +437,8 @@ export function deliverSignals(k: Kernel): boolean {
       k.killProcess(sig);
       return false;
     }
+    // setup_rt_frame: a critical section the signal interrupts aborts first, so that the frame returns to its handler
+    rseqSignalDeliver(k, sig);
     if (!setupFrame(k, sig, act, info)) {
       // delivery failed (no SA_RESTORER, unwritable stack): force_sigsegv
       if (sig === SIGSEGV) {

@@ -51,6 +51,14 @@ export const DEFAULT_RLIMITS: readonly bigint[] = [
   RLIM_INFINITY, RLIM_INFINITY,
 ];
 
+/**
+ * A System V semaphore undo list (struct sem_undo_list): the machine has no
+ * semaphores, so only its identity matters, which kcmp's KCMP_SYSVSEM
+ * compares. A task has none until a clone with CLONE_SYSVSEM gives the
+ * parent one it then shares with the child (copy_semundo).
+ */
+export class SemUndoList {}
+
 export class Task {
   /**
    * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
@@ -100,6 +108,18 @@ export class Task {
   cwd = '/';
   /** The nice value (setpriority), -20..19; clone copies it. */
   nice = 0;
+  /** personality(2)'s execution domain and flags (PER_LINUX 0), per task, copied by clone: only UNAME26 changes anything (uname). */
+  personality = 0;
+  /** The undo list CLONE_SYSVSEM shares, if any. */
+  semUndo: SemUndoList | undefined;
+  /** The registered struct rseq (0n: none) with its length and signature (src/kernel/rseq.ts). */
+  rseq = 0n;
+  rseqLen = 0;
+  rseqSig = 0;
+  /** rseq_event_mask: preempted or signalled since the critical section it was in was last checked. */
+  rseqEvent = false;
+  /** TIF_NOTIFY_RESUME for rseq: its fields are brought up to date before the task runs user code again. */
+  rseqResume = false;
   /** Session id (kept on every task of the process; setsid makes a new one). */
   sid = 0;
   /** The file mode creation mask (umask(2)); fork copies it. */

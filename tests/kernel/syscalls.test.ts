@@ -45,7 +45,7 @@ maybe('syscalls with deterministic results', () => {
     expect(new TextDecoder().decode(given)).toBe('hello, file');
   });
 
-  it('answers random arguments to its descriptor, file, socket, signal and scheduling syscalls without failing itself', () => {
+  it('answers random arguments to its descriptor, file, xattr, socket, signal, scheduling and process-attribute syscalls without failing itself', () => {
     const exe = buildStatic('random-args', [join(dir, 'random_args.c')], ['-O1', '-w']);
     for (const seed of ['1', '2']) {
       const m = new Machine();

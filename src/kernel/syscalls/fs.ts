@@ -3,7 +3,7 @@
  * on every kind of stream (the machine's streams, pipes, the file tree's
  * files and devices, and the streams that read and write themselves),
  * lseek, ioctl, the fsync family, and the descriptor table's dup, dup2,
- * dup3, close and fcntl.
+ * dup3, close, close_range and fcntl.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
@@ -230,6 +230,22 @@ export const fsSyscalls: SyscallRow[] = [
     k.closeFd(Number(fd));
     return 0n;
   }),
+  row(436, 'close_range', 'uux', (k, a) => {
+    const first = a.u32(0);
+    const last = a.u32(1);
+    const flags = a.u32(2);
+    if (flags & ~(CLOSE_RANGE_UNSHARE | CLOSE_RANGE_CLOEXEC)) throw new Errno(EINVAL);
+    if (first > last) throw new Errno(EINVAL);
+    // a table shared with threads is copied first, the range then closed in the copy only
+    if (flags & CLOSE_RANGE_UNSHARE) k.unshareFiles(k.current);
+    const files = k.current.files;
+    for (const fd of files.fds()) {
+      if (fd < first || fd > last) continue;
+      if (flags & CLOSE_RANGE_CLOEXEC) files.setCloseOnExec(fd, true);
+      else k.closeFd(fd);
+    }
+    return 0n;
+  }),
   row(32, 'dup', 'd', (k, a) => {
     const f = k.file(a.u32(0));
     if (!f) throw new Errno(EBADF);
@@ -357,6 +373,8 @@ function writev(k: Kernel, fd: bigint, vecs: [bigint, bigint][]): bigint {
   return BigInt(total);
 }
 
+const CLOSE_RANGE_UNSHARE = 1 << 1;
+const CLOSE_RANGE_CLOEXEC = 1 << 2;
 const FIONREAD = 0x541b;
 const F_DUPFD = 0;
 const F_GETFD = 1;

@@ -3,6 +3,20 @@ import { row, errnoResult, type SyscallRow } from './table.js';
 import { copyToUser, tryCopyToUser, userSpan } from '../uaccess.js';
 import { EFAULT, EINVAL, ERANGE } from '../errno.js';
 
+/** personality(2)'s flag that makes uname report a 2.6 release (for programs that parse 2.6.x only). */
+const UNAME26 = 0x0020000;
+
+/**
+ * override_release: under UNAME26, "2.6." then the patch level plus 60,
+ * then what follows the release's numbers ("6.17.0-sudsim" is
+ * "2.6.77-sudsim").
+ */
+function uname26(release: string): string {
+  const numbers = /^[0-9.]*/.exec(release)![0].split('.');
+  const rest = release.slice(numbers.slice(0, 3).join('.').length);
+  return `2.6.${Number(numbers[1] ?? 0) + 60}${rest}`;
+}
+
 const GRND_FLAGS = 1 | 2 | 4; // GRND_NONBLOCK, GRND_RANDOM, GRND_INSECURE
 /** The most getrandom returns in one call (Linux: MAX_RW_COUNT). */
 const GETRANDOM_MAX = 0x7ffff000;
@@ -45,7 +59,8 @@ export const infoSyscalls: SyscallRow[] = [
     return BigInt(bytes.length);
   }),
   row(63, 'uname', 'p', (k, a) => {
-    const fields = ['Linux', 'sudsim', k.unameRelease, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
+    const release = k.current.personality & UNAME26 ? uname26(k.unameRelease) : k.unameRelease;
+    const fields = ['Linux', 'sudsim', release, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
     const buf = new Uint8Array(65 * 6);
     fields.forEach((f, i) => buf.set(utsField(f), i * 65));
     copyToUser(k.mm, a.u64(0), buf);

@@ -1,4 +1,4 @@
-/** Process identity and lifetime: exit, ids, arch_prctl, set_tid_address. */
+/** Process identity and lifetime: exit, ids, limits, umask, personality, arch_prctl, set_tid_address. */
 import { row, type SyscallRow } from './table.js';
 import { Errno, EINVAL, EPERM, ESRCH, EFAULT } from '../errno.js';
 import { writeU64, copyFromUser, tryCopyToUser } from '../uaccess.js';
@@ -46,6 +46,9 @@ function prlimit(k: Kernel, pid: number, resource: number, newAddr: bigint, oldA
 import { CPU_FS_BASE, CPU_GS_BASE } from '../../engine/layout.js';
 import { TASK_SIZE_MAX } from '../mm.js';
 
+/** personality(2)'s argument that reads the persona without setting one. */
+const PER_QUERY = 0xffffffff;
+
 const ARCH_SET_GS = 0x1001;
 const ARCH_SET_FS = 0x1002;
 const ARCH_GET_FS = 0x1003;
@@ -64,6 +67,12 @@ export const processSyscalls: SyscallRow[] = [
   row(95, 'umask', 'x', (k, a) => {
     const old = k.current.umask;
     k.current.umask = a.u32(0) & 0o777;
+    return BigInt(old);
+  }),
+  // the persona is stored as given (set_personality); of its flags only UNAME26 changes what a program sees (uname)
+  row(135, 'personality', 'x', (k, a) => {
+    const old = k.current.personality;
+    if (a.u32(0) !== PER_QUERY) k.current.personality = a.u32(0);
     return BigInt(old);
   }),
   row(218, 'set_tid_address', 'p', (k, a) => {

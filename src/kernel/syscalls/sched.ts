@@ -2,13 +2,14 @@
  * Scheduling parameters as a one-CPU Linux machine reports them: CPU
  * affinity (cpu 0, in a kernel whose cpumask is one long), nice values
  * (getpriority, setpriority: kept per task, inherited by clone, with no
- * effect on the deterministic round robin), and SCHED_OTHER's policy and
- * priority range.
+ * effect on the deterministic round robin), SCHED_OTHER's policy and
+ * priority range, and membarrier (Linux: kernel/sched/membarrier.c), whose
+ * barriers have no other CPU to reach.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, EINVAL, ESRCH } from '../errno.js';
+import { Errno, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 
 /** cpumask_size(): the bytes of a cpumask (NR_CPUS of 64). */
@@ -26,6 +27,86 @@ const SCHED_RR = 2;
 const SCHED_BATCH = 3;
 const SCHED_IDLE = 5;
 const SCHED_DEADLINE = 6;
+
+const MEMBARRIER_CMD_QUERY = 0;
+const MEMBARRIER_CMD_GLOBAL = 1 << 0;
+const MEMBARRIER_CMD_GLOBAL_EXPEDITED = 1 << 1;
+const MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED = 1 << 2;
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED = 1 << 3;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED = 1 << 4;
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 5;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE = 1 << 6;
+const MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ = 1 << 7;
+const MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ = 1 << 8;
+const MEMBARRIER_CMD_GET_REGISTRATIONS = 1 << 9;
+/** MEMBARRIER_CMD_BITMASK: every command QUERY reports (no nohz_full CPU takes GLOBAL away). */
+const MEMBARRIER_CMD_BITMASK = (1 << 10) - 1;
+const MEMBARRIER_CMD_FLAG_CPU = 1;
+
+/** The mm's membarrier_state bits: a registration sets its state bit, then its READY bit. */
+const STATE_PRIVATE_EXPEDITED_READY = 1 << 0;
+const STATE_PRIVATE_EXPEDITED = 1 << 1;
+const STATE_GLOBAL_EXPEDITED_READY = 1 << 2;
+const STATE_GLOBAL_EXPEDITED = 1 << 3;
+const STATE_SYNC_CORE_READY = 1 << 4;
+const STATE_SYNC_CORE = 1 << 5;
+const STATE_RSEQ_READY = 1 << 6;
+const STATE_RSEQ = 1 << 7;
+
+/** GET_REGISTRATIONS: the register command each pair of state bits stands for. */
+const REGISTRATIONS: readonly [number, number][] = [
+  [STATE_GLOBAL_EXPEDITED | STATE_GLOBAL_EXPEDITED_READY, MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED],
+  [STATE_PRIVATE_EXPEDITED | STATE_PRIVATE_EXPEDITED_READY, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED],
+  [STATE_SYNC_CORE | STATE_SYNC_CORE_READY, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE],
+  [STATE_RSEQ | STATE_RSEQ_READY, MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ],
+];
+
+/**
+ * membarrier(2) on one CPU: every barrier is already met when the call is
+ * made, so the commands only check and keep the registrations the mm has
+ * (a private expedited barrier without its registration is EPERM).
+ */
+function membarrier(k: Kernel, cmd: number, flags: number): bigint {
+  if (flags !== 0 && !(cmd === MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ && flags === MEMBARRIER_CMD_FLAG_CPU)) throw new Errno(EINVAL);
+  const mm = k.mm;
+  // membarrier_register_private_expedited: the private state bit with the flavour's, then its READY bit
+  const register = (ready: number, set: number): bigint => {
+    if ((mm.membarrierState & ready) !== ready) mm.membarrierState |= set | ready;
+    return 0n;
+  };
+  const registered = (ready: number): bigint => {
+    if ((mm.membarrierState & ready) === 0) throw new Errno(EPERM);
+    return 0n;
+  };
+  switch (cmd) {
+    case MEMBARRIER_CMD_QUERY:
+      return BigInt(MEMBARRIER_CMD_BITMASK);
+    case MEMBARRIER_CMD_GLOBAL:
+    case MEMBARRIER_CMD_GLOBAL_EXPEDITED:
+      return 0n;
+    case MEMBARRIER_CMD_REGISTER_GLOBAL_EXPEDITED:
+      return register(STATE_GLOBAL_EXPEDITED_READY, STATE_GLOBAL_EXPEDITED);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED:
+      return registered(STATE_PRIVATE_EXPEDITED_READY);
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED:
+      return register(STATE_PRIVATE_EXPEDITED_READY, STATE_PRIVATE_EXPEDITED);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_SYNC_CORE:
+      return registered(STATE_SYNC_CORE_READY);
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_SYNC_CORE:
+      return register(STATE_SYNC_CORE_READY, STATE_PRIVATE_EXPEDITED | STATE_SYNC_CORE);
+    case MEMBARRIER_CMD_PRIVATE_EXPEDITED_RSEQ:
+      return registered(STATE_RSEQ_READY);
+    case MEMBARRIER_CMD_REGISTER_PRIVATE_EXPEDITED_RSEQ:
+      return register(STATE_RSEQ_READY, STATE_PRIVATE_EXPEDITED | STATE_RSEQ);
+    case MEMBARRIER_CMD_GET_REGISTRATIONS: {
+      let mask = 0;
+      for (const [bits, command] of REGISTRATIONS) if (mm.membarrierState & bits) mask |= command;
+      return BigInt(mask);
+    }
+    default:
+      throw new Errno(EINVAL);
+  }
+}
 
 /** The task pid names (0: the caller), or ESRCH. */
 function taskOf(k: Kernel, pid: number): Task {
@@ -51,6 +132,8 @@ function prioTargets(k: Kernel, which: number, who: number): Task[] {
 }
 
 export const schedSyscalls: SyscallRow[] = [
+  // the CPU a private expedited RSEQ barrier names (its third argument) is not looked at: one CPU, no IPI
+  row(324, 'membarrier', 'dxd', (k, a) => membarrier(k, a.i32(0), a.u32(1))),
   // getcpu: cpu 0 of node 0 (the cache argument is unused since Linux 2.6.24)
   row(309, 'getcpu', 'ppp', (k, a) => {
     if (a.u64(0) !== 0n) writeU32(k.mm, a.u64(0), 0);

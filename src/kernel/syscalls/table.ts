@@ -24,6 +24,9 @@ import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
 import { timeSyscalls } from './time.js';
 import { infoSyscalls } from './info.js';
+import { kcmpSyscalls } from './kcmp.js';
+import { pkeySyscalls } from './pkeys.js';
+import { xattrSyscalls } from './xattr.js';
 
 /**
  * A syscall's arguments, read from the caller's registers when its handler
@@ -85,4 +88,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls]);

@@ -4,9 +4,9 @@
  * fixed epoch, so the same program always sees the same times.
  */
 import { row, type SyscallRow } from './table.js';
-import { copyToUser, copyFromUser } from '../uaccess.js';
+import { copyToUser, copyFromUser, tryCopyToUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EINVAL } from '../errno.js';
+import { Errno, EFAULT, EINVAL } from '../errno.js';
 
 const NS_PER_US = 1000n;
 const NS_PER_S = 1_000_000_000n;
@@ -46,6 +46,13 @@ export function timespecNs(k: Kernel, addr: bigint): bigint {
 }
 
 const ITIMER_REAL = 0;
+
+/** The kernel's tick, CONFIG_HZ 250 (the reference host's), in ns. */
+const TICK_NSEC = 4_000_000n;
+/** INITIAL_JIFFIES: jiffies start five minutes before their low 32 bits wrap, so that wrap bugs show early. */
+const INITIAL_JIFFIES = (1n << 32n) - 300n * 250n;
+/** A clock_t tick (USER_HZ 100) in ns. */
+const NSEC_PER_CLOCK_T = 10_000_000n;
 
 
 /** struct itimerval { it_interval, it_value } (two timevals) from [value, interval] in ns. */
@@ -144,6 +151,17 @@ export const timeSyscalls: SyscallRow[] = [
     }
     copyToUser(k.mm, a.u64(1), b);
     return 0n;
+  }),
+  // struct tms: user time as getrusage counts it (the machine's clock), no system time, nor
+  // children's (getrusage's RUSAGE_CHILDREN is zero too); the result is jiffies_64_to_clock_t(jiffies)
+  row(100, 'times', 'p', (k, a) => {
+    const now = k.clockNs();
+    if (a.u64(0) !== 0n) {
+      const b = new Uint8Array(32);
+      new DataView(b.buffer).setBigInt64(0, now / NSEC_PER_CLOCK_T, true);
+      if (!tryCopyToUser(k.mm, a.u64(0), b)) throw new Errno(EFAULT);
+    }
+    return ((INITIAL_JIFFIES + now / TICK_NSEC) * TICK_NSEC) / NSEC_PER_CLOCK_T;
   }),
   row(201, 'time', 'p', (k, a) => {
     const s = (EPOCH_NS + k.clockNs()) / 1_000_000_000n;
