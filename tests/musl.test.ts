@@ -70,6 +70,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[] }[] = [
   { file: 'procself.c', opts: ['-O2'] },
   { file: 'mmap_files.c', opts: ['-O2'] },
   { file: 'tmpfs.c', opts: ['-O2'] },
+  { file: 'mremap.c', opts: ['-O2'] },
+  { file: 'memfd.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

@@ -8,6 +8,7 @@
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
 import { Errno, EBADF, EINVAL, EISDIR, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
@@ -282,6 +283,9 @@ function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
     case F_SETFL:
       f.flags = (f.flags & ~SETFL_MASK) | (Number(BigInt.asUintN(32, arg)) & SETFL_MASK);
       return 0n;
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+      return sealsFcntl(f, cmd, Number(BigInt.asUintN(32, arg)));
     case F_GETPIPE_SZ:
       if (!(f.stream instanceof PipeEnd)) throw new Errno(EBADF);
       return 65536n;

@@ -19,6 +19,7 @@ import { signalfdSyscalls } from './signalfd.js';
 import { socketSyscalls } from './socket.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
+import { memfdSyscalls } from './memfd.js';
 import { timeSyscalls } from './time.js';
 import { infoSyscalls } from './info.js';
 
@@ -82,4 +83,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls]);

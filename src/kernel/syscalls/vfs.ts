@@ -10,6 +10,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
+import type { AddressSpace } from '../mm.js';
 import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { copyToUser, readCString } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
@@ -111,7 +112,7 @@ function runningImage(k: Kernel, path: string): boolean {
 function copyUp(k: Kernel, node: Node & { kind: 'file' }): Node & { kind: 'tmp' } {
   if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
   if (runningImage(k, node.path)) throw new Errno(ETXTBSY);
-  const file = new TmpFile(inodeOf(node.path), 0o755);
+  const file = new TmpFile(k.engine, inodeOf(node.path), 0o755);
   file.write(0, node.data);
   k.tmpfs().entries.set(node.path, file);
   return { kind: 'tmp', path: node.path, file };
@@ -131,7 +132,10 @@ function givenAt(k: Kernel, path: string): boolean {
 function unlinkEntry(k: Kernel, path: string): void {
   const tmp = k.tmpfs();
   const e = tmp.entries.get(path);
-  if (e instanceof TmpFile) e.nlink = 0;
+  if (e instanceof TmpFile) {
+    e.nlink = 0;
+    e.put();
+  }
   tmp.entries.delete(path);
   if (givenAt(k, path)) tmp.removed.add(path);
 }
@@ -152,7 +156,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
     if (!dir.tmp) throw new Errno(EOPNOTSUPP);
     if (!writing) throw new Errno(EINVAL);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    const file = new TmpFile(k.engine, k.nextIno(), mode & 0o7777 & ~k.current.umask);
     file.nlink = 0;
     return BigInt(k.installFile(new OpenFile(new TmpStream(file, dir.path + '/#' + file.ino), (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
   }
@@ -165,7 +169,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     // creating: anywhere but in /proc, which has no such file
     if (!dir.tmp) throw new Errno(ENOENT);
     if (path.endsWith('/')) throw new Errno(EISDIR);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask);
+    const file = new TmpFile(k.engine, k.nextIno(), mode & 0o7777 & ~k.current.umask);
     const at = childPath(dir, path);
     k.tmpfs().entries.set(at, file);
     node = { kind: 'tmp', path: at, file };
@@ -182,7 +186,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     stream = new FileStream(node);
   } else if (node.kind === 'file' || node.kind === 'tmp') {
     const t = node.kind === 'file' ? copyUp(k, node) : node;
-    if (writing && (flags & O_TRUNC)) t.file.truncate(0);
+    if (writing && (flags & O_TRUNC)) resize(k, t.file, 0);
     stream = new TmpStream(t.file, t.path);
   } else {
     stream = new DeviceStream(node.dev);
@@ -262,7 +266,7 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
     if (n.kind === 'tmp') e = n.file;
     else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : new TmpDir(inodeOf(n.path), 0o755);
     else if (n.kind === 'file') {
-      const f = new TmpFile(inodeOf(n.path), 0o755);
+      const f = new TmpFile(k.engine, inodeOf(n.path), 0o755);
       f.write(0, n.data);
       e = f;
     } else throw new Errno(EXDEV); // a device or a link of /dev: not moved by this tree
@@ -285,8 +289,22 @@ function truncateTo(k: Kernel, node: Node, len: bigint): bigint {
   if (node.kind === 'file') node = copyUp(k, node);
   if (node.kind !== 'tmp') throw new Errno(EINVAL);
   if (len > 1n << 32n) throw new Errno(EFBIG);
-  node.file.truncate(Number(len));
+  if (!node.file.mayResize(Number(len))) throw new Errno(EPERM);
+  resize(k, node.file, Number(len));
   return 0n;
+}
+
+/** A tmpfs file's new size: pages wholly past a shorter end leave every mapping of it first. */
+function resize(k: Kernel, file: TmpFile, n: number): void {
+  if (n < file.size && file.maps > 0) {
+    const seen = new Set<AddressSpace>();
+    for (const t of k.tasks.values()) {
+      if (seen.has(t.mm)) continue;
+      seen.add(t.mm);
+      t.mm.unmapFilePages(file.mapId, Math.ceil(n / 4096));
+    }
+  }
+  file.truncate(n);
 }
 
 /** st_dev of each mount's files (the root filesystem's is 8:1). */

@@ -1,4 +1,4 @@
-/* Random arguments to the descriptor, file, socket, signal, credential and scheduling syscalls,
+/* Random arguments to the descriptor, file, memory, socket, signal, credential and scheduling syscalls,
  * sixty at a time in forked children that an alarm ends if one sleeps: whatever the arguments,
  * the kernel answers with a result, an errno or a signal, never a failure of its own. Runs in
  * the engine only (on the host, random credentials and priorities would reach other processes). */
@@ -37,7 +37,7 @@ static long arg(void) {
 
 static const int nrs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 76, 77, 82, 83, 84, 85, 87, 258, 263, 264, 316, 19, 20, 21, 22, 23, 26, 32, 33, 44, 45, 46, 47, 48, 51, 52, 53, 55, 72, 74, 75, 79, 80, 81,
   89, 98, 112, 115, 116, 117, 118, 119, 120, 122, 123, 124, 140, 143, 145, 146, 147, 149, 150, 151, 152, 203, 204, 213, 217, 232, 233,
-  257, 262, 267, 269, 270, 271, 273, 274, 281, 282, 283, 284, 286, 287, 289, 290, 291, 292, 293, 309, 325, 439, 441};
+  257, 262, 267, 269, 270, 271, 273, 274, 281, 282, 283, 284, 286, 287, 289, 290, 291, 292, 293, 309, 325, 439, 441, 9, 25, 27, 319};
 
 int main(int argc, char **argv) {
   if (argc > 1) s ^= (uint64_t)atoll(argv[1]) * 0x9e3779b97f4a7c15ull;
