@@ -10,8 +10,8 @@ import { blockCacheFlush } from "./run";
 
 export { run } from "./run";
 export { frameAlloc, frameRef, frameUnref } from "./mmu/frames";
-export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapRange, ptUnmapRange, ptProtectRange } from "./mmu/pagetable";
-export { kernAddr, kernAddrForce, tlbFlush } from "./mmu/access";
+export { ptNewRoot, ptMap, ptUnmap, ptProtect, ptGet, ptClone, ptDestroy, ptMapRange, ptUnmapRange, ptProtectRange, ptMoveRange } from "./mmu/pagetable";
+export { kernAddr, kernAddrForce, tlbFlush, frameWrite } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
 export { fpuInit } from "./cpu/x87";

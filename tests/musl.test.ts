@@ -94,6 +94,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'xattr.c', opts: ['-O2'] },
   { file: 'pkeys.c', opts: ['-O2'], unlessHostHas: 'pku' },
   { file: 'rseq.c', opts: ['-O2', '-O0'] },
+  { file: 'mremap.c', opts: ['-O2'] },
+  { file: 'memfd.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

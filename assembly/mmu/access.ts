@@ -419,9 +419,17 @@ function kernWritable(leaf: u32, e: u32, va: u64): u32 {
     if (f != shared && (load<u32>(FRAME_INFO + ((shared >> 12) << 2)) & 0x01000000) != 0) bumpCodeEpoch();
   }
   if (f == 0) return 0;
+  frameWrite(f);
+  return f;
+}
+
+/**
+ * Before the kernel writes frame f (through a page table or not: a tmpfs
+ * file's page): marked dirty, any code decoded from it retired.
+ */
+export function frameWrite(f: u32): void {
   markDirty(f);
   let info = FRAME_INFO + ((f >> 12) << 2);
   let gi = load<u32>(info);
   if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }
-  return f;
 }

@@ -294,3 +294,32 @@ export function ptProtectRange(root: u32, va: u64, npages: u64, bits: u32): void
     a += 4096;
   }
 }
+
+/**
+ * mremap: moves the entries of npages from va to the same offsets from to,
+ * frames and bits as they are (a shared page stays shared, a copy-on-write
+ * one stays copy-on-write); the pages at to must be unmapped. Returns 0, or
+ * -1 when out of memory for a node (the entries moved so far stay moved).
+ */
+export function ptMoveRange(root: u32, va: u64, to: u64, npages: u64): i32 {
+  let end = va + (npages << 12);
+  let a = va;
+  while (a < end) {
+    let leaf = presentLeaf(root, a);
+    if (leaf == 0) {
+      a = skipTo;
+      continue;
+    }
+    let e = load<u32>(leaf);
+    if (e != 0) {
+      let dst = ptLeaf(root, to + (a - va), true);
+      if (dst == 0) return -1;
+      ptTouch(dst);
+      setEntry(dst, e);
+      ptTouch(leaf);
+      store<u32>(leaf, 0);
+    }
+    a += 4096;
+  }
+  return 0;
+}

@@ -16,6 +16,8 @@ export interface EngineExports {
   frameAlloc(): number;
   frameRef(f: number): void;
   frameUnref(f: number): void;
+  /** Before the kernel writes a frame it holds itself (a tmpfs file's page): dirty, its decoded code retired. */
+  frameWrite(f: number): void;
   ptNewRoot(): number;
   ptMap(root: number, va: bigint, frame: number, bits: number): number;
   ptUnmap(root: number, va: bigint): void;
@@ -24,6 +26,8 @@ export interface EngineExports {
   ptMapRange(root: number, va: bigint, npages: bigint, bits: number): number;
   ptUnmapRange(root: number, va: bigint, npages: bigint): void;
   ptProtectRange(root: number, va: bigint, npages: bigint, bits: number): void;
+  /** mremap: moves the entries of npages from va to to (unmapped there), frames and bits kept; -1 out of memory. */
+  ptMoveRange(root: number, va: bigint, to: bigint, npages: bigint): number;
   ptClone(root: number): number;
   ptDestroy(root: number): void;
   kernAddr(root: number, va: bigint, write: number): number;

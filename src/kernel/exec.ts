@@ -23,6 +23,7 @@ import {
 } from './mm.js';
 import { PTE_COW, PAGE_SIZE } from '../engine/layout.js';
 import type { PageCache } from './page_cache.js';
+import type { MappedFiles } from './tmpfs.js';
 import { pokeUser } from './uaccess.js';
 import { Errno, E2BIG, ENOMEM } from './errno.js';
 
@@ -113,10 +114,10 @@ function sameAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
  * Loads an ELF into a fresh address space, its whole file pages from cache
  * when given. Throws ElfError (ENOEXEC) for a bad file.
  */
-export function loadElf(engine: Engine, bytes: Uint8Array, args: ExecArgs, cache?: PageCache): LoadedImage {
+export function loadElf(engine: Engine, files: MappedFiles, bytes: Uint8Array, args: ExecArgs, cache?: PageCache): LoadedImage {
   const elf = parseElfOnce(bytes);
   const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
-  const mm = new AddressSpace(engine);
+  const mm = new AddressSpace(engine, files);
   mm.exe = bytes;
   try {
     let brk = 0n;

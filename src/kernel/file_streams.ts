@@ -6,7 +6,7 @@
  */
 import type { Stream } from './kernel.js';
 import type { DeviceName, Node } from './vfs.js';
-import { Errno, EISDIR } from './errno.js';
+import { Errno, EISDIR, EPERM } from './errno.js';
 import type { TmpFile } from './tmpfs.js';
 import type { Kernel } from './kernel.js';
 import { O_APPEND, type OpenFile } from './files.js';
@@ -54,7 +54,15 @@ export class TmpStream implements Stream {
     readonly file: TmpFile,
     /** Its path when opened (the /proc/self/fd link; an unlinked file's reads "(deleted)"). */
     readonly path: string,
-  ) {}
+  ) {
+    file.opens++;
+  }
+
+  /** The description's last descriptor closed: an unlinked, unmapped file goes with it. */
+  release(): void {
+    this.file.opens--;
+    this.file.put();
+  }
 
   sysRead(k: Kernel, _f: OpenFile, max: number): Uint8Array {
     const out = this.file.read(this.pos, max);
@@ -65,6 +73,7 @@ export class TmpStream implements Stream {
 
   sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
     if (f.flags & O_APPEND) this.pos = this.file.size;
+    if (n > 0 && !this.file.mayWrite(this.pos, n)) throw new Errno(EPERM);
     // a page at a time, so that a fault part-way keeps what went in before it
     let done = 0;
     while (done < n) {

@@ -9,12 +9,12 @@ import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { nodeAt, type TreeSource } from './vfs.js';
-import { TmpDir, TmpFs } from './tmpfs.js';
+import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import type { UnixSocket } from './syscalls/socket.js';
 import { normalizePath } from './syscalls/execve.js';
-import { EPOCH_NS } from './syscalls/time.js';
+import { EPOCH_NS } from './epoch.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
 import type { AddressSpace } from './mm.js';
@@ -23,8 +23,8 @@ import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './sy
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
-import { SEGV_MAPERR, SEGV_ACCERR, SYS_USER_DISPATCH } from './siginfo.js';
-import { SIGSEGV } from './signal_names.js';
+import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH } from './siginfo.js';
+import { SIGBUS, SIGSEGV } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
@@ -466,7 +466,7 @@ export class Kernel {
 
   /** Starts the first process from an ELF image. */
   spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string }): Task {
-    const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
     const pid = this.nextPid++;
@@ -503,6 +503,8 @@ export class Kernel {
   readonly fsFiles = new Map<string, Uint8Array>();
   /** Frames holding executables' pages, which exec maps copy-on-write. */
   pageCache = new PageCache();
+  /** The tmpfs files VMAs map, which every address space finds them in. */
+  mappedFiles = new MappedFiles();
 
   /**
    * execve's point of no return: the current task gets a new image. SUD is
@@ -511,7 +513,7 @@ export class Kernel {
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>, exe?: string): void {
-    const img = loadElf(this.engine, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const t = this.current;
     // the old image's robust locks go to their waiters (futex_exec_release)
     exitRobustList(this, t);
@@ -768,7 +770,7 @@ export class Kernel {
 
   private fault(): void {
     const dw = this.dwords;
-    const sig = dw[SIGNO_W];
+    let sig = dw[SIGNO_W];
     const addr = this.qwords[ADDR_Q];
     let code = dw[CODE_W];
     if (sig === SIGSEGV && code === SEGV_MAPERR && dw[TRAPNO_W] === 14) {
@@ -778,6 +780,11 @@ export class Kernel {
       const r = this.mm.faultIn(addr, (err & 2) !== 0, (err & 16) !== 0);
       if (r === 'ok') return;
       if (r === 'accerr') code = SEGV_ACCERR;
+      // a file mapping's page past the file's end (VM_FAULT_SIGBUS)
+      if (r === 'sigbus') {
+        sig = SIGBUS;
+        code = BUS_ADRERR;
+      }
     }
     const trapno = dw[TRAPNO_W];
     this.current.lastTrap = { trapno: TRAPNOS[trapno] ?? BigInt(trapno), err: this.qwords[ERR_Q], cr2: trapno === 14 ? addr : 0n };

@@ -1,12 +1,16 @@
 /**
  * An address space: the engine's page table (in shared memory) plus the
  * kernel's list of mappings (VMAs), which decides placement, splitting and
- * what munmap/mprotect/brk may touch. Pages are demand-zero until touched.
+ * what munmap/mprotect/mremap/brk may touch. Pages are demand-zero until
+ * touched, or, in a mapping of a tmpfs file (shared anonymous memory is
+ * one, as on Linux), the file's pages, faulted in from it.
  */
 import type { Engine } from '../engine/engine.js';
-import { PTE_R, PTE_W, PTE_X, PTE_SHARED } from '../engine/layout.js';
-import { Errno, EINVAL, ENOMEM, EEXIST } from './errno.js';
+import { PTE_R, PTE_W, PTE_X, PTE_SHARED, PTE_COW } from '../engine/layout.js';
+import { Errno, EINVAL, ENOMEM, EEXIST, EFAULT } from './errno.js';
 import { SHARES, type SharesFields } from './clone.js';
+import { TmpFile, type MappedFiles } from './tmpfs.js';
+import { EPOCH_NS } from './epoch.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -20,6 +24,9 @@ export const MAP_GROWSDOWN = 0x100;
 export const MAP_NORESERVE = 0x4000;
 export const MAP_POPULATE = 0x8000;
 export const MAP_FIXED_NOREPLACE = 0x100000;
+export const MREMAP_MAYMOVE = 1;
+export const MREMAP_FIXED = 2;
+export const MREMAP_DONTUNMAP = 4;
 
 export const PAGE = 4096n;
 /** TASK_SIZE_MAX on x86-64 with 4-level paging: the last page below is a guard. */
@@ -31,24 +38,46 @@ export const MMAP_BASE = 0x7ffff7fff000n;
 /** Where a static-pie executable is loaded (ELF_ET_DYN_BASE with randomization off). */
 export const ET_DYN_BASE = 0x555555554000n;
 
-/** One mapping. Records are values: a change replaces the record (copies of the list share them). */
 /** The name of the VMAs an executable's segments are loaded into. */
 export const FILE_PAGES = '[file]';
+/** The name of shared anonymous mappings (/proc/self/maps shows "/dev/zero (deleted)"). */
+export const SHARED_ANON = '[shared]';
 
+/** One mapping. Records are values: a change replaces the record (copies of the list share them). */
 export interface Vma {
   readonly start: bigint;
   readonly end: bigint;
   readonly prot: number;
   readonly shared: boolean;
   readonly name: string;
+  /** The tmpfs file mapped, by its MappedFiles number; 0 for anonymous memory and an executable's pages. */
+  readonly file: number;
+  /** The file's page at start. */
+  readonly pgoff: number;
 }
 
 /**
  * A VMA record, always built with its fields in one order (object spreads
  * cost far more, and a record of another shape makes reads polymorphic).
  */
-function vma(start: bigint, end: bigint, prot: number, shared: boolean, name: string): Vma {
-  return { start, end, prot, shared, name };
+function vma(start: bigint, end: bigint, prot: number, shared: boolean, name: string, file: number, pgoff: number): Vma {
+  return { start, end, prot, shared, name, file, pgoff };
+}
+
+/** The part [s, e) of v with prot, its file page moved along. */
+function part(v: Vma, s: bigint, e: bigint, prot: number): Vma {
+  return vma(s, e, prot, v.shared, v.name, v.file, v.file === 0 ? 0 : v.pgoff + Number((s - v.start) / PAGE));
+}
+
+/** Whether VMA b goes on from a as one mapping would (Linux merges such neighbours into one VMA). */
+function continues(a: Vma, b: Vma): boolean {
+  return a.end === b.start && a.prot === b.prot && a.shared === b.shared && a.name === b.name && a.file === b.file &&
+    (a.file === 0 || a.pgoff + Number((a.end - a.start) / PAGE) === b.pgoff);
+}
+
+/** A VMA that counts as a writer of its file (F_SEAL_WRITE is EBUSY while one exists). */
+function writer(v: Vma): boolean {
+  return v.file !== 0 && v.shared && (v.prot & PROT_WRITE) !== 0;
 }
 
 /** PAGE - 1 and its complement, made once: each bigint operation allocates. */
@@ -98,7 +127,12 @@ export class AddressSpace implements SharesFields {
   /** mm->context.pkey_allocation_map (src/kernel/syscalls/pkeys.ts). */
   pkeyAllocationMap = 0;
 
-  constructor(readonly engine: Engine, root?: number) {
+  constructor(
+    readonly engine: Engine,
+    /** The machine's mapped tmpfs files, which file VMAs name by number. */
+    readonly files: MappedFiles,
+    root?: number,
+  ) {
     this.root = root ?? engine.x.ptNewRoot();
     if (this.root === 0) throw new Errno(ENOMEM, 'out of engine memory for a page table');
   }
@@ -109,8 +143,9 @@ export class AddressSpace implements SharesFields {
     if (root === 0) throw new Errno(ENOMEM);
     // the private pages are copy-on-write now: no write may go through a TLB entry made before
     this.engine.x.tlbFlush();
-    const child = new AddressSpace(this.engine, root);
+    const child = new AddressSpace(this.engine, this.files, root);
     child.vmas = this.vmas; // never changed in place: shared
+    for (const v of this.vmas) this.hold(v);
     child.brkStart = this.brkStart;
     child.brk = this.brk;
     child.exe = this.exe;
@@ -135,7 +170,19 @@ export class AddressSpace implements SharesFields {
   destroy(): void {
     this.engine.x.ptDestroy(this.root);
     this.root = 0;
+    for (const v of this.vmas) this.drop(v);
     this.vmas = [];
+  }
+
+  /** v is a new record of this address space: its file has one more mapping. */
+  private hold(v: Vma): Vma {
+    if (v.file !== 0) this.files.hold(this.files.get(v.file), writer(v));
+    return v;
+  }
+
+  /** v left this address space's list. */
+  private drop(v: Vma): void {
+    if (v.file !== 0) this.files.drop(v.file, writer(v));
   }
 
   find(addr: bigint): Vma | undefined {
@@ -155,29 +202,29 @@ export class AddressSpace implements SharesFields {
   }
 
   /**
-   * Maps [start, end) demand-zero with prot, replacing what was there. Only
-   * the VMA is recorded: page-table entries appear on first touch (faultIn),
-   * so reserving gigabytes costs nothing until used, as on Linux.
+   * Maps [start, end) with prot, replacing what was there: demand-zero, or
+   * the pages of file from page pgoff on. Only the VMA is recorded:
+   * page-table entries appear on first touch (faultIn), so reserving
+   * gigabytes costs nothing until used, as on Linux.
    */
-  mapFixed(start: bigint, end: bigint, prot: number, shared: boolean, name = ''): void {
+  mapFixed(start: bigint, end: bigint, prot: number, shared: boolean, name = '', file?: TmpFile, pgoff = 0): void {
     this.unmapRange(start, end);
-    if (shared) {
-      // a MAP_SHARED page must be one frame for every process that forks from here,
-      // whoever touches it first: give it its frame now
-      const bits = protBits(prot, true);
-      for (let a = start; a < end; a += PAGE) {
-        const f = this.engine.x.frameAlloc();
-        if (f === 0 || this.engine.x.ptMap(this.root, a, f, bits) !== 0) throw new Errno(ENOMEM);
-      }
-      this.engine.x.tlbFlush();
-    }
-    // inserted where it sorts (after any equal start, as a stable sort would put it): the list
-    // is sorted already, and Array.sort with a bigint comparator costs far more. In place: the
-    // list is the one unmapRange made above, which no other address space holds yet
+    const id = file ? this.files.hold(file, shared && (prot & PROT_WRITE) !== 0) : 0;
+    this.insert(vma(start, end, prot, shared, name, id, pgoff));
+  }
+
+  /**
+   * Puts v, whose range is unmapped, into the list where it sorts (after
+   * any equal start, as a stable sort would put it): the list is sorted
+   * already, and Array.sort with a bigint comparator costs far more. In
+   * place: the list is one unmapRange has just made, which no other
+   * address space holds yet.
+   */
+  private insert(v: Vma): void {
     const vmas = this.vmas;
     let i = vmas.length;
-    while (i > 0 && vmas[i - 1].start > start) i--;
-    vmas.splice(i, 0, vma(start, end, prot, shared, name));
+    while (i > 0 && vmas[i - 1].start > v.start) i--;
+    vmas.splice(i, 0, v);
   }
 
   /**
@@ -185,7 +232,7 @@ export class AddressSpace implements SharesFields {
    * the access. Returns 'ok', or the si_code Linux would report: 'maperr' (no
    * VMA) or 'accerr' (the VMA forbids this access).
    */
-  faultIn(addr: bigint, write: boolean, exec: boolean, force = false): 'ok' | 'maperr' | 'accerr' {
+  faultIn(addr: bigint, write: boolean, exec: boolean, force = false): 'ok' | 'maperr' | 'accerr' | 'sigbus' {
     const v = this.find(addr);
     if (!v) return 'maperr';
     if (!force) {
@@ -195,8 +242,56 @@ export class AddressSpace implements SharesFields {
     }
     const page = pageDown(addr);
     if (this.engine.x.ptGet(this.root, page) !== 0) return force ? 'ok' : 'accerr';
-    if (this.engine.x.ptMap(this.root, page, 0, protBits(v.prot, v.shared)) !== 0) throw new Errno(ENOMEM);
+    let frame = 0;
+    let bits = protBits(v.prot, v.shared);
+    if (v.file !== 0) {
+      const file = this.files.get(v.file);
+      const index = v.pgoff + Number((page - v.start) / PAGE);
+      // a page past the file's end is no page of it
+      if (index * 4096 >= file.size) return 'sigbus';
+      // a shared mapping writes the file's page (made for a hole); a private one reads it
+      // copy-on-write, and a hole demand-zero
+      frame = file.frameAt(index, v.shared);
+      if (frame !== 0) {
+        this.engine.x.frameRef(frame);
+        if (!v.shared) bits |= PTE_COW;
+      }
+    }
+    if (this.engine.x.ptMap(this.root, page, frame, bits) !== 0) {
+      if (frame !== 0) this.engine.x.frameUnref(frame);
+      throw new Errno(ENOMEM);
+    }
     return 'ok';
+  }
+
+  /**
+   * mincore's answer for the page at addr, mapped by v: whether it is in
+   * memory. A page the process has touched is; an anonymous one never
+   * touched is not; a file's page is when the file has it, as the page
+   * cache answers for a page this process has not touched.
+   */
+  resident(v: Vma, addr: bigint): boolean {
+    if ((this.engine.x.ptGet(this.root, addr) & ~0xfff) !== 0) return true;
+    if (v.file === 0) return false;
+    const file = this.files.get(v.file);
+    const index = v.pgoff + Number((addr - v.start) / PAGE);
+    return index * 4096 < file.size && file.frameAt(index, false) !== 0;
+  }
+
+  /**
+   * Takes the pages of file `id` from page index `from` on out of the page
+   * table (private copies too): a truncation, after which they fault again,
+   * with SIGBUS past the new end (unmap_mapping_range).
+   */
+  unmapFilePages(id: number, from: number): void {
+    for (const v of this.vmas) {
+      if (v.file !== id) continue;
+      const last = v.pgoff + Number((v.end - v.start) / PAGE);
+      if (last <= from) continue;
+      const s = from > v.pgoff ? v.start + BigInt(from - v.pgoff) * PAGE : v.start;
+      this.engine.x.ptUnmapRange(this.root, s, (v.end - s) / PAGE);
+    }
+    this.engine.x.tlbFlush();
   }
 
   /** Removes [start, end) from the VMAs and page table (splitting VMAs at the edges). */
@@ -207,8 +302,9 @@ export class AddressSpace implements SharesFields {
         out.push(v);
         continue;
       }
-      if (v.start < start) out.push(vma(v.start, start, v.prot, v.shared, v.name));
-      if (v.end > end) out.push(vma(end, v.end, v.prot, v.shared, v.name));
+      if (v.start < start) out.push(this.hold(part(v, v.start, start, v.prot)));
+      if (v.end > end) out.push(this.hold(part(v, end, v.end, v.prot)));
+      this.drop(v);
     }
     this.vmas = out;
     if (end > start) this.engine.x.ptUnmapRange(this.root, start, (end - start) / PAGE);
@@ -261,11 +357,12 @@ export class AddressSpace implements SharesFields {
         out.push(v);
         continue;
       }
-      if (v.start < start) out.push(vma(v.start, start, v.prot, v.shared, v.name));
+      if (v.start < start) out.push(this.hold(part(v, v.start, start, v.prot)));
       const s = v.start > start ? v.start : start;
       const e = v.end < end ? v.end : end;
-      out.push(vma(s, e, prot, v.shared, v.name));
-      if (v.end > end) out.push(vma(end, v.end, v.prot, v.shared, v.name));
+      out.push(this.hold(part(v, s, e, prot)));
+      if (v.end > end) out.push(this.hold(part(v, end, v.end, v.prot)));
+      this.drop(v);
       const bits = protBits(prot, v.shared);
       this.engine.x.ptProtectRange(this.root, s, (e - s) / PAGE, bits);
     }
@@ -292,8 +389,14 @@ export class AddressSpace implements SharesFields {
     throw new Errno(ENOMEM);
   }
 
-  /** mmap of anonymous memory; returns the address. Validation is the caller's. */
-  mmapAnon(addr: bigint, len: bigint, prot: number, flags: number): bigint {
+  /**
+   * mmap of anonymous memory, or of file from page pgoff; returns the
+   * address. Validation is the caller's. Shared anonymous memory is a file
+   * of its own (shmem_zero_setup), of the mapping's size: so a fork's
+   * copies share its pages, and growing it with mremap finds no page past
+   * its end (SIGBUS), as on Linux.
+   */
+  mmap(addr: bigint, len: bigint, prot: number, flags: number, file?: TmpFile, pgoff = 0, name = ''): bigint {
     const size = pageUp(len);
     const shared = (flags & 3) !== MAP_PRIVATE;
     let start: bigint;
@@ -306,8 +409,111 @@ export class AddressSpace implements SharesFields {
       start = this.findFree(size, addr);
     }
     if (start + size > TASK_SIZE_MAX || start + size < start) throw new Errno(ENOMEM);
-    this.mapFixed(start, start + size, prot, shared, shared ? '[shared]' : '');
+    if (!file && shared) {
+      // shmem's inode behind the mapping (no name: nothing stats it), dated from boot
+      file = new TmpFile(this.engine, 0n, 0o600, EPOCH_NS);
+      file.nlink = 0;
+      file.size = Number(size);
+      name = SHARED_ANON;
+    }
+    this.mapFixed(start, start + size, prot, shared, name, file, pgoff);
     return start;
+  }
+
+  /**
+   * mremap (Linux: mm/mremap.c), with its arguments checked by the caller
+   * (the flags, the alignment of addr and of a fixed newAddr, the lengths
+   * page-aligned, newLen not 0, a fixed range apart from the old); returns
+   * the mapping's address. The pages move with their page-table entries,
+   * so their contents, copy-on-write state and sharing go along.
+   */
+  remap(addr: bigint, oldLen: bigint, newLen: bigint, flags: number, newAddr: bigint): bigint {
+    const v = this.find(addr);
+    if (!v) throw new Errno(EFAULT);
+    // an executable's pages would fault in again from its file, which this VMA does not name
+    if ((flags & MREMAP_DONTUNMAP) && v.name === FILE_PAGES) throw new Errno(EINVAL);
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) return this.remapTo(addr, oldLen, newLen, flags, newAddr);
+    // shrinking is always allowed: it unmaps the tail
+    if (oldLen >= newLen) {
+      if (oldLen > newLen) this.unmapTail(addr + newLen, addr + oldLen);
+      return addr;
+    }
+    const last = this.toResize(addr, oldLen);
+    // a range ending where its mapping does grows in place when the pages after it are free
+    if (last.end === addr + oldLen) {
+      const grown = last.end + (newLen - oldLen);
+      if (grown <= TASK_SIZE_MAX && !this.overlaps(last.end, grown)) {
+        const big = this.hold(part(last, last.start, grown, last.prot));
+        this.vmas = this.vmas.map((x) => (x === last ? big : x));
+        this.drop(last);
+        return addr;
+      }
+    }
+    if (!(flags & MREMAP_MAYMOVE)) throw new Errno(ENOMEM);
+    return this.move(addr, oldLen, newLen, this.findFree(newLen, 0n), flags);
+  }
+
+  /** mremap_to: a move to newAddr (with MREMAP_FIXED, replacing what is there; else a hint). */
+  private remapTo(addr: bigint, oldLen: bigint, newLen: bigint, flags: number, newAddr: bigint): bigint {
+    if (flags & MREMAP_FIXED) this.unmapRange(newAddr, newAddr + newLen);
+    if (oldLen > newLen) {
+      this.unmapTail(addr + newLen, addr + oldLen);
+      oldLen = newLen;
+    }
+    this.toResize(addr, oldLen);
+    const to = flags & MREMAP_FIXED ? newAddr : this.findFree(newLen, newAddr);
+    return this.move(addr, oldLen, newLen, to, flags);
+  }
+
+  /** The munmap of a shrinking mremap: EINVAL for a range past user space, as munmap's. */
+  private unmapTail(start: bigint, end: bigint): void {
+    if (end > TASK_SIZE_MAX) throw new Errno(EINVAL);
+    this.unmapRange(start, end);
+  }
+
+  /**
+   * vma_to_resize: the last VMA of the mapping at addr, which must hold
+   * the whole old range. A mapping is a run of VMAs that Linux would have
+   * merged into one (this list keeps mprotect's pieces apart).
+   */
+  private toResize(addr: bigint, oldLen: bigint): Vma {
+    const vmas = this.vmas;
+    let i = 0;
+    while (i < vmas.length && !(addr >= vmas[i].start && addr < vmas[i].end)) i++;
+    if (i === vmas.length) throw new Errno(EFAULT);
+    // a length of 0 duplicates a shared mapping; a private one it would not copy
+    if (oldLen === 0n && !vmas[i].shared) throw new Errno(EINVAL);
+    while (i + 1 < vmas.length && continues(vmas[i], vmas[i + 1])) i++;
+    if (oldLen > vmas[i].end - addr) throw new Errno(EFAULT);
+    return vmas[i];
+  }
+
+  /**
+   * move_vma: the old range's VMAs and page-table entries go to `to`, the
+   * rest of newLen mapped as the range's last page is; the old range is
+   * unmapped, but with MREMAP_DONTUNMAP, where it stays without its pages
+   * (anonymous memory reads as zeros there, a file's pages fault in again).
+   */
+  private move(addr: bigint, oldLen: bigint, newLen: bigint, to: bigint, flags: number): bigint {
+    const oldEnd = addr + oldLen;
+    const moved: Vma[] = [];
+    for (const v of this.vmas) {
+      if (v.end <= addr || v.start >= oldEnd) continue;
+      const p = part(v, v.start > addr ? v.start : addr, v.end < oldEnd ? v.end : oldEnd, v.prot);
+      moved.push(vma(to + (p.start - addr), to + (p.end - addr), p.prot, p.shared, p.name, p.file, p.pgoff));
+    }
+    if (newLen > oldLen) {
+      const tail = this.find(oldLen > 0n ? oldEnd - 1n : addr)!;
+      const p = part(tail, oldEnd, addr + newLen, tail.prot);
+      moved.push(vma(to + oldLen, to + newLen, p.prot, p.shared, p.name, p.file, p.pgoff));
+    }
+    // the destination is free: this makes the list a new one for the inserts below
+    this.unmapRange(to, to + newLen);
+    if (this.engine.x.ptMoveRange(this.root, addr, to, oldLen / PAGE) !== 0) throw new Errno(ENOMEM);
+    if (!(flags & MREMAP_DONTUNMAP)) this.unmapRange(addr, oldEnd);
+    for (const m of moved) this.insert(this.hold(m));
+    this.engine.x.tlbFlush();
+    return to;
   }
 
   /** brk(2): grows or shrinks the heap; returns the new (or unchanged) break. */

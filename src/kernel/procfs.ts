@@ -9,7 +9,7 @@
  */
 import { ET_DYN, PT_LOAD } from './elf.js';
 import { parseElfOnce } from './exec.js';
-import { ET_DYN_BASE, FILE_PAGES, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
+import { ET_DYN_BASE, FILE_PAGES, SHARED_ANON, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
 import { inodeOf } from './vfs.js';
 import type { Kernel } from './kernel.js';
 import { copyFromUser } from './uaccess.js';
@@ -40,6 +40,8 @@ interface MapLine {
   /** The file offset, or -1n for anonymous memory. */
   offset: bigint;
   name: string;
+  /** The file's device and inode, as the line shows them (the executable's when absent). */
+  file?: string;
 }
 
 /**
@@ -66,14 +68,21 @@ export function procMaps(mm: AddressSpace): Uint8Array {
       const split = fileEnd > v.start && fileEnd < v.end ? fileEnd : v.end;
       add({ start: v.start, end: split, perms, offset, name: mm.exePath });
       if (split < v.end) add({ start: split, end: v.end, perms, offset: -1n, name: '' });
-    } else {
+    } else if (v.name === SHARED_ANON) {
       // a shared anonymous mapping is a deleted file of the kernel's shmem
-      add({ start: v.start, end: v.end, perms, offset: -1n, name: v.name === '[shared]' ? '/dev/zero (deleted)' : v.name });
+      add({ start: v.start, end: v.end, perms, offset: -1n, name: '/dev/zero (deleted)' });
+    } else if (v.file !== 0) {
+      // a tmpfs file (a memfd's name is "/memfd:NAME"), on the internal shmem mount's device
+      const f = mm.files.get(v.file);
+      const name = f.nlink === 0 ? `${v.name} (deleted)` : v.name;
+      add({ start: v.start, end: v.end, perms, offset: BigInt(v.pgoff) * 4096n, name, file: `00:01 ${f.ino}` });
+    } else {
+      add({ start: v.start, end: v.end, perms, offset: -1n, name: v.name });
     }
   }
   let text = '';
   for (const l of lines) {
-    const where = l.offset >= 0n ? `${hex(l.offset, 8)} 08:01 ${inodeOf(mm.exePath)}` : '00000000 00:00 0';
+    const where = l.offset >= 0n ? `${hex(l.offset, 8)} ${l.file ?? `08:01 ${inodeOf(mm.exePath)}`}` : '00000000 00:00 0';
     const line = `${hex(l.start, 8)}-${hex(l.end, 8)} ${l.perms} ${where}`;
     // the name starts in column 74 (seq_pad: 25 + 6 * sizeof(void *) - 1)
     text += l.name ? `${line.padEnd(73)}${l.name}\n` : `${line} \n`;

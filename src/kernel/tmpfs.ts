@@ -7,9 +7,12 @@
  * writes, reads back, truncates, renames and removes files and
  * directories as on a disk mounted read-write; the given bytes themselves
  * are never written (a file's first write copies them, as overlayfs
- * copies up). Files are byte arrays that grow as they are written; an
- * unlinked file lives on while a descriptor names it.
+ * copies up). A file's pages are frames of the engine's memory (TmpFile);
+ * an unlinked file lives on while a descriptor or a mapping names it.
  */
+
+import type { Engine } from '../engine/engine.js';
+import { Errno, ENOMEM } from './errno.js';
 
 /** The tmpfs mounts: directories that always exist. */
 export const TMP_ROOTS: readonly string[] = ['/tmp', '/dev/shm'];
@@ -27,6 +30,16 @@ export function mountOf(path: string): string {
 export function isMountPoint(path: string): boolean {
   return MOUNTS.includes(path);
 }
+
+/** memfd's seals (fcntl F_ADD_SEALS): what a sealed file refuses. */
+export const F_SEAL_SEAL = 0x1;
+export const F_SEAL_SHRINK = 0x2;
+export const F_SEAL_GROW = 0x4;
+export const F_SEAL_WRITE = 0x8;
+export const F_SEAL_FUTURE_WRITE = 0x10;
+export const F_SEAL_EXEC = 0x20;
+
+const PAGE = 4096;
 
 /**
  * What stat reports of an inode of the writable layer besides its size:
@@ -64,40 +77,149 @@ export class Inode {
 
 const DAY_NS = 86_400n * 1_000_000_000n;
 
+/**
+ * A file of tmpfs (shmem): its pages are frames of the engine's memory, as
+ * Linux keeps a tmpfs file in its page cache, so that a shared mapping of
+ * it maps those very frames and write(2) and every mapping see one copy.
+ * A page never written is a hole (reads as zeros, holds no frame).
+ */
 export class TmpFile extends Inode {
-  private bytes = new Uint8Array(0);
+  /** The frame of each page, by index (0 or absent: a hole). */
+  private pages: number[] = [];
   size = 0;
-  /** Names it has in the tree (0 once unlinked: it goes with its last descriptor). */
+  /** Names it has in the tree (0 once unlinked: it goes with its last descriptor and mapping). */
   nlink = 1;
+  /** Open file descriptions of it: with nlink and the mappings, what keeps its pages. */
+  opens = 0;
+  /** VMAs mapping it, in every address space (MappedFiles), and how many of those are shared and writable. */
+  maps = 0;
+  writers = 0;
+  /** memfd seals; a file made otherwise is sealed against sealing, as shmem's are. */
+  seals = F_SEAL_SEAL;
+  /** The number VMAs name it by while mapped (MappedFiles), 0 before its first mapping. */
+  mapId = 0;
   /** Made by O_TMPFILE without O_EXCL: linkat may give it a name while it has none (I_LINKABLE). */
   linkable = false;
+
+  constructor(
+    readonly engine: Engine,
+    ino: bigint,
+    mode: number,
+    now: bigint,
+  ) {
+    super(ino, mode, now);
+  }
+
+  /** The frame holding page index, made (zero) for a hole when alloc is set; 0 for a hole otherwise. */
+  frameAt(index: number, alloc: boolean): number {
+    let f = this.pages[index] ?? 0;
+    if (f === 0 && alloc) {
+      f = this.engine.x.frameAlloc();
+      if (f === 0) throw new Errno(ENOMEM);
+      this.pages[index] = f;
+    }
+    return f;
+  }
 
   /** The file's bytes [from, from + n), shorter at its end. */
   read(from: number, n: number): Uint8Array {
     if (from >= this.size) return new Uint8Array(0);
-    return this.bytes.slice(from, Math.min(this.size, from + n));
+    const out = new Uint8Array(Math.min(this.size, from + n) - from);
+    for (let done = 0; done < out.length; ) {
+      const at = from + done;
+      const len = Math.min(out.length - done, PAGE - (at % PAGE));
+      const f = this.frameAt(Math.floor(at / PAGE), false);
+      if (f !== 0) out.set(this.engine.u8.subarray(f + (at % PAGE), f + (at % PAGE) + len), done);
+      done += len;
+    }
+    return out;
   }
 
   /** Writes data at `at`, the gap before it (a hole) reading as zeros. */
   write(at: number, data: Uint8Array): void {
-    const end = at + data.length;
-    if (end > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(end, this.bytes.length * 2, 256));
-      grown.set(this.bytes.subarray(0, this.size));
-      this.bytes = grown;
+    for (let done = 0; done < data.length; ) {
+      const pos = at + done;
+      const len = Math.min(data.length - done, PAGE - (pos % PAGE));
+      const f = this.frameAt(Math.floor(pos / PAGE), true);
+      this.engine.x.frameWrite(f);
+      this.engine.u8.set(data.subarray(done, done + len), f + (pos % PAGE));
+      done += len;
     }
-    this.bytes.set(data, at);
-    if (end > this.size) this.size = end;
+    if (at + data.length > this.size) this.size = at + data.length;
   }
 
+  /**
+   * Truncation: the bytes past a shorter end become zeros, and its pages
+   * wholly past it leave the file (the caller has unmapped them from every
+   * mapping first, as truncate_pagecache does, so they are freed).
+   */
   truncate(n: number): void {
-    if (n < this.size) this.bytes.fill(0, n, this.size);
-    else if (n > this.bytes.length) {
-      const grown = new Uint8Array(n);
-      grown.set(this.bytes.subarray(0, this.size));
-      this.bytes = grown;
+    if (n < this.size) {
+      const first = Math.ceil(n / PAGE);
+      const tail = this.frameAt(first - 1, false);
+      if (n % PAGE !== 0 && tail !== 0) {
+        this.engine.x.frameWrite(tail);
+        this.engine.u8.fill(0, tail + (n % PAGE), tail + PAGE);
+      }
+      for (let i = first; i < this.pages.length; i++) if (this.pages[i]) this.engine.x.frameUnref(this.pages[i]);
+      this.pages.length = Math.min(this.pages.length, first);
     }
     this.size = n;
+  }
+
+  /** Drops a holder (a name, a description, a mapping): the last one's going frees the pages. */
+  put(): void {
+    if (this.nlink > 0 || this.opens > 0 || this.maps > 0) return;
+    for (const f of this.pages) if (f) this.engine.x.frameUnref(f);
+    this.pages = [];
+  }
+
+  /** Whether a write of n bytes at `at` passes the seals (EPERM otherwise: F_SEAL_WRITE, F_SEAL_GROW past the end). */
+  mayWrite(at: number, n: number): boolean {
+    if (this.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)) return false;
+    return !(this.seals & F_SEAL_GROW) || at + n <= this.size;
+  }
+
+  /** Whether truncation to n passes the seals (F_SEAL_SHRINK, F_SEAL_GROW). */
+  mayResize(n: number): boolean {
+    if (n < this.size) return !(this.seals & F_SEAL_SHRINK);
+    return n === this.size || !(this.seals & F_SEAL_GROW);
+  }
+}
+
+/**
+ * The tmpfs files that VMAs map, by the number a VMA names its file with:
+ * VMA records are values that address spaces and snapshot copies share,
+ * so they cannot hold the file object, which is kernel state copied with
+ * the rest. One per machine, shared by every address space. A file is here
+ * while it has a mapping.
+ */
+export class MappedFiles {
+  private readonly byId = new Map<number, TmpFile>();
+  private lastId = 0;
+
+  get(id: number): TmpFile {
+    return this.byId.get(id)!;
+  }
+
+  /** One more VMA maps file (shared and writable: one more writer); returns its number. */
+  hold(file: TmpFile, writer: boolean): number {
+    if (file.maps++ === 0) {
+      if (file.mapId === 0) file.mapId = ++this.lastId;
+      this.byId.set(file.mapId, file);
+    }
+    if (writer) file.writers++;
+    return file.mapId;
+  }
+
+  /** One VMA of file id fewer: the last one's going may free the file (put). */
+  drop(id: number, writer: boolean): void {
+    const file = this.byId.get(id)!;
+    if (writer) file.writers--;
+    if (--file.maps === 0) {
+      this.byId.delete(id);
+      file.put();
+    }
   }
 }
 

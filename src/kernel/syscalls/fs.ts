@@ -8,7 +8,8 @@
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
-import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, ESPIPE, EFAULT } from '../errno.js';
+import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
+import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
@@ -123,6 +124,8 @@ function fallocate(k: Kernel, fd: number, mode: number, off: bigint, len: bigint
   const end = off + len;
   if (end > MAX_FILE) throw new Errno(EFBIG);
   const file = s.file;
+  // memfd seals: no hole in a write-sealed file, no growth past a grow-sealed one's end
+  if ((mode & FALLOC_FL_PUNCH_HOLE) ? !file.mayWrite(0, 0) : Number(end) > file.size && !file.mayResize(Number(end))) throw new Errno(EPERM);
   if (mode & FALLOC_FL_PUNCH_HOLE) {
     const from = Number(off);
     const to = Math.min(Number(end), file.size);
@@ -416,6 +419,9 @@ function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
     case F_SETFL:
       f.flags = (f.flags & ~SETFL_MASK) | (Number(BigInt.asUintN(32, arg)) & SETFL_MASK);
       return 0n;
+    case F_ADD_SEALS:
+    case F_GET_SEALS:
+      return sealsFcntl(f, cmd, Number(BigInt.asUintN(32, arg)));
     case F_GETPIPE_SZ:
       if (!(f.stream instanceof PipeEnd)) throw new Errno(EBADF);
       return 65536n;

@@ -1,16 +1,19 @@
 /**
- * Memory syscalls: mmap (anonymous), munmap, mprotect, brk, madvise. Their
+ * Memory syscalls: mmap (anonymous memory and files), munmap, mprotect,
+ * mremap, mincore, brk, madvise, msync, the mlock family. Their
  * own argument checks return -errno rather than throw (a throw costs about
  * a microsecond); the address space's operations may still throw.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
-import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV } from '../errno.js';
+import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV, EPERM } from '../errno.js';
 import { DeviceStream, FileStream, TmpStream } from '../file_streams.js';
-import { pokeUser } from '../uaccess.js';
+import { O_ACCMODE, O_RDWR, O_WRONLY } from '../files.js';
+import { F_SEAL_FUTURE_WRITE, F_SEAL_WRITE } from '../tmpfs.js';
+import { copyToUser, pokeUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE,
-  PAGE, pageDown, pageUp, TASK_SIZE_MAX, PROT_WRITE,
+  MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, PAGE, pageDown, pageUp, TASK_SIZE_MAX, PROT_WRITE,
 } from '../mm.js';
 
 const PROT_MASK = 0x7n;
@@ -45,24 +48,72 @@ export const mmSyscalls: SyscallRow[] = [
       if (!file) return errnoResult(EBADF);
       const s = file.stream;
       // /dev/zero maps anonymous memory (shared with MAP_SHARED), as its mmap does
-      if (s instanceof DeviceStream && s.dev === 'zero') return k.mm.mmapAnon(addr, size, p, flags & ~MAP_ANONYMOUS);
+      if (s instanceof DeviceStream && s.dev === 'zero') return k.mm.mmap(addr, size, p, flags & ~MAP_ANONYMOUS);
       if (!(s instanceof FileStream) && !(s instanceof TmpStream)) return errnoResult(ENODEV);
-      // a file of the read-only tree is opened for reading only: no shared writable mapping;
-      // a tmpfs file's shared writable mapping (whose writes would reach the file) is not made
-      if (type !== MAP_PRIVATE && (p & PROT_WRITE)) return errnoResult(s instanceof FileStream ? EACCES : ENODEV);
-      // its pages as a copy of the file's bytes from the offset (the tree's files never change,
-      // so a copy is what a mapping of them shows), zero past its end
-      const at = k.mm.mmapAnon(addr, size, p, flags);
+      const mode = file.flags & O_ACCMODE;
+      // a shared writable mapping needs a description open for writing, any mapping one open for reading
+      if (type !== MAP_PRIVATE && (p & PROT_WRITE) && mode !== O_RDWR) return errnoResult(EACCES);
+      if (mode === O_WRONLY) return errnoResult(EACCES);
+      if (s instanceof TmpStream) {
+        if (type !== MAP_PRIVATE && (p & PROT_WRITE) && (s.file.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return errnoResult(EPERM);
+        return k.mm.mmap(addr, size, p, flags, s.file, Number(off / PAGE), s.path);
+      }
+      // a file of the read-only tree: its pages as a copy of its bytes from the offset (they
+      // never change, so a copy is what a mapping of them shows), zero past its end
+      const at = k.mm.mmap(addr, size, p, flags);
       if (BigInt.asIntN(64, at) < 0n) return at;
-      const data = s instanceof FileStream ? s.node.data : s.file.read(0, s.file.size);
+      const data = s.node.data;
       if (off < BigInt(data.length)) {
         const from = Number(off);
         pokeUser(k.mm, at, data.subarray(from, Math.min(data.length, from + Number(size))));
       }
       return at;
     }
-    return k.mm.mmapAnon(addr, size, p, flags);
+    return k.mm.mmap(addr, size, p, flags);
   }, 'p'),
+  row(25, 'mremap', 'puuxp', (k, a) => {
+    const addr = a.u64(0);
+    const flags = a.u64(3);
+    const newAddr = a.u64(4);
+    if (flags & ~MREMAP_FLAGS) return errnoResult(EINVAL);
+    if (addr & PAGE_OFF) return errnoResult(EINVAL);
+    // lengths round up to pages, a length within a page of 2^64 to 0
+    const oldLen = BigInt.asUintN(64, pageUp(a.u64(1)));
+    const newLen = BigInt.asUintN(64, pageUp(a.u64(2)));
+    if (newLen === 0n || newLen > TASK_SIZE_MAX) return errnoResult(EINVAL);
+    // a new address is given with MREMAP_FIXED and MREMAP_DONTUNMAP, which are moves
+    if (flags & BigInt(MREMAP_FIXED | MREMAP_DONTUNMAP)) {
+      if (!(flags & BigInt(MREMAP_MAYMOVE))) return errnoResult(EINVAL);
+      if ((flags & BigInt(MREMAP_DONTUNMAP)) && oldLen !== newLen) return errnoResult(EINVAL);
+      if (newAddr & PAGE_OFF) return errnoResult(EINVAL);
+      if (newAddr > TASK_SIZE_MAX - newLen) return errnoResult(EINVAL);
+      if (addr + oldLen > newAddr && newAddr + newLen > addr) return errnoResult(EINVAL);
+    }
+    return k.mm.remap(addr, oldLen, newLen, Number(flags), newAddr);
+  }, 'p'),
+  row(27, 'mincore', 'pup', (k, a) => {
+    const start = a.u64(0);
+    const len = a.u64(1);
+    let vec = a.u64(2);
+    if (start & PAGE_OFF) return errnoResult(EINVAL);
+    // access_ok: the range lies below the top of user space
+    if (len > TASK_SIZE_MAX || start > TASK_SIZE_MAX - len) return errnoResult(ENOMEM);
+    const end = start + pageUp(len);
+    // a VMA at a time, at most a page of answers at a time, each copied out before the next
+    // (a hole after them is ENOMEM with those answers written)
+    for (let at = start; at < end; ) {
+      const v = k.mm.find(at);
+      if (!v) return errnoResult(ENOMEM);
+      let stop = v.end < end ? v.end : end;
+      if (stop - at > MINCORE_BATCH) stop = at + MINCORE_BATCH;
+      const out = new Uint8Array(Number((stop - at) / PAGE));
+      for (let i = 0; i < out.length; i++) out[i] = k.mm.resident(v, at + BigInt(i) * PAGE) ? 1 : 0;
+      copyToUser(k.mm, vec, out);
+      vec += BigInt(out.length);
+      at = stop;
+    }
+    return 0n;
+  }),
   row(11, 'munmap', 'pu', (k, a) => {
     const addr = a.u64(0);
     const len = a.u64(1);
@@ -121,6 +172,9 @@ export const mmSyscalls: SyscallRow[] = [
   }),
 ];
 
+const MREMAP_FLAGS = BigInt(MREMAP_MAYMOVE | MREMAP_FIXED | MREMAP_DONTUNMAP);
+/** Pages mincore answers for at a time (Linux fills one page of bytes). */
+const MINCORE_BATCH = 4096n * PAGE;
 const MS_ASYNC = 1;
 const MS_INVALIDATE = 2;
 const MS_SYNC = 4;

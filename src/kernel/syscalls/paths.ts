@@ -6,12 +6,13 @@
  * at its first change, removals as whiteouts, the running image busy).
  */
 import type { Kernel } from '../kernel.js';
+import type { AddressSpace } from '../mm.js';
 import { Errno, EBADF, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
 import { inodeOf, resolve, type Node } from '../vfs.js';
-import { EPOCH_NS } from './time.js';
+import { EPOCH_NS } from '../epoch.js';
 
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -80,14 +81,14 @@ export function runningImage(k: Kernel, path: string): boolean {
 export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true): Node & { kind: 'tmp' } {
   if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
   if (contents && runningImage(k, node.path)) throw new Errno(ETXTBSY);
-  const file = givenCopy(node);
+  const file = givenCopy(k, node);
   k.tmpfs().entries.set(node.path, file);
   return { kind: 'tmp', path: node.path, file };
 }
 
 /** A given file as a file of the writable layer: its bytes, and its attributes (root's, 0755, from the machine's boot). */
-export function givenCopy(node: Node & { kind: 'file' }): TmpFile {
-  const file = new TmpFile(inodeOf(node.path), 0o755, EPOCH_NS);
+export function givenCopy(k: Kernel, node: Node & { kind: 'file' }): TmpFile {
+  const file = new TmpFile(k.engine, inodeOf(node.path), 0o755, EPOCH_NS);
   file.write(0, node.data);
   return file;
 }
@@ -114,6 +115,8 @@ export function unlinkEntry(k: Kernel, path: string): void {
   if (e instanceof TmpFile) {
     e.nlink--;
     e.ctime = k.realtimeNs();
+    // the last name's going frees an unopened, unmapped file's pages
+    e.put();
   }
   tmp.entries.delete(path);
   if (givenAt(k, path)) tmp.removed.add(path);
@@ -172,3 +175,15 @@ export function fdNode(k: Kernel, fd: number): Node | undefined {
   return undefined;
 }
 
+/** A tmpfs file's new size: pages wholly past a shorter end leave every mapping of it first (truncate_pagecache). */
+export function resize(k: Kernel, file: TmpFile, n: number): void {
+  if (n < file.size && file.maps > 0) {
+    const seen = new Set<AddressSpace>();
+    for (const t of k.tasks.values()) {
+      if (seen.has(t.mm)) continue;
+      seen.add(t.mm);
+      t.mm.unmapFilePages(file.mapId, Math.ceil(n / 4096));
+    }
+  }
+  file.truncate(n);
+}

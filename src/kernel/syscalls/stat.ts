@@ -14,7 +14,7 @@ import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.
 import { PipeEnd } from '../pipe.js';
 import { TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inodeOf, modeOf, type Node } from '../vfs.js';
-import { EPOCH_NS } from './time.js';
+import { EPOCH_NS } from '../epoch.js';
 import { UnixSocket } from './socket.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, attrsOf, lookup, pathArg } from './paths.js';
 

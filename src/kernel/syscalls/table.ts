@@ -22,6 +22,7 @@ import { signalfdSyscalls } from './signalfd.js';
 import { socketSyscalls } from './socket.js';
 import { processSyscalls } from './process.js';
 import { mmSyscalls } from './mm.js';
+import { memfdSyscalls } from './memfd.js';
 import { timeSyscalls } from './time.js';
 import { infoSyscalls } from './info.js';
 import { kcmpSyscalls } from './kcmp.js';
@@ -88,4 +89,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls]);

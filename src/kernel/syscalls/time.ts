@@ -7,12 +7,12 @@ import { row, type SyscallRow } from './table.js';
 import { copyToUser, copyFromUser, tryCopyToUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EFAULT, EINVAL } from '../errno.js';
+import { EPOCH_NS } from '../epoch.js';
 
 const NS_PER_US = 1000n;
 const NS_PER_S = 1_000_000_000n;
 
-/** CLOCK_REALTIME at instruction 0: the seed patch's date, 2020-08-10 23:27:07 UTC. */
-export const EPOCH_NS = 1597102027n * 1_000_000_000n;
+export { EPOCH_NS };
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;

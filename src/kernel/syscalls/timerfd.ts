@@ -13,7 +13,7 @@ import type { Kernel, Stream } from '../kernel.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
 import { Errno, EAGAIN, EBADF, EINVAL } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
-import { EPOCH_NS } from './time.js';
+import { EPOCH_NS } from '../epoch.js';
 import { sleepOnIo } from './pipe.js';
 
 const CLOCK_REALTIME = 0;

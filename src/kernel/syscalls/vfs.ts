@@ -17,7 +17,7 @@ import { DirStream, DeviceStream, FileStream, TmpStream } from '../file_streams.
 import { TmpDir, TmpFile, TmpLink, TmpSock, isMountPoint, mountOf } from '../tmpfs.js';
 import { inodeOf, listDir, type Node } from '../vfs.js';
 import {
-  AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
+  resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
   lookup, parentOf, pathArg, splitPath, unlinkEntry,
 } from './paths.js';
 
@@ -65,7 +65,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
     if (!dir.tmp) throw new Errno(EOPNOTSUPP);
     if (!writing) throw new Errno(EINVAL);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
+    const file = new TmpFile(k.engine, k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
     file.nlink = 0;
     file.linkable = (flags & O_EXCL) === 0;
     return BigInt(k.installFile(new OpenFile(new TmpStream(file, dir.path + '/#' + file.ino), (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
@@ -86,7 +86,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     // creating: anywhere but in /proc, which has no such file
     if (!dir.tmp) throw new Errno(ENOENT);
     if (path.endsWith('/')) throw new Errno(EISDIR);
-    const file = new TmpFile(k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
+    const file = new TmpFile(k.engine, k.nextIno(), mode & 0o7777 & ~k.current.umask, k.realtimeNs());
     const at = childPath(dir, path);
     k.tmpfs().entries.set(at, file);
     dirChanged(k, at);
@@ -107,7 +107,8 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   } else if (node.kind === 'file' || node.kind === 'tmp') {
     const t = node.kind === 'file' ? copyUp(k, node) : node;
     if (writing && (flags & O_TRUNC)) {
-      t.file.truncate(0);
+      if (!t.file.mayResize(0)) throw new Errno(EPERM);
+      resize(k, t.file, 0);
       t.file.modified(k.realtimeNs());
     }
     stream = new TmpStream(t.file, t.path);
@@ -178,7 +179,7 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
     let e: TmpFile | TmpDir | TmpLink | TmpSock;
     if (n.kind === 'tmp') e = n.file;
     else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path);
-    else if (n.kind === 'file') e = givenCopy(n);
+    else if (n.kind === 'file') e = givenCopy(k, n);
     else if ((n.kind === 'link' && n.inode) || n.kind === 'sock') e = n.inode!;
     else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
@@ -275,7 +276,8 @@ function truncateTo(k: Kernel, node: Node, len: bigint): bigint {
   if (node.kind === 'file') node = copyUp(k, node);
   if (node.kind !== 'tmp') throw new Errno(EINVAL);
   if (len > 1n << 32n) throw new Errno(EFBIG);
-  node.file.truncate(Number(len));
+  if (!node.file.mayResize(Number(len))) throw new Errno(EPERM);
+  resize(k, node.file, Number(len));
   node.file.modified(k.realtimeNs());
   return 0n;
 }

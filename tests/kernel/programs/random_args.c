@@ -1,5 +1,5 @@
-/* Random arguments to the descriptor, file, xattr, socket, signal, credential, scheduling and
- * process-attribute syscalls (times, personality, kcmp, membarrier, pkeys, rseq),
+/* Random arguments to the descriptor, file, memory, xattr, socket, signal, credential, scheduling
+ * and process-attribute syscalls (times, personality, kcmp, membarrier, pkeys, rseq),
  * sixty at a time in forked children that an alarm ends if one sleeps: whatever the arguments,
  * the kernel answers with a result, an errno or a signal, never a failure of its own. Runs in
  * the engine only (on the host, random credentials and priorities would reach other processes). */
@@ -42,7 +42,7 @@ static const int nrs[] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 18, 76, 77, 82, 83,
   257, 262, 267, 269, 270, 271, 273, 274, 281, 282, 283, 284, 286, 287, 289, 290, 291, 292, 293, 309, 325, 439, 441,
   86, 88, 90, 91, 92, 93, 94, 132, 137, 138, 235, 260, 261, 265, 266, 268, 280, 332, 452,
   40, 187, 221, 275, 276, 285, 295, 296, 326, 327, 328, 41, 42, 43, 49, 50, 288,
-  100, 135, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 312, 324, 329, 330, 331, 334, 436};
+  100, 135, 188, 189, 190, 191, 192, 193, 194, 195, 196, 197, 198, 199, 312, 324, 329, 330, 331, 334, 436, 9, 25, 27, 319};
 
 int main(int argc, char **argv) {
   if (argc > 1) s ^= (uint64_t)atoll(argv[1]) * 0x9e3779b97f4a7c15ull;
