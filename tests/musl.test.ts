@@ -86,6 +86,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'attrs.c', opts: ['-O2'] },
   { file: 'copies.c', opts: ['-O2'] },
   { file: 'unix_sockets.c', opts: ['-O2'] },
+  { file: 'scm_rights.c', opts: ['-O2'] },
   { file: 'times.c', opts: ['-O2'] },
   { file: 'personality.c', opts: ['-O2'] },
   { file: 'membarrier.c', opts: ['-O2'] },

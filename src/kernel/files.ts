@@ -140,6 +140,16 @@ export class FdTable {
   }
 }
 
+/** A reference to f besides the descriptor tables' (a descriptor in flight in an AF_UNIX message). */
+export function holdFile(f: OpenFile): void {
+  f.refs++;
+}
+
+/** Drops a reference holdFile took; true when that released the stream (as closing its last descriptor would). */
+export function dropFile(f: OpenFile): boolean {
+  return release(f);
+}
+
 /** One slot fewer names f; true when that was the last and its stream counts its ends (a pipe's). */
 function release(f: OpenFile): boolean {
   if (--f.refs !== 0 || f.stream.release === undefined) return false;

@@ -21,7 +21,7 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT, EPIPE } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
-import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
+import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR, dropFile, holdFile } from '../files.js';
 import { sleepOnIo } from './pipe.js';
 import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
@@ -101,10 +101,8 @@ export class UnixSocket implements Stream {
    * socket's peer (socketpair) or default destination (connect).
    */
   peer: UnixSocket | undefined;
-  /** What was sent here, not yet read: byte chunks or whole messages. */
-  private inbox: Uint8Array[] = [];
-  /** A datagram's sender's name, by message (undefined: an unnamed sender). */
-  private senders: (Uint8Array | undefined)[] = [];
+  /** What was sent here, not yet read: byte chunks or whole messages, each with what came with it. */
+  private inbox: Chunk[] = [];
   /** Bytes of inbox[0] already read (a stream's partial read). */
   private head = 0;
   queued = 0;
@@ -126,6 +124,10 @@ export class UnixSocket implements Stream {
   private binding: TmpSock | { space: Map<string, UnixSocket>; key: string } | undefined;
   /** The process that made it (socketpair), listened on it, or connected it. */
   cred: Ucred = NO_CRED;
+  /** SO_PASSCRED: reads report who sent what they take (SCM_CREDENTIALS). */
+  passcred = false;
+  /** Socket options set and read back without an effect here (SO_REUSEADDR, SO_KEEPALIVE...), and the buffer sizes. */
+  options = new Map<number, Uint8Array>();
   /** A pending error the next read or write reports once (sk_err: ECONNRESET when the peer went with data unread). */
   error = 0;
 
@@ -175,6 +177,8 @@ export class UnixSocket implements Stream {
       if (this.connectionBased && (this.inbox.length > 0 || this.embryo)) p.error = ECONNRESET;
     }
     // connections never accepted are closed with the listener; the name frees (a socket file stays)
+    // descriptors in flight to it are closed with it
+    for (const c of this.inbox) if (c.rights) for (const f of c.rights) dropFile(f);
     for (const c of this.backlog) {
       c.embryo = true;
       c.release();
@@ -203,88 +207,147 @@ export class UnixSocket implements Stream {
   }
 
   sysRead(k: Kernel, f: OpenFile, max: number): Uint8Array {
-    return recv(k, f, this, max, 0).data;
+    const r = recv(k, f, this, max, 0);
+    dropRights(k, r, false);
+    return r.data;
   }
 
   sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
     return send(k, f, this, n, read, 0, undefined);
   }
 
-  /** Adds what was sent here, and for a datagram who sent it. */
-  put(data: Uint8Array, from?: Uint8Array): void {
-    this.inbox.push(data);
-    if (this.messages) this.senders.push(from);
+  /** Adds what was sent here, with its sender's name (datagrams), descriptors in flight and credentials. */
+  put(data: Uint8Array, from: Uint8Array | undefined, rights: OpenFile[] | undefined, cred: Ucred): void {
+    this.inbox.push({ data, from, rights, cred });
     this.queued += data.length;
     this.events++;
   }
 
   /** The sender of the next message (datagrams). */
   nextSender(): Uint8Array | undefined {
-    return this.senders[0];
+    return this.inbox[0]?.from;
   }
 
-  /** Up to max bytes (a stream) or the next message (cut to max); `peek` leaves them queued. Also the message's full length. */
-  take(max: number, peek: boolean): { data: Uint8Array; full: number } {
+  /**
+   * Up to max bytes (a stream) or the next message (cut to max); `peek`
+   * leaves them queued. Also the message's full length, the descriptors
+   * that came with what was read (taken out of the queue unless peeking)
+   * and the first piece's credentials. A stream read stops after a piece
+   * that carried descriptors, and, when credentials are asked for
+   * (SO_PASSCRED), before a piece from another writer, as
+   * unix_stream_read_generic never glues those.
+   */
+  take(max: number, peek: boolean, byWriter: boolean): Taken {
     if (this.messages) {
       const m = this.inbox[0];
       if (!peek) {
         this.inbox.shift();
-        this.senders.shift();
-        this.queued -= m.length;
+        this.queued -= m.data.length;
         if (this.peer) this.peer.events++;
       }
-      return { data: m.subarray(0, Math.min(max, m.length)), full: m.length };
+      return { data: m.data.subarray(0, Math.min(max, m.data.length)), full: m.data.length, rights: m.rights, cred: m.cred };
     }
-    const n = Math.min(max, this.queued);
-    const out = new Uint8Array(n);
+    const first = this.inbox[0];
+    let rights: OpenFile[] | undefined;
+    const parts: Uint8Array[] = [];
     let got = 0;
     let i = 0;
     let head = this.head;
-    while (got < n) {
+    while (got < max && i < this.inbox.length) {
       const c = this.inbox[i];
-      const k = Math.min(c.length - head, n - got);
-      out.set(c.subarray(head, head + k), got);
+      if (byWriter && i > 0 && !sameCred(c.cred, first.cred)) break;
+      const k = Math.min(c.data.length - head, max - got);
+      parts.push(c.data.subarray(head, head + k));
       got += k;
       head += k;
-      if (head === c.length) {
+      const carried = c.rights;
+      if (carried) {
+        rights = carried;
+        if (!peek) c.rights = undefined;
+      }
+      if (head === c.data.length) {
         i++;
         head = 0;
       }
+      if (carried) break;
+    }
+    const out = new Uint8Array(got);
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
     }
     if (!peek) {
       this.inbox.splice(0, i);
       this.head = head;
-      this.queued -= n;
+      this.queued -= got;
       if (this.peer) this.peer.events++;
     }
-    return { data: out, full: n };
+    return { data: out, full: got, rights, cred: first.cred };
   }
 }
 
+/** A piece of what was sent: bytes (a stream's) or a message, and what came with it. */
+interface Chunk {
+  data: Uint8Array;
+  /** A datagram's sender's name (undefined: an unnamed sender). */
+  from: Uint8Array | undefined;
+  /** Descriptors in flight (SCM_RIGHTS), one reference held on each. */
+  rights: OpenFile[] | undefined;
+  /** Who sent it (or the SCM_CREDENTIALS it carried). */
+  cred: Ucred;
+}
+
+/** What a read takes out of a socket's queue. */
+interface Taken {
+  data: Uint8Array;
+  /** The message's full length (MSG_TRUNC). */
+  full: number;
+  rights: OpenFile[] | undefined;
+  cred: Ucred | undefined;
+}
+
+const sameCred = (a: Ucred, b: Ucred): boolean => a.pid === b.pid && a.uid === b.uid && a.gid === b.gid;
+
 const nonblocking = (f: OpenFile, flags: number): boolean => (f.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
 
-/** A read or recv: what it returns, and whether a message was cut short (MSG_TRUNC). */
-function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number): { data: Uint8Array; full: number } {
+/**
+ * A read or recv: what it takes (recvmsg passes on the descriptors that
+ * came with it; the other reads close them, as a recvmsg without room for
+ * them does).
+ */
+function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number): Taken {
   // a stream socket that is listening or not connected has nothing to read from
   if (s.listening || (s.connectionBased && !s.peer)) throw new Errno(EINVAL);
   takeError(s);
   if (!s.pending()) {
-    if (s.eof()) return { data: new Uint8Array(0), full: 0 };
+    if (s.eof()) return { data: new Uint8Array(0), full: 0, rights: undefined, cred: undefined };
     if (nonblocking(f, flags)) throw new Errno(EAGAIN);
     sleepOnIo(k);
   }
   // MSG_WAITALL on a stream: all of it, unless the peer is done first
   if (!s.messages && (flags & MSG_WAITALL) && s.queued < max && !s.eof() && !nonblocking(f, flags)) sleepOnIo(k);
-  const r = s.take(max, (flags & MSG_PEEK) !== 0);
+  const r = s.take(max, (flags & MSG_PEEK) !== 0, s.passcred);
   if (!(flags & MSG_PEEK)) k.wakeIo();
   return r;
+}
+
+/** Closes descriptors that arrived where there is no room for them (a read without control space). */
+function dropRights(k: Kernel, r: Taken, peeked: boolean): void {
+  if (!r.rights || peeked) return;
+  for (const f of r.rights) dropFile(f);
+  // a pipe end closed so may end a sleeping reader's wait
+  k.wakeIo();
 }
 
 /**
  * A write or send of n bytes that `read` fetches, to the peer or, for a
  * datagram, to `to` (a sendto's address) or the default destination.
  */
-function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: number, len: number) => Uint8Array, flags: number, to: UnixSocket | undefined): bigint {
+function send(
+  k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: number, len: number) => Uint8Array, flags: number, to: UnixSocket | undefined,
+  control: Control = NO_CONTROL,
+): bigint {
   const t = k.current;
   const p = to ?? s.peer;
   if (s.connectionBased) takeError(s);
@@ -302,7 +365,7 @@ function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: numb
       if (nonblocking(f, flags)) throw new Errno(EAGAIN);
       sleepOnIo(k);
     }
-    p.put(n > 0 ? read(0, n) : new Uint8Array(0), s.name);
+    p.put(n > 0 ? read(0, n) : new Uint8Array(0), s.name, holdRights(control.rights), control.cred ?? credOf(k));
     k.wakeIo();
     return BigInt(n);
   }
@@ -312,7 +375,8 @@ function send(k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: numb
   const room = SOCK_BUF - p.queued;
   if (room > 0 && done < n) {
     const len = Math.min(room, n - done);
-    p.put(read(done, len));
+    // descriptors go with the first piece of the call (a call that slept has put them already)
+    p.put(read(done, len), undefined, done === 0 ? holdRights(control.rights) : undefined, control.cred ?? credOf(k));
     done += len;
     k.wakeIo();
   }
@@ -565,13 +629,134 @@ function destination(k: Kernel, s: UnixSocket, addr: bigint, len: number): UnixS
   return target;
 }
 
+/** What a sendmsg's control messages carry: descriptors to pass (SCM_RIGHTS) and credentials (SCM_CREDENTIALS). */
+interface Control {
+  rights: OpenFile[] | undefined;
+  cred: Ucred | undefined;
+}
+
+const NO_CONTROL: Control = { rights: undefined, cred: undefined };
+/** struct cmsghdr: cmsg_len (8 bytes), cmsg_level, cmsg_type; data from 16, each message 8-byte aligned. */
+const CMSG_HDR = 16;
+const cmsgAlign = (n: number): number => (n + 7) & ~7;
+const SCM_RIGHTS = 1;
+const SCM_CREDENTIALS = 2;
+/** The most descriptors one SCM_RIGHTS message may carry. */
+const SCM_MAX_FD = 253;
+const MSG_CTRUNC = 0x8;
+const MSG_CMSG_CLOEXEC = 0x40000000;
+const ESRCH = 3;
+const ENOBUFS = 105;
+const EDOM = 33;
+
+/**
+ * The control messages of a sendmsg (__scm_send): SOL_SOCKET's SCM_RIGHTS
+ * (each descriptor open, EBADF otherwise; at most 253) and SCM_CREDENTIALS
+ * (exactly a struct ucred; a pid that names no process is ESRCH; root may
+ * claim any ids); other types of SOL_SOCKET are EINVAL, other levels are
+ * passed over.
+ */
+function parseControl(k: Kernel, addr: bigint, len: bigint): Control {
+  if (len > 0x10000n) throw new Errno(ENOBUFS);
+  const raw = copyFromUser(k.mm, addr, Number(len));
+  const dv = new DataView(raw.buffer);
+  let rights: OpenFile[] | undefined;
+  let cred: Ucred | undefined;
+  for (let at = 0; at + CMSG_HDR <= raw.length; ) {
+    const clen = dv.getBigUint64(at, true);
+    if (clen < BigInt(CMSG_HDR) || clen > BigInt(raw.length - at)) throw new Errno(EINVAL);
+    const n = Number(clen);
+    if (dv.getInt32(at + 8, true) === SOL_SOCKET) {
+      const type = dv.getInt32(at + 12, true);
+      if (type === SCM_RIGHTS) {
+        const count = Math.floor((n - CMSG_HDR) / 4);
+        if (count === 0) throw new Errno(EINVAL);
+        if ((rights?.length ?? 0) + count > SCM_MAX_FD) throw new Errno(EINVAL);
+        for (let i = 0; i < count; i++) {
+          const f = k.file(dv.getInt32(at + CMSG_HDR + 4 * i, true));
+          if (!f) throw new Errno(EBADF);
+          (rights ??= []).push(f);
+        }
+      } else if (type === SCM_CREDENTIALS) {
+        if (n !== CMSG_HDR + 12) throw new Errno(EINVAL);
+        const pid = dv.getInt32(at + CMSG_HDR, true);
+        if (!k.tasks.has(pid)) throw new Errno(ESRCH);
+        cred = { pid, uid: dv.getUint32(at + CMSG_HDR + 4, true), gid: dv.getUint32(at + CMSG_HDR + 8, true) };
+      } else throw new Errno(EINVAL);
+    }
+    at += cmsgAlign(n);
+  }
+  return { rights, cred };
+}
+
+/** Descriptors put in flight: each description held, so that closing the sender's descriptor leaves it open. */
+function holdRights(rights: OpenFile[] | undefined): OpenFile[] | undefined {
+  if (!rights) return undefined;
+  for (const f of rights) holdFile(f);
+  return rights.slice();
+}
+
+/**
+ * A recvmsg's control messages (scm_recv): the credentials when the
+ * socket asks for them (SO_PASSCRED), then the descriptors that came,
+ * installed as new descriptors of the receiver (close-on-exec with
+ * MSG_CMSG_CLOEXEC) as far as the buffer has room; the others are closed
+ * and the call says MSG_CTRUNC. A peek installs copies and leaves the
+ * originals queued.
+ */
+function putControl(k: Kernel, s: UnixSocket, r: Taken, addr: bigint, room: bigint, flags: number): { used: number; truncated: boolean } {
+  const peek = (flags & MSG_PEEK) !== 0;
+  const avail = Number(room > 0x10000n ? 0x10000n : room);
+  const out = new Uint8Array(avail);
+  const dv = new DataView(out.buffer);
+  let used = 0;
+  let truncated = false;
+  const header = (len: number, type: number): void => {
+    dv.setBigUint64(used, BigInt(len), true);
+    dv.setInt32(used + 8, SOL_SOCKET, true);
+    dv.setInt32(used + 12, type, true);
+  };
+  if (s.passcred && r.cred) {
+    const len = CMSG_HDR + 12;
+    if (avail - used < len) truncated = true;
+    else {
+      header(len, SCM_CREDENTIALS);
+      dv.setInt32(used + CMSG_HDR, r.cred.pid, true);
+      dv.setUint32(used + CMSG_HDR + 4, r.cred.uid, true);
+      dv.setUint32(used + CMSG_HDR + 8, r.cred.gid, true);
+      used = Math.min(avail, used + cmsgAlign(len));
+    }
+  }
+  if (r.rights) {
+    const fit = Math.max(0, Math.min(r.rights.length, Math.floor((avail - used - CMSG_HDR) / 4)));
+    if (fit < r.rights.length) truncated = true;
+    if (fit > 0) {
+      const len = CMSG_HDR + 4 * fit;
+      header(len, SCM_RIGHTS);
+      for (let i = 0; i < fit; i++) {
+        const fd = k.installFile(r.rights[i], (flags & MSG_CMSG_CLOEXEC) !== 0);
+        dv.setInt32(used + CMSG_HDR + 4 * i, fd, true);
+      }
+      used = Math.min(avail, used + cmsgAlign(len));
+    }
+    // the reference the flight held goes: installed ones are the receiver's now, the rest are closed
+    if (!peek) {
+      for (const f of r.rights) dropFile(f);
+      k.wakeIo();
+    }
+  }
+  if (used > 0) copyToUser(k.mm, addr, out.subarray(0, used));
+  return { used, truncated };
+}
+
 /** A struct msghdr at addr: its name, iovecs and control length. */
-function msghdr(k: Kernel, addr: bigint): { name: bigint; nameLen: number; vecs: [bigint, bigint][]; controlLen: bigint; raw: DataView } {
+function msghdr(k: Kernel, addr: bigint): { name: bigint; nameLen: number; vecs: [bigint, bigint][]; control: bigint; controlLen: bigint; raw: DataView } {
   const raw = new DataView(copyFromUser(k.mm, addr, 56).buffer);
   return {
     name: raw.getBigUint64(0, true),
     nameLen: raw.getUint32(8, true),
     vecs: iovecs(k, raw.getBigUint64(16, true), raw.getBigUint64(24, true)),
+    control: raw.getBigUint64(32, true),
     controlLen: raw.getBigUint64(40, true),
     raw,
   };
@@ -609,6 +794,7 @@ export const socketSyscalls: SyscallRow[] = [
     const flags = a.i32(3);
     const from = s.messages ? s.nextSender() : undefined;
     const r = recv(k, f, s, clampCount(a.u64(2)), flags);
+    dropRights(k, r, (flags & MSG_PEEK) !== 0);
     if (r.data.length > 0) copyToUser(k.mm, a.u64(1), r.data);
     if (a.u64(4) !== 0n && a.u64(5) !== 0n) {
       // a datagram's named sender; an unnamed one, or a stream's peer, reports no address
@@ -621,8 +807,8 @@ export const socketSyscalls: SyscallRow[] = [
     const { f, s } = socketOf(k, a.i32(0));
     const m = msghdr(k, a.u64(1));
     const to = destination(k, s, m.name, m.nameLen);
-    if (m.controlLen !== 0n) throw new Errno(EOPNOTSUPP);
-    return send(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2), to);
+    const control = m.controlLen === 0n ? NO_CONTROL : parseControl(k, m.control, m.controlLen);
+    return send(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2), to, control);
   }),
   row(47, 'recvmsg', 'dpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
@@ -631,7 +817,8 @@ export const socketSyscalls: SyscallRow[] = [
     const from = s.type === SOCK_DGRAM ? s.nextSender() : undefined;
     const r = recv(k, f, s, iovTotal(m.vecs), flags);
     scatter(k, m.vecs, r.data);
-    // the sender's address when named and asked for; no control data; msg_flags says whether a message was cut short
+    const ctl = putControl(k, s, r, m.control, m.controlLen, flags);
+    // the sender's address when named and asked for; msg_flags says whether a message or its control data was cut short
     let nameLen = 0;
     if (from && m.name !== 0n && m.nameLen > 0) {
       const out = new Uint8Array(SUN_PATH + from.length);
@@ -644,42 +831,13 @@ export const socketSyscalls: SyscallRow[] = [
     out.set(new Uint8Array(m.raw.buffer));
     const dv = new DataView(out.buffer);
     dv.setUint32(8, nameLen, true);
-    dv.setBigUint64(40, 0n, true);
-    dv.setInt32(48, r.full > r.data.length ? MSG_TRUNC : 0, true);
+    dv.setBigUint64(40, BigInt(ctl.used), true);
+    dv.setInt32(48, (r.full > r.data.length ? MSG_TRUNC : 0) | (ctl.truncated ? MSG_CTRUNC : 0), true);
     copyToUser(k.mm, a.u64(1), out);
     return BigInt(flags & MSG_TRUNC ? r.full : r.data.length);
   }),
-  row(55, 'getsockopt', 'dddpp', (k, a) => {
-    const { s } = socketOf(k, a.i32(0));
-    if (a.i32(1) !== SOL_SOCKET) throw new Errno(ENOPROTOOPT);
-    const len = new DataView(copyFromUser(k.mm, a.u64(4), 4).buffer).getInt32(0, true);
-    if (len < 0) throw new Errno(EINVAL);
-    const out = new Uint8Array(12);
-    const dv = new DataView(out.buffer);
-    let size = 4;
-    switch (a.i32(2)) {
-      case SO_TYPE: dv.setInt32(0, s.type, true); break;
-      case SO_DOMAIN: dv.setInt32(0, AF_UNIX, true); break;
-      case SO_PROTOCOL: dv.setInt32(0, 0, true); break;
-      case SO_ERROR: dv.setInt32(0, 0, true); break;
-      case SO_ACCEPTCONN: dv.setInt32(0, s.listening ? 1 : 0, true); break;
-      case SO_SNDBUF: case SO_RCVBUF: dv.setInt32(0, SOCK_BUF, true); break;
-      case SO_PEERCRED: {
-        // struct ucred of the peer: who connected, listened or made the pair
-        const c = s.peer?.cred ?? NO_CRED;
-        dv.setInt32(0, c.pid, true);
-        dv.setUint32(4, c.uid, true);
-        dv.setUint32(8, c.gid, true);
-        size = 12;
-        break;
-      }
-      default: throw new Errno(ENOPROTOOPT);
-    }
-    const n = Math.min(len, size);
-    if (n > 0) copyToUser(k.mm, a.u64(3), out.subarray(0, n));
-    writeU32(k.mm, a.u64(4), n);
-    return 0n;
-  }),
+  row(54, 'setsockopt', 'dddpd', (k, a) => setsockopt(k, a.i32(0), a.i32(1), a.i32(2), a.u64(3), a.i32(4))),
+  row(55, 'getsockopt', 'dddpp', (k, a) => getsockopt(k, a.i32(0), a.i32(1), a.i32(2), a.u64(3), a.u64(4))),
   row(51, 'getsockname', 'dpp', (k, a) => {
     const { s } = socketOf(k, a.i32(0));
     putAddress(k, a.u64(1), a.u64(2), s.name);
@@ -692,3 +850,100 @@ export const socketSyscalls: SyscallRow[] = [
     return 0n;
   }),
 ];
+
+const SO_DEBUG = 1;
+const SO_REUSEADDR = 2;
+const SO_DONTROUTE = 5;
+const SO_BROADCAST = 6;
+const SO_KEEPALIVE = 9;
+const SO_OOBINLINE = 10;
+const SO_NO_CHECK = 11;
+const SO_PRIORITY = 12;
+const SO_LINGER = 13;
+const SO_REUSEPORT = 15;
+const SO_PASSCRED = 16;
+const SO_RCVLOWAT = 18;
+const SO_RCVTIMEO = 20;
+const SO_SNDTIMEO = 21;
+const SO_PASSSEC = 34;
+/** Options that are ints read back as set (booleans as 0 or 1). */
+const INT_OPTIONS = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY, SO_REUSEPORT, SO_RCVLOWAT, SO_PASSSEC]);
+const BOOL_OPTIONS = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_REUSEPORT, SO_PASSSEC]);
+/** net.core.wmem_max and rmem_max, and the least a buffer may be (SOCK_MIN_SNDBUF, SOCK_MIN_RCVBUF). */
+const MEM_MAX = 212992;
+const MIN_SNDBUF = 4608;
+const MIN_RCVBUF = 2304;
+
+/**
+ * setsockopt at SOL_SOCKET (AF_UNIX has no other level: EOPNOTSUPP):
+ * SO_PASSCRED takes effect; the buffer sizes are doubled and bounded as
+ * sock_setsockopt does and read back so (the queues here keep their fixed
+ * room); the timeouts, SO_LINGER and the flag options are kept and read
+ * back. Unknown options are ENOPROTOOPT, a value shorter than an int
+ * EINVAL.
+ */
+function setsockopt(k: Kernel, fd: number, level: number, name: number, val: bigint, len: number): bigint {
+  const { s } = socketOf(k, fd);
+  if (level !== SOL_SOCKET) throw new Errno(EOPNOTSUPP);
+  const timeval = name === SO_RCVTIMEO || name === SO_SNDTIMEO;
+  const size = timeval ? 16 : name === SO_LINGER ? 8 : 4;
+  const known = timeval || name === SO_LINGER || name === SO_PASSCRED || name === SO_SNDBUF || name === SO_RCVBUF || INT_OPTIONS.has(name);
+  if (!known) throw new Errno(ENOPROTOOPT);
+  if (len < size) throw new Errno(EINVAL);
+  const raw = copyFromUser(k.mm, val, size);
+  const dv = new DataView(raw.buffer);
+  if (timeval) {
+    const usec = dv.getBigInt64(8, true);
+    if (usec < 0n || usec >= 1_000_000n) throw new Errno(EDOM);
+  }
+  const v = dv.getInt32(0, true);
+  if (name === SO_PASSCRED) s.passcred = v !== 0;
+  else if (name === SO_SNDBUF || name === SO_RCVBUF) {
+    const doubled = Math.min(Math.max(v, 0), MEM_MAX) * 2;
+    dv.setInt32(0, Math.max(doubled, name === SO_SNDBUF ? MIN_SNDBUF : MIN_RCVBUF), true);
+  } else if (BOOL_OPTIONS.has(name)) dv.setInt32(0, v !== 0 ? 1 : 0, true);
+  s.options.set(name, raw);
+  return 0n;
+}
+
+/** getsockopt at SOL_SOCKET: what the socket is, its peer's credentials, and the options as set. */
+function getsockopt(k: Kernel, fd: number, level: number, name: number, val: bigint, lenAddr: bigint): bigint {
+  const { s } = socketOf(k, fd);
+  if (level !== SOL_SOCKET) throw new Errno(EOPNOTSUPP);
+  const len = new DataView(copyFromUser(k.mm, lenAddr, 4).buffer).getInt32(0, true);
+  if (len < 0) throw new Errno(EINVAL);
+  let out: Uint8Array = new Uint8Array(4);
+  const int = (v: number): void => new DataView(out.buffer).setInt32(0, v, true);
+  switch (name) {
+    case SO_TYPE: int(s.type); break;
+    case SO_DOMAIN: int(AF_UNIX); break;
+    case SO_PROTOCOL: int(0); break;
+    case SO_ERROR: int(0); break;
+    case SO_ACCEPTCONN: int(s.listening ? 1 : 0); break;
+    case SO_PASSCRED: int(s.passcred ? 1 : 0); break;
+    case SO_SNDBUF: case SO_RCVBUF: {
+      const set = s.options.get(name);
+      int(set ? new DataView(set.buffer).getInt32(0, true) : SOCK_BUF);
+      break;
+    }
+    case SO_PEERCRED: {
+      // struct ucred of the peer: who connected, listened or made the pair
+      const c = s.peer?.cred ?? NO_CRED;
+      out = new Uint8Array(12);
+      const dv = new DataView(out.buffer);
+      dv.setInt32(0, c.pid, true);
+      dv.setUint32(4, c.uid, true);
+      dv.setUint32(8, c.gid, true);
+      break;
+    }
+    case SO_RCVTIMEO: case SO_SNDTIMEO: out = s.options.get(name) ?? new Uint8Array(16); break;
+    case SO_LINGER: out = s.options.get(name) ?? new Uint8Array(8); break;
+    default:
+      if (!INT_OPTIONS.has(name)) throw new Errno(ENOPROTOOPT);
+      out = s.options.get(name) ?? new Uint8Array(4);
+  }
+  const n = Math.min(len, out.length);
+  if (n > 0) copyToUser(k.mm, val, out.subarray(0, n));
+  writeU32(k.mm, lenAddr, n);
+  return 0n;
+}
