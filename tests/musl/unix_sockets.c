@@ -55,6 +55,7 @@ int main(void) {
   printf("unconnected revents %x\n", pf.revents);
 
   // a name in the tree
+  int fs;
   struct sockaddr_un a = path_addr("stream");
   int srv = socket(AF_UNIX, SOCK_STREAM, 0);
   SHOW(bind(srv, SA(a), sizeof a));
@@ -203,9 +204,32 @@ int main(void) {
   SHOW(recv(qa, b, 2, MSG_TRUNC));
   SHOW(connect(socket(AF_UNIX, SOCK_STREAM, 0), SA(sq), sql));
 
+  // timeouts: a read and an accept that wait for nothing give EAGAIN once it has passed, a
+  // MSG_WAITALL read what came by then
+  int tv[2];
+  SHOW(socketpair(AF_UNIX, SOCK_STREAM, 0, tv));
+  struct timeval to = {0, 40000};
+  SHOW(setsockopt(tv[0], SOL_SOCKET, SO_RCVTIMEO, &to, sizeof to));
+  struct timeval back;
+  socklen_t bl = sizeof back;
+  SHOW(getsockopt(tv[0], SOL_SOCKET, SO_RCVTIMEO, &back, &bl));
+  printf("timeout read back %ld.%06ld\n", (long)back.tv_sec, (long)back.tv_usec);
+  SHOW(recv(tv[0], b, sizeof b, 0));
+  SHOW(write(tv[1], "part", 4));
+  SHOW(recv(tv[0], b, sizeof b, MSG_WAITALL));
+  SHOW(setsockopt(fs = socket(AF_UNIX, SOCK_STREAM, 0), SOL_SOCKET, SO_RCVTIMEO, &to, sizeof to));
+  struct sockaddr_un ta;
+  socklen_t tal = abstract_addr(&ta, "timeout");
+  SHOW(bind(fs, SA(ta), tal));
+  SHOW(listen(fs, 1));
+  SHOW(accept(fs, NULL, NULL));
+  struct timeval bad = {0, 1000000};
+  SHOW(setsockopt(tv[0], SOL_SOCKET, SO_SNDTIMEO, &bad, sizeof bad));
+  SHOW(close(fs));
+
   // a forked client, and a server that sleeps in accept until it comes
   struct sockaddr_un fa = path_addr("fork");
-  int fs = socket(AF_UNIX, SOCK_STREAM, 0);
+  fs = socket(AF_UNIX, SOCK_STREAM, 0);
   SHOW(bind(fs, SA(fa), sizeof fa));
   SHOW(listen(fs, 4));
   pid_t child = fork();

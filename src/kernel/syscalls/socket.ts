@@ -23,6 +23,7 @@ import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT, EPIPE } from '../errno.js
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR, dropFile, holdFile } from '../files.js';
 import { sleepOnIo } from './pipe.js';
+import { sleepUntil } from './poll.js';
 import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
 import { iovecs, iovReader, iovTotal, scatter } from './fs.js';
@@ -323,10 +324,11 @@ function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number)
   if (!s.pending()) {
     if (s.eof()) return { data: new Uint8Array(0), full: 0, rights: undefined, cred: undefined };
     if (nonblocking(f, flags)) throw new Errno(EAGAIN);
-    sleepOnIo(k);
+    sleepOnSocket(k, s, SO_RCVTIMEO);
   }
-  // MSG_WAITALL on a stream: all of it, unless the peer is done first
-  if (!s.messages && (flags & MSG_WAITALL) && s.queued < max && !s.eof() && !nonblocking(f, flags)) sleepOnIo(k);
+  // MSG_WAITALL on a stream: all of it, unless the peer is done first (or the timeout: then what came)
+  if (!s.messages && (flags & MSG_WAITALL) && s.queued < max && !s.eof() && !nonblocking(f, flags) && !timedOut(k, s, SO_RCVTIMEO)) sleepOnSocket(k, s, SO_RCVTIMEO);
+  doneWaiting(k);
   const r = s.take(max, (flags & MSG_PEEK) !== 0, s.passcred);
   if (!(flags & MSG_PEEK)) k.wakeIo();
   return r;
@@ -363,8 +365,9 @@ function send(
     if (n > SOCK_BUF) throw new Errno(EMSGSIZE);
     if (SOCK_BUF - p.queued < n) {
       if (nonblocking(f, flags)) throw new Errno(EAGAIN);
-      sleepOnIo(k);
+      sleepOnSocket(k, s, SO_SNDTIMEO);
     }
+    doneWaiting(k);
     p.put(n > 0 ? read(0, n) : new Uint8Array(0), s.name, holdRights(control.rights), control.cred ?? credOf(k));
     k.wakeIo();
     return BigInt(n);
@@ -380,13 +383,49 @@ function send(
     done += len;
     k.wakeIo();
   }
-  if (done === n) return BigInt(n);
+  if (done === n || (done > 0 && timedOut(k, s, SO_SNDTIMEO))) {
+    doneWaiting(k);
+    return BigInt(done);
+  }
   if (nonblocking(f, flags)) {
     if (done > 0) return BigInt(done);
     throw new Errno(EAGAIN);
   }
   t.pipeWritten = done;
-  sleepOnIo(k);
+  sleepOnSocket(k, s, SO_SNDTIMEO);
+}
+
+/** A socket's SO_RCVTIMEO or SO_SNDTIMEO in ns (0: none). */
+function timeoutOf(s: UnixSocket, option: number): bigint {
+  const raw = s.options.get(option);
+  if (!raw) return 0n;
+  const dv = new DataView(raw.buffer);
+  return dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true) * 1000n;
+}
+
+/**
+ * The socket call sleeps until woken, or under a timeout until it has
+ * passed, and then fails with EAGAIN (a call that got somewhere returns
+ * that instead: timedOut).
+ */
+function sleepOnSocket(k: Kernel, s: UnixSocket, option: number): never {
+  const ns = timeoutOf(s, option);
+  if (ns <= 0n) sleepOnIo(k);
+  sleepUntil(k, ns, true);
+  throw new Errno(EAGAIN);
+}
+
+/** Whether the call's timeout (set when it first slept) has passed. */
+function timedOut(k: Kernel, s: UnixSocket, option: number): boolean {
+  const until = k.current.sleepUntil;
+  return timeoutOf(s, option) > 0n && until !== undefined && k.clockNs() >= until;
+}
+
+/** The call goes on: a deadline it slept under is done with. */
+function doneWaiting(k: Kernel): void {
+  const t = k.current;
+  t.sleepUntil = undefined;
+  t.inPoll = false;
 }
 
 /** Reports (and clears) the socket's pending error, as sock_error does. */
@@ -576,8 +615,9 @@ function connect(k: Kernel, fd: number, addr: bigint, len: number): bigint {
   // a backlog holds one more than listen's count
   if (target.backlog.length > target.maxBacklog) {
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
-    sleepOnIo(k);
+    sleepOnSocket(k, s, SO_SNDTIMEO);
   }
+  doneWaiting(k);
   // the server's end, waiting in the backlog: named as the listener, crediting it
   const server = new UnixSocket(s.type, k.nextIno());
   server.name = target.name;
@@ -597,8 +637,9 @@ function accept(k: Kernel, fd: number, addr: bigint, lenAddr: bigint, flags: num
   if (!s.listening) throw new Errno(EINVAL);
   if (s.backlog.length === 0) {
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
-    sleepOnIo(k);
+    sleepOnSocket(k, s, SO_RCVTIMEO);
   }
+  doneWaiting(k);
   const conn = s.backlog.shift()!;
   conn.embryo = false;
   const newFd = k.installFile(new OpenFile(conn, O_RDWR | (flags & O_NONBLOCK)), (flags & O_CLOEXEC) !== 0);
