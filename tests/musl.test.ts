@@ -97,6 +97,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'rseq.c', opts: ['-O2', '-O0'] },
   { file: 'mremap.c', opts: ['-O2'] },
   { file: 'memfd.c', opts: ['-O2'] },
+  { file: 'fifo.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;

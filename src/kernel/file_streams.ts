@@ -36,7 +36,11 @@ export class DirStream implements Stream {
 
 /** One of /dev's character devices (random and urandom read from the machine's generator, in read(2)). */
 export class DeviceStream implements Stream {
-  constructor(readonly dev: DeviceName) {}
+  constructor(
+    readonly dev: DeviceName,
+    /** What it was opened through: /dev's own node, or one mknod made with its numbers. */
+    readonly node: Node & { kind: 'dev' | 'devnode' },
+  ) {}
 
   read(max: number): Uint8Array {
     // null reads as end of file; zero and full as zeros

@@ -320,9 +320,25 @@ export class Kernel {
     }
   }
 
-  /** A task stops using its descriptor table; the last one closes every descriptor. */
+  /**
+   * A task exits: an open it waited in is abandoned, and the last task
+   * using its descriptor table closes every descriptor.
+   */
   private dropFiles(t: Task): void {
+    this.abandonFifoOpen(t);
     if (--t.files.users === 0 && t.files.size > 0 && t.files.closeAll()) this.wakeIo();
+  }
+
+  /**
+   * An open of a FIFO that t waited in ends unfinished (a handler ran, the
+   * task exits): its end no longer counts (fifo_open's err_rd and err_wr).
+   */
+  abandonFifoOpen(t: Task): void {
+    const w = t.fifoOpening;
+    if (w === undefined) return;
+    t.fifoOpening = undefined;
+    w.end.release();
+    this.wakeIo();
   }
 
   /** A child stopped or continued: its parent, if sleeping in wait, looks again. */

@@ -9,9 +9,11 @@
  * written in pieces that do not fill pages. A longer write's progress is
  * kept on the task across its sleeps, and a handler that interrupts it
  * after some bytes went in makes it return their count. A write with no
- * reader left raises SIGPIPE and fails with EPIPE.
+ * reader left raises SIGPIPE and fails with EPIPE. A named pipe (a FIFO
+ * of the file tree) is the same pipe, made when the FIFO is first opened.
  */
 import type { Stream } from './kernel.js';
+import type { TmpFifo } from './tmpfs.js';
 
 export const PIPE_BUF = 4096;
 export const PAGE = 4096;
@@ -37,9 +39,16 @@ export class Pipe {
    */
   wakesReaders = 0;
   wakesWriters = 0;
-  /** Open descriptions of each end. */
+  /** Open descriptions of each end (a FIFO's opens waiting for their other end count). */
   readers = 0;
   writers = 0;
+  /**
+   * Opens of each end so far (r_counter, w_counter): an open of a FIFO
+   * waiting for its other end waits for the other counter to move, so a
+   * writer that came and went meanwhile still releases it.
+   */
+  rCounter = 0;
+  wCounter = 0;
 
   /** ino: the pipe's inode number (fstat's st_ino), distinct for each pipe of a machine. */
   constructor(readonly ino: bigint) {}
@@ -98,14 +107,31 @@ export class Pipe {
   }
 }
 
-/** One end of a pipe, as the stream its open file description names. */
+/**
+ * An open of a pipe, as the stream its open file description names: one
+ * end of pipe(2)'s, or a FIFO opened for reading, writing or both.
+ */
 export class PipeEnd implements Stream {
+  /**
+   * filp->f_pipe: the writers' counter this reader saw when it opened
+   * without one (a non-blocking open of a FIFO); poll reports no hang-up
+   * before a writer has come since.
+   */
+  fPipe = -1;
+
   constructor(
     readonly pipe: Pipe,
+    readonly readable: boolean,
     readonly writable: boolean,
   ) {
-    if (writable) pipe.writers++;
-    else pipe.readers++;
+    if (readable) {
+      pipe.readers++;
+      pipe.rCounter++;
+    }
+    if (writable) {
+      pipe.writers++;
+      pipe.wCounter++;
+    }
   }
 
   /** The last descriptor of this end closed. */
@@ -113,7 +139,8 @@ export class PipeEnd implements Stream {
     if (this.writable) {
       this.pipe.writers--;
       this.pipe.wakesReaders++;
-    } else {
+    }
+    if (this.readable) {
       this.pipe.readers--;
       this.pipe.wakesWriters++;
     }
@@ -125,6 +152,29 @@ export class PipeEnd implements Stream {
 
   /** The events so far that wake this end's waiters (epoll's edge-triggered entries). */
   wakeups(): number {
-    return this.writable ? this.pipe.wakesWriters : this.pipe.wakesReaders;
+    return (this.writable ? this.pipe.wakesWriters : 0) + (this.readable ? this.pipe.wakesReaders : 0);
+  }
+}
+
+/** An open of a FIFO: a pipe end that names the FIFO's inode and path. */
+export class FifoEnd extends PipeEnd {
+  constructor(
+    readonly fifo: TmpFifo,
+    /** Its path when opened (the /proc/self/fd link). */
+    readonly path: string,
+    readable: boolean,
+    writable: boolean,
+  ) {
+    super(fifo.pipe!, readable, writable);
+  }
+
+  /** The last of the FIFO's opens frees its pipe, and the bytes left in it (put_pipe_info). */
+  release(): void {
+    super.release();
+    if (this.pipe.readers === 0 && this.pipe.writers === 0 && this.fifo.pipe === this.pipe) this.fifo.pipe = undefined;
+  }
+
+  linkName(): string {
+    return this.fifo.nlink === 0 ? `${this.path} (deleted)` : this.path;
   }
 }

@@ -169,7 +169,7 @@ export function fdLinks(k: Kernel): Map<number, string> {
     const s = files.get(fd)!.stream;
     let target: string;
     if (s instanceof FileStream || s instanceof DirStream) target = s.node.path;
-    else if (s instanceof DeviceStream) target = `/dev/${s.dev}`;
+    else if (s instanceof DeviceStream) target = s.node.path;
     else if (s.linkName) target = s.linkName();
     else if (s.pid !== undefined) target = 'anon_inode:[pidfd]';
     // the machine's streams behave as pipes (fstat reports them so, with these inode numbers)

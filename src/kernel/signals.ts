@@ -559,9 +559,11 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   if (t.sleeping) {
     // a handler interrupts the sleeping syscall: it is restarted only for
     // ERESTARTSYS with SA_RESTART, otherwise it returns -EINTR (Linux: handle_signal)
-    // a pipe write that had put bytes in returns their count instead, restart or not
+    // a pipe write that had put bytes in returns their count instead, restart or not; an open
+    // waiting for a FIFO's other end leaves it
     const written = t.pipeWritten;
     t.pipeWritten = undefined;
+    k.abandonFifoOpen(t);
     if (written !== undefined && written > 0) {
       k.setRip(k.qwords[RIP_Q] + 2n);
       k.setReg(0, BigInt(written));

@@ -11,6 +11,7 @@ import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
 import { FdTable } from './files.js';
+import type { FifoEnd } from './pipe.js';
 import { ROOT_CRED, type Cred } from './syscalls/cred.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
@@ -135,6 +136,12 @@ export class Task {
   ioWait = false;
   /** A pipe write sleeping for room: the bytes it has put in so far (undefined: no write is under way). */
   pipeWritten: number | undefined;
+  /**
+   * An open of a FIFO sleeping for the other side (src/kernel/syscalls/pipe.ts
+   * fifoOpen): its end, already counted, and the other side's open counter
+   * it waits to see move.
+   */
+  fifoOpening: { end: FifoEnd; counter: number } | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
   sleeping: 'restartsys' | 'restartblock' | undefined;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */

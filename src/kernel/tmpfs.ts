@@ -13,6 +13,7 @@
 
 import type { Engine } from '../engine/engine.js';
 import { Errno, ENOMEM } from './errno.js';
+import type { Pipe } from './pipe.js';
 
 /** The tmpfs mounts: directories that always exist. */
 export const TMP_ROOTS: readonly string[] = ['/tmp', '/dev/shm'];
@@ -24,6 +25,12 @@ const MOUNTS: readonly string[] = ['/dev/shm', '/proc', '/tmp', '/dev', '/'];
 export function mountOf(path: string): string {
   for (const m of MOUNTS) if (path === m || path.startsWith(m + '/') || m === '/') return m;
   return '/';
+}
+
+/** Whether path's filesystem is mounted nodev (/dev/shm, /proc): a device node there opens as no device. */
+export function isNodev(path: string): boolean {
+  const m = mountOf(path);
+  return m === '/dev/shm' || m === '/proc';
 }
 
 /** Whether path is a mount point (rmdir and rename of one are EBUSY). */
@@ -49,6 +56,11 @@ const PAGE = 4096;
 export class Inode {
   uid = 0;
   gid = 0;
+  /**
+   * Names it has in the tree (0 once unlinked: a file then goes with its
+   * last descriptor and mapping); a directory's count is stat's to reckon.
+   */
+  nlink = 1;
   atime: bigint;
   mtime: bigint;
   ctime: bigint;
@@ -87,8 +99,6 @@ export class TmpFile extends Inode {
   /** The frame of each page, by index (0 or absent: a hole). */
   private pages: number[] = [];
   size = 0;
-  /** Names it has in the tree (0 once unlinked: it goes with its last descriptor and mapping). */
-  nlink = 1;
   /** Open file descriptions of it: with nlink and the mappings, what keeps its pages. */
   opens = 0;
   /** VMAs mapping it, in every address space (MappedFiles), and how many of those are shared and writable. */
@@ -241,15 +251,46 @@ export class TmpSock extends Inode {
   /** The socket bound to it, until that socket is closed (then a connect is refused). */
   socket: object | undefined;
 
-  constructor(ino: bigint, mode: number, now: bigint, socket: object) {
+  constructor(ino: bigint, mode: number, now: bigint, socket: object | undefined) {
     super(ino, mode, now);
     this.socket = socket;
   }
 }
 
+/**
+ * A named pipe (mknod S_IFIFO): its pipe_inode_info exists while the FIFO
+ * is open or an open of it waits for its other end, and goes, with any
+ * bytes still in it, when the last of those is gone (Linux: fs/pipe.c,
+ * fifo_open and put_pipe_info).
+ */
+export class TmpFifo extends Inode {
+  pipe: Pipe | undefined;
+}
+
+/**
+ * A character or block device node (mknod S_IFCHR, S_IFBLK): an open finds
+ * the device by its major and minor numbers.
+ */
+export class TmpDevNode extends Inode {
+  constructor(
+    ino: bigint,
+    /** S_IFCHR or S_IFBLK. */
+    readonly type: number,
+    mode: number,
+    now: bigint,
+    readonly major: number,
+    readonly minor: number,
+  ) {
+    super(ino, mode, now);
+  }
+}
+
+/** What the writable layer holds at a path. */
+export type TmpEntry = TmpFile | TmpDir | TmpLink | TmpSock | TmpFifo | TmpDevNode;
+
 /** The writable layer's contents, by absolute path (the mounts themselves are not entries). */
 export class TmpFs {
-  readonly entries = new Map<string, TmpFile | TmpDir | TmpLink | TmpSock>();
+  readonly entries = new Map<string, TmpEntry>();
   /**
    * Whiteouts: paths of given files, devices and directories that were
    * removed or renamed away. An entry at the same path (made later) is

@@ -5,20 +5,22 @@
  * urandom devices, tmpfs at /tmp and /dev/shm, /proc/self/exe, a link to
  * the running image, /proc/self/fd's links to what each descriptor names,
  * and /proc/self's maps, status and cmdline (src/kernel/procfs.ts). All of
- * it but /proc is writable: what programs create, write, rename and remove
- * lives in memory over the given files (src/kernel/tmpfs.ts). Paths
+ * it but /proc is writable: what programs create (files, directories,
+ * links, FIFOs, socket files, device nodes), write, rename and remove lives
+ * in memory over the given files (src/kernel/tmpfs.ts). Paths
  * resolve as Linux resolves them: from / or a
  * directory descriptor, `.` and `..` by component, the link followed
  * unless it is the last component of an lstat or O_NOFOLLOW open, and
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
-import { TMP_ROOTS, TmpDir, TmpFile, TmpLink, TmpSock, type TmpFs } from './tmpfs.js';
+import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, type TmpFs } from './tmpfs.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
 export const S_IFDIR = 0o040000;
 export const S_IFCHR = 0o020000;
+export const S_IFBLK = 0o060000;
 export const S_IFLNK = 0o120000;
 export const S_IFIFO = 0o010000;
 export const S_IFSOCK = 0o140000;
@@ -44,8 +46,12 @@ export type Node =
   | { kind: 'dev'; path: string; dev: DeviceName }
   /** inode: a symbolic link a program made (the others are /proc's). */
   | { kind: 'link'; path: string; target: string; inode?: TmpLink }
-  /** A socket's name (bind of a path). */
-  | { kind: 'sock'; path: string; inode: TmpSock };
+  /** A socket's name (bind of a path, or mknod). */
+  | { kind: 'sock'; path: string; inode: TmpSock }
+  /** A named pipe (mknod S_IFIFO, mkfifo). */
+  | { kind: 'fifo'; path: string; inode: TmpFifo }
+  /** A device node a program made (mknod S_IFCHR, S_IFBLK). */
+  | { kind: 'devnode'; path: string; inode: TmpDevNode };
 
 /** What the tree is made of, at the moment of a lookup. */
 export interface TreeSource {
@@ -72,6 +78,8 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (t instanceof TmpDir) return { kind: 'dir', path, tmp: t };
   if (t instanceof TmpLink) return { kind: 'link', path, target: t.target, inode: t };
   if (t instanceof TmpSock) return { kind: 'sock', path, inode: t };
+  if (t instanceof TmpFifo) return { kind: 'fifo', path, inode: t };
+  if (t instanceof TmpDevNode) return { kind: 'devnode', path, inode: t };
   if (src.tmp?.removed.has(path)) return undefined;
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
@@ -190,5 +198,7 @@ export function modeOf(n: Node): number {
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | 0o777;
     case 'sock': return S_IFSOCK | n.inode.mode;
+    case 'fifo': return S_IFIFO | n.inode.mode;
+    case 'devnode': return n.inode.type | n.inode.mode;
   }
 }

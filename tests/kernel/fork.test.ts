@@ -149,4 +149,22 @@ maybe('a guest that can never wake', () => {
     m.load(readBinary(exe));
     expect(m.run().kind).toBe('deadlock');
   });
+
+  it('reports a deadlock when each process waits in the open of a FIFO no one else opens', () => {
+    // never run natively: it would hang
+    const src = `
+      #include <fcntl.h>
+      #include <sys/stat.h>
+      #include <unistd.h>
+      int main(void) {
+        mkfifo("/tmp/a", 0600);
+        mkfifo("/tmp/b", 0600);
+        if (fork() == 0) return open("/tmp/a", O_WRONLY) < 0;
+        return open("/tmp/b", O_RDONLY) < 0;
+      }`;
+    const exe = buildStatic('fifo-deadlock', { 'fifo-deadlock.c': src }, ['-O1']);
+    const m = new Machine();
+    m.load(readBinary(exe));
+    expect(m.run().kind).toBe('deadlock');
+  });
 });

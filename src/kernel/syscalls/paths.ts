@@ -7,9 +7,10 @@
  */
 import type { Kernel } from '../kernel.js';
 import type { AddressSpace } from '../mm.js';
-import { Errno, EBADF, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { Errno, EBADF, EEXIST, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { FifoEnd } from '../pipe.js';
 import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
 import { inodeOf, resolve, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
@@ -66,6 +67,32 @@ export function childPath(dir: Node & { kind: 'dir' }, path: string): string {
   return dir.path === '/' ? `/${name}` : `${dir.path}/${name}`;
 }
 
+/** The directory a new name goes in, and the name's path: EEXIST when something is there. */
+export function newEntry(k: Kernel, dirfd: number, path: string): [Node & { kind: 'dir' }, string] {
+  // what is there already (/ and the mount points included) is EEXIST before anything else
+  let exists = false;
+  try {
+    lookup(k, dirfd, path, false);
+    exists = true;
+  } catch {
+    // made below, or the parent's error
+  }
+  if (exists) throw new Errno(EEXIST);
+  const dir = parentOf(k, dirfd, path);
+  if (!dir) {
+    lookup(k, dirfd, splitPath(path)[0], true);
+    throw new Errno(ENOTDIR);
+  }
+  const at = childPath(dir, path);
+  try {
+    lookup(k, AT_FDCWD, at, false);
+  } catch (err) {
+    if (err instanceof Errno && err.errno === ENOENT) return [dir, at];
+    throw err;
+  }
+  throw new Errno(EEXIST);
+}
+
 /** Whether a process runs the image at path: it cannot be written while it does (deny_write_access). */
 export function runningImage(k: Kernel, path: string): boolean {
   for (const t of k.tasks.values()) if (t.state !== 'zombie' && t.mm.exePath === path) return true;
@@ -112,12 +139,12 @@ export function givenAt(k: Kernel, path: string): boolean {
 export function unlinkEntry(k: Kernel, path: string): void {
   const tmp = k.tmpfs();
   const e = tmp.entries.get(path);
-  if (e instanceof TmpFile) {
+  if (e !== undefined && !(e instanceof TmpDir)) {
     e.nlink--;
     e.ctime = k.realtimeNs();
-    // the last name's going frees an unopened, unmapped file's pages
-    e.put();
   }
+  // the last name's going frees an unopened, unmapped file's pages
+  if (e instanceof TmpFile) e.put();
   tmp.entries.delete(path);
   if (givenAt(k, path)) tmp.removed.add(path);
   dirChanged(k, path);
@@ -137,7 +164,9 @@ export function attrsOf(k: Kernel, node: Node): Inode | undefined {
     case 'tmp': return node.file;
     case 'dir': return node.tmp instanceof TmpDir ? node.tmp : k.tmp?.fixed.get(node.path);
     case 'link': return node.inode;
-    case 'sock': return node.inode;
+    case 'sock':
+    case 'fifo':
+    case 'devnode': return node.inode;
     case 'dev': return k.tmp?.fixed.get(node.path);
     default: return undefined;
   }
@@ -164,13 +193,14 @@ export function attrsToChange(k: Kernel, node: Node): Inode {
   return fixed;
 }
 
-/** The tree's node behind descriptor fd (undefined for a pipe or stream, which are no file of the tree). */
+/** The tree's node behind descriptor fd (undefined for a pipe of pipe(2) or another stream, which are no file of the tree). */
 export function fdNode(k: Kernel, fd: number): Node | undefined {
   const f = k.file(fd);
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return s.node;
-  if (s instanceof DeviceStream) return { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev };
+  if (s instanceof DeviceStream) return s.node;
+  if (s instanceof FifoEnd) return { kind: 'fifo', path: s.path, inode: s.fifo };
   if (s instanceof TmpStream) return { kind: 'tmp', path: s.path, file: s.file };
   return undefined;
 }

@@ -1,15 +1,17 @@
 /**
- * pipe and pipe2, and read and write on a pipe's ends (src/kernel/pipe.ts
- * says how the buffer fills and drains). A sleeping reader or writer waits
- * in ERESTARTSYS: a handler with SA_RESTART restarts it, any other makes it
+ * pipe and pipe2, the open of a FIFO, and read and write on a pipe's ends
+ * (src/kernel/pipe.ts says how the buffer fills and drains). A sleeping
+ * reader or writer, or an open waiting for the FIFO's other end, waits in
+ * ERESTARTSYS: a handler with SA_RESTART restarts it, any other makes it
  * fail with EINTR, or return the bytes a long write had put in already.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EAGAIN, EFAULT, EINVAL, EPIPE } from '../errno.js';
+import { Errno, EAGAIN, EFAULT, EINVAL, EMFILE, ENXIO, EPIPE } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
-import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
-import { Pipe, PipeEnd, PAGE } from '../pipe.js';
+import { OpenFile, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../files.js';
+import { FifoEnd, Pipe, PipeEnd, PAGE } from '../pipe.js';
+import type { TmpFifo } from '../tmpfs.js';
 import { RestartSyscall } from './tasks.js';
 import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
@@ -92,13 +94,63 @@ export function pipeWrite(k: Kernel, f: OpenFile, p: Pipe, n: number, read: (off
   sleepOnIo(k);
 }
 
+/**
+ * fifo_open: an open of the FIFO at path joins its pipe (the first open
+ * makes it) as a reader, a writer or both. A reader waits for a writer and
+ * a writer for a reader, counted meanwhile as what they are to be, so that
+ * the other side's open finds them; O_NONBLOCK opens a reader at once and
+ * fails a writer with no reader (ENXIO); O_RDWR never waits, as the
+ * process can at least talk to itself. A waiting open sleeps with its end
+ * in Task.fifoOpening, where the call finds it when it runs again
+ * (fifoOpenResumed); a handler or the task's exit abandons it
+ * (Kernel.abandonFifoOpen).
+ */
+export function fifoOpen(k: Kernel, fifo: TmpFifo, path: string, flags: number): FifoEnd {
+  const acc = flags & O_ACCMODE;
+  // O_ACCMODE itself asks for neither end
+  if (acc !== O_RDONLY && acc !== O_WRONLY && acc !== O_RDWR) throw new Errno(EINVAL);
+  // the descriptor is taken before the file is opened (get_unused_fd_flags)
+  if (k.current.files.lowestFree(0, k.fdLimit()) < 0) throw new Errno(EMFILE);
+  const pipe = (fifo.pipe ??= new Pipe(fifo.ino));
+  if (acc === O_WRONLY && (flags & O_NONBLOCK) && pipe.readers === 0) {
+    // a pipe made for this open alone goes with it
+    if (pipe.writers === 0) fifo.pipe = undefined;
+    throw new Errno(ENXIO);
+  }
+  const end = new FifoEnd(fifo, path, acc !== O_WRONLY, acc !== O_RDONLY);
+  // wake_up_partner: opens waiting for this side look again
+  k.wakeIo();
+  if (acc === O_RDONLY && pipe.writers === 0) {
+    // no hang-up reported until a writer has come
+    if (flags & O_NONBLOCK) end.fPipe = pipe.wCounter;
+    else waitForPartner(k, end, pipe.wCounter);
+  }
+  if (acc === O_WRONLY && pipe.readers === 0) waitForPartner(k, end, pipe.rCounter);
+  return end;
+}
+
+/** wait_for_partner: the open sleeps until the other side's counter moves from `counter`. */
+function waitForPartner(k: Kernel, end: FifoEnd, counter: number): never {
+  k.current.fifoOpening = { end, counter };
+  sleepOnIo(k);
+}
+
+/** The waiting open of a FIFO, run again: its end once the other side has opened, another sleep before. */
+export function fifoOpenResumed(k: Kernel): FifoEnd {
+  const t = k.current;
+  const { end, counter } = t.fifoOpening!;
+  if ((end.readable ? end.pipe.wCounter : end.pipe.rCounter) === counter) sleepOnIo(k);
+  t.fifoOpening = undefined;
+  return end;
+}
+
 function makePipe(k: Kernel, fds: bigint, flags: number): bigint {
   if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT | O_NOTIFICATION_PIPE)) throw new Errno(EINVAL);
   if (flags & O_NOTIFICATION_PIPE) throw new Errno(EINVAL);
   const p = new Pipe(k.nextIno());
   const status = flags & (O_NONBLOCK | O_DIRECT);
-  const rd = new OpenFile(new PipeEnd(p, false), O_RDONLY | status);
-  const wr = new OpenFile(new PipeEnd(p, true), O_WRONLY | status);
+  const rd = new OpenFile(new PipeEnd(p, true, false), O_RDONLY | status);
+  const wr = new OpenFile(new PipeEnd(p, false, true), O_WRONLY | status);
   const cloexec = (flags & O_CLOEXEC) !== 0;
   const r = k.installFile(rd, cloexec);
   let w: number;

@@ -45,11 +45,14 @@ export function streamReady(k: Kernel, f: Stream, events: number): number {
   }
   if (f instanceof EventFd) return ((f.count > 0n ? POLLIN | POLLRDNORM : 0) | (f.count < EVENTFD_MAX ? POLLOUT | POLLWRNORM : 0)) & events;
   if (f instanceof PipeEnd) {
-    // pipe_poll: readable with data, hung up with no writer; writable with a free buffer,
-    // in error with no reader (POLLHUP and POLLERR are reported whatever was asked)
+    // pipe_poll: readable with data, hung up with no writer (for a FIFO's reader that opened
+    // before any writer, once one has come); writable with a free buffer, in error with no
+    // reader (POLLHUP and POLLERR are reported whatever was asked)
     const p = f.pipe;
-    if (!f.writable) return ((p.size > 0 ? POLLIN | POLLRDNORM : 0) & events) | (p.writers === 0 ? POLLHUP : 0);
-    return ((!p.isFull() ? POLLOUT | POLLWRNORM : 0) & events) | (p.readers === 0 ? POLLERR : 0);
+    let r = 0;
+    if (f.readable) r |= ((p.size > 0 ? POLLIN | POLLRDNORM : 0) & events) | (p.writers === 0 && f.fPipe !== p.wCounter ? POLLHUP : 0);
+    if (f.writable) r |= ((!p.isFull() ? POLLOUT | POLLWRNORM : 0) & events) | (p.readers === 0 ? POLLERR : 0);
+    return r;
   }
   // a regular file (tmpfs's too) is always ready
   if (f instanceof TmpStream) return (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM) & events;

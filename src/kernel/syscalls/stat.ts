@@ -11,7 +11,7 @@ import type { Kernel } from '../kernel.js';
 import { Errno, EBADF, EINVAL, ENOENT } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
-import { PipeEnd } from '../pipe.js';
+import { FifoEnd, PipeEnd } from '../pipe.js';
 import { TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inodeOf, modeOf, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
@@ -110,6 +110,16 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       break;
     case 'link':
       st.size = new TextEncoder().encode(node.target).length;
+      if (node.inode) st.nlink = node.inode.nlink;
+      break;
+    case 'devnode':
+      st.rdevMajor = node.inode.major;
+      st.rdevMinor = node.inode.minor;
+      st.nlink = node.inode.nlink;
+      break;
+    case 'sock':
+    case 'fifo':
+      st.nlink = node.inode.nlink;
       break;
   }
   st.blocks = node.kind === 'dev' || node.kind === 'link' ? 0 : blocksOf(st.size);
@@ -134,7 +144,8 @@ function kstatOfFd(k: Kernel, fd: number): Kstat {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return kstatOf(k, s.node);
   if (s instanceof TmpStream) return kstatOf(k, { kind: 'tmp', path: s.path, file: s.file });
-  if (s instanceof DeviceStream) return kstatOf(k, { kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
+  if (s instanceof DeviceStream) return kstatOf(k, s.node);
+  if (s instanceof FifoEnd) return kstatOf(k, { kind: 'fifo', path: s.path, inode: s.fifo });
   let ino: bigint;
   let mode: number;
   let minor: number;
@@ -289,7 +300,8 @@ function fdFilesystem(k: Kernel, fd: number): string | number {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return mountOf(s.node.path);
   if (s instanceof TmpStream) return mountOf(s.path);
-  if (s instanceof DeviceStream) return '/dev';
+  if (s instanceof DeviceStream) return mountOf(s.node.path);
+  if (s instanceof FifoEnd) return mountOf(s.path);
   if (s instanceof UnixSocket) return SOCKFS_MAGIC;
   if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return ANON_INODE_FS_MAGIC;
   return PIPEFS_MAGIC;

@@ -1,7 +1,8 @@
 /**
  * The file tree's namespace syscalls (src/kernel/vfs.ts): open, openat and
- * creat, mkdir, unlink, rmdir, rename, link, symlink, truncate, access and
- * faccessat[2], readlink[at], getdents64, chdir. Everything but /proc is
+ * creat (a FIFO's open is fifoOpen, in ./pipe.ts), mkdir, unlink, rmdir,
+ * rename, link, symlink, truncate, access and faccessat[2], readlink[at],
+ * getdents64, chdir (mknod is ./mknod.ts). Everything but /proc is
  * writable, as for root on a machine whose root filesystem is mounted
  * read-write: a given file's first write, truncation or rename copies its
  * bytes into the writable layer (src/kernel/tmpfs.ts), and a removal
@@ -14,11 +15,12 @@ import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, E
 import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
 import { DirStream, DeviceStream, FileStream, TmpStream } from '../file_streams.js';
-import { TmpDir, TmpFile, TmpLink, TmpSock, isMountPoint, mountOf } from '../tmpfs.js';
-import { inodeOf, listDir, type Node } from '../vfs.js';
+import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
+import { DEVICES, S_IFCHR, inodeOf, listDir, modeOf, type DeviceName, type Node } from '../vfs.js';
+import { fifoOpen, fifoOpenResumed } from './pipe.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
-  lookup, parentOf, pathArg, splitPath, unlinkEntry,
+  lookup, newEntry, parentOf, pathArg, splitPath, unlinkEntry,
 } from './paths.js';
 
 const AT_EACCESS = 0x200;
@@ -55,8 +57,35 @@ function subtree(k: Kernel, node: Node): Node[] {
   return out;
 }
 
+/** A new description of stream at the lowest free descriptor, with open's flags. */
+function installOpen(k: Kernel, stream: Stream, flags: number): bigint {
+  // a 64-bit kernel opens every file with O_LARGEFILE (force_o_largefile)
+  const f = new OpenFile(stream, (flags & KEPT_FLAGS) | O_LARGEFILE);
+  try {
+    return BigInt(k.installFile(f, (flags & O_CLOEXEC) !== 0));
+  } catch (err) {
+    stream.release?.();
+    throw err;
+  }
+}
+
+/**
+ * chrdev_open and blkdev_open of a device node mknod made: /dev's memory
+ * devices by their numbers (major 1), no other device (ENXIO); none on a
+ * nodev mount (may_open_dev: EACCES).
+ */
+function openDevNode(node: Node & { kind: 'devnode' }): DeviceStream {
+  if (isNodev(node.path)) throw new Errno(EACCES);
+  const { type, major, minor } = node.inode;
+  const dev = (Object.keys(DEVICES) as DeviceName[]).find((d) => DEVICES[d] === minor);
+  if (type !== S_IFCHR || major !== 1 || dev === undefined) throw new Errno(ENXIO);
+  return new DeviceStream(dev, node);
+}
+
 /** links: dangling links followed so far to create what they name (Linux's limit is 40 in one lookup). */
 function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number, links = 0): bigint {
+  // an open that slept waiting for a FIFO's other end goes on where it was
+  if (k.current.fifoOpening) return installOpen(k, fifoOpenResumed(k), flags);
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
@@ -112,11 +141,14 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
       t.file.modified(k.realtimeNs());
     }
     stream = new TmpStream(t.file, t.path);
+  } else if (node.kind === 'fifo') {
+    stream = fifoOpen(k, node.inode, node.path, flags);
+  } else if (node.kind === 'devnode') {
+    stream = openDevNode(node);
   } else {
-    stream = new DeviceStream(node.dev);
+    stream = new DeviceStream(node.dev, node);
   }
-  // a 64-bit kernel opens every file with O_LARGEFILE (force_o_largefile)
-  return BigInt(k.installFile(new OpenFile(stream, (flags & KEPT_FLAGS) | O_LARGEFILE), (flags & O_CLOEXEC) !== 0));
+  return installOpen(k, stream, flags);
 }
 
 /** mkdir: a new directory of the writable layer (EEXIST where something is; none in /proc). */
@@ -174,13 +206,13 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   }
   // the entry and everything under it, as objects of the writable layer: a given file's bytes and a
   // given directory are copied up (keeping their inode numbers and attributes), made ones move as they are
-  const moves: [string, TmpFile | TmpDir | TmpLink | TmpSock][] = [];
+  const moves: [string, TmpEntry][] = [];
   for (const n of subtree(k, node)) {
-    let e: TmpFile | TmpDir | TmpLink | TmpSock;
+    let e: TmpEntry;
     if (n.kind === 'tmp') e = n.file;
     else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path);
     else if (n.kind === 'file') e = givenCopy(k, n);
-    else if ((n.kind === 'link' && n.inode) || n.kind === 'sock') e = n.inode!;
+    else if ((n.kind === 'link' && n.inode) || n.kind === 'sock' || n.kind === 'fifo' || n.kind === 'devnode') e = n.inode!;
     else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
   }
@@ -196,32 +228,6 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   dirChanged(k, node.path);
   dirChanged(k, at);
   return 0n;
-}
-
-/** The directory a new name goes in, and the name's path: EEXIST when something is there. */
-function newEntry(k: Kernel, dirfd: number, path: string): [Node & { kind: 'dir' }, string] {
-  // what is there already (/ and the mount points included) is EEXIST before anything else
-  let exists = false;
-  try {
-    lookup(k, dirfd, path, false);
-    exists = true;
-  } catch {
-    // made below, or the parent's error
-  }
-  if (exists) throw new Errno(EEXIST);
-  const dir = parentOf(k, dirfd, path);
-  if (!dir) {
-    lookup(k, dirfd, splitPath(path)[0], true);
-    throw new Errno(ENOTDIR);
-  }
-  const at = childPath(dir, path);
-  try {
-    lookup(k, AT_FDCWD, at, false);
-  } catch (err) {
-    if (err instanceof Errno && err.errno === ENOENT) return [dir, at];
-    throw err;
-  }
-  throw new Errno(EEXIST);
 }
 
 /**
@@ -241,18 +247,16 @@ function link(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: s
   const [dir, at] = newEntry(k, newdirfd, to);
   if (mountOf(node.path) !== mountOf(at)) throw new Errno(EXDEV);
   if (!dir.tmp) throw new Errno(EPERM);
-  let e: TmpFile | TmpLink | TmpSock;
+  let e: TmpEntry;
   if (node.kind === 'file') e = copyUp(k, node, false).file;
   else if (node.kind === 'tmp') e = node.file;
-  else if ((node.kind === 'link' && node.inode) || node.kind === 'sock') e = node.inode!;
+  else if ((node.kind === 'link' && node.inode) || node.kind === 'sock' || node.kind === 'fifo' || node.kind === 'devnode') e = node.inode!;
   else throw new Errno(EPERM);
-  if (e instanceof TmpFile) {
-    // an unlinked file stays nameless, unless O_TMPFILE made it to be named
-    if (e.nlink === 0 && !e.linkable) throw new Errno(ENOENT);
-    if (e.nlink >= LINK_MAX) throw new Errno(EMLINK);
-    e.nlink++;
-    e.linkable = false;
-  }
+  // an unlinked file stays nameless, unless O_TMPFILE made it to be named
+  if (e instanceof TmpFile && e.nlink === 0 && !e.linkable) throw new Errno(ENOENT);
+  if (e.nlink >= LINK_MAX) throw new Errno(EMLINK);
+  e.nlink++;
+  if (e instanceof TmpFile) e.linkable = false;
   e.ctime = k.realtimeNs();
   k.tmpfs().entries.set(at, e);
   dirChanged(k, at);
@@ -296,7 +300,8 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
     const ro = node?.kind === 'link' || (node?.kind === 'dir' && node.tmp === undefined) || (node?.kind === 'file' && (node.proc || mountOf(node.path) === '/proc'));
     if (ro) throw new Errno(EROFS);
   }
-  if ((mode & X_OK) && (node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)))) throw new Errno(EACCES);
+  const noExec = node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)) || ((node?.kind === 'fifo' || node?.kind === 'devnode') && !(node.inode.mode & 0o111));
+  if ((mode & X_OK) && noExec) throw new Errno(EACCES);
   return 0n;
 }
 
@@ -309,12 +314,7 @@ function readlink(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, size:
   return BigInt(target.length);
 }
 
-const DT_CHR = 2;
-const DT_SOCK = 12;
 const DT_DIR = 4;
-const DT_REG = 8;
-const DT_LNK = 10;
-const DT_TYPES: Record<Node['kind'], number> = { dir: DT_DIR, file: DT_REG, tmp: DT_REG, dev: DT_CHR, link: DT_LNK, sock: DT_SOCK };
 
 /** getdents64: the directory's entries from its offset, as many whole records as fit. */
 function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
@@ -328,7 +328,8 @@ function getdents64(k: Kernel, fd: number, buf: bigint, count: number): bigint {
     ...listDir(k.fileTree(), d.node.path).map(({ name, node }) => ({
       name,
       ino: inodeOf(node.path),
-      type: DT_TYPES[node.kind],
+      // the type bits of the mode, as fs_umode_to_dtype takes them
+      type: (modeOf(node) >> 12) & 15,
     })),
   ];
   const out: number[] = [];

@@ -17,6 +17,7 @@ import { Errno, E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, EPERM, ERANG
 import { copyFromUser, readCString, tryCopyToUser } from '../uaccess.js';
 import { inodeOf, resolve, type Node } from '../vfs.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { FifoEnd } from '../pipe.js';
 import { TmpDir, mountOf } from '../tmpfs.js';
 
 const ENODATA = 61;
@@ -49,7 +50,9 @@ function target(n: Node): Target {
     case 'dir': return { ino: n.tmp instanceof TmpDir ? n.tmp.ino : inodeOf(n.path), regOrDir: true };
     case 'dev': return { ino: inodeOf(n.path), regOrDir: false };
     case 'link': return { ino: undefined, regOrDir: false };
-    case 'sock': return { ino: n.inode.ino, regOrDir: false };
+    case 'sock':
+    case 'fifo':
+    case 'devnode': return { ino: n.inode.ino, regOrDir: false };
   }
 }
 
@@ -65,7 +68,8 @@ function fdTarget(k: Kernel, fd: number): Target {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream) return target(s.node);
   if (s instanceof TmpStream) return target({ kind: 'tmp', path: s.path, file: s.file });
-  if (s instanceof DeviceStream) return target({ kind: 'dev', path: `/dev/${s.dev}`, dev: s.dev });
+  if (s instanceof DeviceStream) return target(s.node);
+  if (s instanceof FifoEnd) return target({ kind: 'fifo', path: s.path, inode: s.fifo });
   return { ino: undefined, regOrDir: false };
 }
 
