@@ -24,6 +24,19 @@ export class FileStream implements Stream {
   }
 }
 
+/**
+ * What an O_PATH open gives: a location in the tree, not an open file. The
+ * calls that read, write or otherwise use a file never reach it (the
+ * kernel's `file` lookup refuses O_PATH descriptors: EBADF).
+ */
+export class PathStream implements Stream {
+  constructor(readonly node: Node) {}
+
+  linkName(): string {
+    return this.node.path;
+  }
+}
+
 /** A directory: reads fail (EISDIR), getdents64 lists it from entry `pos`. */
 export class DirStream implements Stream {
   pos = 0;

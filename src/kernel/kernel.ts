@@ -7,7 +7,7 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
-import { OpenFile, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
+import { OpenFile, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { nodeAt, type TreeSource } from './vfs.js';
 import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
 import { procFile, fdLinks } from './procfs.js';
@@ -280,8 +280,18 @@ export class Kernel {
     return this.file(fd)?.stream;
   }
 
-  /** The open file description the current process's descriptor fd names. */
+  /**
+   * The open file description the current process's descriptor fd names,
+   * for a call that uses the file: an O_PATH descriptor names none (EBADF,
+   * as Linux's fdget refuses it).
+   */
   file(fd: bigint | number): OpenFile | undefined {
+    const f = this.fileRaw(fd);
+    return f && (f.flags & O_PATH) === 0 ? f : undefined;
+  }
+
+  /** The description fd names, O_PATH ones too: for what takes a location (fstat, fchdir, *at's dirfd, dup, close; Linux's fdget_raw). */
+  fileRaw(fd: bigint | number): OpenFile | undefined {
     const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
     return this.current.files.get(n);
   }

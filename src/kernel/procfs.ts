@@ -13,7 +13,7 @@ import { ET_DYN_BASE, FILE_PAGES, SHARED_ANON, PROT_EXEC, PROT_READ, PROT_WRITE,
 import { inodeOf } from './vfs.js';
 import type { Kernel } from './kernel.js';
 import { copyFromUser } from './uaccess.js';
-import { FileStream, DirStream, DeviceStream } from './file_streams.js';
+import { FileStream, DirStream, DeviceStream, PathStream } from './file_streams.js';
 
 const hex = (v: bigint, width: number): string => v.toString(16).padStart(width, '0');
 
@@ -168,7 +168,7 @@ export function fdLinks(k: Kernel): Map<number, string> {
   for (const fd of files.fds()) {
     const s = files.get(fd)!.stream;
     let target: string;
-    if (s instanceof FileStream || s instanceof DirStream) target = s.node.path;
+    if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) target = s.node.path;
     else if (s instanceof DeviceStream) target = s.node.path;
     else if (s.linkName) target = s.linkName();
     else if (s.pid !== undefined) target = 'anon_inode:[pidfd]';

@@ -25,13 +25,19 @@ function nodeAt(k: Kernel, dirfd: number, pathAddr: bigint, flags: number): Node
   const path = pathAddr === 0n && (flags & AT_EMPTY_PATH) ? '' : pathArg(k, pathAddr);
   if (path === '') {
     if (!(flags & AT_EMPTY_PATH)) throw new Errno(ENOENT);
-    return dirfd === AT_FDCWD ? lookup(k, AT_FDCWD, '.', true) : fdTarget(k, dirfd);
+    if (dirfd === AT_FDCWD) return lookup(k, AT_FDCWD, '.', true);
+    // a location, so an O_PATH descriptor names one too
+    const n = fdNode(k, dirfd);
+    if (!n) throw new Errno(EOPNOTSUPP);
+    return n;
   }
   return lookup(k, dirfd, path, (flags & AT_SYMLINK_NOFOLLOW) === 0);
 }
 
 /** The node behind a descriptor, for fchmod, fchown and futimens: a pipe or socket has attributes Linux keeps in memory only, which the machine does not. */
 function fdTarget(k: Kernel, fd: number): Node {
+  // fchmod, fchown and futimens use the file: an O_PATH descriptor is EBADF
+  if (!k.file(fd)) throw new Errno(EBADF);
   const n = fdNode(k, fd);
   if (!n) {
     if (!k.file(fd)) throw new Errno(EBADF);

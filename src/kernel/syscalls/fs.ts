@@ -11,7 +11,7 @@ import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.
 import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
 import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
-import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_WRONLY } from '../files.js';
+import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
 import { pipeRead, pipeWrite, userReader } from './pipe.js';
 
@@ -229,7 +229,7 @@ export const fsSyscalls: SyscallRow[] = [
   row(1, 'write', 'dbu', (k, a) => write(k, a.u64(0), a.u64(1), a.u64(2))),
   row(3, 'close', 'd', (k, a) => {
     const fd = a.u64(0);
-    if (!k.fd(fd)) return errnoResult(EBADF);
+    if (!k.fileRaw(fd)) return errnoResult(EBADF);
     k.closeFd(Number(fd));
     return 0n;
   }),
@@ -250,14 +250,14 @@ export const fsSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(32, 'dup', 'd', (k, a) => {
-    const f = k.file(a.u32(0));
+    const f = k.fileRaw(a.u32(0));
     if (!f) throw new Errno(EBADF);
     return BigInt(k.installFile(f));
   }),
   row(33, 'dup2', 'dd', (k, a) => {
     const oldfd = a.u32(0);
     const newfd = a.u32(1);
-    const f = k.file(oldfd);
+    const f = k.fileRaw(oldfd);
     if (!f) throw new Errno(EBADF);
     if (oldfd === newfd) return BigInt(newfd);
     return BigInt(dupTo(k, f, newfd, false));
@@ -268,7 +268,7 @@ export const fsSyscalls: SyscallRow[] = [
     const flags = a.i32(2);
     if (flags & ~O_CLOEXEC) throw new Errno(EINVAL);
     if (oldfd === newfd) throw new Errno(EINVAL);
-    const f = k.file(oldfd);
+    const f = k.fileRaw(oldfd);
     if (!f) throw new Errno(EBADF);
     return BigInt(dupTo(k, f, newfd, (flags & O_CLOEXEC) !== 0));
   }),
@@ -387,21 +387,23 @@ const F_SETFL = 4;
 const F_DUPFD_CLOEXEC = 1030;
 const F_GETPIPE_SZ = 1032;
 const FD_CLOEXEC = 1;
+const PATH_FCNTL = [F_DUPFD, F_DUPFD_CLOEXEC, F_GETFD, F_SETFD, F_GETFL];
 /** The status flags F_SETFL changes (of those this kernel keeps). */
 const SETFL_MASK = O_APPEND | O_NONBLOCK;
 
 /** dup2 and dup3: newfd (below the descriptor limit) names f, whatever it named closed first. */
 function dupTo(k: Kernel, f: OpenFile, newfd: number, cloexec: boolean): number {
   if (newfd >= k.fdLimit()) throw new Errno(EBADF);
-  const old = k.file(newfd);
+  const old = k.fileRaw(newfd);
   k.current.files.set(newfd, f, cloexec);
   if (old && old.refs === 0 && old.stream instanceof PipeEnd) k.wakeIo();
   return newfd;
 }
 
 function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
-  const f = k.file(fd);
-  if (!f) throw new Errno(EBADF);
+  const f = k.fileRaw(fd);
+  // an O_PATH descriptor takes only the commands about the descriptor itself (check_fcntl_cmd)
+  if (!f || ((f.flags & O_PATH) && !PATH_FCNTL.includes(cmd))) throw new Errno(EBADF);
   switch (cmd) {
     case F_DUPFD:
     case F_DUPFD_CLOEXEC: {

@@ -9,7 +9,7 @@ import type { Kernel } from '../kernel.js';
 import type { AddressSpace } from '../mm.js';
 import { Errno, EBADF, EEXIST, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
 import { readCString } from '../uaccess.js';
-import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
 import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
 import { inodeOf, resolve, type Node } from '../vfs.js';
@@ -31,10 +31,11 @@ export function pathArg(k: Kernel, addr: bigint): string {
 export function baseDir(k: Kernel, dirfd: number, path: string): string {
   if (path.startsWith('/')) return '/';
   if (dirfd === AT_FDCWD) return k.cwd();
-  const f = k.file(dirfd);
+  const f = k.fileRaw(dirfd);
   if (!f) throw new Errno(EBADF);
-  if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
-  return f.stream.node.path;
+  const s = f.stream;
+  if (!(s instanceof DirStream) && !(s instanceof PathStream && s.node.kind === 'dir')) throw new Errno(ENOTDIR);
+  return s.node.path;
 }
 
 export function lookup(k: Kernel, dirfd: number, path: string, follow: boolean): Node {
@@ -195,10 +196,10 @@ export function attrsToChange(k: Kernel, node: Node): Inode {
 
 /** The tree's node behind descriptor fd (undefined for a pipe of pipe(2) or another stream, which are no file of the tree). */
 export function fdNode(k: Kernel, fd: number): Node | undefined {
-  const f = k.file(fd);
+  const f = k.fileRaw(fd);
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream) return s.node;
+  if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) return s.node;
   if (s instanceof DeviceStream) return s.node;
   if (s instanceof FifoEnd) return { kind: 'fifo', path: s.path, inode: s.fifo };
   if (s instanceof TmpStream) return { kind: 'tmp', path: s.path, file: s.file };

@@ -714,7 +714,8 @@ function parseControl(k: Kernel, addr: bigint, len: bigint): Control {
         if (count === 0) throw new Errno(EINVAL);
         if ((rights?.length ?? 0) + count > SCM_MAX_FD) throw new Errno(EINVAL);
         for (let i = 0; i < count; i++) {
-          const f = k.file(dv.getInt32(at + CMSG_HDR + 4 * i, true));
+          // an O_PATH descriptor travels too (scm_fp_copy takes any)
+          const f = k.fileRaw(dv.getInt32(at + CMSG_HDR + 4 * i, true));
           if (!f) throw new Errno(EBADF);
           (rights ??= []).push(f);
         }

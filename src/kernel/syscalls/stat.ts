@@ -10,7 +10,7 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EBADF, EINVAL, ENOENT } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
-import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, PathStream, TmpStream } from '../file_streams.js';
 import { FifoEnd, PipeEnd } from '../pipe.js';
 import { TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inodeOf, modeOf, type Node } from '../vfs.js';
@@ -139,10 +139,10 @@ function kstatOf(k: Kernel, node: Node): Kstat {
 
 /** The kstat of what descriptor fd names: a node of the tree, or a pipe, socket or anonymous inode. */
 function kstatOfFd(k: Kernel, fd: number): Kstat {
-  const f = k.file(fd);
+  const f = k.fileRaw(fd);
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream) return kstatOf(k, s.node);
+  if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) return kstatOf(k, s.node);
   if (s instanceof TmpStream) return kstatOf(k, { kind: 'tmp', path: s.path, file: s.file });
   if (s instanceof DeviceStream) return kstatOf(k, s.node);
   if (s instanceof FifoEnd) return kstatOf(k, { kind: 'fifo', path: s.path, inode: s.fifo });
@@ -295,10 +295,10 @@ function statfsBuf(k: Kernel, fs: string | number): Uint8Array {
 
 /** The filesystem of what descriptor fd names. */
 function fdFilesystem(k: Kernel, fd: number): string | number {
-  const f = k.file(fd);
+  const f = k.fileRaw(fd);
   if (!f) throw new Errno(EBADF);
   const s = f.stream;
-  if (s instanceof FileStream || s instanceof DirStream) return mountOf(s.node.path);
+  if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) return mountOf(s.node.path);
   if (s instanceof TmpStream) return mountOf(s.path);
   if (s instanceof DeviceStream) return mountOf(s.node.path);
   if (s instanceof FifoEnd) return mountOf(s.path);

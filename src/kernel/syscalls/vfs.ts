@@ -13,8 +13,8 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, EROFS } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
-import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY } from '../files.js';
-import { DirStream, DeviceStream, FileStream, TmpStream } from '../file_streams.js';
+import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY, O_PATH } from '../files.js';
+import { DirStream, DeviceStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
 import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
 import { DEVICES, S_IFCHR, inodeOf, listDir, modeOf, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
@@ -86,6 +86,12 @@ function openDevNode(node: Node & { kind: 'devnode' }): DeviceStream {
 function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: number, links = 0): bigint {
   // an open that slept waiting for a FIFO's other end goes on where it was
   if (k.current.fifoOpening) return installOpen(k, fifoOpenResumed(k), flags);
+  if (flags & O_PATH) {
+    // a location only: the other flags but these are ignored, nothing is created, opened or waited for
+    const node = lookup(k, dirfd, path, (flags & O_NOFOLLOW) === 0);
+    if ((flags & O_DIRECTORY) && node.kind !== 'dir') throw new Errno(ENOTDIR);
+    return BigInt(k.installFile(new OpenFile(new PathStream(node), O_PATH), (flags & O_CLOEXEC) !== 0));
+  }
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
@@ -307,7 +313,10 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
 
 function readlink(k: Kernel, dirfd: number, pathAddr: bigint, buf: bigint, size: number): bigint {
   if (size <= 0) throw new Errno(EINVAL);
-  const node = lookup(k, dirfd, pathArg(k, pathAddr), false);
+  const path = pathArg(k, pathAddr);
+  // an empty path reads the link dirfd names itself (an O_PATH | O_NOFOLLOW descriptor of one)
+  const node = path === '' && dirfd !== AT_FDCWD ? fdNode(k, dirfd) : lookup(k, dirfd, path, false);
+  if (!node || (path === '' && node.kind !== 'link')) throw new Errno(ENOENT);
   if (node.kind !== 'link') throw new Errno(EINVAL);
   const target = new TextEncoder().encode(node.target).subarray(0, size);
   copyToUser(k.mm, buf, target);
@@ -396,10 +405,10 @@ export const vfsSyscalls: SyscallRow[] = [
     return 0n;
   }),
   row(81, 'fchdir', 'd', (k, a) => {
-    const f = k.file(a.i32(0));
-    if (!f) throw new Errno(EBADF);
-    if (!(f.stream instanceof DirStream)) throw new Errno(ENOTDIR);
-    k.setCwd(f.stream.node.path);
+    // an O_PATH descriptor of a directory does too
+    const node = fdNode(k, a.i32(0));
+    if (node?.kind !== 'dir') throw new Errno(ENOTDIR);
+    k.setCwd(node.path);
     return 0n;
   }),
 ];
