@@ -120,8 +120,7 @@ export class EngineRunner {
       sysctlSyscallUserDispatch: c.sysctl,
       trace,
     });
-    // an exec step runs the guest again from /proc/self/exe, as it does natively
-    machine.addFile('/proc/self/exe', GUEST_ELF);
+    // an exec step runs the guest again through /proc/self/exe, the link to the running image, as natively
     machine.load(GUEST_ELF, { argv: ['guest'] });
     return machine;
   }

@@ -15,6 +15,7 @@
  *              | argv[] NULL                  |
  *   rsp ->     | argc                         |
  */
+import { CPUID } from './cpuinfo.js';
 import type { Engine } from '../engine/engine.js';
 import { parseElf, ET_DYN, PT_LOAD, PT_PHDR, PF_R, PF_W, PF_X, type ElfImage } from './elf.js';
 import {
@@ -48,7 +49,7 @@ export const AT_HWCAP2 = 26;
 export const AT_EXECFN = 31;
 
 /** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
-const HWCAP = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
+const HWCAP = CPUID.get(1)![3];
 const MAX_ARG_BYTES = 128 * 1024;
 
 /**
@@ -206,6 +207,7 @@ function buildStack(
   // where the argument strings lie (/proc/self/cmdline reads them there, changes included)
   mm.argStart = sp;
   mm.argEnd = envAddrs.length > 0 ? envAddrs[0] : execfnAddr;
+  mm.envEnd = execfnAddr;
   const platform = put(PLATFORM);
   sp &= ~15n;
   const random = put(args.random.subarray(0, 16));
@@ -258,5 +260,7 @@ function buildStack(
     word(v);
   }
   pokeUser(mm, sp, table);
+  mm.startStack = sp;
+  mm.auxv = sp + BigInt((count - 2 * aux.length) * 8);
   return sp;
 }

@@ -114,3 +114,24 @@ export class TmpStream implements Stream {
     return this.file.nlink === 0 ? `${this.path} (deleted)` : this.path;
   }
 }
+
+/**
+ * A file of /proc or /sys, opened: its contents made once, at open (as
+ * seq_file makes them at the first read), read from the offset; a write
+ * goes to the file's handler with the offset it is at, or fails as the
+ * file refuses writes (EINVAL, EIO).
+ */
+export class ProcStream extends FileStream {
+  constructor(node: Node & { kind: 'file' }) {
+    super({ ...node, data: node.proc!.show() });
+  }
+
+  sysWrite(_k: Kernel, _f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
+    const proc = this.node.proc!;
+    if (!proc.write) throw new Errno(proc.denyWrite);
+    // a handler takes at most a page (proc_sys_call_handler and the per-process files' buffers are no larger)
+    const taken = proc.write(read(0, Math.min(n, 4096)), this.pos);
+    this.pos += taken;
+    return BigInt(taken);
+  }
+}

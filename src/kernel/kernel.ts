@@ -8,9 +8,11 @@ import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
-import { nodeAt, type TreeSource } from './vfs.js';
+import { inProcfs, nodeAt, type TreeSource } from './vfs.js';
 import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
-import { procFile, fdLinks } from './procfs.js';
+import { procTree } from './procfs.js';
+import { Sysctl } from './sysctl.js';
+import { LoadAvg } from './loadavg.js';
 import type { TimerFd } from './syscalls/timerfd.js';
 import type { UnixSocket } from './syscalls/socket.js';
 import { normalizePath } from './syscalls/execve.js';
@@ -378,8 +380,7 @@ export class Kernel {
     return {
       files: this.fsFiles,
       exe: mm.exe && { path: mm.exePath, data: mm.exe },
-      proc: (name) => procFile(this, name),
-      fds: () => fdLinks(this),
+      proc: procTree(this),
       tmp: this.tmp,
     };
   }
@@ -405,14 +406,14 @@ export class Kernel {
   /** Makes the directories of path that the tree lacks, as `mkdir -p` would (a first process's working directory). */
   makeDirs(path: string): void {
     // the tree before any process runs: the given files and what was made
-    const src: TreeSource = { files: this.fsFiles, exe: undefined, proc: () => undefined, fds: () => new Map(), tmp: this.tmp };
+    const src: TreeSource = { files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp };
     let at = '';
     for (const seg of path.split('/').filter((x) => x !== '')) {
       at += '/' + seg;
       src.tmp = this.tmp;
       const n = nodeAt(src, at);
       if (n?.kind === 'dir') continue;
-      if (n !== undefined || at.startsWith('/proc')) throw new Error(`sudsim: the working directory ${path} cannot be made: ${at} is no directory`);
+      if (n !== undefined || inProcfs(at)) throw new Error(`sudsim: the working directory ${path} cannot be made: ${at} is no directory`);
       this.tmpfs().entries.set(at, new TmpDir(this.nextIno(), 0o755, this.realtimeNs()));
     }
   }
@@ -478,6 +479,26 @@ export class Kernel {
   /** Virtual time skipped while every task slept (kept apart from the instruction count, which budgets use). */
   private sleptNs = 0n;
 
+  /** The virtual time the machine's one CPU has spent idle: every task asleep (/proc/stat, /proc/uptime). */
+  idleNs(): bigint {
+    return this.sleptNs;
+  }
+
+  /** The last pid handed out (/proc/loadavg), and how many tasks were ever made (/proc/stat's processes). */
+  lastPid(): number {
+    return this.nextPid - 1;
+  }
+
+  forks(): number {
+    return this.nextPid - FIRST_PID;
+  }
+
+  /** The /proc/sys settings (src/kernel/sysctl.ts): the host and domain names uname reports among them. */
+  readonly sysctl = new Sysctl();
+
+  /** The load averages /proc/loadavg shows. */
+  readonly loadAvg = new LoadAvg();
+
   randomBytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
     for (let i = 0; i < n; i += 8) {
@@ -504,6 +525,7 @@ export class Kernel {
     // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
     this.stdio.forEach((st, fd) => st && task.files.set(fd, new OpenFile(st, fd === 0 ? O_RDONLY : O_WRONLY), false));
     task.comm = commOf(args.execfn);
+    task.startTime = this.clockNs();
     task.sig.altstack = FIRST_ALTSTACK;
     this.tasks.set(pid, task);
     this.rootPid = pid;
@@ -544,6 +566,7 @@ export class Kernel {
     // the old image's robust locks go to their waiters (futex_exec_release)
     exitRobustList(this, t);
     t.comm = commOf(args.execfn);
+    t.forkNoExec = false;
     img.mm.exePath = exe ?? exePath(args.execfn, this.cwd());
     const old = t.mm;
     t.mm = img.mm;
@@ -1171,6 +1194,10 @@ export class Kernel {
     child.sid = parent.sid;
     child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
     child.comm = parent.comm;
+    child.startTime = this.clockNs();
+    child.forkNoExec = true;
+    child.loginuid = parent.loginuid;
+    if (!thread) child.oomScoreAdj = (this.tasks.get(parent.tgid) ?? parent).oomScoreAdj;
     // sigaltstack records are replaced, never written in place: a fork or vfork child shares its
     // parent's, a thread starts with none (copy_process: sas_ss_reset for CLONE_VM without VFORK)
     child.sig.altstack = (flags & (CLONE_VM | CLONE_VFORK)) === CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;

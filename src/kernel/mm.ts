@@ -119,9 +119,13 @@ export class AddressSpace implements SharesFields {
   exe: Uint8Array | undefined;
   /** The path the executable was run as, absolute (what /proc/self/exe links to). */
   exePath = '';
-  /** The argument strings' place on the stack (mm->arg_start, arg_end). */
+  /** The argument and environment strings' place on the stack (mm->arg_start, arg_end, env_start, env_end). */
   argStart = 0n;
   argEnd = 0n;
+  envEnd = 0n;
+  /** Where the stack began at exec, argc's address (mm->start_stack), and the auxiliary vector's. */
+  startStack = 0n;
+  auxv = 0n;
   /** mm->membarrier_state: the MEMBARRIER_STATE_* bits registrations set (src/kernel/syscalls/sched.ts). */
   membarrierState = 0;
   /** mm->context.pkey_allocation_map (src/kernel/syscalls/pkeys.ts). */
@@ -152,6 +156,9 @@ export class AddressSpace implements SharesFields {
     child.exePath = this.exePath;
     child.argStart = this.argStart;
     child.argEnd = this.argEnd;
+    child.envEnd = this.envEnd;
+    child.startStack = this.startStack;
+    child.auxv = this.auxv;
     // dup_mm copies the whole mm_struct, these with it
     child.membarrierState = this.membarrierState;
     child.pkeyAllocationMap = this.pkeyAllocationMap;

@@ -1,180 +1,253 @@
 /**
- * Files of /proc/self that a program reads to learn about itself: `maps`,
- * one line per VMA as fs/proc/task_mmu.c prints it (the executable's pages
- * name its path, with their offset in the file, and the device and inode
- * stat reports for it; the heap and stack their brackets); `status`, the
- * identity, credential and signal lines of fs/proc/array.c (not the
- * memory and scheduling counters); `cmdline`, the argument strings read
- * from the process's memory; and what the /proc/self/fd links read.
+ * The tree of /proc and /sys as a process sees them (fs/proc/root.c,
+ * base.c, fd.c, proc_sysctl.c; sysfs's cpu directory): which entries
+ * exist, with their modes, link counts and link targets, and which file
+ * shows what. /proc holds a directory per process (listed by its thread
+ * group id; each thread's id resolves too, unlisted, as on Linux) with a
+ * task/ directory per thread, the links self and thread-self, the
+ * system-wide files and /proc/sys; /sys the CPU files glibc's sysconf
+ * reads. Per-process contents are src/kernel/proc_pid.ts's, system-wide
+ * ones src/kernel/proc_system.ts's.
  */
-import { ET_DYN, PT_LOAD } from './elf.js';
-import { parseElfOnce } from './exec.js';
-import { ET_DYN_BASE, FILE_PAGES, SHARED_ANON, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
-import { inodeOf } from './vfs.js';
+import { EACCES, EINVAL, EIO } from './errno.js';
 import type { Kernel } from './kernel.js';
-import { copyFromUser } from './uaccess.js';
-import { FileStream, DirStream, DeviceStream, PathStream } from './file_streams.js';
+import type { Task } from './task.js';
+import type { Node, ProcFile, ProcTree } from './vfs.js';
+import { procMaps } from './proc_maps.js';
+import {
+  commWrite, doTaskStat, fdLinks, leaderOf, loginuidWrite, oomScoreAdjWrite, procFdinfo, procPidAuxv, procPidCmdline, procPidEnviron,
+  procPidLimits, procPidStatm, procPidStatus,
+} from './proc_pid.js';
+import { filesystemsProcShow, loadavgProcShow, meminfoProcShow, showStat, uptimeProcShow, versionProcShow } from './proc_system.js';
+import { showCpuinfo } from './cpuinfo.js';
+import { showMountinfo, showVfsmnt } from './mounts.js';
+import { SYSCTL, type SysctlEntry, type SysctlTable } from './sysctl.js';
 
-const hex = (v: bigint, width: number): string => v.toString(16).padStart(width, '0');
+const enc = new TextEncoder();
+const text = (f: () => string): (() => Uint8Array) => () => enc.encode(f());
 
-/** Where the executable's file ends in the PT_LOAD segment holding addr (its bss follows), with addr's offset. */
-function fileSpan(mm: AddressSpace, addr: bigint): { offset: bigint; fileEnd: bigint } {
-  if (!mm.exe) return { offset: 0n, fileEnd: addr };
-  const elf = parseElfOnce(mm.exe);
-  const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
-  for (const p of elf.phdrs) {
-    if (p.type !== PT_LOAD) continue;
-    const vaddr = p.vaddr + bias;
-    const first = vaddr & ~0xfffn;
-    if (addr >= first && addr < vaddr + p.memsz) {
-      return { offset: (p.offset & ~0xfffn) + (addr - first), fileEnd: (vaddr + p.filesz + 0xfffn) & ~0xfffn };
-    }
+/** A read-only file of /proc (proc_reg_write without a handler: EIO). */
+const procFile = (show: () => Uint8Array): ProcFile => ({ mode: 0o444, show, denyWrite: EIO });
+
+/** A per-process file without a write method (EINVAL), of mode 0444 or 0400. */
+const pidFile = (show: () => Uint8Array, mode = 0o444): ProcFile => ({ mode, show, denyWrite: EINVAL });
+
+const dir = (path: string, mode: number, nlink: number, size = 0): Node => ({ kind: 'dir', path, proc: { mode, nlink, size } });
+const link = (path: string, target: string, mode = 0o777, size = 0): Node => ({ kind: 'link', path, target, proc: { mode, size } });
+const file = (path: string, proc: ProcFile): Node => ({ kind: 'file', path, data: new Uint8Array(0), proc });
+
+/** The entries of a process's directory (tgid_base_stuff, in its order); a thread's lack task. */
+const PID_ENTRIES = [
+  'task', 'fd', 'fdinfo', 'environ', 'auxv', 'status', 'limits', 'comm', 'cmdline', 'stat', 'statm', 'maps',
+  'cwd', 'root', 'exe', 'mounts', 'mountinfo', 'oom_score_adj', 'loginuid',
+];
+const TID_ENTRIES = PID_ENTRIES.filter((n) => n !== 'task');
+/** The subdirectories among them (pid_entry_nlink counts them). */
+const PID_SUBDIRS = ['task', 'fd', 'fdinfo'];
+
+/** /proc's own entries (besides the processes), by name. */
+const ROOT_ENTRIES = ['cpuinfo', 'filesystems', 'loadavg', 'meminfo', 'mounts', 'self', 'stat', 'sys', 'thread-self', 'uptime', 'version'];
+
+/** /sys's tree: the CPU directory glibc reads (its one CPU online, possible and present), each attribute's contents. */
+type SysfsTable = { [name: string]: SysfsTable | string };
+const SYSFS: SysfsTable = {
+  devices: {
+    system: {
+      cpu: {
+        cpu0: {
+          topology: {
+            core_cpus_list: '0\n', core_id: '0\n', core_siblings_list: '0\n', package_cpus_list: '0\n',
+            physical_package_id: '0\n', thread_siblings_list: '0\n',
+          },
+        },
+        online: '0\n',
+        possible: '0\n',
+        present: '0\n',
+      },
+    },
+  },
+};
+/** A sysfs attribute's size as stat reports it (a page: kernfs sets it so for every attribute). */
+const SYSFS_ATTR_SIZE = 4096;
+
+/** The entry at a path of names under a table, or undefined. */
+function walk<T>(table: { [name: string]: T }, names: string[]): T | { [name: string]: T } | undefined {
+  let at: unknown = table;
+  for (const n of names) {
+    if (typeof at !== 'object' || at === null || !Object.hasOwn(at, n)) return undefined;
+    at = (at as Record<string, unknown>)[n];
   }
-  return { offset: 0n, fileEnd: addr };
+  return at as T;
 }
 
-interface MapLine {
-  start: bigint;
-  end: bigint;
-  perms: string;
-  /** The file offset, or -1n for anonymous memory. */
-  offset: bigint;
-  name: string;
-  /** The file's device and inode, as the line shows them (the executable's when absent). */
-  file?: string;
-}
+const isSysctlEntry = (e: SysctlTable | SysctlEntry): e is SysctlEntry => typeof (e as SysctlEntry).show === 'function';
 
-/**
- * /proc/self/maps of mm. An executable's segment shows as Linux maps it:
- * its file pages, then its bss as anonymous memory; adjacent anonymous
- * pieces that Linux would have merged into one VMA (of the same kind and
- * permissions, such as a heap grown by brk in steps) show as one.
- */
-export function procMaps(mm: AddressSpace): Uint8Array {
-  const lines: MapLine[] = [];
-  const add = (l: MapLine): void => {
-    const prev = lines[lines.length - 1];
-    // file pieces stay apart: Linux keeps a segment's pages that were written (which have an
-    // anon_vma) from merging with the next segment's
-    const joins = prev !== undefined && prev.end === l.start && prev.perms === l.perms && prev.name === l.name && l.offset < 0n && prev.offset < 0n;
-    if (joins) prev.end = l.end;
-    else lines.push(l);
+/** /proc and /sys for the current task of k. */
+export function procTree(k: Kernel): ProcTree {
+  return {
+    node: (path) => procNode(k, path),
+    names: (d) => procNames(k, d),
   };
-  for (const v of mm.vmas) {
-    const perms =
-      (v.prot & PROT_READ ? 'r' : '-') + (v.prot & PROT_WRITE ? 'w' : '-') + (v.prot & PROT_EXEC ? 'x' : '-') + (v.shared ? 's' : 'p');
-    if (v.name === FILE_PAGES) {
-      const { offset, fileEnd } = fileSpan(mm, v.start);
-      const split = fileEnd > v.start && fileEnd < v.end ? fileEnd : v.end;
-      add({ start: v.start, end: split, perms, offset, name: mm.exePath });
-      if (split < v.end) add({ start: split, end: v.end, perms, offset: -1n, name: '' });
-    } else if (v.name === SHARED_ANON) {
-      // a shared anonymous mapping is a deleted file of the kernel's shmem
-      add({ start: v.start, end: v.end, perms, offset: -1n, name: '/dev/zero (deleted)' });
-    } else if (v.file !== 0) {
-      // a tmpfs file (a memfd's name is "/memfd:NAME"), on the internal shmem mount's device
-      const f = mm.files.get(v.file);
-      const name = f.nlink === 0 ? `${v.name} (deleted)` : v.name;
-      add({ start: v.start, end: v.end, perms, offset: BigInt(v.pgoff) * 4096n, name, file: `00:01 ${f.ino}` });
-    } else {
-      add({ start: v.start, end: v.end, perms, offset: -1n, name: v.name });
-    }
-  }
-  let text = '';
-  for (const l of lines) {
-    const where = l.offset >= 0n ? `${hex(l.offset, 8)} ${l.file ?? `08:01 ${inodeOf(mm.exePath)}`}` : '00000000 00:00 0';
-    const line = `${hex(l.start, 8)}-${hex(l.end, 8)} ${l.perms} ${where}`;
-    // the name starts in column 74 (seq_pad: 25 + 6 * sizeof(void *) - 1)
-    text += l.name ? `${line.padEnd(73)}${l.name}\n` : `${line} \n`;
-  }
-  return new TextEncoder().encode(text);
 }
 
-/** A file of /proc/self for the current process: maps, status or cmdline. */
-export function procFile(k: Kernel, name: string): Uint8Array | undefined {
+/** A live or zombie task by its id (undefined for any other name). */
+function taskNamed(k: Kernel, name: string | undefined): Task | undefined {
+  if (name === undefined || !/^[1-9][0-9]*$/.test(name)) return undefined;
+  return k.tasks.get(Number(name));
+}
+
+function processCount(k: Kernel): number {
+  let n = 0;
+  for (const t of k.tasks.values()) if (t.tid === t.tgid) n++;
+  return n;
+}
+
+function procNode(k: Kernel, path: string): Node | undefined {
+  if (path === '/sys' || path.startsWith('/sys/')) return sysfsNode(path);
+  if (path === '/proc') return dir(path, 0o555, 2 + 1 + processCount(k));
+  const parts = path.slice(6).split('/');
+  const me = k.current;
+  switch (parts[0]) {
+    case 'self': return parts.length === 1 ? link(path, `${me.tgid}`) : undefined;
+    case 'thread-self': return parts.length === 1 ? link(path, `${me.tgid}/task/${me.tid}`) : undefined;
+    case 'mounts': return parts.length === 1 ? link(path, 'self/mounts', 0o777, 'self/mounts'.length) : undefined;
+    case 'sys': return sysctlNode(path, parts.slice(1), k);
+  }
+  if (parts.length === 1) {
+    const show = systemFile(k, parts[0]);
+    if (show) return file(path, procFile(show));
+  }
+  const t = taskNamed(k, parts[0]);
+  if (!t) return undefined;
+  if (parts.length === 1) return dir(path, 0o555, 2 + PID_SUBDIRS.length);
+  if (parts[1] === 'task') {
+    if (parts.length === 2) return dir(path, 0o555, 2 + [...k.tasks.values()].filter((x) => x.tgid === t.tgid).length);
+    const thread = taskNamed(k, parts[2]);
+    if (!thread || thread.tgid !== t.tgid) return undefined;
+    if (parts.length === 3) return dir(path, 0o555, 2 + PID_SUBDIRS.length - 1);
+    return pidNode(k, thread, path, parts.slice(3), false);
+  }
+  return pidNode(k, t, path, parts.slice(1), true);
+}
+
+/** A system-wide file of /proc by name. */
+function systemFile(k: Kernel, name: string): (() => Uint8Array) | undefined {
   switch (name) {
-    case 'maps': return procMaps(k.current.mm);
-    case 'status': return new TextEncoder().encode(procStatus(k));
-    case 'cmdline': {
-      const mm = k.current.mm;
-      try {
-        return copyFromUser(mm, mm.argStart, Number(mm.argEnd - mm.argStart));
-      } catch {
-        return new Uint8Array(0);
-      }
-    }
+    case 'cpuinfo': return text(showCpuinfo);
+    case 'filesystems': return text(filesystemsProcShow);
+    case 'loadavg': return text(() => loadavgProcShow(k));
+    case 'meminfo': return text(() => meminfoProcShow(k));
+    case 'stat': return text(() => showStat(k));
+    case 'uptime': return text(() => uptimeProcShow(k));
+    case 'version': return text(() => versionProcShow(k));
   }
   return undefined;
 }
 
-const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
-
-/** /proc/self/status's lines for the current process (its leader's identity, the calling thread's signals). */
-function procStatus(k: Kernel): string {
-  const t = k.current;
-  const leader = k.tasks.get(t.tgid) ?? t;
-  const c = t.cred;
-  const threads = [...k.tasks.values()].filter((x) => x.tgid === t.tgid && x.state !== 'zombie').length;
-  let ignored = 0n;
-  let caught = 0n;
-  t.sighand.actions.forEach((a, n) => {
-    if (n === 0) return;
-    if (a.handler === 1n) ignored |= 1n << BigInt(n - 1);
-    else if (a.handler !== 0n) caught |= 1n << BigInt(n - 1);
-  });
-  const caps = c.euid === 0 ? '000001ffffffffff' : '0000000000000000';
-  const lines = [
-    `Name:\t${leader.comm}`,
-    `Umask:\t${leader.umask.toString(8).padStart(4, '0')}`,
-    'State:\tR (running)',
-    `Tgid:\t${t.tgid}`,
-    'Ngid:\t0',
-    `Pid:\t${t.tgid}`,
-    `PPid:\t${t.ppid}`,
-    `TracerPid:\t${leader.tracer ?? 0}`,
-    `Uid:\t${c.uid}\t${c.euid}\t${c.suid}\t${c.fsuid}`,
-    `Gid:\t${c.gid}\t${c.egid}\t${c.sgid}\t${c.fsgid}`,
-    `FDSize:\t${Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(...t.files.fds(), 0) + 1)))}`,
-    `Groups:\t${c.groups.map((g) => `${g} `).join('')}`,
-    `NStgid:\t${t.tgid}`,
-    `NSpid:\t${t.tgid}`,
-    `NSpgid:\t${t.pgid}`,
-    `NSsid:\t${t.sid}`,
-    `Threads:\t${threads}`,
-    `SigQ:\t${t.sig.more.length + t.shared.more.length}/${leader.rlimits[2 * 11]}`,
-    `SigPnd:\t${hex16(t.sig.set())}`,
-    `ShdPnd:\t${hex16(t.shared.set())}`,
-    `SigBlk:\t${hex16(t.sig.blocked)}`,
-    `SigIgn:\t${hex16(ignored)}`,
-    `SigCgt:\t${hex16(caught)}`,
-    'CapInh:\t0000000000000000',
-    `CapPrm:\t${caps}`,
-    `CapEff:\t${caps}`,
-    'CapBnd:\t000001ffffffffff',
-    'CapAmb:\t0000000000000000',
-    'NoNewPrivs:\t0',
-    'Seccomp:\t0',
-    'Seccomp_filters:\t0',
-    'Cpus_allowed:\t1',
-    'Cpus_allowed_list:\t0',
-  ];
-  return lines.join('\n') + '\n';
-}
-
-/** What each of the current process's descriptors' /proc/self/fd links reads. */
-export function fdLinks(k: Kernel): Map<number, string> {
-  const out = new Map<number, string>();
-  const files = k.current.files;
-  for (const fd of files.fds()) {
-    const s = files.get(fd)!.stream;
-    let target: string;
-    if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) target = s.node.path;
-    else if (s instanceof DeviceStream) target = s.node.path;
-    else if (s.linkName) target = s.linkName();
-    else if (s.pid !== undefined) target = 'anon_inode:[pidfd]';
-    // the machine's streams behave as pipes (fstat reports them so, with these inode numbers)
-    else target = `pipe:[${fd + 1}]`;
-    out.set(fd, target);
+/** An entry of a process's (whole) or a thread's directory, or under its fd and fdinfo. */
+function pidNode(k: Kernel, t: Task, path: string, rest: string[], whole: boolean): Node | undefined {
+  const [name, sub] = rest;
+  if (!(whole ? PID_ENTRIES : TID_ENTRIES).includes(name) || rest.length > 2) return undefined;
+  const live = t.state !== 'zombie';
+  if (name === 'fd' || name === 'fdinfo') {
+    const links = fdLinks(t);
+    if (sub === undefined) return name === 'fd' ? dir(path, 0o500, 2, links.size) : dir(path, 0o555, 2);
+    if (!/^(0|[1-9][0-9]*)$/.test(sub)) return undefined;
+    const fd = Number(sub);
+    const l = links.get(fd);
+    if (!l) return undefined;
+    // the link's size is what tid_fd_revalidate gives every fd inode
+    if (name === 'fd') return link(path, l.target, l.mode, 64);
+    return file(path, pidFile(text(() => procFdinfo(k, t, fd) ?? '')));
   }
-  return out;
+  if (sub !== undefined) return undefined;
+  switch (name) {
+    // a zombie's links name nothing (its mm and fs are gone)
+    case 'exe': return live && t.mm.exePath ? link(path, t.mm.exePath) : undefined;
+    case 'cwd': return live ? link(path, leaderOf(k, t).cwd) : undefined;
+    case 'root': return live ? link(path, '/') : undefined;
+    case 'environ': return file(path, pidFile(() => procPidEnviron(t), 0o400));
+    case 'auxv': return file(path, pidFile(() => procPidAuxv(t), 0o400));
+    case 'status': return file(path, pidFile(text(() => procPidStatus(k, t))));
+    case 'limits': return file(path, pidFile(text(() => procPidLimits(k, t))));
+    case 'cmdline': return file(path, pidFile(() => procPidCmdline(t)));
+    case 'stat': return file(path, pidFile(text(() => doTaskStat(k, t, whole))));
+    case 'statm': return file(path, pidFile(text(() => procPidStatm(k, t))));
+    case 'maps': return file(path, pidFile(() => (live ? procMaps(t.mm) : new Uint8Array(0))));
+    case 'mounts': return file(path, pidFile(text(showVfsmnt)));
+    case 'mountinfo': return file(path, pidFile(text(showMountinfo)));
+    case 'comm':
+      return file(path, { mode: 0o644, show: text(() => `${t.comm}\n`), write: (data) => commWrite(k, t, data), denyWrite: EINVAL });
+    case 'oom_score_adj':
+      return file(path, { mode: 0o644, show: text(() => `${leaderOf(k, t).oomScoreAdj}\n`), write: (data) => oomScoreAdjWrite(k, t, data), denyWrite: EINVAL });
+    // "%u" without a newline (proc_loginuid_read)
+    case 'loginuid':
+      return file(path, { mode: 0o644, show: text(() => `${t.loginuid}`), write: (data, pos) => loginuidWrite(t, data, pos), denyWrite: EINVAL });
+  }
+  return undefined;
 }
+
+/** A node of /proc/sys: directories of mode 0555 and link count 1 (as proc_sys makes them), entries 0644 or 0444. */
+function sysctlNode(path: string, names: string[], k: Kernel): Node | undefined {
+  const e = walk<SysctlTable | SysctlEntry>(SYSCTL, names.filter((n) => n !== ''));
+  if (e === undefined) return undefined;
+  if (!isSysctlEntry(e as SysctlTable | SysctlEntry)) return dir(path, 0o555, 1);
+  const entry = e as SysctlEntry;
+  const write = entry.write;
+  return file(path, {
+    mode: write ? 0o644 : 0o444,
+    show: text(() => entry.show(k)),
+    write: write && ((data: Uint8Array) => {
+      write(k, new TextDecoder('latin1').decode(data));
+      return data.length;
+    }),
+    denyWrite: EACCES,
+  });
+}
+
+/** A node of /sys: kernfs directories (0755, /sys itself 0555; two links and one per subdirectory), attributes 0444 of a page's size. */
+function sysfsNode(path: string): Node | undefined {
+  const names = path.split('/').slice(2);
+  const e = walk<SysfsTable | string>(SYSFS, names);
+  if (e === undefined) return undefined;
+  if (typeof e === 'string') {
+    return { kind: 'file', path, data: new Uint8Array(0), proc: { mode: 0o444, show: () => enc.encode(e), denyWrite: EACCES, size: SYSFS_ATTR_SIZE } };
+  }
+  const subdirs = Object.values(e).filter((v) => typeof v === 'object').length;
+  return dir(path, path === '/sys' ? 0o555 : 0o755, 2 + subdirs);
+}
+
+/** The names in a directory of /proc or /sys, in readdir's order. */
+function procNames(k: Kernel, d: string): string[] {
+  if (d === '/sys' || d.startsWith('/sys/')) {
+    const e = walk<SysfsTable | string>(SYSFS, d.split('/').slice(2));
+    return typeof e === 'object' ? Object.keys(e).sort() : [];
+  }
+  if (d === '/proc') {
+    // the fixed entries, then each process by its thread group id
+    const pids = [...k.tasks.values()].filter((t) => t.tid === t.tgid).map((t) => t.tid).sort((a, b) => a - b);
+    return [...ROOT_ENTRIES, ...pids.map(String)];
+  }
+  const parts = d.slice(6).split('/');
+  if (parts[0] === 'sys') {
+    const e = walk<SysctlTable | SysctlEntry>(SYSCTL, parts.slice(1));
+    return e && !isSysctlEntry(e as SysctlTable | SysctlEntry) ? Object.keys(e).sort() : [];
+  }
+  const t = taskNamed(k, parts[0]);
+  if (!t) return [];
+  let rest = parts.slice(1);
+  let task = t;
+  let whole = true;
+  if (rest[0] === 'task') {
+    if (rest.length === 1) return [...k.tasks.values()].filter((x) => x.tgid === t.tgid).map((x) => x.tid).sort((a, b) => a - b).map(String);
+    const thread = taskNamed(k, rest[1]);
+    if (!thread) return [];
+    task = thread;
+    whole = false;
+    rest = rest.slice(2);
+  }
+  if (rest.length === 0) return whole ? PID_ENTRIES : TID_ENTRIES;
+  if (rest.length === 1 && (rest[0] === 'fd' || rest[0] === 'fdinfo')) return [...fdLinks(task).keys()].sort((a, b) => a - b).map(String);
+  return [];
+}
+

@@ -101,6 +101,14 @@ export class Task {
   rlimits: readonly bigint[] = DEFAULT_RLIMITS;
   /** The task's name (PR_SET_NAME, comm): the basename execve was given, at most 15 bytes (latin1). */
   comm = '';
+  /** When the task was made (virtual ns since boot: /proc/<pid>/stat's starttime). */
+  startTime = 0n;
+  /** PF_FORKNOEXEC: made by clone and not yet through an exec. */
+  forkNoExec = false;
+  /** /proc/<pid>/oom_score_adj (kept on the leader; fork copies it), -1000..1000. */
+  oomScoreAdj = 0;
+  /** The audit login uid (/proc/<pid>/loginuid; unset: 4294967295), inherited by clone. */
+  loginuid = 0xffffffff;
   /** PR_SET_PDEATHSIG's signal (0: none); kept, not sent (no parent dies before its child here but init's). */
   pdeathSig = 0;
   /** User and group ids (src/kernel/syscalls/cred.ts); clone's child starts with its parent's. */

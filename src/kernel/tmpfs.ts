@@ -19,7 +19,7 @@ import type { Pipe } from './pipe.js';
 export const TMP_ROOTS: readonly string[] = ['/tmp', '/dev/shm'];
 
 /** Every mount, longest first: a path is on the first that holds it. */
-const MOUNTS: readonly string[] = ['/dev/shm', '/proc', '/tmp', '/dev', '/'];
+const MOUNTS: readonly string[] = ['/dev/shm', '/proc', '/sys', '/tmp', '/dev', '/'];
 
 /** The mount point of the filesystem path is on: rename between two is EXDEV, and st_dev tells them apart. */
 export function mountOf(path: string): string {

@@ -2,14 +2,13 @@
  * The machine's file tree: the files the machine was given
  * (`Machine.addFile`) and the running image as regular files under their
  * paths, the directories above them, /dev's null, zero, full, random and
- * urandom devices, tmpfs at /tmp and /dev/shm, /proc/self/exe, a link to
- * the running image, /proc/self/fd's links to what each descriptor names,
- * and /proc/self's maps, status and cmdline (src/kernel/procfs.ts). All of
- * it but /proc is writable: what programs create (files, directories,
- * links, FIFOs, socket files, device nodes), write, rename and remove lives
- * in memory over the given files (src/kernel/tmpfs.ts). Paths
- * resolve as Linux resolves them: from / or a
- * directory descriptor, `.` and `..` by component, the link followed
+ * urandom devices, tmpfs at /tmp and /dev/shm, and procfs at /proc and
+ * sysfs at /sys, whose entries the processes' state makes
+ * (src/kernel/procfs.ts). All of it but /proc and /sys is writable: what
+ * programs create (files, directories, links, FIFOs, socket files, device
+ * nodes), write, rename and remove lives in memory over the given files
+ * (src/kernel/tmpfs.ts). Paths resolve as Linux resolves them: from / or
+ * a directory descriptor, `.` and `..` by component, the link followed
  * unless it is the last component of an lstat or O_NOFOLLOW open, and
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
@@ -32,20 +31,41 @@ const NAME_MAX = 255;
 export type DeviceName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
 export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
 
+/**
+ * A file of /proc or /sys: its permission bits, its contents (made when it
+ * is opened, as seq_file makes them at the first read), and what a write
+ * does.
+ */
+export interface ProcFile {
+  mode: number;
+  show(): Uint8Array;
+  /** A write of data at offset pos: the count taken (or an Errno thrown); absent where the file takes no writes. */
+  write?(data: Uint8Array, pos: number): number;
+  /**
+   * A write to a file without write: EINVAL (a per-process file: no
+   * write method), EIO (proc_reg_write without proc_write), or EACCES
+   * already at open (a read-only sysctl or sysfs attribute refuses even
+   * root).
+   */
+  denyWrite: number;
+  /** st_size (0 for /proc's files; a page for a sysfs attribute). */
+  size?: number;
+}
+
 /** What a path names. */
 export type Node =
-  /** proc: a file of /proc, made when opened (size 0 in stat, read-only for everyone). */
-  | { kind: 'file'; path: string; data: Uint8Array; proc?: boolean }
+  /** proc: a file of /proc or /sys (size 0 in stat; data is empty, show makes its contents). */
+  | { kind: 'file'; path: string; data: Uint8Array; proc?: ProcFile }
   /**
    * tmp: where entries can be made: a tmpfs mount ('root': /tmp, /dev/shm),
    * another writable mount point ('mount': / and /dev), a directory above
    * given files ('given') or one a program made; none in /proc.
    */
-  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given' }
+  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
-  /** inode: a symbolic link a program made (the others are /proc's). */
-  | { kind: 'link'; path: string; target: string; inode?: TmpLink }
+  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size. */
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number } }
   /** A socket's name (bind of a path, or mknod). */
   | { kind: 'sock'; path: string; inode: TmpSock }
   /** A named pipe (mknod S_IFIFO, mkfifo). */
@@ -53,25 +73,42 @@ export type Node =
   /** A device node a program made (mknod S_IFCHR, S_IFBLK). */
   | { kind: 'devnode'; path: string; inode: TmpDevNode };
 
+/** A directory of /proc or /sys: its permission bits, link count and size (proc_fd_getattr counts the descriptors). */
+export interface ProcDir {
+  mode: number;
+  nlink: number;
+  size: number;
+}
+
+/** /proc and /sys as a process sees them (src/kernel/procfs.ts). */
+export interface ProcTree {
+  /** The node at a path of /proc or /sys. */
+  node(path: string): Node | undefined;
+  /** The names in a directory of /proc or /sys, in the order readdir gives them. */
+  names(dir: string): string[];
+}
+
+/** Whether path lies in /proc or /sys, whose contents the kernel makes. */
+export function inProcfs(path: string): boolean {
+  return path === '/proc' || path === '/sys' || path.startsWith('/proc/') || path.startsWith('/sys/');
+}
+
 /** What the tree is made of, at the moment of a lookup. */
 export interface TreeSource {
   /** The machine's files, by absolute normalized path. */
   files: ReadonlyMap<string, Uint8Array>;
   /** The running image's path and bytes (what /proc/self/exe links to). */
   exe: { path: string; data: Uint8Array } | undefined;
-  /** A file of /proc/self (maps, status, cmdline), made when asked for; undefined for one it lacks. */
-  proc(name: string): Uint8Array | undefined;
-  /** The current process's descriptors and what their /proc/self/fd links read. */
-  fds(): Map<number, string>;
+  /** /proc and /sys (undefined before any process runs). */
+  proc: ProcTree | undefined;
   /** The writable layer's contents (undefined until something is made or removed). */
   tmp: TmpFs | undefined;
 }
 
-/** The files of /proc/self, besides exe and fd. */
-const PROC_FILES = ['cmdline', 'maps', 'status'];
-
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
 export function nodeAt(src: TreeSource, path: string): Node | undefined {
+  // procfs and sysfs are mounted over whatever the machine was given there
+  if (inProcfs(path)) return src.proc?.node(path);
   if (TMP_ROOTS.includes(path)) return { kind: 'dir', path, tmp: 'root' };
   const t = src.tmp?.entries.get(path);
   if (t instanceof TmpFile) return { kind: 'tmp', path, file: t };
@@ -83,27 +120,15 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (src.tmp?.removed.has(path)) return undefined;
   const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
   if (data) return { kind: 'file', path, data };
-  if (path === '/proc/self/exe' && src.exe) return { kind: 'link', path, target: src.exe.path };
-  if (path.startsWith('/proc/self/')) {
-    const name = path.slice(11);
-    if (PROC_FILES.includes(name)) return { kind: 'file', path, data: src.proc(name)!, proc: true };
-    if (name === 'fd') return { kind: 'dir', path };
-    if (name.startsWith('fd/') && /^fd\/(0|[1-9][0-9]*)$/.test(name)) {
-      const target = src.fds().get(Number(name.slice(3)));
-      if (target !== undefined) return { kind: 'link', path, target };
-    }
-  }
   if (path.startsWith('/dev/')) {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
   }
   if (path === '/' || path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
-  if (path === '/proc' || path === '/proc/self') return { kind: 'dir', path };
   // the directories above a file, the running image's included (it may not be one of the files)
   const prefix = path + '/';
-  const tmp = path.startsWith('/proc/') ? undefined : 'given';
-  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path, tmp };
-  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path, tmp };
+  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
+  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
   return undefined;
 }
 
@@ -131,7 +156,8 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
     const node = nodeAt(src, next);
     if (!node) throw new Errno(ENOENT);
     const last = parts.slice(i + 1).every((s) => s === '' || s === '.');
-    if (node.kind === 'link' && (!last || follow)) {
+    // a trailing slash asks for what the link names (a directory), even of lstat
+    if (node.kind === 'link' && (!last || follow || raw.endsWith('/'))) {
       if (++links > 40) throw new Errno(ELOOP);
       // the target's components take the link's place, from the link's directory when relative
       parts = [...node.target.split('/'), ...parts.slice(i + 1)];
@@ -151,27 +177,24 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
 
 /** The names in directory dir, sorted, with what each is. */
 export function listDir(src: TreeSource, dir: string): { name: string; node: Node }[] {
+  if (inProcfs(dir)) {
+    const proc = src.proc;
+    if (!proc) return [];
+    return proc.names(dir).flatMap((name) => {
+      const node = proc.node(`${dir}/${name}`);
+      return node ? [{ name, node }] : [];
+    });
+  }
   const names = new Set<string>();
   const prefix = dir === '/' ? '/' : dir + '/';
   for (const p of [...src.files.keys(), ...(src.exe ? [src.exe.path] : [])]) {
     if (!p.startsWith(prefix)) continue;
     names.add(p.slice(prefix.length).split('/')[0]);
   }
-  if (dir === '/') ['dev', 'proc', 'tmp'].forEach((n) => names.add(n));
+  if (dir === '/') ['dev', 'proc', 'sys', 'tmp'].forEach((n) => names.add(n));
   if (dir === '/dev') [...Object.keys(DEVICES), 'shm'].forEach((n) => names.add(n));
   for (const p of src.tmp?.entries.keys() ?? []) {
     if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) names.add(p.slice(prefix.length));
-  }
-  if (dir === '/proc') names.add('self');
-  if (dir === '/proc/self') {
-    if (src.exe) names.add('exe');
-    PROC_FILES.forEach((n) => names.add(n));
-    names.add('fd');
-  }
-  if (dir === '/proc/self/fd') {
-    // by number, not by name
-    const fds = [...src.fds().keys()].sort((a, b) => a - b);
-    return fds.map((fd) => ({ name: String(fd), node: nodeAt(src, `/proc/self/fd/${fd}`)! }));
   }
   // removed names (whiteouts) are gone
   const out: { name: string; node: Node }[] = [];
@@ -192,11 +215,11 @@ export function inodeOf(path: string): bigint {
 /** st_mode of a node. */
 export function modeOf(n: Node): number {
   switch (n.kind) {
-    case 'file': return S_IFREG | (n.proc ? 0o444 : 0o755);
+    case 'file': return S_IFREG | (n.proc ? n.proc.mode : 0o755);
     case 'tmp': return S_IFREG | n.file.mode;
-    case 'dir': return S_IFDIR | (n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
+    case 'dir': return S_IFDIR | (n.proc ? n.proc.mode : n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
-    case 'link': return S_IFLNK | 0o777;
+    case 'link': return S_IFLNK | (n.proc ? n.proc.mode : 0o777);
     case 'sock': return S_IFSOCK | n.inode.mode;
     case 'fifo': return S_IFIFO | n.inode.mode;
     case 'devnode': return n.inode.type | n.inode.mode;

@@ -7,7 +7,7 @@
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
 import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
 import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, ESPIPE, EFAULT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
@@ -61,7 +61,7 @@ export function readAt(k: Kernel, f: OpenFile, off: bigint, n: number): Uint8Arr
 export function writeAt(k: Kernel, f: OpenFile, off: bigint, n: number, read: (off: number, len: number) => Uint8Array): bigint {
   const s = f.stream;
   if (s instanceof DeviceStream) return writeFrom(k, f, n, read);
-  if (!(s instanceof TmpStream)) throw new Errno(ESPIPE);
+  if (!(s instanceof TmpStream) && !(s instanceof ProcStream)) throw new Errno(ESPIPE);
   if (off < 0n) throw new Errno(EINVAL);
   if (off + BigInt(n) > MAX_FILE) throw new Errno(EFBIG);
   const keep = s.pos;

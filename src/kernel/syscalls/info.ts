@@ -1,4 +1,5 @@
-/** uname and sysinfo: fixed, deterministic answers describing the machine. */
+/** uname and sysinfo: deterministic answers describing the machine (its names are /proc/sys's, src/kernel/sysctl.ts). */
+import { UTS_MACHINE, UTS_SYSNAME, UTS_VERSION } from '../sysctl.js';
 import { row, errnoResult, type SyscallRow } from './table.js';
 import { copyToUser, tryCopyToUser, userSpan } from '../uaccess.js';
 import { EFAULT, EINVAL, ERANGE } from '../errno.js';
@@ -60,7 +61,7 @@ export const infoSyscalls: SyscallRow[] = [
   }),
   row(63, 'uname', 'p', (k, a) => {
     const release = k.current.personality & UNAME26 ? uname26(k.unameRelease) : k.unameRelease;
-    const fields = ['Linux', 'sudsim', release, '#1 SMP PREEMPT_DYNAMIC sudsim', 'x86_64', '(none)'];
+    const fields = [UTS_SYSNAME, k.sysctl.hostname, release, UTS_VERSION, UTS_MACHINE, k.sysctl.domainname];
     const buf = new Uint8Array(65 * 6);
     fields.forEach((f, i) => buf.set(utsField(f), i * 65));
     copyToUser(k.mm, a.u64(0), buf);

@@ -11,8 +11,8 @@ import { Errno, EBADF, EEXIST, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } fro
 import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
-import { Inode, TmpDir, TmpFile, TmpLink, mountOf } from '../tmpfs.js';
-import { inodeOf, resolve, type Node } from '../vfs.js';
+import { Inode, TmpDir, TmpFile, TmpLink, isMountPoint } from '../tmpfs.js';
+import { inProcfs, inodeOf, resolve, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
 
 export const AT_FDCWD = -100;
@@ -107,7 +107,7 @@ export function runningImage(k: Kernel, path: string): boolean {
  * running image's contents are busy (ETXTBSY), its attributes are not.
  */
 export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true): Node & { kind: 'tmp' } {
-  if (node.proc || mountOf(node.path) === '/proc') throw new Errno(EROFS);
+  if (inProcfs(node.path)) throw new Errno(EROFS);
   if (contents && runningImage(k, node.path)) throw new Errno(ETXTBSY);
   const file = givenCopy(k, node);
   k.tmpfs().entries.set(node.path, file);
@@ -181,7 +181,7 @@ export function attrsOf(k: Kernel, node: Node): Inode | undefined {
 export function attrsToChange(k: Kernel, node: Node): Inode {
   const have = attrsOf(k, node);
   if (have) return have;
-  if (mountOf(node.path) === '/proc' && node.path !== '/proc') throw new Errno(EPERM);
+  if (inProcfs(node.path) && !isMountPoint(node.path)) throw new Errno(EPERM);
   const tmp = k.tmpfs();
   if (node.kind === 'file') return copyUp(k, node, false).file;
   if (node.kind === 'dir' && node.tmp === 'given') {

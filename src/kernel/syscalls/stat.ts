@@ -10,11 +10,13 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EBADF, EINVAL, ENOENT } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
+import type { OpenFile } from '../files.js';
 import { DeviceStream, DirStream, FileStream, PathStream, TmpStream } from '../file_streams.js';
 import { FifoEnd, PipeEnd } from '../pipe.js';
 import { TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
-import { DEVICES, S_IFIFO, inodeOf, modeOf, type Node } from '../vfs.js';
+import { DEVICES, S_IFIFO, inProcfs, inodeOf, modeOf, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
+import { FS_BLOCKS, mountAt } from '../mounts.js';
 import { UnixSocket } from './socket.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, attrsOf, lookup, pathArg } from './paths.js';
 
@@ -28,7 +30,7 @@ const STATX_RESERVED = 0x80000000;
 const STATX_ATTR_MOUNT_ROOT = 0x2000;
 
 /** What every answer is made from (Linux's struct kstat). */
-interface Kstat {
+export interface Kstat {
   devMajor: number;
   devMinor: number;
   ino: bigint;
@@ -52,20 +54,12 @@ interface Kstat {
   mountRoot: boolean;
 }
 
-/** Each mount's device number, mount id and statx attributes_mask (ext4's for the root, tmpfs's, procfs's). */
-const MOUNTS: Record<string, { major: number; minor: number; mntId: number; attributesMask: bigint }> = {
-  '/': { major: 8, minor: 1, mntId: 21, attributesMask: 0x303874n },
-  '/proc': { major: 0, minor: 22, mntId: 22, attributesMask: 0x203000n },
-  '/dev': { major: 0, minor: 5, mntId: 23, attributesMask: 0x203070n },
-  '/dev/shm': { major: 0, minor: 24, mntId: 24, attributesMask: 0x203070n },
-  '/tmp': { major: 0, minor: 42, mntId: 25, attributesMask: 0x203070n },
-};
 
 const blocksOf = (size: number): number => Math.ceil(size / 4096) * 8;
 
 /** The kstat of a node of the tree. */
 function kstatOf(k: Kernel, node: Node): Kstat {
-  const m = MOUNTS[mountOf(node.path)];
+  const m = mountAt(mountOf(node.path));
   const st: Kstat = {
     devMajor: m.major,
     devMinor: m.minor,
@@ -90,26 +84,22 @@ function kstatOf(k: Kernel, node: Node): Kstat {
   switch (node.kind) {
     case 'file':
       // a /proc file has no size until read
-      st.size = node.proc ? 0 : node.data.length;
-      if (node.proc) {
-        st.blksize = 1024;
-        st.btime = undefined;
-      }
+      st.size = node.proc ? (node.proc.size ?? 0) : node.data.length;
       break;
     case 'tmp':
       st.nlink = node.file.nlink;
       st.size = node.file.size;
       break;
     case 'dir':
-      st.nlink = 2;
-      st.size = 4096;
+      st.nlink = node.proc ? node.proc.nlink : 2;
+      st.size = node.proc ? node.proc.size : 4096;
       break;
     case 'dev':
       st.rdevMajor = 1;
       st.rdevMinor = DEVICES[node.dev];
       break;
     case 'link':
-      st.size = new TextEncoder().encode(node.target).length;
+      st.size = node.proc ? node.proc.size : new TextEncoder().encode(node.target).length;
       if (node.inode) st.nlink = node.inode.nlink;
       break;
     case 'devnode':
@@ -123,6 +113,12 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       break;
   }
   st.blocks = node.kind === 'dev' || node.kind === 'link' ? 0 : blocksOf(st.size);
+  // procfs and sysfs hold no blocks, nor a birth time; procfs's block size is 1 KiB (s_blocksize)
+  if (inProcfs(node.path) && !isMountPoint(node.path)) {
+    st.blocks = 0;
+    st.btime = undefined;
+    st.blksize = mountOf(node.path) === '/proc' ? 1024 : 4096;
+  }
   const a = attrsOf(k, node);
   if (a) {
     st.ino = a.ino;
@@ -141,6 +137,11 @@ function kstatOf(k: Kernel, node: Node): Kstat {
 function kstatOfFd(k: Kernel, fd: number): Kstat {
   const f = k.fileRaw(fd);
   if (!f) throw new Errno(EBADF);
+  return kstatOfFile(k, f, fd);
+}
+
+/** The kstat of an open file (fd: a descriptor naming it, which the machine's own streams take their inode numbers from). */
+export function kstatOfFile(k: Kernel, f: OpenFile, fd: number): Kstat {
   const s = f.stream;
   if (s instanceof FileStream || s instanceof DirStream || s instanceof PathStream) return kstatOf(k, s.node);
   if (s instanceof TmpStream) return kstatOf(k, { kind: 'tmp', path: s.path, file: s.file });
@@ -251,13 +252,12 @@ const PROC_SUPER_MAGIC = 0x9fa0;
 const PIPEFS_MAGIC = 0x50495045;
 const SOCKFS_MAGIC = 0x534f434b;
 const ANON_INODE_FS_MAGIC = 0x09041934;
+const SYSFS_MAGIC = 0x62656572;
 const ST_VALID = 0x20;
 const ST_NOSUID = 0x2;
 const ST_NODEV = 0x4;
 const ST_NOEXEC = 0x8;
 const ST_RELATIME = 0x1000;
-/** The root filesystem's size: the machine's 1 GiB, in 4 KiB blocks. */
-const ROOT_BLOCKS = 262144;
 
 /** struct statfs (120 bytes) of the filesystem a mount (or a pseudo-filesystem's magic) names. */
 function statfsBuf(k: Kernel, fs: string | number): Uint8Array {
@@ -268,17 +268,18 @@ function statfsBuf(k: Kernel, fs: string | number): Uint8Array {
   let blocks = 0;
   let used = 0;
   if (typeof fs === 'number') type = fs;
-  else if (fs === '/proc') {
-    type = PROC_SUPER_MAGIC;
-    flags |= ST_NOSUID | ST_NODEV | ST_NOEXEC;
-  } else {
-    type = fs === '/' ? EXT4_SUPER_MAGIC : TMPFS_MAGIC;
-    if (fs === '/dev') flags |= ST_NOSUID;
-    if (fs === '/dev/shm') flags |= ST_NOSUID | ST_NODEV;
-    // the pages its files hold; the given files count on the root filesystem
-    blocks = ROOT_BLOCKS;
-    for (const [p, e] of k.tmp?.entries ?? []) if (e instanceof TmpFile && mountOf(p) === fs) used += Math.ceil(e.size / 4096);
-    if (fs === '/') for (const data of k.fsFiles.values()) used += Math.ceil(data.length / 4096);
+  else {
+    const m = mountAt(fs);
+    flags |= (m.nosuid ? ST_NOSUID : 0) | (m.nodev ? ST_NODEV : 0) | (m.noexec ? ST_NOEXEC : 0);
+    if (fs === '/proc') type = PROC_SUPER_MAGIC;
+    else if (fs === '/sys') type = SYSFS_MAGIC;
+    else {
+      type = fs === '/' ? EXT4_SUPER_MAGIC : TMPFS_MAGIC;
+      // the pages its files hold; the given files count on the root filesystem
+      blocks = FS_BLOCKS;
+      for (const [p, e] of k.tmp?.entries ?? []) if (e instanceof TmpFile && mountOf(p) === fs) used += Math.ceil(e.size / 4096);
+      if (fs === '/') for (const data of k.fsFiles.values()) used += Math.ceil(data.length / 4096);
+    }
   }
   dv.setBigInt64(0, BigInt(type), true);
   dv.setBigInt64(8, 4096n, true);

@@ -52,7 +52,7 @@ const TICK_NSEC = 4_000_000n;
 /** INITIAL_JIFFIES: jiffies start five minutes before their low 32 bits wrap, so that wrap bugs show early. */
 const INITIAL_JIFFIES = (1n << 32n) - 300n * 250n;
 /** A clock_t tick (USER_HZ 100) in ns. */
-const NSEC_PER_CLOCK_T = 10_000_000n;
+export const NSEC_PER_CLOCK_T = 10_000_000n;
 
 
 /** struct itimerval { it_interval, it_value } (two timevals) from [value, interval] in ns. */

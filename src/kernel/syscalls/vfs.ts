@@ -14,9 +14,9 @@ import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, EROFS } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY, O_PATH } from '../files.js';
-import { DirStream, DeviceStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
+import { DirStream, DeviceStream, FileStream, ProcStream, TmpStream, PathStream } from '../file_streams.js';
 import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
-import { DEVICES, S_IFCHR, inodeOf, listDir, modeOf, type DeviceName, type Node } from '../vfs.js';
+import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, modeOf, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
@@ -137,6 +137,10 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   if (node.kind === 'dir') {
     if (writing || (flags & O_CREAT)) throw new Errno(EISDIR);
     stream = new DirStream(node);
+  } else if (node.kind === 'file' && node.proc) {
+    // a read-only sysctl or sysfs attribute refuses writing at open; the others at write
+    if (writing && node.proc.denyWrite === EACCES && !node.proc.write) throw new Errno(EACCES);
+    stream = new ProcStream(node);
   } else if (node.kind === 'file' && !writing && !(flags & O_TRUNC)) {
     stream = new FileStream(node);
   } else if (node.kind === 'file' || node.kind === 'tmp') {
@@ -176,7 +180,7 @@ function remove(k: Kernel, dirfd: number, path: string, dirWanted: boolean): big
   if (!dirWanted && node.kind === 'dir') throw new Errno(EISDIR);
   if (isMountPoint(node.path)) throw new Errno(EBUSY);
   // /proc's entries belong to the processes
-  if (mountOf(node.path) === '/proc') throw new Errno(EPERM);
+  if (inProcfs(node.path)) throw new Errno(EPERM);
   if (node.kind === 'dir' && listDir(k.fileTree(), node.path).length > 0) throw new Errno(ENOTEMPTY);
   unlinkEntry(k, node.path);
   return 0n;
@@ -194,7 +198,7 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   const node = lookup(k, olddirfd, from, false);
   if (mountOf(node.path) !== mountOf(at)) throw new Errno(EXDEV);
   if (isMountPoint(node.path) || isMountPoint(at)) throw new Errno(EBUSY);
-  if (mountOf(at) === '/proc' || !dir.tmp) throw new Errno(EPERM);
+  if (inProcfs(at) || !dir.tmp) throw new Errno(EPERM);
   let there: Node | undefined;
   try {
     there = lookup(k, AT_FDCWD, at, false);
@@ -303,7 +307,9 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
   // root may read and write anything but /proc's files, and execute what has an execute bit (the
   // running image passes W_OK: only opening it for writing is ETXTBSY)
   if (mode & W_OK) {
-    const ro = node?.kind === 'link' || (node?.kind === 'dir' && node.tmp === undefined) || (node?.kind === 'file' && (node.proc || mountOf(node.path) === '/proc'));
+    // a read-only sysctl or sysfs attribute refuses even root (proc_sys_permission)
+    if (node?.kind === 'file' && node.proc && !node.proc.write && node.proc.denyWrite === EACCES) throw new Errno(EACCES);
+    const ro = node?.kind === 'link' && !node.proc;
     if (ro) throw new Errno(EROFS);
   }
   const noExec = node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)) || ((node?.kind === 'fifo' || node?.kind === 'devnode') && !(node.inode.mode & 0o111));

@@ -15,10 +15,10 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, EPERM, ERANGE } from '../errno.js';
 import { copyFromUser, readCString, tryCopyToUser } from '../uaccess.js';
-import { inodeOf, resolve, type Node } from '../vfs.js';
+import { inProcfs, inodeOf, resolve, type Node } from '../vfs.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
-import { TmpDir, mountOf } from '../tmpfs.js';
+import { TmpDir } from '../tmpfs.js';
 
 const ENODATA = 61;
 const EOPNOTSUPP = 95;
@@ -43,7 +43,7 @@ interface Target {
 const dec = new TextDecoder();
 
 function target(n: Node): Target {
-  if (mountOf(n.path) === '/proc') return { ino: undefined, regOrDir: n.kind === 'file' || n.kind === 'dir' };
+  if (inProcfs(n.path)) return { ino: undefined, regOrDir: n.kind === 'file' || n.kind === 'dir' };
   switch (n.kind) {
     case 'tmp': return { ino: n.file.ino, regOrDir: true };
     case 'file': return { ino: inodeOf(n.path), regOrDir: true };
