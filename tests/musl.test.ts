@@ -96,6 +96,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'rseq.c', opts: ['-O2', '-O0'] },
   { file: 'mremap.c', opts: ['-O2'] },
   { file: 'memfd.c', opts: ['-O2'] },
+  { file: 'flock.c', opts: ['-O2'] },
+  { file: 'fcntl_locks.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;

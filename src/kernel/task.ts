@@ -11,6 +11,7 @@ import { SUD_OFF, type SudConfig } from './sud.js';
 import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
 import { FdTable } from './files.js';
+import type { LockWait } from './locks.js';
 import { ROOT_CRED, type Cred } from './syscalls/cred.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
@@ -133,6 +134,8 @@ export class Task {
   files = new FdTable();
   /** Sleeping in a read or write of a pipe or an eventfd: a change to either wakes it to look again. */
   ioWait = false;
+  /** Sleeping in flock or F_SETLKW: the lock in its way, whose going or shrinking wakes it (src/kernel/locks.ts). */
+  lockWait: LockWait | undefined;
   /** A pipe write sleeping for room: the bytes it has put in so far (undefined: no write is under way). */
   pipeWritten: number | undefined;
   /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */

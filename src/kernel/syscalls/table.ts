@@ -28,6 +28,7 @@ import { infoSyscalls } from './info.js';
 import { kcmpSyscalls } from './kcmp.js';
 import { pkeySyscalls } from './pkeys.js';
 import { xattrSyscalls } from './xattr.js';
+import { lockSyscalls } from './locks.js';
 
 /**
  * A syscall's arguments, read from the caller's registers when its handler
@@ -89,4 +90,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls, ...lockSyscalls]);
