@@ -100,6 +100,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'mremap.c', opts: ['-O2'] },
   { file: 'memfd.c', opts: ['-O2'] },
   { file: 'fifo.c', opts: ['-O2', '-O0'] },
+  { file: 'flock.c', opts: ['-O2'] },
+  { file: 'fcntl_locks.c', opts: ['-O2', '-O0'] },
 ];
 
 const MAX_INSNS = 500_000_000;

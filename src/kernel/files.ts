@@ -8,6 +8,7 @@
  * the write end is closed.
  */
 import type { Stream } from './kernel.js';
+import type { FileLocks } from './locks.js';
 
 /** Status flags a description keeps (fcntl F_GETFL, F_SETFL). */
 export const O_RDONLY = 0;
@@ -24,12 +25,21 @@ export const O_PATH = 0o10000000;
 export class OpenFile {
   /** Slots naming it, in every table: at zero its stream is released. */
   refs = 0;
+  /** The machine's lock table, once a flock or OFD lock was taken through it: its last close drops them. */
+  locks: FileLocks | undefined;
   constructor(readonly stream: Stream, public flags: number) {}
 }
 
 export class FdTable {
   /** Tasks using the table (threads share it): the last one to go closes every descriptor. */
   users = 1;
+  /**
+   * The machine's lock table, once the process took a POSIX record lock
+   * (the table is their owner, as Linux's files_struct is): closing any
+   * descriptor of a file drops the process's locks on it. A fork's copy
+   * starts without: the child holds none.
+   */
+  flPosix: FileLocks | undefined;
   private open = new Map<number, OpenFile>();
   /**
    * `open` is a fork's copy still shared with the table it was copied from
@@ -81,7 +91,7 @@ export class FdTable {
     const old = this.open.get(fd);
     this.open.set(fd, file);
     this.setCloseOnExec(fd, cloexec);
-    if (old) release(old);
+    if (old) this.release(old);
   }
 
   /** Closes fd; false when it was not open. */
@@ -91,7 +101,7 @@ export class FdTable {
     this.own();
     this.open.delete(fd);
     this.cloexec?.delete(fd);
-    release(f);
+    this.release(f);
     return true;
   }
 
@@ -119,7 +129,7 @@ export class FdTable {
   /** The last task using the table went: every descriptor closes; true when a pipe end's last did. */
   closeAll(): boolean {
     let pipes = false;
-    for (const f of this.open.values()) pipes = release(f) || pipes;
+    for (const f of this.open.values()) pipes = this.release(f) || pipes;
     // a map another table may share is left to it
     if (this.sharedMap) this.open = new Map();
     else this.open.clear();
@@ -133,7 +143,18 @@ export class FdTable {
     const f = this.open.get(fd)!;
     this.open.delete(fd);
     this.cloexec?.delete(fd);
-    return release(f);
+    return this.release(f);
+  }
+
+  /**
+   * One slot of this table naming f closed (filp_close): the process's
+   * record locks on its file go; at the last slot naming f anywhere, f's
+   * own locks and its stream. True when that released a stream that counts
+   * its ends (a pipe's).
+   */
+  private release(f: OpenFile): boolean {
+    this.flPosix?.removePosix(f.stream, this);
+    return dropFile(f);
   }
 
   /** The open descriptors, lowest first. */
@@ -147,14 +168,15 @@ export function holdFile(f: OpenFile): void {
   f.refs++;
 }
 
-/** Drops a reference holdFile took; true when that released the stream (as closing its last descriptor would). */
+/**
+ * One reference to f fewer (fput): at the last, f's own locks (flock, OFD)
+ * and its stream go. True when that released a stream that counts its ends
+ * (a pipe's).
+ */
 export function dropFile(f: OpenFile): boolean {
-  return release(f);
-}
-
-/** One slot fewer names f; true when that was the last and its stream counts its ends (a pipe's). */
-function release(f: OpenFile): boolean {
-  if (--f.refs !== 0 || f.stream.release === undefined) return false;
+  if (--f.refs !== 0) return false;
+  f.locks?.removeFile(f);
+  if (f.stream.release === undefined) return false;
   f.stream.release();
   return true;
 }

@@ -19,6 +19,7 @@ import { normalizePath } from './syscalls/execve.js';
 import { EPOCH_NS } from './epoch.js';
 import { loadElf, type ArgString, type ExecArgs } from './exec.js';
 import { PageCache } from './page_cache.js';
+import { FileLocks } from './locks.js';
 import type { AddressSpace } from './mm.js';
 import { Task, SemUndoList, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
@@ -391,6 +392,9 @@ export class Kernel {
   /** The numbers kcmp orders the objects it compared by (src/kernel/syscalls/kcmp.ts), and the last one given. */
   kcmpIds: Map<object, number> | undefined;
   kcmpCount = 0;
+
+  /** Every inode's flock and record locks (src/kernel/locks.ts). */
+  readonly fileLocks = new FileLocks();
 
   /** tmpfs's contents (made when the first file or directory is created there). */
   tmp: TmpFs | undefined;

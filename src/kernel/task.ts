@@ -12,6 +12,7 @@ import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
 import { FdTable } from './files.js';
 import type { FifoEnd } from './pipe.js';
+import type { LockWait } from './locks.js';
 import { ROOT_CRED, type Cred } from './syscalls/cred.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
@@ -142,6 +143,8 @@ export class Task {
   files = new FdTable();
   /** Sleeping in a read or write of a pipe or an eventfd: a change to either wakes it to look again. */
   ioWait = false;
+  /** Sleeping in flock or F_SETLKW: the lock in its way, whose going or shrinking wakes it (src/kernel/locks.ts). */
+  lockWait: LockWait | undefined;
   /** A pipe write sleeping for room: the bytes it has put in so far (undefined: no write is under way). */
   pipeWritten: number | undefined;
   /**

@@ -14,6 +14,7 @@ import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
 import { pipeRead, pipeWrite, userReader } from './pipe.js';
+import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './locks.js';
 
 const MAX_RW = 0x7ffff000;
 const POSIX_FADV_NOREUSE = 5;
@@ -424,6 +425,13 @@ function fcntl(k: Kernel, fd: number, cmd: number, arg: bigint): bigint {
     case F_ADD_SEALS:
     case F_GET_SEALS:
       return sealsFcntl(f, cmd, Number(BigInt.asUintN(32, arg)));
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+    case F_OFD_GETLK:
+    case F_OFD_SETLK:
+    case F_OFD_SETLKW:
+      return fcntlLock(k, f, cmd, arg);
     case F_GETPIPE_SZ:
       if (!(f.stream instanceof PipeEnd)) throw new Errno(EBADF);
       return 65536n;

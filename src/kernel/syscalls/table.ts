@@ -29,6 +29,7 @@ import { kcmpSyscalls } from './kcmp.js';
 import { pkeySyscalls } from './pkeys.js';
 import { xattrSyscalls } from './xattr.js';
 import { mknodSyscalls } from './mknod.js';
+import { lockSyscalls } from './locks.js';
 
 /**
  * A syscall's arguments, read from the caller's registers when its handler
@@ -90,4 +91,4 @@ export function registerSyscalls(rows: SyscallRow[]): void {
   }
 }
 
-registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls, ...mknodSyscalls]);
+registerSyscalls([...fsSyscalls, ...pipeSyscalls, ...schedSyscalls, ...vfsSyscalls, ...statSyscalls, ...attrSyscalls, ...spliceSyscalls, ...credSyscalls, ...eventfdSyscalls, ...epollSyscalls, ...selectSyscalls, ...timerfdSyscalls, ...signalfdSyscalls, ...socketSyscalls, ...processSyscalls, ...mmSyscalls, ...memfdSyscalls, ...timeSyscalls, ...infoSyscalls, ...kcmpSyscalls, ...pkeySyscalls, ...xattrSyscalls, ...mknodSyscalls, ...lockSyscalls]);
