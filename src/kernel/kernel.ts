@@ -394,13 +394,23 @@ export class Kernel {
   kcmpCount = 0;
 
   /** Every inode's flock and record locks (src/kernel/locks.ts). */
-  readonly fileLocks = new FileLocks();
+  get fileLocks(): FileLocks {
+    return (this.fileLocksMade ??= new FileLocks());
+  }
+
+  /** Made at the first lock (a snapshot of a machine that never locked copies nothing for it). */
+  private fileLocksMade: FileLocks | undefined;
 
   /** tmpfs's contents (made when the first file or directory is created there). */
   tmp: TmpFs | undefined;
 
   /** AF_UNIX sockets bound to abstract names (the name's bytes in hex), and the next autobind number. */
-  readonly unixAbstract = new Map<string, UnixSocket>();
+  get unixAbstract(): Map<string, UnixSocket> {
+    return (this.unixAbstractMade ??= new Map());
+  }
+
+  /** Made at the first abstract name, as fileLocksMade. */
+  private unixAbstractMade: Map<string, UnixSocket> | undefined;
   unixAutobind = 0;
 
   tmpfs(): TmpFs {
@@ -501,7 +511,12 @@ export class Kernel {
   readonly sysctl = new Sysctl();
 
   /** The load averages /proc/loadavg shows. */
-  readonly loadAvg = new LoadAvg();
+  get loadAvg(): LoadAvg {
+    return (this.loadAvgMade ??= new LoadAvg());
+  }
+
+  /** Made when /proc/loadavg is first read (its update catches up from boot then), as fileLocksMade. */
+  private loadAvgMade: LoadAvg | undefined;
 
   randomBytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
