@@ -58,8 +58,8 @@ export const mmSyscalls: SyscallRow[] = [
         if (type !== MAP_PRIVATE && (p & PROT_WRITE) && (s.file.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return errnoResult(EPERM);
         return k.mm.mmap(addr, size, p, flags, s.file, Number(off / PAGE), s.path);
       }
-      // a file of the read-only tree: its pages as a copy of its bytes from the offset (they
-      // never change, so a copy is what a mapping of them shows), zero past its end
+      // a given file opened for reading: its pages as a copy of its bytes from the offset (they
+      // never change: a write copies them up first), zero past its end
       const at = k.mm.mmap(addr, size, p, flags);
       if (BigInt.asIntN(64, at) < 0n) return at;
       const data = s.node.data;

@@ -95,7 +95,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   const acc = flags & O_ACCMODE;
   const writing = acc === O_WRONLY || acc === O_RDWR;
   if ((flags & O_TMPFILE) === O_TMPFILE) {
-    // an unnamed file in a directory: only tmpfs has one to make
+    // an unnamed file in a directory of the writable layer (/proc's have none: EOPNOTSUPP)
     const dir = lookup(k, dirfd, path, true);
     if (dir.kind !== 'dir') throw new Errno(ENOTDIR);
     if (!dir.tmp) throw new Errno(EOPNOTSUPP);
