@@ -89,6 +89,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'unix_sockets.c', opts: ['-O2'] },
   { file: 'scm_rights.c', opts: ['-O2'] },
   { file: 'opath.c', opts: ['-O2'] },
+  { file: 'cputime.c', opts: ['-O2'] },
   { file: 'times.c', opts: ['-O2'] },
   { file: 'personality.c', opts: ['-O2'] },
   { file: 'membarrier.c', opts: ['-O2'] },

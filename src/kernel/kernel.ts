@@ -48,6 +48,10 @@ const CLONE_VFORK = 0x4000;
 const CLONE_SIGHAND = 0x800;
 const CLONE_THREAD = 0x10000;
 const CLONE_SYSVSEM = 0x40000;
+const ITIMER_VIRTUAL = 1;
+const ITIMER_PROF = 2;
+const SIGVTALRM = 26;
+const SIGPROF = 27;
 const CLONE_SETTLS = 0x80000;
 const CLONE_PARENT_SETTID = 0x100000;
 const CLONE_CHILD_CLEARTID = 0x200000;
@@ -212,6 +216,10 @@ export class Kernel {
   quantumLeft = 0;
   /** How many processes have an ITIMER_REAL armed: none (almost always) and run() checks no timer. */
   alarmsArmed = 0;
+  /** How many processes have an ITIMER_VIRTUAL or ITIMER_PROF armed: none (almost always) and run() checks none. */
+  cpuTimersArmed = 0;
+  /** The instruction count when the current task last began to run: what it has run since is its CPU time still to charge. */
+  private runningSince = 0n;
   /**
    * Set by a handler whose task must sleep, which then returns at once: the
    * syscall is re-executed when it wakes (as throwing RestartSyscall does,
@@ -694,6 +702,13 @@ export class Kernel {
         }
         if (this.current.state !== 'runnable') continue;
       }
+      if (this.cpuTimersArmed > 0) {
+        // the running process's CPU timers: one due fires, the slice stops at the next
+        const next = this.fireCpuTimers();
+        if (next !== undefined && next < BigInt(slice)) slice = next < 1n ? 1 : Number(next);
+        deliverSignals(this);
+        if (this.end || this.current.state !== 'runnable') continue;
+      }
       if (this.alarmsArmed > 0) {
         // a timer due fires now (its signal is delivered on the way back to user mode); the
         // slice stops at the next one
@@ -926,6 +941,7 @@ export class Kernel {
   /** A thread other than the last one ends: CLONE_CHILD_CLEARTID's store and futex wake, then it is gone. */
   private retireThread(t: Task): void {
     this.trace?.(`${this.tracePrefix(t)}+++ exited with 0 +++`);
+    this.keepCpuTime(t);
     t.state = 'zombie';
     this.clearChildTid(t);
     t.mm.users--;
@@ -956,6 +972,7 @@ export class Kernel {
       if (x.tgid !== t.tgid || x.state === 'zombie' || x.tid === x.tgid) continue;
       // a robust lock in memory another process shares is handed on as each thread dies
       exitRobustList(this, x);
+      this.keepCpuTime(x);
       x.state = 'zombie';
       x.mm.users--;
       this.dropFiles(x);
@@ -987,6 +1004,11 @@ export class Kernel {
     if (t.alarmAt !== undefined) {
       t.alarmAt = undefined;
       this.alarmsArmed--;
+    }
+    const c = t.cpuTimers;
+    if (c) {
+      this.cpuTimersArmed -= (c.virtualAt !== undefined ? 1 : 0) + (c.profAt !== undefined ? 1 : 0);
+      t.cpuTimers = undefined;
     }
     // a leader that left with exit(2) while other threads lived is a zombie already: the
     // process ends with its last thread, the leader's own exit work done
@@ -1051,6 +1073,100 @@ export class Kernel {
     let at: bigint | undefined;
     for (const t of this.tasks.values()) if (t.alarmAt !== undefined && t.state !== 'zombie' && (at === undefined || t.alarmAt < at)) at = t.alarmAt;
     return at;
+  }
+
+  /** The current task's CPU time since it began to run, added to its own (its time now stands in cpuNs). */
+  chargeCurrent(): void {
+    const now = this.engine.u64(L.INSN_COUNT);
+    this.current.cpuNs += now - this.runningSince;
+    this.runningSince = now;
+  }
+
+  /** A thread's CPU time so far (RUSAGE_THREAD, CLOCK_THREAD_CPUTIME_ID). */
+  threadCpuNs(t: Task): bigint {
+    return t === this.current ? t.cpuNs + (this.engine.u64(L.INSN_COUNT) - this.runningSince) : t.cpuNs;
+  }
+
+  /** A process's CPU time so far: its threads' and those that ended (RUSAGE_SELF, CLOCK_PROCESS_CPUTIME_ID, times). */
+  processCpuNs(tgid: number): bigint {
+    let ns = this.tasks.get(tgid)?.cpuTotals?.exited ?? 0n;
+    for (const x of this.tasks.values()) if (x.tgid === tgid) ns += this.threadCpuNs(x);
+    return ns;
+  }
+
+  /** A thread leaves its process: its CPU time stays the process's (on the leader). */
+  private keepCpuTime(x: Task): void {
+    const leader = this.tasks.get(x.tgid);
+    if (!leader || leader === x) return;
+    (leader.cpuTotals ??= { exited: 0n, children: 0n }).exited += this.threadCpuNs(x);
+  }
+
+  /**
+   * A waited-for child's CPU time, with its own children's, goes to the
+   * waiting process's children's time (wait_task_zombie: cutime).
+   */
+  reapCpuTime(child: Task): void {
+    const leader = this.tasks.get(this.current.tgid) ?? this.current;
+    const ns = this.processCpuNs(child.tgid) + (child.cpuTotals?.children ?? 0n);
+    (leader.cpuTotals ??= { exited: 0n, children: 0n }).children += ns;
+  }
+
+  /**
+   * ITIMER_VIRTUAL and ITIMER_PROF of the current process: one that its CPU
+   * time has reached fires (SIGVTALRM, SIGPROF, to the process) and rearms
+   * by its period; returns the CPU time until the next, if one is armed.
+   */
+  private fireCpuTimers(): bigint | undefined {
+    const leader = this.tasks.get(this.current.tgid);
+    const c = leader?.cpuTimers;
+    if (!c) return undefined;
+    const cpu = this.processCpuNs(leader.tgid);
+    let next: bigint | undefined;
+    for (const which of [ITIMER_VIRTUAL, ITIMER_PROF]) {
+      let at = which === ITIMER_VIRTUAL ? c.virtualAt : c.profAt;
+      if (at === undefined) continue;
+      const interval = which === ITIMER_VIRTUAL ? c.virtualInterval : c.profInterval;
+      if (cpu >= at) {
+        if (interval > 0n) at += ((cpu - at) / interval + 1n) * interval;
+        else {
+          at = undefined;
+          this.cpuTimersArmed--;
+        }
+        if (which === ITIMER_VIRTUAL) c.virtualAt = at;
+        else c.profAt = at;
+        kernelSignal(this, leader.tgid, which === ITIMER_VIRTUAL ? SIGVTALRM : SIGPROF);
+      }
+      if (at !== undefined && (next === undefined || at - cpu < next)) next = at - cpu;
+    }
+    return next;
+  }
+
+  /** ITIMER_VIRTUAL or ITIMER_PROF of the current process: armed value ns of CPU time from now (0n disarms), with a period; returns the old as getCpuTimer does. */
+  setCpuTimer(which: number, value: bigint, interval: bigint): [bigint | undefined, bigint] {
+    const old = this.getCpuTimer(which);
+    const leader = this.tasks.get(this.current.tgid) ?? this.current;
+    const c = (leader.cpuTimers ??= { virtualAt: undefined, virtualInterval: 0n, profAt: undefined, profInterval: 0n });
+    const at = value > 0n ? this.processCpuNs(leader.tgid) + value : undefined;
+    const was = which === ITIMER_VIRTUAL ? c.virtualAt : c.profAt;
+    if (was !== undefined) this.cpuTimersArmed--;
+    if (at !== undefined) this.cpuTimersArmed++;
+    if (which === ITIMER_VIRTUAL) {
+      c.virtualAt = at;
+      c.virtualInterval = at === undefined ? 0n : interval;
+    } else {
+      c.profAt = at;
+      c.profInterval = at === undefined ? 0n : interval;
+    }
+    return old;
+  }
+
+  /** The current process's ITIMER_VIRTUAL or ITIMER_PROF: [CPU time left (undefined: disarmed; 0n or less: due), period]. */
+  getCpuTimer(which: number): [bigint | undefined, bigint] {
+    const leader = this.tasks.get(this.current.tgid) ?? this.current;
+    const c = leader.cpuTimers;
+    const at = which === ITIMER_VIRTUAL ? c?.virtualAt : c?.profAt;
+    if (!c || at === undefined) return [undefined, 0n];
+    return [at - this.processCpuNs(leader.tgid), which === ITIMER_VIRTUAL ? c.virtualInterval : c.profInterval];
   }
 
   /** ITIMER_REAL of the current process: arms it at value ns from now (0n disarms) with a period; returns the old [remaining, period]. */
@@ -1154,6 +1270,7 @@ export class Kernel {
   /** Context switch: the CPU block is saved into the old task and loaded from the new one. */
   switchTo(t: Task): void {
     if (t === this.current) return;
+    this.chargeCurrent();
     this.quantumLeft = 0;
     if (this.current.state !== 'zombie') {
       rseqPreempt(this.current);

@@ -187,14 +187,15 @@ export function doTaskStat(k: Kernel, t: Task, whole: boolean): string {
   const low31 = (s: bigint): bigint => s & 0x7fffffffn;
   const m = live ? mmCounts(k, mm) : { size: 0, shared: 0, anon: 0, data: 0 };
   const b = live ? codeBounds(mm) : { startCode: 0n, endCode: 0n, startData: 0n, endData: 0n };
-  // user time is the machine's clock, as getrusage reports it; no system time, nor children's
-  const utime = k.clockNs() / NSEC_PER_CLOCK_T;
+  // user time as getrusage reports it (the thread's own in a task/ directory); no system time
+  const utime = (whole ? k.processCpuNs(t.tgid) : k.threadCpuNs(t)) / NSEC_PER_CLOCK_T;
+  const cutime = whole ? (t.cpuTotals?.children ?? 0n) / NSEC_PER_CLOCK_T : 0n;
   const flags = (live ? 0 : PF_EXITING) | (t.forkNoExec ? PF_FORKNOEXEC : 0);
   const exitCode = t.end ? (t.end.kind === 'exited' ? t.end.status << 8 : t.end.signal) : 0;
   const fields: (string | number | bigint)[] = [
     t.tid, `(${t.comm})`, taskState(t)[0], t.ppid, t.pgid, t.sid, 0, -1, flags,
     0, 0, 0, 0, // minflt, cminflt, majflt, cmajflt
-    utime, 0, 0, 0, // utime, stime, cutime, cstime
+    utime, 0, cutime, 0, // utime, stime, cutime, cstime
     20 + t.nice, t.nice, liveThreads(k, t.tgid), 0,
     t.startTime / NSEC_PER_CLOCK_T,
     BigInt(m.size) * 4096n, m.shared + m.anon, leader.rlimits[2 * 5],

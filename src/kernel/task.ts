@@ -61,6 +61,25 @@ export const DEFAULT_RLIMITS: readonly bigint[] = [
  */
 export class SemUndoList {}
 
+/** A process's CPU time besides its live threads': threads that ended, and waited-for children (with theirs). */
+export interface CpuTotals {
+  exited: bigint;
+  children: bigint;
+}
+
+/**
+ * ITIMER_VIRTUAL and ITIMER_PROF of a process: the process CPU time each
+ * fires at (undefined: disarmed) and its period. The machine's time is all
+ * user time, so the two count the same CPU time. A fork's child starts
+ * without them; exec keeps them.
+ */
+export interface CpuTimers {
+  virtualAt: bigint | undefined;
+  virtualInterval: bigint;
+  profAt: bigint | undefined;
+  profInterval: bigint;
+}
+
 export class Task {
   /**
    * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
@@ -90,6 +109,16 @@ export class Task {
    */
   alarmAt: bigint | undefined;
   alarmInterval = 0n;
+  /**
+   * The CPU time this thread has used (its retired instructions, one
+   * nanosecond each), up to when it last stopped running: the kernel adds
+   * the running stretch (Kernel.threadCpuNs).
+   */
+  cpuNs = 0n;
+  /** On a leader: the CPU time of its threads that are gone, and of the children it has waited for (made at the first). */
+  cpuTotals: CpuTotals | undefined;
+  /** On a leader: ITIMER_VIRTUAL and ITIMER_PROF (made at the first setitimer of one). */
+  cpuTimers: CpuTimers | undefined;
   /** Where a relative nanosleep or clock_nanosleep writes the time left when a handler interrupts it (0n: nowhere). */
   sleepRem = 0n;
   /** rt_sigtimedwait's set while it sleeps: a signal of it wakes the task, blocked or not. */

@@ -9,6 +9,7 @@ import type { Task } from '../task.js';
 import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
+import { rusage } from './time.js';
 
 /**
  * Thrown by a handler whose task must sleep: the syscall is re-executed when
@@ -28,8 +29,17 @@ const RESTART_SYS = new RestartSyscall();
 /** findWaitable's answer when the caller sleeps: it returns at once (the syscall runs again). */
 const SLEEP = 'sleep';
 
-/** The struct rusage wait4 and waitid report: all zero (read only, so made once). */
-const NO_RUSAGE = new Uint8Array(144);
+/**
+ * The struct rusage wait4 and waitid report of child t: the CPU time of
+ * what ended (the child and the children it waited for; all user time),
+ * nothing for a child that only stopped or continued.
+ */
+function childRusage(k: Kernel, t: Task, ended: boolean): Uint8Array {
+  return rusage(ended ? k.processCpuNs(t.tgid) + (t.cpuTotals?.children ?? 0n) : 0n);
+}
+
+/** An all-zero struct rusage (waitid that found nothing). */
+const rusage0 = new Uint8Array(144);
 
 const WNOHANG = 1;
 const CLONE_VM = 0x100;
@@ -140,7 +150,10 @@ function consume(k: Kernel, f: Found, opts: number): void {
   if (f.kind === 'ptrace') f.t.ptraceStop!.reported = true;
   else if (f.kind === 'stopped') f.t.jobStop!.reported = true;
   else if (f.kind === 'continued') f.t.continued = false;
-  else k.tasks.delete(f.t.tid);
+  else {
+    k.reapCpuTime(f.t);
+    k.tasks.delete(f.t.tid);
+  }
 }
 
 function wait4(k: Kernel, pid: number, status: bigint, opts: number, rusage: bigint): bigint {
@@ -156,7 +169,7 @@ function wait4(k: Kernel, pid: number, status: bigint, opts: number, rusage: big
   else if (f.kind === 'continued') word = 0xffff;
   else word = waitStatus(f.t);
   if (status !== 0n) writeU32(k.mm, status, word);
-  if (rusage !== 0n) copyToUser(k.mm, rusage, NO_RUSAGE);
+  if (rusage !== 0n) copyToUser(k.mm, rusage, childRusage(k, f.t, f.kind === 'ended'));
   consume(k, f, opts);
   return BigInt(f.kind === 'ptrace' ? f.t.tid : f.t.tgid);
 }
@@ -209,7 +222,7 @@ function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: numb
     dv.setInt32(24, st, true);
   }
   if (infop !== 0n) copyToUser(k.mm, infop, info);
-  if (rusage !== 0n) copyToUser(k.mm, rusage, NO_RUSAGE);
+  if (rusage !== 0n) copyToUser(k.mm, rusage, f ? childRusage(k, f.t, f.kind === 'ended') : rusage0);
   if (f) consume(k, f, opts);
   return 0n;
 }

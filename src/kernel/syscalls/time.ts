@@ -46,6 +46,8 @@ export function timespecNs(k: Kernel, addr: bigint): bigint {
 }
 
 const ITIMER_REAL = 0;
+const ITIMER_VIRTUAL = 1;
+const ITIMER_PROF = 2;
 
 /** The kernel's tick, CONFIG_HZ 250 (the reference host's), in ns. */
 const TICK_NSEC = 4_000_000n;
@@ -68,6 +70,12 @@ function itimerval(value: bigint, interval: bigint): Uint8Array {
   return b;
 }
 
+/** A CPU timer's time left as getitimer shows it: 0 disarmed, a tick when due (get_cpu_itimer). */
+function cpuLeft([left, period]: [bigint | undefined, bigint]): [bigint, bigint] {
+  if (left === undefined) return [0n, 0n];
+  return [left > 0n ? left : TICK_NSEC, period];
+}
+
 /** A timeval's nanoseconds; EINVAL for a negative part or microseconds past a second. */
 function timevalNs(dv: DataView, at: number): bigint {
   const sec = dv.getBigInt64(at, true);
@@ -76,8 +84,18 @@ function timevalNs(dv: DataView, at: number): bigint {
   return sec * NS_PER_S + usec * NS_PER_US;
 }
 
+/** A struct rusage (144 bytes) with ru_utime only: the machine's CPU time is all user time. */
+export function rusage(utimeNs: bigint): Uint8Array {
+  const b = new Uint8Array(144);
+  const dv = new DataView(b.buffer);
+  dv.setBigInt64(0, utimeNs / NS_PER_S, true);
+  dv.setBigInt64(8, (utimeNs % NS_PER_S) / NS_PER_US, true);
+  return b;
+}
+
 export const timeSyscalls: SyscallRow[] = [
-  // ITIMER_REAL on the virtual clock: SIGALRM when it expires (ITIMER_VIRTUAL and ITIMER_PROF are EINVAL)
+  // ITIMER_REAL on the virtual clock: SIGALRM when it expires; ITIMER_VIRTUAL and ITIMER_PROF on
+  // the process's CPU time: SIGVTALRM and SIGPROF
   row(37, 'alarm', 'u', (k, a) => {
     const secs = a.u32(0);
     const [left] = k.setAlarm(BigInt(secs) * NS_PER_S, 0n);
@@ -87,7 +105,8 @@ export const timeSyscalls: SyscallRow[] = [
     return (s === 0n && rest > 0n) || rest >= 500_000_000n ? s + 1n : s;
   }),
   row(38, 'setitimer', 'dpp', (k, a) => {
-    if (a.i32(0) !== ITIMER_REAL) throw new Errno(EINVAL);
+    const which = a.i32(0);
+    if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) throw new Errno(EINVAL);
     let value = 0n;
     let interval = 0n;
     if (a.u64(1) !== 0n) {
@@ -95,13 +114,15 @@ export const timeSyscalls: SyscallRow[] = [
       interval = timevalNs(dv, 0);
       value = timevalNs(dv, 16);
     }
-    const [left, period] = k.setAlarm(value, interval);
+    // a CPU timer runs a tick more than asked (set_cpu_itimer), so that it never fires early
+    const [left, period] = which === ITIMER_REAL ? k.setAlarm(value, interval) : cpuLeft(k.setCpuTimer(which, value > 0n ? value + TICK_NSEC : 0n, interval));
     if (a.u64(2) !== 0n) copyToUser(k.mm, a.u64(2), itimerval(left, period));
     return 0n;
   }),
   row(36, 'getitimer', 'dp', (k, a) => {
-    if (a.i32(0) !== ITIMER_REAL) throw new Errno(EINVAL);
-    const [left, period] = k.getAlarm();
+    const which = a.i32(0);
+    if (which !== ITIMER_REAL && which !== ITIMER_VIRTUAL && which !== ITIMER_PROF) throw new Errno(EINVAL);
+    const [left, period] = which === ITIMER_REAL ? k.getAlarm() : cpuLeft(k.getCpuTimer(which));
     copyToUser(k.mm, a.u64(1), itimerval(left, period));
     return 0n;
   }),
@@ -112,8 +133,9 @@ export const timeSyscalls: SyscallRow[] = [
     switch (id) {
       case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI: ns = EPOCH_NS + now; break;
       case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
-      case CLOCK_PROCESS_CPUTIME_ID: case CLOCK_THREAD_CPUTIME_ID:
         ns = now; break;
+      case CLOCK_PROCESS_CPUTIME_ID: ns = k.processCpuNs(k.current.tgid); break;
+      case CLOCK_THREAD_CPUTIME_ID: ns = k.threadCpuNs(k.current); break;
       default: throw new Errno(EINVAL);
     }
     copyToUser(k.mm, a.u64(1), timespec(ns));
@@ -137,28 +159,26 @@ export const timeSyscalls: SyscallRow[] = [
     if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), new Uint8Array(8));
     return 0n;
   }),
-  // CPU time is the machine's clock, as CLOCK_PROCESS_CPUTIME_ID reads it, all of it user time;
-  // children's time is not accounted (zero), nor are memory and I/O counts
+  // CPU time is the retired instructions of the process (its threads, those gone included), of
+  // the thread, or of the waited-for children: all of it user time; no memory or I/O counts
   row(98, 'getrusage', 'dp', (k, a) => {
     const who = a.i32(0);
     if (who !== RUSAGE_SELF && who !== RUSAGE_CHILDREN && who !== RUSAGE_THREAD) throw new Errno(EINVAL);
-    const b = new Uint8Array(144);
-    if (who !== RUSAGE_CHILDREN) {
-      const ns = k.clockNs();
-      const dv = new DataView(b.buffer);
-      dv.setBigInt64(0, ns / 1_000_000_000n, true);
-      dv.setBigInt64(8, (ns % 1_000_000_000n) / 1000n, true);
-    }
-    copyToUser(k.mm, a.u64(1), b);
+    const t = k.current;
+    const ns = who === RUSAGE_SELF ? k.processCpuNs(t.tgid) : who === RUSAGE_THREAD ? k.threadCpuNs(t) : (k.tasks.get(t.tgid) ?? t).cpuTotals?.children ?? 0n;
+    copyToUser(k.mm, a.u64(1), rusage(ns));
     return 0n;
   }),
-  // struct tms: user time as getrusage counts it (the machine's clock), no system time, nor
-  // children's (getrusage's RUSAGE_CHILDREN is zero too); the result is jiffies_64_to_clock_t(jiffies)
+  // struct tms: the process's and its waited-for children's user time as getrusage counts them,
+  // no system time; the result is jiffies_64_to_clock_t(jiffies)
   row(100, 'times', 'p', (k, a) => {
     const now = k.clockNs();
     if (a.u64(0) !== 0n) {
+      const t = k.current;
       const b = new Uint8Array(32);
-      new DataView(b.buffer).setBigInt64(0, now / NSEC_PER_CLOCK_T, true);
+      const dv = new DataView(b.buffer);
+      dv.setBigInt64(0, k.processCpuNs(t.tgid) / NSEC_PER_CLOCK_T, true);
+      dv.setBigInt64(16, ((k.tasks.get(t.tgid) ?? t).cpuTotals?.children ?? 0n) / NSEC_PER_CLOCK_T, true);
       if (!tryCopyToUser(k.mm, a.u64(0), b)) throw new Errno(EFAULT);
     }
     return ((INITIAL_JIFFIES + now / TICK_NSEC) * TICK_NSEC) / NSEC_PER_CLOCK_T;
