@@ -11,16 +11,77 @@ import type { TmpFile } from './tmpfs.js';
 import type { Kernel } from './kernel.js';
 import { O_APPEND, type OpenFile } from './files.js';
 
-/** A regular file of the tree, opened for reading. */
+/**
+ * A given file that descriptors read while it is unchanged: the inode they
+ * share. Its first change copies the file up (givenCopy); from then on the
+ * copy is this inode, so the descriptors opened before read what is
+ * written after, as every descriptor of one file does on Linux. Each
+ * FileStream on it counts as an open of the copy.
+ */
+export class GivenInode {
+  /** The copy the file's first change made, once made. */
+  up: TmpFile | undefined;
+  /** FileStreams open on it. */
+  streams = 0;
+  constructor(
+    readonly path: string,
+    /** The writable layer's table of these (TmpFs.givenOpen), which holds it while it is unchanged. */
+    private readonly table: Map<string, GivenInode>,
+  ) {}
+
+  /** The file was copied up to `file`: its descriptors hold the copy from now on. */
+  copiedUp(file: TmpFile): void {
+    this.table.delete(this.path);
+    this.up = file;
+    file.opens += this.streams;
+  }
+
+  /** One FileStream on it fewer. */
+  put(): void {
+    this.streams--;
+    if (this.up !== undefined) {
+      this.up.opens--;
+      this.up.put();
+    } else if (this.streams === 0) {
+      this.table.delete(this.path);
+    }
+  }
+}
+
+/** A regular file of the tree, opened for reading while it is as given. */
 export class FileStream implements Stream {
   pos = 0;
-  constructor(readonly node: Node & { kind: 'file' }) {}
+  constructor(
+    readonly node: Node & { kind: 'file' },
+    /** The inode it shares with other descriptors of the file (none for /proc's files, never copied up). */
+    private readonly inode: GivenInode | undefined,
+  ) {
+    if (inode !== undefined) inode.streams++;
+  }
 
   read(max: number): Uint8Array {
     const data = this.node.data;
     const out = data.slice(Math.min(this.pos, data.length), Math.min(this.pos + max, data.length));
     this.pos += out.length;
     return out;
+  }
+
+  /**
+   * Once the file was copied up, the stream that takes this one's place
+   * in its open file description: the copy, at this offset, under the path
+   * it was opened by (undefined while the file is as given).
+   */
+  successor(): TmpStream | undefined {
+    const up = this.inode?.up;
+    if (up === undefined) return undefined;
+    const t = new TmpStream(up, this.node.path);
+    t.pos = this.pos;
+    this.inode!.put();
+    return t;
+  }
+
+  release(): void {
+    this.inode?.put();
   }
 }
 
@@ -123,7 +184,7 @@ export class TmpStream implements Stream {
  */
 export class ProcStream extends FileStream {
   constructor(node: Node & { kind: 'file' }) {
-    super({ ...node, data: node.proc!.show() });
+    super({ ...node, data: node.proc!.show() }, undefined);
   }
 
   sysWrite(_k: Kernel, _f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {

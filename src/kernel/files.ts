@@ -27,7 +27,11 @@ export class OpenFile {
   refs = 0;
   /** The machine's lock table, once a flock or OFD lock was taken through it: its last close drops them. */
   locks: FileLocks | undefined;
-  constructor(readonly stream: Stream, public flags: number) {}
+  constructor(
+    /** Replaced only when a given file read as given was copied up (FileStream.successor). */
+    public stream: Stream,
+    public flags: number,
+  ) {}
 }
 
 export class FdTable {

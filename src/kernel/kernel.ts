@@ -59,6 +59,7 @@ const CLONE_CHILD_SETTID = 0x1000000;
 /** personality(2)'s flag a 64-bit exec clears (Linux: set_personality_64bit). */
 const READ_IMPLIES_EXEC = 0x0400000;
 import { prctlSyscalls } from './prctl.js';
+import { FileStream } from './file_streams.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import type { SudConfig } from './sud.js';
@@ -304,7 +305,10 @@ export class Kernel {
   /** The description fd names, O_PATH ones too: for what takes a location (fstat, fchdir, *at's dirfd, dup, close; Linux's fdget_raw). */
   fileRaw(fd: bigint | number): OpenFile | undefined {
     const n = typeof fd === 'bigint' ? (fd >= 0n && fd < 0x7fffffffn ? Number(fd) : -1) : fd;
-    return this.current.files.get(n);
+    const f = this.current.files.get(n);
+    // a given file changed since this description was opened: it reads the copy now (one inode, as on Linux)
+    if (f !== undefined && f.stream instanceof FileStream) f.stream = f.stream.successor() ?? f.stream;
+    return f;
   }
 
   /** RLIMIT_NOFILE's soft limit: descriptors are below it. */

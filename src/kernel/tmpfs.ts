@@ -14,6 +14,7 @@
 import type { Engine } from '../engine/engine.js';
 import { Errno, ENOMEM } from './errno.js';
 import type { Pipe } from './pipe.js';
+import { GivenInode } from './file_streams.js';
 
 /** The tmpfs mounts: directories that always exist. */
 export const TMP_ROOTS: readonly string[] = ['/tmp', '/dev/shm'];
@@ -302,4 +303,16 @@ export class TmpFs {
    * chown /dev/null): they have no entry of their own, by path.
    */
   readonly fixed = new Map<string, Inode>();
+  /** Given files open for reading while still as given, by path (see GivenInode). */
+  readonly givenOpen = new Map<string, GivenInode>();
+
+  /** The inode of the given file at path, for one more FileStream on it. */
+  givenInode(path: string): GivenInode {
+    let i = this.givenOpen.get(path);
+    if (i === undefined) {
+      i = new GivenInode(path, this.givenOpen);
+      this.givenOpen.set(path, i);
+    }
+    return i;
+  }
 }

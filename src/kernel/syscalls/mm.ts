@@ -6,7 +6,9 @@
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
 import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV, EPERM } from '../errno.js';
-import { DeviceStream, FileStream, TmpStream } from '../file_streams.js';
+import { DeviceStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
+import { nodeAt } from '../vfs.js';
+import { copyUp } from './paths.js';
 import { O_ACCMODE, O_RDWR, O_WRONLY } from '../files.js';
 import { F_SEAL_FUTURE_WRITE, F_SEAL_WRITE } from '../tmpfs.js';
 import { copyToUser, pokeUser } from '../uaccess.js';
@@ -46,7 +48,14 @@ export const mmSyscalls: SyscallRow[] = [
     if (!(flags & MAP_ANONYMOUS)) {
       const file = k.file(fd);
       if (!file) return errnoResult(EBADF);
-      const s = file.stream;
+      let s = file.stream;
+      if (s instanceof FileStream && !(s instanceof ProcStream) && nodeAt(k.fileTree(), s.node.path)?.kind === 'file') {
+        // a given file still in the tree is copied up to be mapped: the mapping and every descriptor
+        // of the file then share the copy's pages, as they share the page cache on Linux (one
+        // no longer in the tree can never change: its bytes are copied below)
+        copyUp(k, s.node, false);
+        s = file.stream = s.successor() ?? s;
+      }
       // /dev/zero maps anonymous memory (shared with MAP_SHARED), as its mmap does
       if (s instanceof DeviceStream && s.dev === 'zero') return k.mm.mmap(addr, size, p, flags & ~MAP_ANONYMOUS);
       if (!(s instanceof FileStream) && !(s instanceof TmpStream)) return errnoResult(ENODEV);
@@ -58,8 +67,8 @@ export const mmSyscalls: SyscallRow[] = [
         if (type !== MAP_PRIVATE && (p & PROT_WRITE) && (s.file.seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))) return errnoResult(EPERM);
         return k.mm.mmap(addr, size, p, flags, s.file, Number(off / PAGE), s.path);
       }
-      // a given file opened for reading: its pages as a copy of its bytes from the offset (they
-      // never change: a write copies them up first), zero past its end
+      // a given file no longer in the tree, or a file of /proc: its pages as a copy of its bytes
+      // from the offset, zero past its end
       const at = k.mm.mmap(addr, size, p, flags);
       if (BigInt.asIntN(64, at) < 0n) return at;
       const data = s.node.data;

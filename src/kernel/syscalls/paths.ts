@@ -118,6 +118,8 @@ export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true
 export function givenCopy(k: Kernel, node: Node & { kind: 'file' }): TmpFile {
   const file = new TmpFile(k.engine, inodeOf(node.path), 0o755, EPOCH_NS);
   file.write(0, node.data);
+  // descriptors that read the file as given read the copy from now on
+  k.tmp?.givenOpen.get(node.path)?.copiedUp(file);
   return file;
 }
 

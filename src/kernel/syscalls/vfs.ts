@@ -142,7 +142,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     if (writing && node.proc.denyWrite === EACCES && !node.proc.write) throw new Errno(EACCES);
     stream = new ProcStream(node);
   } else if (node.kind === 'file' && !writing && !(flags & O_TRUNC)) {
-    stream = new FileStream(node);
+    stream = new FileStream(node, k.tmpfs().givenInode(node.path));
   } else if (node.kind === 'file' || node.kind === 'tmp') {
     const t = node.kind === 'file' ? copyUp(k, node) : node;
     if (writing && (flags & O_TRUNC)) {

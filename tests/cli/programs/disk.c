@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "../../musl/show.h"
@@ -54,12 +55,55 @@ static void cat(const char *path) {
   printf("cat %s: [%s]\n", path, buf);
 }
 
+/* Reads the whole of fd from offset 0 and prints it. */
+static void show_from_start(const char *what, int fd) {
+  char buf[64];
+  long n = pread(fd, buf, sizeof buf - 1, 0);
+  buf[n > 0 ? n : 0] = 0;
+  printf("%s: %ld [%s]\n", what, n, buf);
+}
+
+/* Descriptors of one file see one file: a reader opened before the file's first change reads
+ * what a writer puts there later, its size, its truncation, and maps the bytes written. */
+static void one_file_for_every_descriptor(const char *path) {
+  char buf[64];
+  int r = open(path, O_RDONLY);
+  SHOW(r >= 0);
+  SHOW(read(r, buf, 2));
+  char *early = mmap(NULL, 4096, PROT_READ, MAP_SHARED, r, 0);
+  SHOW(early != MAP_FAILED);
+  int w = open(path, O_WRONLY);
+  SHOW(w >= 0);
+  SHOW(pwrite(w, "INNER, AND MORE", 15, 0));
+  show_from_start("reader after the write", r);
+  long n = read(r, buf, sizeof buf - 1);
+  buf[n > 0 ? n : 0] = 0;
+  printf("reader goes on from where it was: %ld [%s]\n", n, buf);
+  struct stat st;
+  SHOW(fstat(r, &st));
+  printf("reader's fstat size %ld\n", (long)st.st_size);
+  SHOW(lseek(r, 0, SEEK_END));
+  SHOW(ftruncate(w, 3));
+  show_from_start("reader after the truncation", r);
+  char *m = mmap(NULL, 4096, PROT_READ, MAP_SHARED, r, 0);
+  SHOW(m != MAP_FAILED);
+  if (m != MAP_FAILED) printf("mapped through the reader: [%.3s]\n", m);
+  SHOW(pwrite(w, "X", 1, 1));
+  if (m != MAP_FAILED) printf("the mapping sees a later write: [%.3s]\n", m);
+  if (early != MAP_FAILED) printf("so does one made before the first write: [%.3s]\n", early);
+  SHOW(close(w));
+  SHOW(close(r));
+}
+
 int main(int argc, char **argv) {
   const char *v = getenv("DISK_TEST_VAR");
   printf("env DISK_TEST_VAR=%s HOME set=%d\n", v ? v : "(unset)", getenv("HOME") != NULL);
   char cwd[512];
   const char *expect = argc > 1 ? argv[1] : "";
   printf("cwd is the directory given: %d\n", getcwd(cwd, sizeof cwd) && strcmp(cwd, expect) == 0);
+
+  one_file_for_every_descriptor("data/sub/inner.txt");
+  cat("data/sub/inner.txt");
 
   cat("data/given.txt");
   struct stat before, after;
