@@ -21,6 +21,9 @@
 //              |   the last snapshot         |  (snapshot/restore)
 //  0x004F_B010 | TLB_LOG: TLB slots filled   |  so a flush rewrites only those
 //  0x004F_B820 | (free)                      |
+//  0x004F_C000 | SIGFRAME: a signal frame's  |  scratch fpstate and frame,
+//              |   parts (entry/sigframe.ts) |  the kernel's frame inputs
+//  0x004F_C500 | (free)                      |
 //  0x0050_0000 | AssemblyScript data (memoryBase in asconfig.json)
 //  0x0060_0000 | FRAMES: page-table nodes and guest page frames, grown on demand
 //              +-----------------------------+  up to MEMORY_MAX_PAGES
@@ -240,3 +243,30 @@ export const PTE_SHARED = 16;
  * nobody else holds it any more. PTE_W still says whether writing is allowed.
  */
 export const PTE_COW = 32;
+
+// ---------------------------------------------------------------- SIGFRAME
+//  A signal frame's parts as assembly/entry/sigframe.ts writes and reads
+//  them (the kernel, src/kernel/signals.ts, says where: in place in user
+//  memory, or here when a part straddles two pages and is copied):
+//  SIGFRAME_FP     a 512-byte fxsave image
+//  SIGFRAME_FRAME  a 440-byte rt_sigframe
+//  SIGFRAME_IN     what a frame holds besides the CPU's registers, put here
+//                  by the kernel before a delivery:
+//                  +0 sa_restorer u64   +8 uc_stack.ss_sp u64   +16 ss_flags i32
+//                  +24 ss_size u64      +32 uc_sigmask u64      +40 sigcontext err u64
+//                  +48 trapno u64       +56 cr2 u64             +64 the fpstate's user address u64
+//                  +72 siginfo_t (128 bytes)
+//  Scratch, in no snapshot: between TLB_LOG and the Wasm module's own data at 0x500000.
+export const SIGFRAME_FP = 0x4fc000;
+export const SIGFRAME_FRAME = SIGFRAME_FP + 0x200;
+export const SIGFRAME_IN = SIGFRAME_FRAME + 0x200;
+export const SFI_RESTORER = 0;
+export const SFI_SS_SP = 8;
+export const SFI_SS_FLAGS = 16;
+export const SFI_SS_SIZE = 24;
+export const SFI_MASK = 32;
+export const SFI_ERR = 40;
+export const SFI_TRAPNO = 48;
+export const SFI_CR2 = 56;
+export const SFI_FPSTATE = 64;
+export const SFI_SIGINFO = 72;

@@ -38,6 +38,12 @@ export interface EngineExports {
   decode(va: bigint, rec: number): number;
   /** The FPU state a signal handler starts with (x87 reset and zero, xmm zero, MXCSR at reset). */
   fpuInit(): void;
+  /** A signal frame's fxsave image of the CPU's x87 and SSE state, at host address at. */
+  sigframeFpstate(at: number): void;
+  /** The rt_sigframe at host address at, from the registers and SIGFRAME_IN (layout.ts); siginfo only withInfo. */
+  sigframeWrite(at: number, withInfo: boolean): void;
+  /** rt_sigreturn's restore of the registers from the frame at at, and of the FPU from the fxsave image at fp unless it is 0. */
+  sigframeRestore(at: number, fp: number): void;
   snapshotBegin(): void;
   snapshotRestored(sameImage: number): void;
   markDirtyRange(start: number, end: number): void;

@@ -151,6 +151,8 @@ function disarmed(c: SudConfig): SudConfig {
 
 /** The ENGINE and CPU blocks' bytes: the exit record, switches, counters and the registers (Kernel.dwords, qwords). */
 const FIXED_BLOCKS = L.CPU + L.CPU_STATE_SIZE;
+/** SIGFRAME_IN's size: its fields up to the siginfo, then the siginfo's 128 bytes. */
+const SIGFRAME_IN_BYTES = L.SFI_SIGINFO + 128;
 /** The exit record's and the CPU block's fields as word indices (Kernel.dwords, qwords). */
 const SYSNO_W = L.EXIT_SYSNO >> 2;
 const INT80_W = L.EXIT_INT80 >> 2;
@@ -257,6 +259,9 @@ export class Kernel {
    */
   declare readonly dwords: Int32Array;
   declare readonly qwords: BigUint64Array;
+  /** SIGFRAME_IN (layout.ts), where a delivery puts what its frame records besides the registers, as u64s and as 32-bit words. */
+  declare readonly frameIn: BigUint64Array;
+  declare readonly frameInWords: Int32Array;
   /** The arguments handed to syscall handlers, over the same block. */
   private declare readonly args: RegisterArgs;
 
@@ -270,6 +275,8 @@ export class Kernel {
       dwords: { value: dwords },
       qwords: { value: qwords },
       args: { value: new RegisterArgs(qwords, dwords) },
+      frameIn: { value: new BigUint64Array(cpuBlock.buffer, L.SIGFRAME_IN, SIGFRAME_IN_BYTES / 8) },
+      frameInWords: { value: new Int32Array(cpuBlock.buffer, L.SIGFRAME_IN, SIGFRAME_IN_BYTES / 4) },
     });
     this.trace = opts.trace;
     this.rng = new SplitMix64(BigInt(opts.seed ?? 0));

@@ -13,11 +13,13 @@ import type { Task } from './task.js';
 import { Errno, EINVAL, ESRCH, EPERM, ENOMEM, EFAULT, EAGAIN } from './errno.js';
 import { copyFromUser, copyFromUserInto, copyToUser, tryCopyToUser, userSpan, hostAddr, getU64Words, setU64Words, low32 } from './uaccess.js';
 import {
-  writeFrame, writeFpstate, restoreFrame, frameScratch, frameWords, fpScratch, fpWords, FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF,
-  SS_SP_W, SS_FLAGS_W, SS_SIZE_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr, putSiginfo,
-  type FrameInputs, type Siginfo,
+  FRAME_SIZE, FPSTATE_SIZE, SIGINFO_OFF, SS_SP_W, SS_FLAGS_W, SS_SIZE_W, SIGMASK_W, FPSTATE_PTR_W, NO_TRAP, siginfo, killInfo, siginfoAddr, putSiginfo,
+  type Siginfo,
 } from './signal_frame.js';
-import { CNT_SIGNALS, CNT_SIGRETURNS } from '../engine/layout.js';
+import {
+  CNT_SIGNALS, CNT_SIGRETURNS, SIGFRAME_FP, SIGFRAME_FRAME, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR,
+  SFI_TRAPNO, SFI_CR2, SFI_FPSTATE, SFI_SIGINFO,
+} from '../engine/layout.js';
 import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, RIP_Q } from './cpu_words.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
@@ -455,16 +457,17 @@ export function deliverSignals(k: Kernel): boolean {
   }
 }
 
-/** No siginfo: what frameIn holds between deliveries, so that it keeps none alive. */
-const NO_INFO: Siginfo = siginfo(0, 0, 0, 0, 0, 0);
-/** The frame image up to its siginfo, for a handler without SA_SIGINFO (made once). */
-const frameScratchHead = frameScratch.subarray(0, SIGINFO_OFF);
-
-/**
- * The inputs of the frame being written: one record, refilled for each
- * delivery (nothing keeps it across one), so that a delivery allocates none.
- */
-const frameIn: FrameInputs = { altstack: NO_ALTSTACK, ssFlags: SS_DISABLE, blocked: 0n, info: NO_INFO, withInfo: false, trap: NO_TRAP };
+/** SIGFRAME_IN's fields as indices of Kernel.frameIn (u64) and Kernel.frameInWords (32-bit words). */
+const IN_RESTORER = SFI_RESTORER >> 3;
+const IN_SS_SP = SFI_SS_SP >> 3;
+const IN_SS_FLAGS_W = SFI_SS_FLAGS >> 2;
+const IN_SS_SIZE = SFI_SS_SIZE >> 3;
+const IN_MASK = SFI_MASK >> 3;
+const IN_ERR = SFI_ERR >> 3;
+const IN_TRAPNO = SFI_TRAPNO >> 3;
+const IN_CR2 = SFI_CR2 >> 3;
+const IN_FPSTATE_W = SFI_FPSTATE >> 2;
+const IN_SIGINFO_W = SFI_SIGINFO >> 2;
 
 /** Word indices of the counters delivery bumps (8-byte aligned in the ENGINE block). */
 const SIGNALS_W = CNT_SIGNALS >> 2;
@@ -509,13 +512,14 @@ function wordsNumber(mem: Int32Array, w: number): number {
  * x64_setup_rt_frame; SEMANTICS.md §6): the fpstate 64-byte aligned below
  * the red zone or at the top of the alternate stack, the frame below it so
  * that (rsp + 8) % 16 == 0 at the handler's entry. Addresses are reckoned
- * as numbers (user addresses are below 2^47), each part is written in
- * place when it lies in one page, else laid out in its scratch image and
- * copied, and a frame in the fpstate's page takes the fpstate's
+ * as numbers (user addresses are below 2^47); the engine writes each part
+ * (assembly/entry/sigframe.ts, from the inputs setupFrame put in
+ * SIGFRAME_IN) in place when it lies in one page, else into its scratch,
+ * which is copied; a frame in the fpstate's page takes the fpstate's
  * translation. Returns the frame's address, or -1 when a part is not
  * writable (the fpstate perhaps written already, as Linux leaves it).
  */
-function writeSigframe(k: Kernel, base: number, restorer: bigint, inp: FrameInputs): number {
+function writeSigframe(k: Kernel, base: number, withInfo: boolean): number {
   // a user address for the fpstate: between 0 and USER_END however it is aligned
   if (!(base >= 0 && base < USER_END)) return -1;
   const fpAddr = base - (base % 64);
@@ -527,14 +531,13 @@ function writeSigframe(k: Kernel, base: number, restorer: bigint, inp: FrameInpu
   if (fpOff + FPSTATE_SIZE <= PAGE) {
     fpHost = hostAddr(mm, BigInt(fpAddr), true);
     if (fpHost === 0) return -1;
-    // the words fetched after the translation, which may have grown the memory (a page faulted in)
-    const mem = e.i32v;
-    writeFpstate(mem, mem, fpHost >> 2);
+    e.x.sigframeFpstate(fpHost);
   } else {
-    writeFpstate(e.i32v, fpWords, 0);
-    if (!tryCopyToUser(mm, BigInt(fpAddr), fpScratch)) return -1;
+    e.x.sigframeFpstate(SIGFRAME_FP);
+    if (!tryCopyToUser(mm, BigInt(fpAddr), e.u8.subarray(SIGFRAME_FP, SIGFRAME_FP + FPSTATE_SIZE))) return -1;
   }
   if (frame < 0) return -1;
+  setWordsNumber(k.frameInWords, IN_FPSTATE_W, fpAddr);
   const frameOff = frame % PAGE;
   let frameHost = -1;
   if (fpHost > 0 && fpOff >= FRAME_BELOW_FP) frameHost = fpHost - FRAME_BELOW_FP;
@@ -542,13 +545,14 @@ function writeSigframe(k: Kernel, base: number, restorer: bigint, inp: FrameInpu
     frameHost = hostAddr(mm, BigInt(frame), true);
     if (frameHost === 0) return -1;
   }
-  const mem = e.i32v;
   if (frameHost > 0) {
-    writeFrame(mem, mem, frameHost >> 2, restorer, inp, fpAddr);
+    e.x.sigframeWrite(frameHost, withInfo);
     return frame;
   }
-  writeFrame(mem, frameWords, 0, restorer, inp, fpAddr);
-  return tryCopyToUser(mm, BigInt(frame), inp.withInfo ? frameScratch : frameScratchHead) ? frame : -1;
+  e.x.sigframeWrite(SIGFRAME_FRAME, withInfo);
+  // without SA_SIGINFO the siginfo's bytes keep what the stack held: the copy stops before them
+  const bytes = e.u8.subarray(SIGFRAME_FRAME, SIGFRAME_FRAME + (withInfo ? FRAME_SIZE : SIGINFO_OFF));
+  return tryCopyToUser(mm, BigInt(frame), bytes) ? frame : -1;
 }
 
 function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): boolean {
@@ -585,33 +589,37 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
   if (!(flags & SA_RESTORER_BIT)) return false;
   const dw = k.dwords;
   const alt = s.altstack;
-  const inp = frameIn;
   // where the fpstate goes before its alignment: below rsp's red zone, or at the top of the
   // alternate stack (reckoned as a bigint: its end may pass 2^64, then it is no user address)
   let base = wordsNumber(dw, RSP_W) - REDZONE - FPSTATE_SIZE;
-  // uc_stack records the alternate stack as it is kept (__save_altstack), its flags as given
-  inp.ssFlags = alt.flags;
   if (flags & SA_ONSTACK_BIT && altStackState(alt, k.qwords[RSP_Q]) === 0) {
     const top = alt.sp + alt.size - FPSTATE_SIZE_BIG;
     base = top >= 0n && top < USER_END_BIG ? Number(top) : -1;
   }
-  inp.altstack = alt;
+  // what the frame records besides the registers, for the engine to write
+  const inq = k.frameIn;
+  const inw = k.frameInWords;
+  inq[IN_RESTORER] = act.restorer;
+  // uc_stack records the alternate stack as it is kept (__save_altstack), its flags as given
+  inq[IN_SS_SP] = alt.sp;
+  inw[IN_SS_FLAGS_W] = alt.flags;
+  inq[IN_SS_SIZE] = alt.size;
   // after rt_sigsuspend the frame records the mask from before it, which sigreturn restores
-  inp.blocked = t.suspendMask ?? s.blocked;
+  inq[IN_MASK] = t.suspendMask ?? s.blocked;
   t.suspendMask = undefined;
-  inp.info = info;
-  inp.withInfo = (flags & SA_SIGINFO_BIT) !== 0;
-  inp.trap = t.lastTrap;
+  const trap = t.lastTrap;
+  inq[IN_ERR] = trap.err;
+  inq[IN_TRAPNO] = trap.trapno;
+  inq[IN_CR2] = trap.cr2;
+  const withInfo = (flags & SA_SIGINFO_BIT) !== 0;
+  if (withInfo) putSiginfo(inw, IN_SIGINFO_W, info);
   let frame = -1;
   try {
-    frame = writeSigframe(k, base, act.restorer, inp);
+    frame = writeSigframe(k, base, withInfo);
   } catch (err) {
     // a page table the engine had no memory for (faultIn's ENOMEM): the delivery fails
     if (!(err instanceof Errno)) throw err;
   }
-  inp.info = NO_INFO;
-  inp.trap = NO_TRAP;
-  inp.altstack = NO_ALTSTACK;
   if (frame < 0) return false;
   // SS_AUTODISARM: the handler runs with no alternate stack; its sigreturn puts it back
   if (alt.flags & SS_AUTODISARM) s.altstack = NO_ALTSTACK;
@@ -657,38 +665,44 @@ function rtSigreturn(k: Kernel): bigint {
   const mm = t.mm;
   const frame = k.qwords[RSP_Q] - 8n;
   // the frame (and fpstate) is read in place when it lies in one page, else copied into the
-  // scratch images; an fpstate in the page of a frame read in place takes the frame's translation
+  // engine's scratch for them; an fpstate in the page of a frame read in place takes the
+  // frame's translation
   let frameHost = -1;
   let fpHost = 0;
   try {
     frameHost = userSpan(mm, frame, FRAME_SIZE, false);
     if (frameHost === 0) throw new Errno(EFAULT);
-    if (frameHost < 0) copyFromUserInto(mm, frame, frameScratch);
-    const w = frameHost < 0 ? frameWords : e.i32v;
-    const fp = (frameHost < 0 ? 0 : frameHost >> 2) + FPSTATE_PTR_W;
+    if (frameHost < 0) {
+      copyFromUserInto(mm, frame, e.u8.subarray(SIGFRAME_FRAME, SIGFRAME_FRAME + FRAME_SIZE));
+      frameHost = SIGFRAME_FRAME;
+    }
+    const w = e.i32v;
+    const fp = (frameHost >> 2) + FPSTATE_PTR_W;
     if (w[fp] !== 0 || w[fp + 1] !== 0) {
-      // both below 2^47 when the frame was read in place (else the page test fails)
       const fpAddr = wordsNumber(w, fp);
       const frameAddr = wordsNumber(k.dwords, RSP_W) - 8;
       const fpOff = fpAddr % PAGE;
-      if (frameHost > 0 && fpAddr - fpOff === frameAddr - (frameAddr % PAGE) && fpOff + FPSTATE_SIZE <= PAGE && (fpOff & 3) === 0) {
+      if (frameHost !== SIGFRAME_FRAME && fpAddr - fpOff === frameAddr - (frameAddr % PAGE) && fpOff + FPSTATE_SIZE <= PAGE && (fpOff & 3) === 0) {
         fpHost = frameHost + (fpOff - (frameAddr % PAGE));
       } else {
         const fpBig = getU64Words(w, fp);
         fpHost = userSpan(mm, fpBig, FPSTATE_SIZE, false);
         if (fpHost === 0) throw new Errno(EFAULT);
-        if (fpHost < 0) copyFromUserInto(mm, fpBig, fpScratch);
+        if (fpHost < 0) {
+          copyFromUserInto(mm, fpBig, e.u8.subarray(SIGFRAME_FP, SIGFRAME_FP + FPSTATE_SIZE));
+          fpHost = SIGFRAME_FP;
+        }
       }
     }
   } catch {
     k.killProcess(SIGSEGV);
     return 0n;
   }
+  e.x.sigframeRestore(frameHost, fpHost);
   // the words fetched after the translations, which may have grown the memory (a page faulted in)
-  const mem = e.i32v;
-  const w = frameHost < 0 ? frameWords : mem;
-  const o = frameHost < 0 ? 0 : frameHost >> 2;
-  const mask = restoreFrame(mem, w, o, fpHost === 0 ? undefined : fpHost < 0 ? fpWords : mem, fpHost < 0 ? 0 : fpHost >> 2);
+  const w = e.i32v;
+  const o = frameHost >> 2;
+  const mask = getU64Words(w, o + SIGMASK_W);
   t.sig.blocked = blockable(mask);
   // restore_altstack: the frame's uc_stack is set again as sigaltstack would set it, from the
   // restored stack pointer, its errors ignored (a new record only when it differs: records are
