@@ -49,6 +49,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'sort.c', opts: ['-O2'] },
   { file: 'wordfreq.c', opts: ['-O2', '-Os'], args: ['4'] },
   { file: 'vectors.c', opts: ['-O2', '-O3'] },
+  { file: 'mmx.c', opts: ['-O2', '-O0'] },
   { file: 'fpmath.c', opts: ['-O2', '-O0'] },
   { file: 'sud.c', opts: ['-O2', '-O0'] },
   { file: 'x87.c', opts: ['-O2', '-O0'] },

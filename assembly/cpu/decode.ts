@@ -12,6 +12,7 @@
 import * as O from "./opcodes";
 import { hostX, faulted, faultAddr, clearFault } from "../mmu/access";
 import { SSE_decode, SSE_decodeAE } from "./sse";
+import { MMX_decode } from "./mmx";
 
 export const R_OP = 0;
 export const R_LEN = 2;
@@ -456,7 +457,13 @@ function decode0F(pfx: i32, osz: i32): void {
       let m = fetch();
       dpos--;
       if (m >= 0xe8) { fetch(); setOp(O.OP_NOP); } // lfence, mfence, sfence
-      else if (!SSE_decodeAE(modrm(false, false) & 7, pfx, rec)) setOp(O.OP_UD); // fxsave..stmxcsr
+      else {
+        let r = modrm(false, false) & 7;
+        let mem = load<u8>(rec, R_RM) == NOREG;
+        let pre = pfx & (PFX_REP | PFX_REPNE | PFX_OPSZ);
+        if (mem && ((r == 7 && (pre == 0 || pre == PFX_OPSZ)) || (r == 6 && pre == PFX_OPSZ))) setOp(O.OP_CLFLUSH);
+        else if (!SSE_decodeAE(r, pfx, rec)) setOp(O.OP_UD); // fxsave..stmxcsr
+      }
       break;
     }
     case 0xaf: modrm(false, false); setOp(O.OP_IMUL_GE); break;
@@ -483,7 +490,7 @@ function decode0F(pfx: i32, osz: i32): void {
     case 0xc8: case 0xc9: case 0xca: case 0xcb: case 0xcc: case 0xcd: case 0xce: case 0xcf:
       setRm((b & 7) | ((drex & 1) << 3)); setOp(O.OP_BSWAP); break;
     default:
-      if (!SSE_decode(b, pfx, drex, rec)) setOp(O.OP_UD);
+      if (!MMX_decode(b, pfx, drex, rec) && !SSE_decode(b, pfx, drex, rec)) setOp(O.OP_UD);
       break;
   }
 }

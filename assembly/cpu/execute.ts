@@ -20,6 +20,7 @@ import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
 import { X87_execute } from "./x87";
+import { MMX_execute } from "./mmx";
 
 const SIGILL = 4;
 const SIGTRAP = 5;
@@ -651,14 +652,14 @@ function bitScan(p: u32, op: i32): void {
 
 /**
  * cpuid answers a fixed, documented CPU (docs/cpuid.md): an x86-64 baseline
- * part with the x87 FPU, SSE2, CMPXCHG16B, POPCNT, LZCNT; no AVX, no XSAVE. The same answer on every host keeps runs
+ * part with the x87 FPU, MMX, SSE2, CMPXCHG16B, POPCNT, LZCNT, CLFLUSHOPT and CLWB; no AVX, no XSAVE. The same answer on every host keeps runs
  * deterministic.
  */
 function cpuid(): void {
   let leaf = <u32>r64(RAX);
   let a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0;
   if (leaf == 0) {
-    a = 1;
+    a = 7;
     b = 0x73647553; // vendor "SudsimVirtCP": ebx "Suds", edx "imVi", ecx "rtCP"
     d = 0x6956696d;
     c = 0x50437472;
@@ -668,6 +669,8 @@ function cpuid(): void {
     c = (1 << 0) | (1 << 13) | (1 << 23); // SSE3, CMPXCHG16B, POPCNT
     d = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
     // FPU, TSC, CX8, CMOV, CLFSH, MMX, FXSR, SSE, SSE2
+  } else if (leaf == 7) {
+    if (<u32>r64(RCX) == 0) b = (1 << 23) | (1 << 24); // CLFLUSHOPT, CLWB (subleaf 0, the only one)
   } else if (leaf == 0x80000000) {
     a = 0x80000001;
   } else if (leaf == 0x80000001) {
@@ -678,6 +681,15 @@ function cpuid(): void {
   w64(RBX, <u64>b);
   w64(RCX, <u64>c);
   w64(RDX, <u64>d);
+}
+
+/**
+ * clflush, clflushopt, clwb: there is no cache to write back, but the line's
+ * address must be one the program may read (hardware checks it as a load:
+ * an unmapped or PROT_NONE page raises SIGSEGV at the address given).
+ */
+function clflush(p: u32): void {
+  rd(ea(p), 1);
 }
 
 /** Virtual time stamp counter: instructions retired, the current one included. */
@@ -1143,6 +1155,8 @@ export function execute(p: u32): void {
     }
     case O.OP_SSE: SSE_execute(p); break;
     case O.OP_X87: X87_execute(p); break;
+    case O.OP_MMX: MMX_execute(p); break;
+    case O.OP_CLFLUSH: clflush(p); break;
     default:
       fault(SIGILL, ILL_ILLOPN, rip, 6);
       break;

@@ -93,4 +93,6 @@ export const OP_PAUSE = 108; // F3 90
 export const OP_INTO = 109;
 export const OP_MOV_MOFFS = 110; // A0..A3: imm = 64-bit address (no room in disp), sub 1 = store
 export const OP_X87 = 111; // D8..DF, 9B: sub-dispatched in x87.ts
-export const OP_COUNT = 112;
+export const OP_MMX = 112; // 0F forms on mm registers: sub-dispatched in mmx.ts
+export const OP_CLFLUSH = 113; // 0F AE /7, 66 0F AE /7 and /6 with a memory operand: clflush, clflushopt, clwb
+export const OP_COUNT = 114;

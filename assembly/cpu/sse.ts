@@ -2,7 +2,8 @@
 // fit beside them, because CPUID reports all three: the data moves, the
 // 128-bit integer operations, and scalar and packed float arithmetic,
 // compares and conversions that gcc emits for ordinary C once SSE is on.
-// Not here: MMX (the 0F forms without 66 on mm registers), rcpps/rsqrtps
+// MMX (the 0F forms without 66 on mm registers) is cpu/mmx.ts, which runs
+// the integer lane operations here on 8-byte vectors. Not here: rcpps/rsqrtps
 // (their approximations differ between CPU models), and SSSE3 and later,
 // which CPUID does not report. Decoding fills an OP_SSE record whose `sub`
 // names the operation:
@@ -315,11 +316,6 @@ export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
       else op = r == 2 ? SSE_PSRLQ_I : r == 3 ? SSE_PSRLDQ : r == 6 ? SSE_PSLLQ_I : r == 7 ? SSE_PSLLDQ : 0;
       break;
     }
-    case 0x77:
-      // emms: there is no MMX state to reset
-      if (mp != 0) return false;
-      store<u16>(rec, <u16>O.OP_NOP, 0);
-      return true;
     case 0xc3:
       // movnti m32/m64, r: a plain store (the non-temporal hint means nothing here)
       sseModrm();
@@ -371,8 +367,12 @@ export function SSE_decode(b: i32, pfx: i32, rex: i32, rec: u32): bool {
   return mp == 0 ? FT_PS : mp == 1 ? FT_PD : mp == 2 ? FT_SD : FT_SS;
 }
 
-/** The 66 0F xx integer operations of the form xmm, xmm/m128; 0 for none. */
-function binary66(b: i32): i32 {
+/**
+ * The 66 0F xx integer operations of the form xmm, xmm/m128; 0 for none.
+ * Without 66 the same opcodes are MMX's on mm, mm/m64 (cpu/mmx.ts), all but
+ * punpcklqdq and punpckhqdq.
+ */
+export function binary66(b: i32): i32 {
   switch (b) {
     case 0x60: return SSE_PUNPCKLBW;
     case 0x61: return SSE_PUNPCKLWD;
@@ -450,7 +450,8 @@ export function SSE_decodeAE(r: i32, pfx: i32, rec: u32): bool {
 const TMP: u32 = <u32>memory.data(16, 16);
 const RES: u32 = <u32>memory.data(16, 16);
 
-@inline function X(r: i32): u32 { return CPU_XMM + (<u32>r << 4); }
+/** An xmm register's 16 bytes in the CPU block. */
+@inline export function X(r: i32): u32 { return CPU_XMM + (<u32>r << 4); }
 
 /** #GP: what a misaligned m128 of a legacy SSE instruction raises (Linux: SIGSEGV, SI_KERNEL, no address). */
 function gp(): void {
@@ -458,7 +459,7 @@ function gp(): void {
 }
 
 /** Copies 16 guest bytes at a to host address dst; false after raising the fault. */
-function load128(a: u64, dst: u32, aligned: bool): bool {
+export function load128(a: u64, dst: u32, aligned: bool): bool {
   if (aligned && (a & 15) != 0) { gp(); return false; }
   let h = hostR(a, 16);
   if (h != 0) {
@@ -496,7 +497,7 @@ function store128(a: u64, src: u32, aligned: bool): bool {
  * Checks that n bytes at a are writable before any is written. A store that
  * crosses into a bad page faults at that page's first byte, as on hardware.
  */
-function probeWrite(a: u64, n: u32): bool {
+export function probeWrite(a: u64, n: u32): bool {
   let first = <u32>(0x1000 - (<u32>a & 0xfff));
   if (first >= n) return probeW(a, n);
   if (!probeW(a, first)) return false;
@@ -516,6 +517,12 @@ function probeWrite(a: u64, n: u32): bool {
   store<u64>(d, load<u64>(s, 8), 8);
 }
 
+/** Copies a w-byte vector (8: an mm register, 16: an xmm register). */
+@inline function copyW(d: u32, s: u32, w: u32): void {
+  store<u64>(d, load<u64>(s));
+  if (w == 16) store<u64>(d, load<u64>(s, 8), 8);
+}
+
 /** MXCSR as the guest sees it; the kernel's zeroed CPU block means the reset value. */
 @inline function mxcsr(): u32 {
   let v = load<u32>(CPU_MXCSR);
@@ -529,7 +536,7 @@ export function SSE_execute(p: u32): void {
   if (sub >= SSE_FIRST_BINARY && sub <= SSE_LAST_BINARY) {
     let s = src128(p, true);
     if (s == 0) { setStop(true); return; }
-    binary(sub, X(<i32>load<u8>(p, R_REG)), s, <u32>load<u64>(p, R_IMM));
+    binary(sub, X(<i32>load<u8>(p, R_REG)), s, <u32>load<u64>(p, R_IMM), 16);
     return;
   }
   if (sub >= SSE_FIRST_FLOAT) {
@@ -537,7 +544,7 @@ export function SSE_execute(p: u32): void {
     return;
   }
   if (sub >= SSE_PSRLW_I) {
-    shiftImm(sub, X(<i32>load<u8>(p, R_RM)), <u32>load<u64>(p, R_IMM));
+    shiftImm(sub, X(<i32>load<u8>(p, R_RM)), <u32>load<u64>(p, R_IMM), 16);
     return;
   }
   moves(p, sub);
@@ -718,7 +725,7 @@ function moves(p: u32, sub: i32): void {
 }
 
 /** Bit i = the top bit of byte i of v. */
-@inline function byteSigns(v: u64): u64 {
+@inline export function byteSigns(v: u64): u64 {
   return (((v >> 7) & 0x0101010101010101) * 0x0102040810204080) >> 56;
 }
 
@@ -794,9 +801,9 @@ const HI1D: u64 = 0x8000000080000000;
 @inline function sat8u(v: i32): i32 { return v < 0 ? 0 : v > 255 ? 255 : v; }
 @inline function sat16u(v: i32): i32 { return v < 0 ? 0 : v > 65535 ? 65535 : v; }
 
-/** Byte lanes: d[i] = f(d[i], s[i]). In place is safe: lane i reads only lane i. */
-function bytes(k: i32, d: u32, s: u32): void {
-  for (let i: u32 = 0; i < 16; i++) {
+/** Byte lanes of a w-byte vector: d[i] = f(d[i], s[i]). In place is safe: lane i reads only lane i. */
+function bytes(k: i32, d: u32, s: u32, w: u32): void {
+  for (let i: u32 = 0; i < w; i++) {
     let a = <i32>load<u8>(d + i);
     let b = <i32>load<u8>(s + i);
     let r: i32;
@@ -815,8 +822,8 @@ function bytes(k: i32, d: u32, s: u32): void {
 }
 
 /** Word lanes, as bytes(). */
-function words(k: i32, d: u32, s: u32): void {
-  for (let i: u32 = 0; i < 16; i += 2) {
+function words(k: i32, d: u32, s: u32, w: u32): void {
+  for (let i: u32 = 0; i < w; i += 2) {
     let a = <i32>load<u16>(d + i);
     let b = <i32>load<u16>(s + i);
     let sa = <i32><i16>a;
@@ -847,25 +854,26 @@ function words(k: i32, d: u32, s: u32): void {
   else store<u64>(dst, load<u64>(src));
 }
 
-/** punpckl/h: interleaves n-byte lanes of the low (or high) halves of d and s. */
-function unpack(d: u32, s: u32, n: u32, high: bool): void {
-  let base: u32 = high ? 8 : 0;
-  for (let i: u32 = 0; i < 8; i += n) {
+/** punpckl/h: interleaves n-byte lanes of the low (or high) halves of the w-byte d and s. */
+function unpack(d: u32, s: u32, n: u32, high: bool, w: u32): void {
+  let half = w >> 1;
+  let base: u32 = high ? half : 0;
+  for (let i: u32 = 0; i < half; i += n) {
     lane(RES + (i << 1), d + base + i, n);
     lane(RES + (i << 1) + n, s + base + i, n);
   }
-  copy16(d, RES);
+  copyW(d, RES, w);
 }
 
 /** Shifts every n-byte lane of d by count (logical or arithmetic); lanes lose all bits past their width. */
-function shiftLanes(d: u32, n: u32, count: u64, kind: i32): void {
+function shiftLanes(d: u32, n: u32, count: u64, kind: i32, w: u32): void {
   let bits = <u64>(n << 3);
   if (count >= bits) {
-    if (kind != 1) { store<u64>(d, 0); store<u64>(d, 0, 8); return; }
+    if (kind != 1) { store<u64>(d, 0); if (w == 16) store<u64>(d, 0, 8); return; }
     count = bits - 1; // arithmetic: every bit becomes the sign
   }
   let c = <i32>count;
-  for (let i: u32 = 0; i < 16; i += n) {
+  for (let i: u32 = 0; i < w; i += n) {
     if (n == 2) {
       let v = <i32>load<u16>(d + i);
       store<u16>(d + i, <u16>(kind == 0 ? v >>> c : kind == 1 ? (<i32><i16>v) >> c : v << c));
@@ -880,14 +888,15 @@ function shiftLanes(d: u32, n: u32, count: u64, kind: i32): void {
 }
 
 /** Shift family: index 0..7 = psrlw psrld psrlq psraw psrad psllw pslld psllq. */
-@inline function shiftBy(idx: i32, d: u32, count: u64): void {
+@inline function shiftBy(idx: i32, d: u32, count: u64, w: u32): void {
   // lane widths and kinds (0 logical right, 1 arithmetic right, 2 left) in the family's order
   let n: u32 = idx == 0 || idx == 3 || idx == 5 ? 2 : idx == 1 || idx == 4 || idx == 6 ? 4 : 8;
   let kind = idx < 3 ? 0 : idx < 5 ? 1 : 2;
-  shiftLanes(d, n, count, kind);
+  shiftLanes(d, n, count, kind, w);
 }
 
-function shiftImm(sub: i32, d: u32, imm: u32): void {
+/** A shift by imm8 (0F 71/72/73) of the w-byte vector d. */
+export function shiftImm(sub: i32, d: u32, imm: u32, w: u32): void {
   if (sub == SSE_PSRLDQ || sub == SSE_PSLLDQ) {
     // whole-register byte shift
     let c = imm > 16 ? 16 : imm;
@@ -898,10 +907,14 @@ function shiftImm(sub: i32, d: u32, imm: u32): void {
     copy16(d, RES);
     return;
   }
-  shiftBy(sub - SSE_PSRLW_I, d, <u64>imm);
+  shiftBy(sub - SSE_PSRLW_I, d, <u64>imm, w);
 }
 
-function binary(k: i32, d: u32, s: u32, imm: u32): void {
+/**
+ * d = k(d, s) on w-byte vectors: 16 for xmm registers, 8 for mm registers,
+ * whose lanes are the low half's (only the low w bytes of d are written).
+ */
+export function binary(k: i32, d: u32, s: u32, imm: u32, w: u32): void {
   let a0 = load<u64>(d), a1 = load<u64>(d, 8);
   let b0 = load<u64>(s), b1 = load<u64>(s, 8);
   let r0: u64, r1: u64;
@@ -931,22 +944,22 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
       r1 = eqLanes(a1, b1, LO7D, HI1D, 31, 0xffffffff);
       break;
     case SSE_PCMPGTD: {
-      for (let i: u32 = 0; i < 16; i += 4) {
+      for (let i: u32 = 0; i < w; i += 4) {
         store<u32>(d + i, load<i32>(d + i) > load<i32>(s + i) ? 0xffffffff : 0);
       }
       return;
     }
     case SSE_PADDSB: case SSE_PADDUSB: case SSE_PSUBSB: case SSE_PSUBUSB: case SSE_PCMPGTB:
     case SSE_PMINUB: case SSE_PMAXUB: case SSE_PAVGB:
-      bytes(k, d, s);
+      bytes(k, d, s, w);
       return;
     case SSE_PADDSW: case SSE_PADDUSW: case SSE_PSUBSW: case SSE_PSUBUSW: case SSE_PCMPGTW:
     case SSE_PMINSW: case SSE_PMAXSW: case SSE_PAVGW: case SSE_PMULLW: case SSE_PMULHW: case SSE_PMULHUW:
-      words(k, d, s);
+      words(k, d, s, w);
       return;
     case SSE_PMULUDQ: r0 = (a0 & 0xffffffff) * (b0 & 0xffffffff); r1 = (a1 & 0xffffffff) * (b1 & 0xffffffff); break;
     case SSE_PMADDWD: {
-      for (let i: u32 = 0; i < 16; i += 4) {
+      for (let i: u32 = 0; i < w; i += 4) {
         let v = <i32>load<i16>(d + i) * <i32>load<i16>(s + i) + <i32>load<i16>(d + i + 2) * <i32>load<i16>(s + i + 2);
         store<i32>(d + i, v);
       }
@@ -964,32 +977,35 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
       r1 = <u64>t1;
       break;
     }
-    case SSE_PUNPCKLBW: unpack(d, s, 1, false); return;
-    case SSE_PUNPCKLWD: unpack(d, s, 2, false); return;
-    case SSE_PUNPCKLDQ: unpack(d, s, 4, false); return;
+    case SSE_PUNPCKLBW: unpack(d, s, 1, false, w); return;
+    case SSE_PUNPCKLWD: unpack(d, s, 2, false, w); return;
+    case SSE_PUNPCKLDQ: unpack(d, s, 4, false, w); return;
     case SSE_PUNPCKLQDQ: r0 = a0; r1 = b0; break;
-    case SSE_PUNPCKHBW: unpack(d, s, 1, true); return;
-    case SSE_PUNPCKHWD: unpack(d, s, 2, true); return;
-    case SSE_PUNPCKHDQ: unpack(d, s, 4, true); return;
+    case SSE_PUNPCKHBW: unpack(d, s, 1, true, w); return;
+    case SSE_PUNPCKHWD: unpack(d, s, 2, true, w); return;
+    case SSE_PUNPCKHDQ: unpack(d, s, 4, true, w); return;
     case SSE_PUNPCKHQDQ: r0 = a1; r1 = b1; break;
     case SSE_PACKSSWB: case SSE_PACKUSWB: {
-      for (let i: u32 = 0; i < 8; i++) {
+      // d's lanes narrowed fill the low half, s's the high half
+      let half = w >> 1;
+      for (let i: u32 = 0; i < half; i++) {
         let x = <i32>load<i16>(d + (i << 1));
         let y = <i32>load<i16>(s + (i << 1));
         store<u8>(RES + i, <u8>(k == SSE_PACKSSWB ? sat8s(x) : sat8u(x)));
-        store<u8>(RES + 8 + i, <u8>(k == SSE_PACKSSWB ? sat8s(y) : sat8u(y)));
+        store<u8>(RES + half + i, <u8>(k == SSE_PACKSSWB ? sat8s(y) : sat8u(y)));
       }
-      copy16(d, RES);
+      copyW(d, RES, w);
       return;
     }
     case SSE_PACKSSDW: {
-      for (let i: u32 = 0; i < 4; i++) {
+      let half = w >> 1;
+      for (let i: u32 = 0; i < (w >> 2); i++) {
         let x = load<i32>(d + (i << 2));
         let y = load<i32>(s + (i << 2));
-        store<i16>(RES + (i << 1), <i16>(x < -32768 ? -32768 : x > 32767 ? 32767 : x));
-        store<i16>(RES + 8 + (i << 1), <i16>(y < -32768 ? -32768 : y > 32767 ? 32767 : y));
+        store<i16>(RES + (i << 1), <i16>sat16s(x));
+        store<i16>(RES + half + (i << 1), <i16>sat16s(y));
       }
-      copy16(d, RES);
+      copyW(d, RES, w);
       return;
     }
     case SSE_PSHUFD: {
@@ -1002,7 +1018,7 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
       let o: u32 = k == SSE_PSHUFLW ? 0 : 8;
       for (let i: u32 = 0; i < 4; i++) store<u16>(RES + o + (i << 1), load<u16>(s + o + (((imm >> (i << 1)) & 3) << 1)));
       store<u64>(RES + (8 - o), load<u64>(s + (8 - o)));
-      copy16(d, RES);
+      copyW(d, RES, w); // w 8: pshufw, the mm form of pshuflw
       return;
     }
     case SSE_SHUFPS: {
@@ -1016,11 +1032,11 @@ function binary(k: i32, d: u32, s: u32, imm: u32): void {
     case SSE_SHUFPD: r0 = (imm & 1) != 0 ? a1 : a0; r1 = (imm & 2) != 0 ? b1 : b0; break;
     default:
       // psrlw..psllq by the source's low quadword
-      shiftBy(k - SSE_PSRLW, d, b0);
+      shiftBy(k - SSE_PSRLW, d, b0, w);
       return;
   }
   store<u64>(d, r0);
-  store<u64>(d, r1, 8);
+  if (w == 16) store<u64>(d, r1, 8);
 }
 
 // ---------------------------------------------------------------- floating point
@@ -1218,7 +1234,7 @@ function fcmp(pred: u32, x: f64, y: f64): bool {
   return x == x && y == y;
 }
 
-@inline function f32of(bits: u32): f64 { return <f64>reinterpret<f32>(bits); }
+@inline export function f32of(bits: u32): f64 { return <f64>reinterpret<f32>(bits); }
 
 /** cvtss2sd: a NaN keeps its sign and payload, quieted. */
 function widen(a: u32): u64 {
@@ -1233,13 +1249,13 @@ function narrow(a: u64): u32 {
 }
 
 /** Rounds x to an integer as MXCSR.RC says (the non-truncating conversions). */
-function roundRC(x: f64): f64 {
+export function roundRC(x: f64): f64 {
   let rc = (mxcsr() >> 13) & 3;
   return rc == 0 ? nearest<f64>(x) : rc == 1 ? floor<f64>(x) : rc == 2 ? ceil<f64>(x) : trunc<f64>(x);
 }
 
 /** An integral (or NaN) value to a 32- or 64-bit integer, indefinite when it does not fit. */
-@inline function toInt(t: f64, size: i32): u64 {
+@inline export function toInt(t: f64, size: i32): u64 {
   if (size == 8) return t >= -9223372036854775808.0 && t < 9223372036854775808.0 ? <u64><i64>t : INDEF64;
   return t >= -2147483648.0 && t < 2147483648.0 ? <u64><u32><i32>t : INDEF32;
 }

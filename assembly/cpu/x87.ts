@@ -880,8 +880,12 @@ function ill(): void {
   raiseFault(SIGILL, ILL_ILLOPN, rip, 6, 0);
 }
 
-/** #MF for an exception left unmasked: what Linux reports as SIGFPE with the first unmasked exception's code. */
-function pendingFault(): bool {
+/**
+ * #MF for an exception left unmasked: what Linux reports as SIGFPE with the
+ * first unmasked exception's code. The waiting x87 instructions and the MMX
+ * instructions (cpu/mmx.ts) take it before they run.
+ */
+export function pendingFault(): bool {
   let s = fsw();
   if ((s & ES) == 0) return false;
   floatingPointFault(s & ~fcw() & 0x3f, 16);

@@ -10,8 +10,9 @@
 
 /** cpuid's answer by leaf: eax, ebx, ecx, edx (every other leaf is zeros). */
 export const CPUID: ReadonlyMap<number, readonly [number, number, number, number]> = new Map([
-  [0, [1, 0x73647553, 0x50437472, 0x6956696d]],
+  [0, [7, 0x73647553, 0x50437472, 0x6956696d]],
   [1, [0x000606a0, 0x00010800, (1 << 0) | (1 << 13) | (1 << 23), (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)]],
+  [7, [0, (1 << 23) | (1 << 24), 0, 0]], // subleaf 0
   [0x80000000, [0x80000001, 0, 0, 0]],
   [0x80000001, [0, 0, (1 << 0) | (1 << 5), (1 << 11) | (1 << 29)]],
 ] as const);
@@ -23,11 +24,12 @@ const leaf = (n: number): readonly [number, number, number, number] => CPUID.get
  * cpuid register it comes from and the names of its bits
  * (arch/x86/include/asm/cpufeatures.h; unnamed bits are left out).
  */
-const CAP_WORDS: { leaf: number; reg: 2 | 3; names: Record<number, string> }[] = [
+const CAP_WORDS: { leaf: number; reg: 1 | 2 | 3; names: Record<number, string> }[] = [
   { leaf: 1, reg: 3, names: { 0: 'fpu', 1: 'vme', 2: 'de', 3: 'pse', 4: 'tsc', 5: 'msr', 6: 'pae', 7: 'mce', 8: 'cx8', 9: 'apic', 11: 'sep', 12: 'mtrr', 13: 'pge', 14: 'mca', 15: 'cmov', 16: 'pat', 17: 'pse36', 18: 'pn', 19: 'clflush', 21: 'dts', 22: 'acpi', 23: 'mmx', 24: 'fxsr', 25: 'sse', 26: 'sse2', 27: 'ss', 28: 'ht', 29: 'tm', 30: 'ia64', 31: 'pbe' } },
   { leaf: 0x80000001, reg: 3, names: { 11: 'syscall', 19: 'mp', 20: 'nx', 22: 'mmxext', 25: 'fxsr_opt', 26: 'pdpe1gb', 27: 'rdtscp', 29: 'lm', 30: '3dnowext', 31: '3dnow' } },
   { leaf: 1, reg: 2, names: { 0: 'pni', 1: 'pclmulqdq', 2: 'dtes64', 3: 'monitor', 4: 'ds_cpl', 5: 'vmx', 6: 'smx', 7: 'est', 8: 'tm2', 9: 'ssse3', 10: 'cid', 11: 'sdbg', 12: 'fma', 13: 'cx16', 14: 'xtpr', 15: 'pdcm', 17: 'pcid', 18: 'dca', 19: 'sse4_1', 20: 'sse4_2', 21: 'x2apic', 22: 'movbe', 23: 'popcnt', 24: 'tsc_deadline_timer', 25: 'aes', 26: 'xsave', 28: 'avx', 29: 'f16c', 30: 'rdrand', 31: 'hypervisor' } },
   { leaf: 0x80000001, reg: 2, names: { 0: 'lahf_lm', 1: 'cmp_legacy', 2: 'svm', 3: 'extapic', 4: 'cr8_legacy', 5: 'abm', 6: 'sse4a', 7: 'misalignsse', 8: '3dnowprefetch', 9: 'osvw', 10: 'ibs', 11: 'xop', 12: 'skinit', 13: 'wdt', 15: 'lwp', 16: 'fma4', 17: 'tce', 19: 'nodeid_msr', 21: 'tbm', 22: 'topoext', 23: 'perfctr_core', 24: 'perfctr_nb', 26: 'bpext', 27: 'ptsc', 28: 'perfctr_llc', 29: 'mwaitx' } },
+  { leaf: 7, reg: 1, names: { 0: 'fsgsbase', 3: 'bmi1', 4: 'hle', 5: 'avx2', 7: 'smep', 8: 'bmi2', 9: 'erms', 10: 'invpcid', 11: 'rtm', 14: 'mpx', 16: 'avx512f', 17: 'avx512dq', 18: 'rdseed', 19: 'adx', 20: 'smap', 23: 'clflushopt', 24: 'clwb', 29: 'sha_ni' } },
 ];
 
 /** The time-stamp counter's rate in kHz (cpu_khz): one tick per retired instruction, one per virtual nanosecond. */

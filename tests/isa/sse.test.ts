@@ -305,6 +305,7 @@ const mapTwo = (then: string): string =>
   ].join('\n');
 const unmapSecond = `mov $11, %eax\nmov $${PAGES + 0x1000}, %edi\nmov $4096, %esi\nsyscall`;
 const protectSecond = `mov $10, %eax\nmov $${PAGES + 0x1000}, %edi\nmov $4096, %esi\nmov $1, %edx\nsyscall`;
+const noAccessSecond = `mov $10, %eax\nmov $${PAGES + 0x1000}, %edi\nmov $4096, %esi\nxor %edx, %edx\nsyscall`;
 
 const FAULTS: Fault[] = [
   { name: 'movdqa load from a misaligned address', asm: 'movdqa zero+8(%rip), %xmm0', signal: 'SIGSEGV' },
@@ -328,16 +329,38 @@ const FAULTS: Fault[] = [
   { name: 'movlps store to a register (undefined)', asm: '.byte 0x0f, 0x13, 0xc1', signal: 'SIGILL' },
   { name: 'shift group 66 0F 73 /1 (undefined)', asm: '.byte 0x66, 0x0f, 0x73, 0xc8, 0x01', signal: 'SIGILL' },
   { name: 'lock paddb (undefined)', asm: '.byte 0xf0, 0x66, 0x0f, 0xfc, 0xc1', signal: 'SIGILL' },
+  // the forms on mm registers (cpu/mmx.ts) and the cache-line instructions
+  { name: 'pmovmskb from mm with a memory operand (undefined)', asm: '.byte 0x0f, 0xd7, 0x00', signal: 'SIGILL' },
+  { name: 'movntq to a register (undefined)', asm: '.byte 0x0f, 0xe7, 0xc1', signal: 'SIGILL' },
+  { name: 'shift group 0F 73 /3 on mm (undefined: no psrldq)', asm: '.byte 0x0f, 0x73, 0xd8, 0x01', signal: 'SIGILL' },
+  { name: 'movq2dq from memory (undefined)', asm: '.byte 0xf3, 0x0f, 0xd6, 0x00', signal: 'SIGILL' },
+  { name: 'punpcklqdq without 66 (undefined)', asm: '.byte 0x0f, 0x6c, 0xc1', signal: 'SIGILL' },
+  { name: 'cvtpd2pi with a misaligned m128', asm: 'cvtpd2pi zero+8(%rip), %mm0', signal: 'SIGSEGV' },
+  { name: 'movq to mm from an unmapped address', asm: 'mov $0x10, %eax\nmovq (%rax), %mm3', signal: 'SIGSEGV' },
+  {
+    name: 'maskmovq crossing into a read-only page, its mask only on the first page (nothing written)',
+    asm: `${mapTwo(protectSecond)}\nmov $${PAGES + 0xffc}, %edi\nmovq mask_lo(%rip), %mm1\nmaskmovq %mm1, %mm1`,
+    signal: 'SIGSEGV',
+  },
+  { name: 'maskmovq with an empty mask to an unmapped address', asm: 'mov $0x40, %edi\npxor %mm1, %mm1\nmaskmovq %mm1, %mm1', signal: 'SIGSEGV' },
+  {
+    name: 'MMX instruction with an unmasked x87 exception pending (#MF)',
+    asm: 'movw $0x37b, zero(%rip)\nfldcw zero(%rip)\nfld1\nfldz\nfdivrp\nmovq %mm0, %mm1',
+    signal: 'SIGFPE',
+  },
+  { name: 'clflush of an unmapped address', asm: 'mov $0x20, %eax\nclflush 3(%rax)', signal: 'SIGSEGV' },
+  { name: 'clflushopt of a non-canonical address', asm: 'movabs $0x8000000000000000, %rax\nclflushopt (%rax)', signal: 'SIGSEGV' },
+  { name: 'clwb of a page made PROT_NONE', asm: `${mapTwo(noAccessSecond)}\nmov $${PAGES + 0x1008}, %eax\nclwb (%rax)`, signal: 'SIGSEGV' },
 ];
 
 function faultSource(): string {
   return faultProgram(FAULTS, {
-    signals: [4, 11],
+    signals: [4, 8, 11],
     // probe: an address whose u64 the handler records (what a faulting store left there)
     prologue: '\tlea probe_zero(%rip), %rax\n\tmov %rax, probe(%rip)\n\tpxor %xmm1, %xmm1',
     handlerExtra: '\tmov probe(%rip), %rcx\n\tmov (%rcx), %rcx\n\tmov %rcx, 56(%rax)',
     recordSize: 64,
-    data: ['probe_zero:\t.quad 0', 'probe:\t.quad 0'],
+    data: ['probe_zero:\t.quad 0', 'probe:\t.quad 0', 'mask_lo:\t.quad 0x00000000ffffffff'],
     tail: ['\t.balign 64', 'big:\t.zero 1024'],
   });
 }

@@ -22,8 +22,8 @@ const CAT = `
 int main(int argc, char **argv) {
   for (int i = 1; i < argc; i++) {
     if (!strcmp(argv[i], "-cpuid")) {
-      unsigned leaves[] = {0, 1, 0x80000000u, 0x80000001u};
-      for (int l = 0; l < 4; l++) {
+      unsigned leaves[] = {0, 1, 7, 0x80000000u, 0x80000001u};
+      for (int l = 0; l < 5; l++) {
         unsigned a, b, c, d;
         __asm__ volatile("cpuid" : "=a"(a), "=b"(b), "=c"(c), "=d"(d) : "a"(leaves[l]), "c"(0));
         printf("%u %u %u %u %u\\n", leaves[l], a, b, c, d);
@@ -66,7 +66,7 @@ maybe('/proc and /sys contents of the engine', () => {
     return m.stdoutText();
   };
 
-  it('shows the CPU its cpuid reports: vendor, family, model, stepping and the flags of leaves 1 and 0x80000001', () => {
+  it('shows the CPU its cpuid reports: vendor, family, model, stepping and the flags of leaves 1, 7 and 0x80000001', () => {
     const leaves = new Map(run('-cpuid').trim().split('\n').map((l) => {
       const [leaf, ...regs] = l.split(' ').map(Number);
       return [leaf, regs];
@@ -95,7 +95,11 @@ maybe('/proc and /sys contents of the engine', () => {
     expectBit(ecx1, 28, 'avx');
     expectBit(edx81, 29, 'lm');
     expectBit(ecx81, 5, 'abm');
-    expect(flags).toEqual(['fpu', 'tsc', 'cx8', 'cmov', 'clflush', 'mmx', 'fxsr', 'sse', 'sse2', 'syscall', 'lm', 'pni', 'cx16', 'popcnt', 'lahf_lm', 'abm']);
+    const [, ebx7] = leaves.get(7)!;
+    expectBit(ebx7, 23, 'clflushopt');
+    expectBit(ebx7, 24, 'clwb');
+    expectBit(ebx7, 5, 'avx2');
+    expect(flags).toEqual(['fpu', 'tsc', 'cx8', 'cmov', 'clflush', 'mmx', 'fxsr', 'sse', 'sse2', 'syscall', 'lm', 'pni', 'cx16', 'popcnt', 'lahf_lm', 'abm', 'clflushopt', 'clwb']);
     expect(text.match(/^processor\t: /gm)).toHaveLength(1);
     expect(text).toContain('cpu MHz\t\t: 1000.000\nphysical id\t: 0\nsiblings\t: 1\n');
     expect(text.endsWith('power management:\n\n')).toBe(true);
