@@ -5,7 +5,7 @@
  * before exec's point of no return, so that a missing or broken loader is
  * an error of execve, not of the new image.
  */
-import { Errno, EACCES, EINVAL, ELIBBAD, ENOEXEC } from './errno.js';
+import { Errno, EACCES, EINVAL, EIO, ELIBBAD } from './errno.js';
 import { EM_X86_64, ET_DYN, ET_EXEC, type ElfImage } from './elf.js';
 import { parseElfOnce, type Interpreter } from './exec.js';
 import { resolve, type TreeSource } from './vfs.js';
@@ -28,11 +28,12 @@ export function openInterpreter(src: TreeSource, cwd: string, elf: ElfImage): In
     throw new Errno(EACCES, `interpreter ${name}: Permission denied`);
   }
   const bytes = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
-  // not an ELF file for this machine: ELIBBAD; not an executable or a shared object: EINVAL
-  // (load_elf_interp); the rest of a bad header is ENOEXEC, as for a program
+  // binfmt_elf's errors: EIO for a file shorter than an ELF header (a short read), ELIBBAD for
+  // one that is no x86-64 ELF file or whose program headers are bad, EINVAL for one that is
+  // neither an executable nor a shared object (load_elf_interp)
+  if (bytes.length < 64) throw new Errno(EIO, `interpreter ${name}: shorter than an ELF header`);
   const dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const isElf = bytes.length >= 64 && dv.getUint32(0, false) === 0x7f454c46;
-  if (!isElf || dv.getUint16(18, true) !== EM_X86_64) {
+  if (dv.getUint32(0, false) !== 0x7f454c46 || dv.getUint16(18, true) !== EM_X86_64) {
     throw new Errno(ELIBBAD, `interpreter ${name}: not an x86-64 ELF file`);
   }
   const type = dv.getUint16(16, true);
@@ -40,7 +41,7 @@ export function openInterpreter(src: TreeSource, cwd: string, elf: ElfImage): In
   try {
     parseElfOnce(bytes);
   } catch (err) {
-    if (err instanceof Errno) throw new Errno(ENOEXEC, `interpreter ${name}: ${err.message}`);
+    if (err instanceof Errno) throw new Errno(ELIBBAD, `interpreter ${name}: ${err.message}`);
     throw err;
   }
   return { path: node.path, bytes };
