@@ -660,9 +660,12 @@ function cpuid(): void {
   let a: u32 = 0, b: u32 = 0, c: u32 = 0, d: u32 = 0;
   if (leaf == 0) {
     a = 7;
-    b = 0x73647553; // vendor "SudsimVirtCP": ebx "Suds", edx "imVi", ecx "rtCP"
-    d = 0x6956696d;
-    c = 0x50437472;
+    // vendor "GenuineIntel", as leaf 1's family 6 signature implies: glibc reads leaf 1's
+    // features only for the vendors it knows, and its ld.so refuses to load a libc marked
+    // x86-64-baseline on a CPU whose features it did not read
+    b = 0x756e6547; // "Genu"
+    d = 0x49656e69; // "ineI"
+    c = 0x6c65746e; // "ntel"
   } else if (leaf == 1) {
     a = 0x000606a0; // family 6
     b = 0x00010800; // one logical processor, clflush 8 qwords

@@ -7,6 +7,8 @@
 export { Machine, REGISTER_NAMES, MachineSnapshot } from './machine.js';
 export type { MachineOptions, LoadOptions, RunOptions, RunResult, OutputSink, RegisterName } from './machine.js';
 export { setEngineModule, loadEngineModule } from '../engine/engine.js';
+export { hostDependencies } from './host_libraries.js';
+export type { HostFile, DependencyOptions } from './host_libraries.js';
 export { ElfError } from '../kernel/elf.js';
 export { Errno } from '../kernel/errno.js';
 export { signalName, signalNumber } from '../kernel/signal_names.js';

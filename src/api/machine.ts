@@ -1,5 +1,5 @@
 /**
- * The public face of the engine: a machine that loads a static x86-64 ELF,
+ * The public face of the engine: a machine that loads an x86-64 ELF,
  * runs it to completion or for a budget, and exposes its registers and
  * memory.
  */
@@ -164,7 +164,7 @@ class BytesInput implements Stream {
 }
 
 /**
- * One simulated Linux machine running one static x86-64 program.
+ * One simulated Linux machine running one x86-64 program (and what it forks and executes).
  *
  * @example
  * ```ts
@@ -207,9 +207,13 @@ export class Machine {
   }
 
   /**
-   * Loads a static x86-64 ELF executable (ET_EXEC or static-pie ET_DYN) as
-   * the machine's first process. Throws an `ElfError` (errno ENOEXEC) with a
-   * clear message for anything else.
+   * Loads an x86-64 ELF executable (ET_EXEC or ET_DYN) as the machine's
+   * first process; a dynamically linked one starts in the loader its
+   * PT_INTERP names, which must be among the machine's files with the
+   * libraries it loads (`hostDependencies` finds the host's). Throws an
+   * `ElfError` (errno ENOEXEC) with a clear message for a file that is no
+   * such executable, an `Errno` (ENOENT, ELIBBAD...) for a missing or bad
+   * loader, as execve(2) fails.
    */
   load(elf: Uint8Array, opts: LoadOptions = {}): this {
     if (this.loaded) throw new Error('sudsim: this machine already has a program; create a new Machine');

@@ -2,7 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { Machine, type MachineOptions } from '../api/machine.js';
-import { Errno } from '../kernel/errno.js';
+import { Errno, ENOENT } from '../kernel/errno.js';
+import { hostDependencies } from '../api/host_libraries.js';
 import { signalName, signalDescription } from '../kernel/signal_names.js';
 
 export interface RunOptions {
@@ -66,6 +67,8 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
   const cwd = posix.resolve(opts.cwd ?? process.cwd());
   const inMachine = (p: string): string => posix.resolve(cwd, p);
   m.addFile(inMachine(path), bytes);
+  const given = new Set([inMachine(path)]);
+  const programs = [inMachine(path)];
   for (const spec of opts.file ?? []) {
     const eq = spec.indexOf('=');
     if (eq <= 0) {
@@ -78,13 +81,26 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
       process.stderr.write(`sudsim: cannot read ${spec.slice(eq + 1)}: ${(err as Error).message}\n`);
       return 2;
     }
+    given.add(inMachine(spec.slice(0, eq)));
+    programs.push(spec.slice(eq + 1));
+  }
+  // a dynamically linked program (the one run, or one given that it may execute) gets its loader,
+  // the loader's cache and its shared objects from the host, at the paths the loader opens,
+  // unless --file gave something there
+  for (const p of programs) {
+    for (const f of hostDependencies(p, { cwd, env })) {
+      if (given.has(f.path)) continue;
+      given.add(f.path);
+      m.addFile(f.path, f.data);
+    }
   }
   try {
     m.load(bytes, { argv: [path, ...args], env, execfn: path, cwd });
   } catch (err) {
     if (err instanceof Errno) {
       process.stderr.write(`sudsim: ${basename(path)}: cannot execute: ${err.message}\n`);
-      return 126;
+      // a shell's statuses: 127 for a file not found (the loader's, here), 126 for one that cannot run
+      return err.errno === ENOENT ? 127 : 126;
     }
     throw err;
   }

@@ -10,7 +10,7 @@
 
 /** cpuid's answer by leaf: eax, ebx, ecx, edx (every other leaf is zeros). */
 export const CPUID: ReadonlyMap<number, readonly [number, number, number, number]> = new Map([
-  [0, [7, 0x73647553, 0x50437472, 0x6956696d]],
+  [0, [7, 0x756e6547, 0x6c65746e, 0x49656e69]],
   [1, [0x000606a0, 0x00010800, (1 << 0) | (1 << 13) | (1 << 23), (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26)]],
   [7, [0, (1 << 23) | (1 << 24), 0, 0]], // subleaf 0
   [0x80000000, [0x80000001, 0, 0, 0]],

@@ -1,8 +1,8 @@
 /**
- * ELF64 parsing for static x86-64 executables (ET_EXEC, and static-pie
- * ET_DYN without an interpreter). Anything else is rejected with ENOEXEC and
- * a message that says why, never a crash: every offset read from the file is
- * bounds-checked against its length.
+ * ELF64 parsing for x86-64 executables (ET_EXEC and ET_DYN, with or without
+ * a PT_INTERP naming their dynamic loader). Anything else is rejected with
+ * ENOEXEC and a message that says why, never a crash: every offset read from
+ * the file is bounds-checked against its length.
  */
 import { Errno, ENOEXEC } from './errno.js';
 
@@ -35,6 +35,8 @@ export interface ElfImage {
   phentsize: number;
   phnum: number;
   phdrs: ProgramHeader[];
+  /** The program interpreter PT_INTERP names (without its NUL), if any. */
+  interp: Uint8Array | undefined;
 }
 
 /** Thrown for a file that is not a static x86-64 ELF executable. */
@@ -45,6 +47,7 @@ export class ElfError extends Errno {
 }
 
 const MAX_USER = 0x7ffffffff000n;
+const PATH_MAX = 4096;
 
 export function parseElf(bytes: Uint8Array): ElfImage {
   if (bytes.length < 64) throw new ElfError('not an ELF file: shorter than an ELF header');
@@ -58,7 +61,7 @@ export function parseElf(bytes: Uint8Array): ElfImage {
   const machine = dv.getUint16(18, true);
   if (machine !== EM_X86_64) throw new ElfError(`not an x86-64 ELF file (e_machine ${machine})`);
   if (type !== ET_EXEC && type !== ET_DYN) {
-    throw new ElfError(`not an executable (e_type ${type}): only ET_EXEC and static-pie ET_DYN run`);
+    throw new ElfError(`not an executable (e_type ${type}): only ET_EXEC and ET_DYN run`);
   }
   const entry = dv.getBigUint64(24, true);
   const phoff = dv.getBigUint64(32, true);
@@ -82,8 +85,17 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       align: dv.getBigUint64(o + 48, true),
     });
   }
-  if (phdrs.some((p) => p.type === PT_INTERP)) {
-    throw new ElfError('dynamically linked (has PT_INTERP): only static executables run');
+  // the first PT_INTERP names the loader; binfmt_elf refuses one too short, longer than a
+  // path, or without its terminating NUL
+  let interp: Uint8Array | undefined;
+  const ip = phdrs.find((p) => p.type === PT_INTERP);
+  if (ip) {
+    if (ip.filesz < 2n || ip.filesz > BigInt(PATH_MAX)) throw new ElfError('PT_INTERP of a bad size');
+    if (ip.offset + ip.filesz > BigInt(bytes.length)) throw new ElfError('PT_INTERP lies outside the file');
+    const at = Number(ip.offset);
+    const end = at + Number(ip.filesz) - 1;
+    if (bytes[end] !== 0) throw new ElfError('PT_INTERP without its terminating NUL');
+    interp = bytes.slice(at, bytes.indexOf(0, at));
   }
   const loads = phdrs.filter((p) => p.type === PT_LOAD);
   if (loads.length === 0) throw new ElfError('no PT_LOAD segment');
@@ -97,5 +109,5 @@ export function parseElf(bytes: Uint8Array): ElfImage {
       throw new ElfError('segment outside the user address space');
     }
   }
-  return { type, entry, phoff, phentsize, phnum, phdrs };
+  return { type, entry, phoff, phentsize, phnum, phdrs, interp };
 }

@@ -29,6 +29,7 @@ export const ERANGE = 34;
 export const ENAMETOOLONG = 36;
 export const ENOSYS = 38;
 export const ELOOP = 40;
+export const ELIBBAD = 80;
 export const ETIMEDOUT = 110;
 
 export const ERRNO_NAMES: Record<number, [string, string]> = {
@@ -62,6 +63,7 @@ export const ERRNO_NAMES: Record<number, [string, string]> = {
   36: ['ENAMETOOLONG', 'File name too long'],
   38: ['ENOSYS', 'Function not implemented'],
   40: ['ELOOP', 'Too many levels of symbolic links'],
+  80: ['ELIBBAD', 'Accessing a corrupted shared library'],
   110: ['ETIMEDOUT', 'Connection timed out'],
 };
 

@@ -1,7 +1,8 @@
 /**
- * execve's loader: maps a static ELF's PT_LOAD segments with their
- * permissions, sets up bss and the program break, and builds the initial
- * stack (argc, argv, envp, auxv) the way Linux's binfmt_elf does.
+ * execve's loader: maps an ELF's PT_LOAD segments with their permissions,
+ * and its interpreter's (the dynamic loader PT_INTERP names), sets up bss
+ * and the program break, and builds the initial stack (argc, argv, envp,
+ * auxv) the way Linux's binfmt_elf does.
  *
  *   STACK_TOP  +------------------------------+
  *              | 8 zero bytes                 |
@@ -19,7 +20,7 @@ import { CPUID } from './cpuinfo.js';
 import type { Engine } from '../engine/engine.js';
 import { parseElf, ET_DYN, PT_LOAD, PT_PHDR, PF_R, PF_W, PF_X, type ElfImage } from './elf.js';
 import {
-  AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ET_DYN_BASE, PROT_READ, PROT_WRITE,
+  AddressSpace, PAGE, pageDown, pageUp, STACK_TOP, STACK_SIZE, ELF_ET_DYN_BASE, PROT_READ, PROT_WRITE,
   PROT_EXEC, protBits, FILE_PAGES,
 } from './mm.js';
 import { PTE_COW, PAGE_SIZE } from '../engine/layout.js';
@@ -111,68 +112,141 @@ function sameAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
   return true;
 }
 
+/** A program's interpreter (PT_INTERP): its absolute path in the file tree and its bytes. */
+export interface Interpreter {
+  path: string;
+  bytes: Uint8Array;
+}
+
+/** The span of an image's PT_LOAD segments, from the first one's page (total_mapping_size). */
+function loadSpan(elf: ElfImage): { first: bigint; size: bigint } {
+  let first = -1n;
+  let last = 0n;
+  for (const p of elf.phdrs) {
+    if (p.type !== PT_LOAD) continue;
+    if (first < 0n) first = pageDown(p.vaddr);
+    if (p.vaddr + p.memsz > last) last = p.vaddr + p.memsz;
+  }
+  return { first, size: pageUp(last) - first };
+}
+
+/** The largest power-of-two p_align of the PT_LOAD segments (maximum_alignment), at least a page. */
+function maxAlign(elf: ElfImage): bigint {
+  let align = PAGE;
+  for (const p of elf.phdrs) {
+    if (p.type === PT_LOAD && (p.align & (p.align - 1n)) === 0n && p.align > align) align = p.align;
+  }
+  return align;
+}
+
+/**
+ * Where an image with no fixed address goes when nothing asks for one: as
+ * mmap places it (top-down below the mmap base), aligned as its segments
+ * ask. The bias is what its link addresses are moved by.
+ */
+function mmapBias(mm: AddressSpace, elf: ElfImage): bigint {
+  const { first, size } = loadSpan(elf);
+  const align = maxAlign(elf);
+  const at = mm.findFree(size + align - PAGE, 0n);
+  return ((at + align - PAGE) & ~(align - 1n)) - first;
+}
+
 /**
  * Loads an ELF into a fresh address space, its whole file pages from cache
- * when given. Throws ElfError (ENOEXEC) for a bad file.
+ * when given, with its interpreter when it names one (the caller found it
+ * in the file tree). Throws ElfError (ENOEXEC) for a bad file.
+ *
+ * As binfmt_elf with randomization off: ET_EXEC at its addresses; an ET_DYN
+ * program with an interpreter at ELF_ET_DYN_BASE; an ET_DYN without one
+ * (static-pie, or a loader run as a program) where mmap puts it, with its
+ * heap from ELF_ET_DYN_BASE; the interpreter where mmap puts it. The
+ * program then starts at the interpreter's entry.
  */
-export function loadElf(engine: Engine, files: MappedFiles, bytes: Uint8Array, args: ExecArgs, cache?: PageCache): LoadedImage {
+export function loadElf(
+  engine: Engine, files: MappedFiles, bytes: Uint8Array, args: ExecArgs, cache?: PageCache, interp?: Interpreter,
+): LoadedImage {
   const elf = parseElfOnce(bytes);
-  const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
+  const interpElf = interp && parseElfOnce(interp.bytes);
   const mm = new AddressSpace(engine, files);
   mm.exe = bytes;
   try {
-    let brk = 0n;
-    let phdrAddr = 0n;
-    for (const p of elf.phdrs) {
-      if (p.type === PT_PHDR) phdrAddr = p.vaddr + bias;
-    }
-    for (const p of elf.phdrs) {
-      if (p.type !== PT_LOAD || p.memsz === 0n) continue;
-      const vaddr = p.vaddr + bias;
-      const start = pageDown(vaddr);
-      const end = pageUp(vaddr + p.memsz);
-      const prot = (p.flags & PF_R ? PROT_READ : 0) | (p.flags & PF_W ? PROT_WRITE : 0) | (p.flags & PF_X ? PROT_EXEC : 0);
-      // a page shared with the previous segment keeps its bytes: map only the new pages
-      let from = start;
-      const prev = mm.find(start);
-      if (prev) {
-        mm.protect(start, start + PAGE, prot | prev.prot);
-        from = start + PAGE;
-      }
-      if (from < end) mm.mapFixed(from, end, prot, false, FILE_PAGES);
-      // file pages as mmap maps them: from the page-aligned offset to the end of p_filesz,
-      // whole pages, so that with no bss after it the last page goes on with the file's next
-      // bytes (zero past the file's end), while a bss begins zeroed (binfmt_elf's padzero).
-      // This segment's own pages come from the page cache, copy-on-write; a page shared
-      // with the previous segment and a page with bss in it are copied
-      const fileStart = Number(p.offset - (vaddr - start));
-      const fileEnd = Number(p.offset + p.filesz);
-      const noBss = p.memsz === p.filesz;
-      const bits = protBits(prot, false) | PTE_COW;
-      for (let off = fileStart, va = start; off < fileEnd; off += PAGE_SIZE, va += PAGE) {
-        const own = va >= from;
-        const pageEnd = own && noBss ? off + PAGE_SIZE : Math.min(fileEnd, off + PAGE_SIZE);
-        const f = cache && own && pageEnd === off + PAGE_SIZE ? cache.frame(engine, bytes, off) : 0;
-        if (f === 0) pokeUser(mm, va, bytes.subarray(off, pageEnd));
-        else if (engine.x.ptMap(mm.root, va, f, bits) !== 0) {
-          engine.x.frameUnref(f);
-          throw new Errno(ENOMEM);
-        }
-      }
-      if (phdrAddr === 0n && elf.phoff >= p.offset && elf.phoff < p.offset + p.filesz) {
-        phdrAddr = vaddr + (elf.phoff - p.offset);
-      }
-      if (vaddr + p.memsz > brk) brk = vaddr + p.memsz;
-    }
-    mm.brkStart = pageUp(brk);
-    mm.brk = mm.brkStart;
     mm.mapFixed(STACK_TOP - STACK_SIZE, STACK_TOP, PROT_READ | PROT_WRITE, false, '[stack]');
-    const sp = buildStack(engine, mm, elf, bias, phdrAddr, args);
-    return { mm, entry: elf.entry + bias, sp, elf };
+    let bias = 0n;
+    if (elf.type === ET_DYN) {
+      bias = interpElf ? pageDown((ELF_ET_DYN_BASE & ~(maxAlign(elf) - 1n)) - loadSpan(elf).first) : mmapBias(mm, elf);
+    }
+    mm.exeBias = bias;
+    const { end, phdr } = mapSegments(engine, mm, bytes, elf, bias, FILE_PAGES, cache);
+    mm.brkStart = elf.type === ET_DYN && !interpElf ? pageUp(ELF_ET_DYN_BASE) : pageUp(end);
+    mm.brk = mm.brkStart;
+    let base = 0n;
+    let entry = elf.entry + bias;
+    if (interp && interpElf) {
+      base = interpElf.type === ET_DYN ? mmapBias(mm, interpElf) : 0n;
+      mapSegments(engine, mm, interp.bytes, interpElf, base, interp.path);
+      entry = interpElf.entry + base;
+    }
+    const sp = buildStack(engine, mm, elf, bias, phdr, base, args);
+    return { mm, entry, sp, elf };
   } catch (err) {
     mm.destroy();
     throw err;
   }
+}
+
+/**
+ * Maps an image's PT_LOAD segments at their addresses plus bias, with their
+ * permissions, into VMAs named name; whole file pages come from cache when
+ * given. Returns where the last segment ends and where the program headers
+ * lie in memory.
+ */
+function mapSegments(
+  engine: Engine, mm: AddressSpace, bytes: Uint8Array, elf: ElfImage, bias: bigint, name: string, cache?: PageCache,
+): { end: bigint; phdr: bigint } {
+  let end = 0n;
+  let phdr = 0n;
+  for (const p of elf.phdrs) {
+    if (p.type === PT_PHDR) phdr = p.vaddr + bias;
+  }
+  for (const p of elf.phdrs) {
+    if (p.type !== PT_LOAD || p.memsz === 0n) continue;
+    const vaddr = p.vaddr + bias;
+    const start = pageDown(vaddr);
+    const stop = pageUp(vaddr + p.memsz);
+    const prot = (p.flags & PF_R ? PROT_READ : 0) | (p.flags & PF_W ? PROT_WRITE : 0) | (p.flags & PF_X ? PROT_EXEC : 0);
+    // a page shared with the previous segment keeps its bytes: map only the new pages
+    let from = start;
+    const prev = mm.find(start);
+    if (prev) {
+      mm.protect(start, start + PAGE, prot | prev.prot);
+      from = start + PAGE;
+    }
+    if (from < stop) mm.mapFixed(from, stop, prot, false, name);
+    // file pages as mmap maps them: from the page-aligned offset to the end of p_filesz,
+    // whole pages, so that with no bss after it the last page goes on with the file's next
+    // bytes (zero past the file's end), while a bss begins zeroed (binfmt_elf's padzero).
+    // This segment's own pages come from the page cache, copy-on-write; a page shared
+    // with the previous segment and a page with bss in it are copied
+    const fileStart = Number(p.offset - (vaddr - start));
+    const fileEnd = Number(p.offset + p.filesz);
+    const noBss = p.memsz === p.filesz;
+    const bits = protBits(prot, false) | PTE_COW;
+    for (let off = fileStart, va = start; off < fileEnd; off += PAGE_SIZE, va += PAGE) {
+      const own = va >= from;
+      const pageEnd = own && noBss ? off + PAGE_SIZE : Math.min(fileEnd, off + PAGE_SIZE);
+      const f = cache && own && pageEnd === off + PAGE_SIZE ? cache.frame(engine, bytes, off) : 0;
+      if (f === 0) pokeUser(mm, va, bytes.subarray(off, pageEnd));
+      else if (engine.x.ptMap(mm.root, va, f, bits) !== 0) {
+        engine.x.frameUnref(f);
+        throw new Errno(ENOMEM);
+      }
+    }
+    if (phdr === 0n && elf.phoff >= p.offset && elf.phoff < p.offset + p.filesz) {
+      phdr = vaddr + (elf.phoff - p.offset);
+    }
+    if (vaddr + p.memsz > end) end = vaddr + p.memsz;
+  }
+  return { end, phdr };
 }
 
 /** s with its terminating NUL, as the stack holds it. */
@@ -184,7 +258,7 @@ export function cString(s: ArgString): Uint8Array {
 }
 
 function buildStack(
-  engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, args: ExecArgs,
+  engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, base: bigint, args: ExecArgs,
 ): bigint {
   const argv = args.argv.map(cString);
   const env = args.env.map(cString);
@@ -219,7 +293,7 @@ function buildStack(
     [AT_PHDR, phdr],
     [AT_PHENT, BigInt(elf.phentsize)],
     [AT_PHNUM, BigInt(elf.phnum)],
-    [AT_BASE, 0n],
+    [AT_BASE, base],
     [AT_FLAGS, 0n],
     [AT_ENTRY, elf.entry + bias],
     [AT_UID, 0n],

@@ -17,7 +17,8 @@ import type { TimerFd } from './syscalls/timerfd.js';
 import type { UnixSocket } from './syscalls/socket.js';
 import { normalizePath } from './syscalls/execve.js';
 import { EPOCH_NS } from './epoch.js';
-import { loadElf, type ArgString, type ExecArgs } from './exec.js';
+import { loadElf, parseElfOnce, type ArgString, type ExecArgs } from './exec.js';
+import { openInterpreter } from './interp.js';
 import { PageCache } from './page_cache.js';
 import { FileLocks } from './locks.js';
 import type { AddressSpace } from './mm.js';
@@ -551,9 +552,11 @@ export class Kernel {
 
   /** Starts the first process from an ELF image. */
   spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string }): Task {
-    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
+    // the tree before any process runs, as makeDirs sees it
+    const interp = openInterpreter({ files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp }, cwd, parseElfOnce(bytes));
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
     const pid = this.nextPid++;
     img.mm.exePath = exePath(args.execfn, cwd);
     const task = new Task(pid, pid, INIT_PID, img.mm);
@@ -599,7 +602,8 @@ export class Kernel {
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>, exe?: string): void {
-    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
+    const interp = openInterpreter(this.fileTree(), this.cwd(), parseElfOnce(bytes));
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
     const t = this.current;
     // the old image's robust locks go to their waiters (futex_exec_release)
     exitRobustList(this, t);

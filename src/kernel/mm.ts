@@ -35,8 +35,12 @@ export const STACK_TOP = TASK_SIZE_MAX;
 export const STACK_SIZE = 8n * 1024n * 1024n;
 /** Top of the mmap area (below the stack and its gap); deterministic, no randomization. */
 export const MMAP_BASE = 0x7ffff7fff000n;
-/** Where a static-pie executable is loaded (ELF_ET_DYN_BASE with randomization off). */
-export const ET_DYN_BASE = 0x555555554000n;
+/**
+ * ELF_ET_DYN_BASE (two thirds of the user address space): where an ET_DYN
+ * program with an interpreter is loaded (page-aligned down), and where a
+ * static-pie's heap begins (page-aligned up), randomization off.
+ */
+export const ELF_ET_DYN_BASE = (TASK_SIZE_MAX / 3n) * 2n;
 
 /** The name of the VMAs an executable's segments are loaded into. */
 export const FILE_PAGES = '[file]';
@@ -119,6 +123,8 @@ export class AddressSpace implements SharesFields {
   exe: Uint8Array | undefined;
   /** The path the executable was run as, absolute (what /proc/self/exe links to). */
   exePath = '';
+  /** Where the executable was loaded relative to its link addresses (binfmt_elf's load_bias; 0 for ET_EXEC). */
+  exeBias = 0n;
   /** The argument and environment strings' place on the stack (mm->arg_start, arg_end, env_start, env_end). */
   argStart = 0n;
   argEnd = 0n;
@@ -154,6 +160,7 @@ export class AddressSpace implements SharesFields {
     child.brk = this.brk;
     child.exe = this.exe;
     child.exePath = this.exePath;
+    child.exeBias = this.exeBias;
     child.argStart = this.argStart;
     child.argEnd = this.argEnd;
     child.envEnd = this.envEnd;

@@ -4,9 +4,9 @@
  * device and inode stat reports for it; the heap and stack their
  * brackets).
  */
-import { ET_DYN, PT_LOAD } from './elf.js';
+import { PT_LOAD } from './elf.js';
 import { parseElfOnce } from './exec.js';
-import { ET_DYN_BASE, FILE_PAGES, SHARED_ANON, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
+import { FILE_PAGES, SHARED_ANON, PROT_EXEC, PROT_READ, PROT_WRITE, type AddressSpace } from './mm.js';
 import { inodeOf } from './vfs.js';
 
 const hex = (v: bigint, width: number): string => v.toString(16).padStart(width, '0');
@@ -15,7 +15,7 @@ const hex = (v: bigint, width: number): string => v.toString(16).padStart(width,
 function fileSpan(mm: AddressSpace, addr: bigint): { offset: bigint; fileEnd: bigint } {
   if (!mm.exe) return { offset: 0n, fileEnd: addr };
   const elf = parseElfOnce(mm.exe);
-  const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
+  const bias = mm.exeBias;
   for (const p of elf.phdrs) {
     if (p.type !== PT_LOAD) continue;
     const vaddr = p.vaddr + bias;

@@ -8,9 +8,9 @@
  * A process's times are the machine's clock, as getrusage and times count
  * them (all user time).
  */
-import { ET_DYN, PF_X, PT_LOAD } from './elf.js';
+import { PF_X, PT_LOAD } from './elf.js';
 import { parseElfOnce } from './exec.js';
-import { ET_DYN_BASE, FILE_PAGES, PROT_EXEC, PROT_WRITE, SHARED_ANON, type AddressSpace } from './mm.js';
+import { FILE_PAGES, PROT_EXEC, PROT_WRITE, SHARED_ANON, type AddressSpace } from './mm.js';
 import type { Kernel } from './kernel.js';
 import { Task, commFrom } from './task.js';
 import { copyFromUser, readU64 } from './uaccess.js';
@@ -91,7 +91,7 @@ function codeBounds(mm: AddressSpace): { startCode: bigint; endCode: bigint; sta
   const b = { startCode: 0n, endCode: 0n, startData: 0n, endData: 0n };
   if (!mm.exe) return b;
   const elf = parseElfOnce(mm.exe);
-  const bias = elf.type === ET_DYN ? ET_DYN_BASE : 0n;
+  const bias = mm.exeBias;
   let startCode = -1n;
   for (const p of elf.phdrs) {
     if (p.type !== PT_LOAD) continue;

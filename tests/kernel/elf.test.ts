@@ -24,7 +24,7 @@ describe('the ELF loader', () => {
     }
   });
 
-  it('rejects 32-bit, big-endian, non-x86 and dynamically linked files with the reason', () => {
+  it('rejects 32-bit, big-endian and non-x86 files, and dynamically linked ones whose interpreter is missing, with the reason', () => {
     const bad = (patch: (b: Uint8Array, dv: DataView) => void): Uint8Array => {
       const b = DEMO_ELF.slice();
       patch(b, new DataView(b.buffer));
@@ -34,10 +34,27 @@ describe('the ELF loader', () => {
     expect(() => new Machine().load(bad((b) => { b[5] = 2; }))).toThrow(/little-endian/);
     expect(() => new Machine().load(bad((_b, dv) => dv.setUint16(18, 183, true)))).toThrow(/x86-64/);
     expect(() => new Machine().load(bad((_b, dv) => dv.setUint16(16, 1, true)))).toThrow(/not an executable/);
-    expect(() => new Machine().load(bad((_b, dv) => {
+    // the first program header becomes a PT_INTERP naming a file the machine lacks: execve's ENOENT
+    // (its path lies past the program headers)
+    const dynamic = bad((b, dv) => {
       const phoff = Number(dv.getBigUint64(32, true));
-      dv.setUint32(phoff, 3, true); // first program header becomes PT_INTERP
-    }))).toThrow(/dynamically linked/);
+      const at = phoff + dv.getUint16(56, true) * 56;
+      dv.setUint32(phoff, 3, true);
+      dv.setBigUint64(phoff + 8, BigInt(at), true);
+      dv.setBigUint64(phoff + 32, 11n, true);
+      b.set(new TextEncoder().encode('/lib/ld.so\0'), at);
+    });
+    expect(() => new Machine().load(dynamic)).toThrow(/interpreter \/lib\/ld.so: No such file or directory/);
+    // a PT_INTERP without its terminating NUL is no executable (ENOEXEC)
+    const unterminated = bad((_b, dv) => {
+      const phoff = Number(dv.getBigUint64(32, true));
+      dv.setUint32(phoff, 3, true);
+      const at = phoff + dv.getUint16(56, true) * 56;
+      dv.setBigUint64(phoff + 8, BigInt(at), true);
+      dv.setBigUint64(phoff + 32, 4n, true);
+      dv.setUint32(at, 0x41414141, true);
+    });
+    expect(() => new Machine().load(unterminated)).toThrow(ElfError);
   });
 
   it('never crashes the host on 600 randomly corrupted executables (seed 1234)', () => {

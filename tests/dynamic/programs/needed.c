@@ -1,0 +1,1 @@
+int needed_value(int x) { return x * 10 + 2; }
