@@ -10,6 +10,7 @@ import { signalName } from '../kernel/signal_names.js';
 import { validateSud } from '../kernel/sud.js';
 import { normalizePath } from '../kernel/syscalls/execve.js';
 import { CLONE } from '../kernel/clone.js';
+import { Errno, errnoNamed } from '../kernel/errno.js';
 import { MachineSnapshot, restoreSnapshot } from './snapshot.js';
 
 export { MachineSnapshot } from './snapshot.js';
@@ -119,7 +120,12 @@ function outputStream(sink: OutputSink, hostFd: number): Stream {
           try {
             off += fs.writeSync(hostFd, d, off, d.length - off);
           } catch (err) {
-            if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'EAGAIN') continue;
+            // the host's file refusing the bytes (a pipe whose reader left, a full disk) fails
+            // the guest's write as Linux fails it, with that errno
+            const errno = errnoNamed(code);
+            if (errno !== undefined) throw new Errno(errno);
             throw err;
           }
         }

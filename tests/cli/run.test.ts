@@ -88,3 +88,23 @@ maybe('sudsim run: working directory, environment and a writable file tree as na
     expect(bad.stderr).toContain('--env expects NAME=VALUE, got NOEQUALS');
   });
 });
+
+maybe('sudsim run: stdout a pipe whose reader has left', () => {
+  // the pipeline's reader takes a few bytes and exits; the shell reports the writer's status
+  const SCRIPT = '"$@" | head -c 6 >/dev/null; echo "status ${PIPESTATUS[0]}" >&2';
+
+  /** The writer's own stderr lines and the status the shell saw (sudsim's line naming a fatal signal left out). */
+  function pipeline(cmd: string[]): string[] {
+    const r = spawnSync('bash', ['-c', SCRIPT, '--', ...cmd], { encoding: 'utf8' });
+    return r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('sudsim: '));
+  }
+
+  for (const how of ['default', 'ignore', 'handle']) {
+    it(`SIGPIPE ${how}: the same death or EPIPE as natively`, () => {
+      const exe = buildStatic('cli-closed-stdout', [join(dir, 'closed_stdout.c')], ['-O2']);
+      const native = pipeline([exe, how]);
+      expect(native[native.length - 1]).toMatch(/^status \d+$/);
+      expect(pipeline([process.execPath, CLI, 'run', exe, how])).toEqual(native);
+    });
+  }
+});
