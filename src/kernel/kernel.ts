@@ -7,7 +7,8 @@ import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
 import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
-import { OpenFile, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
+import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
+import { FileStream } from './file_streams.js';
 import { inProcfs, nodeAt, type TreeSource } from './vfs.js';
 import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
 import { procTree } from './procfs.js';
@@ -87,6 +88,12 @@ export interface Stream {
   wakeups?(): number;
   /** What its /proc/self/fd link reads as, when not a path of the file tree ("pipe:[4]", "anon_inode:[eventfd]"). */
   linkName?(): string;
+}
+
+/** A file of the machine's tree the first process's fd 0 is open on, and the offset it starts at. */
+export interface StdinFile {
+  path: string;
+  offset?: number;
 }
 
 export interface KernelOptions {
@@ -557,7 +564,7 @@ export class Kernel {
   }
 
   /** Starts the first process from an ELF image. */
-  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string }): Task {
+  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string; stdinFile?: StdinFile }): Task {
     const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache);
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
@@ -575,9 +582,24 @@ export class Kernel {
     this.tasks.set(pid, task);
     this.rootPid = pid;
     this.current = task;
+    if (args.stdinFile) this.stdinFromFile(task, args.stdinFile);
     this.startRegisters(img);
     this.enterTask(task);
     return task;
+  }
+
+  /**
+   * fd 0 as a shell's `< file` gives it: the file opened read-only (with
+   * O_LARGEFILE, as a 64-bit kernel opens every file) at the offset the
+   * shell's description had reached, so that the program can seek it, stat
+   * it as a regular file and read it from another descriptor, as on Linux.
+   */
+  private stdinFromFile(task: Task, spec: StdinFile): void {
+    const node = nodeAt(this.fileTree(), normalizePath(spec.path));
+    if (node?.kind !== 'file') throw new Error(`sudsim: stdin ${spec.path} is not a file of the machine`);
+    const stream = new FileStream(node);
+    stream.pos = spec.offset ?? 0;
+    task.files.set(0, new OpenFile(stream, O_RDONLY | O_LARGEFILE), false);
   }
 
   /** The CPU state a new image starts with: zeroed registers, rsp and rip from the loader, MXCSR at reset. */

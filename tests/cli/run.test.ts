@@ -7,7 +7,7 @@
  * print the same bytes and exit the same.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildStatic, gccUnavailable, workDir } from '../helpers/native.js';
 
@@ -105,6 +105,30 @@ maybe('sudsim run: stdout a pipe whose reader has left', () => {
       const native = pipeline([exe, how]);
       expect(native[native.length - 1]).toMatch(/^status \d+$/);
       expect(pipeline([process.execPath, CLI, 'run', exe, how])).toEqual(native);
+    });
+  }
+});
+
+maybe('sudsim run: stdin opened on a regular file', () => {
+  for (const offset of [0, 11]) {
+    it(`is that file, seekable, from the offset the shell's description reached (${offset})`, () => {
+      const exe = buildStatic('cli-stdin-file', [join(dir, 'stdin_file.c')], ['-O2']);
+      const file = join(mkdtempSync(join(workDir, 'stdin-')), 'input.txt');
+      writeFileSync(file, 'line one\nline two\nline three\n');
+      /** The program run with stdin on the file, read up to offset first (as `{ read x; prog; } < file` leaves it). */
+      const withStdin = (cmd: string, args: string[]) => {
+        const fd = openSync(file, 'r');
+        if (offset > 0) readSync(fd, Buffer.alloc(offset), 0, offset, null);
+        try {
+          return spawnSync(cmd, args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        } finally {
+          closeSync(fd);
+        }
+      };
+      const native = withStdin(exe, [file]);
+      expect(native.stdout).toContain('fd 0 names argv[1]: 1');
+      const engine = withStdin(process.execPath, [CLI, 'run', exe, file]);
+      expect({ stdout: engine.stdout, status: engine.status }).toEqual({ stdout: native.stdout, status: native.status });
     });
   }
 });
