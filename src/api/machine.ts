@@ -3,13 +3,14 @@
  * runs it to completion or for a budget, and exposes its registers and
  * memory.
  */
-import { Kernel, type Stream } from '../kernel/kernel.js';
+import { Kernel, type StdinFile, type Stream } from '../kernel/kernel.js';
 import * as L from '../engine/layout.js';
 import { copyFromUser, pokeUser } from '../kernel/uaccess.js';
 import { signalName } from '../kernel/signal_names.js';
 import { validateSud } from '../kernel/sud.js';
 import { normalizePath } from '../kernel/syscalls/execve.js';
 import { CLONE } from '../kernel/clone.js';
+import { Errno, errnoNamed } from '../kernel/errno.js';
 import { MachineSnapshot, restoreSnapshot } from './snapshot.js';
 
 export { MachineSnapshot } from './snapshot.js';
@@ -50,6 +51,12 @@ export interface LoadOptions {
    * it is not there (default `/`). A relative execfn is taken from it.
    */
   cwd?: string;
+  /**
+   * A file of the machine (given with `addFile`) that fd 0 is open on,
+   * read-only from `offset`, as a shell's `< file` opens it: the program
+   * can seek and stat it. The stdin option's stream is then not used.
+   */
+  stdinFile?: StdinFile;
 }
 
 /** How a run ended. */
@@ -119,7 +126,12 @@ function outputStream(sink: OutputSink, hostFd: number): Stream {
           try {
             off += fs.writeSync(hostFd, d, off, d.length - off);
           } catch (err) {
-            if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+            const code = (err as NodeJS.ErrnoException).code;
+            if (code === 'EAGAIN') continue;
+            // the host's file refusing the bytes (a pipe whose reader left, a full disk) fails
+            // the guest's write as Linux fails it, with that errno
+            const errno = errnoNamed(code);
+            if (errno !== undefined) throw new Errno(errno);
             throw err;
           }
         }
@@ -218,7 +230,7 @@ export class Machine {
   load(elf: Uint8Array, opts: LoadOptions = {}): this {
     if (this.loaded) throw new Error('sudsim: this machine already has a program; create a new Machine');
     const argv = opts.argv ?? ['program'];
-    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '', cwd: opts.cwd });
+    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '', cwd: opts.cwd, stdinFile: opts.stdinFile });
     this.loaded = true;
     return this;
   }

@@ -1,5 +1,5 @@
 /** `sudsim run`: the guest's status becomes ours (128 + signal when it was killed). */
-import { readFileSync } from 'node:fs';
+import { fstatSync, readFileSync, readSync, readlinkSync, statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno, ENOENT } from '../kernel/errno.js';
@@ -40,6 +40,40 @@ function environment(opts: RunOptions): string[] | undefined {
     env.set(spec.slice(0, eq), spec.slice(eq + 1));
   }
   return [...env].map(([k, v]) => `${k}=${v}`);
+}
+
+/** The most of a file given as stdin that the machine copies in (a larger one is read as a stream). */
+const STDIN_FILE_MAX = 256 << 20;
+
+/**
+ * This process's stdin when the shell opened it on a regular file, read-only
+ * (`prog < file`): the file's path, its bytes and the offset its description
+ * has reached, for the program's fd 0 to be that file in the machine too
+ * (seekable, a regular file to fstat). undefined for a pipe, a terminal, or
+ * a file that cannot be named again.
+ */
+function hostStdinFile(): { path: string; data: Uint8Array; offset: number } | undefined {
+  try {
+    const st = fstatSync(0);
+    if (!st.isFile() || st.size > STDIN_FILE_MAX) return undefined;
+    const info = readFileSync('/proc/self/fdinfo/0', 'utf8');
+    const pos = /^pos:\s*(\d+)/m.exec(info);
+    const flags = /^flags:\s*([0-7]+)/m.exec(info);
+    // O_ACCMODE: a description also open for writing (`<>`) stays a stream
+    if (!pos || !flags || (parseInt(flags[1], 8) & 3) !== 0) return undefined;
+    const path = readlinkSync('/proc/self/fd/0');
+    const named = statSync(path);
+    if (named.ino !== st.ino || named.dev !== st.dev) return undefined;
+    const data = new Uint8Array(st.size);
+    for (let got = 0; got < data.length;) {
+      const n = readSync(0, data, got, data.length - got, got);
+      if (n === 0) return undefined;
+      got += n;
+    }
+    return { path, data, offset: Number(pos[1]) };
+  } catch {
+    return undefined;
+  }
 }
 
 export function runCommand(path: string, args: string[], opts: RunOptions): number {
@@ -94,8 +128,10 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
       m.addFile(f.path, f.data);
     }
   }
+  const stdin = hostStdinFile();
+  if (stdin && !m.kernel.fsFiles.has(stdin.path)) m.addFile(stdin.path, stdin.data);
   try {
-    m.load(bytes, { argv: [path, ...args], env, execfn: path, cwd });
+    m.load(bytes, { argv: [path, ...args], env, execfn: path, cwd, stdinFile: stdin && { path: stdin.path, offset: stdin.offset } });
   } catch (err) {
     if (err instanceof Errno) {
       process.stderr.write(`sudsim: ${basename(path)}: cannot execute: ${err.message}\n`);

@@ -77,6 +77,12 @@ const ErrorCtor = Error as ErrorConstructor & { captureStackTrace?: (target: obj
  * Error, name, message; `stack` reads "Error: <message>"). Subclasses that
  * reach the host (ElfError) capture a real stack trace.
  */
+/** The errno a name (a host error's code, "EPIPE") stands for, if it is one of those above. */
+export function errnoNamed(name: string | undefined): number | undefined {
+  for (const [nr, [n]] of Object.entries(ERRNO_NAMES)) if (n === name) return Number(nr);
+  return undefined;
+}
+
 export interface Errno extends Error {}
 export class Errno {
   readonly errno: number;

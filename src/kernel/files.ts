@@ -18,6 +18,7 @@ export const O_ACCMODE = 3;
 export const O_APPEND = 0o2000;
 export const O_NONBLOCK = 0o4000;
 export const O_CLOEXEC = 0o2000000;
+export const O_LARGEFILE = 0o100000;
 /** A descriptor that names a location only: no reads or writes, fstat, fchdir and *at calls yes. */
 export const O_PATH = 0o10000000;
 

@@ -2,7 +2,7 @@
  * The system-wide files of /proc: meminfo (the machine's 1 GiB, free
  * memory as the engine's frame allocator counts it), stat, uptime and
  * loadavg (from the virtual clock: the CPU's busy time is every retired
- * instruction, its idle time the spans when every task slept), version
+ * instruction and syscall, its idle time the spans when every task slept), version
  * (uname's fields), filesystems (the types the machine mounts). cpuinfo
  * is src/kernel/cpuinfo.ts's, mounts src/kernel/mounts.ts's.
  */

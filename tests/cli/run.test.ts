@@ -7,7 +7,7 @@
  * print the same bytes and exit the same.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildStatic, gccUnavailable, workDir } from '../helpers/native.js';
 
@@ -87,4 +87,48 @@ maybe('sudsim run: working directory, environment and a writable file tree as na
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain('--env expects NAME=VALUE, got NOEQUALS');
   });
+});
+
+maybe('sudsim run: stdout a pipe whose reader has left', () => {
+  // the pipeline's reader takes a few bytes and exits; the shell reports the writer's status
+  const SCRIPT = '"$@" | head -c 6 >/dev/null; echo "status ${PIPESTATUS[0]}" >&2';
+
+  /** The writer's own stderr lines and the status the shell saw (sudsim's line naming a fatal signal left out). */
+  function pipeline(cmd: string[]): string[] {
+    const r = spawnSync('bash', ['-c', SCRIPT, '--', ...cmd], { encoding: 'utf8' });
+    return r.stderr.split('\n').filter((l) => l !== '' && !l.startsWith('sudsim: '));
+  }
+
+  for (const how of ['default', 'ignore', 'handle']) {
+    it(`SIGPIPE ${how}: the same death or EPIPE as natively`, () => {
+      const exe = buildStatic('cli-closed-stdout', [join(dir, 'closed_stdout.c')], ['-O2']);
+      const native = pipeline([exe, how]);
+      expect(native[native.length - 1]).toMatch(/^status \d+$/);
+      expect(pipeline([process.execPath, CLI, 'run', exe, how])).toEqual(native);
+    });
+  }
+});
+
+maybe('sudsim run: stdin opened on a regular file', () => {
+  for (const offset of [0, 11]) {
+    it(`is that file, seekable, from the offset the shell's description reached (${offset})`, () => {
+      const exe = buildStatic('cli-stdin-file', [join(dir, 'stdin_file.c')], ['-O2']);
+      const file = join(mkdtempSync(join(workDir, 'stdin-')), 'input.txt');
+      writeFileSync(file, 'line one\nline two\nline three\n');
+      /** The program run with stdin on the file, read up to offset first (as `{ read x; prog; } < file` leaves it). */
+      const withStdin = (cmd: string, args: string[]) => {
+        const fd = openSync(file, 'r');
+        if (offset > 0) readSync(fd, Buffer.alloc(offset), 0, offset, null);
+        try {
+          return spawnSync(cmd, args, { stdio: [fd, 'pipe', 'pipe'], encoding: 'utf8' });
+        } finally {
+          closeSync(fd);
+        }
+      };
+      const native = withStdin(exe, [file]);
+      expect(native.stdout).toContain('fd 0 names argv[1]: 1');
+      const engine = withStdin(process.execPath, [CLI, 'run', exe, file]);
+      expect({ stdout: engine.stdout, status: engine.status }).toEqual({ stdout: native.stdout, status: native.status });
+    });
+  }
 });

@@ -9,7 +9,11 @@ import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
 import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
-import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, ESPIPE, EFAULT } from '../errno.js';
+import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, EPIPE, ESPIPE, EFAULT } from '../errno.js';
+import { sendSignalTo } from '../signals.js';
+import { killInfo } from '../signal_frame.js';
+import { SIGPIPE } from '../signal_names.js';
+import { SI_USER } from '../siginfo.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
@@ -165,7 +169,24 @@ export function writeFrom(k: Kernel, f: OpenFile, n: number, read: (off: number,
   if (s.sysWrite) return s.sysWrite(k, f, n, read);
   if (!s.write) throw new Errno(EINVAL);
   if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
-  return BigInt(writeOut(s.write.bind(s), n, read));
+  try {
+    return BigInt(writeOut(s.write.bind(s), n, read));
+  } catch (err) {
+    throw brokenPipe(k, err);
+  }
+}
+
+/**
+ * A write the host's pipe refused, its reader gone (the machine's stdout
+ * piped to a program that exited): SIGPIPE, as pipe_write raises it, with
+ * the EPIPE the call fails with if the signal is ignored or handled.
+ */
+function brokenPipe(k: Kernel, err: unknown): unknown {
+  if (err instanceof Errno && err.errno === EPIPE) {
+    const t = k.current;
+    sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, SI_USER, t.tgid, 0));
+  }
+  return err;
 }
 
 /**
@@ -182,11 +203,12 @@ function writeOut(write: (d: Uint8Array) => void, n: number, read: (off: number,
     let data: Uint8Array;
     try {
       data = read(done, len);
+      write(data);
     } catch (err) {
+      // what was written before a fault or a refusal is the call's result
       if (err instanceof Errno && done > 0) return done;
       throw err;
     }
-    write(data);
     done += len;
   }
   return done;
@@ -369,7 +391,7 @@ function writev(k: Kernel, fd: bigint, vecs: [bigint, bigint][]): bigint {
       got = writeOut(f.write.bind(f), want, userReader(k, base));
     } catch (err) {
       if (err instanceof Errno && total > 0) break;
-      throw err;
+      throw brokenPipe(k, err);
     }
     total += got;
     if (got < want || total >= MAX_RW) break;

@@ -13,8 +13,8 @@ import { copyToUser } from '../uaccess.js';
 import type { OpenFile } from '../files.js';
 import { DeviceStream, DirStream, FileStream, PathStream, TmpStream } from '../file_streams.js';
 import { FifoEnd, PipeEnd } from '../pipe.js';
-import { TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
-import { DEVICES, S_IFIFO, inProcfs, inodeOf, modeOf, type Node } from '../vfs.js';
+import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
+import { DEVICES, S_IFIFO, inProcfs, inodeOf, listDir, modeOf, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
 import { FS_BLOCKS, mountAt } from '../mounts.js';
 import { UnixSocket } from './socket.js';
@@ -57,6 +57,18 @@ export interface Kstat {
 
 const blocksOf = (size: number): number => Math.ceil(size / 4096) * 8;
 
+/**
+ * A directory's link count: its name in its parent, its own `.`, and the
+ * `..` of each subdirectory (as tmpfs and ext4 count them, inc_nlink at
+ * each mkdir); 0 once removed, for a descriptor that still holds it
+ * (rmdir's clear_nlink).
+ */
+function dirLinks(k: Kernel, node: Node & { kind: 'dir' }): number {
+  const tree = k.fileTree();
+  if (node.tmp instanceof TmpDir && tree.tmp?.entries.get(node.path) !== node.tmp) return 0;
+  return 2 + listDir(tree, node.path).filter((e) => e.node.kind === 'dir').length;
+}
+
 /** The kstat of a node of the tree. */
 function kstatOf(k: Kernel, node: Node): Kstat {
   const m = mountAt(mountOf(node.path));
@@ -91,7 +103,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       st.size = node.file.size;
       break;
     case 'dir':
-      st.nlink = node.proc ? node.proc.nlink : 2;
+      st.nlink = node.proc ? node.proc.nlink : dirLinks(k, node);
       st.size = node.proc ? node.proc.size : 4096;
       break;
     case 'dev':
