@@ -14,8 +14,7 @@
  *
  *   for (const f of hostDependencies('/usr/bin/prog')) machine.addFile(f.path, f.data);
  */
-import { readFileSync } from 'node:fs';
-import { posix } from 'node:path';
+import { nodeBuiltin } from '../engine/node_builtins.js';
 import { readDynamic, type DynamicInfo } from './elf_dynamic.js';
 import { readLdSoCache } from './ld_so_cache.js';
 
@@ -46,9 +45,17 @@ interface LoadedObject {
   loader: LoadedObject | undefined;
 }
 
+/** The host's file system and path rules: hostDependencies runs in Node only. */
+function host(): { fs: typeof import('node:fs'); posix: typeof import('node:path').posix } {
+  const fs = nodeBuiltin<typeof import('node:fs')>('fs');
+  const path = nodeBuiltin<typeof import('node:path')>('path');
+  if (!fs || !path) throw new Error('sudsim: hostDependencies reads the host\'s files, which only Node can');
+  return { fs, posix: path.posix };
+}
+
 function readHost(path: string): Uint8Array | undefined {
   try {
-    return new Uint8Array(readFileSync(path));
+    return new Uint8Array(host().fs.readFileSync(path));
   } catch {
     return undefined;
   }
@@ -65,6 +72,7 @@ function dynamicOf(data: Uint8Array): DynamicInfo | undefined {
 
 /** The files program (a host path, also its path in the machine) needs to run there; none for a static program. */
 export function hostDependencies(program: string, opts: DependencyOptions = {}): HostFile[] {
+  const { posix } = host();
   const cwd = posix.resolve(opts.cwd ?? process.cwd());
   const programPath = posix.resolve(cwd, program);
   const programData = readHost(programPath);

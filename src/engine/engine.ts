@@ -5,6 +5,7 @@
  * memory; TypeScript reads and writes them through the views, never copies.
  */
 import { instantiateSync } from '@assemblyscript/loader';
+import { nodeBuiltin } from './node_builtins.js';
 import * as L from './layout.js';
 
 const FRAME_TOP_WORD = L.FRAME_TOP >>> 2;
@@ -76,14 +77,12 @@ export async function loadEngineModule(source: string | URL | BufferSource): Pro
 }
 
 function nodeEngineModule(): WebAssembly.Module {
-  const g = globalThis as unknown as { process?: { getBuiltinModule?: (n: string) => unknown } };
-  const getBuiltin = g.process?.getBuiltinModule;
-  if (!getBuiltin) {
+  const fs = nodeBuiltin<typeof import('fs')>('fs');
+  const url = nodeBuiltin<typeof import('url')>('url');
+  const path = nodeBuiltin<typeof import('path')>('path');
+  if (!fs || !url || !path) {
     throw new Error('sudsim: no engine module; call setEngineModule() or loadEngineModule() first');
   }
-  const fs = getBuiltin('fs') as typeof import('fs');
-  const url = getBuiltin('url') as typeof import('url');
-  const path = getBuiltin('path') as typeof import('path');
   const here = path.dirname(url.fileURLToPath(import.meta.url));
   // src/engine (ts-jest) and dist/src/engine (compiled) both reach build/ by walking up
   let dir = here;
