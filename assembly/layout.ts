@@ -248,7 +248,8 @@ export const PTE_COW = 32;
 //  A signal frame's parts as assembly/entry/sigframe.ts writes and reads
 //  them (the kernel, src/kernel/signals.ts, says where: in place in user
 //  memory, or here when a part straddles two pages and is copied):
-//  SIGFRAME_FP     a 512-byte fxsave image
+//  FXSAVE_SCRATCH  a 512-byte fxsave image (also where the fxsave
+//                  instruction composes its image before storing it)
 //  SIGFRAME_FRAME  a 440-byte rt_sigframe
 //  SIGFRAME_IN     what a frame holds besides the CPU's registers, put here
 //                  by the kernel before a delivery:
@@ -257,8 +258,8 @@ export const PTE_COW = 32;
 //                  +48 trapno u64       +56 cr2 u64             +64 the fpstate's user address u64
 //                  +72 siginfo_t (128 bytes)
 //  Scratch, in no snapshot: between TLB_LOG and the Wasm module's own data at 0x500000.
-export const SIGFRAME_FP = 0x4fc000;
-export const SIGFRAME_FRAME = SIGFRAME_FP + 0x200;
+export const FXSAVE_SCRATCH = 0x4fc000;
+export const SIGFRAME_FRAME = FXSAVE_SCRATCH + 0x200;
 export const SIGFRAME_IN = SIGFRAME_FRAME + 0x200;
 export const SFI_RESTORER = 0;
 export const SFI_SS_SP = 8;

@@ -20,7 +20,8 @@
 // Packed lane operations run on the register file in memory (CPU_XMM): the
 // source operand is either another register's bytes or a 16-byte copy of
 // memory in a scratch buffer, so one handler serves both operand kinds.
-import { CPU_XMM, CPU_MXCSR } from "../layout";
+import { CPU_XMM, CPU_MXCSR, FXSAVE_SCRATCH } from "../layout";
+import { fxsaveImage, fxrstorImage, MXCSR_MASK } from "./fxsave";
 import { R_REG, R_RM, R_SUB, R_IMM, R_OSZ, NOREG, PFX_REP, PFX_REPNE, PFX_OPSZ, sseModrm, sseImm8 } from "./decode";
 import * as O from "./opcodes";
 import { ea } from "./execute";
@@ -29,7 +30,7 @@ import { rd, wr, hostR, hostW, probeW, raiseFault, faulted, SIGSEGV, SI_KERNEL }
 import { setStop } from "./state";
 import { setArithBits, ARITH_FLAGS } from "./flags";
 import {
-  x87Save, x87Restore, sseArith, sseFlags, floatingPointFault, SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT, IE, ZE, OE, PE,
+ sseArith, sseFlags, floatingPointFault, SSE_ADD, SSE_SUB, SSE_MUL, SSE_DIV, SSE_SQRT, IE, ZE, OE, PE,
 } from "./x87";
 
 // ---------------------------------------------------------------- operations
@@ -189,10 +190,6 @@ const FT_PD = 1;
 const FT_SS = 2;
 const FT_SD = 3;
 
-/** MXCSR after reset; the kernel's zeroed CPU block stands for it (see mxcsr()). */
-const MXCSR_DEFAULT: u32 = 0x1f80;
-/** Bits ldmxcsr/fxrstor accept (the mask fxsave reports); others raise #GP. */
-const MXCSR_MASK: u32 = 0xffff;
 
 // ---------------------------------------------------------------- decoding
 
@@ -523,10 +520,9 @@ export function probeWrite(a: u64, n: u32): bool {
   if (w == 16) store<u64>(d, load<u64>(s, 8), 8);
 }
 
-/** MXCSR as the guest sees it; the kernel's zeroed CPU block means the reset value. */
+/** MXCSR as the guest sees it: every image starts with the reset value (the kernel's startRegisters), and 0 is a value ldmxcsr may load. */
 @inline function mxcsr(): u32 {
-  let v = load<u32>(CPU_MXCSR);
-  return v == 0 ? MXCSR_DEFAULT : v;
+  return load<u32>(CPU_MXCSR);
 }
 
 // ---------------------------------------------------------------- execution
@@ -729,21 +725,14 @@ function moves(p: u32, sub: i32): void {
   return (((v >> 7) & 0x0101010101010101) * 0x0102040810204080) >> 56;
 }
 
-// The 512-byte fxsave image: the x87 state (cpu/x87.ts), MXCSR and its mask,
-// then xmm0..15 at 160.
+// fxsave: the image (cpu/fxsave.ts) composed in FXSAVE_SCRATCH, then stored, so that a fault
+// part-way is taken as the stores' own.
 function fxsave(a: u64): bool {
   if ((a & 15) != 0) { gp(); return false; }
   if (!probeWrite(a, 512)) return false;
   // bytes 416..511 are reserved or software's: left alone
-  for (let i: u64 = 0; i < 160; i += 8) wr(a + i, 0, 8);
-  x87Save(a);
-  wr(a + 24, <u64>mxcsr(), 4);
-  wr(a + 28, <u64>MXCSR_MASK, 4);
-  for (let r = 0; r < 16; r++) {
-    let x = X(r);
-    wr(a + 160 + (<u64>r << 4), load<u64>(x), 8);
-    wr(a + 168 + (<u64>r << 4), load<u64>(x, 8), 8);
-  }
+  fxsaveImage(FXSAVE_SCRATCH);
+  for (let i: u32 = 0; i < 416; i += 8) wr(a + <u64>i, load<u64>(FXSAVE_SCRATCH + i), 8);
   return !faulted;
 }
 
@@ -753,21 +742,11 @@ function fxrstor(a: u64): bool {
   if (faulted) return false;
   if ((m & ~MXCSR_MASK) != 0) { gp(); return false; }
   // read everything before changing any register
-  rd(a, 8);
-  rd(a + 152, 8);
-  if (faulted) return false;
-  for (let r = 0; r < 16; r++) {
-    rd(a + 160 + (<u64>r << 4), 8);
-    rd(a + 168 + (<u64>r << 4), 8);
+  for (let i: u32 = 0; i < 416; i += 8) {
+    store<u64>(FXSAVE_SCRATCH + i, rd(a + <u64>i, 8));
     if (faulted) return false;
   }
-  for (let r = 0; r < 16; r++) {
-    let x = X(r);
-    store<u64>(x, rd(a + 160 + (<u64>r << 4), 8));
-    store<u64>(x, rd(a + 168 + (<u64>r << 4), 8), 8);
-  }
-  store<u32>(CPU_MXCSR, m);
-  x87Restore(a);
+  fxrstorImage(FXSAVE_SCRATCH);
   return true;
 }
 

@@ -834,33 +834,6 @@ function loadEnv(a: u64): bool {
   return true;
 }
 
-// ---------------------------------------------------------------- fxsave's x87 part (cpu/sse.ts)
-
-/** fxsave's first 160 bytes at a: control, status, abridged tags, then st0..st7 in stack order. */
-export function x87Save(a: u64): void {
-  wr(a, <u64>fcw(), 2);
-  wr(a + 2, <u64>fsw(), 2);
-  wr(a + 4, <u64>load<u8>(CPU_FTW), 1);
-  for (let i: u32 = 0; i < 8; i++) {
-    let r = regAddr(phys(i));
-    wr(a + 32 + (<u64>i << 4), load<u64>(r), 8);
-    wr(a + 40 + (<u64>i << 4), <u64>load<u16>(r, 8), 2);
-  }
-}
-
-/** fxrstor's x87 part: the caller has checked that the 512 bytes are readable. */
-export function x87Restore(a: u64): void {
-  store<u16>(CPU_FCW, <u16>rd(a, 2));
-  setFsw(<u32>rd(a + 2, 2));
-  store<u8>(CPU_FTW, <u8>rd(a + 4, 1));
-  let t = top();
-  for (let i: u32 = 0; i < 8; i++) {
-    let r = regAddr((t + i) & 7);
-    store<u64>(r, rd(a + 32 + (<u64>i << 4), 8));
-    store<u16>(r, <u16>rd(a + 40 + (<u64>i << 4), 2), 8);
-  }
-}
-
 // ---------------------------------------------------------------- the transcendentals (through f64)
 
 function toF64(): f64 {

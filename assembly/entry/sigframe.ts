@@ -11,10 +11,11 @@
 //         +312  siginfo_t (128 bytes)
 //         +440  (end); the 64-byte aligned fpstate (a 512-byte fxsave image) lies above
 import {
-  CPU_REGS, CPU_RIP, CPU_RFLAGS, CPU_XMM, CPU_MXCSR, CPU_FCW, CPU_FSW, CPU_FTW, CPU_ST,
+  CPU_REGS, CPU_RIP, CPU_RFLAGS,
   SIGFRAME_IN, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR, SFI_TRAPNO, SFI_CR2,
   SFI_FPSTATE, SFI_SIGINFO,
 } from "../layout";
+import { fxsaveImage, fxrstorImage } from "../cpu/fxsave";
 
 /** UC_FP_XSTATE | UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS, as probed on Linux 6.18. */
 const UC_FLAGS: u64 = 0x7;
@@ -23,34 +24,14 @@ const SIGMASK: u32 = 304;
 const SIGINFO: u32 = 312;
 /** The flags rt_sigreturn may restore (FIX_EFLAGS: AC OF DF TF SF ZF AF PF CF RF), all in the low word. */
 const FIX_EFLAGS: u64 = 0x40000 | 0x800 | 0x400 | 0x100 | 0x80 | 0x40 | 0x10 | 0x4 | 0x1 | 0x10000;
-const MXCSR_INIT: u32 = 0x1f80;
-const MXCSR_MASK: u32 = 0xffff;
 
 @inline function reg(r: u32): u32 { return CPU_REGS + (r << 3); }
 @inline function input(off: u32): u64 { return load<u64>(SIGFRAME_IN + off); }
 
-/** The x87 stack's top: the physical register st0 is. */
-@inline function x87Top(): u32 { return (<u32>load<u16>(CPU_FSW) >> 11) & 7; }
-
-/**
- * The fxsave image of the CPU's x87 and SSE state at host address at, every byte of it: the
- * control and status words, the abridged tags, st0..st7 in stack order, MXCSR and its mask,
- * xmm0..15; the instruction and operand pointers and the reserved bytes zero.
- */
+/** A signal frame's fpstate at host address at: the fxsave image, its reserved bytes zero. */
 export function sigframeFpstate(at: u32): void {
-  memory.fill(at, 0, 512);
-  store<u32>(at, load<u32>(CPU_FCW)); // fcw, fsw
-  store<u8>(at + 4, load<u8>(CPU_FTW));
-  let m = load<u32>(CPU_MXCSR);
-  store<u32>(at + 24, m != 0 ? m : MXCSR_INIT);
-  store<u32>(at + 28, MXCSR_MASK);
-  let top = x87Top();
-  for (let i: u32 = 0; i < 8; i++) {
-    let r = CPU_ST + (((top + i) & 7) << 4);
-    store<u64>(at + 32 + (i << 4), load<u64>(r));
-    store<u16>(at + 40 + (i << 4), load<u16>(r, 8));
-  }
-  memory.copy(at + 160, CPU_XMM, 256);
+  fxsaveImage(at);
+  memory.fill(at + 416, 0, 96);
 }
 
 /**
@@ -110,17 +91,5 @@ export function sigframeRestore(at: u32, fp: u32): void {
   store<u64>(reg(4), load<u64>(mc + 120));
   store<u64>(CPU_RIP, load<u64>(mc + 128));
   store<u64>(CPU_RFLAGS, (load<u64>(CPU_RFLAGS) & ~FIX_EFLAGS) | (load<u64>(mc + 136) & FIX_EFLAGS) | 2);
-  if (fp == 0) return;
-  let m = load<u32>(fp + 24);
-  memory.copy(CPU_XMM, fp + 160, 256);
-  store<u32>(CPU_MXCSR, m);
-  // the x87 part: the stack from st0 on, to the physical registers the restored top names
-  store<u32>(CPU_FCW, load<u32>(fp)); // fcw, fsw
-  store<u32>(CPU_FTW, <u32>load<u8>(fp + 4));
-  let top = x87Top();
-  for (let i: u32 = 0; i < 8; i++) {
-    let r = CPU_ST + (((top + i) & 7) << 4);
-    store<u64>(r, load<u64>(fp + 32 + (i << 4)));
-    store<u32>(r, <u32>load<u16>(fp + 40 + (i << 4)), 8);
-  }
+  if (fp != 0) fxrstorImage(fp);
 }

@@ -17,7 +17,7 @@ import {
   type Siginfo,
 } from './signal_frame.js';
 import {
-  CNT_SIGNALS, CNT_SIGRETURNS, SIGFRAME_FP, SIGFRAME_FRAME, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR,
+  CNT_SIGNALS, CNT_SIGRETURNS, FXSAVE_SCRATCH, SIGFRAME_FRAME, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR,
   SFI_TRAPNO, SFI_CR2, SFI_FPSTATE, SFI_SIGINFO,
 } from '../engine/layout.js';
 import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, RIP_Q } from './cpu_words.js';
@@ -533,8 +533,8 @@ function writeSigframe(k: Kernel, base: number, withInfo: boolean): number {
     if (fpHost === 0) return -1;
     e.x.sigframeFpstate(fpHost);
   } else {
-    e.x.sigframeFpstate(SIGFRAME_FP);
-    if (!tryCopyToUser(mm, BigInt(fpAddr), e.u8.subarray(SIGFRAME_FP, SIGFRAME_FP + FPSTATE_SIZE))) return -1;
+    e.x.sigframeFpstate(FXSAVE_SCRATCH);
+    if (!tryCopyToUser(mm, BigInt(fpAddr), e.u8.subarray(FXSAVE_SCRATCH, FXSAVE_SCRATCH + FPSTATE_SIZE))) return -1;
   }
   if (frame < 0) return -1;
   setWordsNumber(k.frameInWords, IN_FPSTATE_W, fpAddr);
@@ -689,8 +689,8 @@ function rtSigreturn(k: Kernel): bigint {
         fpHost = userSpan(mm, fpBig, FPSTATE_SIZE, false);
         if (fpHost === 0) throw new Errno(EFAULT);
         if (fpHost < 0) {
-          copyFromUserInto(mm, fpBig, e.u8.subarray(SIGFRAME_FP, SIGFRAME_FP + FPSTATE_SIZE));
-          fpHost = SIGFRAME_FP;
+          copyFromUserInto(mm, fpBig, e.u8.subarray(FXSAVE_SCRATCH, FXSAVE_SCRATCH + FPSTATE_SIZE));
+          fpHost = FXSAVE_SCRATCH;
         }
       }
     }

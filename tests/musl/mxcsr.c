@@ -7,7 +7,9 @@
  * folded into a hash with the exception flags it raised (with -v, every
  * result is printed too).
  */
+#include <signal.h>
 #include <stdio.h>
+#include <ucontext.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +89,13 @@ static unsigned get(void) { unsigned m; __asm__ volatile("stmxcsr %0" : "=m"(m))
 typedef double v2d __attribute__((vector_size(16)));
 typedef float v4f __attribute__((vector_size(16)));
 
+static volatile unsigned in_frame;
+
+static void frame_mxcsr(int sig, siginfo_t *si, void *ucv) {
+  (void)sig, (void)si;
+  in_frame = ((ucontext_t *)ucv)->uc_mcontext.fpregs->mxcsr;
+}
+
 int main(int argc, char **argv) {
   verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
   int n = argc > 2 ? atoi(argv[2]) : 300;
@@ -117,5 +126,20 @@ int main(int argc, char **argv) {
   }
   set(0x1f80);
   printf("total %016llx\n", hash);
+  /* every value ldmxcsr takes reads back as it was loaded, 0 (all exceptions unmasked) too, and
+   * a signal frame's fpstate holds it (nothing here raises an exception while it is loaded) */
+  struct sigaction sa;
+  memset(&sa, 0, sizeof sa);
+  sa.sa_sigaction = frame_mxcsr;
+  sa.sa_flags = SA_SIGINFO;
+  sigaction(SIGUSR1, &sa, 0);
+  unsigned plain[] = {0, 0x1f80, 0x7f80, 0x0040, 0xffbf & 0x1f3f};
+  for (unsigned i = 0; i < sizeof plain / sizeof plain[0]; i++) {
+    unsigned v;
+    __asm__ volatile("ldmxcsr %1\n\tstmxcsr %0" : "=m"(v) : "m"(plain[i]));
+    raise(SIGUSR1);
+    set(0x1f80);
+    printf("ldmxcsr %#x -> stmxcsr %#x, in the signal frame %#x\n", plain[i], v, in_frame);
+  }
   return 0;
 }
