@@ -105,6 +105,18 @@ export const SW_GENERIC_ONLY = ENGINE + 184;
 export const CNT_SIGNALS = ENGINE + 192;
 /** u64: rt_sigreturn calls that restored a frame. */
 export const CNT_SIGRETURNS = ENGINE + 200;
+/**
+ * u64: virtual ns skipped while every task slept (the kernel adds to it).
+ * Part of the clock: rdtsc reads it, so the vDSO's time goes on across a sleep.
+ */
+export const SLEPT_NS = ENGINE + 208;
+
+/**
+ * The kernel's time per syscall entry, in virtual ns: the clock (and the TSC)
+ * runs on while the kernel works, so a loop of syscalls timed with
+ * clock_gettime sees each call take time.
+ */
+export const SYSCALL_NS = 70;
 
 // exit reasons
 export const EXIT_NONE = 0;

@@ -106,6 +106,8 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'fcntl_locks.c', opts: ['-O2', '-O0'] },
   { file: 'dir_links.c', opts: ['-O2'] },
   { file: 'syscall_time.c', opts: ['-O2'] },
+  { file: 'vdso_sud.c', opts: ['-O2', '-O0'] },
+  { file: 'vdso_maps.c', opts: ['-O2'] },
 ];
 
 const MAX_INSNS = 500_000_000;

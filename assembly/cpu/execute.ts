@@ -15,7 +15,7 @@ import {
 import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./regs";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
-import { EXIT_FAULT, EXIT_BUDGET } from "../layout";
+import { EXIT_FAULT, EXIT_BUDGET, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
@@ -695,9 +695,14 @@ function clflush(p: u32): void {
   rd(ea(p), 1);
 }
 
-/** Virtual time stamp counter: instructions retired, the current one included. */
+/**
+ * The time stamp counter is the virtual clock in ns (Kernel.clockNs, a
+ * 1 GHz TSC): the instructions retired before this one, the kernel's time
+ * in the syscalls entered, and the time every task slept. The vDSO reads
+ * the clocks from it without entering the kernel.
+ */
 @inline function tsc(p: u32): u64 {
-  return retired + <u64>((p - blockFirst) >> 5);
+  return retired + <u64>((p - blockFirst) >> 5) + load<u64>(CNT_SYSCALLS) * <u64>SYSCALL_NS + load<u64>(SLEPT_NS);
 }
 
 // ---------------------------------------------------------------- dispatch

@@ -28,6 +28,8 @@ import type { PageCache } from './page_cache.js';
 import type { MappedFiles } from './tmpfs.js';
 import { pokeUser } from './uaccess.js';
 import { Errno, E2BIG, ENOMEM } from './errno.js';
+import { mapVdso } from './vdso.js';
+import { MINSIGSTKSZ_AUX } from './signal_frame.js';
 
 export const AT_NULL = 0;
 export const AT_PHDR = 3;
@@ -48,6 +50,8 @@ export const AT_SECURE = 23;
 export const AT_RANDOM = 25;
 export const AT_HWCAP2 = 26;
 export const AT_EXECFN = 31;
+export const AT_SYSINFO_EHDR = 33;
+export const AT_MINSIGSTKSZ = 51;
 
 /** AT_HWCAP on x86-64 is cpuid(1).edx: what the engine's fixed cpuid reports. */
 const HWCAP = CPUID.get(1)![3];
@@ -186,7 +190,9 @@ export function loadElf(
       mapSegments(engine, mm, interp.bytes, interpElf, base, interp.path);
       entry = interpElf.entry + base;
     }
-    const sp = buildStack(engine, mm, elf, bias, phdr, base, args);
+    // after the images, as arch_setup_additional_pages: so below the interpreter
+    const vdso = mapVdso(engine, mm, cache);
+    const sp = buildStack(engine, mm, elf, bias, phdr, base, vdso, args);
     return { mm, entry, sp, elf };
   } catch (err) {
     mm.destroy();
@@ -258,7 +264,7 @@ export function cString(s: ArgString): Uint8Array {
 }
 
 function buildStack(
-  engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, base: bigint, args: ExecArgs,
+  engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, base: bigint, vdso: bigint, args: ExecArgs,
 ): bigint {
   const argv = args.argv.map(cString);
   const env = args.env.map(cString);
@@ -286,7 +292,10 @@ function buildStack(
   sp &= ~15n;
   const random = put(args.random.subarray(0, 16));
   sp &= ~15n;
+  // in the order Linux's create_elf_tables puts them (ARCH_DLINFO's first)
   const aux: [number, bigint][] = [
+    [AT_SYSINFO_EHDR, vdso],
+    [AT_MINSIGSTKSZ, MINSIGSTKSZ_AUX],
     [AT_HWCAP, BigInt(HWCAP)],
     [AT_PAGESZ, 4096n],
     [AT_CLKTCK, 100n],

@@ -173,8 +173,9 @@ const INSN_COUNT_W = L.INSN_COUNT >> 2;
  * A syscall's round trip through the kernel's entry and exit, in virtual
  * ns: about 70 ns with entry mitigations, as measured for getppid on this
  * project's machines (the timing model's syscall cost, src/timing/model.ts).
+ * The engine's TSC counts it too (layout.ts).
  */
-const SYSCALL_NS = 70n;
+const SYSCALL_NS = BigInt(L.SYSCALL_NS);
 const ADDR_Q = L.EXIT_ADDR >> 3;
 const ERR_Q = L.EXIT_ERR >> 3;
 /** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
@@ -517,6 +518,15 @@ export class Kernel {
     return this.busyNs() + this.sleptNs;
   }
 
+  /** Virtual time skipped while every task slept, kept in the engine so that its TSC counts it too. */
+  private get sleptNs(): bigint {
+    return this.engine.u64(L.SLEPT_NS);
+  }
+
+  private set sleptNs(ns: bigint) {
+    this.engine.setU64(L.SLEPT_NS, ns);
+  }
+
   /**
    * The CPU's busy time: the instructions retired and the kernel's time in
    * syscalls (what the tasks' CPU times are charged from).
@@ -533,9 +543,6 @@ export class Kernel {
   realtimeNs(): bigint {
     return EPOCH_NS + this.clockNs();
   }
-
-  /** Virtual time skipped while every task slept (kept apart from the instruction count, which budgets use). */
-  private sleptNs = 0n;
 
   /** The virtual time the machine's one CPU has spent idle: every task asleep (/proc/stat, /proc/uptime). */
   idleNs(): bigint {

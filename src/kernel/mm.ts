@@ -46,6 +46,15 @@ export const ELF_ET_DYN_BASE = (TASK_SIZE_MAX / 3n) * 2n;
 export const FILE_PAGES = '[file]';
 /** The name of shared anonymous mappings (/proc/self/maps shows "/dev/zero (deleted)"). */
 export const SHARED_ANON = '[shared]';
+/** The vDSO's special mappings (src/kernel/vdso.ts): its clock data, the paravirtual clock pages, its code. */
+export const VVAR = '[vvar]';
+export const VVAR_VCLOCK = '[vvar_vclock]';
+export const VDSO = '[vdso]';
+
+/** Whether a VMA is one of the vDSO's special mappings (which the kernel fills, not page faults). */
+export function isVdsoMapping(name: string): boolean {
+  return name === VDSO || name === VVAR || name === VVAR_VCLOCK;
+}
 
 /** One mapping. Records are values: a change replaces the record (copies of the list share them). */
 export interface Vma {
@@ -337,7 +346,7 @@ export class AddressSpace implements SharesFields {
       if (v.end <= start || v.start >= end) continue;
       if (v.start > covered) return false;
       covered = v.end;
-      if (!drop || v.shared || v.name === FILE_PAGES) continue;
+      if (!drop || v.shared || v.name === FILE_PAGES || isVdsoMapping(v.name)) continue;
       const s = v.start > start ? v.start : start;
       const e = v.end < end ? v.end : end;
       this.engine.x.ptUnmapRange(this.root, s, (e - s) / PAGE);

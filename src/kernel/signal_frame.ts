@@ -19,6 +19,16 @@ export const SIGINFO_OFF = 312;
 export const FPSTATE_SIZE = 512;
 
 /**
+ * AT_MINSIGSTKSZ: the worst-case size of a signal frame, as Linux's
+ * init_sigframe_size reckons it: the frame, up to 15 bytes of alignment,
+ * the FPU state with the 112-byte fsave header ia32 emulation adds, up to
+ * 63 bytes aligning it, rounded up to 16. The machine's CPU has no XSAVE, so
+ * its FPU state is fxsave's 512 bytes (a host with AVX-512 and AMX reports
+ * some 11 KiB here for its far larger XSAVE area).
+ */
+export const MINSIGSTKSZ_AUX = BigInt((FRAME_SIZE + 15 + FPSTATE_SIZE + 112 + 63 + 15) & ~15);
+
+/**
  * A signal's siginfo_t: signo, errno, code, and the first four 32-bit
  * words of the union (_sifields), which hold every field the kernel's
  * signals carry (si_pid and si_uid; si_addr; si_call_addr, si_syscall and

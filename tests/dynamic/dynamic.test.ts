@@ -71,6 +71,9 @@ maybe('dynamically linked programs run as on the host', () => {
     { name: 'math', source: 'math.c', flags: ['-lm'], args: [] },
     { name: 'threads', source: 'threads.c', flags: ['-pthread'], args: [] },
     { name: 'sud', source: 'sud.c', flags: [], args: [] },
+    // the vDSO under SUD (tests/musl/vdso_sud.c), through glibc: linked dynamically and statically
+    { name: 'vdso-sud', source: '../../musl/vdso_sud.c', flags: [], args: [] },
+    { name: 'vdso-sud-static', source: '../../musl/vdso_sud.c', flags: ['-static'], args: [] },
   ];
   for (const c of cases) {
     it(`${c.name}: the same output and status natively, through the CLI and through the library`, () => {

@@ -5,7 +5,7 @@
  * a microsecond); the address space's operations may still throw.
  */
 import { row, errnoResult, type SyscallRow } from './table.js';
-import { Errno, EACCES, EINVAL, ENOMEM, EBADF, ENODEV, EPERM } from '../errno.js';
+import { Errno, EACCES, EFAULT, EINVAL, ENOMEM, EBADF, ENODEV, EPERM } from '../errno.js';
 import { DeviceStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
 import { nodeAt } from '../vfs.js';
 import { copyUp } from './paths.js';
@@ -16,7 +16,9 @@ import type { Kernel } from '../kernel.js';
 import {
   MAP_ANONYMOUS, MAP_FIXED, MAP_FIXED_NOREPLACE, MAP_PRIVATE, MAP_SHARED, MAP_SHARED_VALIDATE,
   MREMAP_DONTUNMAP, MREMAP_FIXED, MREMAP_MAYMOVE, PAGE, pageDown, pageUp, TASK_SIZE_MAX, PROT_WRITE,
+  isVdsoMapping,
 } from '../mm.js';
+import { splitsSpecial, vvarForbids } from '../special_mappings.js';
 
 const PROT_MASK = 0x7n;
 const PROT_GROWS = 0x03000000n;
@@ -98,6 +100,11 @@ export const mmSyscalls: SyscallRow[] = [
       if (newAddr > TASK_SIZE_MAX - newLen) return errnoResult(EINVAL);
       if (addr + oldLen > newAddr && newAddr + newLen > addr) return errnoResult(EINVAL);
     }
+    const special = k.mm.find(addr);
+    if (special !== undefined && isVdsoMapping(special.name)) {
+      if (newLen > oldLen) return errnoResult(EFAULT);
+      if (newLen < oldLen || splitsSpecial(k.mm, addr, addr + oldLen)) return errnoResult(EINVAL);
+    }
     return k.mm.remap(addr, oldLen, newLen, Number(flags), newAddr);
   }, 'p'),
   row(27, 'mincore', 'pup', (k, a) => {
@@ -127,6 +134,7 @@ export const mmSyscalls: SyscallRow[] = [
     const addr = a.u64(0);
     const len = a.u64(1);
     k.mm.validateRange(addr, len);
+    if (splitsSpecial(k.mm, addr, addr + pageUp(len))) return errnoResult(EINVAL);
     k.mm.unmapRange(addr, addr + pageUp(len));
     return 0n;
   }),
@@ -139,6 +147,8 @@ export const mmSyscalls: SyscallRow[] = [
     if (len === 0n) return 0n;
     const end = addr + pageUp(len);
     if (end <= addr || end > TASK_SIZE_MAX) return errnoResult(ENOMEM);
+    if (vvarForbids(k.mm, addr, end, Number(prot))) return errnoResult(EACCES);
+    if (k.mm.covers(addr, end) && splitsSpecial(k.mm, addr, end)) return errnoResult(EINVAL);
     k.mm.protect(addr, end, Number(prot & PROT_MASK));
     return 0n;
   }),

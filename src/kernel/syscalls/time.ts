@@ -8,25 +8,16 @@ import { copyToUser, copyFromUser, tryCopyToUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EFAULT, EINVAL } from '../errno.js';
 import { EPOCH_NS } from '../epoch.js';
+import { clockBase, CLOCK_RES_NS, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_TAI } from '../clocks.js';
 
 const NS_PER_US = 1000n;
 const NS_PER_S = 1_000_000_000n;
 
 export { EPOCH_NS };
 
-const CLOCK_REALTIME = 0;
-const CLOCK_MONOTONIC = 1;
 const RUSAGE_SELF = 0;
 const RUSAGE_CHILDREN = -1;
 const RUSAGE_THREAD = 1;
-const CLOCK_PROCESS_CPUTIME_ID = 2;
-const CLOCK_THREAD_CPUTIME_ID = 3;
-const CLOCK_MONOTONIC_RAW = 4;
-const CLOCK_REALTIME_COARSE = 5;
-const CLOCK_MONOTONIC_COARSE = 6;
-const CLOCK_BOOTTIME = 7;
-/** CLOCK_TAI: CLOCK_REALTIME plus the kernel's TAI offset, 0 until adjtimex sets one. */
-const CLOCK_TAI = 11;
 
 export function timespec(ns: bigint): Uint8Array {
   const b = new Uint8Array(16);
@@ -128,23 +119,19 @@ export const timeSyscalls: SyscallRow[] = [
   }),
   row(228, 'clock_gettime', 'dp', (k, a) => {
     const id = a.i32(0);
-    const now = k.clockNs();
+    const base = clockBase(id);
     let ns: bigint;
-    switch (id) {
-      case CLOCK_REALTIME: case CLOCK_REALTIME_COARSE: case CLOCK_TAI: ns = EPOCH_NS + now; break;
-      case CLOCK_MONOTONIC: case CLOCK_MONOTONIC_RAW: case CLOCK_MONOTONIC_COARSE: case CLOCK_BOOTTIME:
-        ns = now; break;
-      case CLOCK_PROCESS_CPUTIME_ID: ns = k.processCpuNs(k.current.tgid); break;
-      case CLOCK_THREAD_CPUTIME_ID: ns = k.threadCpuNs(k.current); break;
-      default: throw new Errno(EINVAL);
-    }
+    if (base !== undefined) ns = base + k.clockNs();
+    else if (id === CLOCK_PROCESS_CPUTIME_ID) ns = k.processCpuNs(k.current.tgid);
+    else if (id === CLOCK_THREAD_CPUTIME_ID) ns = k.threadCpuNs(k.current);
+    else throw new Errno(EINVAL);
     copyToUser(k.mm, a.u64(1), timespec(ns));
     return 0n;
   }),
   row(229, 'clock_getres', 'dp', (k, a) => {
     const id = a.i32(0);
     if ((id < 0 || id > 7) && id !== CLOCK_TAI) throw new Errno(EINVAL);
-    if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), timespec(1n));
+    if (a.u64(1) !== 0n) copyToUser(k.mm, a.u64(1), timespec(CLOCK_RES_NS));
     return 0n;
   }),
   row(96, 'gettimeofday', 'pp', (k, a) => {
