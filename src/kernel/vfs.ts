@@ -7,13 +7,16 @@
  * (src/kernel/procfs.ts). All of it but /proc and /sys is writable: what
  * programs create (files, directories, links, FIFOs, socket files, device
  * nodes), write, rename and remove lives in memory over the given files
- * (src/kernel/tmpfs.ts). Paths resolve as Linux resolves them: from / or
+ * (src/kernel/tmpfs.ts). Under all of it, when the machine has one, a
+ * read-only lower layer answers the root filesystem's paths nothing else
+ * answers (src/kernel/lower_layer.ts: the host's files). Paths resolve as Linux resolves them: from / or
  * a directory descriptor, `.` and `..` by component, the link followed
  * unless it is the last component of an lstat or O_NOFOLLOW open, and
  * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
-import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, type TmpFs } from './tmpfs.js';
+import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, mountOf, type TmpFs } from './tmpfs.js';
+import { lowerNode, type LowerAttrs, type LowerLayer } from './lower_layer.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -54,18 +57,22 @@ export interface ProcFile {
 
 /** What a path names. */
 export type Node =
-  /** proc: a file of /proc or /sys (size 0 in stat; data is empty, show makes its contents). */
-  | { kind: 'file'; path: string; data: Uint8Array; proc?: ProcFile }
+  /**
+   * proc: a file of /proc or /sys (size 0 in stat; data is empty, show makes its contents).
+   * lower: a file of the lower layer, with its attributes (data read at first use).
+   */
+  | { kind: 'file'; path: string; data: Uint8Array; proc?: ProcFile; lower?: LowerAttrs }
   /**
    * tmp: where entries can be made: a tmpfs mount ('root': /tmp, /dev/shm),
    * another writable mount point ('mount': / and /dev), a directory above
-   * given files ('given') or one a program made; none in /proc.
+   * given files or of the lower layer ('given') or one a program made; none in /proc.
+   * lower: the lower layer's attributes of a directory it has (and no upper one changed).
    */
-  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir }
+  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir; lower?: LowerAttrs }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
-  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size. */
-  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number } }
+  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size; lower: one of the lower layer. */
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number }; lower?: LowerAttrs }
   /** A socket's name (bind of a path, or mknod). */
   | { kind: 'sock'; path: string; inode: TmpSock }
   /** A named pipe (mknod S_IFIFO, mkfifo). */
@@ -103,6 +110,13 @@ export interface TreeSource {
   proc: ProcTree | undefined;
   /** The writable layer's contents (undefined until something is made or removed). */
   tmp: TmpFs | undefined;
+  /** The read-only layer under the root filesystem (undefined: the tree is what the machine holds). */
+  lower?: LowerLayer;
+}
+
+/** The lower layer's node at path: only on the root filesystem (the mounts are the machine's own). */
+export function lowerAt(src: TreeSource, path: string): Node | undefined {
+  return src.lower !== undefined && mountOf(path) === '/' ? lowerNode(src.lower, path) : undefined;
 }
 
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
@@ -118,18 +132,26 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (t instanceof TmpFifo) return { kind: 'fifo', path, inode: t };
   if (t instanceof TmpDevNode) return { kind: 'devnode', path, inode: t };
   if (src.tmp?.removed.has(path)) return undefined;
-  const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
+  const data = src.files.get(path);
   if (data) return { kind: 'file', path, data };
+  if (src.exe?.path === path) {
+    // an image run from the lower layer still shows the lower layer's attributes
+    const low = lowerAt(src, path);
+    return low?.kind === 'file' ? low : { kind: 'file', path, data: src.exe.data };
+  }
   if (path.startsWith('/dev/')) {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
   }
   if (path === '/' || path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
-  // the directories above a file, the running image's included (it may not be one of the files)
+  const low = lowerAt(src, path);
+  // the directories above a file, the running image's included (it may not be one of the files):
+  // the given files are upper to the lower layer, a directory of both keeps the lower attributes
   const prefix = path + '/';
-  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
-  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
-  return undefined;
+  let given = src.exe?.path.startsWith(prefix) ?? false;
+  if (!given) for (const p of src.files.keys()) if (p.startsWith(prefix)) { given = true; break; }
+  if (given) return { kind: 'dir', path, tmp: 'given', lower: low?.kind === 'dir' ? low.lower : undefined };
+  return low;
 }
 
 /**
@@ -193,6 +215,7 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
   }
   if (dir === '/') ['dev', 'proc', 'sys', 'tmp'].forEach((n) => names.add(n));
   if (dir === '/dev') [...Object.keys(DEVICES), 'shm'].forEach((n) => names.add(n));
+  if (src.lower !== undefined && mountOf(dir) === '/') for (const n of src.lower.names(dir)) names.add(n);
   for (const p of src.tmp?.entries.keys() ?? []) {
     if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) names.add(p.slice(prefix.length));
   }
@@ -215,9 +238,9 @@ export function inodeOf(path: string): bigint {
 /** st_mode of a node. */
 export function modeOf(n: Node): number {
   switch (n.kind) {
-    case 'file': return S_IFREG | (n.proc ? n.proc.mode : 0o755);
+    case 'file': return S_IFREG | (n.proc ? n.proc.mode : n.lower ? n.lower.mode : 0o755);
     case 'tmp': return S_IFREG | n.file.mode;
-    case 'dir': return S_IFDIR | (n.proc ? n.proc.mode : n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
+    case 'dir': return S_IFDIR | (n.proc ? n.proc.mode : n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : n.lower ? n.lower.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | (n.proc ? n.proc.mode : 0o777);
     case 'sock': return S_IFSOCK | n.inode.mode;
