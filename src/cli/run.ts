@@ -128,10 +128,12 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
   }
   // a dynamically linked program (the one run, or one given that it may execute) gets its loader,
   // the loader's cache and its shared objects from the host, at the paths the loader opens,
-  // unless --file gave something there; the host layer shows them where the loader looks, when it looks
-  for (const p of hostFiles ? [] : programs) {
+  // unless --file gave something there; the host layer shows those on the root filesystem where the
+  // loader looks, when it looks, but not those under /tmp (the machine's own), which a DT_RUNPATH of
+  // $ORIGIN finds next to a program there
+  for (const p of programs) {
     for (const f of hostDependencies(p, { cwd, env })) {
-      if (given.has(f.path)) continue;
+      if (given.has(f.path) || (hostFiles && mountOf(f.path) === '/')) continue;
       given.add(f.path);
       m.addFile(f.path, f.data);
     }
