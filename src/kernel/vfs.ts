@@ -143,7 +143,9 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
   }
-  if (path === '/' || path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
+  // the root keeps the lower layer's attributes (the mounts on it are the machine's)
+  if (path === '/') return { kind: 'dir', path, tmp: 'mount', lower: src.lower?.entry('/') };
+  if (path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
   const low = lowerAt(src, path);
   // the directories above a file, the running image's included (it may not be one of the files):
   // the given files are upper to the lower layer, a directory of both keeps the lower attributes

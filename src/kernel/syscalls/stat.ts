@@ -77,7 +77,7 @@ function dirLinks(k: Kernel, node: Node & { kind: 'dir' }): number {
 
 /** Whether the writable layer (entries or whiteouts) or the given files have anything under dir. */
 function upperUnder(k: Kernel, dir: string): boolean {
-  const prefix = dir + '/';
+  const prefix = dir === '/' ? '/' : dir + '/';
   const under = (paths: Iterable<string>): boolean => {
     for (const p of paths) if (p.startsWith(prefix)) return true;
     return false;
