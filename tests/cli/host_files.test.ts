@@ -6,7 +6,7 @@
  * changes the machine's copy only. --no-host-files leaves them out.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gccUnavailable, workDir } from '../helpers/native.js';
 
@@ -136,6 +136,8 @@ maybe('sudsim run: a host file changed in the machine changes the machine\'s cop
     writeFileSync(join(d, 'gone.txt'), 'to be removed\n');
     writeFileSync(join(d, 'keep.txt'), 'to be renamed\n');
     chmodSync(join(d, 'data.txt'), 0o644);
+    // a dangling link: an O_CREAT open through it makes what it names
+    symlinkSync('made-through-link.txt', join(d, 'dangling'));
     for (const f of ['data.txt', 'gone.txt', 'keep.txt', '.']) utimesSync(join(d, f), 1_000_000, 1_000_000);
     return d;
   }
@@ -152,6 +154,9 @@ maybe('sudsim run: a host file changed in the machine changes the machine\'s cop
     'stat -c "%n %a %s" data.txt moved.txt new.txt',
     'cat moved.txt',
     'ls gone.txt 2>&1 || echo "gone: $?"',
+    'echo through the link > dangling',
+    'cat made-through-link.txt',
+    'readlink dangling',
   ].join('; ');
 
   it('writes, creates, removes, renames and chmods as natively, and the host files stay as they were', () => {
@@ -160,6 +165,7 @@ maybe('sudsim run: a host file changed in the machine changes the machine\'s cop
     const expected = native('/bin/sh', ['-c', SCRIPT], ENV, hostRun);
     expect(expected.status).toBe(0);
     expect(expected.stdout).toContain('first line\nappended\n');
+    expect(expected.stdout).toContain('through the link\n');
 
     const d = fixture();
     const before = new Map(['data.txt', 'gone.txt', 'keep.txt', '.'].map((f) => [f, statSync(join(d, f))]));
@@ -174,6 +180,7 @@ maybe('sudsim run: a host file changed in the machine changes the machine\'s cop
     }
     expect(existsSync(join(d, 'new.txt'))).toBe(false);
     expect(existsSync(join(d, 'moved.txt'))).toBe(false);
+    expect(existsSync(join(d, 'made-through-link.txt'))).toBe(false);
     expect(readFileSync(join(d, 'gone.txt'), 'utf8')).toBe('to be removed\n');
   });
 

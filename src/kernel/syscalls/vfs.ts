@@ -16,7 +16,7 @@ import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY, O_PATH } from '../files.js';
 import { DirStream, DeviceStream, FileStream, ProcStream, TmpStream, PathStream } from '../file_streams.js';
 import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
-import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, lowerAt, modeOf, type DeviceName, type Node } from '../vfs.js';
+import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, lowerAt, modeOf, nodeAt, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
@@ -112,8 +112,9 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     const dir = err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) ? parentOf(k, dirfd, path) : undefined;
     if (!dir) throw err;
     // a dangling symbolic link: O_CREAT makes what it points to (O_EXCL refuses any link)
-    const l = dir.tmp ? k.tmp?.entries.get(childPath(dir, path)) : undefined;
-    if (l instanceof TmpLink) {
+    // (one the program made, or one of the lower layer)
+    const l = dir.tmp ? nodeAt(k.fileTree(), childPath(dir, path)) : undefined;
+    if (l?.kind === 'link') {
       if (flags & O_EXCL) throw new Errno(EEXIST);
       if ((flags & O_NOFOLLOW) || links >= 40) throw new Errno(ELOOP);
       return openNode(k, AT_FDCWD, l.target.startsWith('/') ? l.target : `${dir.path}/${l.target}`, flags, mode, links + 1);
