@@ -33,7 +33,12 @@ interface HostFs {
   lstatSync(p: string, o: { bigint: true; throwIfNoEntry: false }): HostStat | undefined;
   readFileSync(p: string): Uint8Array;
   readlinkSync(p: string, enc: 'utf8'): string;
-  readdirSync(p: string): string[];
+  opendirSync(p: string, o: { bufferSize: number }): HostDir;
+}
+
+interface HostDir {
+  readSync(): { name: string } | null;
+  closeSync(): void;
 }
 
 /** The errno a host error stands for (EIO where Node gives none the machine knows). */
@@ -105,10 +110,21 @@ export class HostLayer implements LowerLayer {
   }
 
   names(dir: string): string[] {
+    // opendir's reads come in the host's order (readdirSync sorts them)
+    let d: HostDir;
     try {
-      return this.fs.readdirSync(this.host(dir));
+      d = this.fs.opendirSync(this.host(dir), { bufferSize: 128 });
     } catch {
       return [];
     }
+    const out: string[] = [];
+    try {
+      for (let e = d.readSync(); e !== null; e = d.readSync()) out.push(e.name);
+    } catch {
+      // a directory that went away while read: what was read
+    } finally {
+      d.closeSync();
+    }
+    return out;
   }
 }

@@ -38,7 +38,7 @@ export interface LowerLayer {
   read(path: string): Uint8Array;
   /** A symbolic link's target, resolved by the machine's tree, not the layer's. */
   readlink(path: string): string;
-  /** The names in a directory, in any order ([] where there is no directory). */
+  /** The names in a directory, in the order its readdir gives them ([] where there is no directory). */
   names(dir: string): string[];
 }
 

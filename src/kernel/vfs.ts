@@ -199,7 +199,7 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
   return node;
 }
 
-/** The names in directory dir, sorted, with what each is. */
+/** The names in directory dir, with what each is: sorted, but for the lower layer's (see below). */
 export function listDir(src: TreeSource, dir: string): { name: string; node: Node }[] {
   if (inProcfs(dir)) {
     const proc = src.proc;
@@ -217,13 +217,17 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
   }
   if (dir === '/') ['dev', 'proc', 'sys', 'tmp'].forEach((n) => names.add(n));
   if (dir === '/dev') [...Object.keys(DEVICES), 'shm'].forEach((n) => names.add(n));
-  if (src.lower !== undefined && mountOf(dir) === '/') for (const n of src.lower.names(dir)) names.add(n);
   for (const p of src.tmp?.entries.keys() ?? []) {
     if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) names.add(p.slice(prefix.length));
   }
   // removed names (whiteouts) are gone
   const out: { name: string; node: Node }[] = [];
-  for (const name of [...names].sort()) {
+  // the machine's own names sorted, then the lower layer's in the order it lists them (an untouched
+  // host directory reads in the host's order, as find and tar walk it natively), as overlayfs
+  // merges a directory: its upper entries, then the lower ones not among them
+  const lower = src.lower !== undefined && mountOf(dir) === '/' ? src.lower.names(dir) : [];
+  const inLower = new Set(lower);
+  for (const name of [...[...names].filter((n) => !inLower.has(n)).sort(), ...lower]) {
     const node = nodeAt(src, prefix + name);
     if (node) out.push({ name, node });
   }
