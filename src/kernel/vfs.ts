@@ -234,11 +234,29 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
   return out;
 }
 
-/** A stable inode number for a path (FNV-1a: the same path always has the same number). */
+/**
+ * A stable inode number for a path: the same path always has the same
+ * number, of about 60 bits from two hashes (FNV-1a and a multiply-rotate one),
+ * not 32: a walk of a host tree (tens of thousands of paths through the
+ * lower layer) would meet two paths with one 32-bit number, which du, tar
+ * and cp take for hard links of one file. At or above 2^33, clear of the
+ * numbers nextIno gives from 2^32.
+ */
 export function inodeOf(path: string): bigint {
   let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
-  return BigInt(h) + 2n;
+  let g = 0x9e3779b9;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(((g ^ c) << 13) | ((g ^ c) >>> 19), 0x5bd1e995) + 0x6b43a9b5;
+  }
+  // fmix32 of each lane, so that the high bits depend on every character
+  g ^= g >>> 16;
+  g = Math.imul(g, 0x85ebca6b);
+  g ^= g >>> 13;
+  g = Math.imul(g, 0xc2b2ae35);
+  g ^= g >>> 16;
+  return (BigInt((g >>> 0) & 0x1fffffff | 0x2) << 32n) | BigInt(h >>> 0);
 }
 
 /** st_mode of a node. */

@@ -95,6 +95,8 @@ const SCRIPTS: string[] = [
   'for f in /etc/passwd /etc/group; do wc -l < $f; done; test -d /usr && echo dir; [ -L /bin ] && echo link; ls /usr/share/doc | wc -l',
   'cd /usr/share && ls -d doc/*/ | head -5 && pwd && ls -la --time-style=long-iso doc | head -20',
   'command -v ls; type cat; readlink -f /bin/sh; realpath /etc/os-release; stat -c "%n %a %U %G %s %F" /etc/passwd /bin /usr/bin /etc/hostname',
+  // du counts a file (or directory) once per inode number: two paths of one number would be counted once
+  'du -s /usr/share/doc /usr/include /etc',
   // unsorted: directories read in the host's order
   'find /etc/apt /usr/share/doc/bash | head -60; ls -U /usr/share/doc | head; tar cf - -C / etc/apt usr/share/doc/bash 2>/dev/null | md5sum',
 ];
