@@ -457,7 +457,7 @@ export class Kernel {
   /** Makes the directories of path that the tree lacks, as `mkdir -p` would (a first process's working directory). */
   makeDirs(path: string): void {
     // the tree before any process runs: the given files and what was made
-    const src: TreeSource = { files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp, lower: this.lower };
+    const src = this.bootTree();
     let at = '';
     for (const seg of path.split('/').filter((x) => x !== '')) {
       at += '/' + seg;
@@ -469,6 +469,11 @@ export class Kernel {
     }
   }
 
+  /** The tree before any process runs: the given files, what was made, the lower layer. */
+  private bootTree(): TreeSource {
+    return { files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp, lower: this.lower };
+  }
+
   /**
    * The file the first process's image was run as: its path with the links
    * on the way followed, as execve's lookup follows them (/bin/sh is the
@@ -477,7 +482,7 @@ export class Kernel {
    */
   private imagePath(named: string): string {
     try {
-      const node = resolve({ files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp, lower: this.lower }, '/', named, true);
+      const node = resolve(this.bootTree(), '/', named, true);
       return node.kind === 'file' ? node.path : named;
     } catch {
       return named;
@@ -599,7 +604,7 @@ export class Kernel {
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
     // the tree before any process runs, as makeDirs sees it
-    const interp = openInterpreter({ files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp, lower: this.lower }, cwd, parseElfOnce(bytes));
+    const interp = openInterpreter(this.bootTree(), cwd, parseElfOnce(bytes));
     const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
     const pid = this.nextPid++;
     img.mm.exePath = this.imagePath(exePath(args.execfn, cwd));

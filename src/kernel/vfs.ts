@@ -9,10 +9,11 @@
  * nodes), write, rename and remove lives in memory over the given files
  * (src/kernel/tmpfs.ts). Under all of it, when the machine has one, a
  * read-only lower layer answers the root filesystem's paths nothing else
- * answers (src/kernel/lower_layer.ts: the host's files). Paths resolve as Linux resolves them: from / or
- * a directory descriptor, `.` and `..` by component, the link followed
- * unless it is the last component of an lstat or O_NOFOLLOW open, and
- * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
+ * answers (src/kernel/lower_layer.ts: the host's files). Paths resolve as
+ * Linux resolves them: from / or a directory descriptor, `.` and `..` by
+ * component, the link followed unless it is the last component of an
+ * lstat or O_NOFOLLOW open, and ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP
+ * where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
 import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, mountOf, type TmpFs } from './tmpfs.js';
