@@ -114,6 +114,15 @@ maybe('sudsim run: /bin/sh scripts and coreutils on the host files, as natively'
     });
   }
 
+  const python = existsSync('/usr/bin/python3') ? it : it.skip;
+  python('/usr/bin/python3 with its standard library from the host', () => {
+    const code = 'import hashlib, json, os, pwd, sqlite3; print(json.dumps(sorted(os.listdir("/etc"))[:5]), pwd.getpwuid(0).pw_name, '
+      + 'hashlib.sha256(open("/etc/passwd", "rb").read()).hexdigest(), sqlite3.sqlite_version, os.path.realpath("/bin/sh"))';
+    const host = native('/usr/bin/python3', ['-c', code]);
+    expect(host.status).toBe(0);
+    expect(sudsim('/usr/bin/python3', ['-c', code])).toEqual(host);
+  });
+
   for (const cmd of [['/usr/bin/ls', '-la', '--time-style=long-iso', '/usr/share/doc'], ['/usr/bin/sort', '/etc/passwd'], ['/usr/bin/wc', '-l', '/etc/passwd']]) {
     it(cmd.join(' '), () => {
       const host = native(cmd[0], cmd.slice(1));
