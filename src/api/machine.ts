@@ -12,6 +12,7 @@ import { normalizePath } from '../kernel/syscalls/execve.js';
 import { CLONE } from '../kernel/clone.js';
 import { Errno, errnoNamed } from '../kernel/errno.js';
 import { MachineSnapshot, restoreSnapshot } from './snapshot.js';
+import { HostLayer } from './host_layer.js';
 
 export { MachineSnapshot } from './snapshot.js';
 
@@ -37,6 +38,16 @@ export interface MachineOptions {
   smap?: boolean;
   /** The `linux-next` sysctl kernel.syscall_user_dispatch (default true). */
   sysctlSyscallUserDispatch?: boolean;
+  /**
+   * The host's files under the machine's tree, read-only, as overlayfs's
+   * lower layer (Node only): `true` for the host's /, or a host directory
+   * to be the machine's / (as a chroot). A path the machine's own files do
+   * not answer is then looked up on the host when the program asks; a
+   * write copies the file into the machine, never to the host. /proc,
+   * /sys, /dev and /tmp stay the machine's own. Default off: the machine
+   * holds only what `addFile` gives it, the same on every host.
+   */
+  hostFiles?: boolean | string;
 }
 
 export interface LoadOptions {
@@ -206,6 +217,7 @@ export class Machine {
       profile: opts.profile,
       smap: opts.smap,
       sysctlSyscallUserDispatch: opts.sysctlSyscallUserDispatch,
+      lower: opts.hostFiles ? new HostLayer(opts.hostFiles === true ? '/' : opts.hostFiles) : undefined,
     });
   }
 

@@ -52,6 +52,8 @@ export class MachineSnapshot {
   /** @internal */
   constructor(owner: object, kernel: Kernel, machine: Record<string, unknown>) {
     const shared = new Set<object>([owner, kernel, kernel.engine, kernel.profile, ...NEVER_WRITTEN, ...kernel.fsFiles.values()]);
+    // the lower layer is the host's files, read when asked: every copy reads the same layer
+    if (kernel.lower) shared.add(kernel.lower);
     this.owner = owner;
     this.shared = shared;
     this.memory = new MemoryImage(kernel.engine);

@@ -33,13 +33,14 @@ export async function main(argv: string[]): Promise<number> {
     .option('--env <name=value>', 'set an environment variable for the program (repeatable)', (v: string, prev: string[]) => [...prev, v], [] as string[])
     .option('--clear-env', 'start from an empty environment instead of this shell\'s')
     .option('--cwd <dir>', 'the program\'s working directory in the machine (default: this shell\'s)')
+    .option('--no-host-files', 'show the program only the files given with --file (and its own), not the host\'s, read-only, under them')
     .option('--no-smap', 'model a machine with SMAP off', false)
     .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')
     .argument('<program>', 'path of the ELF file')
     .argument('[args...]', 'arguments for the program')
     .passThroughOptions()
     .action((prog: string, args: string[], opts) => {
-      status = runCommand(prog, args, { ...opts, noSmap: opts.smap === false, sysctl: opts.sysctlSud });
+      status = runCommand(prog, args, { ...opts, noSmap: opts.smap === false, sysctl: opts.sysctlSud, hostFiles: opts.hostFiles !== false });
     });
 
   program

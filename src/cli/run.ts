@@ -4,6 +4,7 @@ import { basename, posix } from 'node:path';
 import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno, ENOENT } from '../kernel/errno.js';
 import { hostDependencies } from '../api/host_libraries.js';
+import { mountOf } from '../kernel/tmpfs.js';
 import { signalName, signalDescription } from '../kernel/signal_names.js';
 
 export interface RunOptions {
@@ -20,6 +21,8 @@ export interface RunOptions {
   clearEnv?: boolean;
   /** The working directory in the machine (default this process's). */
   cwd?: string;
+  /** The host's files, read-only, under the machine's (default on, as a shell sees them). */
+  hostFiles?: boolean;
 }
 
 /**
@@ -92,6 +95,7 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     profile: opts.profile as MachineOptions['profile'],
     smap: !opts.noSmap,
     sysctlSyscallUserDispatch: opts.sysctl !== '0',
+    hostFiles: opts.hostFiles ?? true,
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   const env = environment(opts);
@@ -100,7 +104,11 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
   // the shell's, so that relative paths mean the same on both sides
   const cwd = posix.resolve(opts.cwd ?? process.cwd());
   const inMachine = (p: string): string => posix.resolve(cwd, p);
-  m.addFile(inMachine(path), bytes);
+  const hostFiles = opts.hostFiles ?? true;
+  // the program is a given file unless the host layer shows it, at that very path (not under /tmp,
+  // which is the machine's own), with the host's attributes
+  const onHost = hostFiles && inMachine(path) === posix.resolve(process.cwd(), path) && mountOf(inMachine(path)) === '/';
+  if (!onHost) m.addFile(inMachine(path), bytes);
   const given = new Set([inMachine(path)]);
   const programs = [inMachine(path)];
   for (const spec of opts.file ?? []) {
@@ -120,10 +128,12 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
   }
   // a dynamically linked program (the one run, or one given that it may execute) gets its loader,
   // the loader's cache and its shared objects from the host, at the paths the loader opens,
-  // unless --file gave something there
+  // unless --file gave something there; the host layer shows those on the root filesystem where the
+  // loader looks, when it looks, but not those under /tmp (the machine's own), which a DT_RUNPATH of
+  // $ORIGIN finds next to a program there
   for (const p of programs) {
     for (const f of hostDependencies(p, { cwd, env })) {
-      if (given.has(f.path)) continue;
+      if (given.has(f.path) || (hostFiles && mountOf(f.path) === '/')) continue;
       given.add(f.path);
       m.addFile(f.path, f.data);
     }

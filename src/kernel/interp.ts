@@ -24,7 +24,7 @@ export function openInterpreter(src: TreeSource, cwd: string, elf: ElfImage): In
     throw err;
   }
   // as for the program: a directory or device is no program, nor a tmpfs file without an execute bit
-  if ((node.kind === 'tmp' && !(node.file.mode & 0o111)) || (node.kind !== 'file' && node.kind !== 'tmp')) {
+  if ((node.kind === 'tmp' && !(node.file.mode & 0o111)) || (node.kind === 'file' && node.lower && !(node.lower.mode & 0o111)) || (node.kind !== 'file' && node.kind !== 'tmp')) {
     throw new Errno(EACCES, `interpreter ${name}: Permission denied`);
   }
   const bytes = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);

@@ -9,7 +9,8 @@ import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
-import { inProcfs, nodeAt, type TreeSource } from './vfs.js';
+import { inProcfs, nodeAt, resolve, type TreeSource } from './vfs.js';
+import type { LowerLayer } from './lower_layer.js';
 import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
 import { procTree } from './procfs.js';
 import { Sysctl } from './sysctl.js';
@@ -114,6 +115,8 @@ export interface KernelOptions {
   sysctlSyscallUserDispatch?: boolean;
   /** SMAP on (selector reads pay the user-access cost in the timing model). Default on. */
   smap?: boolean;
+  /** A read-only layer under the root filesystem (src/kernel/lower_layer.ts); default none. */
+  lower?: LowerLayer;
 }
 
 /** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
@@ -298,6 +301,7 @@ export class Kernel {
     this.fast = opts.fastSyscalls ?? !opts.trace;
     this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
     this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
+    this.lower = opts.lower;
     this.unameRelease = opts.unameRelease ?? this.profile.release;
     this.stdio = [opts.stdin, opts.stdout, opts.stderr];
     this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
@@ -416,6 +420,7 @@ export class Kernel {
       exe: mm.exe && { path: mm.exePath, data: mm.exe },
       proc: procTree(this),
       tmp: this.tmp,
+      lower: this.lower,
     };
   }
 
@@ -453,7 +458,7 @@ export class Kernel {
   /** Makes the directories of path that the tree lacks, as `mkdir -p` would (a first process's working directory). */
   makeDirs(path: string): void {
     // the tree before any process runs: the given files and what was made
-    const src: TreeSource = { files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp };
+    const src = this.bootTree();
     let at = '';
     for (const seg of path.split('/').filter((x) => x !== '')) {
       at += '/' + seg;
@@ -462,6 +467,26 @@ export class Kernel {
       if (n?.kind === 'dir') continue;
       if (n !== undefined || inProcfs(at)) throw new Error(`sudsim: the working directory ${path} cannot be made: ${at} is no directory`);
       this.tmpfs().entries.set(at, new TmpDir(this.nextIno(), 0o755, this.realtimeNs()));
+    }
+  }
+
+  /** The tree before any process runs: the given files, what was made, the lower layer. */
+  private bootTree(): TreeSource {
+    return { files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp, lower: this.lower };
+  }
+
+  /**
+   * The file the first process's image was run as: its path with the links
+   * on the way followed, as execve's lookup follows them (/bin/sh is the
+   * lower layer's /usr/bin/dash); the path as named where the tree has no
+   * such file (an image given to load only).
+   */
+  private imagePath(named: string): string {
+    try {
+      const node = resolve(this.bootTree(), '/', named, true);
+      return node.kind === 'file' ? node.path : named;
+    } catch {
+      return named;
     }
   }
 
@@ -586,10 +611,10 @@ export class Kernel {
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
     // the tree before any process runs, as makeDirs sees it
-    const interp = openInterpreter({ files: this.fsFiles, exe: undefined, proc: undefined, tmp: this.tmp }, cwd, parseElfOnce(bytes));
+    const interp = openInterpreter(this.bootTree(), cwd, parseElfOnce(bytes));
     const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
     const pid = this.nextPid++;
-    img.mm.exePath = exePath(args.execfn, cwd);
+    img.mm.exePath = this.imagePath(exePath(args.execfn, cwd));
     const task = new Task(pid, pid, INIT_PID, img.mm);
     task.cwd = cwd;
     // the process a shell started: a group of its own in the shell's session (init's, here)
@@ -636,6 +661,10 @@ export class Kernel {
 
   /** The in-memory filesystem execve reads (path -> file bytes). */
   readonly fsFiles = new Map<string, Uint8Array>();
+
+  /** The read-only layer under the root filesystem, shared by snapshots (it is no state of the machine). */
+  readonly lower: LowerLayer | undefined;
+
   /** Frames holding executables' pages, which exec maps copy-on-write. */
   pageCache = new PageCache();
   /** The tmpfs files VMAs map, which every address space finds them in. */

@@ -7,13 +7,17 @@
  * (src/kernel/procfs.ts). All of it but /proc and /sys is writable: what
  * programs create (files, directories, links, FIFOs, socket files, device
  * nodes), write, rename and remove lives in memory over the given files
- * (src/kernel/tmpfs.ts). Paths resolve as Linux resolves them: from / or
- * a directory descriptor, `.` and `..` by component, the link followed
- * unless it is the last component of an lstat or O_NOFOLLOW open, and
- * ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP where Linux gives them.
+ * (src/kernel/tmpfs.ts). Under all of it, when the machine has one, a
+ * read-only lower layer answers the root filesystem's paths nothing else
+ * answers (src/kernel/lower_layer.ts: the host's files). Paths resolve as
+ * Linux resolves them: from / or a directory descriptor, `.` and `..` by
+ * component, the link followed unless it is the last component of an
+ * lstat or O_NOFOLLOW open, and ENOENT, ENOTDIR, ENAMETOOLONG and ELOOP
+ * where Linux gives them.
  */
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
-import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, type TmpFs } from './tmpfs.js';
+import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, mountOf, type TmpFs } from './tmpfs.js';
+import { lowerNode, type LowerAttrs, type LowerLayer } from './lower_layer.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -54,18 +58,22 @@ export interface ProcFile {
 
 /** What a path names. */
 export type Node =
-  /** proc: a file of /proc or /sys (size 0 in stat; data is empty, show makes its contents). */
-  | { kind: 'file'; path: string; data: Uint8Array; proc?: ProcFile }
+  /**
+   * proc: a file of /proc or /sys (size 0 in stat; data is empty, show makes its contents).
+   * lower: a file of the lower layer, with its attributes (data read at first use).
+   */
+  | { kind: 'file'; path: string; data: Uint8Array; proc?: ProcFile; lower?: LowerAttrs }
   /**
    * tmp: where entries can be made: a tmpfs mount ('root': /tmp, /dev/shm),
    * another writable mount point ('mount': / and /dev), a directory above
-   * given files ('given') or one a program made; none in /proc.
+   * given files or of the lower layer ('given') or one a program made; none in /proc.
+   * lower: the lower layer's attributes of a directory it has (and no upper one changed).
    */
-  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir }
+  | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir; lower?: LowerAttrs }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
-  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size. */
-  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number } }
+  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size; lower: one of the lower layer. */
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number }; lower?: LowerAttrs }
   /** A socket's name (bind of a path, or mknod). */
   | { kind: 'sock'; path: string; inode: TmpSock }
   /** A named pipe (mknod S_IFIFO, mkfifo). */
@@ -103,6 +111,13 @@ export interface TreeSource {
   proc: ProcTree | undefined;
   /** The writable layer's contents (undefined until something is made or removed). */
   tmp: TmpFs | undefined;
+  /** The read-only layer under the root filesystem (undefined: the tree is what the machine holds). */
+  lower?: LowerLayer;
+}
+
+/** The lower layer's node at path: only on the root filesystem (the mounts are the machine's own). */
+export function lowerAt(src: TreeSource, path: string): Node | undefined {
+  return src.lower !== undefined && mountOf(path) === '/' ? lowerNode(src.lower, path) : undefined;
 }
 
 /** The node at an absolute path with no `.`, `..` or empty components (no link followed). */
@@ -118,18 +133,28 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (t instanceof TmpFifo) return { kind: 'fifo', path, inode: t };
   if (t instanceof TmpDevNode) return { kind: 'devnode', path, inode: t };
   if (src.tmp?.removed.has(path)) return undefined;
-  const data = src.files.get(path) ?? (src.exe?.path === path ? src.exe.data : undefined);
+  const data = src.files.get(path);
   if (data) return { kind: 'file', path, data };
+  if (src.exe?.path === path) {
+    // an image run from the lower layer still shows the lower layer's attributes
+    const low = lowerAt(src, path);
+    return low?.kind === 'file' ? low : { kind: 'file', path, data: src.exe.data };
+  }
   if (path.startsWith('/dev/')) {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
   }
-  if (path === '/' || path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
-  // the directories above a file, the running image's included (it may not be one of the files)
+  // the root keeps the lower layer's attributes (the mounts on it are the machine's)
+  if (path === '/') return { kind: 'dir', path, tmp: 'mount', lower: src.lower?.entry('/') };
+  if (path === '/dev') return { kind: 'dir', path, tmp: 'mount' };
+  const low = lowerAt(src, path);
+  // the directories above a file, the running image's included (it may not be one of the files):
+  // the given files are upper to the lower layer, a directory of both keeps the lower attributes
   const prefix = path + '/';
-  if (src.exe?.path.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
-  for (const p of src.files.keys()) if (p.startsWith(prefix)) return { kind: 'dir', path, tmp: 'given' };
-  return undefined;
+  let given = src.exe?.path.startsWith(prefix) ?? false;
+  if (!given) for (const p of src.files.keys()) if (p.startsWith(prefix)) { given = true; break; }
+  if (given) return { kind: 'dir', path, tmp: 'given', lower: low?.kind === 'dir' ? low.lower : undefined };
+  return low;
 }
 
 /**
@@ -175,7 +200,7 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
   return node;
 }
 
-/** The names in directory dir, sorted, with what each is. */
+/** The names in directory dir, with what each is: sorted, but for the lower layer's (see below). */
 export function listDir(src: TreeSource, dir: string): { name: string; node: Node }[] {
   if (inProcfs(dir)) {
     const proc = src.proc;
@@ -198,26 +223,49 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
   }
   // removed names (whiteouts) are gone
   const out: { name: string; node: Node }[] = [];
-  for (const name of [...names].sort()) {
+  // the machine's own names sorted, then the lower layer's in the order it lists them (an untouched
+  // host directory reads in the host's order, as find and tar walk it natively), as overlayfs
+  // merges a directory: its upper entries, then the lower ones not among them
+  const lower = src.lower !== undefined && mountOf(dir) === '/' ? src.lower.names(dir) : [];
+  const inLower = new Set(lower);
+  for (const name of [...[...names].filter((n) => !inLower.has(n)).sort(), ...lower]) {
     const node = nodeAt(src, prefix + name);
     if (node) out.push({ name, node });
   }
   return out;
 }
 
-/** A stable inode number for a path (FNV-1a: the same path always has the same number). */
+/**
+ * A stable inode number for a path: the same path always has the same
+ * number, of about 60 bits from two hashes (FNV-1a and a multiply-rotate one),
+ * not 32: a walk of a host tree (tens of thousands of paths through the
+ * lower layer) would meet two paths with one 32-bit number, which du, tar
+ * and cp take for hard links of one file. At or above 2^33, clear of the
+ * numbers nextIno gives from 2^32.
+ */
 export function inodeOf(path: string): bigint {
   let h = 0x811c9dc5;
-  for (let i = 0; i < path.length; i++) h = Math.imul(h ^ path.charCodeAt(i), 0x01000193) >>> 0;
-  return BigInt(h) + 2n;
+  let g = 0x9e3779b9;
+  for (let i = 0; i < path.length; i++) {
+    const c = path.charCodeAt(i);
+    h = Math.imul(h ^ c, 0x01000193);
+    g = Math.imul(((g ^ c) << 13) | ((g ^ c) >>> 19), 0x5bd1e995) + 0x6b43a9b5;
+  }
+  // fmix32 of each lane, so that the high bits depend on every character
+  g ^= g >>> 16;
+  g = Math.imul(g, 0x85ebca6b);
+  g ^= g >>> 13;
+  g = Math.imul(g, 0xc2b2ae35);
+  g ^= g >>> 16;
+  return (BigInt((g >>> 0) & 0x1fffffff | 0x2) << 32n) | BigInt(h >>> 0);
 }
 
 /** st_mode of a node. */
 export function modeOf(n: Node): number {
   switch (n.kind) {
-    case 'file': return S_IFREG | (n.proc ? n.proc.mode : 0o755);
+    case 'file': return S_IFREG | (n.proc ? n.proc.mode : n.lower ? n.lower.mode : 0o755);
     case 'tmp': return S_IFREG | n.file.mode;
-    case 'dir': return S_IFDIR | (n.proc ? n.proc.mode : n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : 0o755);
+    case 'dir': return S_IFDIR | (n.proc ? n.proc.mode : n.tmp === 'root' ? 0o1777 : n.tmp instanceof TmpDir ? n.tmp.mode : n.lower ? n.lower.mode : 0o755);
     case 'dev': return S_IFCHR | 0o666;
     case 'link': return S_IFLNK | (n.proc ? n.proc.mode : 0o777);
     case 'sock': return S_IFSOCK | n.inode.mode;

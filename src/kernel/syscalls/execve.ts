@@ -49,6 +49,7 @@ export const execSyscalls: SyscallRow[] = [
     // a directory or a device is no program (may_open's EACCES for a non-regular file), nor a
     // tmpfs file without an execute bit
     if (node.kind === 'tmp' && !(node.file.mode & 0o111)) throw new Errno(EACCES);
+    if (node.kind === 'file' && node.lower && !(node.lower.mode & 0o111)) throw new Errno(EACCES);
     if (node.kind !== 'file' && node.kind !== 'tmp') throw new Errno(EACCES);
     const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);

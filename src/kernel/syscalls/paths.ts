@@ -12,7 +12,8 @@ import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
 import { Inode, TmpDir, TmpFile, TmpLink, isMountPoint } from '../tmpfs.js';
-import { inProcfs, inodeOf, resolve, type Node } from '../vfs.js';
+import { inProcfs, inodeOf, lowerAt, resolve, type Node } from '../vfs.js';
+import type { LowerAttrs } from '../lower_layer.js';
 import { EPOCH_NS } from '../epoch.js';
 
 export const AT_FDCWD = -100;
@@ -114,24 +115,53 @@ export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true
   return { kind: 'tmp', path: node.path, file };
 }
 
-/** A given file as a file of the writable layer: its bytes, and its attributes (root's, 0755, from the machine's boot). */
+/**
+ * A given file as a file of the writable layer: its bytes, and its
+ * attributes (root's, 0755, from the machine's boot; a lower layer's file
+ * keeps its own, as overlayfs's copy-up keeps mode, owner and times). The
+ * inode number is the path's either way, so a copy-up changes no st_ino.
+ */
 export function givenCopy(k: Kernel, node: Node & { kind: 'file' }): TmpFile {
-  const file = new TmpFile(k.engine, inodeOf(node.path), 0o755, EPOCH_NS);
+  const file = new TmpFile(k.engine, inodeOf(node.path), node.lower?.mode ?? 0o755, node.lower?.btime ?? EPOCH_NS);
+  if (node.lower) keepLowerAttrs(file, node.lower);
   file.write(0, node.data);
   // descriptors that read the file as given read the copy from now on
   k.tmp?.givenOpen.get(node.path)?.copiedUp(file);
   return file;
 }
 
-/** A given directory (one above given files) as a directory of the writable layer, with its attributes. */
-export function givenDir(path: string): TmpDir {
-  return new TmpDir(inodeOf(path), 0o755, EPOCH_NS);
+/** A given directory (one above given files, or the lower layer's) as a directory of the writable layer, with its attributes. */
+export function givenDir(path: string, lower?: LowerAttrs): TmpDir {
+  const d = new TmpDir(inodeOf(path), lower?.mode ?? 0o755, lower?.btime ?? EPOCH_NS);
+  if (lower) keepLowerAttrs(d, lower);
+  return d;
 }
 
-/** Whether something given (a file, the running image, a device, a directory above them) lies at path or under it. */
+/** A symbolic link of the lower layer as a link of the writable layer (to be renamed or given a second name). */
+export function lowerLinkCopy(node: Node & { kind: 'link'; lower: LowerAttrs }): TmpLink {
+  const l = new TmpLink(inodeOf(node.path), node.target, node.lower.btime ?? EPOCH_NS);
+  keepLowerAttrs(l, node.lower);
+  return l;
+}
+
+/** An upper inode copied up from the lower layer takes the lower entry's owner and times. */
+function keepLowerAttrs(i: Inode, lower: LowerAttrs): void {
+  i.uid = lower.uid;
+  i.gid = lower.gid;
+  i.atime = lower.atime;
+  i.mtime = lower.mtime;
+  i.ctime = lower.ctime;
+}
+
+/**
+ * Whether something given (a file, the running image, a device, a
+ * directory above them) or the lower layer's lies at path or under it: its
+ * removal needs a whiteout.
+ */
 export function givenAt(k: Kernel, path: string): boolean {
   const prefix = path + '/';
   const src = k.fileTree();
+  if (lowerAt(src, path) !== undefined) return true;
   if (src.exe && (src.exe.path === path || src.exe.path.startsWith(prefix))) return true;
   if (path === '/dev' || path.startsWith('/dev/')) return true;
   for (const p of src.files.keys()) if (p === path || p.startsWith(prefix)) return true;
@@ -187,7 +217,7 @@ export function attrsToChange(k: Kernel, node: Node): Inode {
   const tmp = k.tmpfs();
   if (node.kind === 'file') return copyUp(k, node, false).file;
   if (node.kind === 'dir' && node.tmp === 'given') {
-    const d = givenDir(node.path);
+    const d = givenDir(node.path, node.lower);
     tmp.entries.set(node.path, d);
     return d;
   }

@@ -4,7 +4,11 @@
  * Each answer is built from one kstat record, as Linux's vfs_getattr fills
  * a struct kstat that cp_new_stat and cp_statx then lay out. Given files
  * and directories are root's, from the machine's boot; what the writable
- * layer holds carries its own owner, permission bits and times.
+ * layer holds carries its own owner, permission bits and times; what the
+ * lower layer holds, the lower layer's owner, permission bits, size,
+ * blocks, link count and times. Every file of the root filesystem, of any
+ * layer, is on its one device, with its path's inode number (inodeOf), as
+ * getdents64 gives it: a copy-up keeps it.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
@@ -66,7 +70,19 @@ const blocksOf = (size: number): number => Math.ceil(size / 4096) * 8;
 function dirLinks(k: Kernel, node: Node & { kind: 'dir' }): number {
   const tree = k.fileTree();
   if (node.tmp instanceof TmpDir && tree.tmp?.entries.get(node.path) !== node.tmp) return 0;
+  // a lower directory nothing above has changed under counts as the lower layer counts it
+  if (node.lower && !upperUnder(k, node.path)) return node.lower.nlink;
   return 2 + listDir(tree, node.path).filter((e) => e.node.kind === 'dir').length;
+}
+
+/** Whether the writable layer (entries or whiteouts) or the given files have anything under dir. */
+function upperUnder(k: Kernel, dir: string): boolean {
+  const prefix = dir === '/' ? '/' : dir + '/';
+  const under = (paths: Iterable<string>): boolean => {
+    for (const p of paths) if (p.startsWith(prefix)) return true;
+    return false;
+  };
+  return under(k.fsFiles.keys()) || under(k.tmp?.entries.keys() ?? []) || under(k.tmp?.removed ?? []) || (k.fileTree().exe?.path.startsWith(prefix) ?? false);
 }
 
 /** The kstat of a node of the tree. */
@@ -96,7 +112,8 @@ function kstatOf(k: Kernel, node: Node): Kstat {
   switch (node.kind) {
     case 'file':
       // a /proc file has no size until read
-      st.size = node.proc ? (node.proc.size ?? 0) : node.data.length;
+      // a lower file's size is the lower layer's: a stat reads no contents
+      st.size = node.proc ? (node.proc.size ?? 0) : node.lower ? node.lower.size : node.data.length;
       break;
     case 'tmp':
       st.nlink = node.file.nlink;
@@ -130,6 +147,18 @@ function kstatOf(k: Kernel, node: Node): Kstat {
     st.blocks = 0;
     st.btime = undefined;
     st.blksize = mountOf(node.path) === '/proc' ? 1024 : 4096;
+  }
+  const low = node.kind === 'file' || node.kind === 'dir' || node.kind === 'link' ? node.lower : undefined;
+  if (low) {
+    if (node.kind !== 'dir') st.nlink = low.nlink;
+    st.uid = low.uid;
+    st.gid = low.gid;
+    st.size = low.size;
+    st.blocks = low.blocks;
+    st.atime = low.atime;
+    st.mtime = low.mtime;
+    st.ctime = low.ctime;
+    st.btime = low.btime;
   }
   const a = attrsOf(k, node);
   if (a) {

@@ -16,11 +16,11 @@ import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY, O_PATH } from '../files.js';
 import { DirStream, DeviceStream, FileStream, ProcStream, TmpStream, PathStream } from '../file_streams.js';
 import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
-import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, modeOf, type DeviceName, type Node } from '../vfs.js';
+import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, lowerAt, modeOf, nodeAt, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
-  lookup, newEntry, parentOf, pathArg, splitPath, unlinkEntry,
+  lookup, lowerLinkCopy, newEntry, parentOf, pathArg, splitPath, unlinkEntry,
 } from './paths.js';
 
 const AT_EACCESS = 0x200;
@@ -112,8 +112,9 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     const dir = err instanceof Errno && err.errno === ENOENT && (flags & O_CREAT) ? parentOf(k, dirfd, path) : undefined;
     if (!dir) throw err;
     // a dangling symbolic link: O_CREAT makes what it points to (O_EXCL refuses any link)
-    const l = dir.tmp ? k.tmp?.entries.get(childPath(dir, path)) : undefined;
-    if (l instanceof TmpLink) {
+    // (one the program made, or one of the lower layer)
+    const l = dir.tmp ? nodeAt(k.fileTree(), childPath(dir, path)) : undefined;
+    if (l?.kind === 'link') {
       if (flags & O_EXCL) throw new Errno(EEXIST);
       if ((flags & O_NOFOLLOW) || links >= 40) throw new Errno(ELOOP);
       return openNode(k, AT_FDCWD, l.target.startsWith('/') ? l.target : `${dir.path}/${l.target}`, flags, mode, links + 1);
@@ -142,6 +143,8 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
     if (writing && node.proc.denyWrite === EACCES && !node.proc.write) throw new Errno(EACCES);
     stream = new ProcStream(node);
   } else if (node.kind === 'file' && !writing && !(flags & O_TRUNC)) {
+    // a lower file's bytes are read now, so that one the layer cannot read fails the open
+    if (node.lower) void node.data;
     stream = new FileStream(node, k.tmpfs().givenInode(node.path));
   } else if (node.kind === 'file' || node.kind === 'tmp') {
     const t = node.kind === 'file' ? copyUp(k, node) : node;
@@ -208,6 +211,8 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   if (there && (flags & RENAME_NOREPLACE)) throw new Errno(EEXIST);
   if (at === node.path) return 0n;
   if (node.kind === 'dir' && (at + '/').startsWith(node.path + '/')) throw new Errno(EINVAL);
+  // a directory of the lower layer is not moved (overlayfs without redirect_dir): mv copies it instead
+  if (node.kind === 'dir' && lowerAt(k.fileTree(), node.path)?.kind === 'dir') throw new Errno(EXDEV);
   if (there) {
     if (there.kind === 'dir') {
       if (node.kind !== 'dir') throw new Errno(EISDIR);
@@ -220,8 +225,9 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   for (const n of subtree(k, node)) {
     let e: TmpEntry;
     if (n.kind === 'tmp') e = n.file;
-    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path);
+    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path, n.lower);
     else if (n.kind === 'file') e = givenCopy(k, n);
+    else if (n.kind === 'link' && n.lower) e = lowerLinkCopy({ ...n, lower: n.lower });
     else if ((n.kind === 'link' && n.inode) || n.kind === 'sock' || n.kind === 'fifo' || n.kind === 'devnode') e = n.inode!;
     else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
@@ -260,6 +266,11 @@ function link(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: s
   let e: TmpEntry;
   if (node.kind === 'file') e = copyUp(k, node, false).file;
   else if (node.kind === 'tmp') e = node.file;
+  else if (node.kind === 'link' && node.lower) {
+    // copied up, so that both names are one link of the writable layer
+    e = lowerLinkCopy({ ...node, lower: node.lower });
+    k.tmpfs().entries.set(node.path, e);
+  }
   else if ((node.kind === 'link' && node.inode) || node.kind === 'sock' || node.kind === 'fifo' || node.kind === 'devnode') e = node.inode!;
   else throw new Errno(EPERM);
   // an unlinked file stays nameless, unless O_TMPFILE made it to be named
@@ -312,7 +323,7 @@ function access(k: Kernel, dirfd: number, pathAddr: bigint, mode: number, flags:
     const ro = node?.kind === 'link' && !node.proc;
     if (ro) throw new Errno(EROFS);
   }
-  const noExec = node?.kind === 'dev' || (node?.kind === 'tmp' && !(node.file.mode & 0o111)) || ((node?.kind === 'fifo' || node?.kind === 'devnode') && !(node.inode.mode & 0o111));
+  const noExec = node?.kind === 'dev' || (node?.kind === 'file' && node.lower !== undefined && !(node.lower.mode & 0o111)) || (node?.kind === 'tmp' && !(node.file.mode & 0o111)) || ((node?.kind === 'fifo' || node?.kind === 'devnode') && !(node.inode.mode & 0o111));
   if ((mode & X_OK) && noExec) throw new Errno(EACCES);
   return 0n;
 }
