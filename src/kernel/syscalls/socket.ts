@@ -13,9 +13,10 @@
  * A connect waits while the listener's backlog is full. Both honour
  * O_NONBLOCK and MSG_DONTWAIT, and recv MSG_PEEK, MSG_WAITALL and
  * MSG_TRUNC. Control messages (passing descriptors) are not carried:
- * sendmsg with any fails with EOPNOTSUPP. The machine has no other
- * family: socket(2) of one is EAFNOSUPPORT, as on a kernel built without
- * networking.
+ * sendmsg with any fails with EOPNOTSUPP. What every family shares is
+ * in ../sock.ts; AF_INET and AF_INET6 (syscalls/inet.ts) are dispatched
+ * from the calls here. Any other family (AF_NETLINK among them, so
+ * getifaddrs fails) is EAFNOSUPPORT.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
