@@ -16,7 +16,8 @@ import { procTree } from './procfs.js';
 import { Sysctl } from './sysctl.js';
 import { LoadAvg } from './loadavg.js';
 import type { TimerFd } from './syscalls/timerfd.js';
-import type { UnixSocket } from './syscalls/socket.js';
+import type { Sock } from './sock.js';
+import { InetTables } from './inet.js';
 import { normalizePath } from './syscalls/execve.js';
 import { EPOCH_NS } from './epoch.js';
 import { loadElf, parseElfOnce, type ArgString, type ExecArgs } from './exec.js';
@@ -443,13 +444,20 @@ export class Kernel {
   tmp: TmpFs | undefined;
 
   /** AF_UNIX sockets bound to abstract names (the name's bytes in hex), and the next autobind number. */
-  get unixAbstract(): Map<string, UnixSocket> {
+  get unixAbstract(): Map<string, Sock> {
     return (this.unixAbstractMade ??= new Map());
   }
 
   /** Made at the first abstract name, as fileLocksMade. */
-  private unixAbstractMade: Map<string, UnixSocket> | undefined;
+  private unixAbstractMade: Map<string, Sock> | undefined;
   unixAutobind = 0;
+
+  /** The TCP and UDP port tables of the loopback (made at the first AF_INET or AF_INET6 socket). */
+  get inet(): InetTables {
+    return (this.inetMade ??= new InetTables());
+  }
+
+  private inetMade: InetTables | undefined;
 
   tmpfs(): TmpFs {
     return (this.tmp ??= new TmpFs());

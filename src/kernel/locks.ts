@@ -22,7 +22,7 @@ import { DeviceStream, DirStream, FileStream, TmpStream } from './file_streams.j
 import { PipeEnd } from './pipe.js';
 import { TmpDir } from './tmpfs.js';
 import { inodeOf } from './vfs.js';
-import { UnixSocket } from './syscalls/socket.js';
+import { Sock } from './sock.js';
 
 export const F_RDLCK = 0;
 export const F_WRLCK = 1;
@@ -269,7 +269,7 @@ function inodeKey(s: Stream): bigint | Stream {
   if (s instanceof DeviceStream) return inodeOf(`/dev/${s.dev}`);
   // both ends of a pipe are one inode; each socket is its own
   if (s instanceof PipeEnd) return s.pipe.ino;
-  if (s instanceof UnixSocket) return s.ino;
+  if (s instanceof Sock) return s.ino;
   if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return ANON_INODE;
   // the machine's own streams: each its own pipe
   return s;

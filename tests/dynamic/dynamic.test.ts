@@ -74,6 +74,11 @@ maybe('dynamically linked programs run as on the host', () => {
     // the vDSO under SUD (tests/musl/vdso_sud.c), through glibc: linked dynamically and statically
     { name: 'vdso-sud', source: '../../musl/vdso_sud.c', flags: [], args: [] },
     { name: 'vdso-sud-static', source: '../../musl/vdso_sud.c', flags: ['-static'], args: [] },
+    // AF_INET and AF_INET6 over the loopback (tests/musl/inet_*.c), through glibc
+    { name: 'inet-tcp', source: '../../musl/inet_tcp.c', flags: ['-pthread'], args: [] },
+    { name: 'inet-tcp-static', source: '../../musl/inet_tcp.c', flags: ['-static', '-pthread'], args: [] },
+    { name: 'inet-udp', source: '../../musl/inet_udp.c', flags: [], args: [] },
+    { name: 'inet6', source: '../../musl/inet6.c', flags: [], args: [] },
   ];
   for (const c of cases) {
     it(`${c.name}: the same output and status natively, through the CLI and through the library`, () => {

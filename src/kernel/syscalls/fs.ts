@@ -5,6 +5,7 @@
  * lseek, ioctl, the fsync family, and the descriptor table's dup, dup2,
  * dup3, close, close_range and fcntl.
  */
+import { Sock } from '../sock.js';
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
@@ -348,6 +349,12 @@ export const fsSyscalls: SyscallRow[] = [
     // FIONREAD on a pipe: the bytes waiting in it
     if (a.u32(1) === FIONREAD && f.stream instanceof PipeEnd) {
       writeU32(k.mm, a.u64(2), f.stream.pipe.size);
+      return 0n;
+    }
+    // FIONREAD (SIOCINQ) on a socket: a stream's bytes waiting, a datagram socket's next message's size
+    if (a.u32(1) === FIONREAD && f.stream instanceof Sock) {
+      if (f.stream.listening) throw new Errno(EINVAL);
+      writeU32(k.mm, a.u64(2), f.stream.inq());
       return 0n;
     }
     // no terminals in the machine: every stream answers as a pipe or file does

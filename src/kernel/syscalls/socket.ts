@@ -13,22 +13,25 @@
  * A connect waits while the listener's backlog is full. Both honour
  * O_NONBLOCK and MSG_DONTWAIT, and recv MSG_PEEK, MSG_WAITALL and
  * MSG_TRUNC. Control messages (passing descriptors) are not carried:
- * sendmsg with any fails with EOPNOTSUPP. The machine has no other
- * family: socket(2) of one is EAFNOSUPPORT, as on a kernel built without
- * networking.
+ * sendmsg with any fails with EOPNOTSUPP. What every family shares is
+ * in ../sock.ts; AF_INET and AF_INET6 (syscalls/inet.ts) are dispatched
+ * from the calls here. Any other family (AF_NETLINK among them, so
+ * getifaddrs fails) is EAFNOSUPPORT.
  */
 import { row, type SyscallRow } from './table.js';
-import type { Kernel, Stream } from '../kernel.js';
-import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT, EPIPE } from '../errno.js';
+import type { Kernel } from '../kernel.js';
+import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
-import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR, dropFile, holdFile } from '../files.js';
-import { sleepOnIo } from './pipe.js';
-import { sleepUntil } from './poll.js';
-import { sendSignalTo } from '../signals.js';
-import { killInfo } from '../signal_frame.js';
+import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR, dropFile } from '../files.js';
 import { iovecs, iovReader, iovTotal, scatter } from './fs.js';
 import { TmpSock } from '../tmpfs.js';
 import { childPath, dirChanged, lookup, parentOf, splitPath, AT_FDCWD } from './paths.js';
+import {
+  Sock, NO_CONTROL, NO_CRED, credOf, doneWaiting, dropRights, recv, send, sleepOnSocket,
+  type Control, type SockName, type Taken, type Ucred,
+} from '../sock.js';
+import { InetSocket, defaultBuf, inetBind, inetConnect, inetDestination, inetGetsockopt, inetListen, inetSetsockopt, inetSockaddr, inetSocket, putInetAddress, udpSend } from './inet.js';
+import { AF_INET, AF_INET6, type InetAddr } from '../inet.js';
 
 const AF_UNIX = 1;
 const SOCK_STREAM = 1;
@@ -80,373 +83,10 @@ const ECONNRESET = 104;
 /** offsetof(struct sockaddr_un, sun_path), and the whole struct's size. */
 const SUN_PATH = 2;
 const SOCKADDR_UN = 110;
-
-/** Who made, listened on or connected a socket: what SO_PEERCRED tells its peer. */
-interface Ucred {
-  readonly pid: number;
-  readonly uid: number;
-  readonly gid: number;
-}
-
-/** SO_PEERCRED of a socket with no peer: pid 0 and ids of -1 (no credentials). */
-const NO_CRED: Ucred = { pid: 0, uid: 0xffffffff, gid: 0xffffffff };
-
-function credOf(k: Kernel): Ucred {
-  const c = k.current.cred;
-  return { pid: k.current.tgid, uid: c.euid, gid: c.egid };
-}
-
-export class UnixSocket implements Stream {
-  /**
-   * A stream or seqpacket socket's other end once connected; a datagram
-   * socket's peer (socketpair) or default destination (connect).
-   */
-  peer: UnixSocket | undefined;
-  /** What was sent here, not yet read: byte chunks or whole messages, each with what came with it. */
-  private inbox: Chunk[] = [];
-  /** Bytes of inbox[0] already read (a stream's partial read). */
-  private head = 0;
-  queued = 0;
-  /** SHUT_RD here; SHUT_WR here; every descriptor of this end closed. */
-  readShut = false;
-  writeShut = false;
-  closed = false;
-  /** Sends and receives so far (epoll's edge-triggered entries). */
-  events = 0;
-  /** A connection's server end still in a listener's backlog. */
-  embryo = false;
-  /** listen(2) was called: connections wait in `backlog` until accepted. */
-  listening = false;
-  backlog: UnixSocket[] = [];
-  maxBacklog = 0;
-  /** The bound address as getsockname reports sun_path: a path with its NUL, or an abstract name's bytes. */
-  name: Uint8Array | undefined;
-  /** Where the name lives: a socket file of the tree, or the abstract namespace (with its key). */
-  private binding: TmpSock | { space: Map<string, UnixSocket>; key: string } | undefined;
-  /** The process that made it (socketpair), listened on it, or connected it. */
-  cred: Ucred = NO_CRED;
-  /** SO_PASSCRED: reads report who sent what they take (SCM_CREDENTIALS). */
-  passcred = false;
-  /** Socket options set and read back without an effect here (SO_REUSEADDR, SO_KEEPALIVE...), and the buffer sizes. */
-  options = new Map<number, Uint8Array>();
-  /** A pending error the next read or write reports once (sk_err: ECONNRESET when the peer went with data unread). */
-  error = 0;
-
-  /** ino: the socket's inode number (fstat's st_ino, its /proc/self/fd link). */
-  constructor(
-    readonly type: number,
-    readonly ino: bigint,
-  ) {}
-
-  linkName(): string {
-    return `socket:[${this.ino}]`;
-  }
-
-  /** Something is queued (a message may be empty). */
-  pending(): boolean {
-    return this.inbox.length > 0;
-  }
-
-  get messages(): boolean {
-    return this.type !== SOCK_STREAM;
-  }
-
-  /** A stream or seqpacket socket, which must connect before it sends or receives. */
-  get connectionBased(): boolean {
-    return this.type !== SOCK_DGRAM;
-  }
-
-  /** Whether a read finds end of file once the queue is empty. */
-  eof(): boolean {
-    const p = this.peer;
-    return this.readShut || (p !== undefined && (p.writeShut || (p.closed && this.type !== SOCK_DGRAM)));
-  }
-
-  /** Binds the socket to a name in one of the namespaces. */
-  bind(name: Uint8Array, binding: TmpSock | { space: Map<string, UnixSocket>; key: string }): void {
-    this.name = name;
-    this.binding = binding;
-    if (!(binding instanceof TmpSock)) binding.space.set(binding.key, this);
-  }
-
-  release(): void {
-    this.closed = true;
-    const p = this.peer;
-    if (p) {
-      p.events++;
-      // a connection closed with bytes unread, or never accepted, is reset for the other end
-      if (this.connectionBased && (this.inbox.length > 0 || this.embryo)) p.error = ECONNRESET;
-    }
-    // connections never accepted are closed with the listener; the name frees (a socket file stays)
-    // descriptors in flight to it are closed with it
-    for (const c of this.inbox) if (c.rights) for (const f of c.rights) dropFile(f);
-    for (const c of this.backlog) {
-      c.embryo = true;
-      c.release();
-    }
-    this.backlog = [];
-    const b = this.binding;
-    if (b instanceof TmpSock) b.socket = undefined;
-    else if (b && b.space.get(b.key) === this) b.space.delete(b.key);
-  }
-
-  wakeups(): number {
-    return this.events;
-  }
-
-  readyEvents(): number {
-    if (this.listening) return this.backlog.length > 0 ? POLLIN | POLLRDNORM : 0;
-    const p = this.peer;
-    // an unconnected stream: hung up, and writable, as Linux's unix_poll says; readable once shut down
-    if (this.connectionBased && !p) return POLLOUT | POLLWRNORM | POLLHUP | (this.readShut ? POLLIN | POLLRDNORM | POLLRDHUP : 0);
-    let r = 0;
-    if (this.pending() || this.eof()) r |= POLLIN | POLLRDNORM;
-    if (this.eof()) r |= POLLRDHUP;
-    if (!this.writeShut && (!p || (!p.closed && SOCK_BUF - p.queued > 0))) r |= POLLOUT | POLLWRNORM;
-    if (p && (this.readShut || p.writeShut || p.closed) && (this.writeShut || p.readShut || p.closed)) r |= POLLHUP;
-    return r;
-  }
-
-  sysRead(k: Kernel, f: OpenFile, max: number): Uint8Array {
-    const r = recv(k, f, this, max, 0);
-    dropRights(k, r, false);
-    return r.data;
-  }
-
-  sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
-    return send(k, f, this, n, read, 0, undefined);
-  }
-
-  /** Adds what was sent here, with its sender's name (datagrams), descriptors in flight and credentials. */
-  put(data: Uint8Array, from: Uint8Array | undefined, rights: OpenFile[] | undefined, cred: Ucred): void {
-    this.inbox.push({ data, from, rights, cred });
-    this.queued += data.length;
-    this.events++;
-  }
-
-  /** The sender of the next message (datagrams). */
-  nextSender(): Uint8Array | undefined {
-    return this.inbox[0]?.from;
-  }
-
-  /**
-   * Up to max bytes (a stream) or the next message (cut to max); `peek`
-   * leaves them queued. Also the message's full length, the descriptors
-   * that came with what was read (taken out of the queue unless peeking)
-   * and the first piece's credentials. A stream read stops after a piece
-   * that carried descriptors, and, when credentials are asked for
-   * (SO_PASSCRED), before a piece from another writer, as
-   * unix_stream_read_generic never glues those.
-   */
-  take(max: number, peek: boolean, byWriter: boolean): Taken {
-    if (this.messages) {
-      const m = this.inbox[0];
-      if (!peek) {
-        this.inbox.shift();
-        this.queued -= m.data.length;
-        if (this.peer) this.peer.events++;
-      }
-      return { data: m.data.subarray(0, Math.min(max, m.data.length)), full: m.data.length, rights: m.rights, cred: m.cred };
-    }
-    const first = this.inbox[0];
-    let rights: OpenFile[] | undefined;
-    const parts: Uint8Array[] = [];
-    let got = 0;
-    let i = 0;
-    let head = this.head;
-    while (got < max && i < this.inbox.length) {
-      const c = this.inbox[i];
-      if (byWriter && i > 0 && !sameCred(c.cred, first.cred)) break;
-      const k = Math.min(c.data.length - head, max - got);
-      parts.push(c.data.subarray(head, head + k));
-      got += k;
-      head += k;
-      const carried = c.rights;
-      if (carried) {
-        rights = carried;
-        if (!peek) c.rights = undefined;
-      }
-      if (head === c.data.length) {
-        i++;
-        head = 0;
-      }
-      if (carried) break;
-    }
-    const out = new Uint8Array(got);
-    let at = 0;
-    for (const part of parts) {
-      out.set(part, at);
-      at += part.length;
-    }
-    if (!peek) {
-      this.inbox.splice(0, i);
-      this.head = head;
-      this.queued -= got;
-      if (this.peer) this.peer.events++;
-    }
-    return { data: out, full: got, rights, cred: first.cred };
-  }
-}
-
-/** A piece of what was sent: bytes (a stream's) or a message, and what came with it. */
-interface Chunk {
-  data: Uint8Array;
-  /** A datagram's sender's name (undefined: an unnamed sender). */
-  from: Uint8Array | undefined;
-  /** Descriptors in flight (SCM_RIGHTS), one reference held on each. */
-  rights: OpenFile[] | undefined;
-  /** Who sent it (or the SCM_CREDENTIALS it carried). */
-  cred: Ucred;
-}
-
-/** What a read takes out of a socket's queue. */
-interface Taken {
-  data: Uint8Array;
-  /** The message's full length (MSG_TRUNC). */
-  full: number;
-  rights: OpenFile[] | undefined;
-  cred: Ucred | undefined;
-}
-
-const sameCred = (a: Ucred, b: Ucred): boolean => a.pid === b.pid && a.uid === b.uid && a.gid === b.gid;
-
-const nonblocking = (f: OpenFile, flags: number): boolean => (f.flags & O_NONBLOCK) !== 0 || (flags & MSG_DONTWAIT) !== 0;
-
-/**
- * A read or recv: what it takes (recvmsg passes on the descriptors that
- * came with it; the other reads close them, as a recvmsg without room for
- * them does).
- */
-function recv(k: Kernel, f: OpenFile, s: UnixSocket, max: number, flags: number): Taken {
-  // a stream socket that is listening or not connected has nothing to read from
-  if (s.listening || (s.connectionBased && !s.peer)) throw new Errno(EINVAL);
-  takeError(s);
-  if (!s.pending()) {
-    if (s.eof()) return { data: new Uint8Array(0), full: 0, rights: undefined, cred: undefined };
-    if (nonblocking(f, flags)) throw new Errno(EAGAIN);
-    sleepOnSocket(k, s, SO_RCVTIMEO);
-  }
-  // MSG_WAITALL on a stream: all of it, unless the peer is done first (or the timeout: then what came)
-  if (!s.messages && (flags & MSG_WAITALL) && s.queued < max && !s.eof() && !nonblocking(f, flags) && !timedOut(k, s, SO_RCVTIMEO)) sleepOnSocket(k, s, SO_RCVTIMEO);
-  doneWaiting(k);
-  const r = s.take(max, (flags & MSG_PEEK) !== 0, s.passcred);
-  if (!(flags & MSG_PEEK)) k.wakeIo();
-  return r;
-}
-
-/** Closes descriptors that arrived where there is no room for them (a read without control space). */
-function dropRights(k: Kernel, r: Taken, peeked: boolean): void {
-  if (!r.rights || peeked) return;
-  for (const f of r.rights) dropFile(f);
-  // a pipe end closed so may end a sleeping reader's wait
-  k.wakeIo();
-}
-
-/**
- * A write or send of n bytes that `read` fetches, to the peer or, for a
- * datagram, to `to` (a sendto's address) or the default destination.
- */
-function send(
-  k: Kernel, f: OpenFile, s: UnixSocket, n: number, read: (off: number, len: number) => Uint8Array, flags: number, to: UnixSocket | undefined,
-  control: Control = NO_CONTROL,
-): bigint {
-  const t = k.current;
-  const p = to ?? s.peer;
-  if (s.connectionBased) takeError(s);
-  if (!p) {
-    if (s.writeShut) return pipeGone(k, flags);
-    throw new Errno(ENOTCONN);
-  }
-  if (s.writeShut || p.closed || p.readShut) {
-    if (s.type === SOCK_DGRAM && p.closed) throw new Errno(ECONNREFUSED);
-    return pipeGone(k, flags);
-  }
-  if (s.messages) {
-    if (n > SOCK_BUF) throw new Errno(EMSGSIZE);
-    if (SOCK_BUF - p.queued < n) {
-      if (nonblocking(f, flags)) throw new Errno(EAGAIN);
-      sleepOnSocket(k, s, SO_SNDTIMEO);
-    }
-    doneWaiting(k);
-    p.put(n > 0 ? read(0, n) : new Uint8Array(0), s.name, holdRights(control.rights), control.cred ?? credOf(k));
-    k.wakeIo();
-    return BigInt(n);
-  }
-  // a stream: what fits now, the rest as room appears (the progress kept across the sleeps)
-  let done = t.pipeWritten ?? 0;
-  t.pipeWritten = undefined;
-  const room = SOCK_BUF - p.queued;
-  if (room > 0 && done < n) {
-    const len = Math.min(room, n - done);
-    // descriptors go with the first piece of the call (a call that slept has put them already)
-    p.put(read(done, len), undefined, done === 0 ? holdRights(control.rights) : undefined, control.cred ?? credOf(k));
-    done += len;
-    k.wakeIo();
-  }
-  if (done === n || (done > 0 && timedOut(k, s, SO_SNDTIMEO))) {
-    doneWaiting(k);
-    return BigInt(done);
-  }
-  if (nonblocking(f, flags)) {
-    if (done > 0) return BigInt(done);
-    throw new Errno(EAGAIN);
-  }
-  t.pipeWritten = done;
-  sleepOnSocket(k, s, SO_SNDTIMEO);
-}
-
-/** A socket's SO_RCVTIMEO or SO_SNDTIMEO in ns (0: none). */
-function timeoutOf(s: UnixSocket, option: number): bigint {
-  const raw = s.options.get(option);
-  if (!raw) return 0n;
-  const dv = new DataView(raw.buffer);
-  return dv.getBigInt64(0, true) * 1_000_000_000n + dv.getBigInt64(8, true) * 1000n;
-}
-
-/**
- * The socket call sleeps until woken, or under a timeout until it has
- * passed, and then fails with EAGAIN (a call that got somewhere returns
- * that instead: timedOut).
- */
-function sleepOnSocket(k: Kernel, s: UnixSocket, option: number): never {
-  const ns = timeoutOf(s, option);
-  if (ns <= 0n) sleepOnIo(k);
-  sleepUntil(k, ns, true);
-  throw new Errno(EAGAIN);
-}
-
-/** Whether the call's timeout (set when it first slept) has passed. */
-function timedOut(k: Kernel, s: UnixSocket, option: number): boolean {
-  const until = k.current.sleepUntil;
-  return timeoutOf(s, option) > 0n && until !== undefined && k.clockNs() >= until;
-}
-
-/** The call goes on: a deadline it slept under is done with. */
-function doneWaiting(k: Kernel): void {
-  const t = k.current;
-  t.sleepUntil = undefined;
-  t.inPoll = false;
-}
-
-/** Reports (and clears) the socket's pending error, as sock_error does. */
-function takeError(s: UnixSocket): void {
-  const e = s.error;
-  if (e === 0) return;
-  s.error = 0;
-  throw new Errno(e);
-}
-
-/** A send on a connection that is gone: SIGPIPE unless MSG_NOSIGNAL, and EPIPE. */
-function pipeGone(k: Kernel, flags: number): never {
-  const t = k.current;
-  if (!(flags & MSG_NOSIGNAL)) sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, 0, t.tgid, 0));
-  throw new Errno(EPIPE);
-}
-
-function socketOf(k: Kernel, fd: number): { f: OpenFile; s: UnixSocket } {
+function socketOf(k: Kernel, fd: number): { f: OpenFile; s: Sock } {
   const f = k.file(fd);
   if (!f) throw new Errno(EBADF);
-  if (!(f.stream instanceof UnixSocket)) throw new Errno(ENOTSOCK);
+  if (!(f.stream instanceof Sock)) throw new Errno(ENOTSOCK);
   return { f, s: f.stream };
 }
 
@@ -475,8 +115,8 @@ function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: numb
   if (domain !== AF_UNIX) throw new Errno(domain > 0 && domain < AF_MAX ? EOPNOTSUPP : EAFNOSUPPORT);
   const type = socketType(typeFlags);
   if (protocol !== 0 && protocol !== PF_UNIX) throw new Errno(EPROTONOSUPPORT);
-  const a = new UnixSocket(type, k.nextIno());
-  const b = new UnixSocket(type, k.nextIno());
+  const a = new Sock(type, k.nextIno());
+  const b = new Sock(type, k.nextIno());
   a.peer = b;
   b.peer = a;
   a.cred = b.cred = credOf(k);
@@ -490,11 +130,15 @@ function socketpair(k: Kernel, domain: number, typeFlags: number, protocol: numb
 function socket(k: Kernel, domain: number, typeFlags: number, protocol: number): bigint {
   if (domain < 0 || domain >= AF_MAX) throw new Errno(EAFNOSUPPORT);
   if (typeFlags & ~(0xf | O_NONBLOCK | O_CLOEXEC)) throw new Errno(EINVAL);
-  // the machine is built without networking: AF_UNIX is its one family
+  if (domain === AF_INET || domain === AF_INET6) {
+    const s = inetSocket(k, domain, typeFlags, protocol);
+    return BigInt(k.installFile(new OpenFile(s, O_RDWR | (typeFlags & O_NONBLOCK)), (typeFlags & O_CLOEXEC) !== 0));
+  }
+  // the families the machine has: AF_UNIX, and AF_INET and AF_INET6 over its loopback
   if (domain !== AF_UNIX) throw new Errno(EAFNOSUPPORT);
   const type = socketType(typeFlags);
   if (protocol !== 0 && protocol !== PF_UNIX) throw new Errno(EPROTONOSUPPORT);
-  const s = new UnixSocket(type, k.nextIno());
+  const s = new Sock(type, k.nextIno());
   return BigInt(k.installFile(new OpenFile(s, O_RDWR | (typeFlags & O_NONBLOCK)), (typeFlags & O_CLOEXEC) !== 0));
 }
 
@@ -523,7 +167,7 @@ const abstractKey = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.to
  * abstract name's is checked by the caller (a stream connect finds no
  * listener, a datagram is refused).
  */
-function socketAt(k: Kernel, a: UnixAddress, type: number): UnixSocket {
+function socketAt(k: Kernel, a: UnixAddress, type: number): Sock {
   if (a.kind === 'autobind') throw new Errno(EINVAL);
   if (a.kind === 'abstract') {
     const s = k.unixAbstract.get(abstractKey(a.bytes));
@@ -532,7 +176,7 @@ function socketAt(k: Kernel, a: UnixAddress, type: number): UnixSocket {
   }
   const node = lookup(k, AT_FDCWD, a.path, true);
   if (node.kind !== 'sock' || !node.inode.socket) throw new Errno(ECONNREFUSED);
-  const s = node.inode.socket as UnixSocket;
+  const s = node.inode.socket as Sock;
   if (s.type !== type) throw new Errno(EPROTOTYPE);
   return s;
 }
@@ -548,6 +192,10 @@ function autobindName(k: Kernel): Uint8Array {
 
 function bind(k: Kernel, fd: number, addr: bigint, len: number): bigint {
   const { s } = socketOf(k, fd);
+  if (s instanceof InetSocket) {
+    inetBind(k, s, addr, len);
+    return 0n;
+  }
   const a = unixAddress(k, addr, len);
   // a path is made before the socket is checked (EADDRINUSE first); a name in the abstract namespace after
   if (s.name && a.kind !== 'path') throw new Errno(EINVAL);
@@ -587,6 +235,10 @@ function bind(k: Kernel, fd: number, addr: bigint, len: number): bigint {
 
 function listen(k: Kernel, fd: number, backlog: number): bigint {
   const { s } = socketOf(k, fd);
+  if (s instanceof InetSocket) {
+    inetListen(k, s, backlog);
+    return 0n;
+  }
   if (!s.connectionBased) throw new Errno(EOPNOTSUPP);
   // no listening on an unbound or connected socket
   if (!s.name || s.peer) throw new Errno(EINVAL);
@@ -599,6 +251,10 @@ function listen(k: Kernel, fd: number, backlog: number): bigint {
 
 function connect(k: Kernel, fd: number, addr: bigint, len: number): bigint {
   const { f, s } = socketOf(k, fd);
+  if (s instanceof InetSocket) {
+    inetConnect(k, f, s, addr, len);
+    return 0n;
+  }
   const a = unixAddress(k, addr, len);
   if (a.kind === 'autobind') throw new Errno(EINVAL);
   if (!s.connectionBased) {
@@ -619,7 +275,7 @@ function connect(k: Kernel, fd: number, addr: bigint, len: number): bigint {
   }
   doneWaiting(k);
   // the server's end, waiting in the backlog: named as the listener, crediting it
-  const server = new UnixSocket(s.type, k.nextIno());
+  const server = new Sock(s.type, k.nextIno());
   server.name = target.name;
   server.cred = target.cred;
   server.peer = s;
@@ -634,6 +290,7 @@ function connect(k: Kernel, fd: number, addr: bigint, len: number): bigint {
 function accept(k: Kernel, fd: number, addr: bigint, lenAddr: bigint, flags: number): bigint {
   if (flags & ~(O_NONBLOCK | O_CLOEXEC)) throw new Errno(EINVAL);
   const { f, s } = socketOf(k, fd);
+  if (s instanceof InetSocket && !s.tcp) throw new Errno(EOPNOTSUPP);
   if (!s.listening) throw new Errno(EINVAL);
   if (s.backlog.length === 0) {
     if (f.flags & O_NONBLOCK) throw new Errno(EAGAIN);
@@ -646,7 +303,10 @@ function accept(k: Kernel, fd: number, addr: bigint, lenAddr: bigint, flags: num
   s.events++;
   // a connect waiting for room in the backlog goes on
   k.wakeIo();
-  if (addr !== 0n) putAddress(k, addr, lenAddr, conn.peer?.name);
+  if (addr !== 0n) {
+    if (conn instanceof InetSocket) putInetAddress(k, addr, lenAddr, conn.family, conn.remote);
+    else putAddress(k, addr, lenAddr, conn.peer?.name as Uint8Array | undefined);
+  }
   return BigInt(newFd);
 }
 
@@ -662,7 +322,7 @@ function putAddress(k: Kernel, addr: bigint, lenAddr: bigint, name: Uint8Array |
 }
 
 /** The destination a sendto or sendmsg names (none: the peer), refusing an address on a stream. */
-function destination(k: Kernel, s: UnixSocket, addr: bigint, len: number): UnixSocket | undefined {
+function destination(k: Kernel, s: Sock, addr: bigint, len: number): Sock | undefined {
   if (len === 0 || addr === 0n) return undefined;
   if (s.connectionBased) throw new Errno(s.peer ? EISCONN : EOPNOTSUPP);
   const target = socketAt(k, unixAddress(k, addr, len), s.type);
@@ -670,13 +330,6 @@ function destination(k: Kernel, s: UnixSocket, addr: bigint, len: number): UnixS
   return target;
 }
 
-/** What a sendmsg's control messages carry: descriptors to pass (SCM_RIGHTS) and credentials (SCM_CREDENTIALS). */
-interface Control {
-  rights: OpenFile[] | undefined;
-  cred: Ucred | undefined;
-}
-
-const NO_CONTROL: Control = { rights: undefined, cred: undefined };
 /** struct cmsghdr: cmsg_len (8 bytes), cmsg_level, cmsg_type; data from 16, each message 8-byte aligned. */
 const CMSG_HDR = 16;
 const cmsgAlign = (n: number): number => (n + 7) & ~7;
@@ -731,12 +384,6 @@ function parseControl(k: Kernel, addr: bigint, len: bigint): Control {
   return { rights, cred };
 }
 
-/** Descriptors put in flight: each description held, so that closing the sender's descriptor leaves it open. */
-function holdRights(rights: OpenFile[] | undefined): OpenFile[] | undefined {
-  if (!rights) return undefined;
-  for (const f of rights) holdFile(f);
-  return rights.slice();
-}
 
 /**
  * A recvmsg's control messages (scm_recv): the credentials when the
@@ -746,7 +393,7 @@ function holdRights(rights: OpenFile[] | undefined): OpenFile[] | undefined {
  * and the call says MSG_CTRUNC. A peek installs copies and leaves the
  * originals queued.
  */
-function putControl(k: Kernel, s: UnixSocket, r: Taken, addr: bigint, room: bigint, flags: number): { used: number; truncated: boolean } {
+function putControl(k: Kernel, s: Sock, r: Taken, addr: bigint, room: bigint, flags: number): { used: number; truncated: boolean } {
   const peek = (flags & MSG_PEEK) !== 0;
   const avail = Number(room > 0x10000n ? 0x10000n : room);
   const out = new Uint8Array(avail);
@@ -818,17 +465,25 @@ export const socketSyscalls: SyscallRow[] = [
     const { s } = socketOf(k, a.i32(0));
     const how = a.i32(1);
     if (how < SHUT_RD || how > SHUT_RDWR) throw new Errno(EINVAL);
+    // an inet socket that is not connected has nothing to shut down (a UDP one still takes the flags)
+    const unconnected = s instanceof InetSocket && (s.tcp ? !s.peer && !s.listening : !s.remote);
+    if (unconnected && s.tcp) throw new Errno(ENOTCONN);
     if (how !== 1) s.readShut = true;
     if (how !== SHUT_RD) s.writeShut = true;
     s.events++;
     if (s.peer) s.peer.events++;
     k.wakeIo();
+    if (unconnected) throw new Errno(ENOTCONN);
     return 0n;
   }),
   row(44, 'sendto', 'dbudpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
-    const to = destination(k, s, a.u64(4), a.i32(5));
     const buf = a.u64(1);
+    if (s instanceof InetSocket && !s.tcp) {
+      const to = inetDestination(k, s, a.u64(4), a.i32(5));
+      return udpSend(k, f, s, clampCount(a.u64(2)), (off, len) => copyFromUser(k.mm, buf + BigInt(off), len), a.i32(3), to);
+    }
+    const to = s instanceof InetSocket ? undefined : destination(k, s, a.u64(4), a.i32(5));
     return send(k, f, s, clampCount(a.u64(2)), (off, len) => copyFromUser(k.mm, buf + BigInt(off), len), a.i32(3), to);
   }),
   row(45, 'recvfrom', 'dpudpp', (k, a) => {
@@ -840,7 +495,8 @@ export const socketSyscalls: SyscallRow[] = [
     if (r.data.length > 0) copyToUser(k.mm, a.u64(1), r.data);
     if (a.u64(4) !== 0n && a.u64(5) !== 0n) {
       // a datagram's named sender; an unnamed one, or a stream's peer, reports no address
-      if (s.type === SOCK_DGRAM && from) putAddress(k, a.u64(4), a.u64(5), from);
+      if (s instanceof InetSocket && !s.tcp && from) putInetAddress(k, a.u64(4), a.u64(5), s.family, from as InetAddr);
+      else if (s.type === SOCK_DGRAM && from instanceof Uint8Array) putAddress(k, a.u64(4), a.u64(5), from);
       else writeU32(k.mm, a.u64(5), 0);
     }
     return BigInt(flags & MSG_TRUNC ? r.full : r.data.length);
@@ -848,7 +504,11 @@ export const socketSyscalls: SyscallRow[] = [
   row(46, 'sendmsg', 'dpd', (k, a) => {
     const { f, s } = socketOf(k, a.i32(0));
     const m = msghdr(k, a.u64(1));
-    const to = destination(k, s, m.name, m.nameLen);
+    if (s instanceof InetSocket && !s.tcp) {
+      const to = inetDestination(k, s, m.name, m.nameLen);
+      return udpSend(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2), to);
+    }
+    const to = s instanceof InetSocket ? undefined : destination(k, s, m.name, m.nameLen);
     const control = m.controlLen === 0n ? NO_CONTROL : parseControl(k, m.control, m.controlLen);
     return send(k, f, s, iovTotal(m.vecs), iovReader(k, m.vecs), a.i32(2), to, control);
   }),
@@ -862,7 +522,11 @@ export const socketSyscalls: SyscallRow[] = [
     const ctl = putControl(k, s, r, m.control, m.controlLen, flags);
     // the sender's address when named and asked for; msg_flags says whether a message or its control data was cut short
     let nameLen = 0;
-    if (from && m.name !== 0n && m.nameLen > 0) {
+    if (from && !(from instanceof Uint8Array) && s instanceof InetSocket && m.name !== 0n && m.nameLen > 0) {
+      const out = inetSockaddr(s.family, from);
+      copyToUser(k.mm, m.name, out.subarray(0, Math.min(m.nameLen, out.length)));
+      nameLen = out.length;
+    } else if (from instanceof Uint8Array && m.name !== 0n && m.nameLen > 0) {
       const out = new Uint8Array(SUN_PATH + from.length);
       out[0] = AF_UNIX;
       out.set(from, SUN_PATH);
@@ -882,13 +546,19 @@ export const socketSyscalls: SyscallRow[] = [
   row(55, 'getsockopt', 'dddpp', (k, a) => getsockopt(k, a.i32(0), a.i32(1), a.i32(2), a.u64(3), a.u64(4))),
   row(51, 'getsockname', 'dpp', (k, a) => {
     const { s } = socketOf(k, a.i32(0));
-    putAddress(k, a.u64(1), a.u64(2), s.name);
+    if (s instanceof InetSocket) putInetAddress(k, a.u64(1), a.u64(2), s.family, s.local);
+    else putAddress(k, a.u64(1), a.u64(2), s.name);
     return 0n;
   }),
   row(52, 'getpeername', 'dpp', (k, a) => {
     const { s } = socketOf(k, a.i32(0));
+    if (s instanceof InetSocket) {
+      if (!s.remote || (s.tcp && (!s.peer || s.rst))) throw new Errno(ENOTCONN);
+      putInetAddress(k, a.u64(1), a.u64(2), s.family, s.remote);
+      return 0n;
+    }
     if (!s.peer) throw new Errno(ENOTCONN);
-    putAddress(k, a.u64(1), a.u64(2), s.peer.name);
+    putAddress(k, a.u64(1), a.u64(2), s.peer.name as Uint8Array | undefined);
     return 0n;
   }),
 ];
@@ -926,6 +596,10 @@ const MIN_RCVBUF = 2304;
  */
 function setsockopt(k: Kernel, fd: number, level: number, name: number, val: bigint, len: number): bigint {
   const { s } = socketOf(k, fd);
+  if (level !== SOL_SOCKET && s instanceof InetSocket) {
+    inetSetsockopt(k, s, level, name, val, len);
+    return 0n;
+  }
   if (level !== SOL_SOCKET) throw new Errno(EOPNOTSUPP);
   const timeval = name === SO_RCVTIMEO || name === SO_SNDTIMEO;
   const size = timeval ? 16 : name === SO_LINGER ? 8 : 4;
@@ -951,21 +625,22 @@ function setsockopt(k: Kernel, fd: number, level: number, name: number, val: big
 /** getsockopt at SOL_SOCKET: what the socket is, its peer's credentials, and the options as set. */
 function getsockopt(k: Kernel, fd: number, level: number, name: number, val: bigint, lenAddr: bigint): bigint {
   const { s } = socketOf(k, fd);
-  if (level !== SOL_SOCKET) throw new Errno(EOPNOTSUPP);
+  if (level !== SOL_SOCKET && !(s instanceof InetSocket)) throw new Errno(EOPNOTSUPP);
   const len = new DataView(copyFromUser(k.mm, lenAddr, 4).buffer).getInt32(0, true);
   if (len < 0) throw new Errno(EINVAL);
   let out: Uint8Array = new Uint8Array(4);
   const int = (v: number): void => new DataView(out.buffer).setInt32(0, v, true);
-  switch (name) {
+  if (level !== SOL_SOCKET) out = inetGetsockopt(s as InetSocket, level, name);
+  else switch (name) {
     case SO_TYPE: int(s.type); break;
-    case SO_DOMAIN: int(AF_UNIX); break;
-    case SO_PROTOCOL: int(0); break;
-    case SO_ERROR: int(0); break;
+    case SO_DOMAIN: int(s.family); break;
+    case SO_PROTOCOL: int(s.protocol); break;
+    case SO_ERROR: int(s.error); s.error = 0; break;
     case SO_ACCEPTCONN: int(s.listening ? 1 : 0); break;
     case SO_PASSCRED: int(s.passcred ? 1 : 0); break;
     case SO_SNDBUF: case SO_RCVBUF: {
       const set = s.options.get(name);
-      int(set ? new DataView(set.buffer).getInt32(0, true) : SOCK_BUF);
+      int(set ? new DataView(set.buffer).getInt32(0, true) : defaultBuf(s, name));
       break;
     }
     case SO_PEERCRED: {

@@ -21,7 +21,7 @@ import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inProcfs, inodeOf, listDir, modeOf, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
 import { FS_BLOCKS, mountAt } from '../mounts.js';
-import { UnixSocket } from './socket.js';
+import { Sock } from '../sock.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, attrsOf, lookup, pathArg } from './paths.js';
 
 const S_IFSOCK = 0o140000;
@@ -191,7 +191,7 @@ export function kstatOfFile(k: Kernel, f: OpenFile, fd: number): Kstat {
   let ino: bigint;
   let mode: number;
   let minor: number;
-  if (s instanceof UnixSocket) [ino, mode, minor] = [s.ino, S_IFSOCK | 0o777, 8];
+  if (s instanceof Sock) [ino, mode, minor] = [s.ino, S_IFSOCK | 0o777, 8];
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits)
   else if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) [ino, mode, minor] = [1n, 0o600, 15];
   // pipes and the machine's streams are FIFOs of pipefs
@@ -344,7 +344,7 @@ function fdFilesystem(k: Kernel, fd: number): string | number {
   if (s instanceof TmpStream) return mountOf(s.path);
   if (s instanceof DeviceStream) return mountOf(s.node.path);
   if (s instanceof FifoEnd) return mountOf(s.path);
-  if (s instanceof UnixSocket) return SOCKFS_MAGIC;
+  if (s instanceof Sock) return SOCKFS_MAGIC;
   if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) return ANON_INODE_FS_MAGIC;
   return PIPEFS_MAGIC;
 }
