@@ -142,6 +142,7 @@ export const EXIT_SUD_KILL = 5;
 //      +168  orig_rax u64 (syscall number as entered)
 //      +176  SUD block: +0 flags i32 (bit0 armed, bit1 inclusive-start/end form)
 //                       +8 selector u64 +16 offset/start u64 +24 len/end u64
+//      +208  TSC_AUX u32 (what rdtscp reads into ecx: the task's CPU, node above)
 //      +256  xmm[16] (16 bytes each) for the SSE subset
 //      +512  mxcsr i32
 //      +528  x87: +0 fcw u16, +2 fsw u16 (TOP in bits 11..13), +4 ftw u8 (bit i: physical
@@ -161,6 +162,12 @@ export const SUD_FLAGS = CPU_SUD + 0;
 export const SUD_SELECTOR = CPU_SUD + 8;
 export const SUD_OFFSET = CPU_SUD + 16;
 export const SUD_LEN = CPU_SUD + 24;
+/**
+ * The MSR rdtscp reads (Linux writes the CPU number in bits 0..11 and the
+ * node above): the engine's one CPU stands in for whichever CPU the running
+ * task is on, so the value travels with the task's saved state.
+ */
+export const CPU_TSC_AUX = CPU + 208;
 export const CPU_XMM = CPU + 256;
 export const CPU_MXCSR = CPU + 512;
 export const CPU_FCW = CPU + 528;

@@ -10,7 +10,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../src/api/index.js';
-import { readBinary, runNative, workDir } from './helpers/native.js';
+import { gccUnavailable, hostOnlineCpus, readBinary, runNative, workDir } from './helpers/native.js';
 
 function muslUnavailable(): string | null {
   if (process.platform !== 'linux' || process.arch !== 'x64') return `host is ${process.platform}/${process.arch}, not linux/x64`;
@@ -41,8 +41,11 @@ function hostCpuHas(flag: string): boolean {
  * Each program with the optimisation levels it is built at, the arguments
  * it runs with, and a host CPU feature that makes its native run answer
  * otherwise than the engine's CPU (the test is skipped on such a host).
+ * hostCpus: the machine gets as many CPUs as the host has online (the
+ * test is skipped where the host's count is not one a machine can show:
+ * hostOnlineCpus). glibc: built with glibc's static gcc as well.
  */
-const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?: string }[] = [
+const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?: string; hostCpus?: boolean; glibc?: boolean }[] = [
   { file: 'printf.c', opts: ['-O2', '-O0'] },
   { file: 'strings.c', opts: ['-O2', '-O0'] },
   { file: 'malloc.c', opts: ['-O2'] },
@@ -111,15 +114,19 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'syscall_time.c', opts: ['-O2'] },
   { file: 'vdso_sud.c', opts: ['-O2', '-O0'] },
   { file: 'vdso_maps.c', opts: ['-O2'] },
+  { file: 'cpus.c', opts: ['-O2'], hostCpus: true, glibc: true },
 ];
+
+const hostCpus = hostOnlineCpus();
+const glibcSkip = gccUnavailable();
 
 const MAX_INSNS = 500_000_000;
 
-function build(file: string, opt: string): Promise<string> {
-  const out = join(workDir, `musl-${file.replace(/\.c$/, '')}${opt}`);
+function build(file: string, opt: string, cc = 'musl-gcc'): Promise<string> {
+  const out = join(workDir, `${cc === 'gcc' ? 'glibc' : 'musl'}-${file.replace(/\.c$/, '')}${opt}`);
   return new Promise((resolve, reject) => {
-    execFile('musl-gcc', ['-static', opt, '-o', out, join(dir, file)], (err, _stdout, stderr) => {
-      if (err) reject(new Error(`musl-gcc failed building ${file} ${opt}:\n${stderr}`));
+    execFile(cc, ['-static', opt, '-o', out, join(dir, file)], (err, _stdout, stderr) => {
+      if (err) reject(new Error(`${cc} failed building ${file} ${opt}:\n${stderr}`));
       else resolve(out);
     });
   });
@@ -132,9 +139,11 @@ maybe('musl-linked C programs: the engine against the host CPU and kernel', () =
     // a dozen small builds: all at once, each test awaits its own
     for (const p of PROGRAMS) {
       for (const opt of p.opts) {
-        const b = build(p.file, opt);
-        b.catch(() => {}); // reported by the test that needs it
-        built.set(`${p.file}${opt}`, b);
+        for (const cc of p.glibc && !glibcSkip ? ['musl-gcc', 'gcc'] : ['musl-gcc']) {
+          const b = build(p.file, opt, cc);
+          b.catch(() => {}); // reported by the test that needs it
+          built.set(`${p.file}${opt}${cc}`, b);
+        }
       }
     }
     await Promise.allSettled(built.values());
@@ -145,14 +154,15 @@ maybe('musl-linked C programs: the engine against the host CPU and kernel', () =
     expect(PROGRAMS.map((p) => p.file).sort()).toEqual(onDisk);
   });
 
-  for (const { file, opts, args = [], unlessHostHas } of PROGRAMS) {
-    const run = unlessHostHas !== undefined && hostCpuHas(unlessHostHas) ? it.skip : it;
-    for (const opt of opts) {
-      run(`${file} at ${opt} prints the same and exits the same as natively`, async () => {
-        const exe = await built.get(`${file}${opt}`)!;
+  for (const { file, opts, args = [], unlessHostHas, hostCpus: onHostCpus, glibc } of PROGRAMS) {
+    const run = (unlessHostHas !== undefined && hostCpuHas(unlessHostHas)) || (onHostCpus && hostCpus === undefined) ? it.skip : it;
+    for (const opt of opts) for (const cc of glibc ? ['musl-gcc', 'gcc'] : ['musl-gcc']) {
+      const runCc = cc === 'gcc' && glibcSkip ? it.skip : run;
+      runCc(`${file} at ${opt}${cc === 'gcc' ? ' (glibc)' : ''}${onHostCpus ? ` on the host's ${hostCpus} CPUs` : ''} prints the same and exits the same as natively`, async () => {
+        const exe = await built.get(`${file}${opt}${cc}`)!;
         const native = runNative(exe, args);
 
-        const m = new Machine();
+        const m = new Machine(onHostCpus ? { cpus: hostCpus } : {});
         m.load(readBinary(exe), { argv: [exe, ...args] });
         const r = m.run({ maxInsns: MAX_INSNS });
         const end =

@@ -15,7 +15,7 @@ import {
 import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./regs";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
-import { EXIT_FAULT, EXIT_BUDGET, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS } from "../layout";
+import { EXIT_FAULT, EXIT_BUDGET, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
@@ -668,7 +668,8 @@ function cpuid(): void {
     c = 0x6c65746e; // "ntel"
   } else if (leaf == 1) {
     a = 0x000606a0; // family 6
-    b = 0x00010800; // one logical processor, clflush 8 qwords
+    // one logical processor per package, clflush 8 qwords; the initial APIC id is the CPU's number
+    b = 0x00010800 | ((load<u32>(CPU_TSC_AUX) & 0xff) << 24);
     c = (1 << 0) | (1 << 13) | (1 << 23); // SSE3, CMPXCHG16B, POPCNT
     d = (1 << 0) | (1 << 4) | (1 << 8) | (1 << 15) | (1 << 19) | (1 << 23) | (1 << 24) | (1 << 25) | (1 << 26);
     // FPU, TSC, CX8, CMOV, CLFSH, MMX, FXSR, SSE, SSE2
@@ -1029,7 +1030,7 @@ export function execute(p: u32): void {
       let t = tsc(p);
       w64(RAX, t & 0xffffffff);
       w64(RDX, t >> 32);
-      w64(RCX, 0);
+      w64(RCX, <u64>load<u32>(CPU_TSC_AUX));
       break;
     }
     case O.OP_SETCC: {

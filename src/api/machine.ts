@@ -48,6 +48,15 @@ export interface MachineOptions {
    * holds only what `addFile` gives it, the same on every host.
    */
   hostFiles?: boolean | string;
+  /**
+   * The CPUs the machine has, 1 to 64 (default 1, so that a machine answers
+   * the same on every host): what nproc, sysconf, sched_getaffinity,
+   * /proc/cpuinfo, /proc/stat and /sys/devices/system/cpu report. Tasks
+   * still run one at a time, deterministically; each is on the lowest CPU
+   * its affinity mask allows (getcpu, rseq, /proc/<pid>/stat). Any other
+   * value is a RangeError.
+   */
+  cpus?: number;
 }
 
 export interface LoadOptions {
@@ -218,6 +227,7 @@ export class Machine {
       smap: opts.smap,
       sysctlSyscallUserDispatch: opts.sysctlSyscallUserDispatch,
       lower: opts.hostFiles ? new HostLayer(opts.hostFiles === true ? '/' : opts.hostFiles) : undefined,
+      cpus: opts.cpus,
     });
   }
 

@@ -5,6 +5,7 @@
  */
 import { InvalidArgumentError } from 'commander';
 import { PROFILE_NAMES, type ProfileName } from '../kernel/profiles.js';
+import { NR_CPUS } from '../kernel/cpumask.js';
 
 export { PROFILE_NAMES };
 
@@ -24,5 +25,11 @@ export function parseBigCount(v: string): bigint {
 /** A non-negative integer that a JavaScript number holds exactly. */
 export function parseCount(v: string): number {
   if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected a non-negative integer');
+  return Number(v);
+}
+
+/** A machine's CPU count: 1..NR_CPUS. */
+export function parseCpus(v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > NR_CPUS) throw new InvalidArgumentError(`expected a whole number of CPUs from 1 to ${NR_CPUS}`);
   return Number(v);
 }

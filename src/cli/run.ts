@@ -1,6 +1,8 @@
 /** `sudsim run`: the guest's status becomes ours (128 + signal when it was killed). */
 import { fstatSync, readFileSync, readSync, readlinkSync, statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { NR_CPUS } from '../kernel/cpumask.js';
 import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno, ENOENT } from '../kernel/errno.js';
 import { hostDependencies } from '../api/host_libraries.js';
@@ -23,6 +25,25 @@ export interface RunOptions {
   cwd?: string;
   /** The host's files, read-only, under the machine's (default on, as a shell sees them). */
   hostFiles?: boolean;
+  /** The machine's CPUs (default the host's online ones, as a shell sees them). */
+  cpus?: number;
+}
+
+/**
+ * The host's online CPUs (its /sys/devices/system/cpu/online list, else
+ * what Node finds), as many as the machine can have.
+ */
+function hostCpus(): number {
+  let n = 0;
+  try {
+    for (const range of readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split(',')) {
+      const [lo, hi] = range.split('-').map(Number);
+      n += hi === undefined ? 1 : hi - lo + 1;
+    }
+  } catch {
+    n = availableParallelism();
+  }
+  return Math.min(Math.max(n || 1, 1), NR_CPUS);
 }
 
 /**
@@ -96,6 +117,7 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     smap: !opts.noSmap,
     sysctlSyscallUserDispatch: opts.sysctl !== '0',
     hostFiles: opts.hostFiles ?? true,
+    cpus: opts.cpus ?? hostCpus(),
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   const env = environment(opts);

@@ -2,11 +2,13 @@
  * The engine's CPU as /proc/cpuinfo shows it (arch/x86/kernel/cpu/proc.c
  * show_cpuinfo), worked out from what its cpuid answers (docs/cpuid.md;
  * assembly/cpu/execute.ts cpuid(), which tests/kernel/procfs.test.ts
- * checks this table against): one processor, its vendor, family, model
+ * checks this table against): a block per processor, its place in the
+ * topology Linux derives from that cpuid (src/kernel/topology.ts), its vendor, family, model
  * and stepping from leaf 1, its flags from the feature bits by Linux's
  * names (x86_cap_flags), the clflush size from leaf 1's ebx, and the
  * time-stamp counter's rate, one tick per retired instruction (1 GHz).
  */
+import { cpuPlace } from './topology.js';
 
 /** cpuid's answer by leaf: eax, ebx, ecx, edx (every other leaf is zeros). */
 export const CPUID: ReadonlyMap<number, readonly [number, number, number, number]> = new Map([
@@ -35,6 +37,13 @@ const CAP_WORDS: { leaf: number; reg: 1 | 2 | 3; names: Record<number, string> }
 /** The time-stamp counter's rate in kHz (cpu_khz): one tick per retired instruction, one per virtual nanosecond. */
 const TSC_KHZ = 1_000_000;
 
+/** cpumask_weight. */
+function popcount(mask: bigint): number {
+  let n = 0;
+  for (let m = mask; m !== 0n; m &= m - 1n) n++;
+  return n;
+}
+
 /** The vendor string leaf 0 spells in ebx, edx, ecx. */
 function vendor(): string {
   const [, b, c, d] = leaf(0);
@@ -43,8 +52,16 @@ function vendor(): string {
   return s;
 }
 
-/** /proc/cpuinfo. */
-export function showCpuinfo(): string {
+/** /proc/cpuinfo of a machine with n CPUs: the same CPU n times, each at its place. */
+export function showCpuinfo(n: number): string {
+  let out = '';
+  for (let cpu = 0; cpu < n; cpu++) out += showCpu(cpu);
+  return out;
+}
+
+/** One processor's block (show_cpuinfo), ended by an empty line. */
+function showCpu(cpu: number): string {
+  const place = cpuPlace(cpu);
   const [sig, misc] = leaf(1);
   let family = (sig >> 8) & 0xf;
   let model = (sig >> 4) & 0xf;
@@ -65,7 +82,7 @@ export function showCpuinfo(): string {
   // without leaf 0x80000008 a 64-bit kernel assumes 36 physical and 48 virtual address bits
   const [phys, virt] = maxExt >= 0x80000008 ? [leaf(0x80000008)[0] & 0xff, (leaf(0x80000008)[0] >> 8) & 0xff] : [36, 48];
   return [
-    'processor\t: 0',
+    `processor\t: ${cpu}`,
     `vendor_id\t: ${vendor()}`,
     `cpu family\t: ${family}`,
     `model\t\t: ${model}`,
@@ -73,12 +90,13 @@ export function showCpuinfo(): string {
     `model name\t: ${hex2(family)}/${hex2(model)}`,
     `stepping\t: ${stepping}`,
     `cpu MHz\t\t: ${Math.floor(TSC_KHZ / 1000)}.${String(TSC_KHZ % 1000).padStart(3, '0')}`,
-    'physical id\t: 0',
-    'siblings\t: 1',
-    'core id\t\t: 0',
-    'cpu cores\t: 1',
-    `apicid\t\t: ${(misc >>> 24) & 0xff}`,
-    `initial apicid\t: ${(misc >>> 24) & 0xff}`,
+    `physical id\t: ${place.packageId}`,
+    `siblings\t: ${popcount(place.coreSiblings)}`,
+    `core id\t\t: ${place.coreId}`,
+    `cpu cores\t: ${place.cores}`,
+    // cpuid leaf 1's initial APIC id, which the engine answers with the CPU's number
+    `apicid\t\t: ${place.apicId}`,
+    `initial apicid\t: ${place.apicId}`,
     'fpu\t\t: yes',
     'fpu_exception\t: yes',
     `cpuid level\t: ${leaf(0)[0]}`,

@@ -66,6 +66,7 @@ import { prctlSyscalls } from './prctl.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import type { SudConfig } from './sud.js';
+import { checkCpus, cpusUpTo } from './cpumask.js';
 
 registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls, ...rseqSyscalls]);
 
@@ -118,7 +119,12 @@ export interface KernelOptions {
   smap?: boolean;
   /** A read-only layer under the root filesystem (src/kernel/lower_layer.ts); default none. */
   lower?: LowerLayer;
+  /** The CPUs the machine has (nr_cpu_ids: all online, possible and present), 1..NR_CPUS. Default 1. */
+  cpus?: number;
 }
+
+/** TSC_AUX's CPU bits (the node is above them). */
+const TSC_AUX_CPU = 0xfff;
 
 /** Instructions per run() slice: V8 has no on-stack replacement for Wasm, so slices stay short. */
 const SLICE = 1 << 20;
@@ -242,6 +248,11 @@ export class Kernel {
   /** The CPU's busy time when the current task last began to run: what it has run since is its CPU time still to charge. */
   private runningSince = 0n;
   /**
+   * The CPU time tasks ran on each CPU but CPU 0, by CPU (src/kernel/task_cpu.ts):
+   * CPU 0's is the rest of the busy time, so a one-CPU machine keeps no table.
+   */
+  private cpuBusyNs: bigint[] = [];
+  /**
    * Set by a handler whose task must sleep, which then returns at once: the
    * syscall is re-executed when it wakes (as throwing RestartSyscall does,
    * without the cost of a throw). Cleared by the syscall path.
@@ -303,6 +314,9 @@ export class Kernel {
     this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
     this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
     this.lower = opts.lower;
+    this.nrCpuIds = checkCpus(opts.cpus ?? 1);
+    this.cpuOnlineMask = cpusUpTo(this.nrCpuIds);
+    this.cpuBusyNs = new Array<bigint>(this.nrCpuIds).fill(0n);
     this.unameRelease = opts.unameRelease ?? this.profile.release;
     this.stdio = [opts.stdin, opts.stdout, opts.stderr];
     this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
@@ -625,6 +639,7 @@ export class Kernel {
     img.mm.exePath = this.imagePath(exePath(args.execfn, cwd));
     const task = new Task(pid, pid, INIT_PID, img.mm);
     task.cwd = cwd;
+    task.cpusAllowed = this.cpuOnlineMask;
     // the process a shell started: a group of its own in the shell's session (init's, here)
     task.sid = INIT_PID;
     // the streams behave as the pipes a shell hands a program: stdin read-only, the others write-only
@@ -658,7 +673,10 @@ export class Kernel {
   /** The CPU state a new image starts with: zeroed registers, rsp and rip from the loader, MXCSR at reset. */
   private startRegisters(img: { entry: bigint; sp: bigint; mm: AddressSpace }): void {
     const e = this.engine;
+    // the CPU the task is on is no register: a new image runs where the old one did
+    const cpu = this.dwords[L.CPU_TSC_AUX >> 2];
     this.cpuBlock.fill(0);
+    this.dwords[L.CPU_TSC_AUX >> 2] = cpu;
     e.setU64(L.CPU_RIP, img.entry);
     e.setU64(L.CPU_REGS + 8 * 4, img.sp);
     e.setU64(L.CPU_RFLAGS, 0x202n);
@@ -672,6 +690,11 @@ export class Kernel {
 
   /** The read-only layer under the root filesystem, shared by snapshots (it is no state of the machine). */
   readonly lower: LowerLayer | undefined;
+
+  /** nr_cpu_ids: the machine's CPUs, every one possible, present and online. */
+  readonly nrCpuIds: number;
+  /** cpu_online_mask (also the possible and present masks: there is no hotplug). */
+  readonly cpuOnlineMask: bigint;
 
   /** Frames holding executables' pages, which exec maps copy-on-write. */
   pageCache = new PageCache();
@@ -1176,8 +1199,39 @@ export class Kernel {
   /** The current task's CPU time since it began to run, added to its own (its time now stands in cpuNs). */
   chargeCurrent(): void {
     const now = this.busyNs();
-    this.current.cpuNs += now - this.runningSince;
+    const ns = now - this.runningSince;
+    this.current.cpuNs += ns;
     this.runningSince = now;
+    const cpu = this.dwords[L.CPU_TSC_AUX >> 2] & TSC_AUX_CPU;
+    if (cpu !== 0) this.cpuBusyNs[cpu] += ns;
+  }
+
+  /**
+   * The busy time of each CPU so far (ns): what tasks ran while on it. CPU 0
+   * has what the others do not, so that the sum is the machine's busy time.
+   */
+  cpuBusy(): bigint[] {
+    const busy = this.cpuBusyNs.slice();
+    const cpu = this.dwords[L.CPU_TSC_AUX >> 2] & TSC_AUX_CPU;
+    if (cpu !== 0) busy[cpu] += this.busyNs() - this.runningSince;
+    let rest = this.clockNs() - this.idleNs();
+    for (let i = 1; i < busy.length; i++) rest -= busy[i];
+    busy[0] = rest;
+    return busy;
+  }
+
+  /**
+   * Puts a task on a CPU: the TSC_AUX word of its CPU state (the engine's
+   * block while it runs), which rdtscp and so the vDSO's getcpu read. The
+   * running task's time so far stays with the CPU it leaves.
+   */
+  setTaskCpu(t: Task, cpu: number): void {
+    if (t === this.current) {
+      this.chargeCurrent();
+      this.dwords[L.CPU_TSC_AUX >> 2] = cpu;
+      return;
+    }
+    savedView(t.saved).setUint32(t.saved.byteOffset - L.CPU + L.CPU_TSC_AUX, cpu, true);
   }
 
   /** A thread's CPU time so far (RUSAGE_THREAD, CLOCK_THREAD_CPUTIME_ID). */
@@ -1420,6 +1474,7 @@ export class Kernel {
     child.sig.blocked = parent.sig.blocked;
     child.umask = parent.umask;
     child.nice = parent.nice;
+    child.cpusAllowed = parent.cpusAllowed;
     child.personality = parent.personality;
     if (flags & CLONE_SYSVSEM) child.semUndo = parent.semUndo ??= new SemUndoList();
     rseqFork(parent, child, (flags & CLONE_VM) !== 0);

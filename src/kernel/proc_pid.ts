@@ -19,6 +19,8 @@ import { FileStream, DirStream, DeviceStream } from './file_streams.js';
 import { O_ACCMODE, O_CLOEXEC, O_RDONLY, O_WRONLY } from './files.js';
 import { NSEC_PER_CLOCK_T } from './syscalls/time.js';
 import { kstatOfFile } from './syscalls/stat.js';
+import { cpumaskHex, cpumaskList } from './cpumask.js';
+import { taskCpu } from './task_cpu.js';
 
 const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 const RLIM_INFINITY = (1n << 64n) - 1n;
@@ -167,8 +169,8 @@ export function procPidStatus(k: Kernel, t: Task): string {
     'NoNewPrivs:\t0',
     'Seccomp:\t0',
     'Seccomp_filters:\t0',
-    'Cpus_allowed:\t1',
-    'Cpus_allowed_list:\t0',
+    `Cpus_allowed:\t${cpumaskHex(t.cpusAllowed, k.nrCpuIds)}`,
+    `Cpus_allowed_list:\t${cpumaskList(t.cpusAllowed)}`,
   );
   return lines.join('\n') + '\n';
 }
@@ -203,7 +205,8 @@ export function doTaskStat(k: Kernel, t: Task, whole: boolean): string {
     0, 0, // kstkesp, kstkeip: shown only for a task dumping core
     low31(pending), low31(t.sig.blocked), low31(ignored), low31(caught),
     t.state === 'blocked' ? 1 : 0, 0, 0,
-    t.tid === t.tgid ? SIGCHLD : -1, 0, 0, 0, 0, 0, 0,
+    // exit_signal, the CPU the task is on, rt_priority, policy, delayacct_blkio_ticks, guest_time, cguest_time
+    t.tid === t.tgid ? SIGCHLD : -1, taskCpu(t), 0, 0, 0, 0, 0,
     live ? b.startData : 0, live ? b.endData : 0, live ? mm.brkStart : 0,
     live ? mm.argStart : 0, live ? mm.argEnd : 0, live ? mm.argEnd : 0, live ? mm.envEnd : 0,
     exitCode,

@@ -1,8 +1,9 @@
 /**
  * The system-wide files of /proc: meminfo (the machine's 1 GiB, free
  * memory as the engine's frame allocator counts it), stat, uptime and
- * loadavg (from the virtual clock: the CPU's busy time is every retired
- * instruction and syscall, its idle time the spans when every task slept), version
+ * loadavg (from the virtual clock: the busy time is every retired
+ * instruction and syscall, each CPU's the part its tasks ran, src/kernel/task_cpu.ts;
+ * a CPU is idle the rest of the time), version
  * (uname's fields), filesystems (the types the machine mounts). cpuinfo
  * is src/kernel/cpuinfo.ts's, mounts src/kernel/mounts.ts's.
  */
@@ -67,22 +68,29 @@ export function meminfoProcShow(k: Kernel): string {
   ].join('');
 }
 
-/** The CPU's busy and idle time in clock ticks (USER_HZ). */
-function cpuTicks(k: Kernel): [bigint, bigint] {
-  const idle = k.idleNs();
-  return [(k.clockNs() - idle) / NSEC_PER_CLOCK_T, idle / NSEC_PER_CLOCK_T];
-}
+/** A /proc/stat cpu line's times from busy and idle ns: all of the busy time user time. */
+const cpuTimes = (busy: bigint, idle: bigint): string => `${busy / NSEC_PER_CLOCK_T} 0 0 ${idle / NSEC_PER_CLOCK_T} 0 0 0 0 0 0`;
 
 /**
- * /proc/stat (show_stat): the CPU's time, all of it user or idle; the
- * machine takes no interrupts and does not count context switches (0).
+ * The idle time of every CPU together (ns): each CPU has been up since
+ * boot, and was idle whenever no task ran on it (src/kernel/task_cpu.ts).
+ */
+const allIdleNs = (k: Kernel): bigint => BigInt(k.nrCpuIds) * k.clockNs() - (k.clockNs() - k.idleNs());
+
+/**
+ * /proc/stat (show_stat): each CPU's time, all of it user or idle: a CPU
+ * is busy while a task on it runs (tasks run one at a time, so the busy
+ * times add up to the machine's) and idle the rest of the time since
+ * boot; the first line sums them. The machine takes no interrupts and
+ * does not count context switches (0).
  */
 export function showStat(k: Kernel): string {
-  const [user, idle] = cpuTicks(k);
-  const times = `${user} 0 0 ${idle} 0 0 0 0 0 0`;
+  const busy = k.cpuBusy();
+  const now = k.clockNs();
+  const total = busy.reduce((a, b) => a + b, 0n);
   return [
-    `cpu  ${times}`,
-    `cpu0 ${times}`,
+    `cpu  ${cpuTimes(total, allIdleNs(k))}`,
+    ...busy.map((b, cpu) => `cpu${cpu} ${cpuTimes(b, now - b)}`),
     'intr 0',
     'ctxt 0',
     `btime ${EPOCH_NS / NS_PER_S}`,
@@ -97,9 +105,9 @@ export function showStat(k: Kernel): string {
 /** "%lu.%02lu" of a time in ns. */
 const secs = (ns: bigint): string => `${ns / NS_PER_S}.${String((ns % NS_PER_S) / 10_000_000n).padStart(2, '0')}`;
 
-/** /proc/uptime (uptime_proc_show): time since boot, and the CPU's idle time. */
+/** /proc/uptime (uptime_proc_show): time since boot, and the idle time of every CPU together. */
 export function uptimeProcShow(k: Kernel): string {
-  return `${secs(k.clockNs())} ${secs(k.idleNs())}\n`;
+  return `${secs(k.clockNs())} ${secs(allIdleNs(k))}\n`;
 }
 
 /** /proc/loadavg (loadavg_proc_show): the averages, runnable and all tasks, the last pid given. */

@@ -20,6 +20,7 @@ import {
 } from './proc_pid.js';
 import { filesystemsProcShow, loadavgProcShow, meminfoProcShow, showStat, uptimeProcShow, versionProcShow } from './proc_system.js';
 import { showCpuinfo } from './cpuinfo.js';
+import { sysfsCpuDir, type SysfsTable } from './topology.js';
 import { showMountinfo, showVfsmnt } from './mounts.js';
 import { SYSCTL, type SysctlEntry, type SysctlTable } from './sysctl.js';
 
@@ -48,25 +49,13 @@ const PID_SUBDIRS = ['task', 'fd', 'fdinfo'];
 /** /proc's own entries (besides the processes), by name. */
 const ROOT_ENTRIES = ['cpuinfo', 'filesystems', 'loadavg', 'meminfo', 'mounts', 'self', 'stat', 'sys', 'thread-self', 'uptime', 'version'];
 
-/** /sys's tree: the CPU directory glibc reads (its one CPU online, possible and present), each attribute's contents. */
-type SysfsTable = { [name: string]: SysfsTable | string };
-const SYSFS: SysfsTable = {
-  devices: {
-    system: {
-      cpu: {
-        cpu0: {
-          topology: {
-            core_cpus_list: '0\n', core_id: '0\n', core_siblings_list: '0\n', package_cpus_list: '0\n',
-            physical_package_id: '0\n', thread_siblings_list: '0\n',
-          },
-        },
-        online: '0\n',
-        possible: '0\n',
-        present: '0\n',
-      },
-    },
-  },
-};
+/** /sys's tree: the CPU directory glibc reads (src/kernel/topology.ts), made once per CPU count. */
+const SYSFS = new Map<number, SysfsTable>();
+function sysfs(k: Kernel): SysfsTable {
+  let t = SYSFS.get(k.nrCpuIds);
+  if (!t) SYSFS.set(k.nrCpuIds, (t = { devices: { system: { cpu: sysfsCpuDir(k.nrCpuIds) } } }));
+  return t;
+}
 /** A sysfs attribute's size as stat reports it (a page: kernfs sets it so for every attribute). */
 const SYSFS_ATTR_SIZE = 4096;
 
@@ -103,7 +92,7 @@ function processCount(k: Kernel): number {
 }
 
 function procNode(k: Kernel, path: string): Node | undefined {
-  if (path === '/sys' || path.startsWith('/sys/')) return sysfsNode(path);
+  if (path === '/sys' || path.startsWith('/sys/')) return sysfsNode(k, path);
   if (path === '/proc') return dir(path, 0o555, 2 + 1 + processCount(k));
   const parts = path.slice(6).split('/');
   const me = k.current;
@@ -133,7 +122,7 @@ function procNode(k: Kernel, path: string): Node | undefined {
 /** A system-wide file of /proc by name. */
 function systemFile(k: Kernel, name: string): (() => Uint8Array) | undefined {
   switch (name) {
-    case 'cpuinfo': return text(showCpuinfo);
+    case 'cpuinfo': return text(() => showCpuinfo(k.nrCpuIds));
     case 'filesystems': return text(filesystemsProcShow);
     case 'loadavg': return text(() => loadavgProcShow(k));
     case 'meminfo': return text(() => meminfoProcShow(k));
@@ -206,9 +195,9 @@ function sysctlNode(path: string, names: string[], k: Kernel): Node | undefined 
 }
 
 /** A node of /sys: kernfs directories (0755, /sys itself 0555; two links and one per subdirectory), attributes 0444 of a page's size. */
-function sysfsNode(path: string): Node | undefined {
+function sysfsNode(k: Kernel, path: string): Node | undefined {
   const names = path.split('/').slice(2);
-  const e = walk<SysfsTable | string>(SYSFS, names);
+  const e = walk<SysfsTable | string>(sysfs(k), names);
   if (e === undefined) return undefined;
   if (typeof e === 'string') {
     return { kind: 'file', path, data: new Uint8Array(0), proc: { mode: 0o444, show: () => enc.encode(e), denyWrite: EACCES, size: SYSFS_ATTR_SIZE } };
@@ -220,7 +209,7 @@ function sysfsNode(path: string): Node | undefined {
 /** The names in a directory of /proc or /sys, in readdir's order. */
 function procNames(k: Kernel, d: string): string[] {
   if (d === '/sys' || d.startsWith('/sys/')) {
-    const e = walk<SysfsTable | string>(SYSFS, d.split('/').slice(2));
+    const e = walk<SysfsTable | string>(sysfs(k), d.split('/').slice(2));
     return typeof e === 'object' ? Object.keys(e).sort() : [];
   }
   if (d === '/proc') {

@@ -1,8 +1,9 @@
 /**
  * Restartable sequences (Linux: kernel/rseq.c). A thread registers a
  * struct rseq; the kernel keeps its cpu_id_start, cpu_id, node_id and
- * mm_cid up to date (all 0: the machine has one CPU, one node, and a
- * concurrency id below its CPU count) and, when the thread was preempted
+ * mm_cid up to date (the CPU the thread is on, src/kernel/task_cpu.ts;
+ * node 0, the machine's only one; concurrency id 0, which no other thread
+ * of the mm holds while this one runs, as only one task runs at a time) and, when the thread was preempted
  * or takes a signal inside the critical section its rseq_cs names, moves
  * it to that section's abort handler before it runs user code again.
  *
@@ -31,6 +32,7 @@ import { forceSignal } from './signals.js';
 import { siginfo } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
 import { RIP_Q } from './cpu_words.js';
+import { taskCpu } from './task_cpu.js';
 
 const RSEQ_FLAG_UNREGISTER = 1;
 /** The struct rseq of the original ABI, and its alignment (__alignof__(struct rseq) too). */
@@ -38,15 +40,21 @@ const ORIG_RSEQ_SIZE = 32;
 const RSEQ_CS = 8n;
 const RSEQ_FLAGS = 16n;
 
-/** The four id words (cpu_id_start, cpu_id; node_id, mm_cid) as a registration leaves them: all 0. */
-const IDS = new Uint8Array(8);
+/** node_id and mm_cid: both 0. */
+const NODE_CID = new Uint8Array(8);
 /** cpu_id_start 0 and cpu_id RSEQ_CPU_ID_UNINITIALIZED (-1): an area no longer registered. */
 const UNREGISTERED = new Uint8Array([0, 0, 0, 0, 0xff, 0xff, 0xff, 0xff]);
 const ZERO_CS = new Uint8Array(8);
 
+/** cpu_id_start and cpu_id of a thread on a CPU (one array per CPU, made once: they are never written). */
+const CPU_IDS: Uint8Array[] = [];
+function cpuIds(cpu: number): Uint8Array {
+  return (CPU_IDS[cpu] ??= new Uint8Array(new Uint32Array([cpu, cpu]).buffer));
+}
+
 /** Writes the id words: cpu_id_start and cpu_id, then node_id and mm_cid; false on a fault. */
 function writeIds(t: Task, head: Uint8Array): boolean {
-  return tryCopyToUser(t.mm, t.rseq, head) && tryCopyToUser(t.mm, t.rseq + 20n, IDS);
+  return tryCopyToUser(t.mm, t.rseq, head) && tryCopyToUser(t.mm, t.rseq + 20n, NODE_CID);
 }
 
 /** clear_rseq_cs: the area's rseq_cs pointer back to 0. */
@@ -102,7 +110,7 @@ export function rseqNotifyResume(k: Kernel, sig: number): void {
   t.rseqResume = false;
   try {
     ipFixup(k, t);
-    if (!writeIds(t, IDS)) throw new Errno(EFAULT);
+    if (!writeIds(t, cpuIds(taskCpu(t)))) throw new Errno(EFAULT);
   } catch (err) {
     if (!(err instanceof Errno)) throw err;
     if (sig === SIGSEGV) k.killProcess(SIGSEGV);

@@ -145,6 +145,12 @@ export class Task {
   cred: Cred = ROOT_CRED;
   /** The working directory (kept on the leader: threads share it; fork copies it). */
   cwd = '/';
+  /**
+   * The CPUs the task may run on (cpus_allowed, sched_setaffinity), a
+   * subset of the online mask: clone copies it, exec keeps it. The first
+   * process gets every online CPU; the task is on the lowest (task_cpu.ts).
+   */
+  cpusAllowed = 1n;
   /** The nice value (setpriority), -20..19; clone copies it. */
   nice = 0;
   /** personality(2)'s execution domain and flags (PER_LINUX 0), per task, copied by clone: only UNAME26 changes anything (uname). */

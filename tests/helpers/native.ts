@@ -5,7 +5,7 @@
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 let gccChecked: string | null | undefined;
@@ -69,4 +69,23 @@ export function runNative(path: string, args: string[] = [], input?: Buffer): Na
 
 export function readBinary(path: string): Uint8Array {
   return new Uint8Array(readFileSync(path));
+}
+
+/**
+ * The host's online CPUs, as its /sys/devices/system/cpu/online lists them,
+ * or undefined when this process may not run on all of them (a taskset or
+ * cpuset: the C library's counts then disagree with one another, which a
+ * machine does not model) or there are more than a machine can have (64).
+ */
+export function hostOnlineCpus(): number | undefined {
+  let n = 0;
+  try {
+    for (const range of readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split(',')) {
+      const [lo, hi] = range.split('-').map(Number);
+      n += hi === undefined ? 1 : hi - lo + 1;
+    }
+  } catch {
+    return undefined;
+  }
+  return n >= 1 && n <= 64 && availableParallelism() === n ? n : undefined;
 }

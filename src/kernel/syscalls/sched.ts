@@ -1,21 +1,19 @@
 /**
- * Scheduling parameters as a one-CPU Linux machine reports them: CPU
- * affinity (cpu 0, in a kernel whose cpumask is one long), nice values
+ * Scheduling parameters as the machine's Linux reports them: CPU affinity
+ * (each task's cpus_allowed, in a kernel whose cpumask is one long) and the
+ * CPU a task is on (src/kernel/task_cpu.ts), nice values
  * (getpriority, setpriority: kept per task, inherited by clone, with no
  * effect on the deterministic round robin), SCHED_OTHER's policy and
  * priority range, and membarrier (Linux: kernel/sched/membarrier.c), whose
- * barriers have no other CPU to reach.
+ * barriers have no other running task to reach: one runs at a time.
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
 import { Errno, EINVAL, EPERM, ESRCH } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
-
-/** cpumask_size(): the bytes of a cpumask (NR_CPUS of 64). */
-const CPUMASK_BYTES = 8;
-/** The online CPUs: cpu 0. */
-const ONLINE = 1;
+import { CPUMASK_BYTES, cpumaskFromBytes, cpumaskToBytes } from '../cpumask.js';
+import { setCpusAllowed, taskCpu } from '../task_cpu.js';
 
 const PRIO_PROCESS = 0;
 const PRIO_PGRP = 1;
@@ -108,7 +106,14 @@ function membarrier(k: Kernel, cmd: number, flags: number): bigint {
   }
 }
 
-/** The task pid names (0: the caller), or ESRCH. */
+/** find_process_by_pid: the task pid names (0: the caller), or ESRCH (a negative pid names none). */
+function findProcessByPid(k: Kernel, pid: number): Task {
+  const t = pid === 0 ? k.current : k.tasks.get(pid);
+  if (!t || t.state === 'zombie') throw new Errno(ESRCH);
+  return t;
+}
+
+/** The task pid names (0: the caller), or ESRCH; EINVAL for a negative pid. */
 function taskOf(k: Kernel, pid: number): Task {
   if (pid < 0) throw new Errno(EINVAL);
   const t = pid === 0 ? k.current : k.tasks.get(pid);
@@ -134,27 +139,29 @@ function prioTargets(k: Kernel, which: number, who: number): Task[] {
 export const schedSyscalls: SyscallRow[] = [
   // the CPU a private expedited RSEQ barrier names (its third argument) is not looked at: one CPU, no IPI
   row(324, 'membarrier', 'dxd', (k, a) => membarrier(k, a.i32(0), a.u32(1))),
-  // getcpu: cpu 0 of node 0 (the cache argument is unused since Linux 2.6.24)
+  // getcpu: the CPU the caller is on, of node 0 (the cache argument is unused since Linux 2.6.24)
   row(309, 'getcpu', 'ppp', (k, a) => {
-    if (a.u64(0) !== 0n) writeU32(k.mm, a.u64(0), 0);
+    if (a.u64(0) !== 0n) writeU32(k.mm, a.u64(0), taskCpu(k.current));
     if (a.u64(1) !== 0n) writeU32(k.mm, a.u64(1), 0);
     return 0n;
   }),
   row(204, 'sched_getaffinity', 'dup', (k, a) => {
     const len = a.u32(1);
-    if (len * 8 < 1 || (len & 7) !== 0) throw new Errno(EINVAL);
-    taskOf(k, a.i32(0));
+    // room for nr_cpu_ids bits, in whole longs
+    if (len * 8 < k.nrCpuIds || (len & 7) !== 0) throw new Errno(EINVAL);
+    const t = findProcessByPid(k, a.i32(0));
     const n = Math.min(len, CPUMASK_BYTES);
-    const mask = new Uint8Array(n);
-    mask[0] = ONLINE;
-    copyToUser(k.mm, a.u64(2), mask);
+    copyToUser(k.mm, a.u64(2), cpumaskToBytes(t.cpusAllowed & k.cpuOnlineMask, n));
     return BigInt(n);
   }),
   row(203, 'sched_setaffinity', 'dup', (k, a) => {
-    taskOf(k, a.i32(0));
     // a shorter mask reads as zeros beyond it, a longer one is cut to the kernel's
-    const mask = copyFromUser(k.mm, a.u64(2), Math.min(a.u32(1), CPUMASK_BYTES));
-    if (mask.length === 0 || (mask[0] & ONLINE) === 0) throw new Errno(EINVAL);
+    const bytes = copyFromUser(k.mm, a.u64(2), Math.min(a.u32(1), CPUMASK_BYTES));
+    const t = findProcessByPid(k, a.i32(0));
+    // CPUs that are not online are dropped; a mask with none left is refused
+    const mask = cpumaskFromBytes(bytes) & k.cpuOnlineMask;
+    if (mask === 0n) throw new Errno(EINVAL);
+    setCpusAllowed(k, t, mask);
     return 0n;
   }),
   // the raw call answers 20 - nice (1..40), which the C library turns back into nice
