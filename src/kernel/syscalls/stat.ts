@@ -75,6 +75,14 @@ function dirLinks(k: Kernel, node: Node & { kind: 'dir' }): number {
   return 2 + listDir(tree, node.path).filter((e) => e.node.kind === 'dir').length;
 }
 
+/**
+ * A tmpfs directory's size: tmpfs keeps no blocks for entries, and counts
+ * BOGO_DIRENT_SIZE (20) for each, its own two (`.` and `..`) included.
+ */
+function tmpfsDirSize(k: Kernel, node: Node & { kind: 'dir' }): number {
+  return 20 * (2 + listDir(k.fileTree(), node.path).length);
+}
+
 /** Whether the writable layer (entries or whiteouts) or the given files have anything under dir. */
 function upperUnder(k: Kernel, dir: string): boolean {
   const prefix = dir === '/' ? '/' : dir + '/';
@@ -122,7 +130,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       break;
     case 'dir':
       st.nlink = node.proc ? node.proc.nlink : dirLinks(k, node);
-      st.size = node.proc ? node.proc.size : 4096;
+      st.size = node.proc ? node.proc.size : m.fstype === 'tmpfs' ? tmpfsDirSize(k, node) : 4096;
       break;
     case 'dev':
       st.rdevMajor = 1;
@@ -142,7 +150,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       st.nlink = node.inode.nlink;
       break;
   }
-  st.blocks = node.kind === 'dev' || node.kind === 'link' ? 0 : blocksOf(st.size);
+  st.blocks = node.kind === 'dev' || node.kind === 'link' || (node.kind === 'dir' && m.fstype === 'tmpfs') ? 0 : blocksOf(st.size);
   // procfs and sysfs hold no blocks, nor a birth time; procfs's block size is 1 KiB (s_blocksize)
   if (inProcfs(node.path) && !isMountPoint(node.path)) {
     st.blocks = 0;
