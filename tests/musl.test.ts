@@ -65,6 +65,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'sigchld.c', opts: ['-O2'] },
   { file: 'madvise.c', opts: ['-O2'] },
   { file: 'alarm.c', opts: ['-O2'] },
+  { file: 'shared_futex.c', opts: ['-O2'] },
   { file: 'sigtimedwait.c', opts: ['-O2'] },
   { file: 'prctl_misc.c', opts: ['-O2'] },
   { file: 'rlimit.c', opts: ['-O2'] },

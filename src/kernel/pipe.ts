@@ -13,7 +13,7 @@
  * of the file tree) is the same pipe, made when the FIFO is first opened.
  */
 import type { Stream } from './kernel.js';
-import type { TmpFifo } from './tmpfs.js';
+import { TmpFifo } from './tmpfs.js';
 
 export const PIPE_BUF = 4096;
 export const PAGE = 4096;
@@ -39,6 +39,8 @@ export class Pipe {
    */
   wakesReaders = 0;
   wakesWriters = 0;
+  /** Its pipefs inode, once a /proc/<pid>/fd link has been followed to it. */
+  inode: PipefsInode | undefined;
   /** Open descriptions of each end (a FIFO's opens waiting for their other end count). */
   readers = 0;
   writers = 0;
@@ -153,6 +155,30 @@ export class PipeEnd implements Stream {
   /** The events so far that wake this end's waiters (epoll's edge-triggered entries). */
   wakeups(): number {
     return (this.writable ? this.pipe.wakesWriters : 0) + (this.readable ? this.pipe.wakesReaders : 0);
+  }
+}
+
+/**
+ * An anonymous pipe's inode on pipefs (get_pipe_inode). The pipe's
+ * /proc/<pid>/fd links jump to it, so that an open of /dev/fd/<n> (bash's
+ * process substitution) opens the same pipe again, as fifo_open opens a
+ * FIFO; it has no name in the tree.
+ */
+export class PipefsInode extends TmpFifo {
+  constructor(pipe: Pipe) {
+    super(pipe.ino, 0o600, 0n);
+    this.pipe = pipe;
+  }
+}
+
+/**
+ * The pipefs inode one of the machine's own streams (what the host gave as
+ * stdin, stdout or stderr) shows as: an open of it through /proc/<pid>/fd
+ * (/dev/stdout, /dev/stderr) is another description of the same stream.
+ */
+export class StreamInode extends TmpFifo {
+  constructor(readonly stream: Stream, ino: bigint) {
+    super(ino, 0o600, 0n);
   }
 }
 

@@ -21,6 +21,8 @@ import { NSEC_PER_CLOCK_T } from './syscalls/time.js';
 import { kstatOfFile } from './syscalls/stat.js';
 import { cpumaskHex, cpumaskList } from './cpumask.js';
 import { taskCpu } from './task_cpu.js';
+import { FifoEnd, PipeEnd, PipefsInode, StreamInode } from './pipe.js';
+import type { Node } from './vfs.js';
 
 const hex16 = (v: bigint): string => BigInt.asUintN(64, v).toString(16).padStart(16, '0');
 const RLIM_INFINITY = (1n << 64n) - 1n;
@@ -308,6 +310,11 @@ export function loginuidWrite(t: Task, data: Uint8Array, pos: number): number {
 export interface FdLink {
   target: string;
   mode: number;
+  /**
+   * Where following the link leads when that is no path (proc_fd_link's
+   * nd_jump_link): an anonymous pipe's inode, which an open opens again.
+   */
+  jump?: Node;
 }
 
 /** What each of a process's descriptors' /proc/<pid>/fd links read. */
@@ -318,14 +325,21 @@ export function fdLinks(t: Task): Map<number, FdLink> {
     const f = files.get(fd)!;
     const s = f.stream;
     let target: string;
+    let jump: Node | undefined;
     if (s instanceof FileStream || s instanceof DirStream) target = s.node.path;
     else if (s instanceof DeviceStream) target = s.node.path;
     else if (s.linkName) target = s.linkName();
     else if (s.pid !== undefined) target = 'anon_inode:[pidfd]';
     // the machine's streams behave as pipes (fstat reports them so, with these inode numbers)
-    else target = `pipe:[${fd + 1}]`;
+    else {
+      target = `pipe:[${fd + 1}]`;
+      jump = { kind: 'fifo', path: target, inode: new StreamInode(s, BigInt(fd + 1)) };
+    }
+    // a pipe's, or a FIFO's even once renamed or removed, is its inode itself
+    if (s instanceof FifoEnd) jump = { kind: 'fifo', path: s.path, inode: s.fifo };
+    else if (s instanceof PipeEnd) jump = { kind: 'fifo', path: target, inode: (s.pipe.inode ??= new PipefsInode(s.pipe)) };
     const acc = f.flags & O_ACCMODE;
-    out.set(fd, { target, mode: (acc !== O_WRONLY ? 0o500 : 0) | (acc !== O_RDONLY ? 0o300 : 0) });
+    out.set(fd, { target, mode: (acc !== O_WRONLY ? 0o500 : 0) | (acc !== O_RDONLY ? 0o300 : 0), jump });
   }
   return out;
 }

@@ -146,7 +146,7 @@ function pidNode(k: Kernel, t: Task, path: string, rest: string[], whole: boolea
     const l = links.get(fd);
     if (!l) return undefined;
     // the link's size is what tid_fd_revalidate gives every fd inode
-    if (name === 'fd') return link(path, l.target, l.mode, 64);
+    if (name === 'fd') return { kind: 'link', path, target: l.target, proc: { mode: l.mode, size: 64 }, jump: l.jump };
     return file(path, pidFile(text(() => procFdinfo(k, t, fd) ?? '')));
   }
   if (sub !== undefined) return undefined;

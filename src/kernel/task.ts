@@ -5,6 +5,7 @@
  */
 import { CPU_STATE_SIZE } from '../engine/layout.js';
 import type { AddressSpace } from './mm.js';
+import type { FutexKey } from './syscalls/futex.js';
 import { SigHand, SigQueue, SigState } from './signals.js';
 import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
@@ -199,7 +200,7 @@ export class Task {
   /** Process group id. */
   pgid: number;
   /** futex(2) sleep: the word this task waits on. */
-  futexWait: { mm: AddressSpace; addr: bigint; bitset: number } | undefined;
+  futexWait: (FutexKey & { bitset: number }) | undefined;
   /** A FUTEX_WAKE woke this task: its restarted wait returns 0. */
   futexWoken = false;
   /** How the process ended, once it is a zombie. */

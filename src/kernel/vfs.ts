@@ -2,7 +2,7 @@
  * The machine's file tree: the files the machine was given
  * (`Machine.addFile`) and the running image as regular files under their
  * paths, the directories above them, /dev's null, zero, full, random and
- * urandom devices, tmpfs at /tmp and /dev/shm, and procfs at /proc and
+ * urandom devices and its fd, stdin, stdout and stderr links, tmpfs at /tmp and /dev/shm, and procfs at /proc and
  * sysfs at /sys, whose entries the processes' state makes
  * (src/kernel/procfs.ts). All of it but /proc and /sys is writable: what
  * programs create (files, directories, links, FIFOs, socket files, device
@@ -34,6 +34,13 @@ const NAME_MAX = 255;
 /** A character device's major and minor (drivers/char/mem.c numbers them). */
 export type DeviceName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
 export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
+
+/**
+ * The links udev (and systemd's tmpfiles, or a container runtime) puts in
+ * /dev: the calling process's descriptors, by which bash's process
+ * substitution and programs given `-` as a name reach them.
+ */
+export const DEV_LINKS: Readonly<Record<string, string>> = { fd: '/proc/self/fd', stdin: '/proc/self/fd/0', stdout: '/proc/self/fd/1', stderr: '/proc/self/fd/2' };
 
 /**
  * A file of /proc or /sys: its permission bits, its contents (made when it
@@ -72,8 +79,11 @@ export type Node =
   | { kind: 'dir'; path: string; tmp?: TmpDir | 'root' | 'mount' | 'given'; proc?: ProcDir; lower?: LowerAttrs }
   | { kind: 'tmp'; path: string; file: TmpFile }
   | { kind: 'dev'; path: string; dev: DeviceName }
-  /** inode: a symbolic link a program made; proc: one of /proc's, with its mode and size; lower: one of the lower layer. */
-  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number }; lower?: LowerAttrs }
+  /**
+   * inode: a symbolic link a program made; proc: one of /proc's, with its mode and size; lower: one of the lower layer.
+   * jump: a /proc/<pid>/fd link to what has no path: following it reaches that node, not target.
+   */
+  | { kind: 'link'; path: string; target: string; inode?: TmpLink; proc?: { mode: number; size: number }; lower?: LowerAttrs; jump?: Node }
   /** A socket's name (bind of a path, or mknod). */
   | { kind: 'sock'; path: string; inode: TmpSock }
   /** A named pipe (mknod S_IFIFO, mkfifo). */
@@ -143,6 +153,7 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
   if (path.startsWith('/dev/')) {
     const name = path.slice(5) as DeviceName;
     if (Object.hasOwn(DEVICES, name)) return { kind: 'dev', path, dev: name };
+    if (Object.hasOwn(DEV_LINKS, name)) return { kind: 'link', path, target: DEV_LINKS[name] };
   }
   // the root keeps the lower layer's attributes (the mounts on it are the machine's)
   if (path === '/') return { kind: 'dir', path, tmp: 'mount', lower: src.lower?.entry('/') };
@@ -181,9 +192,15 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
     const node = nodeAt(src, next);
     if (!node) throw new Errno(ENOENT);
     const last = parts.slice(i + 1).every((s) => s === '' || s === '.');
-    // a trailing slash asks for what the link names (a directory), even of lstat
-    if (node.kind === 'link' && (!last || follow || raw.endsWith('/'))) {
+    // a trailing slash or `.` asks for what the link names (a directory), even of lstat
+    const dirWanted = raw.endsWith('/') || parts.slice(i + 1).includes('.');
+    if (node.kind === 'link' && (!last || follow || dirWanted)) {
       if (++links > 40) throw new Errno(ELOOP);
+      if (node.jump) {
+        // nothing lies under what has no path
+        if (!last || dirWanted) throw new Errno(ENOTDIR);
+        return node.jump;
+      }
       // the target's components take the link's place, from the link's directory when relative
       parts = [...node.target.split('/'), ...parts.slice(i + 1)];
       if (node.target.startsWith('/')) cur = '/';
@@ -191,7 +208,7 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
       continue;
     }
     // a trailing slash asks for a directory
-    if (last && raw.endsWith('/') && node.kind !== 'dir' && node.kind !== 'link') throw new Errno(ENOTDIR);
+    if (last && dirWanted && node.kind !== 'dir' && node.kind !== 'link') throw new Errno(ENOTDIR);
     cur = next;
     if (last) return node;
   }
@@ -217,7 +234,7 @@ export function listDir(src: TreeSource, dir: string): { name: string; node: Nod
     names.add(p.slice(prefix.length).split('/')[0]);
   }
   if (dir === '/') ['dev', 'proc', 'sys', 'tmp'].forEach((n) => names.add(n));
-  if (dir === '/dev') [...Object.keys(DEVICES), 'shm'].forEach((n) => names.add(n));
+  if (dir === '/dev') [...Object.keys(DEVICES), ...Object.keys(DEV_LINKS), 'shm'].forEach((n) => names.add(n));
   for (const p of src.tmp?.entries.keys() ?? []) {
     if (p.startsWith(prefix) && !p.slice(prefix.length).includes('/')) names.add(p.slice(prefix.length));
   }

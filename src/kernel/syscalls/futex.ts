@@ -1,7 +1,8 @@
 /**
  * futex(2) WAIT, WAKE and their bitset forms, with timeouts: enough for
  * thread join, locks, condition variables and semaphores with timed waits.
- * Waiters sleep on (address space, address); a woken waiter's restarted
+ * Waiters sleep on (address space, address), or a shared futex in a
+ * shared mapping on (file, offset); a woken waiter's restarted
  * call returns 0, one whose deadline passed first ETIMEDOUT. A timeout is
  * relative for FUTEX_WAIT and an absolute CLOCK_MONOTONIC (or, with
  * FUTEX_CLOCK_REALTIME, CLOCK_REALTIME) time for FUTEX_WAIT_BITSET, on the
@@ -9,7 +10,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import type { AddressSpace } from '../mm.js';
+import { PAGE, type AddressSpace } from '../mm.js';
 import { Errno, EAGAIN, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
 import { EPOCH_NS, timespecNs } from './time.js';
 import { copyFromUser, readU64, writeU32, writeU64 } from '../uaccess.js';
@@ -23,11 +24,31 @@ const FUTEX_WAKE_BITSET = 10;
 const FUTEX_PRIVATE_FLAG = 128;
 const FUTEX_CLOCK_REALTIME = 256;
 
-/** Wakes up to n tasks sleeping on addr in mm whose bitset meets `bitset`; returns how many woke. */
-export function futexWake(k: Kernel, mm: AddressSpace, addr: bigint, n: number, bitset = -1): number {
+/**
+ * The word a futex names (get_futex_key): its address in its address
+ * space, but a shared futex (no FUTEX_PRIVATE_FLAG) in a shared mapping of
+ * a file or of shared memory is its place in what is mapped, so that
+ * processes mapping it at any address meet on it (a POSIX semaphore in
+ * /dev/shm between processes).
+ */
+export interface FutexKey {
+  /** The address space, or the mapped file's number (MappedFiles). */
+  space: AddressSpace | number;
+  /** The address, or the offset in the file. */
+  addr: bigint;
+}
+
+export function futexKey(mm: AddressSpace, addr: bigint, shared: boolean): FutexKey {
+  const v = shared ? mm.find(addr) : undefined;
+  if (v && v.shared && v.file !== 0) return { space: v.file, addr: BigInt(v.pgoff) * PAGE + (addr - v.start) };
+  return { space: mm, addr };
+}
+
+/** Wakes up to n tasks sleeping on the futex `key` whose bitset meets `bitset`; returns how many woke. */
+export function futexWake(k: Kernel, key: FutexKey, n: number, bitset = -1): number {
   let woke = 0;
   const sleepers = [...k.tasks.values()]
-    .filter((t) => t.state === 'blocked' && t.futexWait && t.futexWait.mm === mm && t.futexWait.addr === addr && (t.futexWait.bitset & bitset) !== 0)
+    .filter((t) => t.state === 'blocked' && t.futexWait && t.futexWait.space === key.space && t.futexWait.addr === key.addr && (t.futexWait.bitset & bitset) !== 0)
     .sort((a, b) => a.tid - b.tid);
   for (const t of sleepers) {
     if (woke >= n) break;
@@ -58,7 +79,7 @@ function futexDeath(k: Kernel, t: Task, uaddr: bigint): void {
   const word = Number(readU64(t.mm, uaddr) & 0xffffffffn);
   if ((word & FUTEX_TID_MASK) !== t.tid) return;
   writeU32(t.mm, uaddr, ((word & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
-  if (word & FUTEX_WAITERS) futexWake(k, t.mm, uaddr, 1);
+  if (word & FUTEX_WAITERS) futexWake(k, futexKey(t.mm, uaddr, true), 1);
 }
 
 /**
@@ -140,7 +161,7 @@ export const futexSyscalls: SyscallRow[] = [
           if (k.clockNs() >= at) throw new Errno(ETIMEDOUT);
           t.sleepUntil = at;
         }
-        t.futexWait = { mm: t.mm, addr, bitset };
+        t.futexWait = { ...futexKey(t.mm, addr, (cmd & FUTEX_PRIVATE_FLAG) === 0), bitset };
         t.state = 'blocked';
         throw new RestartSyscall();
       }
@@ -149,7 +170,7 @@ export const futexSyscalls: SyscallRow[] = [
         const n = a.i32(2);
         const bitset = op === FUTEX_WAKE_BITSET ? a.i32(5) : -1;
         if (bitset === 0) throw new Errno(EINVAL);
-        return BigInt(futexWake(k, t.mm, addr, n < 0 ? 0 : n, bitset));
+        return BigInt(futexWake(k, futexKey(t.mm, addr, (cmd & FUTEX_PRIVATE_FLAG) === 0), n < 0 ? 0 : n, bitset));
       }
       default:
         throw new Errno(ENOSYS);

@@ -10,7 +10,7 @@ import type { Kernel } from '../kernel.js';
 import { Errno, EAGAIN, EFAULT, EINVAL, EMFILE, ENXIO, EPIPE } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_CLOEXEC, O_NONBLOCK, O_RDONLY, O_RDWR, O_WRONLY } from '../files.js';
-import { FifoEnd, Pipe, PipeEnd, PAGE } from '../pipe.js';
+import { FifoEnd, Pipe, PipeEnd, PipefsInode, PAGE } from '../pipe.js';
 import type { TmpFifo } from '../tmpfs.js';
 import { RestartSyscall } from './tasks.js';
 import { sendSignalTo } from '../signals.js';
@@ -103,7 +103,8 @@ export function pipeWrite(k: Kernel, f: OpenFile, p: Pipe, n: number, read: (off
  * process can at least talk to itself. A waiting open sleeps with its end
  * in Task.fifoOpening, where the call finds it when it runs again
  * (fifoOpenResumed); a handler or the task's exit abandons it
- * (Kernel.abandonFifoOpen).
+ * (Kernel.abandonFifoOpen). A pipe's own inode (pipefs) opens as either
+ * end at once, with or without the other.
  */
 export function fifoOpen(k: Kernel, fifo: TmpFifo, path: string, flags: number): FifoEnd {
   const acc = flags & O_ACCMODE;
@@ -112,6 +113,8 @@ export function fifoOpen(k: Kernel, fifo: TmpFifo, path: string, flags: number):
   // the descriptor is taken before the file is opened (get_unused_fd_flags)
   if (k.current.files.lowestFree(0, k.fdLimit()) < 0) throw new Errno(EMFILE);
   const pipe = (fifo.pipe ??= new Pipe(fifo.ino));
+  // an anonymous pipe opened again (through /proc/<pid>/fd) waits for no partner
+  if (fifo instanceof PipefsInode) return new FifoEnd(fifo, path, acc !== O_WRONLY, acc !== O_RDONLY);
   if (acc === O_WRONLY && (flags & O_NONBLOCK) && pipe.readers === 0) {
     // a pipe made for this open alone goes with it
     if (pipe.writers === 0) fifo.pipe = undefined;

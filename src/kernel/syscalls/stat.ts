@@ -16,7 +16,7 @@ import { Errno, EBADF, EINVAL, ENOENT } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
 import type { OpenFile } from '../files.js';
 import { DeviceStream, DirStream, FileStream, PathStream, TmpStream } from '../file_streams.js';
-import { FifoEnd, PipeEnd } from '../pipe.js';
+import { FifoEnd, PipeEnd, PipefsInode, StreamInode } from '../pipe.js';
 import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inProcfs, inodeOf, listDir, modeOf, type Node } from '../vfs.js';
 import { EPOCH_NS } from '../epoch.js';
@@ -75,6 +75,14 @@ function dirLinks(k: Kernel, node: Node & { kind: 'dir' }): number {
   return 2 + listDir(tree, node.path).filter((e) => e.node.kind === 'dir').length;
 }
 
+/**
+ * A tmpfs directory's size: tmpfs keeps no blocks for entries, and counts
+ * BOGO_DIRENT_SIZE (20) for each, its own two (`.` and `..`) included.
+ */
+function tmpfsDirSize(k: Kernel, node: Node & { kind: 'dir' }): number {
+  return 20 * (2 + listDir(k.fileTree(), node.path).length);
+}
+
 /** Whether the writable layer (entries or whiteouts) or the given files have anything under dir. */
 function upperUnder(k: Kernel, dir: string): boolean {
   const prefix = dir === '/' ? '/' : dir + '/';
@@ -87,6 +95,7 @@ function upperUnder(k: Kernel, dir: string): boolean {
 
 /** The kstat of a node of the tree. */
 function kstatOf(k: Kernel, node: Node): Kstat {
+  if (node.kind === 'fifo' && (node.inode instanceof PipefsInode || node.inode instanceof StreamInode)) return pipefsKstat(node.inode.ino);
   const m = mountAt(mountOf(node.path));
   const st: Kstat = {
     devMajor: m.major,
@@ -121,7 +130,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       break;
     case 'dir':
       st.nlink = node.proc ? node.proc.nlink : dirLinks(k, node);
-      st.size = node.proc ? node.proc.size : 4096;
+      st.size = node.proc ? node.proc.size : m.fstype === 'tmpfs' ? tmpfsDirSize(k, node) : 4096;
       break;
     case 'dev':
       st.rdevMajor = 1;
@@ -141,7 +150,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       st.nlink = node.inode.nlink;
       break;
   }
-  st.blocks = node.kind === 'dev' || node.kind === 'link' ? 0 : blocksOf(st.size);
+  st.blocks = node.kind === 'dev' || node.kind === 'link' || (node.kind === 'dir' && m.fstype === 'tmpfs') ? 0 : blocksOf(st.size);
   // procfs and sysfs hold no blocks, nor a birth time; procfs's block size is 1 KiB (s_blocksize)
   if (inProcfs(node.path) && !isMountPoint(node.path)) {
     st.blocks = 0;
@@ -188,20 +197,27 @@ export function kstatOfFile(k: Kernel, f: OpenFile, fd: number): Kstat {
   if (s instanceof TmpStream) return kstatOf(k, { kind: 'tmp', path: s.path, file: s.file });
   if (s instanceof DeviceStream) return kstatOf(k, s.node);
   if (s instanceof FifoEnd) return kstatOf(k, { kind: 'fifo', path: s.path, inode: s.fifo });
+  if (s instanceof PipeEnd) return pipefsKstat(s.pipe.ino);
   let ino: bigint;
   let mode: number;
   let minor: number;
   if (s instanceof Sock) [ino, mode, minor] = [s.ino, S_IFSOCK | 0o777, 8];
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits)
   else if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) [ino, mode, minor] = [1n, 0o600, 15];
-  // pipes and the machine's streams are FIFOs of pipefs
-  else [ino, mode, minor] = [s instanceof PipeEnd ? s.pipe.ino : BigInt(fd) + 1n, S_IFIFO | 0o600, 14];
-  return {
-    devMajor: 0, devMinor: minor, ino, nlink: 1, mode, uid: 0, gid: 0, rdevMajor: 0, rdevMinor: 0,
-    size: 0, blksize: 4096, blocks: 0, atime: EPOCH_NS, mtime: EPOCH_NS, ctime: EPOCH_NS, btime: undefined,
-    mntId: 0, attributesMask: 0n, mountRoot: false,
-  };
+  // the machine's streams are FIFOs of pipefs
+  else return pipefsKstat(BigInt(fd) + 1n);
+  return anonKstat(ino, mode, minor);
 }
+
+/** The kstat of an inode of no mounted filesystem (pipefs, sockfs, anon_inodefs: minor). */
+const anonKstat = (ino: bigint, mode: number, minor: number): Kstat => ({
+  devMajor: 0, devMinor: minor, ino, nlink: 1, mode, uid: 0, gid: 0, rdevMajor: 0, rdevMinor: 0,
+  size: 0, blksize: 4096, blocks: 0, atime: EPOCH_NS, mtime: EPOCH_NS, ctime: EPOCH_NS, btime: undefined,
+  mntId: 0, attributesMask: 0n, mountRoot: false,
+});
+
+/** A pipe's inode on pipefs. */
+const pipefsKstat = (ino: bigint): Kstat => anonKstat(ino, S_IFIFO | 0o600, 14);
 
 /** A device number as struct stat holds it (new_encode_dev). */
 const encodeDev = (major: number, minor: number): bigint => BigInt(((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0);

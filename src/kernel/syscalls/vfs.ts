@@ -18,6 +18,7 @@ import { DirStream, DeviceStream, FileStream, ProcStream, TmpStream, PathStream 
 import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry } from '../tmpfs.js';
 import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, lowerAt, modeOf, nodeAt, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
+import { StreamInode } from '../pipe.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
   lookup, lowerLinkCopy, newEntry, parentOf, pathArg, splitPath, unlinkEntry,
@@ -154,6 +155,8 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
       t.file.modified(k.realtimeNs());
     }
     stream = new TmpStream(t.file, t.path);
+  } else if (node.kind === 'fifo' && node.inode instanceof StreamInode) {
+    stream = node.inode.stream;
   } else if (node.kind === 'fifo') {
     stream = fifoOpen(k, node.inode, node.path, flags);
   } else if (node.kind === 'devnode') {
