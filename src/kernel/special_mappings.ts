@@ -11,6 +11,7 @@ import { type AddressSpace, isVdsoMapping, VDSO, PROT_WRITE, PROT_EXEC } from '.
 /** Whether [start, end) cuts through one of the special mappings. */
 export function splitsSpecial(mm: AddressSpace, start: bigint, end: bigint): boolean {
   for (const v of mm.vmas) {
+    // the name first, as in vvarForbids
     if (!isVdsoMapping(v.name) || v.end <= start || v.start >= end) continue;
     if (v.start < start || v.end > end) return true;
   }
@@ -21,7 +22,8 @@ export function splitsSpecial(mm: AddressSpace, start: bigint, end: bigint): boo
 export function vvarForbids(mm: AddressSpace, start: bigint, end: bigint, prot: number): boolean {
   if ((prot & (PROT_WRITE | PROT_EXEC)) === 0) return false;
   for (const v of mm.vmas) {
-    if (v.end > start && v.start < end && isVdsoMapping(v.name) && v.name !== VDSO) return true;
+    // the names first: a string compare costs less than two bigint ones, and most mappings are none of these
+    if (isVdsoMapping(v.name) && v.name !== VDSO && v.end > start && v.start < end) return true;
   }
   return false;
 }

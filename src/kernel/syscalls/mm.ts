@@ -148,7 +148,7 @@ export const mmSyscalls: SyscallRow[] = [
     const end = addr + pageUp(len);
     if (end <= addr || end > TASK_SIZE_MAX) return errnoResult(ENOMEM);
     if (vvarForbids(k.mm, addr, end, Number(prot))) return errnoResult(EACCES);
-    if (k.mm.covers(addr, end) && splitsSpecial(k.mm, addr, end)) return errnoResult(EINVAL);
+    if (splitsSpecial(k.mm, addr, end) && k.mm.covers(addr, end)) return errnoResult(EINVAL);
     k.mm.protect(addr, end, Number(prot & PROT_MASK));
     return 0n;
   }),
