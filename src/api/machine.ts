@@ -13,6 +13,7 @@ import { CLONE } from '../kernel/clone.js';
 import { Errno, errnoNamed } from '../kernel/errno.js';
 import { MachineSnapshot, restoreSnapshot } from './snapshot.js';
 import { HostLayer } from './host_layer.js';
+import { epochNsOf } from '../kernel/epoch.js';
 
 export { MachineSnapshot } from './snapshot.js';
 
@@ -57,6 +58,17 @@ export interface MachineOptions {
    * value is a RangeError.
    */
   cpus?: number;
+  /**
+   * CLOCK_REALTIME when the machine boots, in seconds since 1970 (a
+   * fraction is kept to the nanosecond: `Date.now() / 1000` starts the
+   * machine at the host's time). The wall clocks (clock_gettime, time,
+   * gettimeofday, the vDSO) read it plus the virtual time elapsed; what the
+   * machine has from boot (its given files, /proc/stat's btime) is dated at
+   * it. Default 1597102027 (2020-08-10 23:27:07 UTC), so that a machine
+   * reads the same dates on every host and every day. A negative, infinite
+   * or non-number value is a RangeError.
+   */
+  epoch?: number;
 }
 
 export interface LoadOptions {
@@ -228,6 +240,7 @@ export class Machine {
       sysctlSyscallUserDispatch: opts.sysctlSyscallUserDispatch,
       lower: opts.hostFiles ? new HostLayer(opts.hostFiles === true ? '/' : opts.hostFiles) : undefined,
       cpus: opts.cpus,
+      epochNs: opts.epoch === undefined ? undefined : epochNsOf(opts.epoch),
     });
   }
 

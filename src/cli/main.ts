@@ -9,7 +9,7 @@ import { registerBenchCommand } from './bench.js';
 import { registerFuzzCommands } from './fuzz.js';
 import { CaseError } from '../fuzz/case.js';
 import { startCommand } from './start.js';
-import { parseProfile, parseBigCount, parseCpus, PROFILE_NAMES } from './options.js';
+import { parseProfile, parseBigCount, parseCpus, parseEpoch, PROFILE_NAMES } from './options.js';
 
 
 export async function main(argv: string[]): Promise<number> {
@@ -36,6 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--no-host-files', 'show the program only the files given with --file (and its own), not the host\'s, read-only, under them')
     .option('--no-smap', 'model a machine with SMAP off', false)
     .option('--cpus <n>', 'the CPUs the machine reports, 1 to 64 (default: the host\'s online CPUs, as a shell sees them)', parseCpus)
+    .option('--epoch <seconds>', 'the machine\'s clock at start, in seconds since 1970 (default: the host\'s current time, as a shell sees it)', parseEpoch)
     .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')
     .argument('<program>', 'path of the ELF file')
     .argument('[args...]', 'arguments for the program')

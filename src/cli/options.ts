@@ -28,6 +28,16 @@ export function parseCount(v: string): number {
   return Number(v);
 }
 
+/**
+ * A machine's realtime epoch (--epoch): whole seconds since 1970, which a
+ * JavaScript number holds exactly (so that a trace replayed with it reads
+ * the very same dates).
+ */
+export function parseEpoch(v: string): number {
+  if (!/^\d+$/.test(v) || !Number.isSafeInteger(Number(v))) throw new InvalidArgumentError('expected whole seconds since 1970 (an integer >= 0)');
+  return Number(v);
+}
+
 /** A machine's CPU count: 1..NR_CPUS. */
 export function parseCpus(v: string): number {
   if (!/^\d+$/.test(v) || Number(v) < 1 || Number(v) > NR_CPUS) throw new InvalidArgumentError(`expected a whole number of CPUs from 1 to ${NR_CPUS}`);

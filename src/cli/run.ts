@@ -27,6 +27,8 @@ export interface RunOptions {
   hostFiles?: boolean;
   /** The machine's CPUs (default the host's online ones, as a shell sees them). */
   cpus?: number;
+  /** CLOCK_REALTIME at start, in seconds since 1970 (default the host's current time, as a shell sees it). */
+  epoch?: number;
 }
 
 /**
@@ -118,6 +120,9 @@ export function runCommand(path: string, args: string[], opts: RunOptions): numb
     sysctlSyscallUserDispatch: opts.sysctl !== '0',
     hostFiles: opts.hostFiles ?? true,
     cpus: opts.cpus ?? hostCpus(),
+    // the host's files carry the host's dates: a machine started at the host's time sees them in
+    // its past, as the shell's programs do (no "time stamp in the future", no years in ls -l)
+    epoch: opts.epoch ?? Date.now() / 1000,
     trace: opts.trace ? (line) => process.stderr.write(line + '\n') : undefined,
   });
   const env = environment(opts);

@@ -70,6 +70,8 @@ export interface ExecArgs {
   execfn: ArgString;
   /** 16 bytes for AT_RANDOM, from the machine's seeded source. */
   random: Uint8Array;
+  /** The machine's [vvar] page (src/kernel/vvar.ts): its clocks, for the vDSO. */
+  vvar: Uint8Array;
 }
 
 export interface LoadedImage {
@@ -191,7 +193,7 @@ export function loadElf(
       entry = interpElf.entry + base;
     }
     // after the images, as arch_setup_additional_pages: so below the interpreter
-    const vdso = mapVdso(engine, mm, cache);
+    const vdso = mapVdso(engine, mm, args.vvar, cache);
     const sp = buildStack(engine, mm, elf, bias, phdr, base, vdso, args);
     return { mm, entry, sp, elf };
   } catch (err) {

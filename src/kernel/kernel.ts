@@ -20,6 +20,7 @@ import type { Sock } from './sock.js';
 import { InetTables } from './inet.js';
 import { normalizePath } from './syscalls/execve.js';
 import { EPOCH_NS } from './epoch.js';
+import { vvarPage } from './vvar.js';
 import { loadElf, parseElfOnce, type ArgString, type ExecArgs } from './exec.js';
 import { openInterpreter } from './interp.js';
 import { PageCache } from './page_cache.js';
@@ -121,6 +122,8 @@ export interface KernelOptions {
   lower?: LowerLayer;
   /** The CPUs the machine has (nr_cpu_ids: all online, possible and present), 1..NR_CPUS. Default 1. */
   cpus?: number;
+  /** CLOCK_REALTIME at instruction 0, in ns since 1970 (at least 0). Default EPOCH_NS (src/kernel/epoch.ts). */
+  epochNs?: bigint;
 }
 
 /** TSC_AUX's CPU bits (the node is above them). */
@@ -315,6 +318,10 @@ export class Kernel {
     this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
     this.lower = opts.lower;
     this.nrCpuIds = checkCpus(opts.cpus ?? 1);
+    this.epochNs = opts.epochNs ?? EPOCH_NS;
+    if (this.epochNs < 0n) throw new RangeError('sudsim: the realtime epoch is before 1970');
+    // the shmem inodes behind shared anonymous mappings are dated from boot too
+    this.mappedFiles.epochNs = this.epochNs;
     this.cpuOnlineMask = cpusUpTo(this.nrCpuIds);
     this.cpuBusyNs = new Array<bigint>(this.nrCpuIds).fill(0n);
     this.unameRelease = opts.unameRelease ?? this.profile.release;
@@ -588,7 +595,7 @@ export class Kernel {
 
   /** CLOCK_REALTIME in ns since the epoch: what files are stamped with. */
   realtimeNs(): bigint {
-    return EPOCH_NS + this.clockNs();
+    return this.epochNs + this.clockNs();
   }
 
   /** The virtual time the machine's one CPU has spent idle: every task asleep (/proc/stat, /proc/uptime). */
@@ -629,12 +636,12 @@ export class Kernel {
   }
 
   /** Starts the first process from an ELF image. */
-  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random'> & { cwd?: string; stdinFile?: StdinFile }): Task {
+  spawn(bytes: Uint8Array, args: Omit<ExecArgs, 'random' | 'vvar'> & { cwd?: string; stdinFile?: StdinFile }): Task {
     const cwd = normalizePath(args.cwd ?? '/');
     this.makeDirs(cwd);
     // the tree before any process runs, as makeDirs sees it
     const interp = openInterpreter(this.bootTree(), cwd, parseElfOnce(bytes));
-    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16), vvar: vvarPage(this.epochNs) }, this.pageCache, interp);
     const pid = this.nextPid++;
     img.mm.exePath = this.imagePath(exePath(args.execfn, cwd));
     const task = new Task(pid, pid, INIT_PID, img.mm);
@@ -693,6 +700,13 @@ export class Kernel {
 
   /** nr_cpu_ids: the machine's CPUs, every one possible, present and online. */
   readonly nrCpuIds: number;
+  /**
+   * CLOCK_REALTIME when the virtual clock reads 0 (the machine's boot), in
+   * ns since 1970: what the wall clocks add to the virtual clock, and the
+   * date of what the machine had from boot (its given files, /proc/stat's
+   * btime). Fixed for the machine's life: nothing sets the clock.
+   */
+  readonly epochNs: bigint;
   /** cpu_online_mask (also the possible and present masks: there is no hotplug). */
   readonly cpuOnlineMask: bigint;
 
@@ -707,9 +721,9 @@ export class Kernel {
    * stay ignored), the alternate stack is dropped; the mask and pending
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
-  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random'>, exe?: string): void {
+  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random' | 'vvar'>, exe?: string): void {
     const interp = openInterpreter(this.fileTree(), this.cwd(), parseElfOnce(bytes));
-    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16) }, this.pageCache, interp);
+    const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16), vvar: vvarPage(this.epochNs) }, this.pageCache, interp);
     const t = this.current;
     // the old image's robust locks go to their waiters (futex_exec_release)
     exitRobustList(this, t);

@@ -10,7 +10,6 @@ import { PTE_R, PTE_W, PTE_X, PTE_SHARED, PTE_COW } from '../engine/layout.js';
 import { Errno, EINVAL, ENOMEM, EEXIST, EFAULT } from './errno.js';
 import { SHARES, type SharesFields } from './clone.js';
 import { TmpFile, type MappedFiles } from './tmpfs.js';
-import { EPOCH_NS } from './epoch.js';
 
 export const PROT_READ = 1;
 export const PROT_WRITE = 2;
@@ -434,7 +433,7 @@ export class AddressSpace implements SharesFields {
     if (start + size > TASK_SIZE_MAX || start + size < start) throw new Errno(ENOMEM);
     if (!file && shared) {
       // shmem's inode behind the mapping (no name: nothing stats it), dated from boot
-      file = new TmpFile(this.engine, 0n, 0o600, EPOCH_NS);
+      file = new TmpFile(this.engine, 0n, 0o600, this.files.epochNs);
       file.nlink = 0;
       file.size = Number(size);
       name = SHARED_ANON;

@@ -11,7 +11,6 @@ import type { Kernel } from './kernel.js';
 import type { AddressSpace } from './mm.js';
 import { PROT_WRITE } from './mm.js';
 import { TmpFile } from './tmpfs.js';
-import { EPOCH_NS } from './epoch.js';
 import { UTS_VERSION } from './sysctl.js';
 import { NSEC_PER_CLOCK_T } from './syscalls/time.js';
 
@@ -93,7 +92,7 @@ export function showStat(k: Kernel): string {
     ...busy.map((b, cpu) => `cpu${cpu} ${cpuTimes(b, now - b)}`),
     'intr 0',
     'ctxt 0',
-    `btime ${EPOCH_NS / NS_PER_S}`,
+    `btime ${k.epochNs / NS_PER_S}`,
     `processes ${k.forks()}`,
     `procs_running ${nrRunning(k)}`,
     'procs_blocked 0',

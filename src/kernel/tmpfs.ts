@@ -13,6 +13,7 @@
 
 import type { Engine } from '../engine/engine.js';
 import { Errno, ENOMEM } from './errno.js';
+import { EPOCH_NS } from './epoch.js';
 import type { Pipe } from './pipe.js';
 import { GivenInode } from './file_streams.js';
 
@@ -207,6 +208,8 @@ export class TmpFile extends Inode {
  */
 export class MappedFiles {
   private readonly byId = new Map<number, TmpFile>();
+  /** The machine's boot date (Kernel.epochNs), which the shmem inodes behind shared anonymous mappings carry. */
+  epochNs = EPOCH_NS;
   private lastId = 0;
 
   get(id: number): TmpFile {

@@ -17,7 +17,6 @@ import type { PageCache } from './page_cache.js';
 import { pokeUser } from './uaccess.js';
 import { Errno, ENOMEM } from './errno.js';
 import { VDSO_IMAGE } from './vdso_image.js';
-import { VVAR_PAGE } from './vvar.js';
 
 const VVAR_PAGES = 4n;
 const VVAR_VCLOCK_PAGES = 2n;
@@ -33,18 +32,19 @@ const VDSO_PAGES_BYTES: Uint8Array = (() => {
 
 /**
  * Maps [vvar], [vvar_vclock] and [vdso] into mm where mmap finds room and
- * fills the pages that hold something (from the page cache's frames when
- * given: every process shares them, copy-on-write); returns the vDSO's
+ * fills the pages that hold something, [vvar]'s first with vvarPage (the
+ * machine's clocks: src/kernel/vvar.ts), from the page cache's frames when
+ * given (every process shares them, copy-on-write); returns the vDSO's
  * address, for AT_SYSINFO_EHDR.
  */
-export function mapVdso(engine: Engine, mm: AddressSpace, cache?: PageCache): bigint {
+export function mapVdso(engine: Engine, mm: AddressSpace, vvarPage: Uint8Array, cache?: PageCache): bigint {
   const vvar = mm.findFree((VVAR_PAGES + VVAR_VCLOCK_PAGES + VDSO_PAGES) * PAGE, 0n);
   const vclock = vvar + VVAR_PAGES * PAGE;
   const vdso = vclock + VVAR_VCLOCK_PAGES * PAGE;
   mm.mapFixed(vvar, vclock, PROT_READ, false, VVAR);
   mm.mapFixed(vclock, vdso, PROT_READ, false, VVAR_VCLOCK);
   mm.mapFixed(vdso, vdso + VDSO_PAGES * PAGE, PROT_READ | PROT_EXEC, false, VDSO);
-  fill(engine, mm, vvar, VVAR_PAGE, PROT_READ, cache);
+  fill(engine, mm, vvar, vvarPage, PROT_READ, cache);
   fill(engine, mm, vdso, VDSO_PAGES_BYTES, PROT_READ | PROT_EXEC, cache);
   return vdso;
 }

@@ -9,7 +9,8 @@
  *
  * The TSC is the virtual clock itself (the engine counts the kernel's time
  * and the time slept into it), so an offset is the clock's base and never
- * changes: one page, the same for every process, written once.
+ * changes: one page per realtime epoch, the same for every process of a
+ * machine, written once.
  */
 import { clockBase, CLOCK_RES_NS } from './clocks.js';
 import { PAGE_SIZE } from '../engine/layout.js';
@@ -20,12 +21,12 @@ const SERVED = 0;
 const OFFSET = 8;
 const RES = OFFSET + 8 * VVAR_CLOCKS;
 
-function vvarPage(): Uint8Array {
+function makeVvarPage(epochNs: bigint): Uint8Array {
   const page = new Uint8Array(PAGE_SIZE);
   const dv = new DataView(page.buffer);
   let served = 0;
   for (let id = 0; id < VVAR_CLOCKS; id++) {
-    const base = clockBase(id);
+    const base = clockBase(id, epochNs);
     if (base === undefined) continue;
     served |= 1 << id;
     dv.setBigInt64(OFFSET + 8 * id, base, true);
@@ -36,5 +37,22 @@ function vvarPage(): Uint8Array {
   return page;
 }
 
-/** The page's bytes, made once (never written: every address space maps the same). */
-export const VVAR_PAGE: Uint8Array = vvarPage();
+/**
+ * The pages made so far, by epoch: one array per epoch, never written, so
+ * that the page cache hashes its contents once (it remembers a key per
+ * array) and shares one frame among every process with that epoch. Bounded:
+ * a program making machines of ever new epochs would otherwise keep a page
+ * for each.
+ */
+const pages = new Map<bigint, Uint8Array>();
+const PAGES_KEPT = 64;
+
+/** The [vvar] page of a machine whose CLOCK_REALTIME starts at epochNs. */
+export function vvarPage(epochNs: bigint): Uint8Array {
+  let page = pages.get(epochNs);
+  if (page === undefined) {
+    if (pages.size >= PAGES_KEPT) pages.clear();
+    pages.set(epochNs, (page = makeVvarPage(epochNs)));
+  }
+  return page;
+}

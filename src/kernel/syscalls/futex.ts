@@ -12,7 +12,7 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { PAGE, type AddressSpace } from '../mm.js';
 import { Errno, EAGAIN, EINVAL, ENOSYS, ETIMEDOUT } from '../errno.js';
-import { EPOCH_NS, timespecNs } from './time.js';
+import { timespecNs } from './time.js';
 import { copyFromUser, readU64, writeU32, writeU64 } from '../uaccess.js';
 import type { Task } from '../task.js';
 import { RestartSyscall } from './tasks.js';
@@ -111,7 +111,7 @@ export function exitRobustList(k: Kernel, t: Task): void {
 function deadline(k: Kernel, addr: bigint, absolute: boolean, realtime: boolean): bigint {
   const ns = timespecNs(k, addr);
   if (!absolute) return k.clockNs() + ns;
-  return realtime ? ns - EPOCH_NS : ns;
+  return realtime ? ns - k.epochNs : ns;
 }
 
 export const futexSyscalls: SyscallRow[] = [

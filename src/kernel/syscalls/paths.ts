@@ -14,7 +14,6 @@ import { FifoEnd } from '../pipe.js';
 import { Inode, TmpDir, TmpFile, TmpLink, isMountPoint } from '../tmpfs.js';
 import { inProcfs, inodeOf, lowerAt, resolve, type Node } from '../vfs.js';
 import type { LowerAttrs } from '../lower_layer.js';
-import { EPOCH_NS } from '../epoch.js';
 
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
@@ -122,7 +121,7 @@ export function copyUp(k: Kernel, node: Node & { kind: 'file' }, contents = true
  * inode number is the path's either way, so a copy-up changes no st_ino.
  */
 export function givenCopy(k: Kernel, node: Node & { kind: 'file' }): TmpFile {
-  const file = new TmpFile(k.engine, inodeOf(node.path), node.lower?.mode ?? 0o755, node.lower?.btime ?? EPOCH_NS);
+  const file = new TmpFile(k.engine, inodeOf(node.path), node.lower?.mode ?? 0o755, node.lower?.btime ?? k.epochNs);
   if (node.lower) keepLowerAttrs(file, node.lower);
   file.write(0, node.data);
   // descriptors that read the file as given read the copy from now on
@@ -131,15 +130,15 @@ export function givenCopy(k: Kernel, node: Node & { kind: 'file' }): TmpFile {
 }
 
 /** A given directory (one above given files, or the lower layer's) as a directory of the writable layer, with its attributes. */
-export function givenDir(path: string, lower?: LowerAttrs): TmpDir {
-  const d = new TmpDir(inodeOf(path), lower?.mode ?? 0o755, lower?.btime ?? EPOCH_NS);
+export function givenDir(k: Kernel, path: string, lower?: LowerAttrs): TmpDir {
+  const d = new TmpDir(inodeOf(path), lower?.mode ?? 0o755, lower?.btime ?? k.epochNs);
   if (lower) keepLowerAttrs(d, lower);
   return d;
 }
 
 /** A symbolic link of the lower layer as a link of the writable layer (to be renamed or given a second name). */
-export function lowerLinkCopy(node: Node & { kind: 'link'; lower: LowerAttrs }): TmpLink {
-  const l = new TmpLink(inodeOf(node.path), node.target, node.lower.btime ?? EPOCH_NS);
+export function lowerLinkCopy(k: Kernel, node: Node & { kind: 'link'; lower: LowerAttrs }): TmpLink {
+  const l = new TmpLink(inodeOf(node.path), node.target, node.lower.btime ?? k.epochNs);
   keepLowerAttrs(l, node.lower);
   return l;
 }
@@ -217,11 +216,11 @@ export function attrsToChange(k: Kernel, node: Node): Inode {
   const tmp = k.tmpfs();
   if (node.kind === 'file') return copyUp(k, node, false).file;
   if (node.kind === 'dir' && node.tmp === 'given') {
-    const d = givenDir(node.path, node.lower);
+    const d = givenDir(k, node.path, node.lower);
     tmp.entries.set(node.path, d);
     return d;
   }
-  const fixed = new Inode(inodeOf(node.path), node.kind === 'dev' ? 0o666 : node.path === '/tmp' || node.path === '/dev/shm' ? 0o1777 : 0o755, EPOCH_NS);
+  const fixed = new Inode(inodeOf(node.path), node.kind === 'dev' ? 0o666 : node.path === '/tmp' || node.path === '/dev/shm' ? 0o1777 : 0o755, k.epochNs);
   tmp.fixed.set(node.path, fixed);
   return fixed;
 }

@@ -7,7 +7,7 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { Errno, EINVAL, ESRCH } from '../errno.js';
-import { EPOCH_NS, timespecNs } from './time.js';
+import { timespecNs } from './time.js';
 
 const CLOCK_REALTIME = 0;
 const CLOCK_MONOTONIC = 1;
@@ -151,7 +151,7 @@ export const pollSyscalls: SyscallRow[] = [
     const clock = a.i32(0);
     if (clock !== CLOCK_REALTIME && clock !== CLOCK_MONOTONIC && clock !== CLOCK_BOOTTIME) throw new Errno(EINVAL);
     const ns = timespecNs(k, a.u64(2));
-    if (a.i32(1) & TIMER_ABSTIME) sleepUntil(k, clock === CLOCK_REALTIME ? ns - EPOCH_NS : ns, false, true);
+    if (a.i32(1) & TIMER_ABSTIME) sleepUntil(k, clock === CLOCK_REALTIME ? ns - k.epochNs : ns, false, true);
     else {
       k.current.sleepRem = a.u64(3);
       sleepUntil(k, ns, false);

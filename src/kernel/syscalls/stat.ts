@@ -19,7 +19,6 @@ import { DeviceStream, DirStream, FileStream, PathStream, TmpStream } from '../f
 import { FifoEnd, PipeEnd, PipefsInode, StreamInode } from '../pipe.js';
 import { TmpDir, TmpFile, isMountPoint, mountOf } from '../tmpfs.js';
 import { DEVICES, S_IFIFO, inProcfs, inodeOf, listDir, modeOf, type Node } from '../vfs.js';
-import { EPOCH_NS } from '../epoch.js';
 import { FS_BLOCKS, mountAt } from '../mounts.js';
 import { Sock } from '../sock.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, attrsOf, lookup, pathArg } from './paths.js';
@@ -95,7 +94,7 @@ function upperUnder(k: Kernel, dir: string): boolean {
 
 /** The kstat of a node of the tree. */
 function kstatOf(k: Kernel, node: Node): Kstat {
-  if (node.kind === 'fifo' && (node.inode instanceof PipefsInode || node.inode instanceof StreamInode)) return pipefsKstat(node.inode.ino);
+  if (node.kind === 'fifo' && (node.inode instanceof PipefsInode || node.inode instanceof StreamInode)) return pipefsKstat(k, node.inode.ino);
   const m = mountAt(mountOf(node.path));
   const st: Kstat = {
     devMajor: m.major,
@@ -110,10 +109,10 @@ function kstatOf(k: Kernel, node: Node): Kstat {
     size: 0,
     blksize: 4096,
     blocks: 0,
-    atime: EPOCH_NS,
-    mtime: EPOCH_NS,
-    ctime: EPOCH_NS,
-    btime: EPOCH_NS,
+    atime: k.epochNs,
+    mtime: k.epochNs,
+    ctime: k.epochNs,
+    btime: k.epochNs,
     mntId: m.mntId,
     attributesMask: m.attributesMask,
     mountRoot: isMountPoint(node.path),
@@ -197,7 +196,7 @@ export function kstatOfFile(k: Kernel, f: OpenFile, fd: number): Kstat {
   if (s instanceof TmpStream) return kstatOf(k, { kind: 'tmp', path: s.path, file: s.file });
   if (s instanceof DeviceStream) return kstatOf(k, s.node);
   if (s instanceof FifoEnd) return kstatOf(k, { kind: 'fifo', path: s.path, inode: s.fifo });
-  if (s instanceof PipeEnd) return pipefsKstat(s.pipe.ino);
+  if (s instanceof PipeEnd) return pipefsKstat(k, s.pipe.ino);
   let ino: bigint;
   let mode: number;
   let minor: number;
@@ -205,19 +204,19 @@ export function kstatOfFile(k: Kernel, f: OpenFile, fd: number): Kstat {
   // a pidfd, an eventfd or an epoll instance is an anonymous inode (no type bits)
   else if (s.pid !== undefined || s.sysRead !== undefined || s.readyEvents !== undefined) [ino, mode, minor] = [1n, 0o600, 15];
   // the machine's streams are FIFOs of pipefs
-  else return pipefsKstat(BigInt(fd) + 1n);
-  return anonKstat(ino, mode, minor);
+  else return pipefsKstat(k, BigInt(fd) + 1n);
+  return anonKstat(k, ino, mode, minor);
 }
 
-/** The kstat of an inode of no mounted filesystem (pipefs, sockfs, anon_inodefs: minor). */
-const anonKstat = (ino: bigint, mode: number, minor: number): Kstat => ({
+/** The kstat of an inode of no mounted filesystem (pipefs, sockfs, anon_inodefs: minor), dated from the machine's boot. */
+const anonKstat = (k: Kernel, ino: bigint, mode: number, minor: number): Kstat => ({
   devMajor: 0, devMinor: minor, ino, nlink: 1, mode, uid: 0, gid: 0, rdevMajor: 0, rdevMinor: 0,
-  size: 0, blksize: 4096, blocks: 0, atime: EPOCH_NS, mtime: EPOCH_NS, ctime: EPOCH_NS, btime: undefined,
+  size: 0, blksize: 4096, blocks: 0, atime: k.epochNs, mtime: k.epochNs, ctime: k.epochNs, btime: undefined,
   mntId: 0, attributesMask: 0n, mountRoot: false,
 });
 
 /** A pipe's inode on pipefs. */
-const pipefsKstat = (ino: bigint): Kstat => anonKstat(ino, S_IFIFO | 0o600, 14);
+const pipefsKstat = (k: Kernel, ino: bigint): Kstat => anonKstat(k, ino, S_IFIFO | 0o600, 14);
 
 /** A device number as struct stat holds it (new_encode_dev). */
 const encodeDev = (major: number, minor: number): bigint => BigInt(((minor & 0xff) | (major << 8) | ((minor & ~0xff) << 12)) >>> 0);

@@ -7,13 +7,11 @@ import { row, type SyscallRow } from './table.js';
 import { copyToUser, copyFromUser, tryCopyToUser } from '../uaccess.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, EFAULT, EINVAL } from '../errno.js';
-import { EPOCH_NS } from '../epoch.js';
 import { clockBase, CLOCK_RES_NS, CLOCK_PROCESS_CPUTIME_ID, CLOCK_THREAD_CPUTIME_ID, CLOCK_TAI } from '../clocks.js';
 
 const NS_PER_US = 1000n;
 const NS_PER_S = 1_000_000_000n;
 
-export { EPOCH_NS };
 
 const RUSAGE_SELF = 0;
 const RUSAGE_CHILDREN = -1;
@@ -119,7 +117,7 @@ export const timeSyscalls: SyscallRow[] = [
   }),
   row(228, 'clock_gettime', 'dp', (k, a) => {
     const id = a.i32(0);
-    const base = clockBase(id);
+    const base = clockBase(id, k.epochNs);
     let ns: bigint;
     if (base !== undefined) ns = base + k.clockNs();
     else if (id === CLOCK_PROCESS_CPUTIME_ID) ns = k.processCpuNs(k.current.tgid);
@@ -136,7 +134,7 @@ export const timeSyscalls: SyscallRow[] = [
   }),
   row(96, 'gettimeofday', 'pp', (k, a) => {
     if (a.u64(0) !== 0n) {
-      const ns = EPOCH_NS + k.clockNs();
+      const ns = k.realtimeNs();
       const b = new Uint8Array(16);
       const dv = new DataView(b.buffer);
       dv.setBigInt64(0, ns / 1_000_000_000n, true);
@@ -171,7 +169,7 @@ export const timeSyscalls: SyscallRow[] = [
     return ((INITIAL_JIFFIES + now / TICK_NSEC) * TICK_NSEC) / NSEC_PER_CLOCK_T;
   }),
   row(201, 'time', 'p', (k, a) => {
-    const s = (EPOCH_NS + k.clockNs()) / 1_000_000_000n;
+    const s = k.realtimeNs() / 1_000_000_000n;
     if (a.u64(0) !== 0n) {
       const b = new Uint8Array(8);
       new DataView(b.buffer).setBigInt64(0, s, true);

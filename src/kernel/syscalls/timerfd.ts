@@ -13,7 +13,6 @@ import type { Kernel, Stream } from '../kernel.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR } from '../files.js';
 import { Errno, EAGAIN, EBADF, EINVAL } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
-import { EPOCH_NS } from '../epoch.js';
 import { sleepOnIo } from './pipe.js';
 
 const CLOCK_REALTIME = 0;
@@ -137,7 +136,7 @@ export const timerfdSyscalls: SyscallRow[] = [
     if (value === 0n) t.next = undefined;
     else if (flags & TFD_TIMER_ABSTIME) {
       // a time on the timer's clock, which may already have passed (then it expires at once)
-      t.next = t.realtime ? value - EPOCH_NS : value;
+      t.next = t.realtime ? value - k.epochNs : value;
     } else t.next = now + value;
     if (t.next !== undefined) k.armTimerfd(t);
     // an expiry already due wakes whoever waits

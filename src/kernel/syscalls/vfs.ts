@@ -228,9 +228,9 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   for (const n of subtree(k, node)) {
     let e: TmpEntry;
     if (n.kind === 'tmp') e = n.file;
-    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(n.path, n.lower);
+    else if (n.kind === 'dir') e = n.tmp instanceof TmpDir ? n.tmp : givenDir(k, n.path, n.lower);
     else if (n.kind === 'file') e = givenCopy(k, n);
-    else if (n.kind === 'link' && n.lower) e = lowerLinkCopy({ ...n, lower: n.lower });
+    else if (n.kind === 'link' && n.lower) e = lowerLinkCopy(k, { ...n, lower: n.lower });
     else if ((n.kind === 'link' && n.inode) || n.kind === 'sock' || n.kind === 'fifo' || n.kind === 'devnode') e = n.inode!;
     else throw new Errno(EXDEV); // a device: not moved by this tree
     moves.push([n.path, e]);
@@ -271,7 +271,7 @@ function link(k: Kernel, olddirfd: number, from: string, newdirfd: number, to: s
   else if (node.kind === 'tmp') e = node.file;
   else if (node.kind === 'link' && node.lower) {
     // copied up, so that both names are one link of the writable layer
-    e = lowerLinkCopy({ ...node, lower: node.lower });
+    e = lowerLinkCopy(k, { ...node, lower: node.lower });
     k.tmpfs().entries.set(node.path, e);
   }
   else if ((node.kind === 'link' && node.inode) || node.kind === 'sock' || node.kind === 'fifo' || node.kind === 'devnode') e = node.inode!;
