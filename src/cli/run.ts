@@ -2,7 +2,7 @@
 import { fstatSync, readFileSync, readSync, readlinkSync, statSync } from 'node:fs';
 import { basename, posix } from 'node:path';
 import { availableParallelism } from 'node:os';
-import { NR_CPUS } from '../kernel/cpumask.js';
+import { NR_CPUS, cpuListCount } from '../kernel/cpumask.js';
 import { Machine, type MachineOptions } from '../api/machine.js';
 import { Errno, ENOENT } from '../kernel/errno.js';
 import { hostDependencies } from '../api/host_libraries.js';
@@ -36,12 +36,9 @@ export interface RunOptions {
  * what Node finds), as many as the machine can have.
  */
 function hostCpus(): number {
-  let n = 0;
+  let n: number;
   try {
-    for (const range of readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split(',')) {
-      const [lo, hi] = range.split('-').map(Number);
-      n += hi === undefined ? 1 : hi - lo + 1;
-    }
+    n = cpuListCount(readFileSync('/sys/devices/system/cpu/online', 'utf8'));
   } catch {
     n = availableParallelism();
   }

@@ -73,3 +73,13 @@ export function checkCpus(n: number): number {
   if (!Number.isInteger(n) || n < 1 || n > NR_CPUS) throw new RangeError(`sudsim: cpus must be a whole number from 1 to ${NR_CPUS}, not ${String(n)}`);
   return n;
 }
+
+/** The CPUs a cpu list names ("0-3,8,10-11", as /sys/devices/system/cpu/online and "%*pbl" print one). */
+export function cpuListCount(list: string): number {
+  let n = 0;
+  for (const range of list.trim().split(',')) {
+    const [lo, hi] = range.split('-').map(Number);
+    n += hi === undefined ? 1 : hi - lo + 1;
+  }
+  return n;
+}

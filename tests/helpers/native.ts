@@ -7,6 +7,7 @@ import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { NR_CPUS, cpuListCount } from '../../src/kernel/cpumask.js';
 
 let gccChecked: string | null | undefined;
 
@@ -78,14 +79,11 @@ export function readBinary(path: string): Uint8Array {
  * machine does not model) or there are more than a machine can have (64).
  */
 export function hostOnlineCpus(): number | undefined {
-  let n = 0;
+  let n: number;
   try {
-    for (const range of readFileSync('/sys/devices/system/cpu/online', 'utf8').trim().split(',')) {
-      const [lo, hi] = range.split('-').map(Number);
-      n += hi === undefined ? 1 : hi - lo + 1;
-    }
+    n = cpuListCount(readFileSync('/sys/devices/system/cpu/online', 'utf8'));
   } catch {
     return undefined;
   }
-  return n >= 1 && n <= 64 && availableParallelism() === n ? n : undefined;
+  return n >= 1 && n <= NR_CPUS && availableParallelism() === n ? n : undefined;
 }

@@ -8,7 +8,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EBADF, EFAULT, EINVAL, ENOENT } from '../errno.js';
+import { Errno, EBADF, EFAULT, EINVAL, ENOENT, EOPNOTSUPP } from '../errno.js';
 import { copyFromUser } from '../uaccess.js';
 import { AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, attrsToChange, fdNode, lookup, pathArg } from './paths.js';
 import type { Node } from '../vfs.js';
@@ -18,7 +18,6 @@ const S_ISGID = 0o2000;
 const S_IXGRP = 0o010;
 const UTIME_NOW = (1 << 30) - 1;
 const UTIME_OMIT = (1 << 30) - 2;
-const EOPNOTSUPP = 95;
 
 /** The node a *at call names: dirfd itself for an empty path with AT_EMPTY_PATH. */
 function nodeAt(k: Kernel, dirfd: number, pathAddr: bigint, flags: number): Node {

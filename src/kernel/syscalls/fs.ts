@@ -10,7 +10,7 @@ import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
 import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
 import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
-import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, EPIPE, ESPIPE, EFAULT } from '../errno.js';
+import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, EPIPE, ESPIPE, EFAULT, EOPNOTSUPP, EFBIG } from '../errno.js';
 import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
 import { SIGPIPE } from '../signal_names.js';
@@ -25,8 +25,6 @@ const MAX_RW = 0x7ffff000;
 const POSIX_FADV_NOREUSE = 5;
 const FALLOC_FL_KEEP_SIZE = 1;
 const FALLOC_FL_PUNCH_HOLE = 2;
-const EOPNOTSUPP = 95;
-const EFBIG = 27;
 /** The RWF_* flags preadv2 and pwritev2 know (hipri, dsync, sync, nowait, append, noappend, atomic, dontcache, nosignal). */
 const RWF_SUPPORTED = 0x1ff;
 const RWF_APPEND = 0x10;

@@ -13,7 +13,7 @@
  * (ESOCKTNOSUPPORT).
  */
 import type { Kernel } from '../kernel.js';
-import { Errno, EACCES, EAGAIN, EINVAL } from '../errno.js';
+import { Errno, EACCES, EAGAIN, EINVAL, EPROTONOSUPPORT, ESOCKTNOSUPPORT, EOPNOTSUPP, EAFNOSUPPORT, EADDRINUSE, EADDRNOTAVAIL, ENETUNREACH, EISCONN, EINPROGRESS, ECONNABORTED, EDESTADDRREQ, ENOPROTOOPT } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_NONBLOCK } from '../files.js';
 import {
@@ -32,18 +32,6 @@ const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 const IPPROTO_IPV6 = 41;
 const IPPROTO_ICMPV6 = 58;
-const EPROTONOSUPPORT = 93;
-const ESOCKTNOSUPPORT = 94;
-const EOPNOTSUPP = 95;
-const EAFNOSUPPORT = 97;
-const EADDRINUSE = 98;
-const EADDRNOTAVAIL = 99;
-const ENETUNREACH = 101;
-const EISCONN = 106;
-const EINPROGRESS = 115;
-const ECONNABORTED = 103;
-const EDESTADDRREQ = 89;
-const ENOPROTOOPT = 92;
 const SO_REUSEADDR = 2;
 const SO_REUSEPORT = 15;
 /** The most a UDP datagram carries: 65535 less the UDP header and, for IPv4, the IP header. */

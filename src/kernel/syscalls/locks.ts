@@ -10,7 +10,7 @@
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import type { Task } from '../task.js';
-import { Errno, EAGAIN, EBADF, EINVAL } from '../errno.js';
+import { Errno, EAGAIN, EBADF, EINVAL, EDEADLK, EOVERFLOW } from '../errno.js';
 import { copyFromUser, copyToUser } from '../uaccess.js';
 import { O_ACCMODE, O_RDONLY, O_RDWR, O_WRONLY, type OpenFile } from '../files.js';
 import { FileStream, TmpStream, DirStream } from '../file_streams.js';
@@ -32,8 +32,6 @@ const LOCK_UN = 8;
 /** LOCK_MAND: never worked; Linux now ignores such a request, before it even looks at the descriptor. */
 const LOCK_MAND = 32;
 
-const EDEADLK = 35;
-const EOVERFLOW = 75;
 const SEEK_SET = 0;
 const SEEK_CUR = 1;
 const SEEK_END = 2;

@@ -7,7 +7,7 @@
  */
 import type { Kernel } from '../kernel.js';
 import type { AddressSpace } from '../mm.js';
-import { Errno, EBADF, EEXIST, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS } from '../errno.js';
+import { Errno, EBADF, EEXIST, ENAMETOOLONG, ENOENT, ENOTDIR, EPERM, EROFS, ETXTBSY } from '../errno.js';
 import { readCString } from '../uaccess.js';
 import { DeviceStream, DirStream, FileStream, TmpStream, PathStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
@@ -18,7 +18,6 @@ import type { LowerAttrs } from '../lower_layer.js';
 export const AT_FDCWD = -100;
 export const AT_SYMLINK_NOFOLLOW = 0x100;
 export const AT_EMPTY_PATH = 0x1000;
-const ETXTBSY = 26;
 
 const dec = new TextDecoder();
 

@@ -20,7 +20,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT } from '../errno.js';
+import { Errno, EAGAIN, EBADF, EINVAL, EMFILE, ENOENT, EAFNOSUPPORT, EPROTONOSUPPORT, ESOCKTNOSUPPORT, ENOTSOCK, EOPNOTSUPP, ECONNREFUSED, EMSGSIZE, EISCONN, ENOPROTOOPT, EADDRINUSE, ENOTCONN, EPROTOTYPE, ECONNRESET, ESRCH, ENOBUFS, EDOM } from '../errno.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_CLOEXEC, O_NONBLOCK, O_RDWR, dropFile } from '../files.js';
 import { iovecs, iovReader, iovTotal, scatter } from './fs.js';
@@ -54,17 +54,8 @@ const SO_DOMAIN = 39;
 const SO_PROTOCOL = 38;
 /** What a socket's queue holds (net.core.wmem_default). */
 const SOCK_BUF = 212992;
-const EAFNOSUPPORT = 97;
 /** AF_MAX: the families Linux numbers. */
 const AF_MAX = 46;
-const EPROTONOSUPPORT = 93;
-const ESOCKTNOSUPPORT = 94;
-const ENOTSOCK = 88;
-const EOPNOTSUPP = 95;
-const ECONNREFUSED = 111;
-const EMSGSIZE = 90;
-const EISCONN = 106;
-const ENOPROTOOPT = 92;
 const SIGPIPE = 13;
 const POLLIN = 0x1;
 const POLLOUT = 0x4;
@@ -76,10 +67,6 @@ const SOCK_RAW = 3;
 const PF_UNIX = 1;
 const SO_PEERCRED = 17;
 const SOMAXCONN = 4096;
-const EADDRINUSE = 98;
-const ENOTCONN = 107;
-const EPROTOTYPE = 91;
-const ECONNRESET = 104;
 /** offsetof(struct sockaddr_un, sun_path), and the whole struct's size. */
 const SUN_PATH = 2;
 const SOCKADDR_UN = 110;
@@ -339,9 +326,6 @@ const SCM_CREDENTIALS = 2;
 const SCM_MAX_FD = 253;
 const MSG_CTRUNC = 0x8;
 const MSG_CMSG_CLOEXEC = 0x40000000;
-const ESRCH = 3;
-const ENOBUFS = 105;
-const EDOM = 33;
 
 /**
  * The control messages of a sendmsg (__scm_send): SOL_SOCKET's SCM_RIGHTS

@@ -11,7 +11,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, EROFS } from '../errno.js';
+import { Errno, EACCES, EBADF, EEXIST, EINVAL, EISDIR, ELOOP, ENOENT, ENOTDIR, ENXIO, EPERM, EROFS, ENOTEMPTY, EXDEV, EBUSY, EFBIG, EOPNOTSUPP, EMLINK } from '../errno.js';
 import { copyToUser } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_RDWR, O_WRONLY, O_PATH } from '../files.js';
 import { DirStream, DeviceStream, FileStream, ProcStream, TmpStream, PathStream } from '../file_streams.js';
@@ -28,12 +28,6 @@ const AT_EACCESS = 0x200;
 const AT_REMOVEDIR = 0x200;
 const AT_SYMLINK_FOLLOW = 0x400;
 const RENAME_NOREPLACE = 1;
-const ENOTEMPTY = 39;
-const EXDEV = 18;
-const EBUSY = 16;
-const EFBIG = 27;
-const EOPNOTSUPP = 95;
-const EMLINK = 31;
 /** The most names a tmpfs file may have. */
 const LINK_MAX = 0xffffffff;
 

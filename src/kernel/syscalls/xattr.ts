@@ -13,15 +13,13 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import { Errno, E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, EPERM, ERANGE } from '../errno.js';
+import { Errno, E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, EPERM, ERANGE, ENODATA, EOPNOTSUPP } from '../errno.js';
 import { copyFromUser, readCString, tryCopyToUser } from '../uaccess.js';
 import { inProcfs, inodeOf, resolve, type Node } from '../vfs.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
 import { TmpDir } from '../tmpfs.js';
 
-const ENODATA = 61;
-const EOPNOTSUPP = 95;
 const XATTR_CREATE = 1;
 const XATTR_REPLACE = 2;
 /** XATTR_NAME_MAX + 1: a name and its NUL. */
