@@ -28,20 +28,14 @@ import { TmpSock } from '../tmpfs.js';
 import { childPath, dirChanged, lookup, parentOf, splitPath, AT_FDCWD } from './paths.js';
 import {
   Sock, NO_CONTROL, NO_CRED, credOf, doneWaiting, dropRights, recv, send, sleepOnSocket,
+  AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOCK_BUF, MSG_PEEK, MSG_TRUNC, MSG_DONTWAIT, MSG_WAITALL, MSG_NOSIGNAL,
+  POLLIN, POLLOUT, POLLHUP, POLLRDNORM, POLLWRNORM, POLLRDHUP, SO_RCVTIMEO, SO_SNDTIMEO,
   type Control, type SockName, type Taken, type Ucred,
 } from '../sock.js';
 import { InetSocket, defaultBuf, inetBind, inetConnect, inetDestination, inetGetsockopt, inetListen, inetSetsockopt, inetSockaddr, inetSocket, putInetAddress, udpSend } from './inet.js';
 import { AF_INET, AF_INET6, type InetAddr } from '../inet.js';
 
-const AF_UNIX = 1;
-const SOCK_STREAM = 1;
-const SOCK_DGRAM = 2;
 const SOCK_SEQPACKET = 5;
-const MSG_PEEK = 2;
-const MSG_TRUNC = 0x20;
-const MSG_DONTWAIT = 0x40;
-const MSG_WAITALL = 0x100;
-const MSG_NOSIGNAL = 0x4000;
 const SHUT_RD = 0;
 const SHUT_RDWR = 2;
 const SOL_SOCKET = 1;
@@ -52,17 +46,9 @@ const SO_RCVBUF = 8;
 const SO_ACCEPTCONN = 30;
 const SO_DOMAIN = 39;
 const SO_PROTOCOL = 38;
-/** What a socket's queue holds (net.core.wmem_default). */
-const SOCK_BUF = 212992;
 /** AF_MAX: the families Linux numbers. */
 const AF_MAX = 46;
 const SIGPIPE = 13;
-const POLLIN = 0x1;
-const POLLOUT = 0x4;
-const POLLHUP = 0x10;
-const POLLRDNORM = 0x40;
-const POLLWRNORM = 0x100;
-const POLLRDHUP = 0x2000;
 const SOCK_RAW = 3;
 const PF_UNIX = 1;
 const SO_PEERCRED = 17;
@@ -559,8 +545,6 @@ const SO_LINGER = 13;
 const SO_REUSEPORT = 15;
 const SO_PASSCRED = 16;
 const SO_RCVLOWAT = 18;
-const SO_RCVTIMEO = 20;
-const SO_SNDTIMEO = 21;
 const SO_PASSSEC = 34;
 /** Options that are ints read back as set (booleans as 0 or 1). */
 const INT_OPTIONS = new Set([SO_DEBUG, SO_REUSEADDR, SO_DONTROUTE, SO_BROADCAST, SO_KEEPALIVE, SO_OOBINLINE, SO_NO_CHECK, SO_PRIORITY, SO_REUSEPORT, SO_RCVLOWAT, SO_PASSSEC]);
