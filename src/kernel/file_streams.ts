@@ -12,6 +12,31 @@ import type { Kernel } from './kernel.js';
 import { O_APPEND, type OpenFile } from './files.js';
 
 /**
+ * Copies n bytes to a stream a page of data at a time, as a pipe and a
+ * tmpfs file take them (Linux: pipe_write, generic_perform_write): a copy
+ * that faults part-way through a page ends the write with the bytes of the
+ * pages already taken, or EFAULT when there are none. A huge count never
+ * becomes a huge host buffer.
+ */
+export function writeByPage(write: (d: Uint8Array) => void, n: number, read: (off: number, len: number) => Uint8Array): number {
+  let done = 0;
+  while (done < n) {
+    const len = Math.min(4096, n - done);
+    let data: Uint8Array;
+    try {
+      data = read(done, len);
+      write(data);
+    } catch (err) {
+      // what was written before a fault or a refusal is the call's result
+      if (err instanceof Errno && done > 0) return done;
+      throw err;
+    }
+    done += len;
+  }
+  return done;
+}
+
+/**
  * A given file that descriptors read while it is unchanged: the inode they
  * share. Its first change copies the file up (givenCopy); from then on the
  * copy is this inode, so the descriptors opened before read what is
@@ -152,21 +177,10 @@ export class TmpStream implements Stream {
   sysWrite(k: Kernel, f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
     if (f.flags & O_APPEND) this.pos = this.file.size;
     if (n > 0 && !this.file.mayWrite(this.pos, n)) throw new Errno(EPERM);
-    // a page at a time, so that a fault part-way keeps what went in before it
-    let done = 0;
-    while (done < n) {
-      const len = Math.min(4096, n - done);
-      let data: Uint8Array;
-      try {
-        data = read(done, len);
-      } catch (err) {
-        if (done > 0) break;
-        throw err;
-      }
+    const done = writeByPage((data) => {
       this.file.write(this.pos, data);
-      this.pos += len;
-      done += len;
-    }
+      this.pos += data.length;
+    }, n, read);
     if (done > 0) this.file.modified(k.realtimeNs());
     return BigInt(done);
   }

@@ -8,7 +8,7 @@
 import { Sock } from '../sock.js';
 import { row, errnoResult, type SyscallRow } from './table.js';
 import type { Kernel, Stream } from '../kernel.js';
-import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream } from '../file_streams.js';
+import { DeviceStream, DirStream, FileStream, ProcStream, TmpStream, writeByPage } from '../file_streams.js';
 import { F_ADD_SEALS, F_GET_SEALS, sealsFcntl } from './memfd.js';
 import { Errno, EBADF, EINVAL, EISDIR, ENODEV, ENOSPC, ENOTTY, ENXIO, EPERM, EPIPE, ESPIPE, EFAULT, EOPNOTSUPP, EFBIG } from '../errno.js';
 import { sendSignalTo } from '../signals.js';
@@ -169,7 +169,7 @@ export function writeFrom(k: Kernel, f: OpenFile, n: number, read: (off: number,
   if (!s.write) throw new Errno(EINVAL);
   if (s instanceof DeviceStream && s.dev === 'full' && n > 0) throw new Errno(ENOSPC);
   try {
-    return BigInt(writeOut(s.write.bind(s), n, read));
+    return BigInt(writeByPage(s.write.bind(s), n, read));
   } catch (err) {
     throw brokenPipe(k, err);
   }
@@ -186,31 +186,6 @@ function brokenPipe(k: Kernel, err: unknown): unknown {
     sendSignalTo(t, SIGPIPE, killInfo(SIGPIPE, SI_USER, t.tgid, 0));
   }
   return err;
-}
-
-/**
- * Copies n bytes to a stream the way a pipe takes them: one page of data
- * at a time; a copy that faults part-way through a page ends the write,
- * with the bytes of the pages already taken, or EFAULT when there are none
- * (Linux: fs/pipe.c, pipe_write). A huge count never becomes a huge host
- * buffer.
- */
-function writeOut(write: (d: Uint8Array) => void, n: number, read: (off: number, len: number) => Uint8Array): number {
-  let done = 0;
-  while (done < n) {
-    const len = Math.min(4096, n - done);
-    let data: Uint8Array;
-    try {
-      data = read(done, len);
-      write(data);
-    } catch (err) {
-      // what was written before a fault or a refusal is the call's result
-      if (err instanceof Errno && done > 0) return done;
-      throw err;
-    }
-    done += len;
-  }
-  return done;
 }
 
 function read(k: Kernel, fd: bigint, buf: bigint, len: bigint): bigint {
@@ -393,7 +368,7 @@ function writev(k: Kernel, fd: bigint, vecs: [bigint, bigint][]): bigint {
     const want = Math.min(count(len), MAX_RW - total);
     let got: number;
     try {
-      got = writeOut(f.write.bind(f), want, userReader(k, base));
+      got = writeByPage(f.write.bind(f), want, userReader(k, base));
     } catch (err) {
       if (err instanceof Errno && total > 0) break;
       throw brokenPipe(k, err);
