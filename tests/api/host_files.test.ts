@@ -8,18 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Machine } from '../../src/api/index.js';
-import { gccUnavailable, readBinary, runNative, workDir } from '../helpers/native.js';
+import { gccUnavailable, readBinary, runNative, workDir, muslGccAvailable } from '../helpers/native.js';
 
-function muslGcc(): boolean {
-  try {
-    execFileSync('musl-gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-const skip = gccUnavailable() ?? (muslGcc() ? null : 'musl-gcc is not installed');
+const skip = gccUnavailable() ?? (muslGccAvailable() ? null : 'musl-gcc is not installed');
 if (skip) console.warn(`host layer tests skipped: ${skip}`);
 const maybe = skip ? describe.skip : describe;
 const source = join(import.meta.dirname, '..', 'cli', 'programs', 'host_files.c');

@@ -8,7 +8,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gccUnavailable, workDir } from '../helpers/native.js';
+import { gccUnavailable, workDir, muslGccAvailable } from '../helpers/native.js';
 
 const CLI = join(process.cwd(), 'bin', 'sudsim.js');
 const dir = join(import.meta.dirname, 'programs');
@@ -16,15 +16,6 @@ const dir = join(import.meta.dirname, 'programs');
 const skip = gccUnavailable() ?? (existsSync('/etc/passwd') && existsSync('/bin/sh') ? null : 'the host has no /etc/passwd or /bin/sh');
 const maybe = skip ? describe.skip : describe;
 if (skip) console.warn(`sudsim run with the host's files skipped: ${skip}`);
-
-function muslGcc(): boolean {
-  try {
-    execFileSync('musl-gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** An environment both sides get whole (the CLI passes its own to the program). */
 const ENV = { PATH: '/usr/local/bin:/usr/bin:/bin', LC_ALL: 'C', HOME: '/root' };
@@ -51,7 +42,7 @@ maybe("sudsim run: the host's files under the machine's, as natively", () => {
       execFileSync('gcc', ['-O1', '-o', out, join(dir, 'host_files.c')]);
       return out;
     }],
-    ...(muslGcc()
+    ...(muslGccAvailable()
       ? [['musl, static', () => {
         const out = join(workDir, 'host-files-musl');
         execFileSync('musl-gcc', ['-static', '-O1', '-o', out, join(dir, 'host_files.c')]);

@@ -9,7 +9,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildStatic, gccUnavailable, workDir } from '../helpers/native.js';
+import { buildStatic, gccUnavailable, workDir, muslGccAvailable } from '../helpers/native.js';
 
 const CLI = join(process.cwd(), 'bin', 'sudsim.js');
 const dir = join(import.meta.dirname, 'programs');
@@ -17,15 +17,6 @@ const dir = join(import.meta.dirname, 'programs');
 const skip = gccUnavailable();
 const maybe = skip ? describe.skip : describe;
 if (skip) console.warn(`sudsim run against the host skipped: ${skip}`);
-
-function muslGcc(): boolean {
-  try {
-    execFileSync('musl-gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const FIXTURES: Record<string, string> = { 'data/given.txt': 'hello, file', 'data/sub/inner.txt': 'inner' };
 
@@ -45,7 +36,7 @@ const ENV = { DISK_TEST_VAR: 'set by the test', HOME: '/root' };
 maybe('sudsim run: working directory, environment and a writable file tree as natively', () => {
   const builds: [string, () => string][] = [
     ['glibc', () => buildStatic('cli-disk-glibc', [join(dir, 'disk.c')], ['-O2'])],
-    ...(muslGcc()
+    ...(muslGccAvailable()
       ? [['musl', () => {
         const out = join(workDir, 'cli-disk-musl');
         execFileSync('musl-gcc', ['-static', '-O2', '-o', out, join(dir, 'disk.c')]);

@@ -87,3 +87,13 @@ export function hostOnlineCpus(): number | undefined {
   }
   return n >= 1 && n <= NR_CPUS && availableParallelism() === n ? n : undefined;
 }
+
+/** Whether musl-gcc is installed (Debian: musl-tools). */
+export function muslGccAvailable(): boolean {
+  try {
+    execFileSync('musl-gcc', ['--version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
