@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, type StepOp, CASE_PROFILES, LOG_BYTES, OP_CODES, SITES, SLOT_H, SLOT_SIZE, SLOTS, baseIndex } from './case.js';
+import { type FuzzCase, type Step, CASE_PROFILES, CaseScratch, LOG_BYTES, OP_CODES, SITES, SLOT_H, SLOT_SIZE, SLOTS, encodeCase } from './case.js';
 import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
@@ -31,13 +31,30 @@ export function siteClass(ip: bigint): string {
 const SITE_CLASSES = ['elsewhere', 'call', 'restorer', 'call-H', 'restorer-H'];
 
 /** A step's op as a number from 0: its code in the case bytes, less one. */
-const opIndex = (op: StepOp): number => OP_CODES[op] - 1;
-const OP_ARM = opIndex('arm');
-const OP_PTRACE = opIndex('ptrace');
+const OP_ARM = OP_CODES.arm - 1;
+const OP_PTRACE = OP_CODES.ptrace - 1;
 
-/** An arming's mode (0 to 3, or other) and selector base as one number. */
-function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>): number {
-  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + baseIndex(step.sel.base);
+/**
+ * The case as encodeCase writes it, as 32-bit halves of its words
+ * (docs/fuzz-case.md): the step count in word 3, step s from word
+ * 16 + 8s on (its op code, then its arguments). Coverage names a step by
+ * these numbers: the engine runner encoded the case already, where each
+ * step object (a dozen shapes) costs a megamorphic load of `op` and a keyed
+ * load of its code.
+ */
+const CASE_STEPS_HALF = 2 * 3;
+const CASE_STEP0_HALF = 2 * 16;
+const STEP_HALVES = 2 * 8;
+/** An arm step's selector base, word 6 of the step (ADDR_BASES index). */
+const SEL_BASE_HALF = 2 * 6;
+
+/**
+ * An arming's mode (0 to 3, or other) and selector base as one number. The
+ * mode is read from the step itself: a negative one from JSON is named as
+ * such, where its encoding wraps it modulo 2^64.
+ */
+function armExtra(step: Extract<Step, { op: 'arm' | 'ptrace' }>, selBase: number): number {
+  return (step.mode <= 3n ? Number(step.mode) : 4) * 8 + selBase;
 }
 
 const RESULT_POS = 5000;
@@ -69,20 +86,66 @@ function siteCodeAt(off: number): number {
 }
 
 const FNV_PRIME = 0x01000193;
+/**
+ * FNV_PRIME^2k modulo 2^32: what point's rounds for k trailing zero
+ * arguments multiply by (a zero leaves each xor as it is, and the products
+ * of the prime fold into one power modulo 2^32).
+ */
+const ZEROS1 = Math.imul(FNV_PRIME, FNV_PRIME);
+const ZEROS2 = Math.imul(ZEROS1, ZEROS1);
+const ZEROS3 = Math.imul(ZEROS2, ZEROS1);
+const ZEROS4 = Math.imul(ZEROS2, ZEROS2);
+const FNV_OFFSET = 0x811c9dc5;
 
 /**
  * FNV-1a over up to five small integers, 16 bits at a time: a coverage
- * point's id (fixed arity: no array per call). The five steps are written
- * out: as calls of a helper, the worker's optimized code kept them calls.
+ * point's id (fixed arity: no array per call), as an int32 (the id is its
+ * unsigned value, `id >>> 0`: an int32 is a small integer to V8, where half
+ * the unsigned ids were heap numbers, one allocated per point passed on).
+ * The five steps are written out: as calls of a helper, the worker's
+ * optimized code kept them calls.
  */
 function point(a: number, b = 0, c = 0, d = 0, e = 0): number {
-  let h = 0x811c9dc5;
+  let h = FNV_OFFSET;
   h = Math.imul(Math.imul(h ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
   h = Math.imul(Math.imul(h ^ (b & 0xffff), FNV_PRIME) ^ (b >>> 16), FNV_PRIME);
   h = Math.imul(Math.imul(h ^ (c & 0xffff), FNV_PRIME) ^ (c >>> 16), FNV_PRIME);
   h = Math.imul(Math.imul(h ^ (d & 0xffff), FNV_PRIME) ^ (d >>> 16), FNV_PRIME);
   h = Math.imul(Math.imul(h ^ (e & 0xffff), FNV_PRIME) ^ (e >>> 16), FNV_PRIME);
-  return h >>> 0;
+  return h;
+}
+
+/** point(a, b): the rounds of its three zeros as one product. */
+function point2(a: number, b: number): number {
+  let h = FNV_OFFSET;
+  h = Math.imul(Math.imul(h ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (b & 0xffff), FNV_PRIME) ^ (b >>> 16), FNV_PRIME);
+  return Math.imul(h, ZEROS3);
+}
+
+/** point(a, b, c). */
+function point3(a: number, b: number, c: number): number {
+  let h = FNV_OFFSET;
+  h = Math.imul(Math.imul(h ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (b & 0xffff), FNV_PRIME) ^ (b >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (c & 0xffff), FNV_PRIME) ^ (c >>> 16), FNV_PRIME);
+  return Math.imul(h, ZEROS2);
+}
+
+/** point(a, b, c, d). */
+function point4(a: number, b: number, c: number, d: number): number {
+  let h = FNV_OFFSET;
+  h = Math.imul(Math.imul(h ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (b & 0xffff), FNV_PRIME) ^ (b >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (c & 0xffff), FNV_PRIME) ^ (c >>> 16), FNV_PRIME);
+  h = Math.imul(Math.imul(h ^ (d & 0xffff), FNV_PRIME) ^ (d >>> 16), FNV_PRIME);
+  return Math.imul(h, ZEROS1);
+}
+
+/** point(a): one round and four zeros. */
+function point1(a: number): number {
+  const h = Math.imul(Math.imul(FNV_OFFSET ^ (a & 0xffff), FNV_PRIME) ^ (a >>> 16), FNV_PRIME);
+  return Math.imul(h, ZEROS4);
 }
 
 /**
@@ -150,6 +213,8 @@ export function coveragePoints(c: FuzzCase, o: Outcome, out: Set<number> = new S
 
 /** An outcome's log written out as the guest's log page holds it, for forEachLogPoint: grown as needed. */
 let logPage = new DataView(new ArrayBuffer(LOG_BYTES));
+/** The case encoded for forEachLogPoint, as the engine runner would encode it. */
+const caseScratch = new CaseScratch();
 
 /**
  * Calls `f` with each coverage point of one run (a point may come twice).
@@ -167,17 +232,23 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
     logPage.setBigUint64(at + 16, r.b, true);
     logPage.setBigUint64(at + 24, r.c, true);
   }
-  forEachLogPoint(c, logPage, n, o.overflow, o.end, f);
+  encodeCase(c, true, true, caseScratch);
+  forEachLogPoint(c, caseScratch.halves, logPage, n, o.overflow, o.end, (id) => f(id >>> 0));
 }
 
 /**
- * forEachPoint over the log as the guest wrote it (docs/fuzz-case.md: its
- * first `n` records from byte 32, four u64 words each), read as 32-bit
- * halves: the engine runner hands over its copy of the log page, so that
- * naming a record's behaviour takes no BigInt.
+ * forEachPoint over the case and the log as the guest read and wrote them
+ * (docs/fuzz-case.md): `caseHalves` is encodeCase's CASE page of `c` as
+ * 32-bit halves (EngineRunner.lastCase), `log` holds the first `n` records
+ * from byte 32, four u64 words each. Read as 32-bit halves, naming a
+ * record's behaviour takes no BigInt. `f` receives each id as an int32
+ * (the point's id is `id >>> 0`).
  */
-export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void): void {
+export function forEachLogPoint(
+  c: FuzzCase, caseHalves: Int32Array, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void,
+): void {
   const p = CASE_PROFILES.indexOf(c.profile);
+  const steps = caseHalves[CASE_STEPS_HALF];
   let prev = 0;
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -192,15 +263,16 @@ export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow:
     let coarse: number;
     switch (k) {
       case REC_RET: {
-        // a is the step's index: one of 2^32 or more names no step
-        const step = aHi === 0 ? c.steps[aLo] : undefined;
-        const op = step ? opIndex(step.op) : 99;
-        // the op's index tells arm and ptrace apart without loading `op` again from steps of a dozen shapes
-        const extra = op === OP_ARM || op === OP_PTRACE ? armExtra(step as Extract<Step, { op: 'arm' | 'ptrace' }>) : 0;
+        // a is the step's index: one of 2^32 or more, or past the last step, names no step
+        const step = aHi === 0 && aLo < steps ? CASE_STEP0_HALF + STEP_HALVES * aLo : -1;
+        const op = step < 0 ? 99 : caseHalves[step] - 1;
+        const extra = op === OP_ARM || op === OP_PTRACE
+          ? armExtra(c.steps[aLo] as Extract<Step, { op: 'arm' | 'ptrace' }>, caseHalves[step + SEL_BASE_HALF])
+          : 0;
         const res = resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true));
         const intercepted = log.getUint32(at + 24, true) === 0xd15 && log.getUint32(at + 28, true) === 0;
         name = point(k, op, extra, res, intercepted ? 1 : 0);
-        coarse = point(k, op, res === 0 ? 0 : 1);
+        coarse = point3(k, op, res === 0 ? 0 : 1);
         depth = 0;
         break;
       }
@@ -210,24 +282,24 @@ export function forEachLogPoint(c: FuzzCase, log: DataView, n: number, overflow:
         // b's low word is the syscall number (as a signed int); a head of 2 is SIGSYS with no code or errno
         const plain = head === 2 && log.getUint32(at + 4, true) === 0;
         name = point(k, site, log.getInt32(at + 16, true), Math.min(depth, 4), plain ? 0 : 1);
-        coarse = point(k, site);
+        coarse = point2(k, site);
         break;
       }
-      case REC_NESTED: name = coarse = point(k, resultCode(aLo, aHi)); break;
-      case REC_CHILD: name = coarse = point(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true))); break;
-      case REC_PTRACE1: name = coarse = point(k, aLo & 0xff); break;
+      case REC_NESTED: name = coarse = point2(k, resultCode(aLo, aHi)); break;
+      case REC_CHILD: name = coarse = point2(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true))); break;
+      case REC_PTRACE1: name = coarse = point2(k, aLo & 0xff); break;
       case REC_PTRACE2:
-        name = coarse = point(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true)), resultCode(log.getUint32(at + 24, true), log.getUint32(at + 28, true)));
+        name = coarse = point3(k, resultCode(log.getUint32(at + 16, true), log.getUint32(at + 20, true)), resultCode(log.getUint32(at + 24, true), log.getUint32(at + 28, true)));
         break;
-      case REC_PTRACE3: name = coarse = point(k, aLo & 1); break;
-      default: name = coarse = point(k);
+      case REC_PTRACE3: name = coarse = point2(k, aLo & 1); break;
+      default: name = coarse = point1(k);
     }
-    f(point(p, name));
-    f(point(p, prev, coarse, 1));
+    f(point2(p, name));
+    f(point4(p, prev, coarse, 1));
     prev = coarse;
   }
   const ended = end.kind === 'exited' ? 1000 + end.status : end.kind === 'killed' ? 2000 + end.signal : 3000;
-  f(point(p, ended, 2));
-  f(point(p, prev, ended, 3));
-  if (overflow) f(point(p, 4));
+  f(point3(p, ended, 2));
+  f(point4(p, prev, ended, 3));
+  if (overflow) f(point2(p, 4));
 }

@@ -53,6 +53,12 @@ export class EngineRunner {
 
   /** The case bytes, encoded anew for each run into one buffer (writeMemory copies them at once). */
   private caseScratch = new CaseScratch();
+  /**
+   * The CASE page of the last run as encodeCase wrote it, as 32-bit halves
+   * of its words: its header and steps (what forEachLogPoint reads). Valid
+   * until the next run.
+   */
+  readonly lastCase = this.caseScratch.halves;
 
   /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {

@@ -166,6 +166,21 @@ export function randomCase(r: Rng, profile: ProfileName): FuzzCase {
   };
 }
 
+/**
+ * splice(at, 0, s) and splice(at, 1) as plain moves: splice, a general
+ * builtin, cost a quarter of mutateCase (it also makes an array of what it
+ * removes).
+ */
+function insertAt(steps: Step[], at: number, s: Step): void {
+  for (let j = steps.length; j > at; j--) steps[j] = steps[j - 1];
+  steps[at] = s;
+}
+
+function removeAt(steps: Step[], at: number): void {
+  for (let j = at + 1; j < steps.length; j++) steps[j - 1] = steps[j];
+  steps.length--;
+}
+
 /** A variation of a corpus case: one step changed, added, removed or swapped, or the handler redrawn. */
 export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
   // copied field by field: object spread costs several times as much, in a function run for every other case
@@ -183,8 +198,10 @@ export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
     const k = r.below(10);
     const at = r.below(Math.max(1, c.steps.length));
     if (k < 3 && c.steps.length) c.steps[at] = randomStep(r, c.profile);
-    else if (k < 5 && c.steps.length < MAX_STEPS) c.steps.splice(r.below(c.steps.length + 1), 0, randomStep(r, c.profile));
-    else if (k < 6 && c.steps.length > 1) c.steps.splice(at, 1);
+    else if (k < 5 && c.steps.length < MAX_STEPS) {
+      const to = r.below(c.steps.length + 1);
+      insertAt(c.steps, to, randomStep(r, c.profile));
+    } else if (k < 6 && c.steps.length > 1) removeAt(c.steps, at);
     else if (k < 7 && c.steps.length > 1) {
       const j = r.below(c.steps.length);
       const s = c.steps[at];

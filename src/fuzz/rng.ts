@@ -104,7 +104,7 @@ export class Rng {
     mix64((hi + GOLDEN2_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
     this.c = outLo;
     this.d = 1;
-    for (let i = 0; i < 12; i++) this.u32();
+    for (let i = 0; i < 12; i++) this.next();
   }
 
   /**
@@ -143,22 +143,32 @@ export class Rng {
   }
 
   u32(): number {
+    return this.next() >>> 0;
+  }
+
+  /**
+   * sfc32's next word as an int32 (u32 is its unsigned value). The draws
+   * below take it: an int32 is a small integer to V8, where an unsigned
+   * word past 2^31 returned from a call that was not inlined is a heap
+   * number allocated per draw.
+   */
+  private next(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
     this.a = this.b ^ (this.b >>> 9);
     this.b = (this.c + (this.c << 3)) | 0;
     this.c = (this.c << 21) | (this.c >>> 11);
     this.c = (this.c + t) | 0;
-    return t >>> 0;
+    return t;
   }
 
   /** An integer in [0, n) for n up to 2^32. */
   below(n: number): number {
-    return Math.floor((this.u32() / 0x100000000) * n);
+    return Math.floor(((this.next() >>> 0) / 0x100000000) * n);
   }
 
   chance(p: number): boolean {
-    return this.u32() / 0x100000000 < p;
+    return (this.next() >>> 0) / 0x100000000 < p;
   }
 
   pick<T>(xs: readonly T[]): T {

@@ -58,9 +58,12 @@ export class FuzzWorker {
   /** Points of the current case not seen before (most cases have none). */
   private fresh: number[] = [];
 
-  /** One coverage point of the current case: a single function for every case rather than a closure per case. */
+  /**
+   * One coverage point of the current case, its id as an int32 (forEachLogPoint): a single
+   * function for every case rather than a closure per case.
+   */
   private readonly notePoint = (p: number): void => {
-    if (this.seen.add(p)) this.fresh.push(p);
+    if (this.seen.add(p)) this.fresh.push(p >>> 0);
   };
 
   private known: Set<string>;
@@ -118,9 +121,9 @@ export class FuzzWorker {
     return n;
   }
 
-  /** Coverage of the case the engine ran last, o its outcome: read from the engine's copy of its log. */
+  /** Coverage of the case the engine ran last, o its outcome: read from the engine's copies of the case and its log. */
   private noteCoverage(c: FuzzCase, o: Outcome): void {
-    forEachLogPoint(c, this.engine.lastLog, o.log.length, o.overflow, o.end, this.notePoint);
+    forEachLogPoint(c, this.engine.lastCase, this.engine.lastLog, o.log.length, o.overflow, o.end, this.notePoint);
     if (this.fresh.length) {
       const fresh = this.fresh;
       this.fresh = [];
