@@ -13,6 +13,8 @@ import { copyFromUserInto } from '../kernel/uaccess.js';
 
 /** Instructions a case may retire before it counts as hung (a real case needs a few thousand). */
 export const CASE_INSN_BUDGET = 20_000_000;
+/** A case's run options, made once (machine.run only reads them). */
+const CASE_RUN = { maxInsns: CASE_INSN_BUDGET };
 /** Instructions the guest's setup runs before it holds (a few hundred), with room to spare. */
 const HOLD_INSNS = 20_000;
 /** Records read with the log's header: 97% of logs have no more (a few hundred bytes, one copy). */
@@ -99,7 +101,7 @@ export class EngineRunner {
     // the rest of the CASE page is the snapshot's: the guest reads no further than the steps;
     // the flags word clears the hold the snapshot was taken in
     machine.writeMemory(CASE_ADDR, caseBytes);
-    const r = machine.run({ maxInsns: CASE_INSN_BUDGET });
+    const r = machine.run(CASE_RUN);
     try {
       // as machine.readMemory reads (the root process's memory), into a reused buffer
       const k = machine.kernel;

@@ -67,10 +67,10 @@ export function logOverflow(dv: DataView): boolean {
 }
 
 /**
- * Whether outcome `o` is what a log page (its first `n` records as
- * logLength counts them) and `end` show: firstDifference(o, decoded) ===
- * null, without the decoded records (the engine's side of nearly every
- * case the model oracle judges agrees with the model).
+ * Whether outcome `o` is what a log page (as many records as logLength
+ * counts) and `end` show: firstDifference(o, decoded) === null, with no
+ * records decoded (the model oracle's answer for nearly every case: its
+ * prediction agrees with the engine's log).
  */
 export function outcomeMatchesLog(o: Outcome, dv: DataView, end: CaseEnd): boolean {
   const n = logLength(dv);
