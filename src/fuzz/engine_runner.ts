@@ -7,12 +7,14 @@
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
-import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
-import { decodeLog, decodeLogView, type Outcome } from './outcome.js';
+import { CASE_PROFILES, CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
+import { decodeLogView, logLength, type CaseEnd, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
 /** Instructions a case may retire before it counts as hung (a real case needs a few thousand). */
 export const CASE_INSN_BUDGET = 20_000_000;
+/** A case's run options, made once (machine.run only reads them). */
+const CASE_RUN = { maxInsns: CASE_INSN_BUDGET };
 /** Instructions the guest's setup runs before it holds (a few hundred), with room to spare. */
 const HOLD_INSNS = 20_000;
 /** Records read with the log's header: 97% of logs have no more (a few hundred bytes, one copy). */
@@ -31,9 +33,8 @@ export interface EngineRunOptions {
 }
 
 export class EngineRunner {
-  private machines = new Map<string, Prepared>();
-  /** The configuration of the last case and its machine: consecutive cases mostly share one. */
-  private last: { profile: string; smap: boolean; sysctl: boolean; p: Prepared } | undefined;
+  /** The machines by configuration: 4 * profile (its CASE_PROFILES index) + 2 * smap + sysctl. */
+  private machines: Prepared[] = [];
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
   /**
@@ -62,6 +63,22 @@ export class EngineRunner {
 
   /** Runs one case from a clean machine state and returns what it showed. */
   run(c: FuzzCase, opts: EngineRunOptions = {}): Outcome {
+    return this.lastOutcome(this.runToLog(c, opts));
+  }
+
+  /** The Outcome of the last run, which ended with `end` (runToLog): its log decoded from lastLog. */
+  lastOutcome(end: CaseEnd): Outcome {
+    const { log, overflow } = decodeLogView(this.lastLog, 32 + 32 * logLength(this.lastLog));
+    return { log, overflow, end };
+  }
+
+  /**
+   * run() up to its log: how the process ended, with the log page left in
+   * lastLog (a log the case never mapped reads as empty there). The worker
+   * loop judges most cases from the page itself, where decoding it into
+   * records was a third of what the loop allocated outside the engine.
+   */
+  runToLog(c: FuzzCase, opts: EngineRunOptions = {}): CaseEnd {
     // encoded first, while the case just generated is still in the processor's caches: the
     // restore's copies would evict it
     const caseBytes = encodeCase(c, true, true, this.caseScratch);
@@ -84,8 +101,7 @@ export class EngineRunner {
     // the rest of the CASE page is the snapshot's: the guest reads no further than the steps;
     // the flags word clears the hold the snapshot was taken in
     machine.writeMemory(CASE_ADDR, caseBytes);
-    const r = machine.run({ maxInsns: CASE_INSN_BUDGET });
-    let decoded: ReturnType<typeof decodeLog>;
+    const r = machine.run(CASE_RUN);
     try {
       // as machine.readMemory reads (the root process's memory), into a reused buffer
       const k = machine.kernel;
@@ -93,29 +109,22 @@ export class EngineRunner {
       // the header and the records of most logs in one copy (from the log's first page, as the
       // header alone would be), a longer log copied again to as many records as the header counts
       copyFromUserInto(mm, LOG_ADDR, this.logFirst);
-      const dv = this.lastLog;
-      const n = dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
+      const n = logLength(this.lastLog);
       if (n > LOG_FIRST_RECORDS) copyFromUserInto(mm, LOG_ADDR, this.logPrefixes[n]);
-      decoded = decodeLogView(dv, 32 + 32 * n);
     } catch {
-      // the case died before its log was mapped
-      decoded = decodeLog(new Uint8Array(LOG_BYTES));
+      // the case died before its log was mapped: an empty log, whatever the copy left
+      this.logPrefixes[0].fill(0);
     }
-    const { log, overflow } = decoded;
     switch (r.kind) {
-      case 'exited': return { log, overflow, end: { kind: 'exited', status: r.status } };
-      case 'killed': return { log, overflow, end: { kind: 'killed', signal: r.signal } };
-      default: return { log, overflow, end: { kind: 'hung' } };
+      case 'exited': return { kind: 'exited', status: r.status };
+      case 'killed': return { kind: 'killed', signal: r.signal };
+      default: return { kind: 'hung' };
     }
   }
 
   /** Event counters of the machine that ran the last case with this configuration. */
   counters(c: FuzzCase): ReturnType<Machine['counters']> {
     return this.prepared(c).machine.counters();
-  }
-
-  private key(c: FuzzCase): string {
-    return `${c.profile}/${c.smap ? 1 : 0}/${c.sysctl ? 1 : 0}`;
   }
 
   /** A new machine for c's configuration with the guest loaded. */
@@ -147,16 +156,10 @@ export class EngineRunner {
     return { machine, snap: machine.snapshot() };
   }
 
+  /** The machine for c's configuration, made on first use. */
   private prepared(c: FuzzCase): Prepared {
-    const l = this.last;
-    if (l !== undefined && l.profile === c.profile && l.smap === c.smap && l.sysctl === c.sysctl) return l.p;
-    const k = this.key(c);
-    let p = this.machines.get(k);
-    if (!p) {
-      p = this.fresh(c);
-      this.machines.set(k, p);
-    }
-    this.last = { profile: c.profile, smap: c.smap, sysctl: c.sysctl, p };
-    return p;
+    // indexed by number: a string key per case (smap changes from case to case) allocated
+    const k = 4 * CASE_PROFILES.indexOf(c.profile) + (c.smap ? 2 : 0) + (c.sysctl ? 1 : 0);
+    return (this.machines[k] ??= this.fresh(c));
   }
 }

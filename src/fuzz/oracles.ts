@@ -10,7 +10,7 @@
  *   by the campaign because it answers asynchronously.
  */
 import type { FuzzCase, ProfileName } from './case.js';
-import { type Outcome, firstDifference } from './outcome.js';
+import { type Outcome, type CaseEnd, firstDifference, outcomeMatchesLog } from './outcome.js';
 import type { EngineRunner } from './engine_runner.js';
 import { predict } from './model/index.js';
 import type { DecideFn } from './model/dispatch.js';
@@ -79,6 +79,17 @@ export function compareSides(oracle: string, c: FuzzCase, engine: Outcome, other
 function summaryOf(c: FuzzCase, x: Outcome, y: Outcome, sides: [string, string]): string {
   const r = differenceReason(c, x, y)!;
   return `${sides[0]}: ${r.left}; ${sides[1]}: ${r.right}`;
+}
+
+/**
+ * The model oracle on an engine run read from its log page (EngineRunner.runToLog):
+ * true when the model predicts exactly that log and `end`, so that it has
+ * nothing to report, the answer for nearly every case, found with no Outcome
+ * decoded. False leaves the judgement to judgeSync on the decoded Outcome (a
+ * difference may still make no finding).
+ */
+export function modelAgreesWithLog(c: FuzzCase, log: DataView, end: CaseEnd): boolean {
+  return outcomeMatchesLog(predict(c), log, end);
 }
 
 /** Every synchronous oracle on one case. */

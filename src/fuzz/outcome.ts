@@ -46,15 +46,41 @@ export function decodeLog(bytes: Uint8Array): { log: LogRecord[]; overflow: bool
  * rather than make a DataView for every case.
  */
 export function decodeLogView(dv: DataView, byteLength = dv.byteLength): { log: LogRecord[]; overflow: boolean } {
-  // the u64 count from its halves: any high bit makes it more than the capacity
-  const n = dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
+  const n = logLength(dv);
   const log: LogRecord[] = [];
   for (let i = 0; i < n; i++) {
     const o = 32 + i * 32;
     if (o + 32 > byteLength) break;
     log.push({ head: u64(dv, o), a: u64(dv, o + 8), b: u64(dv, o + 16), c: u64(dv, o + 24) });
   }
-  return { log, overflow: dv.getBigUint64(8, true) !== 0n };
+  return { log, overflow: logOverflow(dv) };
+}
+
+/** The records a log page's header counts (its u64 count from the halves: any high bit makes it more than the capacity). */
+export function logLength(dv: DataView): number {
+  return dv.getUint32(4, true) !== 0 ? LOG_CAPACITY : Math.min(dv.getUint32(0, true), LOG_CAPACITY);
+}
+
+/** A log page's overflow word (header word 1) is set: read as halves, as getBigUint64 would allocate. */
+export function logOverflow(dv: DataView): boolean {
+  return (dv.getUint32(8, true) | dv.getUint32(12, true)) !== 0;
+}
+
+/**
+ * Whether outcome `o` is what a log page (as many records as logLength
+ * counts) and `end` show: firstDifference(o, decoded) === null, with no
+ * records decoded (the model oracle's answer for nearly every case: its
+ * prediction agrees with the engine's log).
+ */
+export function outcomeMatchesLog(o: Outcome, dv: DataView, end: CaseEnd): boolean {
+  const n = logLength(dv);
+  if (o.log.length !== n || o.overflow !== logOverflow(dv) || !endsEqual(o.end, end)) return false;
+  for (let i = 0; i < n; i++) {
+    const r = o.log[i];
+    const at = 32 + i * 32;
+    if (r.head !== u64(dv, at) || r.a !== u64(dv, at + 8) || r.b !== u64(dv, at + 16) || r.c !== u64(dv, at + 24)) return false;
+  }
+  return true;
 }
 
 /** 0 to 255 as BigInts, made once: most log words are a kind, a step index, a small result or zero. */

@@ -11,10 +11,10 @@ import { NativeRunner } from './native_runner.js';
 import { randomCase, mutateCase } from './generate.js';
 import { Rng } from './rng.js';
 import { forEachLogPoint, PointSet } from './coverage.js';
-import { judgeSync, recheckSync, compareSides, type OracleSet, type Judgement } from './oracles.js';
+import { judgeSync, recheckSync, compareSides, modelAgreesWithLog, type OracleSet, type Judgement } from './oracles.js';
 import { shrinkCase } from './shrink.js';
 import { findingId, type Finding } from './findings.js';
-import type { Outcome } from './outcome.js';
+import { logLength, logOverflow, type CaseEnd, type Outcome } from './outcome.js';
 
 export interface WorkerConfig {
   seed: bigint;
@@ -66,6 +66,11 @@ export class FuzzWorker {
     if (this.seen.add(p)) this.fresh.push(p >>> 0);
   };
 
+  /**
+   * The model is the only oracle (no plug-in, diff, property or native one):
+   * a case it agrees with is judged from the engine's log page alone.
+   */
+  private readonly modelOnly: boolean;
   private known: Set<string>;
   /** The next case index this worker runs. */
   next: number;
@@ -77,6 +82,8 @@ export class FuzzWorker {
     this.known = new Set(cfg.known);
     this.next = cfg.startIndex;
     if (cfg.oracles.native) this.native = new NativeRunner();
+    const o = cfg.oracles;
+    this.modelOnly = o.model && !o.native && !o.plugin && !o.diff && o.properties.length === 0;
   }
 
   /** Generates the case with index i. */
@@ -105,9 +112,11 @@ export class FuzzWorker {
       const i = this.next;
       this.next += this.cfg.jobs;
       const c = this.caseAt(i);
-      const engine = this.engine.run(c);
+      const end = this.engine.runToLog(c);
+      this.noteCoverage(c, end);
+      if (this.modelOnly && modelAgreesWithLog(c, this.engine.lastLog, end)) continue;
+      const engine = this.engine.lastOutcome(end);
       if (native) batch.push({ i, c, engine });
-      this.noteCoverage(c, engine);
       for (const j of judgeSync(this.engine, this.cfg.oracles, c, engine)) await this.report(j, c, i);
     }
     if (native) {
@@ -121,9 +130,10 @@ export class FuzzWorker {
     return n;
   }
 
-  /** Coverage of the case the engine ran last, o its outcome: read from the engine's copies of the case and its log. */
-  private noteCoverage(c: FuzzCase, o: Outcome): void {
-    forEachLogPoint(c, this.engine.lastCase, this.engine.lastLog, o.log.length, o.overflow, o.end, this.notePoint);
+  /** Coverage of the case the engine ran last, which ended with `end`: read from the engine's copies of the case and its log. */
+  private noteCoverage(c: FuzzCase, end: CaseEnd): void {
+    const log = this.engine.lastLog;
+    forEachLogPoint(c, this.engine.lastCase, log, logLength(log), logOverflow(log), end, this.notePoint);
     if (this.fresh.length) {
       const fresh = this.fresh;
       this.fresh = [];

@@ -8,11 +8,11 @@ import { EngineRunner } from '../../src/fuzz/engine_runner.js';
 import { NativeRunner, nativeAvailability } from '../../src/fuzz/native_runner.js';
 import { randomCase } from '../../src/fuzz/generate.js';
 import { Rng } from '../../src/fuzz/rng.js';
-import { judgeSync, compareSides } from '../../src/fuzz/oracles.js';
+import { judgeSync, compareSides, modelAgreesWithLog } from '../../src/fuzz/oracles.js';
 import { predict } from '../../src/fuzz/model/index.js';
 import { emulatorDecide } from '../../src/fuzz/models/emulator.js';
 import { CASE_PROFILES, type Addr, type FuzzCase, type ProfileName, type Step } from '../../src/fuzz/case.js';
-import { firstDifference } from '../../src/fuzz/outcome.js';
+import { firstDifference, outcomeMatchesLog, type Outcome } from '../../src/fuzz/outcome.js';
 import { BUILTIN_PROPERTIES, checkProperties } from '../../src/fuzz/properties.js';
 
 const engine = new EngineRunner();
@@ -45,6 +45,31 @@ describe('the model oracle', () => {
       const js = judgeSync(engine, { model: true, native: false, properties: [] }, c, engine.run(c));
       if (js.length) bad.push(`case ${i}: ${js[0].summary}`);
     }
+    expect(bad.slice(0, 5)).toEqual([]);
+  });
+
+  it('judged from the engine\'s log page, agrees exactly where the decoded outcome does', () => {
+    const seed = 12n;
+    const bad: string[] = [];
+    for (let i = 0; i < 300; i++) {
+      const c = randomCase(Rng.derive(seed, i), CASE_PROFILES[i % CASE_PROFILES.length]);
+      const end = engine.runToLog(c);
+      const decoded = engine.lastOutcome(end);
+      const same = (o: Outcome): boolean => firstDifference(o, decoded) === null;
+      if (modelAgreesWithLog(c, engine.lastLog, end) !== same(predict(c))) bad.push(`case ${i}: the model`);
+      // one word, the overflow flag, the end or the length changed: every one a difference
+      const r = Rng.derive(seed, i, 1);
+      const log = decoded.log.map((x) => ({ ...x }));
+      const changed: Outcome = { log, overflow: decoded.overflow, end: decoded.end };
+      const k = r.below(4);
+      if (k === 0 && log.length) log[r.below(log.length)].b ^= 1n << BigInt(r.below(64));
+      else if (k === 1) changed.overflow = !changed.overflow;
+      else if (k === 2) changed.end = { kind: 'hung' };
+      else log.push({ head: 1n, a: 0n, b: 0n, c: 0n });
+      if (outcomeMatchesLog(changed, engine.lastLog, end) !== same(changed)) bad.push(`case ${i}: change ${k}`);
+      if (!outcomeMatchesLog(decoded, engine.lastLog, end)) bad.push(`case ${i}: its own outcome`);
+    }
+    if (bad.length) console.log(`seed ${seed}`);
     expect(bad.slice(0, 5)).toEqual([]);
   });
 
