@@ -7,8 +7,11 @@
 // runs as one block that loops to itself. Blocks are keyed by the host address of their first byte
 // (the physical page), tagged with the frame's generation: writing a frame
 // that holds decoded code bumps its generation, so stale blocks simply stop
-// matching. An instruction that straddles two pages, or a fetch fault, gets a
-// one-record block that is never cached.
+// matching. An instruction that straddles two pages gets a one-record block
+// of its own, which also names the second page's frame and generation: it is
+// found again only while the fetch TLB maps that page to that frame, unwritten
+// (and its links never outlive an epoch). A fetch fault gets a one-record
+// block that is never cached.
 //
 // Speed (bench/engine.bench.js): V8 runs this loop as one TurboFan function,
 // so the hot instruction shapes are executed in its own switch (fast forms,
@@ -52,7 +55,7 @@ import { R_FAST, fdst, fsrc, fea, specialize, fuseJcc } from "./cpu/fast";
 import { RSP } from "./cpu/regs";
 import * as S from "./cpu/state";
 import {
-  hostX, hostR, hostW, setCr3, faulted, clearFault, tlbFlushWrite, faultSig, faultCode, faultAddr, faultTrap, faultErr,
+  hostX, hostXCached, hostR, hostW, setCr3, faulted, clearFault, tlbFlushWrite, faultSig, faultCode, faultAddr, faultTrap, faultErr,
 } from "./mmu/access";
 import { OP_FETCH_FAULT, OP_JCC } from "./cpu/opcodes";
 import { syscallInsn } from "./entry/syscall";
@@ -65,6 +68,15 @@ const SCRATCH_DESC: u32 = BLOCK_HASH + (BLOCK_HASH_ENTRIES - 1) * BLOCK_ENTRY_SI
 const HEADER_RECORDS: u32 = 2;
 const H_HOST = 32;
 const H_GEN = 36;
+/** A straddling instruction's block: the host address and generation of its second page's frame. */
+const H_HOST2 = 40;
+const H_GEN2 = 44;
+/**
+ * In a straddling block's descriptor and header generation: no frame's
+ * generation (24 bits) has it, so getBlock's one compare and an older
+ * epoch's link check both miss, and getBlock checks the second page too.
+ */
+const STRADDLE: u32 = 0x80000000;
 
 let arenaNext: u32 = 0;
 /** Address of the links of the block run() left last (0: none), where the next run() starts. */
@@ -84,13 +96,19 @@ export function blockCacheFlush(): void {
   return BLOCK_HASH + (i << 4);
 }
 
-function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
+/** Marks the frame with info word info as holding decoded code; returns its generation. */
+function markCode(info: u32): u32 {
   let gi = load<u32>(info);
   if ((gi & CODE_BIT) == 0) {
     store<u32>(info, gi | CODE_BIT);
     // later writes to this frame must take the slow path that retires blocks
     tlbFlushWrite();
   }
+  return gi & 0x00ffffff;
+}
+
+function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
+  let gen = markCode(info);
   // the header starts a 128-byte pair of cache lines, the records its second line
   let at = (arenaNext + 3) & ~3;
   if (at + HEADER_RECORDS + MAX_BLOCK > <u32>INSN_RECORDS) {
@@ -101,7 +119,7 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
   let header = INSN_ARENA + (at << 5);
   memory.fill(header, 0, HEADER_RECORDS * INSN_SIZE);
   store<u32>(header, h, H_HOST);
-  store<u32>(header, gi & 0x00ffffff, H_GEN);
+  store<u32>(header, gen, H_GEN);
   arenaNext = at + HEADER_RECORDS;
   let first = arenaNext;
   let n: u32 = 0;
@@ -119,7 +137,17 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
     arenaNext++;
     n++;
     if (op == OP_JCC && n > 1 && fast) fuseJcc(rec - INSN_SIZE);
-    if (op == OP_FETCH_FAULT || straddles) { cacheable = false; break; }
+    if (op == OP_FETCH_FAULT) { cacheable = false; break; }
+    if (straddles) {
+      // its bytes came from two frames: the block holds while the second is also unchanged
+      let h2 = hostXCached((a & ~<u64>0xfff) + 4096) & ~<u32>0xfff;
+      if (h2 == 0) { cacheable = false; break; }
+      store<u32>(header, h2, H_HOST2);
+      store<u32>(header, markCode(FRAME_INFO + ((h2 >> 12) << 2)), H_GEN2);
+      gen |= STRADDLE;
+      store<u32>(header, gen, H_GEN);
+      break;
+    }
     a += <u64>len;
     // a conditional branch ends the block only when it is the generic path's (run() leaves a
     // block at a taken branch, so the block goes on with the not-taken path)
@@ -129,7 +157,7 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
   // arena keeps until a flush
   let d = cacheable ? slot : SCRATCH_DESC;
   store<u32>(d, cacheable ? h : 0);
-  store<u32>(d, gi & 0x00ffffff, 4);
+  store<u32>(d, gen, 4);
   store<u32>(d, first, 8);
   store<u16>(d, <u16>n, 12);
   return d;
@@ -142,7 +170,25 @@ function buildBlock(va: u64, h: u32, slot: u32, info: u32): u32 {
   let info = FRAME_INFO + ((h >> 12) << 2);
   let slot = hashSlot(h);
   if (load<u32>(slot) == h && load<u32>(slot, 4) == (load<u32>(info) & 0x00ffffff)) return slot;
+  if (load<u32>(slot) == h && straddleHolds(slot, va, info)) return slot;
   return buildBlock(va, h, slot, info);
+}
+
+/**
+ * Whether the block in slot, found for va (its first frame's host address
+ * matched), straddles two pages and still holds: its first frame and the
+ * frame the fetch TLB now maps va's next page to are the ones it was
+ * decoded from, unwritten since. A TLB miss says no: the block is decoded
+ * again, which fetches (and faults) as the instruction would.
+ */
+function straddleHolds(slot: u32, va: u64, info: u32): bool {
+  let gen = load<u32>(slot, 4);
+  if ((gen & STRADDLE) == 0 || (gen & 0x00ffffff) != (load<u32>(info) & 0x00ffffff)) return false;
+  let h2 = hostXCached((va & ~<u64>0xfff) + 4096) & ~<u32>0xfff;
+  if (h2 == 0) return false;
+  let header = INSN_ARENA + ((load<u32>(slot, 8) - HEADER_RECORDS) << 5);
+  return load<u32>(header, H_HOST2) == h2 &&
+    load<u32>(header, H_GEN2) == (load<u32>(FRAME_INFO + ((h2 >> 12) << 2)) & 0x00ffffff);
 }
 
 // ---------------------------------------------------------------- fast forms

@@ -275,6 +275,17 @@ export function translateSlow(va: u64, acc: i32): u32 {
   return 0;
 }
 
+/**
+ * va's host address when the fetch TLB holds its page, else 0: a probe with
+ * no walk, no fault and no fill (run.ts checks a cached block's second page
+ * with it).
+ */
+@inline export function hostXCached(va: u64): u32 {
+  let s = tlbSlot(TLB_X, va);
+  if (load<u64>(s) == (va & ~<u64>0xfff)) return load<u32>(s, 8) + (<u32>va & 0xfff);
+  return 0;
+}
+
 @inline export function hostX(va: u64): u32 {
   let s = tlbSlot(TLB_X, va);
   if (load<u64>(s) == (va & ~<u64>0xfff)) return load<u32>(s, 8) + (<u32>va & 0xfff);
