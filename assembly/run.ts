@@ -226,10 +226,9 @@ function straddleHolds(slot: u32, va: u64, info: u32): bool {
   aluTo(d, kind, size, rget(d, size), load<u64>(p, R_IMM));
 }
 
-@inline function shiftRI(p: u32, kind: i32, size: i32): void {
-  let d = fdst(p);
+/** dst shifted by c (kinds shl, shr, sar; 0 < c < the operand's bits). */
+@inline function shiftBy(d: u32, kind: i32, size: i32, c: u64): void {
   let bits: u64 = size == 8 ? 64 : 32;
-  let c = load<u64>(p, R_IMM) & (bits - 1); // never 0 here (specialize)
   let a = rget(d, size);
   let r: u64;
   if (kind == 0) {
@@ -246,6 +245,22 @@ function straddleHolds(slot: u32, va: u64, info: u32): bool {
     setLazyC(CC_SAR, size, r, a, c, <u64>(s >> <i64>(c - 1)) & 1);
   }
   rsetw(d, size, r);
+}
+
+@inline function shiftRI(p: u32, kind: i32, size: i32): void {
+  let bits: u64 = size == 8 ? 64 : 32;
+  shiftBy(fdst(p), kind, size, load<u64>(p, R_IMM) & (bits - 1)); // never 0 here (specialize)
+}
+
+/**
+ * dst shifted by cl, masked to the operand size: a zero count leaves the flags as they
+ * are, and a 32-bit destination is still written (zero-extended), as shiftOp does.
+ */
+@inline function shiftRCL(p: u32, kind: i32, size: i32): void {
+  let d = fdst(p);
+  let c = rr(1) & (size == 8 ? 63 : 31);
+  if (c != 0) shiftBy(d, kind, size, c);
+  else if (size == 4) rset32(d, rr32(d));
 }
 
 @inline function imul32(d: u32, a: u64, b: u64): void {
@@ -455,6 +470,20 @@ export function run(budget: i32): i32 {
         case F.F_SHL32_RI: shiftRI(p, 0, 4); break;
         case F.F_SHR32_RI: shiftRI(p, 1, 4); break;
         case F.F_SAR32_RI: shiftRI(p, 2, 4); break;
+        case F.F_SHL64_RCL: shiftRCL(p, 0, 8); break;
+        case F.F_SHR64_RCL: shiftRCL(p, 1, 8); break;
+        case F.F_SAR64_RCL: shiftRCL(p, 2, 8); break;
+        case F.F_SHL32_RCL: shiftRCL(p, 0, 4); break;
+        case F.F_SHR32_RCL: shiftRCL(p, 1, 4); break;
+        case F.F_SAR32_RCL: shiftRCL(p, 2, 4); break;
+        case F.F_CMOV64_RR: if (condFast(<i32>load<u8>(p, R_SUB))) rset64(fdst(p), rr(fsrc(p))); break;
+        // a 32-bit cmov zero-extends its destination even when false
+        case F.F_CMOV32_RR: {
+          let d = fdst(p);
+          rset32(d, condFast(<i32>load<u8>(p, R_SUB)) ? rr32(fsrc(p)) : rr32(d));
+          break;
+        }
+        case F.F_CDQE: rset64(0, <u64><i64><i32>rr32(0)); break;
         case F.F_IMUL64_RR: {
           let dr = fdst(p);
           let a = rr(dr);
@@ -508,6 +537,23 @@ export function run(budget: i32): i32 {
           if (q < end) {
             nrip += <u64>load<u8>(q, R_LEN);
             if (testCond(<i32>load<u8>(q, R_SUB), size, r)) { nrip += load<u64>(q, R_IMM); end = q + INSN_SIZE; }
+            p = q;
+          }
+          break;
+        }
+        // 8-bit test or cmp + jcc: the condition from the lazy flags, as the jcc alone reads it
+        case F.F_TESTJ8_RR: case F.F_CMPJ8_RI: {
+          let a = <u64>load<u8>(CPU_REGS + (fdst(p) << 3));
+          if (<i32>load<u8>(p, R_FAST) == F.F_TESTJ8_RR) {
+            setLazy(CC_LOGIC, 1, a & <u64>load<u8>(CPU_REGS + (fsrc(p) << 3)), 0, 0);
+          } else {
+            let b = load<u64>(p, R_IMM);
+            setLazy(CC_SUB, 1, a - b, a, b);
+          }
+          let q = p + INSN_SIZE;
+          if (q < end) {
+            nrip += <u64>load<u8>(q, R_LEN);
+            if (condFast(<i32>load<u8>(q, R_SUB))) { nrip += load<u64>(q, R_IMM); end = q + INSN_SIZE; }
             p = q;
           }
           break;

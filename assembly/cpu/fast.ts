@@ -99,6 +99,19 @@ export const F_CMPJ64_RI = 114;
 export const F_CMPJ32_RI = 115;
 export const F_TESTJ64_RR = 116;
 export const F_TESTJ32_RR = 117;
+export const F_TESTJ8_RR = 118;
+export const F_CMPJ8_RI = 119;
+// shifts by cl (dst shifted by cl masked to the operand size; a zero count leaves the flags)
+export const F_SHL64_RCL = 120;
+export const F_SHR64_RCL = 121;
+export const F_SAR64_RCL = 122;
+export const F_SHL32_RCL = 123;
+export const F_SHR32_RCL = 124;
+export const F_SAR32_RCL = 125;
+// cmovcc between registers (R_SUB the condition), and cdqe (98 with REX.W)
+export const F_CMOV64_RR = 126;
+export const F_CMOV32_RR = 127;
+export const F_CDQE = 128;
 
 @inline function setFast(rec: u32, f: i32): void { store<u8>(rec, <u8>f, R_FAST); }
 
@@ -187,6 +200,20 @@ export function specialize(rec: u32): void {
       setRegs(rec, b64 ? f : f + (F_SHL32_RI - F_SHL64_RI), rm, 0);
       break;
     }
+    case O.OP_SHIFT_CL: {
+      if (!isReg || !w) break;
+      let s = <i32>load<u8>(rec, R_SUB);
+      let f = s == 4 || s == 6 ? F_SHL64_RCL : s == 5 ? F_SHR64_RCL : s == 7 ? F_SAR64_RCL : 0;
+      if (f == 0) break;
+      setRegs(rec, b64 ? f : f + (F_SHL32_RCL - F_SHL64_RCL), rm, 0);
+      break;
+    }
+    case O.OP_CMOVCC:
+      if (isReg && w) setRegs(rec, b64 ? F_CMOV64_RR : F_CMOV32_RR, reg, rm);
+      break;
+    case O.OP_CBW:
+      if (b64) setFast(rec, F_CDQE);
+      break;
     case O.OP_IMUL_GE:
       if (isReg && w) setRegs(rec, b64 ? F_IMUL64_RR : F_IMUL32_RR, reg, rm);
       break;
@@ -239,7 +266,8 @@ export function fuseJcc(prev: u32): void {
   let f = <i32>load<u8>(prev, R_FAST);
   let g = f == F_ALU64_RR + 7 ? F_CMPJ64_RR : f == F_ALU32_RR + 7 ? F_CMPJ32_RR
     : f == F_ALU64_RI + 7 ? F_CMPJ64_RI : f == F_ALU32_RI + 7 ? F_CMPJ32_RI
-    : f == F_TEST64_RR ? F_TESTJ64_RR : f == F_TEST32_RR ? F_TESTJ32_RR : 0;
+    : f == F_TEST64_RR ? F_TESTJ64_RR : f == F_TEST32_RR ? F_TESTJ32_RR
+    : f == F_TEST8_RR ? F_TESTJ8_RR : f == F_CMP8_RI ? F_CMPJ8_RI : 0;
   if (g != 0) setFast(prev, g);
 }
 

@@ -84,10 +84,8 @@ export interface LoadedImage {
 const enc = new TextEncoder();
 /** AT_PLATFORM's string, encoded once (pokeUser only reads it). */
 const PLATFORM = enc.encode('x86_64\0');
-
-/** The initial stack's pointer table is laid out here (any program with a few hundred arguments fits). */
-const tableScratch = new Uint8Array(8192);
-const tableScratchDv = new DataView(tableScratch.buffer);
+/** The auxv entries buildStack puts (AT_NULL's included). */
+const AUX_COUNT = 21;
 
 const ELF_HEADER_SIZE = 64;
 
@@ -98,23 +96,57 @@ const ELF_HEADER_SIZE = 64;
  * with the same bytes there parses the same (the array given to spawn is
  * the caller's, which may change). Never written: loads share it.
  */
-const parsed = new WeakMap<Uint8Array, { elf: ElfImage; length: number; header: Uint8Array; phdrs: Uint8Array }>();
+const parsed = new WeakMap<Uint8Array, ParsedElf>();
+
+/**
+ * A parse and what it was read from: the header and program headers as
+ * copies, compared with the file as 32-bit words where the file's bytes
+ * are 4-byte aligned in their buffer (words: a view of the file's own
+ * bytes, so a change to them shows), byte by byte where they are not.
+ */
+interface ParsedElf {
+  elf: ElfImage;
+  length: number;
+  header: Uint8Array;
+  phdrs: Uint8Array;
+  words: Int32Array | undefined;
+  headerWords: Int32Array;
+  phdrsWords: Int32Array;
+}
 
 export function parseElfOnce(bytes: Uint8Array): ElfImage {
   const p = parsed.get(bytes);
-  const same =
-    p !== undefined && p.length === bytes.length && sameAt(bytes, 0, p.header) && sameAt(bytes, Number(p.elf.phoff), p.phdrs);
-  if (same) return p.elf;
+  if (p !== undefined && p.length === bytes.length && sameHeaders(bytes, p)) return p.elf;
   const elf = parseElf(bytes);
   const phoff = Number(elf.phoff);
   const phdrs = bytes.slice(phoff, phoff + elf.phnum * elf.phentsize);
-  parsed.set(bytes, { elf, length: bytes.length, header: bytes.slice(0, ELF_HEADER_SIZE), phdrs });
+  const header = bytes.slice(0, ELF_HEADER_SIZE);
+  const aligned = bytes.byteOffset % 4 === 0 && phoff % 4 === 0 && phdrs.length % 4 === 0;
+  parsed.set(bytes, {
+    elf, length: bytes.length, header, phdrs,
+    words: aligned ? new Int32Array(bytes.buffer, bytes.byteOffset, bytes.length >> 2) : undefined,
+    headerWords: new Int32Array(header.buffer, 0, ELF_HEADER_SIZE >> 2),
+    phdrsWords: new Int32Array(phdrs.buffer, 0, phdrs.length >> 2),
+  });
   return elf;
+}
+
+/** The file still holds the header and program headers p was parsed from. */
+function sameHeaders(bytes: Uint8Array, p: ParsedElf): boolean {
+  const w = p.words;
+  if (w === undefined) return sameAt(bytes, 0, p.header) && sameAt(bytes, Number(p.elf.phoff), p.phdrs);
+  return sameWordsAt(w, 0, p.headerWords) && sameWordsAt(w, Number(p.elf.phoff) >> 2, p.phdrsWords);
 }
 
 /** bytes holds part at offset at. */
 function sameAt(bytes: Uint8Array, at: number, part: Uint8Array): boolean {
   for (let i = 0; i < part.length; i++) if (bytes[at + i] !== part[i]) return false;
+  return true;
+}
+
+/** words holds part at word index at. */
+function sameWordsAt(words: Int32Array, at: number, part: Int32Array): boolean {
+  for (let i = 0; i < part.length; i++) if (words[at + i] !== part[i]) return false;
   return true;
 }
 
@@ -176,7 +208,7 @@ export function loadElf(
   const mm = new AddressSpace(engine, files);
   mm.exe = bytes;
   try {
-    mm.mapFixed(STACK_TOP - STACK_SIZE, STACK_TOP, PROT_READ | PROT_WRITE, false, '[stack]');
+    mm.mapNew(STACK_TOP - STACK_SIZE, STACK_TOP, PROT_READ | PROT_WRITE, '[stack]');
     let bias = 0n;
     if (elf.type === ET_DYN) {
       bias = interpElf ? pageDown((ELF_ET_DYN_BASE & ~(maxAlign(elf) - 1n)) - loadSpan(elf).first) : mmapBias(mm, elf);
@@ -229,7 +261,7 @@ function mapSegments(
       mm.protect(start, start + PAGE, prot | prev.prot);
       from = start + PAGE;
     }
-    if (from < stop) mm.mapFixed(from, stop, prot, false, name);
+    if (from < stop) mm.mapNew(from, stop, prot, name);
     // file pages as mmap maps them: from the page-aligned offset to the end of p_filesz,
     // whole pages, so that with no bss after it the last page goes on with the file's next
     // bytes (zero past the file's end), while a bss begins zeroed (binfmt_elf's padzero).
@@ -265,34 +297,66 @@ export function cString(s: ArgString): Uint8Array {
   return out;
 }
 
+/**
+ * The top of the initial stack (strings, AT_RANDOM's bytes, the pointer
+ * table) is laid out here, at the scratch's end, and written in one copy a
+ * page: an exec step's stack is a few hundred bytes in one page, and a copy
+ * per string, or a typed array per string, cost more than the layout.
+ * Grown when a stack does not fit.
+ */
+let stackScratch = new Uint8Array(16384);
+let stackScratchDv = new DataView(stackScratch.buffer);
+
+/** s as the bytes the stack holds before its NUL. */
+function argBytes(s: ArgString): Uint8Array {
+  return typeof s === 'string' ? enc.encode(s) : s;
+}
+
 function buildStack(
   engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, base: bigint, vdso: bigint, args: ExecArgs,
 ): bigint {
-  const argv = args.argv.map(cString);
-  const env = args.env.map(cString);
-  const execfn = cString(args.execfn);
-  let total = execfn.length;
-  for (const b of argv) total += b.length;
-  for (const b of env) total += b.length;
+  const argv = args.argv.map(argBytes);
+  const env = args.env.map(argBytes);
+  const execfn = argBytes(args.execfn);
+  let total = execfn.length + 1;
+  for (const b of argv) total += b.length + 1;
+  for (const b of env) total += b.length + 1;
   if (total > MAX_ARG_BYTES) throw new Errno(E2BIG);
-  let sp = STACK_TOP - 8n;
-  const put = (b: Uint8Array): bigint => {
-    sp -= BigInt(b.length);
-    pokeUser(mm, sp, b);
+  // argc, argv[], NULL, envp[], NULL, auxv pairs
+  const count = 1 + argv.length + 1 + env.length + 1 + 2 * AUX_COUNT;
+  // what lies below top: the strings, AT_PLATFORM's, AT_RANDOM's bytes, the table, and
+  // three alignments to 16 bytes
+  const most = total + PLATFORM.length + 16 + count * 8 + 3 * 15;
+  if (most > stackScratch.length) {
+    stackScratch = new Uint8Array(Math.max(most, 2 * stackScratch.length));
+    stackScratchDv = new DataView(stackScratch.buffer);
+  }
+  const buf = stackScratch;
+  const dv = stackScratchDv;
+  const size = buf.length;
+  // the page is new: what the layout skips (alignment) is zero there, and here
+  buf.fill(0, size - most, size);
+  const top = STACK_TOP - 8n;
+  let sp = top;
+  // at the scratch's end, as sp is below top
+  const at = (): number => size - Number(top - sp);
+  const put = (b: Uint8Array, nul: boolean): bigint => {
+    sp -= BigInt(b.length + (nul ? 1 : 0));
+    buf.set(b, at());
     return sp;
   };
-  const execfnAddr = put(execfn);
+  const execfnAddr = put(execfn, true);
   const envAddrs: bigint[] = [];
-  for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i]));
+  for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i], true));
   const argAddrs: bigint[] = [];
-  for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i]));
+  for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i], true));
   // where the argument strings lie (/proc/self/cmdline reads them there, changes included)
   mm.argStart = sp;
   mm.argEnd = envAddrs.length > 0 ? envAddrs[0] : execfnAddr;
   mm.envEnd = execfnAddr;
-  const platform = put(PLATFORM);
+  const platform = put(PLATFORM, false);
   sp &= ~15n;
-  const random = put(args.random.subarray(0, 16));
+  const random = put(args.random.subarray(0, 16), false);
   sp &= ~15n;
   // in the order Linux's create_elf_tables puts them (ARCH_DLINFO's first)
   const aux: [number, bigint][] = [
@@ -318,17 +382,11 @@ function buildStack(
     [AT_PLATFORM, platform],
     [AT_NULL, 0n],
   ];
-  // argc, argv[], NULL, envp[], NULL, auxv pairs
-  const count = 1 + argAddrs.length + 1 + envAddrs.length + 1 + 2 * aux.length;
+  if (aux.length !== AUX_COUNT) throw new Error('sudsim: AUX_COUNT is not the auxv built here');
   // rsp must be 16-byte aligned at entry with argc at rsp
   sp -= BigInt(count * 8);
   sp &= ~15n;
-  // laid out in a scratch when it fits (pokeUser copies it at once): a typed array of this
-  // size allocated per exec costs more than filling it
-  const fits = count * 8 <= tableScratch.length;
-  const table = fits ? tableScratch.subarray(0, count * 8) : new Uint8Array(count * 8);
-  const dv = fits ? tableScratchDv : new DataView(table.buffer);
-  let o = 0;
+  let o = at();
   const word = (w: bigint): void => {
     dv.setBigUint64(o, w, true);
     o += 8;
@@ -344,7 +402,14 @@ function buildStack(
     o += 8;
     word(v);
   }
-  pokeUser(mm, sp, table);
+  // written a page at a time from the top page down, as the writes went when each string
+  // was written apart (from the top string down), so that the pages fault in in that order
+  const region = buf.subarray(at(), size);
+  for (let hi = top; hi > sp; ) {
+    const lo = pageDown(hi - 1n) > sp ? pageDown(hi - 1n) : sp;
+    pokeUser(mm, lo, region.subarray(Number(lo - sp), Number(hi - sp)));
+    hi = lo;
+  }
   mm.startStack = sp;
   mm.auxv = sp + BigInt((count - 2 * aux.length) * 8);
   return sp;

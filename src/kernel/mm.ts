@@ -236,6 +236,23 @@ export class AddressSpace implements SharesFields {
   }
 
   /**
+   * mapFixed for an address space exec is building, which no task runs yet
+   * (so no TLB holds its entries): where no VMA lies in [start, end) there
+   * is no page-table entry either, and the new VMA alone is recorded,
+   * without mapFixed's clearing of the page-table range and flush of the
+   * running task's TLB, which would change nothing.
+   */
+  mapNew(start: bigint, end: bigint, prot: number, name: string): void {
+    if (this.overlaps(start, end)) {
+      this.mapFixed(start, end, prot, false, name);
+      return;
+    }
+    // a new list, as unmapRange makes one: a list is never changed in place once shared
+    this.vmas = this.vmas.slice();
+    this.insert(vma(start, end, prot, false, name, 0, 0));
+  }
+
+  /**
    * Puts v, whose range is unmapped, into the list where it sorts (after
    * any equal start, as a stable sort would put it): the list is sorted
    * already, and Array.sort with a bigint comparator costs far more. In

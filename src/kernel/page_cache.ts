@@ -57,6 +57,15 @@ function contentKey(bytes: Uint8Array): string {
  */
 const verified = new WeakMap<Engine, WeakMap<Uint8Array, Map<number, number>>>();
 
+/**
+ * The frames frame() last served for each file object, while they are what
+ * that PageCache's map (the same map object: an addition replaces it) gives
+ * in that engine, all compared already: a program executed again (a fork
+ * server's image, after every snapshot restore) finds each page with one
+ * lookup here instead of its key, the map and the comparison record above.
+ */
+const served = new WeakMap<Uint8Array, { engine: Engine; frames: Map<string, number>; byOffset: Map<number, number> }>();
+
 export class PageCache {
   /**
    * The frame holding each cached page, by `key/offset`. Never changed in
@@ -76,6 +85,14 @@ export class PageCache {
    * caller then copies the page into a frame of its own).
    */
   frame(engine: Engine, bytes: Uint8Array, offset: number): number {
+    const s = served.get(bytes);
+    if (s !== undefined && s.frames === this.frames && s.engine === engine) {
+      const hit = s.byOffset.get(offset);
+      if (hit !== undefined) {
+        engine.x.frameRef(hit);
+        return hit;
+      }
+    }
     const page = bytes.subarray(offset, offset + PAGE);
     const key = pageKey(bytes, offset);
     let f = this.frames.get(key);
@@ -93,6 +110,8 @@ export class PageCache {
         if (!v) byFile.set(bytes, (v = new Map()));
         v.set(offset, f);
       }
+      if (s !== undefined && s.frames === this.frames && s.engine === engine) s.byOffset.set(offset, f);
+      else served.set(bytes, { engine, frames: this.frames, byOffset: new Map([[offset, f]]) });
     }
     engine.x.frameRef(f);
     return f;

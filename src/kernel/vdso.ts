@@ -41,9 +41,10 @@ export function mapVdso(engine: Engine, mm: AddressSpace, vvarPage: Uint8Array, 
   const vvar = mm.findFree((VVAR_PAGES + VVAR_VCLOCK_PAGES + VDSO_PAGES) * PAGE, 0n);
   const vclock = vvar + VVAR_PAGES * PAGE;
   const vdso = vclock + VVAR_VCLOCK_PAGES * PAGE;
-  mm.mapFixed(vvar, vclock, PROT_READ, false, VVAR);
-  mm.mapFixed(vclock, vdso, PROT_READ, false, VVAR_VCLOCK);
-  mm.mapFixed(vdso, vdso + VDSO_PAGES * PAGE, PROT_READ | PROT_EXEC, false, VDSO);
+  // exec's new address space (mapNew: see there)
+  mm.mapNew(vvar, vclock, PROT_READ, VVAR);
+  mm.mapNew(vclock, vdso, PROT_READ, VVAR_VCLOCK);
+  mm.mapNew(vdso, vdso + VDSO_PAGES * PAGE, PROT_READ | PROT_EXEC, VDSO);
   fill(engine, mm, vvar, vvarPage, PROT_READ, cache);
   fill(engine, mm, vdso, VDSO_PAGES_BYTES, PROT_READ | PROT_EXEC, cache);
   return vdso;

@@ -177,23 +177,34 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
   if (raw.length >= PATH_MAX) throw new Errno(ENAMETOOLONG);
   let parts = raw.split('/');
   let cur = raw.startsWith('/') ? '/' : base;
+  // cur's node when the walk has already looked it up (the tree does not change during a walk)
+  let curNode: Node | undefined;
   let links = 0;
   for (let i = 0; i < parts.length; i++) {
     const seg = parts[i];
     if (seg.length > NAME_MAX) throw new Errno(ENAMETOOLONG);
     if (seg === '' || seg === '.') continue;
-    const here = nodeAt(src, cur);
+    const here = curNode ?? nodeAt(src, cur);
     if (!here || here.kind !== 'dir') throw new Errno(here ? ENOTDIR : ENOENT);
+    curNode = here;
     if (seg === '..') {
       cur = cur === '/' ? '/' : cur.slice(0, cur.lastIndexOf('/')) || '/';
+      curNode = undefined;
       continue;
     }
     const next = cur === '/' ? `/${seg}` : `${cur}/${seg}`;
     const node = nodeAt(src, next);
     if (!node) throw new Errno(ENOENT);
-    const last = parts.slice(i + 1).every((s) => s === '' || s === '.');
+    // the last component when only empty and `.` ones follow (one pass, no copies: every
+    // path a syscall names comes through here)
+    let last = true;
+    let dotAfter = false;
+    for (let j = i + 1; j < parts.length; j++) {
+      if (parts[j] === '.') dotAfter = true;
+      else if (parts[j] !== '') last = false;
+    }
     // a trailing slash or `.` asks for what the link names (a directory), even of lstat
-    const dirWanted = raw.endsWith('/') || parts.slice(i + 1).includes('.');
+    const dirWanted = raw.endsWith('/') || dotAfter;
     if (node.kind === 'link' && (!last || follow || dirWanted)) {
       if (++links > 40) throw new Errno(ELOOP);
       if (node.jump) {
@@ -203,16 +214,20 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
       }
       // the target's components take the link's place, from the link's directory when relative
       parts = [...node.target.split('/'), ...parts.slice(i + 1)];
-      if (node.target.startsWith('/')) cur = '/';
+      if (node.target.startsWith('/')) {
+        cur = '/';
+        curNode = undefined;
+      }
       i = -1;
       continue;
     }
     // a trailing slash asks for a directory
     if (last && dirWanted && node.kind !== 'dir' && node.kind !== 'link') throw new Errno(ENOTDIR);
     cur = next;
+    curNode = node;
     if (last) return node;
   }
-  const node = nodeAt(src, cur);
+  const node = curNode ?? nodeAt(src, cur);
   if (!node) throw new Errno(ENOENT);
   return node;
 }

@@ -1,0 +1,127 @@
+/**
+ * The fast forms of shifts by cl, cmovcc, cdqe and an 8-bit test or cmp
+ * fused with the jcc after it, against the generic handlers, on the operand
+ * values where they are easiest to get wrong: counts of 0 (flags kept, a
+ * 32-bit destination still zero-extended), 1, and at and past the operand's
+ * width; a 32-bit cmov whose condition is false (it still zero-extends);
+ * every condition after an 8-bit cmp or test, at the sign and carry
+ * boundaries. The program runs in two machines, one with SW_GENERIC_ONLY,
+ * in lockstep slices of 1 to 7 instructions (so that a fused pair is also
+ * cut between its two instructions), and the registers, rip and rflags must
+ * agree after every slice.
+ */
+import { Machine, type RegisterName, REGISTER_NAMES } from '../../src/api/index.js';
+import * as L from '../../src/engine/layout.js';
+import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
+
+const skip = gccUnavailable();
+const maybe = skip ? describe.skip : describe;
+if (skip) console.warn(`fast-form shapes skipped: ${skip}`);
+
+const COMPARED: RegisterName[] = [...REGISTER_NAMES, 'rip', 'rflags'];
+
+// each shape's result and the flags after it (pushf) go into acc, so that a wrong value or flag
+// also shows in a register at the next slice boundary
+const PROGRAM = String.raw`
+typedef unsigned long u64;
+static const u64 vals[] = {0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0x7fffffff, 0x80000000, 0xffffffff,
+                           0x100000000, 0x7fffffffffffffff, 0x8000000000000000, 0xffffffffffffffff,
+                           0x123456789abcdef0, 0xfedcba9876543210};
+static const u64 counts[] = {0, 1, 2, 7, 31, 32, 33, 63, 64, 65, 255, 256};
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+static u64 acc;
+static void mix(u64 x) { acc = (acc ^ x) * 0x100000001b3UL; }
+
+#define SHIFT(op, suffix)                                                                         \
+  {                                                                                               \
+    u64 v = a, f;                                                                                 \
+    __asm__ volatile("test %0, %0\n" op " %%cl, %" suffix "0\npushfq\npop %1"                     \
+                     : "+r"(v), "=r"(f) : "c"(c) : "cc");                                         \
+    mix(v);                                                                                       \
+    mix(f);                                                                                       \
+  }
+
+#define CMOV(cc)                                                                                  \
+  {                                                                                               \
+    u64 d = a, e = ~a;                                                                            \
+    __asm__ volatile("cmp %2, %3\ncmov" cc "q %4, %0\ncmov" cc "l %k4, %k1"                       \
+                     : "+&r"(d), "+&r"(e) : "r"(a), "r"(b), "r"(b ^ 0x5555555555555555UL) : "cc"); \
+    mix(d);                                                                                       \
+    mix(e);                                                                                       \
+  }
+
+#define JCC8(cc, imm)                                                                             \
+  {                                                                                               \
+    u64 t = 0, u = 0;                                                                             \
+    __asm__ volatile("cmpb $" #imm ", %b2\nj" cc " 1f\ninc %0\n1:\n"                              \
+                     "testb %b3, %b2\nj" cc " 2f\ninc %1\n2:\n"                                   \
+                     : "+&r"(t), "+&r"(u) : "q"(a), "q"(b) : "cc");                               \
+    mix(t);                                                                                       \
+    mix(u);                                                                                       \
+  }
+
+#define JCC8_ALL(imm)                                                                             \
+  JCC8("o", imm) JCC8("no", imm) JCC8("b", imm) JCC8("ae", imm) JCC8("e", imm) JCC8("ne", imm)    \
+  JCC8("be", imm) JCC8("a", imm) JCC8("s", imm) JCC8("ns", imm) JCC8("p", imm) JCC8("np", imm)    \
+  JCC8("l", imm) JCC8("ge", imm) JCC8("le", imm) JCC8("g", imm)
+
+void _start(void) {
+  for (u64 i = 0; i < N(vals); i++) {
+    u64 a = vals[i];
+    for (u64 j = 0; j < N(counts); j++) {
+      u64 c = counts[j] | (a & 0xff00);
+      SHIFT("shlq", "q") SHIFT("shrq", "q") SHIFT("sarq", "q") SHIFT("salq", "q")
+      SHIFT("shll", "k") SHIFT("shrl", "k") SHIFT("sarl", "k") SHIFT("sall", "k")
+    }
+    for (u64 j = 0; j < N(vals); j++) {
+      u64 b = vals[j];
+      CMOV("o") CMOV("no") CMOV("b") CMOV("ae") CMOV("e") CMOV("ne") CMOV("be") CMOV("a")
+      CMOV("s") CMOV("ns") CMOV("p") CMOV("np") CMOV("l") CMOV("ge") CMOV("le") CMOV("g")
+      JCC8_ALL(0) JCC8_ALL(1) JCC8_ALL(0x7f) JCC8_ALL(0x80) JCC8_ALL(0xff)
+    }
+    u64 r = a;
+    __asm__ volatile("cltq" : "+a"(r));
+    mix(r);
+  }
+  __asm__ volatile("syscall" : : "a"(231), "D"(acc & 0x7f));
+  for (;;) {}
+}
+`;
+
+function machine(elf: Uint8Array, genericOnly: boolean): Machine {
+  const m = new Machine();
+  m.kernel.engine.setI32(L.SW_GENERIC_ONLY, genericOnly ? 1 : 0);
+  m.load(elf, { argv: ['shapes'] });
+  return m;
+}
+
+maybe('fast forms of cl shifts, cmovcc, cdqe and fused 8-bit compares', () => {
+  // the shapes are inline assembly: -O2 only (the loops around them are no concern here)
+  for (const opt of ['-O2']) {
+    it(`runs register-for-register as the generic handlers do (${opt})`, () => {
+      const exe = buildStatic(`fastforms-shapes${opt}`, { 'shapes.c': PROGRAM }, [
+        opt, '-nostdlib', '-ffreestanding', '-fno-builtin', '-mgeneral-regs-only', '-fno-stack-protector', '-fno-pie', '-no-pie',
+      ]);
+      const elf = readBinary(exe);
+      const fast = machine(elf, false);
+      const generic = machine(elf, true);
+      let slices = 0;
+      for (;;) {
+        const n = 1 + (slices++ % 7);
+        const a = fast.run({ maxInsns: n });
+        const b = generic.run({ maxInsns: n });
+        const where = `slice ${slices}, ${fast.insns} instructions in, rip ${fast.getReg('rip').toString(16)}`;
+        for (const r of COMPARED) {
+          const fv = fast.getReg(r);
+          const gv = generic.getReg(r);
+          if (fv !== gv) throw new Error(`${r} differs at ${where}: fast ${fv.toString(16)}, generic ${gv.toString(16)}`);
+        }
+        expect({ kind: a.kind, insns: a.insns }).toEqual({ kind: b.kind, insns: b.insns });
+        if (a.kind !== 'budget') break;
+      }
+      expect(fast.kernel.end).toEqual(generic.kernel.end);
+      // the program went through the shapes, not around them
+      expect(fast.insns).toBeGreaterThan(100_000n);
+    });
+  }
+});
