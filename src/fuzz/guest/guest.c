@@ -499,10 +499,11 @@ static void no_aslr(u64 argc, char **argv) {
 }
 
 /* ------------------------------------------------------------ exec */
-/* the state an exec'd image resumes from (step index, case bytes, the log's two pages) in a
- * form an argv string can carry: no NUL byte, and runs of zeros, most of a case and a log,
- * short. 0x01 0x01 is a byte 1; 0x01 k (k >= 2) is k - 1 zero bytes; any other byte is itself */
-static char exec_state[2 * (8 + 4096 + LOG_BYTES) + 16];
+/* the state an exec'd image resumes from (step index, case header and steps) in a form an
+ * argv string can carry: no NUL byte, and runs of zeros, most of a case, short. 0x01 0x01 is a
+ * byte 1; 0x01 k (k >= 2) is k - 1 zero bytes; any other byte is itself. The log needs no
+ * carrying: it is the log memfd's pages, which the new image maps again. */
+static char exec_state[2 * (8 + 128 + 64 * MAX_STEPS) + 16];
 
 /* The number of zero bytes from b[k], at most max (1 <= max <= n - k): a word at a time, as most
  * of a case and a log is zeros. It reads the aligned words that hold them: b is 8-byte aligned,
@@ -572,26 +573,6 @@ static void step_exec(u64 i) {
   /* the header apart from the steps: resume reads it first, for the number of steps */
   p = pack_out(p, (const volatile u8 *)c, 128);
   p = pack_out(p, (const volatile u8 *)c + 128, 64 * n);
-  *p++ = ':';
-  /* both pages, the log and the scratch page (a selector may point into either), each up to
-   * its last non-zero byte: what follows is zero, and a short state keeps exec cheap */
-  for (u64 pg = 0; pg < LOG_BYTES; pg += 4096) {
-    const volatile u8 *b = (const volatile u8 *)(LOG + pg);
-    /* the last non-zero byte: a word at a time (the scan is most of an exec step's work) */
-    const volatile u64 *w = (const volatile u64 *)b;
-    u64 nw = 512;
-    /* eight words at a time while all are zero (a page is mostly zeros), then word by word */
-    while (nw >= 8) {
-      const volatile u64 *q = w + nw - 8;
-      if (q[0] | q[1] | q[2] | q[3] | q[4] | q[5] | q[6] | q[7]) break;
-      nw -= 8;
-    }
-    while (nw && !w[nw - 1]) nw--;
-    u64 len = nw * 8;
-    while (len && !b[len - 1]) len--;
-    p = pack_out(p, (const volatile u8 *)&len, 8);
-    p = pack_out(p, b, len);
-  }
   *p = 0;
   static char *argv[4] = {"guest", "--resume", exec_state, 0};
   static char *envp[1] = {0};
@@ -606,13 +587,9 @@ static void resume(const char *st) {
   if (!p) raw(231, 125, 0, 0);
   p = pack_in(p, (volatile u8 *)fuzz_case, 128);
   u64 n = fuzz_case[3] > MAX_STEPS ? MAX_STEPS : fuzz_case[3];
-  if (!p || !(p = pack_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) || *p++ != ':') raw(231, 125, 0, 0);
-  map_log();
-  /* over the memfd the log is already there; over anonymous memory (the engine) it is rebuilt */
-  for (u64 pg = 0; pg < LOG_BYTES; pg += 4096) {
-    u64 len = 0;
-    if (!(p = pack_in(p, (volatile u8 *)&len, 8)) || len > 4096 || !(p = pack_in(p, (volatile u8 *)(LOG + pg), len))) raw(231, 125, 0, 0);
-  }
+  if (!p || !pack_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) raw(231, 125, 0, 0);
+  /* the log so far is the memfd's: mapped again, not rebuilt */
+  if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG) raw(231, 125, 0, 0);
   setup_case();
   rec(REC_RET, idx, 0, 0);
   run_case_from(idx + 1);
@@ -636,8 +613,10 @@ int guest_main(u64 argc, char **argv) {
   __asm__ volatile("" ::: "memory");
   if (argc > 2 && streq(argv[1], "--resume")) resume(argv[2]);
   if (fuzz_case[1] & 1) {
-    /* direct: the engine runs the case in this very process (it has no log memfd) */
-    map_log_anon();
+    /* direct: the engine runs the case in this very process, the log in a memfd at LOG_FD as
+     * the runner's is natively (an exec step's new image maps it again) */
+    make_log_fd();
+    map_log();
     /* both log pages present now, SEL_RW a page of this process's own (the file's page is
      * shared copy-on-write until written), the stack and bss present, so that a snapshot
      * taken at the hold below has them as a case finds them */

@@ -208,8 +208,8 @@ export class Memory {
   /**
    * The address space a successful execve of the guest leaves: a new image,
    * so SEL_RW is fresh (mapped rw-, all zeros) and SEL_RO holds roValue again;
-   * the LOG area is the same shared memory (natively the runner's memfd,
-   * mapped again; in the engine restored from the exec's STATE argument).
+   * the LOG area is the same shared memory (the log memfd at fd 100, mapped
+   * again).
    */
   exec(): Memory {
     return new Memory(this.run);
