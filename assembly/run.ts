@@ -514,6 +514,13 @@ export function run(budget: i32): i32 {
         // a taken branch leaves the block here: a block goes on past its not-taken branches
         case F.F_JCC: if (condFast(<i32>load<u8>(p, R_SUB))) { nrip += load<u64>(p, R_IMM); end = p + INSN_SIZE; } break;
         case F.F_JMP: nrip += load<u64>(p, R_IMM); break;
+        case F.F_JMP_R: nrip = rr(fdst(p)); break;
+        case F.F_JMP_M: {
+          let h = hostR(fea(p, nrip), 8);
+          if (h != 0) { nrip = load<u64>(h); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
         // cmp/test + jcc: when the budget cuts the block between them, the cmp alone
         case F.F_CMPJ64_RR: case F.F_CMPJ32_RR: case F.F_CMPJ64_RI: case F.F_CMPJ32_RI: {
           let f = <i32>load<u8>(p, R_FAST);
@@ -729,6 +736,21 @@ export function run(budget: i32): i32 {
           let sp = rr(RSP) - 8;
           let h = hostW(sp, 8);
           if (h != 0) { store<u64>(h, nrip); rset64(RSP, sp); nrip += load<u64>(p, R_IMM); break; }
+          nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
+          break;
+        }
+        case F.F_CALL_R: case F.F_CALL_M: {
+          // the target first (a call through rsp reads it before the push moves rsp)
+          let h: u32 = 1;
+          let t: u64 = 0;
+          if (<i32>load<u8>(p, R_FAST) == F.F_CALL_R) t = rr(fdst(p));
+          else {
+            h = hostR(fea(p, nrip), 8);
+            if (h != 0) t = load<u64>(h);
+          }
+          let sp = rr(RSP) - 8;
+          if (h != 0) h = hostW(sp, 8);
+          if (h != 0) { store<u64>(h, nrip); rset64(RSP, sp); nrip = t; break; }
           nrip = slowStep(p, rip, nrip, first, retired); if (S.stop) end = p;
           break;
         }

@@ -112,6 +112,11 @@ export const F_SAR32_RCL = 125;
 export const F_CMOV64_RR = 126;
 export const F_CMOV32_RR = 127;
 export const F_CDQE = 128;
+// indirect jmp and call (FF /4, FF /2) through a register or a memory operand
+export const F_JMP_R = 129;
+export const F_JMP_M = 130;
+export const F_CALL_R = 131;
+export const F_CALL_M = 132;
 
 @inline function setFast(rec: u32, f: i32): void { store<u8>(rec, <u8>f, R_FAST); }
 
@@ -247,6 +252,14 @@ export function specialize(rec: u32): void {
     case O.OP_JCC: setFast(rec, F_JCC); break;
     case O.OP_JMP: setFast(rec, F_JMP); break;
     case O.OP_CALL: setFast(rec, F_CALL); break;
+    case O.OP_JMP_E:
+      if (isReg) setRegs(rec, F_JMP_R, rm, 0);
+      else if (plainMem(rec)) setFast(rec, F_JMP_M);
+      break;
+    case O.OP_CALL_E:
+      if (isReg) setRegs(rec, F_CALL_R, rm, 0);
+      else if (plainMem(rec)) setFast(rec, F_CALL_M);
+      break;
     case O.OP_RET:
       if (osz == 8 && load<u64>(rec, R_IMM) == 0) setFast(rec, F_RET);
       break;

@@ -1,6 +1,8 @@
 /**
- * The fast forms of shifts by cl, cmovcc, cdqe and an 8-bit test or cmp
- * fused with the jcc after it, against the generic handlers, on the operand
+ * The fast forms of shifts by cl, cmovcc, cdqe, an 8-bit test or cmp
+ * fused with the jcc after it, and indirect calls and jumps (through a
+ * register, memory, a rip-relative pointer, a jump table), against the
+ * generic handlers, on the operand
  * values where they are easiest to get wrong: counts of 0 (flags kept, a
  * 32-bit destination still zero-extended), 1, and at and past the operand's
  * width; a 32-bit cmov whose condition is false (it still zero-extends);
@@ -60,6 +62,29 @@ static void mix(u64 x) { acc = (acc ^ x) * 0x100000001b3UL; }
     mix(u);                                                                                       \
   }
 
+/* indirect calls and jumps: through a register, a register's memory, a rip-relative pointer and
+ * a jump table; the callees change only rax */
+__asm__(".text\nf_add: lea 1(%rdi), %rax\n ret\nf_xor: mov %rdi, %rax\n xor $0x55, %rax\n ret\n");
+extern char f_add[], f_xor[];
+static u64 ftab[] = {(u64)f_add, (u64)f_xor};
+static u64 fptr __attribute__((used)) = (u64)f_xor;
+#define INDIRECT                                                                                  \
+  {                                                                                               \
+    u64 r1, r2, r3, r4 = 0, k = a & 1;                                                            \
+    __asm__ volatile("call *%%rcx" : "=a"(r1) : "c"(ftab[k]), "D"(a) : "memory");               \
+    __asm__ volatile("call *(%%rdx)" : "=a"(r2) : "d"(&ftab[k ^ 1]), "D"(a) : "memory");        \
+    __asm__ volatile("call *fptr(%%rip)" : "=a"(r3) : "D"(a) : "memory");                       \
+    __asm__ volatile("lea 3f(%%rip), %%rcx\n jmp *%%rcx\n ud2\n"                               \
+                     "3: lea 7f(%%rip), %%rdx\n jmp *(%%rdx,%1,8)\n ud2\n"                       \
+                     "4: add $5, %0\n jmp 6f\n5: add $9, %0\n jmp 6f\n"                          \
+                     ".pushsection .rodata\n .balign 8\n7: .quad 4b, 5b\n .popsection\n6:\n"   \
+                     : "+r"(r4), "+r"(k) : : "rcx", "rdx", "cc", "memory");                      \
+    mix(r1);                                                                                      \
+    mix(r2);                                                                                      \
+    mix(r3);                                                                                      \
+    mix(r4);                                                                                      \
+  }
+
 #define JCC8_ALL(imm)                                                                             \
   JCC8("o", imm) JCC8("no", imm) JCC8("b", imm) JCC8("ae", imm) JCC8("e", imm) JCC8("ne", imm)    \
   JCC8("be", imm) JCC8("a", imm) JCC8("s", imm) JCC8("ns", imm) JCC8("p", imm) JCC8("np", imm)    \
@@ -79,6 +104,7 @@ void _start(void) {
       CMOV("s") CMOV("ns") CMOV("p") CMOV("np") CMOV("l") CMOV("ge") CMOV("le") CMOV("g")
       JCC8_ALL(0) JCC8_ALL(1) JCC8_ALL(0x7f) JCC8_ALL(0x80) JCC8_ALL(0xff)
     }
+    INDIRECT
     u64 r = a;
     __asm__ volatile("cltq" : "+a"(r));
     mix(r);
@@ -95,12 +121,13 @@ function machine(elf: Uint8Array, genericOnly: boolean): Machine {
   return m;
 }
 
-maybe('fast forms of cl shifts, cmovcc, cdqe and fused 8-bit compares', () => {
+maybe('fast forms of cl shifts, cmovcc, cdqe, fused 8-bit compares and indirect branches', () => {
   // the shapes are inline assembly: -O2 only (the loops around them are no concern here)
   for (const opt of ['-O2']) {
     it(`runs register-for-register as the generic handlers do (${opt})`, () => {
       const exe = buildStatic(`fastforms-shapes${opt}`, { 'shapes.c': PROGRAM }, [
-        opt, '-nostdlib', '-ffreestanding', '-fno-builtin', '-mgeneral-regs-only', '-fno-stack-protector', '-fno-pie', '-no-pie',
+        // no red zone: the indirect calls push below the stack pointer
+        opt, '-nostdlib', '-ffreestanding', '-fno-builtin', '-mgeneral-regs-only', '-fno-stack-protector', '-fno-pie', '-no-pie', '-mno-red-zone',
       ]);
       const elf = readBinary(exe);
       const fast = machine(elf, false);
