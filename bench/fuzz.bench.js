@@ -2,8 +2,10 @@
 // the engine judged by the reference model (one thread, then a campaign with
 // --jobs 2), and for the native runner (the guest's fork server on the host
 // kernel) on the same cases, with the ratio. `--quick` runs fewer cases.
+// On a host with two cores or fewer it runs in a node without the parallel
+// garbage collector, as `sudsim fuzz --jobs 2` runs its campaign there.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir, cpus, loadavg, release } from 'node:os';
+import { tmpdir, cpus, loadavg, release, availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { EngineRunner } from '../dist/src/fuzz/engine_runner.js';
 import { NativeRunner, nativeAvailability } from '../dist/src/fuzz/native_runner.js';
@@ -12,6 +14,12 @@ import { Rng } from '../dist/src/fuzz/rng.js';
 import { predict } from '../dist/src/fuzz/model/index.js';
 import { compareSides } from '../dist/src/fuzz/oracles.js';
 import { runCampaign } from '../dist/src/fuzz/campaign.js';
+import { rerunWithNodeFlags, followParent } from '../dist/src/cli/rerun.js';
+
+followParent();
+const JOBS = 2;
+const rerun = JOBS >= availableParallelism() ? rerunWithNodeFlags(['--single-threaded-gc']) : null;
+if (rerun !== null) process.exit(await rerun);
 
 const quick = process.argv.includes('--quick');
 const N = quick ? 2000 : 20000;
@@ -19,7 +27,7 @@ const profile = 'linux-6.17';
 const cases = Array.from({ length: N }, (_, i) => randomCase(Rng.derive(2026n, i), profile));
 const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
-console.log(`sudsim fuzz throughput: ${fmt(N)} random ${profile} cases; ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}, Linux ${release()}`);
+console.log(`sudsim fuzz throughput: ${fmt(N)} random ${profile} cases; ${cpus().length} cores (${cpus()[0]?.model}), load ${loadavg()[0].toFixed(2)}, Linux ${release()}${process.execArgv.includes('--single-threaded-gc') ? '; node --single-threaded-gc, as sudsim fuzz with a job on every core' : ''}`);
 
 // engine + model oracle, one thread: the per-case work a worker does
 const engine = new EngineRunner();
@@ -42,7 +50,7 @@ const seconds = quick ? 4 : 15;
 let first;
 let last;
 await runCampaign({
-  profile, oracles: { model: true, native: false, properties: [] }, seed: 2026n, timeMs: seconds * 1000, jobs: 2, findingsDir: dir, shrink: false,
+  profile, oracles: { model: true, native: false, properties: [] }, seed: 2026n, timeMs: seconds * 1000, jobs: JOBS, findingsDir: dir, shrink: false,
   statusEveryMs: 250,
   onStatus: (st) => {
     if (!first && st.elapsedMs >= 1000) first = st;

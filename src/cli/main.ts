@@ -10,9 +10,11 @@ import { registerFuzzCommands } from './fuzz.js';
 import { CaseError } from '../fuzz/case.js';
 import { startCommand } from './start.js';
 import { parseProfile, parseBigCount, parseCpus, parseEpoch, PROFILE_NAMES } from './options.js';
+import { followParent } from './rerun.js';
 
 
 export async function main(argv: string[]): Promise<number> {
+  followParent();
   let status = 0;
   const program = new Command();
   program

@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync, existsSync, appendFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCampaign, type CampaignOptions } from '../../src/fuzz/campaign.js';
 import { readFinding, reproducerElf } from '../../src/fuzz/findings.js';
@@ -154,6 +154,47 @@ describe('the command line', () => {
     expect(after.slice(0, ids.length)).toEqual(ids);
     expect(new Set(after).size).toBe(after.length);
   });
+
+  it('with a job on every core, runs in a node without the parallel collector, which stops on ^C and dies with the command', async () => {
+    const jobs = String(Math.min(availableParallelism(), 64));
+    const childrenOf = (pid: number): number[] =>
+      readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => {
+        try {
+          const st = readFileSync(`/proc/${d}/stat`, 'utf8');
+          return Number(st.slice(st.lastIndexOf(')') + 2).split(' ')[1]) === pid ? [Number(d)] : [];
+        } catch {
+          return [];
+        }
+      });
+    const start = async (): Promise<{ parent: ReturnType<typeof spawn>; rerun: number; out: () => string }> => {
+      // a process group of its own, as a terminal gives a command
+      const parent = spawn(process.execPath, [CLI, 'fuzz', '--jobs', jobs, '--time', '100s', '--findings', dir(), '--json'], { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      parent.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+      const t0 = Date.now();
+      while (!out.includes('"type":"status"') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+      const kids = childrenOf(parent.pid!);
+      expect(kids).toHaveLength(1);
+      expect(readFileSync(`/proc/${kids[0]}/cmdline`, 'utf8').split('\0')).toContain('--single-threaded-gc');
+      return { parent, rerun: kids[0], out: () => out };
+    };
+    const exited = (p: ReturnType<typeof spawn>): Promise<[number | null, string | null]> => new Promise((r) => p.once('exit', (c, s) => r([c, s])));
+
+    // ^C: the campaign stops and writes its summary; the command's status is the campaign's
+    const a = await start();
+    process.kill(-a.parent.pid!, 'SIGINT');
+    expect(await exited(a.parent)).toEqual([0, null]);
+    expect(a.out()).toMatch(/"type":"summary"/);
+    expect(existsSync(`/proc/${a.rerun}`)).toBe(false);
+
+    // SIGKILL of the command: the campaign's process goes too, and nothing runs on
+    const b = await start();
+    b.parent.kill('SIGKILL');
+    expect(await exited(b.parent)).toEqual([null, 'SIGKILL']);
+    const t0 = Date.now();
+    while (existsSync(`/proc/${b.rerun}/stat`) && !readFileSync(`/proc/${b.rerun}/stat`, 'utf8').includes(') Z') && Date.now() - t0 < 10_000) await new Promise((r) => setTimeout(r, 50));
+    expect(existsSync(`/proc/${b.rerun}/stat`) && !readFileSync(`/proc/${b.rerun}/stat`, 'utf8').includes(') Z')).toBe(false);
+  }, 120_000);
 
   it('runs two worker threads', () => {
     const r = spawnSync(process.execPath, [CLI, 'fuzz', '--jobs', '2', '--cases', '600', '--findings', dir(), '--json'], { encoding: 'utf8' });
