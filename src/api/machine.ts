@@ -265,7 +265,9 @@ export class Machine {
   load(elf: Uint8Array, opts: LoadOptions = {}): this {
     if (this.loaded) throw new Error('sudsim: this machine already has a program; create a new Machine');
     const argv = opts.argv ?? ['program'];
-    this.kernel.spawn(elf, { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '', cwd: opts.cwd, stdinFile: opts.stdinFile });
+    // the machine's own copy, as addFile makes one: the running image is a file the program may
+    // execute again (/proc/self/exe), which the caller's later writes to its array must not change
+    this.kernel.spawn(elf.slice(), { argv, env: opts.env ?? [], execfn: opts.execfn ?? argv[0] ?? '', cwd: opts.cwd, stdinFile: opts.stdinFile });
     this.loaded = true;
     return this;
   }

@@ -1,5 +1,7 @@
+import { join } from 'node:path';
 import { Machine } from '../../src/api/index.js';
 import { DEMO_ELF } from '../../src/cli/demo_program.js';
+import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
 
 describe('Machine', () => {
   it('runs the demo to completion and collects its stdout', () => {
@@ -59,6 +61,15 @@ describe('Machine', () => {
     expect(lines).toContain('getppid() = 1');
     expect(lines.some((l) => /^write\(1, "sudsim demo: x86-64 code running"\.\.\., \d+\) = \d+$/.test(l))).toBe(true);
     expect(lines.at(-1)).toBe('+++ exited with 0 +++');
+  });
+
+  (gccUnavailable() ? it.skip : it)('runs the program it was given, whatever the caller writes to its array afterwards (an exec of /proc/self/exe included)', () => {
+    const elf = readBinary(buildStatic('reexec-self', [join(import.meta.dirname, 'programs', 'reexec_self.c')], ['-O1']));
+    const m = new Machine();
+    m.load(elf, { argv: ['self'] });
+    elf.fill(0);
+    expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+    expect(m.stdoutText()).toBe('again x\n');
   });
 
   it('refuses to run before a program is loaded', () => {
