@@ -12,18 +12,7 @@
 #include <unistd.h>
 #include "show.h"
 #include "child_report.h"
-
-static struct sockaddr_in loopback(int port) {
-  struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port), .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-  return a;
-}
-
-static int port_of(int fd) {
-  struct sockaddr_in a;
-  socklen_t len = sizeof a;
-  getsockname(fd, (struct sockaddr *)&a, &len);
-  return ntohs(a.sin_port);
-}
+#include "loopback.h"
 
 static int opt(int fd, int level, int name) {
   int v = -1;
