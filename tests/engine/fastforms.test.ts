@@ -12,9 +12,9 @@
 import { readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { Machine, type RegisterName, REGISTER_NAMES } from '../../src/api/index.js';
-import * as L from '../../src/engine/layout.js';
+import { type RegisterName, REGISTER_NAMES } from '../../src/api/index.js';
 import { buildStaticAsync, gccUnavailable, readBinary } from '../helpers/native.js';
+import { lockstepPair, runLockstep } from '../helpers/lockstep.js';
 
 const skip = gccUnavailable();
 const maybe = skip ? describe.skip : describe;
@@ -33,13 +33,6 @@ const MAX_SLICES = 100_000;
 
 const programs = readdirSync(dir).filter((f) => f.endsWith('.c') && f !== 'rt.c').sort();
 const variants = programs.flatMap((file) => ['-O0', '-O2'].map((opt) => ({ file, opt })));
-
-function machine(elf: Uint8Array, file: string, exe: string, genericOnly: boolean): Machine {
-  const m = new Machine({ stdin: STDIN[file] ?? '' });
-  m.kernel.engine.setI32(L.SW_GENERIC_ONLY, genericOnly ? 1 : 0);
-  m.load(elf, { argv: [exe, ...(ARGS[file] ?? [])] });
-  return m;
-}
 
 maybe('fast forms against the generic handlers', () => {
   const built = new Map<string, string | Error>();
@@ -64,25 +57,14 @@ maybe('fast forms against the generic handlers', () => {
     it(`${file} at ${opt} runs register-for-register the same`, () => {
       const exe = built.get(`${file}${opt}`);
       if (typeof exe !== 'string') throw exe ?? new Error('not built');
-      const elf = readBinary(exe);
-      const fast = machine(elf, file, exe, false);
-      const generic = machine(elf, file, exe, true);
+      const pair = lockstepPair(readBinary(exe), [exe, ...(ARGS[file] ?? [])], STDIN[file] ?? '');
+      const { fast, generic } = pair;
       // a fixed xorshift: slice lengths that cut blocks (and fused pairs) everywhere
       let x = 0x2545f491 ^ file.length;
-      for (let slice = 1; slice <= MAX_SLICES; slice++) {
+      runLockstep(pair, () => {
         x ^= x << 13; x ^= x >>> 17; x ^= x << 5; x >>>= 0;
-        const n = 1 + (x % 4000);
-        const a = fast.run({ maxInsns: n });
-        const b = generic.run({ maxInsns: n });
-        const where = `slice ${slice}, ${fast.insns} instructions in, rip ${fast.getReg('rip').toString(16)}`;
-        for (const r of COMPARED) {
-          const fv = fast.getReg(r);
-          const gv = generic.getReg(r);
-          if (fv !== gv) throw new Error(`${r} differs at ${where}: fast ${fv.toString(16)}, generic ${gv.toString(16)}`);
-        }
-        expect({ kind: a.kind, insns: a.insns }).toEqual({ kind: b.kind, insns: b.insns });
-        if (a.kind !== 'budget') break;
-      }
+        return 1 + (x % 4000);
+      }, COMPARED, MAX_SLICES);
       expect(fast.stdoutText()).toBe(generic.stdoutText());
       expect(fast.kernel.end).toEqual(generic.kernel.end);
     });

@@ -12,9 +12,9 @@
  * cut between its two instructions), and the registers, rip and rflags must
  * agree after every slice.
  */
-import { Machine, type RegisterName, REGISTER_NAMES } from '../../src/api/index.js';
-import * as L from '../../src/engine/layout.js';
+import { type RegisterName, REGISTER_NAMES } from '../../src/api/index.js';
 import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
+import { lockstepPair, runLockstep } from '../helpers/lockstep.js';
 
 const skip = gccUnavailable();
 const maybe = skip ? describe.skip : describe;
@@ -114,13 +114,6 @@ void _start(void) {
 }
 `;
 
-function machine(elf: Uint8Array, genericOnly: boolean): Machine {
-  const m = new Machine();
-  m.kernel.engine.setI32(L.SW_GENERIC_ONLY, genericOnly ? 1 : 0);
-  m.load(elf, { argv: ['shapes'] });
-  return m;
-}
-
 maybe('fast forms of cl shifts, cmovcc, cdqe, fused 8-bit compares and indirect branches', () => {
   // the shapes are inline assembly: -O2 only (the loops around them are no concern here)
   for (const opt of ['-O2']) {
@@ -129,23 +122,9 @@ maybe('fast forms of cl shifts, cmovcc, cdqe, fused 8-bit compares and indirect 
         // no red zone: the indirect calls push below the stack pointer
         opt, '-nostdlib', '-ffreestanding', '-fno-builtin', '-mgeneral-regs-only', '-fno-stack-protector', '-fno-pie', '-no-pie', '-mno-red-zone',
       ]);
-      const elf = readBinary(exe);
-      const fast = machine(elf, false);
-      const generic = machine(elf, true);
-      let slices = 0;
-      for (;;) {
-        const n = 1 + (slices++ % 7);
-        const a = fast.run({ maxInsns: n });
-        const b = generic.run({ maxInsns: n });
-        const where = `slice ${slices}, ${fast.insns} instructions in, rip ${fast.getReg('rip').toString(16)}`;
-        for (const r of COMPARED) {
-          const fv = fast.getReg(r);
-          const gv = generic.getReg(r);
-          if (fv !== gv) throw new Error(`${r} differs at ${where}: fast ${fv.toString(16)}, generic ${gv.toString(16)}`);
-        }
-        expect({ kind: a.kind, insns: a.insns }).toEqual({ kind: b.kind, insns: b.insns });
-        if (a.kind !== 'budget') break;
-      }
+      const pair = lockstepPair(readBinary(exe), ['shapes']);
+      const { fast, generic } = pair;
+      runLockstep(pair, (slice) => 1 + ((slice - 1) % 7), COMPARED);
       expect(fast.kernel.end).toEqual(generic.kernel.end);
       // the program went through the shapes, not around them
       expect(fast.insns).toBeGreaterThan(100_000n);
