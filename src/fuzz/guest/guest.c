@@ -407,16 +407,28 @@ static void map_log_anon(void) {
   raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x20 | 0x10, -1, 0);
 }
 
+/* The state an exec step's new image resumes from (see step_exec): a page of the guest's own
+ * data, which no address base reaches, over which map_log maps the log memfd's page after the
+ * log, so that the new image finds it as it finds the log. */
+static volatile u64 exec_state[512] __attribute__((aligned(4096)));
+
+/* The memfd's page after the log over exec_state (MAP_SHARED | MAP_FIXED); 0 where it fails. */
+static int map_state(void) {
+  return raw6(9, (i64)exec_state, 4096, 3, 0x01 | 0x10, LOG_FD, LOG_BYTES) == (i64)exec_state;
+}
+
 static void map_log(void) {
   /* over the runner's memfd when there is one (an exec'd image maps the same pages again) */
   if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG) map_log_anon();
+  else map_state();
 }
 
-/* The runner's log: a memfd at LOG_FD (natively; where memfd_create fails, anonymous memory). */
+/* The runner's log and exec state: a memfd at LOG_FD (natively; where memfd_create fails,
+ * anonymous memory, and an exec step's new image exits 125). */
 static void make_log_fd(void) {
   i64 fd = raw(319, "sudsim-log", 0, 0); /* memfd_create */
   if (fd < 0) return;
-  if (raw(77, fd, LOG_BYTES, 0) == 0) raw(33, fd, LOG_FD, 0); /* ftruncate, dup2 */
+  if (raw(77, fd, LOG_BYTES + 4096, 0) == 0) raw(33, fd, LOG_FD, 0); /* ftruncate, dup2 */
   raw(3, fd, 0, 0);
 }
 
@@ -499,97 +511,31 @@ static void no_aslr(u64 argc, char **argv) {
 }
 
 /* ------------------------------------------------------------ exec */
-/* the state an exec'd image resumes from (step index, case header and steps) in a form an
- * argv string can carry: no NUL byte, and runs of zeros, most of a case, short. 0x01 0x01 is a
- * byte 1; 0x01 k (k >= 2) is k - 1 zero bytes; any other byte is itself. The log needs no
- * carrying: it is the log memfd's pages, which the new image maps again. */
-static char exec_state[2 * (8 + 128 + 64 * MAX_STEPS) + 16];
-
-/* The number of zero bytes from b[k], at most max (1 <= max <= n - k): a word at a time, as most
- * of a case and a log is zeros. It reads the aligned words that hold them: b is 8-byte aligned,
- * so these stay inside b's page, and bytes read past max are not counted. */
-static u64 zeros_at(const volatile u8 *b, u64 k, u64 max) {
-  u64 run = 0;
-  while (run < max) {
-    u64 at = (u64)(b + k + run), off = at & 7;
-    u64 w = *(const volatile u64 *)(at - off) >> (8 * off);
-    if (w) {
-      while (!(w & 0xff)) w >>= 8, run++;
-      break;
-    }
-    run += 8 - off;
-  }
-  return run < max ? run : max;
-}
-
-static char *pack_out(char *p, const volatile u8 *b, u64 n) {
-  for (u64 k = 0; k < n;) {
-    u8 v = b[k];
-    if (v == 0) {
-      u64 run = zeros_at(b, k, n - k < 254 ? n - k : 254);
-      *p++ = 1;
-      *p++ = (char)(run + 1);
-      k += run;
-      continue;
-    }
-    if (v == 1) *p++ = 1;
-    *p++ = (char)v;
-    k++;
-  }
-  return p;
-}
-
-/* Reads n bytes packed by pack_out into b (8-byte aligned); returns the text after them, or 0
- * when it is short or bad. b is cleared first, a word at a time, so a run of zeros is a skip. */
-static const char *pack_in(const char *p, volatile u8 *b, u64 n) {
-  u64 k = 0;
-  for (; k + 8 <= n; k += 8) *(volatile u64 *)(b + k) = 0;
-  for (; k < n; k++) b[k] = 0;
-  for (k = 0; k < n;) {
-    u8 c = (u8)*p++;
-    if (c == 0) return 0;
-    if (c != 1) {
-      b[k++] = c;
-      continue;
-    }
-    u8 x = (u8)*p++;
-    if (x == 0) return 0;
-    if (x == 1) {
-      b[k++] = 1;
-      continue;
-    }
-    if (k + (x - 1) > n) return 0;
-    k += x - 1;
-  }
-  return p;
-}
+/* exec_state: a magic word, the step index, the case header and the case's steps, as words (an
+ * argv string could carry them only packed, which cost the engine thousands of instructions). */
+#define STATE_MAGIC 0x4554415453445553UL /* "SUDSTATE" */
 
 static void step_exec(u64 i) {
   volatile u64 *c = fuzz_case;
   u64 n = c[3] > MAX_STEPS ? MAX_STEPS : c[3];
-  u64 idx = i;
-  char *p = exec_state;
-  p = pack_out(p, (const volatile u8 *)&idx, 8);
-  /* the header apart from the steps: resume reads it first, for the number of steps */
-  p = pack_out(p, (const volatile u8 *)c, 128);
-  p = pack_out(p, (const volatile u8 *)c + 128, 64 * n);
-  *p = 0;
-  static char *argv[4] = {"guest", "--resume", exec_state, 0};
+  exec_state[0] = STATE_MAGIC;
+  exec_state[1] = i;
+  for (u64 k = 0; k < 16 + 8 * n; k++) exec_state[2 + k] = c[k];
+  static char *argv[3] = {"guest", "--resume", 0};
   static char *envp[1] = {0};
   i64 r = H(59, "/proc/self/exe", argv, envp, 0, 0);
   rec(REC_RET, i, (u64)r, 0);
 }
 
 /* The new image after an exec step: the case, the log so far, then the steps after it. */
-static void resume(const char *st) {
-  u64 idx = 0;
-  const char *p = pack_in(st, (volatile u8 *)&idx, 8);
-  if (!p) raw(231, 125, 0, 0);
-  p = pack_in(p, (volatile u8 *)fuzz_case, 128);
-  u64 n = fuzz_case[3] > MAX_STEPS ? MAX_STEPS : fuzz_case[3];
-  if (!p || !pack_in(p, (volatile u8 *)fuzz_case + 128, 64 * n)) raw(231, 125, 0, 0);
-  /* the log so far is the memfd's: mapped again, not rebuilt */
+static void resume(void) {
+  /* the log so far and the state are the memfd's: mapped again, not rebuilt */
   if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG) raw(231, 125, 0, 0);
+  if (!map_state() || exec_state[0] != STATE_MAGIC) raw(231, 125, 0, 0);
+  u64 idx = exec_state[1];
+  for (u64 k = 0; k < 16; k++) fuzz_case[k] = exec_state[2 + k];
+  u64 n = fuzz_case[3] > MAX_STEPS ? MAX_STEPS : fuzz_case[3];
+  for (u64 k = 16; k < 16 + 8 * n; k++) fuzz_case[k] = exec_state[2 + k];
   setup_case();
   rec(REC_RET, idx, 0, 0);
   run_case_from(idx + 1);
@@ -611,7 +557,7 @@ int guest_main(u64 argc, char **argv) {
   ps = &state;
   /* the store to ps before the hold below (no per-case write to its page), whatever is inlined */
   __asm__ volatile("" ::: "memory");
-  if (argc > 2 && streq(argv[1], "--resume")) resume(argv[2]);
+  if (argc > 1 && streq(argv[1], "--resume")) resume();
   if (fuzz_case[1] & 1) {
     /* direct: the engine runs the case in this very process, the log in a memfd at LOG_FD as
      * the runner's is natively (an exec step's new image maps it again) */
