@@ -7,6 +7,18 @@
 export type ProfileName = 'patch-v5' | 'linux-5.11' | 'linux-6.4' | 'linux-6.17' | 'linux-next';
 export const CASE_PROFILES: readonly ProfileName[] = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
 
+/** A profile's index in CASE_PROFILES, -1 for none: a switch on the interned name, where indexOf is a call into a builtin per case. */
+export function profileIndex(p: ProfileName): number {
+  switch (p) {
+    case 'patch-v5': return 0;
+    case 'linux-5.11': return 1;
+    case 'linux-6.4': return 2;
+    case 'linux-6.17': return 3;
+    case 'linux-next': return 4;
+    default: return -1;
+  }
+}
+
 // ------------------------------------------------------------ fixed addresses
 export const SITES = 0x10000000n;
 export const SEL_RW = 0x10010000n;
