@@ -7,6 +7,18 @@
 export type ProfileName = 'patch-v5' | 'linux-5.11' | 'linux-6.4' | 'linux-6.17' | 'linux-next';
 export const CASE_PROFILES: readonly ProfileName[] = ['patch-v5', 'linux-5.11', 'linux-6.4', 'linux-6.17', 'linux-next'];
 
+/** A profile's index in CASE_PROFILES, -1 for none: a switch on the interned name, where indexOf is a call into a builtin per case. */
+export function profileIndex(p: ProfileName): number {
+  switch (p) {
+    case 'patch-v5': return 0;
+    case 'linux-5.11': return 1;
+    case 'linux-6.4': return 2;
+    case 'linux-6.17': return 3;
+    case 'linux-next': return 4;
+    default: return -1;
+  }
+}
+
 // ------------------------------------------------------------ fixed addresses
 export const SITES = 0x10000000n;
 export const SEL_RW = 0x10010000n;
@@ -178,14 +190,18 @@ export function encodeCase(c: FuzzCase, direct: boolean, prefix = false, into?: 
 /**
  * Word i <- v modulo 2^64 (what BigInt.asUintN(64, BigInt(v)) gives), as
  * its 32-bit halves w[2i] and w[2i + 1]; a RangeError for a non-integer.
+ * Nearly every field is an int32, whose high half is its sign: the rest
+ * goes to putWide, out of line, so that this stays small enough for V8 to
+ * inline at each of its two dozen call sites (with the slow path in it,
+ * it was a call per field).
  */
 function putNum(w: Int32Array, i: number, v: number): void {
-  // nearly every field is an int32: its high half is its sign, with no division to find it
-  if ((v | 0) === v) {
-    w[2 * i] = v;
-    w[2 * i + 1] = v >> 31;
-    return;
-  }
+  if ((v | 0) !== v) return putWide(w, i, v);
+  w[2 * i] = v;
+  w[2 * i + 1] = v >> 31;
+}
+
+function putWide(w: Int32Array, i: number, v: number): void {
   if (!Number.isInteger(v)) throw new RangeError(`sudsim: a case field must be an integer (got ${v})`);
   // an Int32Array stores a number modulo 2^32, what the low half and the high one need
   w[2 * i] = v;
@@ -221,30 +237,35 @@ function putAddr(w: Int32Array, words: BigUint64Array, i: number, a: Addr): void
   putBig(words, i + 1, a.delta);
 }
 
+/** An arm or ptrace step's arguments from word i + 1 on: mode, then its three addresses. */
+function putArming(w: Int32Array, words: BigUint64Array, i: number, s: Extract<Step, { op: 'arm' | 'ptrace' }>): void {
+  putBig(words, i + 1, s.mode);
+  putAddr(w, words, i + 2, s.a);
+  putAddr(w, words, i + 4, s.b);
+  putAddr(w, words, i + 6, s.sel);
+}
+
 /**
  * A step from word i on: its op code, then its arguments (in the order
  * docs/fuzz-case.md gives). Bigint and number fields go to separate writers,
- * so that each stays monomorphic.
+ * so that each stays monomorphic; each op has a case of its own, which
+ * reads `op` once (a load from a dozen step shapes).
  */
 function putStep(w: Int32Array, words: BigUint64Array, i: number, s: Step): void {
   switch (s.op) {
-    case 'arm':
-    case 'ptrace':
-      putNum(w, i, s.op === 'arm' ? OP_CODES.arm : OP_CODES.ptrace);
-      putBig(words, i + 1, s.mode);
-      putAddr(w, words, i + 2, s.a);
-      putAddr(w, words, i + 4, s.b);
-      putAddr(w, words, i + 6, s.sel);
-      return;
-    case 'sel':
-      putNum(w, i, OP_CODES.sel);
-      putNum(w, i + 1, s.value);
-      return;
     case 'sys':
       putNum(w, i, OP_CODES.sys);
       putNum(w, i + 1, s.slot);
       putNum(w, i + 2, s.idx);
       putNum(w, i + 3, s.int80 ? 1 : 0);
+      return;
+    case 'arm':
+      putNum(w, i, OP_CODES.arm);
+      putArming(w, words, i, s);
+      return;
+    case 'sel':
+      putNum(w, i, OP_CODES.sel);
+      putNum(w, i + 1, s.value);
       return;
     case 'sigaction':
       putNum(w, i, OP_CODES.sigaction);
@@ -263,20 +284,34 @@ function putStep(w: Int32Array, words: BigUint64Array, i: number, s: Step): void
       putNum(w, i + 1, s.prot);
       return;
     case 'unmap':
-    case 'exec':
-      putNum(w, i, s.op === 'unmap' ? OP_CODES.unmap : OP_CODES.exec);
+      putNum(w, i, OP_CODES.unmap);
       return;
     case 'fork':
+      putNum(w, i, OP_CODES.fork);
+      putChild(w, i, s);
+      return;
     case 'thread':
-      putNum(w, i, s.op === 'fork' ? OP_CODES.fork : OP_CODES.thread);
-      putNum(w, i + 1, s.slot);
-      putNum(w, i + 2, s.idx);
-      putNum(w, i + 3, s.selval);
+      putNum(w, i, OP_CODES.thread);
+      putChild(w, i, s);
+      return;
+    case 'ptrace':
+      putNum(w, i, OP_CODES.ptrace);
+      putArming(w, words, i, s);
+      return;
+    case 'exec':
+      putNum(w, i, OP_CODES.exec);
       return;
     default:
       // an op with no code: putNum's RangeError, as for any other word that is not a number
       putNum(w, i, OP_CODES[(s as Step).op]);
   }
+}
+
+/** A fork or thread step's arguments from word i + 1 on: slot, idx, selval. */
+function putChild(w: Int32Array, i: number, s: Extract<Step, { op: 'fork' | 'thread' }>): void {
+  putNum(w, i + 1, s.slot);
+  putNum(w, i + 2, s.idx);
+  putNum(w, i + 3, s.selval);
 }
 
 // ------------------------------------------------------------ JSON form

@@ -6,7 +6,7 @@
  * corpus, and mutation works from the corpus, so generation drifts toward
  * behaviour not seen yet.
  */
-import { type FuzzCase, type Step, CASE_PROFILES, CaseScratch, LOG_BYTES, OP_CODES, SITES, SLOT_H, SLOT_SIZE, SLOTS, encodeCase } from './case.js';
+import { type FuzzCase, type Step, CaseScratch, LOG_BYTES, OP_CODES, SITES, SLOT_H, SLOT_SIZE, SLOTS, encodeCase, profileIndex } from './case.js';
 import { type Outcome, type CaseEnd, REC_RET, REC_SIGSYS, REC_NESTED, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from './outcome.js';
 
 /** A result as a class: ok, positive, an errno name, or other (resultCode, named). */
@@ -247,7 +247,7 @@ export function forEachPoint(c: FuzzCase, o: Outcome, f: (id: number) => void): 
 export function forEachLogPoint(
   c: FuzzCase, caseHalves: Int32Array, log: DataView, n: number, overflow: boolean, end: CaseEnd, f: (id: number) => void,
 ): void {
-  const p = CASE_PROFILES.indexOf(c.profile);
+  const p = profileIndex(c.profile);
   const steps = caseHalves[CASE_STEPS_HALF];
   let prev = 0;
   let depth = 0;

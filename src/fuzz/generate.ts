@@ -183,14 +183,15 @@ function removeAt(steps: Step[], at: number): void {
 
 /** A variation of a corpus case: one step changed, added, removed or swapped, or the handler redrawn. */
 export function mutateCase(r: Rng, base: FuzzCase, other?: FuzzCase): FuzzCase {
-  // copied field by field: object spread costs several times as much, in a function run for every other case
-  const h = base.handler;
+  // copied field by field: object spread costs several times as much, in a function run for every other case.
+  // The handler is shared, as the steps are: a mutation replaces it whole, and nothing changes
+  // a case's handler in place (shrinking copies it first)
   const c: FuzzCase = {
     profile: base.profile,
     smap: base.smap,
     sysctl: base.sysctl,
     roValue: base.roValue,
-    handler: { emulate: h.emulate, value: h.value, setsel: h.setsel, nested: h.nested, maxDepth: h.maxDepth },
+    handler: base.handler,
     steps: base.steps.slice(),
   };
   const rounds = 1 + r.below(3);

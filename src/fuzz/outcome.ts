@@ -78,9 +78,28 @@ export function outcomeMatchesLog(o: Outcome, dv: DataView, end: CaseEnd): boole
   for (let i = 0; i < n; i++) {
     const r = o.log[i];
     const at = 32 + i * 32;
-    if (r.head !== u64(dv, at) || r.a !== u64(dv, at + 8) || r.b !== u64(dv, at + 16) || r.c !== u64(dv, at + 24)) return false;
+    if (!wordIs(dv, at, r.head) || !wordIs(dv, at + 8, r.a) || !wordIs(dv, at + 16, r.b) || !wordIs(dv, at + 24, r.c)) return false;
   }
   return true;
+}
+
+/** A BigInt stored to be read back as its 32-bit halves: the store keeps it modulo 2^64 and allocates nothing. */
+const wordScratch = new BigUint64Array(1);
+const wordHalves = new Uint32Array(wordScratch.buffer);
+const TWO_64 = 1n << 64n;
+
+/**
+ * u64(dv, o) === v, without the BigInt u64 would make for a word of 256 or
+ * more (a SIGSYS record's four words, a negative result): v's halves are
+ * compared with the page's instead.
+ */
+function wordIs(dv: DataView, o: number, v: bigint): boolean {
+  const lo = dv.getUint32(o, true);
+  const hi = dv.getUint32(o + 4, true);
+  if (hi === 0 && lo < 256) return v === SMALL_WORDS[lo];
+  wordScratch[0] = v;
+  // v modulo 2^64 equal to the word is not enough: a v outside 0 .. 2^64 - 1 is another number
+  return wordHalves[0] === lo && wordHalves[1] === hi && v >= 0n && v < TWO_64;
 }
 
 /** 0 to 255 as BigInts, made once: most log words are a kind, a step index, a small result or zero. */

@@ -70,8 +70,25 @@ export function splitMix64MixWords(x: bigint): bigint {
   return (BigInt(outHi >>> 0) << 32n) | BigInt(outLo >>> 0);
 }
 
+/** lastSeedHi:lastSeedLo <- seed modulo 2^64, split again only when the seed changes. */
+function seedWords(seed: bigint): void {
+  if (seed === lastSeed) return;
+  const s = BigInt.asUintN(64, seed);
+  lastSeedHi = Number(s >> 32n);
+  lastSeedLo = Number(s & 0xffffffffn);
+  lastSeed = seed;
+}
+
+/** A stream's state (hi:lo) with coordinate p mixed in, into outHi:outLo. */
+function mixCoordinate(hi: number, lo: number, p: number): void {
+  if (!Number.isInteger(p)) throw new RangeError(`sudsim: a stream coordinate must be an integer (got ${p})`);
+  // p modulo 2^64 as words (exact for every integer a double holds), times golden
+  mul64(Math.floor(p / 4294967296) >>> 0, p >>> 0, GOLDEN_HI, GOLDEN_LO);
+  mix64(hi ^ outHi, lo ^ outLo);
+}
+
 export class Rng {
-  // sfc32's state, first assigned numbers in the constructor (declare: no class fields, which
+  // sfc32's state, first assigned numbers in start or fromState (declare: no class fields, which
   // would start out undefined). V8 then keeps the fields as doubles, which u32 overwrites in
   // place; fields that had held undefined stay general, and each store of a word past 31 bits
   // (half of them) would allocate a new heap number.
@@ -85,16 +102,16 @@ export class Rng {
   /** The same, with the seed as its high and low 32-bit words. */
   constructor(seedHi: number, seedLo: number);
   constructor(seed: bigint | number, seedLo = 0) {
-    let hi: number;
-    let lo: number;
     if (typeof seed === 'bigint') {
       const s = BigInt.asUintN(64, seed);
-      hi = Number(s >> 32n);
-      lo = Number(s & 0xffffffffn);
+      this.start(Number(s >> 32n), Number(s & 0xffffffffn));
     } else {
-      hi = seed >>> 0;
-      lo = seedLo >>> 0;
+      this.start(seed >>> 0, seedLo >>> 0);
     }
+  }
+
+  /** sfc32's state from the seed hi:lo (unsigned 32-bit words) through SplitMix64, as a new generator starts. */
+  private start(hi: number, lo: number): void {
     // x = mix(s + golden), y = mix(s + 2 golden); the low word's carry goes to the high one
     let sumLo = lo + GOLDEN_LO;
     mix64((hi + GOLDEN_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
@@ -123,23 +140,29 @@ export class Rng {
 
   /** A generator for one stream of a campaign (worker w, case i...). */
   static derive(seed: bigint, ...parts: number[]): Rng {
-    if (seed !== lastSeed) {
-      const s = BigInt.asUintN(64, seed);
-      lastSeedHi = Number(s >> 32n);
-      lastSeedLo = Number(s & 0xffffffffn);
-      lastSeed = seed;
-    }
+    seedWords(seed);
     let hi = lastSeedHi;
     let lo = lastSeedLo;
     for (const p of parts) {
-      if (!Number.isInteger(p)) throw new RangeError(`sudsim: a stream coordinate must be an integer (got ${p})`);
-      // p modulo 2^64 as words (exact for every integer a double holds), times golden
-      mul64(Math.floor(p / 4294967296) >>> 0, p >>> 0, GOLDEN_HI, GOLDEN_LO);
-      mix64(hi ^ outHi, lo ^ outLo);
+      mixCoordinate(hi, lo, p);
       hi = outHi;
       lo = outLo;
     }
     return new Rng(hi >>> 0, lo >>> 0);
+  }
+
+  /**
+   * This generator started over as derive(seed, p0, p1) would make a new
+   * one: the worker loop draws each case from a stream of its own, and one
+   * generator seeded again per case allocates nothing (nor derive's array
+   * of coordinates).
+   */
+  rederive(seed: bigint, p0: number, p1: number): this {
+    seedWords(seed);
+    mixCoordinate(lastSeedHi, lastSeedLo, p0);
+    mixCoordinate(outHi, outLo, p1);
+    this.start(outHi >>> 0, outLo >>> 0);
+    return this;
   }
 
   u32(): number {

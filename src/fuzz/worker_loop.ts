@@ -86,9 +86,12 @@ export class FuzzWorker {
     this.modelOnly = o.model && !o.native && !o.plugin && !o.diff && o.properties.length === 0;
   }
 
+  /** The generator of the case being made: Rng.derive(seed, worker, i) for case i, seeded anew in place. */
+  private readonly rng = new Rng(0, 0);
+
   /** Generates the case with index i. */
   caseAt(i: number): FuzzCase {
-    const r = Rng.derive(this.cfg.seed, this.cfg.worker, i);
+    const r = this.rng.rederive(this.cfg.seed, this.cfg.worker, i);
     if (this.corpus.length && r.chance(0.5)) {
       // of two corpus cases the cheaper one is mutated, as fuzzers favour fast queue entries:
       // corpus cases with fork, exec and the like would otherwise crowd out the rest

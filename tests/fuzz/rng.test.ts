@@ -30,4 +30,15 @@ describe('fuzz rng', () => {
       }
     }
   });
+
+  it('starts a generator over in place as derive makes a new one, whatever it drew before', () => {
+    const r = new Rng(0, 0);
+    for (const seed of [0n, 2026n, U64, -5n, 2026n]) {
+      for (const [w, i] of [[0, 0], [1, 7], [3, 2 ** 40 + 5], [-1, 2 ** 53 - 1]]) {
+        const a = Rng.derive(seed, w, i);
+        r.rederive(seed, w, i);
+        for (let k = 0; k < 8; k++) expect(r.u32()).toBe(a.u32());
+      }
+    }
+  });
 });

@@ -42,7 +42,7 @@ function settle(ch: Child | null): void {
 
 /** fork/clone: the new task's copy of the creator (SUD off, the stored fields kept). */
 function newTask(t: Thread, proc: Proc): Thread {
-  return new Thread(proc, t.sud.disarmed(), t.mask);
+  return new Thread(proc, t.sud.disarmed(), t.sigsysBlocked);
 }
 
 function forkProc(p: Proc): Proc {
@@ -74,15 +74,15 @@ function exitGroup(g: GuestRun, t: Thread): number {
 export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: number, selval: number): void {
   const v = t.proc.vars;
   const before = v.depth;
-  g.setScratch(t, 0, 0n);
-  g.setScratch(t, 1, 0n);
+  g.setScratch(0, 0n);
+  g.setScratch(1, 0n);
   const childPath = (c: Thread): number => {
     if (selval !== -1) g.selWrite(c, selval);
     g.raise();
     const r = g.issue(c, slot, idx);
     g.raise();
-    g.setScratch(c, 0, r);
-    g.setScratch(c, 1, 1n);
+    g.setScratch(0, r);
+    g.setScratch(1, 1n);
     return exitGroup(g, c);
   };
   let child: Child | null = null;
@@ -97,17 +97,17 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: n
     child = ch;
     return CHILD_PID;
   }));
-  if (v.depth !== before) return g.rec(t, RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
+  if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
   if (r === 0n) throw new ProcessEnd(childPath(t));
   if (r > 0n) {
     let status = 0;
     const w = wait4(g, t, r, child, (st) => { status = st; });
     settle(child); // the parent spins on scratch[1]
-    if (g.scratch(t, 1) === 0n) throw new Hang(`step ${i}: the parent spins on a child that never reports`);
-    g.rec(t, CHILD, i, g.scratch(t, 0), 0n);
-    return g.rec(t, RET, i, 1n, w === r ? BigInt(status >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
+    if (g.scratch(1) === 0n) throw new Hang(`step ${i}: the parent spins on a child that never reports`);
+    g.rec(CHILD, i, g.scratch(0), 0n);
+    return g.rec(RET, i, 1n, w === r ? BigInt(status >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
   }
-  g.rec(t, RET, i, BigInt.asUintN(64, r), 0n);
+  g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
 /** wait4(pid, &status, 0, 0) via H; `set` receives the status when it reports one. */
@@ -124,7 +124,7 @@ function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null, set: (s
 export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx: number, selval: number): void {
   const p = t.proc;
   const before = p.vars.depth;
-  g.setScratch(t, 0, 0n);
+  g.setScratch(0, 0n);
   let released = false;
   const r = BigInt.asIntN(64, g.sys(t, SLOT_H, 56n, () => {
     const n = newTask(t, p);
@@ -134,7 +134,7 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
       g.raise();
       const r = g.issue(n, slot, idx);
       g.raise();
-      g.setScratch(n, 0, r);
+      g.setScratch(0, r);
       // exit(0) ends the thread; a dispatched one comes back to ud2
       const exit = g.enter(n, SLOT_H, 60n);
       g.raise();
@@ -147,14 +147,14 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
     released = true; // CLONE_CHILD_CLEARTID
     return CHILD_PID;
   }));
-  if (p.vars.depth !== before) return g.rec(t, RET, i, normalizeResult(2, r), NO_DELIVERY_MARK);
+  if (p.vars.depth !== before) return g.rec(RET, i, normalizeResult(2, r), NO_DELIVERY_MARK);
   if (r > 0n) {
     if (!released) throw new Hang(`step ${i}: the parent spins on ctid that no thread clears`);
-    g.rec(t, CHILD, i, g.scratch(t, 0), 0n);
-    return g.rec(t, RET, i, 1n, 0n);
+    g.rec(CHILD, i, g.scratch(0), 0n);
+    return g.rec(RET, i, 1n, 0n);
   }
   if (r === 0n) throw new Hang(`step ${i}: clone returned 0 in the creator`);
-  g.rec(t, RET, i, BigInt.asUintN(64, r), 0n);
+  g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
 /** guest.c step_ptrace. */
@@ -185,9 +185,9 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, mode: bigint, a: A
     child = ch;
     return CHILD_PID;
   }));
-  if (v.depth !== before) return g.rec(t, RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
+  if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
   if (r === 0n) throw new Hang(`step ${i}: fork returned 0 in the parent: it runs the tracee's path and pauses`);
-  if (r < 0n) return g.rec(t, RET, i, BigInt.asUintN(64, r), 0n);
+  if (r < 0n) return g.rec(RET, i, BigInt.asUintN(64, r), 0n);
   let st = 0;
   let w = wait4(g, t, r, child, (s) => { st = s; });
   const ch = child as Child | null;
@@ -204,20 +204,20 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, mode: bigint, a: A
     });
     const get2 = g.sys(t, SLOT_H, 101n, () => ptraceGet(g.rules, tracee.sud, cfg2));
     const same = cfg.every((x, j) => x === cfg2[j]) ? 1n : 0n;
-    g.rec(t, PTRACE1, cfg[0], cfg[1], cfg[2]);
-    g.rec(t, PTRACE2, cfg[3], get, set);
-    g.rec(t, PTRACE3, same, get2, BigInt(st >>> 0));
+    g.rec(PTRACE1, cfg[0], cfg[1], cfg[2]);
+    g.rec(PTRACE2, cfg[3], get, set);
+    g.rec(PTRACE3, same, get2, BigInt(st >>> 0));
     const kd = v.depth;
     g.sys(t, SLOT_H, 62n, () => {
       ch.status = killedStatus(SIGKILL);
       ch.stopped = false;
       return 0n;
     });
-    if (v.depth !== kd) return g.rec(t, RET, i, 1n, NO_DELIVERY_MARK);
+    if (v.depth !== kd) return g.rec(RET, i, 1n, NO_DELIVERY_MARK);
     if (ch.stopped) throw new Hang(`step ${i}: wait4 on a tracee that stays stopped`);
     w = wait4(g, t, r, ch, (s2) => { st = s2; });
   }
-  g.rec(t, RET, i, 1n, w === r ? BigInt(st >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
+  g.rec(RET, i, 1n, w === r ? BigInt(st >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
 }
 
 const RET = BigInt(REC_RET);

@@ -33,7 +33,7 @@ export interface Prediction {
 }
 
 /** The outcome and what the model could not pin down. */
-export function predictDetailed(c: FuzzCase, opts: ModelOptions = {}): Prediction {
+export function predictDetailed(c: FuzzCase, opts?: ModelOptions): Prediction {
   const run = new GuestRun(c, opts);
   let end: Outcome['end'];
   try {
@@ -50,6 +50,6 @@ export function predictDetailed(c: FuzzCase, opts: ModelOptions = {}): Predictio
 }
 
 /** The Outcome the guest shows for case `c` on a real kernel of `c.profile`. */
-export function predict(c: FuzzCase, opts: ModelOptions = {}): Outcome {
+export function predict(c: FuzzCase, opts?: ModelOptions): Outcome {
   return predictDetailed(c, opts).outcome;
 }

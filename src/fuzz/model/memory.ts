@@ -234,8 +234,8 @@ export class Memory {
   }
 
   /** A user write of one byte to SEL_RW (the only page the guest writes bytes to): false when it faults. */
-  write(addr: bigint, v: number): boolean {
-    const off = Number(addr) - SEL_RW_AT;
+  write(addr: number, v: number): boolean {
+    const off = addr - SEL_RW_AT;
     if (!(off >= 0 && off < PAGE_BYTES)) throw new RangeError('model: the guest writes bytes only to SEL_RW');
     if (!this.rwMapped || !(this.rwProt & PROT_WRITE)) return false;
     if (!this.rw) this.rw = new Map();

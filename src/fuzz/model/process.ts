@@ -15,10 +15,10 @@ import {
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
 import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
 import { Memory, PAGE, PROT_WRITE, type SharedLog } from './memory.js';
-import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, ENOMEM, ENOSYS } from './prctl.js';
+import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, EINVAL, ENOMEM, ENOSYS } from './prctl.js';
 import {
-  defaultAction, execAction, sigaction, sigprocmask, forcedSigsysKill, deliver, sigreturnMask, exitedStatus, killedStatus,
-  SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, SIGSYS_BIT, type Disposition,
+  defaultAction, execAction, sigaction, sigprocmask, forcedSigsysKill, deliver, exitedStatus, killedStatus, saFlags,
+  SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
 } from './signals.js';
 import {
   ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, GuestVars, Proc, Thread,
@@ -48,6 +48,8 @@ export class GuestRun {
   private readonly decide: DecideFn;
   readonly rules: ProfileRules;
   readonly main: Thread;
+  /** The LOG area: MAP_SHARED, so one for all the run's processes. */
+  readonly log: SharedLog;
   /** A forked child that has not run yet: on a real kernel it may run alongside the parent. */
   racingChild = false;
   /**
@@ -62,11 +64,12 @@ export class GuestRun {
    */
   private ended: number | null = null;
 
-  constructor(readonly c: FuzzCase, opts: RunOptions = {}) {
-    this.decide = opts.decide ?? referenceDecide;
+  constructor(readonly c: FuzzCase, opts?: RunOptions) {
+    this.decide = opts?.decide ?? referenceDecide;
     this.rules = RULES[c.profile];
-    const proc = new Proc(Memory.initial(c, opts.direct ?? true), new GuestVars(), defaultAction());
-    this.main = new Thread(proc, sudOff(this.rules.seed), 0n);
+    const proc = new Proc(Memory.initial(c, opts?.direct ?? true), new GuestVars(), defaultAction());
+    this.main = new Thread(proc, sudOff(this.rules.seed), false);
+    this.log = proc.mem.log;
   }
 
   /**
@@ -87,11 +90,6 @@ export class GuestRun {
     return killedStatus(SIGSEGV);
   }
 
-  /** The LOG area (shared by all the run's processes): the log as it is now. */
-  get log(): SharedLog {
-    return this.main.proc.mem.log;
-  }
-
   /** The running process ends with wait status `st`. The result stands in for rax: callers check `ended` instead. */
   private endProcess(st: number): bigint {
     this.ended = st;
@@ -108,8 +106,8 @@ export class GuestRun {
 
   // ------------------------------------------------------------ the log
 
-  rec(t: Thread, head: bigint, a: bigint, b: bigint, c: bigint): void {
-    t.proc.mem.log.append(head, a, b, c);
+  rec(head: bigint, a: bigint, b: bigint, c: bigint): void {
+    this.log.append(head, a, b, c);
   }
 
   // ------------------------------------------------------------ syscalls through a slot
@@ -217,21 +215,21 @@ export class GuestRun {
   /** A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn. Returns rax after it. */
   private sigsys(t: Thread, ip: bigint, rax: bigint, archWord: bigint): bigint {
     const p = t.proc;
-    const kill = forcedSigsysKill(p.sigsys, t.mask);
+    const kill = forcedSigsysKill(p.sigsys, t.sigsysBlocked);
     if (kill) return this.endProcess(killedStatus(kill));
     const kernelFlags = p.sigsys.flags;
     const restorer = p.sigsys.restorer;
-    const saved = t.mask;
-    t.mask = deliver(p.sigsys, t.mask);
+    const saved = t.sigsysBlocked;
+    t.sigsysBlocked = deliver(p.sigsys, saved);
     const frameRax = this.handler(t, ip, rax, kernelFlags, archWord);
     if (this.ended !== null) return frameRax;
     // the handler returns to pretcode = sa_restorer
-    const k = RESTORER_ADDR.indexOf(restorer);
+    const k = RESTORER_AT.indexOf(restorer);
     if (k < 0) return this.endProcess(killedStatus(SIGSEGV));
     const rip = RESTORER_IP[k];
     switch (this.check(t, rip, 15n)) {
       case 'run':
-        t.mask = sigreturnMask(saved);
+        t.sigsysBlocked = saved;
         return frameRax;
       case 'dispatch':
         // the inner frame's rip is after the restorer's syscall: ud2
@@ -243,16 +241,16 @@ export class GuestRun {
   }
 
   /** The guest's SIGSYS handler (guest.c `handler`): the frame's rax when it returns. */
-  private handler(t: Thread, ip: bigint, rax: bigint, kernelFlags: bigint, archWord: bigint): bigint {
+  private handler(t: Thread, ip: bigint, rax: bigint, kernelFlags: number, archWord: bigint): bigint {
     const v = t.proc.vars;
     const h = this.c.handler;
     v.depth += 1;
     if (v.depth > h.maxDepth) return this.endProcess(killedStatus(SIGILL));
     if (v.installedFlags & SA_SIGINFO) {
       if (!(kernelFlags & SA_SIGINFO)) this.notes.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
-      this.rec(t, SIGINFO_HEAD, ip, (rax & 0xffffffffn) | archWord, rax);
+      this.rec(SIGINFO_HEAD, ip, (rax & 0xffffffffn) | archWord, rax);
     } else {
-      this.rec(t, SIGSYS_HEAD, 0n, 0n, rax);
+      this.rec(SIGSYS_HEAD, 0n, 0n, rax);
     }
     if (h.setsel !== -1) {
       this.selWrite(t, h.setsel);
@@ -261,7 +259,7 @@ export class GuestRun {
     if (h.nested) {
       const r = this.issue(t, h.nested.slot, h.nested.idx);
       if (this.ended !== null) return 0n;
-      this.rec(t, NESTED_HEAD, r, 0n, 0n);
+      this.rec(NESTED_HEAD, r, 0n, 0n);
     }
     return h.emulate ? BigInt.asUintN(64, h.value) : rax;
   }
@@ -270,7 +268,7 @@ export class GuestRun {
   selWrite(t: Thread, value: number): bigint {
     const v = t.proc.vars;
     const s = v.curSel;
-    if (s < SEL_RW || s >= SEL_RW_END || !v.rwMapped || !(v.rwProt & PROT_WRITE)) return 0n;
+    if (s < SEL_RW_AT || s >= SEL_RW_END_AT || !v.rwMapped || !(v.rwProt & PROT_WRITE)) return 0n;
     if (!t.proc.mem.write(s, value)) return this.endProcess(killedStatus(SIGSEGV));
     return 1n;
   }
@@ -285,48 +283,51 @@ export class GuestRun {
         const sel = addrValue(s.sel);
         const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
         if (this.ended !== null) return;
-        if (r === 0n) p.vars.curSel = sel;
-        return this.rec(t, RET, i, r, 0n);
+        if (r === 0n) p.vars.curSel = Number(sel);
+        return this.rec(RET, i, r, 0n);
       }
       case 'sel': {
         const r = this.selWrite(t, s.value);
         if (this.ended !== null) return;
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'sys': {
         const r = s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx);
         if (this.ended !== null) return;
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'sigaction': {
-        const flags = BigInt.asUintN(64, s.flags);
+        const flags = saFlags(s.flags);
         const before = p.vars.depth;
         let r = this.enter(t, SLOT_H, 13n);
         if (this.ended !== null) return;
         if (r === null) {
           const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
-          r = sigaction(p.sigsys, disp, flags, s.restorer < SLOTS ? RESTORER_ADDR[s.restorer] : 0n, s.maskSigsys ? SIGSYS_BIT : 0n);
+          r = sigaction(p.sigsys, disp, flags, s.restorer < SLOTS ? RESTORER_AT[s.restorer] : 0, s.maskSigsys);
         }
         // an intercepted rt_sigaction installed nothing, whatever its handler returned
         if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'mask': {
         let r = this.enter(t, SLOT_H, 14n);
         if (this.ended !== null) return;
         if (r === null) {
-          const m = sigprocmask(t.mask, s.how, BigInt.asUintN(64, s.set));
-          t.mask = m.mask;
-          r = BigInt.asUintN(64, m.r);
+          const blocked = sigprocmask(t.sigsysBlocked, s.how, s.set);
+          if (blocked === null) r = ERRNO_RAX[EINVAL];
+          else {
+            t.sigsysBlocked = blocked;
+            r = 0n;
+          }
         }
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'prot': {
         let r = this.enter(t, SLOT_H, 10n);
         if (this.ended !== null) return;
         if (r === null) r = p.mem.protectRw(s.prot) ? 0n : ERRNO_RAX[ENOMEM];
         if (r === 0n) p.vars.rwProt = s.prot;
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'unmap': {
         let r = this.enter(t, SLOT_H, 11n);
@@ -336,7 +337,7 @@ export class GuestRun {
           r = 0n;
         }
         if (r === 0n) p.vars.rwMapped = false;
-        return this.rec(t, RET, i, r, 0n);
+        return this.rec(RET, i, r, 0n);
       }
       case 'fork': return stepFork(this, t, i, s.slot, s.idx, s.selval);
       case 'thread': return stepThread(this, t, i, s.slot, s.idx, s.selval);
@@ -369,7 +370,7 @@ export class GuestRun {
       p.mem = p.mem.exec();
       p.vars = new GuestVars();
     }
-    this.rec(t, RET, i, dispatched ?? 0n, 0n);
+    this.rec(RET, i, dispatched ?? 0n, 0n);
   }
 
   /** prctl(59, mode, a, b, sel) via H on thread t (check `ended` after it). */
@@ -387,24 +388,29 @@ export class GuestRun {
     return 0n;
   }
 
-  scratch(t: Thread, i: number): bigint {
-    return t.proc.mem.log.scratch(i);
+  scratch(i: number): bigint {
+    return this.log.scratch(i);
   }
 
-  setScratch(t: Thread, i: number, v: bigint): void {
-    t.proc.mem.log.setScratch(i, v);
+  setScratch(i: number, v: bigint): void {
+    this.log.setScratch(i, v);
   }
 }
 
 /** Constants made once rather than per syscall or record (every BigInt operation allocates). */
 const CALL_IP = Array.from({ length: SLOTS }, (_, k) => callIp(k));
 const INT80_IP = Array.from({ length: SLOTS }, (_, k) => int80Ip(k));
-/** sa_restorer by slot: indexOf gives a restorer's slot, or -1 (the case's only other restorer is 0: returning there is a fetch fault). */
-const RESTORER_ADDR = Array.from({ length: SLOTS }, (_, k) => restorerAddr(k));
+/**
+ * sa_restorer by slot, as Numbers (SigAction.restorer): indexOf gives a
+ * restorer's slot, or -1 (the case's only other restorer is 0: returning
+ * there is a fetch fault).
+ */
+const RESTORER_AT = Array.from({ length: SLOTS }, (_, k) => Number(restorerAddr(k)));
 const RESTORER_IP = Array.from({ length: SLOTS }, (_, k) => restorerIp(k));
 const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
 const RET = BigInt(REC_RET);
-const SEL_RW_END = SEL_RW + PAGE;
+const SEL_RW_AT = Number(SEL_RW);
+const SEL_RW_END_AT = Number(SEL_RW + PAGE);
 const SCRATCH_END = SCRATCH + PAGE;
 const SIGSYS_HEAD = BigInt(REC_SIGSYS);
 const SIGINFO_HEAD = SIGSYS_HEAD | (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);

@@ -9,8 +9,6 @@
  * sigprocmask, signal_delivered), arch/x86/kernel/signal_64.c
  * (__setup_rt_frame: no SA_RESTORER, no frame).
  */
-import { EINVAL } from './prctl.js';
-
 export const SIGILL = 4;
 export const SIGTRAP = 5;
 export const SIGKILL = 9;
@@ -18,18 +16,31 @@ export const SIGSEGV = 11;
 export const SIGSTOP = 19;
 export const SIGSYS = 31;
 
-export const SA_SIGINFO = 0x4n;
-export const SA_RESTORER = 0x04000000n;
-export const SA_NODEFER = 0x40000000n;
-export const SA_RESETHAND = 0x80000000n;
+/**
+ * The sa_flags bits the model looks at, as numbers: every one lies in the
+ * low 32 bits, so a SigAction keeps only those (the rest change nothing a
+ * case can observe).
+ */
+export const SA_SIGINFO = 0x4;
+export const SA_RESTORER = 0x04000000;
+export const SA_NODEFER = 0x40000000;
+export const SA_RESETHAND = 0x80000000;
 
 /** The bit of signal `s` in a sigset. */
 export const sigbit = (s: number): bigint => 1n << BigInt(s - 1);
-const UNBLOCKABLE = sigbit(SIGKILL) | sigbit(SIGSTOP);
-const U64 = (1n << 64n) - 1n;
-/** The sigset bits a mask can hold (every BigInt operation allocates: masks are applied once per dispatch). */
-const BLOCKABLE = U64 & ~UNBLOCKABLE;
 export const SIGSYS_BIT = sigbit(SIGSYS);
+
+/**
+ * A sigset as far as a case can observe it: whether it holds SIGSYS. Every
+ * other signal a case meets is forced (SIGSEGV, SIGILL, the tracee's
+ * SIGTRAP) or cannot be blocked (SIGKILL), so the blocked mask and sa_mask
+ * are kept as that one bit: a boolean, where the 64-bit sigset cost a BigInt
+ * for every operation on it.
+ */
+export const holdsSigsys = (set: bigint): boolean => (set & SIGSYS_BIT) !== 0n;
+
+/** sa_flags as the model keeps them: the low 32 bits (a u64 as the guest passes it). */
+export const saFlags = (flags: bigint): number => Number(BigInt.asUintN(32, flags));
 
 export type Disposition = 'default' | 'ignore' | 'handler';
 
@@ -37,35 +48,44 @@ export type Disposition = 'default' | 'ignore' | 'handler';
 export class SigAction {
   constructor(
     public disp: Disposition,
-    public flags: bigint,
-    public restorer: bigint,
-    public mask: bigint,
+    /** sa_flags' low 32 bits (saFlags). */
+    public flags: number,
+    /**
+     * sa_restorer as a Number: the guest passes a slot's restorer or 0, all
+     * below 2^32, and the model only compares it with the slots' restorers
+     * (an indexOf over BigInts took longer than the rest of a dispatch).
+     */
+    public restorer: number,
+    /** sa_mask holds SIGSYS. */
+    public masksSigsys: boolean,
   ) {}
 
   copy(): SigAction {
-    return new SigAction(this.disp, this.flags, this.restorer, this.mask);
+    return new SigAction(this.disp, this.flags, this.restorer, this.masksSigsys);
   }
 }
 
-export const defaultAction = (): SigAction => new SigAction('default', 0n, 0n, 0n);
+export const defaultAction = (): SigAction => new SigAction('default', 0, 0, false);
 
-/** rt_sigaction(SIGSYS, act, NULL, 8): SIGKILL and SIGSTOP never enter sa_mask. */
-export function sigaction(act: SigAction, disp: Disposition, flags: bigint, restorer: bigint, mask: bigint): bigint {
+/** rt_sigaction(SIGSYS, act, NULL, 8). */
+export function sigaction(act: SigAction, disp: Disposition, flags: number, restorer: number, masksSigsys: boolean): bigint {
   act.disp = disp;
   act.flags = flags;
   act.restorer = restorer;
-  act.mask = mask & BLOCKABLE;
+  act.masksSigsys = masksSigsys;
   return 0n;
 }
 
-/** rt_sigprocmask(how, &set, NULL, 8): the new mask, or -EINVAL for an unknown `how`. */
-export function sigprocmask(mask: bigint, how: number, set: bigint): { mask: bigint; r: bigint } {
-  const s = set & BLOCKABLE;
+/**
+ * rt_sigprocmask(how, &set, NULL, 8) on the blocked SIGSYS bit: the new bit,
+ * or null for an unknown `how` (-EINVAL, the mask unchanged).
+ */
+export function sigprocmask(blocked: boolean, how: number, set: bigint): boolean | null {
   switch (how) {
-    case 0: return { mask: mask | s, r: 0n };
-    case 1: return { mask: mask & ~s, r: 0n };
-    case 2: return { mask: s, r: 0n };
-    default: return { mask, r: -BigInt(EINVAL) };
+    case 0: return blocked || holdsSigsys(set);
+    case 1: return blocked && !holdsSigsys(set);
+    case 2: return holdsSigsys(set);
+    default: return null;
   }
 }
 
@@ -76,7 +96,7 @@ export function sigprocmask(mask: bigint, how: number, set: bigint): { mask: big
  * touched by exec.
  */
 export function execAction(act: SigAction): SigAction {
-  return new SigAction(act.disp === 'ignore' ? 'ignore' : 'default', 0n, 0n, 0n);
+  return new SigAction(act.disp === 'ignore' ? 'ignore' : 'default', 0, 0, false);
 }
 
 /**
@@ -85,25 +105,22 @@ export function execAction(act: SigAction): SigAction {
  * fail delivery (no SA_RESTORER on x86-64: SIGSEGV), or run the handler.
  * The signal that kills, or 0 when the handler runs.
  */
-export function forcedSigsysKill(act: SigAction, blocked: bigint): number {
-  if (act.disp !== 'handler' || (blocked & SIGSYS_BIT)) return SIGSYS;
+export function forcedSigsysKill(act: SigAction, sigsysBlocked: boolean): number {
+  if (act.disp !== 'handler' || sigsysBlocked) return SIGSYS;
   if (!(act.flags & SA_RESTORER)) return SIGSEGV;
   return 0;
 }
 
 /**
- * Delivery bookkeeping (signal_delivered): the mask the handler runs with;
- * SA_RESETHAND resets the action to SIG_DFL.
+ * Delivery bookkeeping (signal_delivered): whether the handler runs with
+ * SIGSYS blocked; SA_RESETHAND resets the action to SIG_DFL. rt_sigreturn
+ * gives back the bit from before (the frame's mask).
  */
-export function deliver(act: SigAction, blocked: bigint): bigint {
-  let m = blocked | act.mask;
-  if (!(act.flags & SA_NODEFER)) m |= SIGSYS_BIT;
+export function deliver(act: SigAction, sigsysBlocked: boolean): boolean {
+  const blocked = sigsysBlocked || act.masksSigsys || !(act.flags & SA_NODEFER);
   if (act.flags & SA_RESETHAND) act.disp = 'default';
-  return m & BLOCKABLE;
+  return blocked;
 }
-
-/** rt_sigreturn: the mask from the frame (SIGKILL and SIGSTOP cannot be blocked). */
-export const sigreturnMask = (saved: bigint): bigint => saved & BLOCKABLE;
 
 /** A wait(2) status. */
 export const exitedStatus = (code: number): number => (code & 0xff) << 8;

@@ -38,10 +38,16 @@ export class Hang {
 /** The guest's globals (.data/.bss): private per process, shared by its threads. As a new image starts them. */
 export class GuestVars {
   depth = 0;
-  curSel = 0n;
+  /**
+   * The selector the guest last armed, as a Number: sel_write compares it
+   * only with SEL_RW's bounds, where it is exact (one of 2^53 or more
+   * rounds, but stays above them).
+   */
+  curSel = 0;
   rwProt = PROT_READ | PROT_WRITE;
   rwMapped = true;
-  installedFlags = 0n;
+  /** The sa_flags the guest believes installed (saFlags: only SA_SIGINFO is looked at). */
+  installedFlags = 0;
 
   /** fork's copy. */
   copy(): GuestVars {
@@ -70,6 +76,7 @@ export class Thread {
   constructor(
     readonly proc: Proc,
     public sud: SudState,
-    public mask: bigint,
+    /** The blocked mask holds SIGSYS (the only bit a case observes: see signals.ts). */
+    public sigsysBlocked: boolean,
   ) {}
 }
