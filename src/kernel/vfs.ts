@@ -31,9 +31,15 @@ export const S_IFSOCK = 0o140000;
 const PATH_MAX = 4096;
 const NAME_MAX = 255;
 
-/** A character device's major and minor (drivers/char/mem.c numbers them). */
-export type DeviceName = 'null' | 'zero' | 'full' | 'random' | 'urandom';
-export const DEVICES: Record<DeviceName, number> = { null: 3, zero: 5, full: 7, random: 8, urandom: 9 };
+/**
+ * /dev's character devices, with their major and minor: the memory devices
+ * (drivers/char/mem.c numbers them) and the controlling terminal, which no
+ * task of a machine has (opening it is ENXIO: tty_open_current_tty).
+ */
+export type DeviceName = 'null' | 'zero' | 'full' | 'random' | 'urandom' | 'tty';
+export const DEVICES: Record<DeviceName, readonly [major: number, minor: number]> = {
+  null: [1, 3], zero: [1, 5], full: [1, 7], random: [1, 8], urandom: [1, 9], tty: [5, 0],
+};
 
 /**
  * The links udev (and systemd's tmpfiles, or a container runtime) puts in

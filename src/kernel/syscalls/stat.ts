@@ -132,8 +132,7 @@ function kstatOf(k: Kernel, node: Node): Kstat {
       st.size = node.proc ? node.proc.size : m.fstype === 'tmpfs' ? tmpfsDirSize(k, node) : 4096;
       break;
     case 'dev':
-      st.rdevMajor = 1;
-      st.rdevMinor = DEVICES[node.dev];
+      [st.rdevMajor, st.rdevMinor] = DEVICES[node.dev];
       break;
     case 'link':
       st.size = node.proc ? node.proc.size : new TextEncoder().encode(node.target).length;

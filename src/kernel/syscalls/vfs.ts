@@ -65,15 +65,21 @@ function installOpen(k: Kernel, stream: Stream, flags: number): bigint {
 }
 
 /**
- * chrdev_open and blkdev_open of a device node mknod made: /dev's memory
- * devices by their numbers (major 1), no other device (ENXIO); none on a
- * nodev mount (may_open_dev: EACCES).
+ * chrdev_open and blkdev_open of a device node mknod made: /dev's character
+ * devices by their numbers, no other device (ENXIO); none on a nodev mount
+ * (may_open_dev: EACCES).
  */
 function openDevNode(node: Node & { kind: 'devnode' }): DeviceStream {
   if (isNodev(node.path)) throw new Errno(EACCES);
   const { type, major, minor } = node.inode;
-  const dev = (Object.keys(DEVICES) as DeviceName[]).find((d) => DEVICES[d] === minor);
-  if (type !== S_IFCHR || major !== 1 || dev === undefined) throw new Errno(ENXIO);
+  const dev = (Object.keys(DEVICES) as DeviceName[]).find((d) => DEVICES[d][0] === major && DEVICES[d][1] === minor);
+  if (type !== S_IFCHR || dev === undefined) throw new Errno(ENXIO);
+  return openDevice(dev, node);
+}
+
+/** A character device opened: the controlling terminal is ENXIO, as for a task without one (every task of a machine). */
+function openDevice(dev: DeviceName, node: Node & { kind: 'dev' | 'devnode' }): DeviceStream {
+  if (dev === 'tty') throw new Errno(ENXIO);
   return new DeviceStream(dev, node);
 }
 
@@ -156,7 +162,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   } else if (node.kind === 'devnode') {
     stream = openDevNode(node);
   } else {
-    stream = new DeviceStream(node.dev, node);
+    stream = openDevice(node.dev, node);
   }
   return installOpen(k, stream, flags);
 }
