@@ -117,6 +117,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'vdso_maps.c', opts: ['-O2'] },
   { file: 'cpus.c', opts: ['-O2'], hostCpus: true, glibc: true },
   { file: 'dev_tty.c', opts: ['-O2'], glibc: true },
+  { file: 'rename_follow.c', opts: ['-O2', '-O0'], glibc: true },
 ];
 
 const hostCpus = hostOnlineCpus();

@@ -155,8 +155,8 @@ export class TmpStream implements Stream {
   pos = 0;
   constructor(
     readonly file: TmpFile,
-    /** Its path when opened (the /proc/self/fd link; an unlinked file's reads "(deleted)"). */
-    readonly path: string,
+    /** Its path (the /proc/self/fd link; an unlinked file's reads "(deleted)"), which follows a rename. */
+    public path: string,
   ) {
     file.opens++;
   }

@@ -202,6 +202,23 @@ export class AddressSpace implements SharesFields {
     return v;
   }
 
+  /**
+   * The VMAs' names that rename gives a new one (a mapped file's path after
+   * a rename of it or a directory above it: moved_paths.ts), in a new list
+   * when any changes, as every change of the list makes one.
+   */
+  renamePaths(rename: (name: string) => string | undefined): void {
+    let list: Vma[] | undefined;
+    for (let i = 0; i < this.vmas.length; i++) {
+      const v = this.vmas[i];
+      const name = v.name === '' ? undefined : rename(v.name);
+      if (name === undefined) continue;
+      list ??= this.vmas.slice();
+      list[i] = vma(v.start, v.end, v.prot, v.shared, name, v.file, v.pgoff);
+    }
+    if (list) this.vmas = list;
+  }
+
   /** v left this address space's list. */
   private drop(v: Vma): void {
     if (v.file !== 0) this.files.drop(v.file, writer(v));

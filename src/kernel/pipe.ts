@@ -186,8 +186,8 @@ export class StreamInode extends TmpFifo {
 export class FifoEnd extends PipeEnd {
   constructor(
     readonly fifo: TmpFifo,
-    /** Its path when opened (the /proc/self/fd link). */
-    readonly path: string,
+    /** Its path (the /proc/self/fd link), which follows a rename. */
+    public path: string,
     readable: boolean,
     writable: boolean,
   ) {

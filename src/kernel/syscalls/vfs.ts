@@ -19,6 +19,7 @@ import { TmpDir, TmpFile, TmpLink, isMountPoint, isNodev, mountOf, type TmpEntry
 import { DEVICES, S_IFCHR, inProcfs, inodeOf, listDir, lowerAt, modeOf, nodeAt, type DeviceName, type Node } from '../vfs.js';
 import { fifoOpen, fifoOpenResumed } from './pipe.js';
 import { StreamInode } from '../pipe.js';
+import { followRename } from '../moved_paths.js';
 import {
   resize, AT_EMPTY_PATH, AT_FDCWD, AT_SYMLINK_NOFOLLOW, childPath, copyUp, dirChanged, fdNode, givenAt, givenCopy, givenDir,
   lookup, lowerLinkCopy, newEntry, parentOf, pathArg, splitPath, unlinkEntry,
@@ -246,6 +247,7 @@ function rename(k: Kernel, olddirfd: number, from: string, newdirfd: number, to:
   moves[0][1].ctime = k.realtimeNs();
   dirChanged(k, node.path);
   dirChanged(k, at);
+  followRename(k, node.path, at);
   return 0n;
 }
 
