@@ -118,6 +118,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'cpus.c', opts: ['-O2'], hostCpus: true, glibc: true },
   { file: 'dev_tty.c', opts: ['-O2'], glibc: true },
   { file: 'rename_follow.c', opts: ['-O2', '-O0'], glibc: true },
+  { file: 'exe_link.c', opts: ['-O2'], glibc: true },
 ];
 
 const hostCpus = hostOnlineCpus();

@@ -11,7 +11,7 @@ import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './fil
 import { FileStream } from './file_streams.js';
 import { inProcfs, nodeAt, resolve, type TreeSource } from './vfs.js';
 import type { LowerLayer } from './lower_layer.js';
-import { MappedFiles, TmpDir, TmpFs } from './tmpfs.js';
+import { MappedFiles, TmpDir, TmpFs, type TmpFile } from './tmpfs.js';
 import { procTree } from './procfs.js';
 import { Sysctl } from './sysctl.js';
 import { LoadAvg } from './loadavg.js';
@@ -721,7 +721,7 @@ export class Kernel {
    * stay ignored), the alternate stack is dropped; the mask and pending
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
-  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random' | 'vvar'>, exe?: string): void {
+  execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random' | 'vvar'>, exe?: string, exeFile?: TmpFile): void {
     const interp = openInterpreter(this.fileTree(), this.cwd(), parseElfOnce(bytes));
     const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16), vvar: vvarPage(this.epochNs) }, this.pageCache, interp);
     const t = this.current;
@@ -730,6 +730,7 @@ export class Kernel {
     t.comm = commOf(args.execfn);
     t.forkNoExec = false;
     img.mm.exePath = exe ?? exePath(args.execfn, this.cwd());
+    img.mm.exeFile = exeFile;
     const old = t.mm;
     t.mm = img.mm;
     old.users--;

@@ -131,6 +131,8 @@ export class AddressSpace implements SharesFields {
   exe: Uint8Array | undefined;
   /** The path the executable was run as, absolute (what /proc/self/exe links to). */
   exePath = '';
+  /** The tmpfs file the executable was run from, if it was one: once it has no name, the exe link and maps say "(deleted)". */
+  exeFile: TmpFile | undefined;
   /** Where the executable was loaded relative to its link addresses (binfmt_elf's load_bias; 0 for ET_EXEC). */
   exeBias = 0n;
   /** The argument and environment strings' place on the stack (mm->arg_start, arg_end, env_start, env_end). */
@@ -168,6 +170,7 @@ export class AddressSpace implements SharesFields {
     child.brk = this.brk;
     child.exe = this.exe;
     child.exePath = this.exePath;
+    child.exeFile = this.exeFile;
     child.exeBias = this.exeBias;
     child.argStart = this.argStart;
     child.argEnd = this.argEnd;
@@ -200,6 +203,11 @@ export class AddressSpace implements SharesFields {
   private hold(v: Vma): Vma {
     if (v.file !== 0) this.files.hold(this.files.get(v.file), writer(v));
     return v;
+  }
+
+  /** What /proc/<pid>/exe and maps name the executable as: its path, "(deleted)" once its file has no name. */
+  exeName(): string {
+    return this.exeFile !== undefined && this.exeFile.nlink === 0 ? `${this.exePath} (deleted)` : this.exePath;
   }
 
   /**

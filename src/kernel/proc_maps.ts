@@ -60,7 +60,7 @@ export function procMaps(mm: AddressSpace): Uint8Array {
     if (v.name === FILE_PAGES) {
       const { offset, fileEnd } = fileSpan(mm, v.start);
       const split = fileEnd > v.start && fileEnd < v.end ? fileEnd : v.end;
-      add({ start: v.start, end: split, perms, offset, name: mm.exePath });
+      add({ start: v.start, end: split, perms, offset, name: mm.exeName() });
       if (split < v.end) add({ start: split, end: v.end, perms, offset: -1n, name: '' });
     } else if (v.name === SHARED_ANON) {
       // a shared anonymous mapping is a deleted file of the kernel's shmem

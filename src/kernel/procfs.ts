@@ -152,7 +152,14 @@ function pidNode(k: Kernel, t: Task, path: string, rest: string[], whole: boolea
   if (sub !== undefined) return undefined;
   switch (name) {
     // a zombie's links name nothing (its mm and fs are gone)
-    case 'exe': return live && t.mm.exePath ? link(path, t.mm.exePath) : undefined;
+    case 'exe': {
+      if (!live || !t.mm.exePath) return undefined;
+      // proc_exe_link jumps to the file itself: once it has no name, it still opens and runs
+      // (the image's bytes, which the address space holds)
+      const mm = t.mm;
+      if (mm.exeFile === undefined || mm.exeFile.nlink !== 0 || mm.exe === undefined) return link(path, mm.exePath);
+      return { kind: 'link', path, target: mm.exeName(), proc: { mode: 0o777, size: 0 }, jump: { kind: 'file', path: mm.exePath, data: mm.exe } };
+    }
     case 'cwd': return live ? link(path, leaderOf(k, t).cwd) : undefined;
     case 'root': return live ? link(path, '/') : undefined;
     case 'environ': return file(path, pidFile(() => procPidEnviron(t), 0o400));

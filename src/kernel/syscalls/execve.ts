@@ -53,7 +53,7 @@ export const execSyscalls: SyscallRow[] = [
     if (node.kind !== 'file' && node.kind !== 'tmp') throw new Errno(EACCES);
     const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);
-    k.execImage(file, { argv, env, execfn: pathBytes }, node.path);
+    k.execImage(file, { argv, env, execfn: pathBytes }, node.path, node.kind === 'tmp' ? node.file : undefined);
     return 0n;
   }),
 ];
