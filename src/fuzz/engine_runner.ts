@@ -7,7 +7,7 @@
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
-import { CASE_PROFILES, CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
+import { profileIndex, CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
 import { decodeLogView, logLength, type CaseEnd, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
@@ -159,7 +159,7 @@ export class EngineRunner {
   /** The machine for c's configuration, made on first use. */
   private prepared(c: FuzzCase): Prepared {
     // indexed by number: a string key per case (smap changes from case to case) allocated
-    const k = 4 * CASE_PROFILES.indexOf(c.profile) + (c.smap ? 2 : 0) + (c.sysctl ? 1 : 0);
+    const k = 4 * profileIndex(c.profile) + (c.smap ? 2 : 0) + (c.sysctl ? 1 : 0);
     return (this.machines[k] ??= this.fresh(c));
   }
 }
