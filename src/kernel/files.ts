@@ -35,6 +35,12 @@ export class OpenFile {
   ) {}
 }
 
+/**
+ * The map of a table with no descriptor: shared by every such table and
+ * never written (a table copies it before its first change: FdTable.own).
+ */
+const NO_FDS = new Map<number, OpenFile>();
+
 export class FdTable {
   /** Tasks using the table (threads share it): the last one to go closes every descriptor. */
   users = 1;
@@ -45,20 +51,23 @@ export class FdTable {
    * starts without: the child holds none.
    */
   flPosix: FileLocks | undefined;
-  private open = new Map<number, OpenFile>();
+  /** Descriptor to description: NO_FDS until the first descriptor is installed. */
+  private open: Map<number, OpenFile> = NO_FDS;
   /**
-   * `open` is a fork's copy still shared with the table it was copied from
-   * (and maybe others): copied on the first change, as most forked children
-   * change no descriptor before they exit. The cloexec set is shared too.
+   * `open` is not this table's own: NO_FDS (a new table, a closed one), or
+   * a fork's copy still shared with the table it was copied from (and maybe
+   * others). It is copied on the first change: most forked children change
+   * no descriptor before they exit, and a table that the last of its tasks
+   * closed needs no map of its own. The cloexec set is shared too.
    */
-  private sharedMap = false;
+  private sharedMap = true;
   /** The descriptors with FD_CLOEXEC, when there are any (a set apart keeps most tables one map). */
   private cloexec: Set<number> | undefined;
 
   /** The map and set made this table's own before a change. */
   private own(): void {
     if (!this.sharedMap) return;
-    this.open = new Map(this.open);
+    this.open = this.open === NO_FDS ? new Map() : new Map(this.open);
     if (this.cloexec) this.cloexec = new Set(this.cloexec);
     this.sharedMap = false;
   }
@@ -114,10 +123,9 @@ export class FdTable {
   copy(): FdTable {
     const t = new FdTable();
     for (const f of this.open.values()) f.refs++;
-    // the same map until one of them changes (own)
+    // the same map until one of them changes (own); a new table's sharedMap is already set
     t.open = this.open;
     t.cloexec = this.cloexec?.size ? this.cloexec : undefined;
-    t.sharedMap = true;
     this.sharedMap = true;
     return t;
   }
@@ -135,10 +143,10 @@ export class FdTable {
   closeAll(): boolean {
     let pipes = false;
     for (const f of this.open.values()) pipes = this.release(f) || pipes;
-    // a map another table may share is left to it
-    if (this.sharedMap) this.open = new Map();
-    else this.open.clear();
-    this.sharedMap = false;
+    // a map another table may share is left to it; a map of its own is left to the collector
+    // (Map.clear makes a new backing table anyway), the table keeping the shared empty one
+    this.open = NO_FDS;
+    this.sharedMap = true;
     this.cloexec = undefined;
     return pipes;
   }

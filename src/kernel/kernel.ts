@@ -1468,12 +1468,13 @@ export class Kernel {
     const tid = this.nextPid++;
     // dispositions shared (CLONE_SIGHAND) or copied: the actions are immutable, so a copy shares them
     const sighand = flags & CLONE_SIGHAND ? parent.sighand : new SigHand(parent.sighand.actions);
+    // the descriptor table shared (CLONE_FILES) or copied
+    const files = flags & CLONE_FILES ? parent.files : parent.files.copy();
+    if (flags & CLONE_FILES) files.users++;
     // a thread shares its process's pending signals; a new process starts with none
-    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand, thread ? parent.shared : undefined);
-    if (flags & CLONE_FILES) {
-      child.files = parent.files;
-      parent.files.users++;
-    } else child.files = parent.files.copy();
+    const child = new Task(tid, thread ? parent.tgid : tid, thread ? parent.ppid : parent.tgid, mm, sighand, thread ? parent.shared : undefined, files);
+    // what the process keeps on its leader (a thread leader that exited still holds it)
+    const leader = this.tasks.get(parent.tgid) ?? parent;
     child.saved.set(this.cpuBlock);
     const dv = savedView(child.saved);
     const b = child.saved.byteOffset - L.CPU;
@@ -1494,14 +1495,14 @@ export class Kernel {
     if (flags & CLONE_SYSVSEM) child.semUndo = parent.semUndo ??= new SemUndoList();
     rseqFork(parent, child, (flags & CLONE_VM) !== 0);
     child.cred = parent.cred;
-    child.cwd = this.cwd();
+    child.cwd = leader.cwd;
     child.sid = parent.sid;
-    child.rlimits = (this.tasks.get(parent.tgid) ?? parent).rlimits;
+    child.rlimits = leader.rlimits;
     child.comm = parent.comm;
     child.startTime = this.clockNs();
     child.forkNoExec = true;
     child.loginuid = parent.loginuid;
-    if (!thread) child.oomScoreAdj = (this.tasks.get(parent.tgid) ?? parent).oomScoreAdj;
+    if (!thread) child.oomScoreAdj = leader.oomScoreAdj;
     // sigaltstack records are replaced, never written in place: a fork or vfork child shares its
     // parent's, a thread starts with none (copy_process: sas_ss_reset for CLONE_VM without VFORK)
     child.sig.altstack = (flags & (CLONE_VM | CLONE_VFORK)) === CLONE_VM ? NO_ALTSTACK : parent.sig.altstack;

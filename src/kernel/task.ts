@@ -176,7 +176,7 @@ export class Task {
    */
   suspendMask: bigint | undefined;
   /** The process's descriptor table: shared by threads (CLONE_FILES), copied by fork. */
-  files = new FdTable();
+  files: FdTable;
   /** Sleeping in a read or write of a pipe or an eventfd: a change to either wakes it to look again. */
   ioWait = false;
   /** Sleeping in flock or F_SETLKW: the lock in its way, whose going or shrinking wakes it (src/kernel/locks.ts). */
@@ -226,10 +226,13 @@ export class Task {
     public mm: AddressSpace,
     sighand?: SigHand,
     shared?: SigQueue,
+    files?: FdTable,
   ) {
     this.pgid = tgid;
     this.sighand = sighand ?? new SigHand();
     this.shared = shared ?? new SigQueue();
+    // clone gives the table it shares or copies, so that none is made only to be replaced
+    this.files = files ?? new FdTable();
   }
 }
 
