@@ -137,8 +137,8 @@ const MAX_SAFE_BIG = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** The shortest preemption quantum, in instructions. */
 const QUANTUM_MIN = 20_000;
-/** The span the seeded quantum is drawn from, as a bigint made once. */
-const QUANTUM_SPAN = BigInt(SLICE - QUANTUM_MIN);
+/** The span the seeded quantum is drawn from. */
+const QUANTUM_SPAN = SLICE - QUANTUM_MIN;
 
 const FIRST_PID = 100;
 const INIT_PID = 1;
@@ -625,13 +625,7 @@ export class Kernel {
 
   randomBytes(n: number): Uint8Array {
     const out = new Uint8Array(n);
-    for (let i = 0; i < n; i += 8) {
-      const v = this.rng.next();
-      // little-endian bytes from two 32-bit halves: one bigint operation per word, not per byte
-      const lo = Number(v & 0xffffffffn);
-      const hi = Number((v >> 32n) & 0xffffffffn);
-      for (let j = 0; j < 8 && i + j < n; j++) out[i + j] = (j < 4 ? lo >>> (8 * j) : hi >>> (8 * (j - 4))) & 0xff;
-    }
+    this.rng.fill(out);
     return out;
   }
 
@@ -827,7 +821,7 @@ export class Kernel {
       }
       // with several runnable tasks the quantum comes from the seed: another seed, another interleaving
       const several = this.severalRunnable();
-      if (several && this.quantumLeft <= 0) this.quantumLeft = QUANTUM_MIN + Number(this.schedRng.next() % QUANTUM_SPAN);
+      if (several && this.quantumLeft <= 0) this.quantumLeft = QUANTUM_MIN + this.schedRng.nextBelow(QUANTUM_SPAN);
       let slice = several ? this.quantumLeft : SLICE;
       if (this.timerfds !== undefined && this.timerfds.size > 0) {
         // a timerfd due wakes its waiters now; the slice stops at the next one
