@@ -98,10 +98,38 @@ const WCONTINUED = 8;
 const WNOWAIT = 0x01000000;
 
 /**
+ * Which children a wait is for (Linux: the pid_type and pid of
+ * kernel_waitid): any, a process (waitid's P_PID and P_PIDFD), a process
+ * or a task (wait4's pid > 0, which names a traced thread too), a process
+ * group. A kind and a number rather than a closure, which a wait that
+ * sleeps and runs again would make each time.
+ */
+const enum WaitFor {
+  Any,
+  Process,
+  ProcessOrTask,
+  Group,
+}
+
+/** Whether t is one of the children a wait for `what` and id is for. */
+function waitsFor(t: Task, what: WaitFor, id: number): boolean {
+  switch (what) {
+    case WaitFor.Any:
+      return true;
+    case WaitFor.Process:
+      return t.tgid === id;
+    case WaitFor.ProcessOrTask:
+      return t.tgid === id || t.tid === id;
+    default:
+      return t.pgid === id;
+  }
+}
+
+/**
  * The wait core shared by wait4 and waitid. Returns undefined for WNOHANG
  * with nothing to report; sleeps (restarting the call) otherwise.
  */
-function findWaitable(k: Kernel, match: (t: Task) => boolean, opts: number): Found | undefined | typeof SLEEP {
+function findWaitable(k: Kernel, what: WaitFor, id: number, opts: number): Found | undefined | typeof SLEEP {
   const me = k.current;
   // one pass over the tasks: the lowest-tid tracee in a ptrace stop not yet
   // reported, the lowest-tid matching child with something to report,
@@ -114,9 +142,9 @@ function findWaitable(k: Kernel, match: (t: Task) => boolean, opts: number): Fou
   for (const t of k.tasks.values()) {
     if (t.tracer === me.tgid) {
       tracing = true;
-      if (t.ptraceStop && !t.ptraceStop.reported && match(t) && (traced === undefined || t.tid < traced.tid)) traced = t;
+      if (t.ptraceStop && !t.ptraceStop.reported && waitsFor(t, what, id) && (traced === undefined || t.tid < traced.tid)) traced = t;
     }
-    if (t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && match(t)) {
+    if (t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && waitsFor(t, what, id)) {
       children = true;
       if (child !== undefined && t.tid > child.tid) continue;
       const kind = reportable(t, opts);
@@ -158,9 +186,9 @@ function consume(k: Kernel, f: Found, opts: number): void {
 
 function wait4(k: Kernel, pid: number, status: bigint, opts: number, rusage: bigint): bigint {
   if (opts & ~(WNOHANG | WUNTRACED | WCONTINUED | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
-  const me = k.current;
-  const match = (t: Task) => pid > 0 ? t.tgid === pid || t.tid === pid : pid === 0 ? t.pgid === me.pgid : pid === -1 ? true : t.pgid === -pid;
-  const f = findWaitable(k, match, opts | WEXITED);
+  // pid > 0: that child (or traced task); -1: any; 0: the caller's group; below -1: group -pid
+  const what = pid > 0 ? WaitFor.ProcessOrTask : pid === -1 ? WaitFor.Any : WaitFor.Group;
+  const f = findWaitable(k, what, pid > 0 ? pid : pid === 0 ? k.current.pgid : -pid, opts | WEXITED);
   if (f === SLEEP) return 0n;
   if (!f) return 0n;
   let word: number;
@@ -182,22 +210,23 @@ const P_PIDFD = 3;
 function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: number, rusage: bigint): bigint {
   if (opts & ~(WNOHANG | WUNTRACED | WEXITED | WCONTINUED | WNOWAIT | 0x20000000 | 0x40000000 | 0x80000000)) throw new Errno(EINVAL);
   if (!(opts & (WEXITED | WUNTRACED | WCONTINUED))) throw new Errno(EINVAL);
-  const me = k.current;
-  let match: (t: Task) => boolean;
-  if (idtype === P_ALL) match = () => true;
+  let what: WaitFor;
+  let which = id;
+  if (idtype === P_ALL) what = WaitFor.Any;
   else if (idtype === P_PID) {
     if (id <= 0) throw new Errno(EINVAL);
-    match = (t) => t.tgid === id;
+    what = WaitFor.Process;
   } else if (idtype === P_PGID) {
     if (id < 0) throw new Errno(EINVAL);
-    const g = id === 0 ? me.pgid : id;
-    match = (t) => t.pgid === g;
+    what = WaitFor.Group;
+    if (id === 0) which = k.current.pgid;
   } else if (idtype === P_PIDFD) {
     const f = k.fd(id);
     if (!f || f.pid === undefined) throw new Errno(EBADF);
-    match = (t) => t.tgid === f.pid;
+    what = WaitFor.Process;
+    which = f.pid;
   } else throw new Errno(EINVAL);
-  const f = findWaitable(k, match, opts);
+  const f = findWaitable(k, what, which, opts);
   if (f === SLEEP) return 0n;
   const info = new Uint8Array(128);
   if (f) {
