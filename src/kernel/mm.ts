@@ -109,6 +109,13 @@ export function protBits(prot: number, shared: boolean): number {
   return b;
 }
 
+/**
+ * The VMA list of an address space with no mapping (a new one, or one
+ * destroyed): shared by all of them, which a list never changed in place
+ * allows (a fork's replaces it at once).
+ */
+const NO_VMAS: Vma[] = [];
+
 /** The AddressSpace fields its snapshot copies share ([SHARES]). */
 const SHARED_FIELDS: readonly string[] = ['vmas', 'exe'];
 
@@ -122,7 +129,7 @@ export class AddressSpace implements SharesFields {
    * is never changed once another address space may hold it: forks and
    * snapshot copies share it (and its records, which are values too).
    */
-  vmas: Vma[] = [];
+  vmas: Vma[] = NO_VMAS;
   brkStart = 0n;
   brk = 0n;
   /** Address spaces sharing this one (threads): freed when it reaches zero. */
@@ -196,7 +203,7 @@ export class AddressSpace implements SharesFields {
     this.engine.x.ptDestroy(this.root);
     this.root = 0;
     for (const v of this.vmas) this.drop(v);
-    this.vmas = [];
+    this.vmas = NO_VMAS;
   }
 
   /** v is a new record of this address space: its file has one more mapping. */
