@@ -46,10 +46,15 @@ export function futexKey(mm: AddressSpace, addr: bigint, shared: boolean): Futex
 
 /** Wakes up to n tasks sleeping on the futex `key` whose bitset meets `bitset`; returns how many woke. */
 export function futexWake(k: Kernel, key: FutexKey, n: number, bitset = -1): number {
+  // one pass, and a list only when someone sleeps there: a wake mostly finds one sleeper or none
+  let sleepers: Task[] | undefined;
+  for (const t of k.tasks.values()) {
+    const w = t.futexWait;
+    if (t.state === 'blocked' && w !== undefined && w.space === key.space && w.addr === key.addr && (w.bitset & bitset) !== 0) (sleepers ??= []).push(t);
+  }
+  if (sleepers === undefined) return 0;
+  sleepers.sort((a, b) => a.tid - b.tid);
   let woke = 0;
-  const sleepers = [...k.tasks.values()]
-    .filter((t) => t.state === 'blocked' && t.futexWait && t.futexWait.space === key.space && t.futexWait.addr === key.addr && (t.futexWait.bitset & bitset) !== 0)
-    .sort((a, b) => a.tid - b.tid);
   for (const t of sleepers) {
     if (woke >= n) break;
     t.futexWait = undefined;
