@@ -26,7 +26,7 @@ import { openInterpreter } from './interp.js';
 import { PageCache } from './page_cache.js';
 import { FileLocks } from './locks.js';
 import type { AddressSpace } from './mm.js';
-import { Task, SemUndoList, commOf, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
+import { Task, SemUndoList, commOf, releaseSavedBlock, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
@@ -1107,7 +1107,13 @@ export class Kernel {
     this.clearChildTid(t);
     t.mm.users--;
     this.dropFiles(t);
-    if (t.tid !== t.tgid) this.tasks.delete(t.tid);
+    if (t.tid !== t.tgid) this.releaseTask(t);
+  }
+
+  /** release_task: t, a zombie, leaves the task list for good (its saved CPU block serves a later task). */
+  releaseTask(t: Task): void {
+    this.tasks.delete(t.tid);
+    releaseSavedBlock(t);
   }
 
   /**
@@ -1137,7 +1143,7 @@ export class Kernel {
       x.state = 'zombie';
       x.mm.users--;
       this.dropFiles(x);
-      this.tasks.delete(x.tid);
+      this.releaseTask(x);
     }
     const leader = this.tasks.get(t.tgid) ?? t;
     this.endProcess(leader, end);
@@ -1198,7 +1204,7 @@ export class Kernel {
     }
     const parent = this.tasks.get(t.ppid);
     if (!parent || parent.state === 'zombie') {
-      this.tasks.delete(t.tid);
+      this.releaseTask(t);
       return;
     }
     // si_status: the exit code, or the signal (CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3)
@@ -1209,7 +1215,7 @@ export class Kernel {
     // a parent ignoring SIGCHLD (or with SA_NOCLDWAIT) leaves no zombie: the child is reaped now,
     // and a wait finds it gone (ECHILD once no child is left)
     const act = parent.sighand.actions[SIGCHLD];
-    if (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0n) this.tasks.delete(t.tid);
+    if (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0n) this.releaseTask(t);
     this.wakeParent(t);
   }
 

@@ -81,13 +81,59 @@ export interface CpuTimers {
   profInterval: bigint;
 }
 
+/**
+ * Saved CPU blocks of released tasks, kept for the tasks made next, as
+ * Linux's slab caches keep freed task_structs for the next fork: a fuzz
+ * case with a fork step makes a task and reaps it, and a new block is 672
+ * bytes of new zeroed memory (a 16 KiB chunk every 23 tasks, clone.ts
+ * pooledBytes) for the collector to take back. At most FREE_BLOCKS_MAX
+ * wait, each keeping its chunk alive.
+ *
+ * Module state, not the machine's: a block is bytes only, zeroed again
+ * when reused, whichever machine released it. Only blocks made here come
+ * back (recyclable): a snapshot restore gives the tasks it restores the
+ * same arrays on every restore (clone.ts refilledBytes), so one of those
+ * waiting here could be a restored task's and a new task's at once.
+ */
+const freeBlocks: Uint8Array[] = [];
+const FREE_BLOCKS_MAX = 16;
+const recyclable = new WeakSet<Uint8Array>();
+
+/**
+ * What a released task holds instead of its block: no live task's, so that
+ * a block waits here at most once and is never two tasks'. Nothing writes
+ * it: a released task is a zombie, and no zombie's registers are saved.
+ */
+const RELEASED_BLOCK = new Uint8Array(CPU_STATE_SIZE);
+
+/** A zeroed block for a new task's saved CPU state: a released task's, else a new one. */
+function savedBlock(): Uint8Array {
+  const reused = freeBlocks.pop();
+  if (reused !== undefined) return reused.fill(0);
+  const block = pooledBytes(CPU_STATE_SIZE);
+  recyclable.add(block);
+  return block;
+}
+
+/**
+ * t, a zombie, has left the task list for good (release_task: reaped, or
+ * a thread or an unwaited child gone): its saved CPU block serves a task
+ * made later.
+ */
+export function releaseSavedBlock(t: Task): void {
+  const block = t.saved;
+  if (freeBlocks.length >= FREE_BLOCKS_MAX || !recyclable.has(block)) return;
+  t.saved = RELEASED_BLOCK;
+  freeBlocks.push(block);
+}
+
 export class Task {
   /**
    * CPU block image (registers, rflags, fs/gs base, cr3, SUD block, xmm).
    * A view into a larger buffer (clone.ts pooledBytes): read it through its
    * byteOffset.
    */
-  saved = pooledBytes(CPU_STATE_SIZE);
+  saved = savedBlock();
   state: TaskState = 'runnable';
   /** Virtual time (ns) at which a timed sleep (poll, nanosleep) ends. */
   sleepUntil: bigint | undefined;

@@ -210,6 +210,23 @@ maybe('machine snapshots', () => {
     expect(m.kernel.tasks.get(m.kernel.current.tid)).toBe(m.kernel.current);
   });
 
+  it('gives no task made after a restore the saved registers of a restored task (a child reaped, then another forked, run after run)', () => {
+    const elf = program();
+    const native = runNative(join(workDir, 'snapshot'), ['reap']);
+    expect(native.stdout.toString()).toBe('forked\nb=22\na=11\n');
+    const m = new Machine();
+    m.load(elf, { argv: ['snap', 'reap'] });
+    runUntilOutput(m, 'forked');
+    // A (forked, about to sleep or asleep) is restored from here each time; each run forks B while
+    // A sleeps and reaps B, then A: a block released by one run must not be a restored A's in the next
+    const snap = m.snapshot();
+    for (let i = 0; i < 4; i++) {
+      if (i > 0) m.restore(snap, { check: true });
+      expect(m.run()).toMatchObject({ kind: 'exited', status: 0 });
+      expect(m.stdoutText()).toBe(native.stdout.toString());
+    }
+  });
+
   it('restores either of two snapshots of one machine, in any order', () => {
     const ref = fresh(['snap', 'case'], 'hello').out;
     const m = new Machine({ stdin: 'hello' });

@@ -180,7 +180,7 @@ function consume(k: Kernel, f: Found, opts: number): void {
   else if (f.kind === 'continued') f.t.continued = false;
   else {
     k.reapCpuTime(f.t);
-    k.tasks.delete(f.t.tid);
+    k.releaseTask(f.t);
   }
 }
 

@@ -6,6 +6,9 @@
  *   smc   writes code into an RWX page, runs it, spins (the test snapshots
  *         during the spin), runs it again, rewrites it and runs it a third time
  *   grow  touches argv[2] MiB of fresh memory and prints a checksum
+ *   reap  forks A, which sleeps a millisecond, prints "forked" and spins (the
+ *         test snapshots during the spin, A alive), forks B, then reaps B and A
+ *         and prints their exit statuses
  */
 #include "../../sud/programs/sud.h"
 
@@ -80,6 +83,25 @@ static int run_grow(u64 mib) {
   return 0;
 }
 
+static int run_reap(void) {
+  i64 a = rsys(57, 0, 0, 0, 0, 0);
+  if (a == 0) {
+    i64 ts[2] = {0, 1000000};
+    rsys(35, (i64)ts, 0, 0, 0, 0); /* nanosleep */
+    quit(11);
+  }
+  out("forked\n");
+  for (volatile int i = 0; i < 100000; i++) {}
+  i64 b = rsys(57, 0, 0, 0, 0, 0);
+  if (b == 0) quit(22);
+  int status = 0;
+  rsys(61, b, (i64)&status, 0, 0, 0);
+  kv("b", status >> 8);
+  rsys(61, a, (i64)&status, 0, 0, 0);
+  kv("a", status >> 8);
+  return 0;
+}
+
 static u64 atou(const char *s) { u64 v = 0; while (*s >= '0' && *s <= '9') v = v * 10 + (u64)(*s++ - '0'); return v; }
 
 int cmain(u64 *sp) {
@@ -88,5 +110,6 @@ int cmain(u64 *sp) {
   const char *mode = argc > 1 ? argv[1] : "case";
   if (streq(mode, "smc")) quit(run_smc());
   if (streq(mode, "grow")) quit(run_grow(argc > 2 ? atou(argv[2]) : 1));
+  if (streq(mode, "reap")) quit(run_reap());
   quit(run_case());
 }
