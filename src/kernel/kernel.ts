@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, ORIG_RAX_Q, ORIG_RAX_W } from './cpu_words.js';
+import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
@@ -795,6 +795,22 @@ export class Kernel {
     this.qwords[RIP_Q] = v;
   }
 
+  /**
+   * rip moved by delta bytes (a syscall instruction's 2, back before it for
+   * a call that sleeps and runs again, forth when it wakes), modulo 2^64 as
+   * setRip stores: on the CPU block's 32-bit words, where the BigInt read,
+   * sum and store made three BigInts at every sleep and wake-up (a parent's
+   * wait for its child makes both).
+   */
+  moveRip(delta: number): void {
+    const dw = this.dwords;
+    const lo = (dw[RIP_W] >>> 0) + delta;
+    dw[RIP_W] = lo;
+    // the carry or the borrow (the store above keeps lo modulo 2^32)
+    if (lo > 0xffffffff) dw[RIP_W + 1]++;
+    else if (lo < 0) dw[RIP_W + 1]--;
+  }
+
   /** Stores a task's SUD config, and into the CPU block's config when it is running. */
   setSud(t: Task, cfg: SudConfig): void {
     t.sud = cfg;
@@ -937,7 +953,7 @@ export class Kernel {
   private resumeSyscall(): void {
     const t = this.current;
     // the registers as the syscall left them: rip back after the instruction, the number in rax
-    this.setRip(this.qwords[RIP_Q] + 2n);
+    this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
     this.dwords[INT80_W] = t.sleepingInt80 ? 1 : 0;
     this.syscall();
@@ -980,8 +996,11 @@ export class Kernel {
       if (restart !== undefined) {
         // the task sleeps; the syscall instruction runs again when it wakes
         this.restartRequest = undefined;
-        this.setRip(this.qwords[RIP_Q] - 2n);
-        this.setReg(0, this.qwords[ORIG_RAX_Q]);
+        this.moveRip(-2);
+        // rax = orig_rax, word by word
+        const dw = this.dwords;
+        dw[RAX_W] = dw[ORIG_RAX_W];
+        dw[RAX_W + 1] = dw[ORIG_RAX_W + 1];
         this.current.sleeping = restart.block ? 'restartblock' : 'restartsys';
         this.current.sleepingInt80 = int80;
         // a signal it can take already (a mask the call just set lets one through) ends the sleep at once

@@ -20,7 +20,7 @@ import {
   CNT_SIGNALS, CNT_SIGRETURNS, FXSAVE_SCRATCH, SIGFRAME_FRAME, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR,
   SFI_TRAPNO, SFI_CR2, SFI_FPSTATE, SFI_SIGINFO,
 } from '../engine/layout.js';
-import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, RIP_Q } from './cpu_words.js';
+import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q } from './cpu_words.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -569,10 +569,10 @@ function setupFrame(k: Kernel, sig: number, act: SigAction, info: Siginfo): bool
     t.pipeWritten = undefined;
     k.abandonFifoOpen(t);
     if (written !== undefined && written > 0) {
-      k.setRip(k.qwords[RIP_Q] + 2n);
+      k.moveRip(2);
       k.setReg(0, BigInt(written));
     } else if (t.sleeping === 'restartblock' || !(flags & SA_RESTART_BIT)) {
-      k.setRip(k.qwords[RIP_Q] + 2n);
+      k.moveRip(2);
       k.setReg(0, -4n);
     }
     t.sleeping = undefined;
