@@ -1426,53 +1426,71 @@ export class Kernel {
   /**
    * The next runnable task after the current one, in tid order
    * (deterministic). Passes over the tasks without arrays or a sort: this
-   * runs at every preemption and every sleep.
+   * runs at every preemption and every sleep. Mostly one pass: a second
+   * only when a timed sleep or a timer may have ended (wakeTimed).
    */
   private pickNext(): Task | undefined {
-    let any = false;
+    const cur = this.current.tid;
     let timed = false;
+    let after: Task | undefined;
+    let first: Task | undefined;
     for (const t of this.tasks.values()) {
-      if (t.state === 'runnable') any = true;
-      else if (t.state === 'blocked' && t.sleepUntil !== undefined) timed = true;
+      if (t.state === 'runnable') {
+        // the lowest tid above the current one, else the lowest
+        if (first === undefined || t.tid < first.tid) first = t;
+        if (t.tid > cur && (after === undefined || t.tid < after.tid)) after = t;
+      } else if (t.state === 'blocked' && t.sleepUntil !== undefined) timed = true;
     }
+    const any = first !== undefined;
     // the clock (a bigint sum) is read only when a timed sleep or a timer may have ended
     const timers = this.timerfds !== undefined && this.timerfds.size > 0;
-    if (timed || (!any && (this.alarmsArmed > 0 || timers))) {
-      const now = this.clockNs();
-      for (const t of this.tasks.values()) {
-        if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) {
-          t.state = 'runnable';
-          any = true;
-        }
-      }
-      if (!any) {
-        // everyone sleeps: virtual time jumps to the earliest timeout
-        let at: bigint | undefined;
-        for (const t of this.tasks.values()) {
-          if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
-        }
-        // an ITIMER_REAL or a timerfd due first fires there (its signal or its wake-up reaches whom
-        // it may); if that wakes no one, time goes on to the earliest timeout
-        const alarm = this.nextAlarm();
-        const tfd = timers ? this.expireTimerfds() : undefined;
-        const first = alarm === undefined ? tfd : tfd === undefined || alarm < tfd ? alarm : tfd;
-        if (first !== undefined && (at === undefined || first < at)) {
-          const cur = this.clockNs();
-          if (first > cur) this.sleptNs += first - cur;
-          if (alarm !== undefined && alarm <= first) this.fireAlarms();
-          if (timers) this.expireTimerfds();
-          for (const t of this.tasks.values()) if (t.state === 'runnable') any = true;
-        }
-        if (!any && at !== undefined) {
-          const cur = this.clockNs();
-          if (at > cur) this.sleptNs += at - cur;
-          for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
-          any = true;
-        }
+    if (!timed && (any || !(this.alarmsArmed > 0 || timers))) return after ?? first;
+    if (!this.wakeTimed(any, timers)) return undefined;
+    return this.nextRunnable();
+  }
+
+  /**
+   * Wakes the timed sleepers whose time has come; when no task can run,
+   * virtual time jumps to the earliest timeout, timer or timerfd, which
+   * then fires. Returns whether any task is runnable.
+   */
+  private wakeTimed(any: boolean, timers: boolean): boolean {
+    const now = this.clockNs();
+    for (const t of this.tasks.values()) {
+      if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= now) {
+        t.state = 'runnable';
+        any = true;
       }
     }
-    if (!any) return undefined;
-    // the lowest tid above the current one, else the lowest
+    if (any) return true;
+    // everyone sleeps: virtual time jumps to the earliest timeout
+    let at: bigint | undefined;
+    for (const t of this.tasks.values()) {
+      if (t.state === 'blocked' && t.sleepUntil !== undefined && (at === undefined || t.sleepUntil < at)) at = t.sleepUntil;
+    }
+    // an ITIMER_REAL or a timerfd due first fires there (its signal or its wake-up reaches whom
+    // it may); if that wakes no one, time goes on to the earliest timeout
+    const alarm = this.nextAlarm();
+    const tfd = timers ? this.expireTimerfds() : undefined;
+    const first = alarm === undefined ? tfd : tfd === undefined || alarm < tfd ? alarm : tfd;
+    if (first !== undefined && (at === undefined || first < at)) {
+      const cur = this.clockNs();
+      if (first > cur) this.sleptNs += first - cur;
+      if (alarm !== undefined && alarm <= first) this.fireAlarms();
+      if (timers) this.expireTimerfds();
+      for (const t of this.tasks.values()) if (t.state === 'runnable') any = true;
+    }
+    if (!any && at !== undefined) {
+      const cur = this.clockNs();
+      if (at > cur) this.sleptNs += at - cur;
+      for (const t of this.tasks.values()) if (t.state === 'blocked' && t.sleepUntil !== undefined && t.sleepUntil <= at) t.state = 'runnable';
+      any = true;
+    }
+    return any;
+  }
+
+  /** The runnable task with the lowest tid above the current one's, else the lowest. */
+  private nextRunnable(): Task | undefined {
     const cur = this.current.tid;
     let after: Task | undefined;
     let first: Task | undefined;
