@@ -39,7 +39,7 @@ import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSig
 import { siginfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
-import { futexSyscalls, futexKey, futexWake, exitRobustList } from './syscalls/futex.js';
+import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
 import { ptraceSyscalls } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
@@ -1145,7 +1145,7 @@ export class Kernel {
     if (t.clearChildTid === 0n) return;
     try {
       writeU32(t.mm, t.clearChildTid, 0);
-      futexWake(this, futexKey(t.mm, t.clearChildTid, true), 1);
+      futexWakeWord(this, t.mm, t.clearChildTid);
     } catch {
       // an unmapped tid word is ignored, as Linux does
     }

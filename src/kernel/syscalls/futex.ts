@@ -66,6 +66,22 @@ export function futexWake(k: Kernel, key: FutexKey, n: number, bitset = -1): num
   return woke;
 }
 
+/**
+ * futexWake of one waiter on the word at addr of mm, as the kernel itself
+ * wakes it (a thread's exit clearing its tid word, a robust lock's owner
+ * dying): the word's key (a walk of the VMAs, to see whether it is shared
+ * memory) is worked out only when some task sleeps on a futex at all, as
+ * most of these wakes find no one.
+ */
+export function futexWakeWord(k: Kernel, mm: AddressSpace, addr: bigint): void {
+  for (const t of k.tasks.values()) {
+    if (t.state === 'blocked' && t.futexWait !== undefined) {
+      futexWake(k, futexKey(mm, addr, true), 1);
+      return;
+    }
+  }
+}
+
 /** struct robust_list_head's size: the list, futex_offset, list_op_pending. */
 const ROBUST_HEAD_SIZE = 24n;
 /** How many entries exit walks at most (ROBUST_LIST_LIMIT), so that a looping list ends. */
@@ -84,7 +100,7 @@ function futexDeath(k: Kernel, t: Task, uaddr: bigint): void {
   const word = Number(readU64(t.mm, uaddr) & 0xffffffffn);
   if ((word & FUTEX_TID_MASK) !== t.tid) return;
   writeU32(t.mm, uaddr, ((word & FUTEX_WAITERS) | FUTEX_OWNER_DIED) >>> 0);
-  if (word & FUTEX_WAITERS) futexWake(k, futexKey(t.mm, uaddr, true), 1);
+  if (word & FUTEX_WAITERS) futexWakeWord(k, t.mm, uaddr);
 }
 
 /**
