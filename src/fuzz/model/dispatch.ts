@@ -69,7 +69,11 @@ export function selectorDecision(v: DispatchContext['selectorByte']): Decision {
   return 'kill-sigsys';
 }
 
-/** Step 1's range test on a stored config: seed start <= ip <= end; mainline (ip - offset) mod 2^64 < len. */
-export function regionExempts(s: SudState, ip: bigint): boolean {
-  return (s.lo <= ip && ip < s.hi) || ip < s.wrapHi;
+/**
+ * Step 1's range test on a stored config: seed start <= ip <= end; mainline
+ * (ip - offset) mod 2^64 < len. `at` is the ip as a Number (exact: the slots'
+ * ips lie in the SITES page).
+ */
+export function regionExempts(s: SudState, at: number): boolean {
+  return (s.loAt <= at && at < s.hiAt) || at < s.wrapHiAt;
 }

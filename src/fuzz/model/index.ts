@@ -42,11 +42,11 @@ export function predictDetailed(c: FuzzCase, opts?: ModelOptions): Prediction {
     if (e instanceof ProcessEnd) end = endFromWaitStatus(e.status);
     else if (e instanceof Hang) {
       end = { kind: 'hung' };
-      run.notes.unpredictable.push(`hangs: ${e.why}`);
+      run.unpredictable.push(`hangs: ${e.why}`);
     } else throw e;
   }
-  const { records, overflow } = run.log;
-  return { outcome: { log: records, overflow, end: end! }, unpredictable: run.notes.unpredictable, aslrDependent: run.notes.aslrDependent };
+  const { records, overflow } = run.pages;
+  return { outcome: { log: records, overflow, end: end! }, unpredictable: run.unpredictable, aslrDependent: run.aslrDependent };
 }
 
 /** The Outcome the guest shows for case `c` on a real kernel of `c.profile`. */

@@ -46,8 +46,6 @@ function sitesPage(): Uint8Array {
 }
 
 const SITES_PAGE = sitesPage();
-const STACK_TOP_PAGE = TOP - PAGE;
-const END_MARKER = TOP - 8n;
 /**
  * read() runs on every selector check: it compares the address as a Number
  * with the pages' bounds, where each BigInt comparison was a call. The
@@ -59,7 +57,8 @@ const SEL_RW_AT = Number(SEL_RW);
 const SEL_RO_AT = Number(SEL_RO);
 const CASE_AT = Number(CASE_ADDR);
 const LOG_AT = Number(LOG_ADDR);
-const STACK_TOP_PAGE_AT = Number(STACK_TOP_PAGE);
+const STACK_TOP_PAGE_AT = Number(TOP - PAGE);
+const END_MARKER_AT = Number(TOP - 8n);
 const TOP_AT = Number(TOP);
 const PAGE_BYTES = Number(PAGE);
 
@@ -81,19 +80,33 @@ class LogEntry implements LogRecord {
 }
 
 /**
- * The two LOG pages (MAP_SHARED: one for the whole run), kept as the records
- * the guest appended rather than as bytes. Word 0 is the record count, word 1
- * the overflow flag, words 2-3 zero, record r is words 4+4r .. 7+4r. The
- * second page is also the scratch page children report through, so records
- * 127 and up share words with it (a long log overwrites scratch[0..1], and a
- * later scratch write changes record 127): `word` and `setScratch` follow the
- * same overlap, so every read sees the bytes the guest's memory holds.
+ * What every process of a run sees alike (one object per run: a prediction
+ * made five per-run objects before any step, a tenth of its time): the two
+ * LOG pages, MAP_SHARED, and the CASE page, which never changes.
+ *
+ * The LOG pages are kept as the records the guest appended rather than as
+ * bytes. Word 0 is the record count, word 1 the overflow flag, words 2-3
+ * zero, record r is words 4+4r .. 7+4r. The second page is also the scratch
+ * page children report through, so records 127 and up share words with it (a
+ * long log overwrites scratch[0..1], and a later scratch write changes record
+ * 127): `word` and `setScratch` follow the same overlap, so every read sees
+ * the bytes the guest's memory holds.
  */
-export class SharedLog {
+export class SharedPages {
   readonly records: LogRecord[] = [];
   overflow = false;
-  /** Scratch-page words no record covers yet (the guest only uses words 0 and 1). */
-  private readonly scratchWords: bigint[] = [0n, 0n];
+  /** Scratch-page words 0 and 1 while no record covers them (the guest uses no other). */
+  private scratch0 = 0n;
+  private scratch1 = 0n;
+  /** The CASE page, made on first read (only a selector pointing there reads it). */
+  private caseBytes: Uint8Array | null = null;
+
+  constructor(
+    /** The case: the CASE page's bytes and SEL_RO's first byte. */
+    readonly c: FuzzCase,
+    /** The CASE page's direct flag (word 1). */
+    private readonly direct: boolean,
+  ) {}
 
   /**
    * guest.c rec: append a record, or set the overflow flag once the log is
@@ -124,19 +137,21 @@ export class SharedLog {
         default: return rec.c;
       }
     }
-    return this.scratchWords[w - SCRATCH_WORD] ?? 0n;
+    if (w === SCRATCH_WORD) return this.scratch0;
+    return w === SCRATCH_WORD + 1 ? this.scratch1 : 0n;
   }
 
-  scratch(i: number): bigint {
+  scratch(i: 0 | 1): bigint {
     return this.word(SCRATCH_WORD + i);
   }
 
-  /** Writes scratch word `i` (`v` is u64, like a record's words). */
-  setScratch(i: number, v: bigint): void {
+  /** Writes scratch word `i`, 0 or 1 (`v` is u64, like a record's words). */
+  setScratch(i: 0 | 1, v: bigint): void {
     const w = SCRATCH_WORD + i;
     const r = (w - 4) >> 2;
     if (r >= this.records.length) {
-      this.scratchWords[i] = v;
+      if (i === 0) this.scratch0 = v;
+      else this.scratch1 = v;
       return;
     }
     const rec = this.records[r];
@@ -149,21 +164,15 @@ export class SharedLog {
   }
 
   /** The byte at offset `o` of the log area (little-endian words). */
-  byte(o: number): number {
+  logByte(o: number): number {
     return Number((this.word(o >> 3) >> BigInt(8 * (o & 7))) & 0xffn);
   }
-}
 
-/** What every process of a run sees alike: the constant pages and the shared log (a class: see task.ts). */
-class RunPages {
-  /** The CASE page, made on first read (only a selector pointing there reads it). */
-  caseBytes: Uint8Array | null = null;
-  readonly log = new SharedLog();
-
-  constructor(
-    readonly c: FuzzCase,
-    readonly direct: boolean,
-  ) {}
+  /** The byte at offset `o` of the CASE page. */
+  caseByte(o: number): number {
+    this.caseBytes ??= encodeCase(this.c, this.direct);
+    return this.caseBytes[o];
+  }
 }
 
 /** An address space: SEL_RW of its own (fork copies it), the rest shared or constant. */
@@ -178,25 +187,16 @@ export class Memory {
   private rwProt = PROT_READ | PROT_WRITE;
   private rwMapped = true;
 
-  private constructor(private readonly run: RunPages) {}
+  constructor(private readonly shared: SharedPages) {}
 
-  static initial(c: FuzzCase, direct: boolean): Memory {
-    return new Memory(new RunPages(c, direct));
-  }
-
-  /** The LOG area (shared by every process of the run). */
-  get log(): SharedLog {
-    return this.run.log;
-  }
-
-  /** Whether a read of `addr` depends on the stack layout (ASLR, strings and auxv the model leaves out). */
-  static stackRead(addr: bigint): 'end-marker' | 'unknown' | null {
-    if (addr < STACK_TOP_PAGE || addr >= TOP) return null;
-    return addr >= END_MARKER ? 'end-marker' : 'unknown';
+  /** Whether a read of `addr` (as a Number, like read's) depends on the stack layout (ASLR, strings and auxv the model leaves out). */
+  static stackRead(a: number): 'end-marker' | 'unknown' | null {
+    if (a < STACK_TOP_PAGE_AT || a >= TOP_AT) return null;
+    return a >= END_MARKER_AT ? 'end-marker' : 'unknown';
   }
 
   fork(): Memory {
-    const m = new Memory(this.run);
+    const m = new Memory(this.shared);
     // both sides copy on their next write
     if (this.rw) this.rwCow = m.rwCow = true;
     m.rw = this.rw;
@@ -212,23 +212,22 @@ export class Memory {
    * again).
    */
   exec(): Memory {
-    return new Memory(this.run);
+    return new Memory(this.shared);
   }
 
-  /** A user read of one byte (x86: any accessible page is readable; no protection keys). */
-  read(addr: bigint): number | 'unreadable' {
-    const a = Number(addr);
+  /**
+   * A user read of one byte (x86: any accessible page is readable; no
+   * protection keys). `a` is the address as a Number (u64Number).
+   */
+  read(a: number): number | 'unreadable' {
     if (a >= SEL_RW_AT && a < SEL_RW_AT + PAGE_BYTES) {
       if (!this.rwMapped || !(this.rwProt & (PROT_READ | PROT_WRITE | PROT_EXEC))) return 'unreadable';
       return this.rw?.get(a - SEL_RW_AT) ?? 0;
     }
     if (a >= SITES_AT && a < SITES_AT + PAGE_BYTES) return SITES_PAGE[a - SITES_AT];
-    if (a >= SEL_RO_AT && a < SEL_RO_AT + PAGE_BYTES) return a === SEL_RO_AT ? this.run.c.roValue & 0xff : 0;
-    if (a >= CASE_AT && a < CASE_AT + PAGE_BYTES) {
-      this.run.caseBytes ??= encodeCase(this.run.c, this.run.direct);
-      return this.run.caseBytes[a - CASE_AT];
-    }
-    if (a >= LOG_AT && a < LOG_AT + LOG_BYTES) return this.run.log.byte(a - LOG_AT);
+    if (a >= SEL_RO_AT && a < SEL_RO_AT + PAGE_BYTES) return a === SEL_RO_AT ? this.shared.c.roValue & 0xff : 0;
+    if (a >= CASE_AT && a < CASE_AT + PAGE_BYTES) return this.shared.caseByte(a - CASE_AT);
+    if (a >= LOG_AT && a < LOG_AT + LOG_BYTES) return this.shared.logByte(a - LOG_AT);
     if (a >= STACK_TOP_PAGE_AT && a < TOP_AT) return 0;
     return 'unreadable';
   }

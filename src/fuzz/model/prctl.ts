@@ -9,6 +9,7 @@
  * ../shared/seed/syscall-user-dispatch-v5.txt (set_syscall_user_dispatch).
  */
 import type { ProfileName } from '../case.js';
+import { low32, u64Number } from './words.js';
 
 export const EPERM = 1;
 export const EIO = 5;
@@ -67,14 +68,17 @@ export const RULES: Record<ProfileName, ProfileRules> = {
  */
 export class SudState {
   /**
-   * The ips step 1 exempts as bounds, worked out once per config since the
-   * check runs on every syscall: lo <= ip < hi, or ip < wrapHi when a
-   * mainline range wraps past 2^64 (wrapHi is 0 when it does not). Seed
-   * [a, b]; mainline [a, a + b) mod 2^64.
+   * The ips step 1 exempts, worked out once per config since the check runs
+   * on every syscall: loAt <= ip < hiAt, or ip < wrapHiAt when a mainline
+   * range wraps past 2^64 (wrapHiAt is 0 when it does not). Seed [a, b];
+   * mainline [a, a + b) mod 2^64. As Numbers (words.ts): every ip a case
+   * reaches lies in the SITES page, where they compare as the BigInts do.
    */
-  readonly lo: bigint;
-  readonly hi: bigint;
-  readonly wrapHi: bigint;
+  readonly loAt: number;
+  readonly hiAt: number;
+  readonly wrapHiAt: number;
+  /** The selector as a Number (u64Number), for the pages' bounds: 0 only for NULL. */
+  readonly selectorAt: number;
 
   constructor(
     readonly armed: boolean,
@@ -84,9 +88,18 @@ export class SudState {
     readonly a: bigint,
     readonly b: bigint,
   ) {
-    this.lo = a;
-    this.hi = seed ? b + 1n : a + b;
-    this.wrapHi = !seed && this.hi > U64 ? this.hi - TWO_64 : 0n;
+    this.loAt = u64Number(a);
+    this.selectorAt = u64Number(selector);
+    if (seed) {
+      // ip <= b; b + 1 is exact below 2^53 and above every ip beyond it
+      this.hiAt = u64Number(b) + 1;
+      this.wrapHiAt = 0;
+      return;
+    }
+    const end = a + b;
+    const wraps = end > U64;
+    this.hiAt = wraps ? Infinity : u64Number(end);
+    this.wrapHiAt = wraps ? u64Number(end - TWO_64) : 0;
   }
 
   /** The config with the dispatch flag clear (fork, clone, execve). */
@@ -107,40 +120,46 @@ export function accessOk(r: ProfileRules, ptr: bigint): boolean {
   }
 }
 
-/** The config to store, or the errno (positive) the profile's kernel returns. */
+/**
+ * The config to store, or the errno (positive) the profile's kernel returns.
+ * `mode` is prctl's arg2 as the register holds it (taken modulo 2^64).
+ */
 export function validateArm(
   r: ProfileRules, mode: bigint, a: bigint, b: bigint, selector: bigint, sysctlOn: boolean,
 ): SudState | number {
   if (r.seed) {
     // set_syscall_user_dispatch((int) arg2, arg3, arg4, (char __user *) arg5)
-    const m = BigInt.asIntN(32, mode);
-    if (m === 0n) {
+    const m = low32(mode) | 0;
+    if (m === 0) {
       if (a || b || selector) return EINVAL;
       return sudOff(true);
     }
-    if (m !== 1n) return EINVAL;
+    if (m !== 1) return EINVAL;
     if (b < a) return EINVAL;
     if (selector && !accessOk(r, selector)) return EFAULT;
     return new SudState(true, true, false, selector, a, b);
   }
+  // the u64 mode as a Number: exact for the modes there are, and no other u64 rounds to one of them
+  const m = u64Number(mode);
   let offset = a;
   let len = b;
   let inclusive = false;
-  if (mode === 0n) {
+  if (m === 0) {
     if (offset || len || selector) return EINVAL;
-  } else if (mode === 1n) {
+  } else if (m === 1) {
     if (offset && BigInt.asUintN(64, offset + len) <= offset) return EINVAL;
-  } else if (mode === 2n && r.inclusive) {
-    if (len === 0n || BigInt.asUintN(64, offset + len) <= offset) return EINVAL;
-    offset = BigInt.asUintN(64, offset + len);
+  } else if (m === 2 && r.inclusive) {
+    const end = BigInt.asUintN(64, offset + len);
+    if (len === 0n || end <= offset) return EINVAL;
+    offset = end;
     len = BigInt.asUintN(64, -len);
     inclusive = true;
   } else {
     return EINVAL;
   }
-  if (mode !== 0n && r.sysctl && !sysctlOn) return EPERM;
-  if (mode !== 0n && selector && !accessOk(r, selector)) return EFAULT;
-  return new SudState(mode !== 0n, false, inclusive, selector, offset, len);
+  if (m !== 0 && r.sysctl && !sysctlOn) return EPERM;
+  if (m !== 0 && selector && !accessOk(r, selector)) return EFAULT;
+  return new SudState(m !== 0, false, inclusive, selector, offset, len);
 }
 
 /** PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG into `cfg` (mode, selector, offset, len): the result. */

@@ -14,7 +14,8 @@ import {
 } from '../case.js';
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
 import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
-import { Memory, PAGE, PROT_WRITE, type SharedLog } from './memory.js';
+import { Memory, SharedPages, PAGE, PROT_WRITE } from './memory.js';
+import { u64Number } from './words.js';
 import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, EINVAL, ENOMEM, ENOSYS } from './prctl.js';
 import {
   defaultAction, execAction, sigaction, sigprocmask, forcedSigsysKill, deliver, exitedStatus, killedStatus, saFlags,
@@ -33,23 +34,19 @@ export interface RunOptions {
   direct?: boolean;
 }
 
-/** Notes on what the model could not predict exactly. */
-export interface RunNotes {
-  unpredictable: string[];
+export class GuestRun {
+  /** Why the prediction may not match a real run (empty when it is exact). */
+  readonly unpredictable: string[] = [];
   /**
    * The selector was read at the top of the stack: the prediction holds
    * without ASLR (the engine); a native run with ASLR finds it unmapped.
    */
-  aslrDependent: boolean;
-}
-
-export class GuestRun {
-  readonly notes: RunNotes = { unpredictable: [], aslrDependent: false };
+  aslrDependent = false;
   private readonly decide: DecideFn;
   readonly rules: ProfileRules;
   readonly main: Thread;
-  /** The LOG area: MAP_SHARED, so one for all the run's processes. */
-  readonly log: SharedLog;
+  /** The LOG area (MAP_SHARED) and the CASE page: one for all the run's processes. */
+  readonly pages: SharedPages;
   /** A forked child that has not run yet: on a real kernel it may run alongside the parent. */
   racingChild = false;
   /**
@@ -67,9 +64,9 @@ export class GuestRun {
   constructor(readonly c: FuzzCase, opts?: RunOptions) {
     this.decide = opts?.decide ?? referenceDecide;
     this.rules = RULES[c.profile];
-    const proc = new Proc(Memory.initial(c, opts?.direct ?? true), new GuestVars(), defaultAction());
+    this.pages = new SharedPages(c, opts?.direct ?? true);
+    const proc = new Proc(new Memory(this.pages), new GuestVars(), defaultAction());
     this.main = new Thread(proc, sudOff(this.rules.seed), false);
-    this.log = proc.mem.log;
   }
 
   /**
@@ -107,22 +104,26 @@ export class GuestRun {
   // ------------------------------------------------------------ the log
 
   rec(head: bigint, a: bigint, b: bigint, c: bigint): void {
-    this.log.append(head, a, b, c);
+    this.pages.append(head, a, b, c);
   }
 
   // ------------------------------------------------------------ syscalls through a slot
 
-  /** The §4 check for thread `t` entering the kernel with ip and rax. */
-  private check(t: Thread, ip: bigint, rax: bigint): Decision {
+  /**
+   * The §4 check for thread `t` entering the kernel with ip and rax; `at` is
+   * the ip as a Number, for the range test (the BigInt goes only into a
+   * plug-in's context).
+   */
+  private check(t: Thread, at: number, ip: bigint, rax: bigint): Decision {
     const s = t.sud;
     if (this.decide === referenceDecide) {
       // referenceDecide's rule without building its context on every syscall
-      if (!s.armed || regionExempts(s, ip)) return 'run';
-      if (s.selector === 0n) return 'dispatch';
-      this.noteSelectorRead(s.selector);
-      return selectorDecision(t.proc.mem.read(s.selector));
+      if (!s.armed || regionExempts(s, at)) return 'run';
+      if (s.selectorAt === 0) return 'dispatch';
+      this.noteSelectorRead(s.selectorAt);
+      return selectorDecision(t.proc.mem.read(s.selectorAt));
     }
-    if (s.armed && s.selector !== 0n && !regionExempts(s, ip)) this.noteSelectorRead(s.selector);
+    if (s.armed && s.selectorAt !== 0 && !regionExempts(s, at)) this.noteSelectorRead(s.selectorAt);
     const ctx: DispatchContext = {
       profile: this.c.profile,
       ip,
@@ -131,9 +132,9 @@ export class GuestRun {
       mode: s.inclusive ? 'inclusive' : 'exclusive',
       offset: s.seed ? 0n : s.a,
       len: s.seed ? 0n : s.b,
-      inRegion: regionExempts(s, ip),
+      inRegion: regionExempts(s, at),
       selector: s.selector,
-      selectorByte: s.selector === 0n ? 'null' : t.proc.mem.read(s.selector),
+      selectorByte: s.selectorAt === 0 ? 'null' : t.proc.mem.read(s.selectorAt),
     };
     if (s.seed) {
       ctx.start = s.a;
@@ -142,13 +143,13 @@ export class GuestRun {
     return this.decide(ctx);
   }
 
-  /** What the model cannot pin down about reading the selector at `sel`. */
-  private noteSelectorRead(sel: bigint): void {
+  /** What the model cannot pin down about reading the selector at `sel` (as a Number: SudState.selectorAt). */
+  private noteSelectorRead(sel: number): void {
     const st = Memory.stackRead(sel);
-    if (st === 'unknown') this.notes.unpredictable.push('the selector points into the stack, which the model does not hold');
-    if (st === 'end-marker') this.notes.aslrDependent = true;
-    if (this.racingChild && sel >= SCRATCH && sel < SCRATCH_END) {
-      this.notes.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
+    if (st === 'unknown') this.unpredictable.push('the selector points into the stack, which the model does not hold');
+    if (st === 'end-marker') this.aslrDependent = true;
+    if (this.racingChild && sel >= SCRATCH_AT && sel < SCRATCH_END_AT) {
+      this.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
     }
   }
 
@@ -177,7 +178,7 @@ export class GuestRun {
    */
   enter(t: Thread, slot: number, nr: bigint): bigint | null {
     const ip = CALL_IP[slot];
-    switch (this.check(t, ip, nr)) {
+    switch (this.check(t, CALL_AT[slot], ip, nr)) {
       case 'run': return null;
       case 'dispatch': return this.sigsys(t, ip, nr, X86_64_ARCH_WORD);
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
@@ -202,7 +203,7 @@ export class GuestRun {
     if (idx >= HARMLESS.length || slot >= SLOTS) return NO_CALL;
     const ip = INT80_IP[slot];
     const rax = HARMLESS_EAX[idx];
-    switch (this.check(t, ip, rax)) {
+    switch (this.check(t, INT80_AT[slot], ip, rax)) {
       case 'run': return HARMLESS32_RECORDED[idx];
       case 'dispatch': return normalizeResult(idx, this.sigsys(t, ip, rax, I386_ARCH_WORD));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
@@ -227,7 +228,7 @@ export class GuestRun {
     const k = RESTORER_AT.indexOf(restorer);
     if (k < 0) return this.endProcess(killedStatus(SIGSEGV));
     const rip = RESTORER_IP[k];
-    switch (this.check(t, rip, 15n)) {
+    switch (this.check(t, RESTORER_IP_AT[k], rip, 15n)) {
       case 'run':
         t.sigsysBlocked = saved;
         return frameRax;
@@ -247,7 +248,7 @@ export class GuestRun {
     v.depth += 1;
     if (v.depth > h.maxDepth) return this.endProcess(killedStatus(SIGILL));
     if (v.installedFlags & SA_SIGINFO) {
-      if (!(kernelFlags & SA_SIGINFO)) this.notes.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
+      if (!(kernelFlags & SA_SIGINFO)) this.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
       this.rec(SIGINFO_HEAD, ip, (rax & 0xffffffffn) | archWord, rax);
     } else {
       this.rec(SIGSYS_HEAD, 0n, 0n, rax);
@@ -283,7 +284,7 @@ export class GuestRun {
         const sel = addrValue(s.sel);
         const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
         if (this.ended !== null) return;
-        if (r === 0n) p.vars.curSel = Number(sel);
+        if (r === 0n) p.vars.curSel = u64Number(sel);
         return this.rec(RET, i, r, 0n);
       }
       case 'sel': {
@@ -382,24 +383,27 @@ export class GuestRun {
   private prctlValues(t: Thread, mode: bigint, a: bigint, b: bigint, sel: bigint): bigint {
     const r = this.enter(t, SLOT_H, 157n);
     if (r !== null) return r;
-    const v = validateArm(this.rules, BigInt.asUintN(64, mode), a, b, sel, this.c.sysctl);
+    const v = validateArm(this.rules, mode, a, b, sel, this.c.sysctl);
     if (typeof v === 'number') return ERRNO_RAX[v];
     t.sud = v;
     return 0n;
   }
 
-  scratch(i: number): bigint {
-    return this.log.scratch(i);
+  scratch(i: 0 | 1): bigint {
+    return this.pages.scratch(i);
   }
 
-  setScratch(i: number, v: bigint): void {
-    this.log.setScratch(i, v);
+  setScratch(i: 0 | 1, v: bigint): void {
+    this.pages.setScratch(i, v);
   }
 }
 
 /** Constants made once rather than per syscall or record (every BigInt operation allocates). */
 const CALL_IP = Array.from({ length: SLOTS }, (_, k) => callIp(k));
 const INT80_IP = Array.from({ length: SLOTS }, (_, k) => int80Ip(k));
+/** The same ips as Numbers, for the range test (exact: they lie in the SITES page). */
+const CALL_AT = CALL_IP.map(Number);
+const INT80_AT = INT80_IP.map(Number);
 /**
  * sa_restorer by slot, as Numbers (SigAction.restorer): indexOf gives a
  * restorer's slot, or -1 (the case's only other restorer is 0: returning
@@ -407,11 +411,13 @@ const INT80_IP = Array.from({ length: SLOTS }, (_, k) => int80Ip(k));
  */
 const RESTORER_AT = Array.from({ length: SLOTS }, (_, k) => Number(restorerAddr(k)));
 const RESTORER_IP = Array.from({ length: SLOTS }, (_, k) => restorerIp(k));
+const RESTORER_IP_AT = RESTORER_IP.map(Number);
 const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
 const RET = BigInt(REC_RET);
 const SEL_RW_AT = Number(SEL_RW);
 const SEL_RW_END_AT = Number(SEL_RW + PAGE);
-const SCRATCH_END = SCRATCH + PAGE;
+const SCRATCH_AT = Number(SCRATCH);
+const SCRATCH_END_AT = Number(SCRATCH + PAGE);
 const SIGSYS_HEAD = BigInt(REC_SIGSYS);
 const SIGINFO_HEAD = SIGSYS_HEAD | (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
 const NESTED_HEAD = BigInt(REC_NESTED);

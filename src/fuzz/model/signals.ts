@@ -9,6 +9,7 @@
  * sigprocmask, signal_delivered), arch/x86/kernel/signal_64.c
  * (__setup_rt_frame: no SA_RESTORER, no frame).
  */
+import { low32 } from './words.js';
 export const SIGILL = 4;
 export const SIGTRAP = 5;
 export const SIGKILL = 9;
@@ -40,7 +41,7 @@ export const SIGSYS_BIT = sigbit(SIGSYS);
 export const holdsSigsys = (set: bigint): boolean => (set & SIGSYS_BIT) !== 0n;
 
 /** sa_flags as the model keeps them: the low 32 bits (a u64 as the guest passes it). */
-export const saFlags = (flags: bigint): number => Number(BigInt.asUintN(32, flags));
+export const saFlags = (flags: bigint): number => low32(flags);
 
 export type Disposition = 'default' | 'ignore' | 'handler';
 

@@ -1,0 +1,31 @@
+/**
+ * The guest's 64-bit words as Numbers. The model keeps registers, addresses
+ * and results as BigInts (u64, 0 .. 2^64 - 1), but most of what it does with
+ * an address is compare it with the fixed pages and the slots' ips, which all
+ * lie below 2^47: there a Number is exact and a compare costs nothing, where
+ * a BigInt compare is a call and Number(bigint) a call into the runtime (a
+ * few per syscall and arming, ~10% of a prediction).
+ */
+
+/** One u64 as its two 32-bit halves (little-endian, as on x86-64 and as the engine's views take it). */
+const WORD = new BigUint64Array(1);
+const HALVES = new Uint32Array(WORD.buffer);
+
+/**
+ * `v` modulo 2^64 (the u64 a register would hold) as a Number; for a u64 that
+ * is Number(v): exact below 2^53, rounded to nearest above (the high half
+ * times 2^32 is exact, so the sum rounds once). Rounding keeps order, so
+ * comparing the result with an exact Number below 2^53 (a page bound, an ip)
+ * gives what comparing the BigInts gives: an address of 2^53 or more rounds
+ * to 2^53 or more, above every page.
+ */
+export function u64Number(v: bigint): number {
+  WORD[0] = v;
+  return HALVES[1] * 0x100000000 + HALVES[0];
+}
+
+/** The low 32 bits of `v` (any BigInt: the store takes it modulo 2^64), unsigned. */
+export function low32(v: bigint): number {
+  WORD[0] = v;
+  return HALVES[0];
+}
