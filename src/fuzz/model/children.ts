@@ -7,7 +7,13 @@
  *
  * A call into GuestRun that may end the calling process is followed by
  * g.raise(), which throws the end as a ProcessEnd: a child's end unwinds to
- * runChild, the parent's to predict.
+ * its Child's settle, the parent's to predict.
+ *
+ * The steps are written out call by call, with no closure for a syscall's
+ * work or a child's code: each closure was an allocation and, on its first
+ * call, a trip through V8's lazy-compile stub, and a fork, clone or ptrace
+ * step made five to nine of them (about a seventh of predict's time in a
+ * worker loop went to these steps).
  */
 import { SLOT_H, normalizeResult, type Addr } from '../case.js';
 import { REC_RET, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from '../outcome.js';
@@ -22,22 +28,70 @@ import type { GuestRun } from './process.js';
  * schedules it by default): what the child writes to the shared scratch page
  * is not there yet when the parent's wait4 is checked.
  */
-class Child {
-  /** The child's code, until it has run. */
-  pending: (() => void) | null = null;
+abstract class Child {
+  /** It has not run yet. */
+  pending = true;
   /** Wait status once it stopped or ended. */
   status = 0;
   stopped = false;
+  /** The last wait4 for it reported its status (a dispatched wait4 reports nothing). */
+  reported = false;
 
   constructor(readonly thread: Thread) {}
+
+  /** Lets the child run to its end (or its ptrace stop), the first time only. */
+  settle(g: GuestRun): void {
+    if (!this.pending) return;
+    this.pending = false;
+    try {
+      this.body(g);
+    } catch (e) {
+      if (!(e instanceof ProcessEnd)) throw e;
+      this.status = e.status;
+    }
+  }
+
+  /** The child's code: sets `status` unless its process ends on the way (thrown). */
+  protected abstract body(g: GuestRun): void;
 }
 
-/** Lets a child run to its end (or its ptrace stop). */
-function settle(ch: Child | null): void {
-  const run = ch?.pending;
-  if (!ch || !run) return;
-  ch.pending = null;
-  run();
+/** step_fork's child: the call through the slot, its report on the scratch page, exit_group. */
+class ForkChild extends Child {
+  constructor(thread: Thread, readonly slot: number, readonly idx: number, readonly selval: number) {
+    super(thread);
+  }
+
+  protected body(g: GuestRun): void {
+    g.racingChild = false;
+    this.status = forkChildPath(g, this.thread, this.slot, this.idx, this.selval);
+  }
+}
+
+/** step_ptrace's child: PTRACE_TRACEME, the arming, then int3, which (traced) is a ptrace stop. */
+class Tracee extends Child {
+  constructor(thread: Thread, readonly mode: bigint, readonly a: Addr, readonly b: Addr, readonly sel: Addr) {
+    super(thread);
+  }
+
+  protected body(g: GuestRun): void {
+    const c = this.thread;
+    enterH(g, c, 101n); // PTRACE_TRACEME
+    g.prctl(c, this.mode, this.a, this.b, this.sel);
+    g.raise();
+    this.stopped = true;
+    this.status = stoppedStatus(SIGTRAP);
+  }
+}
+
+/**
+ * `call` slot H with rax = nr, up to the check: null when the kernel runs
+ * the syscall (the caller performs it), else what rax holds after the
+ * dispatch. An end on the way is thrown (g.raise).
+ */
+function enterH(g: GuestRun, t: Thread, nr: bigint): bigint | null {
+  const r = g.enter(t, SLOT_H, nr);
+  g.raise();
+  return r;
 }
 
 /** fork/clone: the new task's copy of the creator (SUD off, the stored fields kept). */
@@ -49,25 +103,20 @@ function forkProc(p: Proc): Proc {
   return new Proc(p.mem.fork(), p.vars.copy(), p.sigsys.copy());
 }
 
-/**
- * Runs `body` as a process of its own; its wait status. The usual ends are
- * returned rather than thrown (a throw costs more than the rest of a fork):
- * only a kill on the way throws.
- */
-function runChild(body: () => number): number {
-  try {
-    return body();
-  } catch (e) {
-    if (e instanceof ProcessEnd) return e.status;
-    throw e;
-  }
-}
-
 /** exit_group(0) via H as the guest's last call: the wait status (a dispatched exit comes back to ud2). */
 function exitGroup(g: GuestRun, t: Thread): number {
-  const r = g.enter(t, SLOT_H, 231n);
+  return enterH(g, t, 231n) === null ? exitedStatus(0) : killedStatus(SIGILL);
+}
+
+/** step_fork's child path on thread `c`: its wait status (an end on the way thrown). */
+function forkChildPath(g: GuestRun, c: Thread, slot: number, idx: number, selval: number): number {
+  if (selval !== -1) g.selWrite(c, selval);
   g.raise();
-  return r === null ? exitedStatus(0) : killedStatus(SIGILL);
+  const r = g.issue(c, slot, idx);
+  g.raise();
+  g.setScratch(0, r);
+  g.setScratch(1, 1n);
+  return exitGroup(g, c);
 }
 
 /** guest.c step_fork. */
@@ -76,33 +125,21 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: n
   const before = v.depth;
   g.setScratch(0, 0n);
   g.setScratch(1, 0n);
-  const childPath = (c: Thread): number => {
-    if (selval !== -1) g.selWrite(c, selval);
-    g.raise();
-    const r = g.issue(c, slot, idx);
-    g.raise();
-    g.setScratch(0, r);
-    g.setScratch(1, 1n);
-    return exitGroup(g, c);
-  };
   let child: Child | null = null;
-  const r = BigInt.asIntN(64, g.sys(t, SLOT_H, 57n, () => {
-    const c = newTask(t, forkProc(t.proc));
-    const ch = new Child(c);
-    ch.pending = () => {
-      g.racingChild = false;
-      ch.status = runChild(() => childPath(c));
-    };
+  let r = enterH(g, t, 57n);
+  if (r === null) {
+    child = new ForkChild(newTask(t, forkProc(t.proc)), slot, idx, selval);
     g.racingChild = true;
-    child = ch;
-    return CHILD_PID;
-  }));
+    r = CHILD_PID;
+  } else {
+    r = BigInt.asIntN(64, r);
+  }
   if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
-  if (r === 0n) throw new ProcessEnd(childPath(t));
+  if (r === 0n) throw new ProcessEnd(forkChildPath(g, t, slot, idx, selval));
   if (r > 0n) {
-    let status = 0;
-    const w = wait4(g, t, r, child, (st) => { status = st; });
-    settle(child); // the parent spins on scratch[1]
+    const w = wait4(g, t, r, child);
+    const status = child?.reported ? child.status : 0;
+    child?.settle(g); // the parent spins on scratch[1]
     if (g.scratch(1) === 0n) throw new Hang(`step ${i}: the parent spins on a child that never reports`);
     g.rec(CHILD, i, g.scratch(0), 0n);
     return g.rec(RET, i, 1n, w === r ? BigInt(status >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
@@ -110,14 +147,15 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: n
   g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
-/** wait4(pid, &status, 0, 0) via H; `set` receives the status when it reports one. */
-function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null, set: (st: number) => void): bigint {
-  return BigInt.asIntN(64, g.sys(t, SLOT_H, 61n, () => {
-    if (!child || pid !== CHILD_PID) return NO_CHILD;
-    settle(child);
-    set(child.status);
-    return CHILD_PID;
-  }));
+/** wait4(pid, &status, 0, 0) via H: the result; the child's `reported` says whether it reported `status`. */
+function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null): bigint {
+  if (child) child.reported = false;
+  const r = enterH(g, t, 61n);
+  if (r !== null) return BigInt.asIntN(64, r);
+  if (!child || pid !== CHILD_PID) return NO_CHILD;
+  child.settle(g);
+  child.reported = true;
+  return CHILD_PID;
 }
 
 /** guest.c step_thread. */
@@ -126,27 +164,14 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
   const before = p.vars.depth;
   g.setScratch(0, 0n);
   let released = false;
-  const r = BigInt.asIntN(64, g.sys(t, SLOT_H, 56n, () => {
-    const n = newTask(t, p);
-    p.threads += 1;
-    try {
-      if (selval !== -1) g.selWrite(n, selval);
-      g.raise();
-      const r = g.issue(n, slot, idx);
-      g.raise();
-      g.setScratch(0, r);
-      // exit(0) ends the thread; a dispatched one comes back to ud2
-      const exit = g.enter(n, SLOT_H, 60n);
-      g.raise();
-      if (exit !== null) throw new ProcessEnd(killedStatus(SIGILL));
-    } catch (e) {
-      if (!(e instanceof ThreadEnd)) throw e;
-    } finally {
-      p.threads -= 1;
-    }
+  let r = enterH(g, t, 56n);
+  if (r === null) {
+    runThread(g, newTask(t, p), slot, idx, selval);
     released = true; // CLONE_CHILD_CLEARTID
-    return CHILD_PID;
-  }));
+    r = CHILD_PID;
+  } else {
+    r = BigInt.asIntN(64, r);
+  }
   if (p.vars.depth !== before) return g.rec(RET, i, normalizeResult(2, r), NO_DELIVERY_MARK);
   if (r > 0n) {
     if (!released) throw new Hang(`step ${i}: the parent spins on ctid that no thread clears`);
@@ -157,65 +182,72 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
   g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
+/** step_thread's new thread `n`, run to its end inside the clone. */
+function runThread(g: GuestRun, n: Thread, slot: number, idx: number, selval: number): void {
+  const p = n.proc;
+  p.threads += 1;
+  try {
+    if (selval !== -1) g.selWrite(n, selval);
+    g.raise();
+    const r = g.issue(n, slot, idx);
+    g.raise();
+    g.setScratch(0, r);
+    // exit(0) ends the thread; a dispatched one comes back to ud2
+    if (enterH(g, n, 60n) !== null) throw new ProcessEnd(killedStatus(SIGILL));
+  } catch (e) {
+    if (!(e instanceof ThreadEnd)) throw e;
+  } finally {
+    p.threads -= 1;
+  }
+}
+
 /** guest.c step_ptrace. */
 export function stepPtrace(g: GuestRun, t: Thread, i: bigint, mode: bigint, a: Addr, b: Addr, sel: Addr): void {
   const v = t.proc.vars;
   const before = v.depth;
-  /** The tracee up to its int3, which (traced) is a ptrace stop. */
-  const childPath = (c: Thread): void => {
-    g.enter(c, SLOT_H, 101n); // PTRACE_TRACEME
-    g.raise();
-    g.prctl(c, mode, a, b, sel);
-    g.raise();
-  };
   let child: Child | null = null;
-  const r = BigInt.asIntN(64, g.sys(t, SLOT_H, 57n, () => {
-    const c = newTask(t, forkProc(t.proc));
-    const ch = new Child(c);
-    ch.pending = () => {
-      try {
-        childPath(c);
-        ch.stopped = true;
-        ch.status = stoppedStatus(SIGTRAP);
-      } catch (e) {
-        if (!(e instanceof ProcessEnd)) throw e;
-        ch.status = e.status;
-      }
-    };
-    child = ch;
-    return CHILD_PID;
-  }));
+  let r = enterH(g, t, 57n);
+  if (r === null) {
+    child = new Tracee(newTask(t, forkProc(t.proc)), mode, a, b, sel);
+    r = CHILD_PID;
+  } else {
+    r = BigInt.asIntN(64, r);
+  }
   if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
   if (r === 0n) throw new Hang(`step ${i}: fork returned 0 in the parent: it runs the tracee's path and pauses`);
   if (r < 0n) return g.rec(RET, i, BigInt.asUintN(64, r), 0n);
-  let st = 0;
-  let w = wait4(g, t, r, child, (s) => { st = s; });
-  const ch = child as Child | null;
-  if (w === r && (st & 0xff) === 0x7f && ch) {
-    const tracee = ch.thread;
+  let w = wait4(g, t, r, child);
+  let st = child?.reported ? child.status : 0;
+  if (w === r && (st & 0xff) === 0x7f && child) {
+    const tracee = child.thread;
     const cfg = [0n, 0n, 0n, 0n];
     const cfg2 = [0n, 0n, 0n, 0n];
-    const get = g.sys(t, SLOT_H, 101n, () => ptraceGet(g.rules, tracee.sud, cfg));
-    const set = g.sys(t, SLOT_H, 101n, () => {
+    const get = enterH(g, t, 101n) ?? BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg));
+    let set = enterH(g, t, 101n);
+    if (set === null) {
       const n = ptraceSet(g.rules, cfg, g.c.sysctl);
-      if (typeof n === 'bigint') return n;
-      tracee.sud = n;
-      return 0n;
-    });
-    const get2 = g.sys(t, SLOT_H, 101n, () => ptraceGet(g.rules, tracee.sud, cfg2));
-    const same = cfg.every((x, j) => x === cfg2[j]) ? 1n : 0n;
+      if (typeof n === 'bigint') {
+        set = BigInt.asUintN(64, n);
+      } else {
+        tracee.sud = n;
+        set = 0n;
+      }
+    }
+    const get2 = enterH(g, t, 101n) ?? BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg2));
+    const same = cfg[0] === cfg2[0] && cfg[1] === cfg2[1] && cfg[2] === cfg2[2] && cfg[3] === cfg2[3] ? 1n : 0n;
     g.rec(PTRACE1, cfg[0], cfg[1], cfg[2]);
     g.rec(PTRACE2, cfg[3], get, set);
     g.rec(PTRACE3, same, get2, BigInt(st >>> 0));
     const kd = v.depth;
-    g.sys(t, SLOT_H, 62n, () => {
-      ch.status = killedStatus(SIGKILL);
-      ch.stopped = false;
-      return 0n;
-    });
+    if (enterH(g, t, 62n) === null) {
+      // PTRACE_KILL
+      child.status = killedStatus(SIGKILL);
+      child.stopped = false;
+    }
     if (v.depth !== kd) return g.rec(RET, i, 1n, NO_DELIVERY_MARK);
-    if (ch.stopped) throw new Hang(`step ${i}: wait4 on a tracee that stays stopped`);
-    w = wait4(g, t, r, ch, (s2) => { st = s2; });
+    if (child.stopped) throw new Hang(`step ${i}: wait4 on a tracee that stays stopped`);
+    w = wait4(g, t, r, child);
+    if (child.reported) st = child.status;
   }
   g.rec(RET, i, 1n, w === r ? BigInt(st >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
 }

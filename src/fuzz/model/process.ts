@@ -162,18 +162,10 @@ export class GuestRun {
     return this.endProcess(killedStatus(sig));
   }
 
-  /** children.ts: `call` slot k with rax = nr, what rax holds when it returns (an end thrown). `perform` is the syscall itself. */
-  sys(t: Thread, slot: number, nr: bigint, perform: () => bigint): bigint {
-    const r = this.enter(t, slot, nr);
-    this.raise();
-    return r ?? BigInt.asUintN(64, perform());
-  }
-
   /**
    * `call` slot k with rax = nr, up to the check: null when the kernel runs
    * the syscall (the caller performs it), else what rax holds after the
-   * dispatch. The common steps use it rather than `sys` to make no closure
-   * per syscall. The process may end on the way: callers check `ended`
+   * dispatch. The process may end on the way: callers check `ended`
    * (children.ts calls `raise`), as after issue, issue80 and selWrite.
    */
   enter(t: Thread, slot: number, nr: bigint): bigint | null {
