@@ -15,7 +15,7 @@
  * step made five to nine of them (about a seventh of predict's time in a
  * worker loop went to these steps).
  */
-import { SLOT_H, normalizeResult, type Addr } from '../case.js';
+import { SLOT_H, normalizeResult, type Step } from '../case.js';
 import { REC_RET, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from '../outcome.js';
 import { ptraceGet, ptraceSet, ECHILD } from './prctl.js';
 import { exitedStatus, killedStatus, stoppedStatus, SIGILL, SIGKILL, SIGTRAP } from './signals.js';
@@ -26,9 +26,12 @@ import type { GuestRun } from './process.js';
  * A child of fork as its parent's wait4 will find it. It runs when the
  * parent first waits for it (the parent goes on first after fork, as Linux
  * schedules it by default): what the child writes to the shared scratch page
- * is not there yet when the parent's wait4 is checked.
+ * is not there yet when the parent's wait4 is checked. Its code is the
+ * step's: step_fork's child or step_ptrace's tracee. (One class rather than
+ * a subclass per kind: V8 built subclasses through its generic construct
+ * path.)
  */
-abstract class Child {
+class Child {
   /** It has not run yet. */
   pending = true;
   /** Wait status once it stopped or ended. */
@@ -37,51 +40,39 @@ abstract class Child {
   /** The last wait4 for it reported its status (a dispatched wait4 reports nothing). */
   reported = false;
 
-  constructor(readonly thread: Thread) {}
+  constructor(
+    readonly thread: Thread,
+    /** The step that made it. */
+    private readonly step: ForkStep | PtraceStep,
+  ) {}
 
   /** Lets the child run to its end (or its ptrace stop), the first time only. */
   settle(g: GuestRun): void {
     if (!this.pending) return;
     this.pending = false;
+    const s = this.step;
     try {
-      this.body(g);
+      if (s.op === 'fork') {
+        g.racingChild = false;
+        this.status = forkChildPath(g, this.thread, s);
+        return;
+      }
+      // the tracee: PTRACE_TRACEME, the arming, then int3, which (traced) is a ptrace stop
+      enterH(g, this.thread, 101n);
+      g.prctl(this.thread, s.mode, s.a, s.b, s.sel);
+      g.raise();
+      this.stopped = true;
+      this.status = stoppedStatus(SIGTRAP);
     } catch (e) {
       if (!(e instanceof ProcessEnd)) throw e;
       this.status = e.status;
     }
   }
-
-  /** The child's code: sets `status` unless its process ends on the way (thrown). */
-  protected abstract body(g: GuestRun): void;
 }
 
-/** step_fork's child: the call through the slot, its report on the scratch page, exit_group. */
-class ForkChild extends Child {
-  constructor(thread: Thread, readonly slot: number, readonly idx: number, readonly selval: number) {
-    super(thread);
-  }
-
-  protected body(g: GuestRun): void {
-    g.racingChild = false;
-    this.status = forkChildPath(g, this.thread, this.slot, this.idx, this.selval);
-  }
-}
-
-/** step_ptrace's child: PTRACE_TRACEME, the arming, then int3, which (traced) is a ptrace stop. */
-class Tracee extends Child {
-  constructor(thread: Thread, readonly mode: bigint, readonly a: Addr, readonly b: Addr, readonly sel: Addr) {
-    super(thread);
-  }
-
-  protected body(g: GuestRun): void {
-    const c = this.thread;
-    enterH(g, c, 101n); // PTRACE_TRACEME
-    g.prctl(c, this.mode, this.a, this.b, this.sel);
-    g.raise();
-    this.stopped = true;
-    this.status = stoppedStatus(SIGTRAP);
-  }
-}
+type ForkStep = Extract<Step, { op: 'fork' }>;
+type ThreadStep = Extract<Step, { op: 'thread' }>;
+type PtraceStep = Extract<Step, { op: 'ptrace' }>;
 
 /**
  * `call` slot H with rax = nr, up to the check: null when the kernel runs
@@ -109,10 +100,10 @@ function exitGroup(g: GuestRun, t: Thread): number {
 }
 
 /** step_fork's child path on thread `c`: its wait status (an end on the way thrown). */
-function forkChildPath(g: GuestRun, c: Thread, slot: number, idx: number, selval: number): number {
-  if (selval !== -1) g.selWrite(c, selval);
+function forkChildPath(g: GuestRun, c: Thread, s: ForkStep): number {
+  if (s.selval !== -1) g.selWrite(c, s.selval);
   g.raise();
-  const r = g.issue(c, slot, idx);
+  const r = g.issue(c, s.slot, s.idx);
   g.raise();
   g.setScratch(0, r);
   g.setScratch(1, 1n);
@@ -120,7 +111,7 @@ function forkChildPath(g: GuestRun, c: Thread, slot: number, idx: number, selval
 }
 
 /** guest.c step_fork. */
-export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: number, selval: number): void {
+export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
   const v = t.proc.vars;
   const before = v.depth;
   g.setScratch(0, 0n);
@@ -128,14 +119,14 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, slot: number, idx: n
   let child: Child | null = null;
   let r = enterH(g, t, 57n);
   if (r === null) {
-    child = new ForkChild(newTask(t, forkProc(t.proc)), slot, idx, selval);
+    child = new Child(newTask(t, forkProc(t.proc)), s);
     g.racingChild = true;
     r = CHILD_PID;
   } else {
     r = BigInt.asIntN(64, r);
   }
   if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
-  if (r === 0n) throw new ProcessEnd(forkChildPath(g, t, slot, idx, selval));
+  if (r === 0n) throw new ProcessEnd(forkChildPath(g, t, s));
   if (r > 0n) {
     const w = wait4(g, t, r, child);
     const status = child?.reported ? child.status : 0;
@@ -159,14 +150,14 @@ function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null): bigint
 }
 
 /** guest.c step_thread. */
-export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx: number, selval: number): void {
+export function stepThread(g: GuestRun, t: Thread, i: bigint, s: ThreadStep): void {
   const p = t.proc;
   const before = p.vars.depth;
   g.setScratch(0, 0n);
   let released = false;
   let r = enterH(g, t, 56n);
   if (r === null) {
-    runThread(g, newTask(t, p), slot, idx, selval);
+    runThread(g, newTask(t, p), s);
     released = true; // CLONE_CHILD_CLEARTID
     r = CHILD_PID;
   } else {
@@ -183,13 +174,13 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, slot: number, idx:
 }
 
 /** step_thread's new thread `n`, run to its end inside the clone. */
-function runThread(g: GuestRun, n: Thread, slot: number, idx: number, selval: number): void {
+function runThread(g: GuestRun, n: Thread, s: ThreadStep): void {
   const p = n.proc;
   p.threads += 1;
   try {
-    if (selval !== -1) g.selWrite(n, selval);
+    if (s.selval !== -1) g.selWrite(n, s.selval);
     g.raise();
-    const r = g.issue(n, slot, idx);
+    const r = g.issue(n, s.slot, s.idx);
     g.raise();
     g.setScratch(0, r);
     // exit(0) ends the thread; a dispatched one comes back to ud2
@@ -202,13 +193,13 @@ function runThread(g: GuestRun, n: Thread, slot: number, idx: number, selval: nu
 }
 
 /** guest.c step_ptrace. */
-export function stepPtrace(g: GuestRun, t: Thread, i: bigint, mode: bigint, a: Addr, b: Addr, sel: Addr): void {
+export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): void {
   const v = t.proc.vars;
   const before = v.depth;
   let child: Child | null = null;
   let r = enterH(g, t, 57n);
   if (r === null) {
-    child = new Tracee(newTask(t, forkProc(t.proc)), mode, a, b, sel);
+    child = new Child(newTask(t, forkProc(t.proc)), s);
     r = CHILD_PID;
   } else {
     r = BigInt.asIntN(64, r);

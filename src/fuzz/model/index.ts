@@ -35,6 +35,20 @@ export interface Prediction {
 /** The outcome and what the model could not pin down. */
 export function predictDetailed(c: FuzzCase, opts?: ModelOptions): Prediction {
   const run = new GuestRun(c, opts);
+  const outcome = outcomeOf(run);
+  return { outcome, unpredictable: run.unpredictable ?? [], aslrDependent: run.aslrDependent };
+}
+
+/**
+ * The Outcome the guest shows for case `c` on a real kernel of `c.profile`
+ * (the fuzz loop's call: it makes no Prediction around the Outcome).
+ */
+export function predict(c: FuzzCase, opts?: ModelOptions): Outcome {
+  return outcomeOf(new GuestRun(c, opts));
+}
+
+/** Runs `run` to its end: the Outcome. */
+function outcomeOf(run: GuestRun): Outcome {
   let end: Outcome['end'];
   try {
     end = endFromWaitStatus(run.run());
@@ -42,14 +56,9 @@ export function predictDetailed(c: FuzzCase, opts?: ModelOptions): Prediction {
     if (e instanceof ProcessEnd) end = endFromWaitStatus(e.status);
     else if (e instanceof Hang) {
       end = { kind: 'hung' };
-      run.unpredictable.push(`hangs: ${e.why}`);
+      run.note(`hangs: ${e.why}`);
     } else throw e;
   }
   const { records, overflow } = run.pages;
-  return { outcome: { log: records, overflow, end: end! }, unpredictable: run.unpredictable, aslrDependent: run.aslrDependent };
-}
-
-/** The Outcome the guest shows for case `c` on a real kernel of `c.profile`. */
-export function predict(c: FuzzCase, opts?: ModelOptions): Outcome {
-  return predictDetailed(c, opts).outcome;
+  return { log: records, overflow, end: end! };
 }

@@ -9,7 +9,7 @@
  * ../shared/seed/syscall-user-dispatch-v5.txt (set_syscall_user_dispatch).
  */
 import type { ProfileName } from '../case.js';
-import { low32, u64Number } from './words.js';
+import { low32, lowAddress, u64Number, LOW_CEILING } from './words.js';
 
 export const EPERM = 1;
 export const EIO = 5;
@@ -71,14 +71,13 @@ export class SudState {
    * The ips step 1 exempts, worked out once per config since the check runs
    * on every syscall: loAt <= ip < hiAt, or ip < wrapHiAt when a mainline
    * range wraps past 2^64 (wrapHiAt is 0 when it does not). Seed [a, b];
-   * mainline [a, a + b) mod 2^64. As Numbers (words.ts): every ip a case
-   * reaches lies in the SITES page, where they compare as the BigInts do.
+   * mainline [a, a + b) mod 2^64. As Numbers clamped to LOW_CEILING
+   * (words.ts): every ip a case reaches lies in the SITES page, below it,
+   * where they compare as the BigInts do.
    */
   readonly loAt: number;
   readonly hiAt: number;
   readonly wrapHiAt: number;
-  /** The selector as a Number (u64Number), for the pages' bounds: 0 only for NULL. */
-  readonly selectorAt: number;
 
   constructor(
     readonly armed: boolean,
@@ -88,18 +87,18 @@ export class SudState {
     readonly a: bigint,
     readonly b: bigint,
   ) {
-    this.loAt = u64Number(a);
-    this.selectorAt = u64Number(selector);
+    this.loAt = lowAddress(a);
     if (seed) {
-      // ip <= b; b + 1 is exact below 2^53 and above every ip beyond it
-      this.hiAt = u64Number(b) + 1;
+      // ip <= b
+      this.hiAt = Math.min(u64Number(b) + 1, LOW_CEILING);
       this.wrapHiAt = 0;
       return;
     }
     const end = a + b;
     const wraps = end > U64;
-    this.hiAt = wraps ? Infinity : u64Number(end);
-    this.wrapHiAt = wraps ? u64Number(end - TWO_64) : 0;
+    this.hiAt = wraps ? LOW_CEILING : lowAddress(end);
+    // lowAddress takes end modulo 2^64
+    this.wrapHiAt = wraps ? lowAddress(end) : 0;
   }
 
   /** The config with the dispatch flag clear (fork, clone, execve). */
@@ -152,7 +151,7 @@ export function validateArm(
     const end = BigInt.asUintN(64, offset + len);
     if (len === 0n || end <= offset) return EINVAL;
     offset = end;
-    len = BigInt.asUintN(64, -len);
+    len = TWO_64 - len; // -len as a u64 (len is not 0)
     inclusive = true;
   } else {
     return EINVAL;

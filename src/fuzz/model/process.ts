@@ -15,7 +15,7 @@ import {
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
 import { referenceDecide, regionExempts, selectorDecision, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
 import { Memory, SharedPages, PAGE, PROT_WRITE } from './memory.js';
-import { u64Number } from './words.js';
+import { low32, lowAddress, u64FromHalves, u64Number, LOW_CEILING } from './words.js';
 import { RULES, validateArm, sudOff, type ProfileRules, EBADF, EFAULT, EINVAL, ENOMEM, ENOSYS } from './prctl.js';
 import {
   defaultAction, execAction, sigaction, sigprocmask, forcedSigsysKill, deliver, exitedStatus, killedStatus, saFlags,
@@ -35,8 +35,8 @@ export interface RunOptions {
 }
 
 export class GuestRun {
-  /** Why the prediction may not match a real run (empty when it is exact). */
-  readonly unpredictable: string[] = [];
+  /** Why the prediction may not match a real run (null while it is exact: predict makes no array). */
+  unpredictable: string[] | null = null;
   /**
    * The selector was read at the top of the stack: the prediction holds
    * without ASLR (the engine); a native run with ASLR finds it unmapped.
@@ -101,6 +101,11 @@ export class GuestRun {
     throw new ProcessEnd(st);
   }
 
+  /** Notes why the prediction may not match a real run. */
+  note(why: string): void {
+    (this.unpredictable ??= []).push(why);
+  }
+
   // ------------------------------------------------------------ the log
 
   rec(head: bigint, a: bigint, b: bigint, c: bigint): void {
@@ -119,11 +124,13 @@ export class GuestRun {
     if (this.decide === referenceDecide) {
       // referenceDecide's rule without building its context on every syscall
       if (!s.armed || regionExempts(s, at)) return 'run';
-      if (s.selectorAt === 0) return 'dispatch';
-      this.noteSelectorRead(s.selectorAt);
-      return selectorDecision(t.proc.mem.read(s.selectorAt));
+      const sel = u64Number(s.selector);
+      if (sel === 0) return 'dispatch';
+      this.noteSelectorRead(sel);
+      return selectorDecision(t.proc.mem.read(sel));
     }
-    if (s.armed && s.selectorAt !== 0 && !regionExempts(s, at)) this.noteSelectorRead(s.selectorAt);
+    const sel = u64Number(s.selector);
+    if (s.armed && sel !== 0 && !regionExempts(s, at)) this.noteSelectorRead(sel);
     const ctx: DispatchContext = {
       profile: this.c.profile,
       ip,
@@ -134,7 +141,7 @@ export class GuestRun {
       len: s.seed ? 0n : s.b,
       inRegion: regionExempts(s, at),
       selector: s.selector,
-      selectorByte: s.selectorAt === 0 ? 'null' : t.proc.mem.read(s.selectorAt),
+      selectorByte: sel === 0 ? 'null' : t.proc.mem.read(sel),
     };
     if (s.seed) {
       ctx.start = s.a;
@@ -143,13 +150,13 @@ export class GuestRun {
     return this.decide(ctx);
   }
 
-  /** What the model cannot pin down about reading the selector at `sel` (as a Number: SudState.selectorAt). */
+  /** What the model cannot pin down about reading the selector at `sel` (as a Number: u64Number). */
   private noteSelectorRead(sel: number): void {
     const st = Memory.stackRead(sel);
-    if (st === 'unknown') this.unpredictable.push('the selector points into the stack, which the model does not hold');
+    if (st === 'unknown') this.note('the selector points into the stack, which the model does not hold');
     if (st === 'end-marker') this.aslrDependent = true;
     if (this.racingChild && sel >= SCRATCH_AT && sel < SCRATCH_END_AT) {
-      this.unpredictable.push('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
+      this.note('the selector is in the scratch page while a forked child may be writing it (a race on a real kernel)');
     }
   }
 
@@ -172,7 +179,7 @@ export class GuestRun {
     const ip = CALL_IP[slot];
     switch (this.check(t, CALL_AT[slot], ip, nr)) {
       case 'run': return null;
-      case 'dispatch': return this.sigsys(t, ip, nr, X86_64_ARCH_WORD);
+      case 'dispatch': return this.sigsys(t, ip, nr, X86_64_ARCH);
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
@@ -182,7 +189,7 @@ export class GuestRun {
   issue(t: Thread, slot: number, idx: number): bigint {
     if (idx >= HARMLESS.length || slot >= SLOTS) return NO_CALL;
     const r = this.enter(t, slot, HARMLESS[idx].nr);
-    return r === null ? HARMLESS_RECORDED[idx] : normalizeResult(idx, r);
+    return r === null ? HARMLESS_RECORDED[idx] : recordedResult(idx, r);
   }
 
   /**
@@ -197,7 +204,7 @@ export class GuestRun {
     const rax = HARMLESS_EAX[idx];
     switch (this.check(t, INT80_AT[slot], ip, rax)) {
       case 'run': return HARMLESS32_RECORDED[idx];
-      case 'dispatch': return normalizeResult(idx, this.sigsys(t, ip, rax, I386_ARCH_WORD));
+      case 'dispatch': return recordedResult(idx, this.sigsys(t, ip, rax, I386_ARCH));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
     }
@@ -205,8 +212,11 @@ export class GuestRun {
 
   // ------------------------------------------------------------ SIGSYS
 
-  /** A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn. Returns rax after it. */
-  private sigsys(t: Thread, ip: bigint, rax: bigint, archWord: bigint): bigint {
+  /**
+   * A dispatched syscall: forced SIGSYS, the guest's handler, rt_sigreturn.
+   * Returns rax after it. `arch` is the audit arch si_arch reports.
+   */
+  private sigsys(t: Thread, ip: bigint, rax: bigint, arch: number): bigint {
     const p = t.proc;
     const kill = forcedSigsysKill(p.sigsys, t.sigsysBlocked);
     if (kill) return this.endProcess(killedStatus(kill));
@@ -214,10 +224,10 @@ export class GuestRun {
     const restorer = p.sigsys.restorer;
     const saved = t.sigsysBlocked;
     t.sigsysBlocked = deliver(p.sigsys, saved);
-    const frameRax = this.handler(t, ip, rax, kernelFlags, archWord);
+    const frameRax = this.handler(t, ip, rax, kernelFlags, arch);
     if (this.ended !== null) return frameRax;
     // the handler returns to pretcode = sa_restorer
-    const k = RESTORER_AT.indexOf(restorer);
+    const k = restorerSlot(restorer);
     if (k < 0) return this.endProcess(killedStatus(SIGSEGV));
     const rip = RESTORER_IP[k];
     switch (this.check(t, RESTORER_IP_AT[k], rip, 15n)) {
@@ -226,7 +236,7 @@ export class GuestRun {
         return frameRax;
       case 'dispatch':
         // the inner frame's rip is after the restorer's syscall: ud2
-        this.sigsys(t, rip, 15n, X86_64_ARCH_WORD);
+        this.sigsys(t, rip, 15n, X86_64_ARCH);
         return this.ended !== null ? 0n : this.endProcess(killedStatus(SIGILL));
       case 'kill-sigsys': return this.sudKill(t, SIGSYS);
       case 'kill-sigsegv': return this.sudKill(t, SIGSEGV);
@@ -234,14 +244,15 @@ export class GuestRun {
   }
 
   /** The guest's SIGSYS handler (guest.c `handler`): the frame's rax when it returns. */
-  private handler(t: Thread, ip: bigint, rax: bigint, kernelFlags: number, archWord: bigint): bigint {
+  private handler(t: Thread, ip: bigint, rax: bigint, kernelFlags: number, arch: number): bigint {
     const v = t.proc.vars;
     const h = this.c.handler;
     v.depth += 1;
     if (v.depth > h.maxDepth) return this.endProcess(killedStatus(SIGILL));
     if (v.installedFlags & SA_SIGINFO) {
-      if (!(kernelFlags & SA_SIGINFO)) this.unpredictable.push('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
-      this.rec(SIGINFO_HEAD, ip, (rax & 0xffffffffn) | archWord, rax);
+      if (!(kernelFlags & SA_SIGINFO)) this.note('the guest reads a siginfo the kernel did not fill (SA_SIGINFO installed only in its belief)');
+      // si_syscall (the low 32 bits of rax) in the b word's low half, si_arch above it
+      this.rec(SIGINFO_HEAD, ip, u64FromHalves(arch, low32(rax)), rax);
     } else {
       this.rec(SIGSYS_HEAD, 0n, 0n, rax);
     }
@@ -276,7 +287,7 @@ export class GuestRun {
         const sel = addrValue(s.sel);
         const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
         if (this.ended !== null) return;
-        if (r === 0n) p.vars.curSel = u64Number(sel);
+        if (r === 0n) p.vars.curSel = lowAddress(sel);
         return this.rec(RET, i, r, 0n);
       }
       case 'sel': {
@@ -332,9 +343,9 @@ export class GuestRun {
         if (r === 0n) p.vars.rwMapped = false;
         return this.rec(RET, i, r, 0n);
       }
-      case 'fork': return stepFork(this, t, i, s.slot, s.idx, s.selval);
-      case 'thread': return stepThread(this, t, i, s.slot, s.idx, s.selval);
-      case 'ptrace': return stepPtrace(this, t, i, s.mode, s.a, s.b, s.sel);
+      case 'fork': return stepFork(this, t, i, s);
+      case 'thread': return stepThread(this, t, i, s);
+      case 'ptrace': return stepPtrace(this, t, i, s);
       case 'exec': return this.stepExec(t, i);
     }
   }
@@ -396,28 +407,47 @@ const INT80_IP = Array.from({ length: SLOTS }, (_, k) => int80Ip(k));
 /** The same ips as Numbers, for the range test (exact: they lie in the SITES page). */
 const CALL_AT = CALL_IP.map(Number);
 const INT80_AT = INT80_IP.map(Number);
-/**
- * sa_restorer by slot, as Numbers (SigAction.restorer): indexOf gives a
- * restorer's slot, or -1 (the case's only other restorer is 0: returning
- * there is a fetch fault).
- */
+/** sa_restorer by slot, as Numbers (SigAction.restorer). */
 const RESTORER_AT = Array.from({ length: SLOTS }, (_, k) => Number(restorerAddr(k)));
+
+/**
+ * The slot whose restorer sa_restorer `at` is, or -1 (the case's only other
+ * restorer is 0: returning there is a fetch fault). A loop rather than
+ * indexOf, a builtin call per dispatch.
+ */
+function restorerSlot(at: number): number {
+  for (let k = 0; k < SLOTS; k++) if (RESTORER_AT[k] === at) return k;
+  return -1;
+}
 const RESTORER_IP = Array.from({ length: SLOTS }, (_, k) => restorerIp(k));
 const RESTORER_IP_AT = RESTORER_IP.map(Number);
 const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
 const RET = BigInt(REC_RET);
 const SEL_RW_AT = Number(SEL_RW);
 const SEL_RW_END_AT = Number(SEL_RW + PAGE);
+// the range test and sel_write rely on it (SudState's bounds and curSel are clamped to LOW_CEILING)
+if ([...CALL_AT, ...INT80_AT, ...RESTORER_IP_AT, SEL_RW_END_AT].some((at) => at >= LOW_CEILING)) throw new Error('model: a slot or SEL_RW lies above LOW_CEILING');
 const SCRATCH_AT = Number(SCRATCH);
 const SCRATCH_END_AT = Number(SCRATCH + PAGE);
 const SIGSYS_HEAD = BigInt(REC_SIGSYS);
 const SIGINFO_HEAD = SIGSYS_HEAD | (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
 const NESTED_HEAD = BigInt(REC_NESTED);
-/** sigsys's `archWord`: the audit arch where the SIGSYS record's b word holds it, above si_syscall. */
-const X86_64_ARCH_WORD = AUDIT_ARCH_X86_64 << 32n;
-const I386_ARCH_WORD = AUDIT_ARCH_I386 << 32n;
+/** sigsys's `arch`: the audit arch, which the SIGSYS record's b word holds above si_syscall. */
+const X86_64_ARCH = Number(AUDIT_ARCH_X86_64);
+const I386_ARCH = Number(AUDIT_ARCH_I386);
 /** rax after a syscall failed with errno e (-e as u64), for the errnos the model returns. */
 const ERRNO_RAX = Array.from({ length: ENOSYS + 1 }, (_, e) => BigInt.asUintN(64, -BigInt(e)));
+/**
+ * normalizeResult (../case.ts) for a u64 result, as a dispatched harmless
+ * call returns it: a pid-like result counts as 1 when it is positive as a
+ * signed long; any other is recorded as is (normalizeResult's asIntN and
+ * asUintN were three BigInt calls per dispatch).
+ */
+function recordedResult(idx: number, r: bigint): bigint {
+  return HARMLESS[idx].pidLike && r > 0n && r < SIGN_BIT ? 1n : r;
+}
+const SIGN_BIT = 1n << 63n;
+
 /** What the guest records for a call it cannot make (an index or slot out of range). */
 const NO_CALL = BigInt.asUintN(64, -1n);
 

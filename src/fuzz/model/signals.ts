@@ -40,8 +40,13 @@ export const SIGSYS_BIT = sigbit(SIGSYS);
  */
 export const holdsSigsys = (set: bigint): boolean => (set & SIGSYS_BIT) !== 0n;
 
-/** sa_flags as the model keeps them: the low 32 bits (a u64 as the guest passes it). */
-export const saFlags = (flags: bigint): number => low32(flags);
+/**
+ * sa_flags as the model keeps them: the low 32 bits (a u64 as the guest
+ * passes it), as a signed 32-bit int: a small integer, which V8 keeps in a
+ * field as is (SA_RESETHAND, bit 31, made the unsigned value a boxed
+ * double), and `&` with the SA_ constants reads the same bits.
+ */
+export const saFlags = (flags: bigint): number => low32(flags) | 0;
 
 export type Disposition = 'default' | 'ignore' | 'handler';
 
@@ -49,7 +54,7 @@ export type Disposition = 'default' | 'ignore' | 'handler';
 export class SigAction {
   constructor(
     public disp: Disposition,
-    /** sa_flags' low 32 bits (saFlags). */
+    /** sa_flags' low 32 bits, signed (saFlags). */
     public flags: number,
     /**
      * sa_restorer as a Number: the guest passes a slot's restorer or 0, all

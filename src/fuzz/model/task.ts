@@ -39,9 +39,9 @@ export class Hang {
 export class GuestVars {
   depth = 0;
   /**
-   * The selector the guest last armed, as a Number: sel_write compares it
-   * only with SEL_RW's bounds, where it is exact (one of 2^53 or more
-   * rounds, but stays above them).
+   * The selector the guest last armed, as a Number clamped to LOW_CEILING
+   * (words.ts lowAddress): sel_write compares it only with SEL_RW's bounds,
+   * below the ceiling, where it is exact.
    */
   curSel = 0;
   rwProt = PROT_READ | PROT_WRITE;

@@ -29,3 +29,25 @@ export function low32(v: bigint): number {
   WORD[0] = v;
   return HALVES[0];
 }
+
+/** The u64 whose high and low 32-bit halves are `hi` and `lo` (each 0 .. 2^32 - 1), made with no BigInt arithmetic. */
+export function u64FromHalves(hi: number, lo: number): bigint {
+  HALVES[0] = lo;
+  HALVES[1] = hi;
+  return WORD[0];
+}
+
+/**
+ * 2^30: above every slot's ip (the SITES page) and SEL_RW, the only
+ * addresses the range test and sel_write compare with. An address clamped
+ * to it (lowAddress) compares with those as the address does, and is a small
+ * integer, which V8 keeps in an object's field as is: a field that once held
+ * a larger Number holds a boxed double in every object of its class, an
+ * allocation per field and object.
+ */
+export const LOW_CEILING = 2 ** 30;
+
+/** `v` modulo 2^64 as a Number (u64Number) clamped to LOW_CEILING. */
+export function lowAddress(v: bigint): number {
+  return Math.min(u64Number(v), LOW_CEILING);
+}
