@@ -279,75 +279,103 @@ export class GuestRun {
 
   // ------------------------------------------------------------ steps
 
-  /** One step of the guest; if the process ends on the way (`ended`), it records nothing more. */
+  /**
+   * One step of the guest (guest.c run_case_from's switch); if the process
+   * ends on the way (`ended`), it records nothing more. A method per kind
+   * of step: V8 gives each its own budget for inlining what it calls (one
+   * method for all of them inlined little of it).
+   */
   private step(t: Thread, i: bigint, s: Step): void {
-    const p = t.proc;
     switch (s.op) {
-      case 'arm': {
-        const sel = addrValue(s.sel);
-        const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
-        if (this.ended !== null) return;
-        if (r === 0n) p.vars.curSel = lowAddress(sel);
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'sel': {
-        const r = this.selWrite(t, s.value);
-        if (this.ended !== null) return;
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'sys': {
-        const r = s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx);
-        if (this.ended !== null) return;
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'sigaction': {
-        const flags = saFlags(s.flags);
-        const before = p.vars.depth;
-        let r = this.enter(t, SLOT_H, 13n);
-        if (this.ended !== null) return;
-        if (r === null) {
-          const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
-          r = sigaction(p.sigsys, disp, flags, s.restorer < SLOTS ? RESTORER_AT[s.restorer] : 0, s.maskSigsys);
-        }
-        // an intercepted rt_sigaction installed nothing, whatever its handler returned
-        if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'mask': {
-        let r = this.enter(t, SLOT_H, 14n);
-        if (this.ended !== null) return;
-        if (r === null) {
-          const blocked = sigprocmask(t.sigsysBlocked, s.how, s.set);
-          if (blocked === null) r = ERRNO_RAX[EINVAL];
-          else {
-            t.sigsysBlocked = blocked;
-            r = 0n;
-          }
-        }
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'prot': {
-        let r = this.enter(t, SLOT_H, 10n);
-        if (this.ended !== null) return;
-        if (r === null) r = p.mem.protectRw(s.prot) ? 0n : ERRNO_RAX[ENOMEM];
-        if (r === 0n) p.vars.rwProt = s.prot;
-        return this.rec(RET, i, r, 0n);
-      }
-      case 'unmap': {
-        let r = this.enter(t, SLOT_H, 11n);
-        if (this.ended !== null) return;
-        if (r === null) {
-          p.mem.unmapRw();
-          r = 0n;
-        }
-        if (r === 0n) p.vars.rwMapped = false;
-        return this.rec(RET, i, r, 0n);
-      }
+      case 'arm': return this.stepArm(t, i, s);
+      case 'sel': return this.stepSel(t, i, s);
+      case 'sys': return this.stepSys(t, i, s);
+      case 'sigaction': return this.stepSigaction(t, i, s);
+      case 'mask': return this.stepMask(t, i, s);
+      case 'prot': return this.stepProt(t, i, s);
+      case 'unmap': return this.stepUnmap(t, i);
       case 'fork': return stepFork(this, t, i, s);
       case 'thread': return stepThread(this, t, i, s);
       case 'ptrace': return stepPtrace(this, t, i, s);
       case 'exec': return this.stepExec(t, i);
     }
+  }
+
+  /** An arm step: prctl(PR_SET_SYSCALL_USER_DISPATCH, ...) via H; curSel follows a 0 result. */
+  private stepArm(t: Thread, i: bigint, s: StepOf<'arm'>): void {
+    const sel = addrValue(s.sel);
+    const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
+    if (this.ended !== null) return;
+    if (r === 0n) t.proc.vars.curSel = lowAddress(sel);
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** A sel step: sel_write. */
+  private stepSel(t: Thread, i: bigint, s: StepOf<'sel'>): void {
+    const r = this.selWrite(t, s.value);
+    if (this.ended !== null) return;
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** A sys step: a harmless call through a slot's syscall or int $0x80. */
+  private stepSys(t: Thread, i: bigint, s: StepOf<'sys'>): void {
+    const r = s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx);
+    if (this.ended !== null) return;
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** A sigaction step: rt_sigaction(SIGSYS) via H. */
+  private stepSigaction(t: Thread, i: bigint, s: StepOf<'sigaction'>): void {
+    const p = t.proc;
+    const flags = saFlags(s.flags);
+    const before = p.vars.depth;
+    let r = this.enter(t, SLOT_H, 13n);
+    if (this.ended !== null) return;
+    if (r === null) {
+      const disp: Disposition = s.disp === 2 ? 'handler' : s.disp === 1 ? 'ignore' : 'default';
+      r = sigaction(p.sigsys, disp, flags, s.restorer < SLOTS ? RESTORER_AT[s.restorer] : 0, s.maskSigsys);
+    }
+    // an intercepted rt_sigaction installed nothing, whatever its handler returned
+    if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** A mask step: rt_sigprocmask via H. */
+  private stepMask(t: Thread, i: bigint, s: StepOf<'mask'>): void {
+    let r = this.enter(t, SLOT_H, 14n);
+    if (this.ended !== null) return;
+    if (r === null) {
+      const blocked = sigprocmask(t.sigsysBlocked, s.how, s.set);
+      if (blocked === null) r = ERRNO_RAX[EINVAL];
+      else {
+        t.sigsysBlocked = blocked;
+        r = 0n;
+      }
+    }
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** A prot step: mprotect of SEL_RW via H. */
+  private stepProt(t: Thread, i: bigint, s: StepOf<'prot'>): void {
+    const p = t.proc;
+    let r = this.enter(t, SLOT_H, 10n);
+    if (this.ended !== null) return;
+    if (r === null) r = p.mem.protectRw(s.prot) ? 0n : ERRNO_RAX[ENOMEM];
+    if (r === 0n) p.vars.rwProt = s.prot;
+    this.rec(RET, i, r, 0n);
+  }
+
+  /** An unmap step: munmap of SEL_RW via H. */
+  private stepUnmap(t: Thread, i: bigint): void {
+    const p = t.proc;
+    let r = this.enter(t, SLOT_H, 11n);
+    if (this.ended !== null) return;
+    if (r === null) {
+      p.mem.unmapRw();
+      r = 0n;
+    }
+    if (r === 0n) p.vars.rwMapped = false;
+    this.rec(RET, i, r, 0n);
   }
 
   /**
@@ -400,6 +428,8 @@ export class GuestRun {
     this.pages.setScratch(i, v);
   }
 }
+
+type StepOf<K extends Step['op']> = Extract<Step, { op: K }>;
 
 /** Constants made once rather than per syscall or record (every BigInt operation allocates). */
 const CALL_IP = Array.from({ length: SLOTS }, (_, k) => callIp(k));
