@@ -5,9 +5,12 @@
  * waits for it. Both start with dispatch off (§7) but keep the creator's
  * stored config fields, mask and SIGSYS action.
  *
- * A call into GuestRun that may end the calling process is followed by
- * g.raise(), which throws the end as a ProcessEnd: a child's end unwinds to
- * its Child's settle, the parent's to predict.
+ * As in process.ts, a call into GuestRun that may end the running process
+ * is followed by a check of g.ended, and an ended process does nothing
+ * more: the parent's end goes up to GuestRun.run, a child's to its Child's
+ * settle, which takes it as the child's wait status (g.takeEnd). They were
+ * thrown, and a throw and its catch cost about 1 us in a worker loop (one
+ * case in fifty ends inside these steps).
  *
  * The steps are written out call by call, with no closure for a syscall's
  * work or a child's code: each closure was an allocation and, on its first
@@ -19,7 +22,7 @@ import { SLOT_H, normalizeResult, type Step } from '../case.js';
 import { REC_RET, REC_CHILD, REC_PTRACE1, REC_PTRACE2, REC_PTRACE3 } from '../outcome.js';
 import { ptraceGet, ptraceSet, ECHILD } from './prctl.js';
 import { exitedStatus, killedStatus, stoppedStatus, SIGILL, SIGKILL, SIGTRAP } from './signals.js';
-import { ProcessEnd, ThreadEnd, Hang, CHILD_PID, NO_DELIVERY_MARK, Proc, Thread } from './task.js';
+import { ThreadEnd, Hang, CHILD_PID, NO_DELIVERY_MARK, Proc, Thread } from './task.js';
 import type { GuestRun } from './process.js';
 
 /**
@@ -51,39 +54,28 @@ class Child {
     if (!this.pending) return;
     this.pending = false;
     const s = this.step;
-    try {
-      if (s.op === 'fork') {
-        g.racingChild = false;
-        this.status = forkChildPath(g, this.thread, s);
-        return;
-      }
-      // the tracee: PTRACE_TRACEME, the arming, then int3, which (traced) is a ptrace stop
-      enterH(g, this.thread, 101n);
-      g.prctl(this.thread, s.mode, s.a, s.b, s.sel);
-      g.raise();
-      this.stopped = true;
-      this.status = stoppedStatus(SIGTRAP);
-    } catch (e) {
-      if (!(e instanceof ProcessEnd)) throw e;
-      this.status = e.status;
+    const c = this.thread;
+    if (s.op === 'fork') {
+      g.racingChild = false;
+      const st = forkChildPath(g, c, s);
+      this.status = g.ended !== null ? g.takeEnd() : st;
+      return;
     }
+    // the tracee: PTRACE_TRACEME, the arming, then int3, which (traced) is a ptrace stop
+    g.enter(c, SLOT_H, 101n);
+    if (g.ended === null) g.prctl(c, s.mode, s.a, s.b, s.sel);
+    if (g.ended !== null) {
+      this.status = g.takeEnd();
+      return;
+    }
+    this.stopped = true;
+    this.status = stoppedStatus(SIGTRAP);
   }
 }
 
 type ForkStep = Extract<Step, { op: 'fork' }>;
 type ThreadStep = Extract<Step, { op: 'thread' }>;
 type PtraceStep = Extract<Step, { op: 'ptrace' }>;
-
-/**
- * `call` slot H with rax = nr, up to the check: null when the kernel runs
- * the syscall (the caller performs it), else what rax holds after the
- * dispatch. An end on the way is thrown (g.raise).
- */
-function enterH(g: GuestRun, t: Thread, nr: bigint): bigint | null {
-  const r = g.enter(t, SLOT_H, nr);
-  g.raise();
-  return r;
-}
 
 /** fork/clone: the new task's copy of the creator (SUD off, the stored fields kept). */
 function newTask(t: Thread, proc: Proc): Thread {
@@ -94,20 +86,19 @@ function forkProc(p: Proc): Proc {
   return new Proc(p.mem.fork(), p.vars.copy(), p.sigsys.copy());
 }
 
-/** exit_group(0) via H as the guest's last call: the wait status (a dispatched exit comes back to ud2). */
-function exitGroup(g: GuestRun, t: Thread): number {
-  return enterH(g, t, 231n) === null ? exitedStatus(0) : killedStatus(SIGILL);
-}
-
-/** step_fork's child path on thread `c`: its wait status (an end on the way thrown). */
+/**
+ * step_fork's child path on thread `c`: the wait status its exit_group
+ * leaves (a dispatched exit comes back to ud2), unless its process ends on
+ * the way (g.ended, which the caller checks first).
+ */
 function forkChildPath(g: GuestRun, c: Thread, s: ForkStep): number {
   if (s.selval !== -1) g.selWrite(c, s.selval);
-  g.raise();
+  if (g.ended !== null) return 0;
   const r = g.issue(c, s.slot, s.idx);
-  g.raise();
+  if (g.ended !== null) return 0;
   g.setScratch(0, r);
   g.setScratch(1, 1n);
-  return exitGroup(g, c);
+  return g.enter(c, SLOT_H, 231n) === null ? exitedStatus(0) : killedStatus(SIGILL);
 }
 
 /** guest.c step_fork. */
@@ -117,7 +108,8 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
   g.setScratch(0, 0n);
   g.setScratch(1, 0n);
   let child: Child | null = null;
-  let r = enterH(g, t, 57n);
+  let r = g.enter(t, SLOT_H, 57n);
+  if (g.ended !== null) return;
   if (r === null) {
     child = new Child(newTask(t, forkProc(t.proc)), s);
     g.racingChild = true;
@@ -126,9 +118,15 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
     r = BigInt.asIntN(64, r);
   }
   if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
-  if (r === 0n) throw new ProcessEnd(forkChildPath(g, t, s));
+  if (r === 0n) {
+    // the parent goes on as the child would, to its exit_group
+    const st = forkChildPath(g, t, s);
+    if (g.ended === null) g.endProcess(st);
+    return;
+  }
   if (r > 0n) {
     const w = wait4(g, t, r, child);
+    if (g.ended !== null) return;
     const status = child?.reported ? child.status : 0;
     child?.settle(g); // the parent spins on scratch[1]
     if (g.scratch(1) === 0n) throw new Hang(`step ${i}: the parent spins on a child that never reports`);
@@ -138,10 +136,14 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
   g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
-/** wait4(pid, &status, 0, 0) via H: the result; the child's `reported` says whether it reported `status`. */
+/**
+ * wait4(pid, &status, 0, 0) via H: the result; the child's `reported` says
+ * whether it reported `status`. The caller checks g.ended first.
+ */
 function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null): bigint {
   if (child) child.reported = false;
-  const r = enterH(g, t, 61n);
+  const r = g.enter(t, SLOT_H, 61n);
+  if (g.ended !== null) return 0n;
   if (r !== null) return BigInt.asIntN(64, r);
   if (!child || pid !== CHILD_PID) return NO_CHILD;
   child.settle(g);
@@ -155,9 +157,11 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, s: ThreadStep): vo
   const before = p.vars.depth;
   g.setScratch(0, 0n);
   let released = false;
-  let r = enterH(g, t, 56n);
+  let r = g.enter(t, SLOT_H, 56n);
+  if (g.ended !== null) return;
   if (r === null) {
     runThread(g, newTask(t, p), s);
+    if (g.ended !== null) return;
     released = true; // CLONE_CHILD_CLEARTID
     r = CHILD_PID;
   } else {
@@ -173,18 +177,23 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, s: ThreadStep): vo
   g.rec(RET, i, BigInt.asUintN(64, r), 0n);
 }
 
-/** step_thread's new thread `n`, run to its end inside the clone. */
+/**
+ * step_thread's new thread `n`, run to its end inside the clone; the
+ * process may end on the way (g.ended, which the caller checks). A thread
+ * killed on its own (patch-v5) unwinds to here as a ThreadEnd.
+ */
 function runThread(g: GuestRun, n: Thread, s: ThreadStep): void {
   const p = n.proc;
   p.threads += 1;
   try {
     if (s.selval !== -1) g.selWrite(n, s.selval);
-    g.raise();
+    if (g.ended !== null) return;
     const r = g.issue(n, s.slot, s.idx);
-    g.raise();
+    if (g.ended !== null) return;
     g.setScratch(0, r);
     // exit(0) ends the thread; a dispatched one comes back to ud2
-    if (enterH(g, n, 60n) !== null) throw new ProcessEnd(killedStatus(SIGILL));
+    const exit = g.enter(n, SLOT_H, 60n);
+    if (g.ended === null && exit !== null) g.endProcess(killedStatus(SIGILL));
   } catch (e) {
     if (!(e instanceof ThreadEnd)) throw e;
   } finally {
@@ -197,7 +206,8 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
   const v = t.proc.vars;
   const before = v.depth;
   let child: Child | null = null;
-  let r = enterH(g, t, 57n);
+  let r = g.enter(t, SLOT_H, 57n);
+  if (g.ended !== null) return;
   if (r === null) {
     child = new Child(newTask(t, forkProc(t.proc)), s);
     r = CHILD_PID;
@@ -208,13 +218,17 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
   if (r === 0n) throw new Hang(`step ${i}: fork returned 0 in the parent: it runs the tracee's path and pauses`);
   if (r < 0n) return g.rec(RET, i, BigInt.asUintN(64, r), 0n);
   let w = wait4(g, t, r, child);
+  if (g.ended !== null) return;
   let st = child?.reported ? child.status : 0;
   if (w === r && (st & 0xff) === 0x7f && child) {
     const tracee = child.thread;
     const cfg = [0n, 0n, 0n, 0n];
     const cfg2 = [0n, 0n, 0n, 0n];
-    const get = enterH(g, t, 101n) ?? BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg));
-    let set = enterH(g, t, 101n);
+    let get = g.enter(t, SLOT_H, 101n);
+    if (g.ended !== null) return;
+    get ??= BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg));
+    let set = g.enter(t, SLOT_H, 101n);
+    if (g.ended !== null) return;
     if (set === null) {
       const n = ptraceSet(g.rules, cfg, g.c.sysctl);
       if (typeof n === 'bigint') {
@@ -224,13 +238,17 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
         set = 0n;
       }
     }
-    const get2 = enterH(g, t, 101n) ?? BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg2));
+    let get2 = g.enter(t, SLOT_H, 101n);
+    if (g.ended !== null) return;
+    get2 ??= BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg2));
     const same = cfg[0] === cfg2[0] && cfg[1] === cfg2[1] && cfg[2] === cfg2[2] && cfg[3] === cfg2[3] ? 1n : 0n;
     g.rec(PTRACE1, cfg[0], cfg[1], cfg[2]);
     g.rec(PTRACE2, cfg[3], get, set);
     g.rec(PTRACE3, same, get2, BigInt(st >>> 0));
     const kd = v.depth;
-    if (enterH(g, t, 62n) === null) {
+    const kill = g.enter(t, SLOT_H, 62n);
+    if (g.ended !== null) return;
+    if (kill === null) {
       // PTRACE_KILL
       child.status = killedStatus(SIGKILL);
       child.stopped = false;
@@ -238,6 +256,7 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
     if (v.depth !== kd) return g.rec(RET, i, 1n, NO_DELIVERY_MARK);
     if (child.stopped) throw new Hang(`step ${i}: wait4 on a tracee that stays stopped`);
     w = wait4(g, t, r, child);
+    if (g.ended !== null) return;
     if (child.reported) st = child.status;
   }
   g.rec(RET, i, 1n, w === r ? BigInt(st >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));

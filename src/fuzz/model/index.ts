@@ -9,7 +9,7 @@
 import type { FuzzCase } from '../case.js';
 import { endFromWaitStatus, type Outcome } from '../outcome.js';
 import type { DecideFn } from './dispatch.js';
-import { GuestRun, ProcessEnd, Hang } from './process.js';
+import { GuestRun, Hang } from './process.js';
 
 export { referenceDecide, type DecideFn, type Decision, type DispatchContext } from './dispatch.js';
 
@@ -53,8 +53,7 @@ function outcomeOf(run: GuestRun): Outcome {
   try {
     end = endFromWaitStatus(run.run());
   } catch (e) {
-    if (e instanceof ProcessEnd) end = endFromWaitStatus(e.status);
-    else if (e instanceof Hang) {
+    if (e instanceof Hang) {
       end = { kind: 'hung' };
       run.note(`hangs: ${e.why}`);
     } else throw e;

@@ -22,11 +22,11 @@ import {
   SA_SIGINFO, SIGILL, SIGSEGV, SIGSYS, type Disposition,
 } from './signals.js';
 import {
-  ProcessEnd, ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, GuestVars, Proc, Thread,
+  ThreadEnd, Hang, AUDIT_ARCH_X86_64, AUDIT_ARCH_I386, SYS_USER_DISPATCH, SCRATCH, CHILD_PID, GuestVars, Proc, Thread,
 } from './task.js';
 import { stepFork, stepThread, stepPtrace } from './children.js';
 
-export { ProcessEnd, Hang };
+export { Hang };
 
 export interface RunOptions {
   decide?: DecideFn;
@@ -56,10 +56,10 @@ export class GuestRun {
    * much as a whole case without a dispatch, and three cases in ten end
    * early. So whatever may end the process (enter, issue, issue80, sigsys,
    * selWrite, prctl) is followed by a check of `ended`, and an ended process
-   * does nothing more. children.ts, whose processes end inside nested
-   * calls, throws it instead (raise).
+   * does nothing more; children.ts does the same, and takes a child's end
+   * (takeEnd) when the child's code returns. Set only by endProcess.
    */
-  private ended: number | null = null;
+  ended: number | null = null;
 
   constructor(readonly c: FuzzCase, opts?: RunOptions) {
     this.decide = opts?.decide ?? referenceDecide;
@@ -69,10 +69,7 @@ export class GuestRun {
     this.main = new Thread(proc, sudOff(this.rules.seed), false);
   }
 
-  /**
-   * Runs the case: the wait status it ends with, or a thrown ProcessEnd (it
-   * ended inside a fork, clone or ptrace step) or Hang.
-   */
+  /** Runs the case: the wait status it ends with, or a thrown Hang. */
   run(): number {
     const t = this.main;
     const steps = this.c.steps;
@@ -88,17 +85,16 @@ export class GuestRun {
   }
 
   /** The running process ends with wait status `st`. The result stands in for rax: callers check `ended` instead. */
-  private endProcess(st: number): bigint {
+  endProcess(st: number): bigint {
     this.ended = st;
     return 0n;
   }
 
-  /** For children.ts: a pending end thrown as a ProcessEnd, which unwinds to the process it ends (runChild) or to predict. */
-  raise(): void {
-    const st = this.ended;
-    if (st === null) return;
+  /** For children.ts: the ended child's wait status, cleared so that its parent goes on. */
+  takeEnd(): number {
+    const st = this.ended!;
     this.ended = null;
-    throw new ProcessEnd(st);
+    return st;
   }
 
   /** Notes why the prediction may not match a real run. */
@@ -172,8 +168,8 @@ export class GuestRun {
   /**
    * `call` slot k with rax = nr, up to the check: null when the kernel runs
    * the syscall (the caller performs it), else what rax holds after the
-   * dispatch. The process may end on the way: callers check `ended`
-   * (children.ts calls `raise`), as after issue, issue80 and selWrite.
+   * dispatch. The process may end on the way: callers check `ended`, as
+   * after issue, issue80 and selWrite.
    */
   enter(t: Thread, slot: number, nr: bigint): bigint | null {
     const ip = CALL_IP[slot];

@@ -2,7 +2,7 @@
  * The model's tasks: a process (its memory, the guest's globals, the SIGSYS
  * action) and its threads (each with its own dispatch config and mask), and
  * the ways a run of guest code ends that are thrown through the interpreter
- * (a process's end is mostly returned: see GuestRun.ended).
+ * (a process's end is returned: see GuestRun.ended).
  *
  * The objects a run makes are classes rather than object literals: V8
  * pretenures a literal's allocation site once it sees the site's objects
@@ -24,10 +24,6 @@ export const SCRATCH = LOG_ADDR + PAGE;
 export const CHILD_PID = 0x4d2n;
 export const NO_DELIVERY_MARK = 0xd15n;
 
-/** The process the case runs in ended: a wait(2) status. */
-export class ProcessEnd {
-  constructor(readonly status: number) {}
-}
 /** The calling thread ended on its own (exit, or patch-v5's do_exit of one thread of several). */
 export class ThreadEnd {}
 /** The guest waits forever (a spin loop nothing will release). */
