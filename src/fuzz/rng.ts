@@ -5,58 +5,15 @@
  * BigInt) then draws fast, since a case takes dozens of draws.
  *
  * Every case derives its own generator, so SplitMix64 runs here on 64-bit
- * values held as two 32-bit words (the same results as splitMix64Mix in
- * src/kernel/random.ts, without a BigInt allocated per operation).
+ * values held as two 32-bit words, with the kernel's word arithmetic
+ * (src/kernel/random.ts mul64 and mix64: no BigInt allocated per operation).
  */
 
-// SplitMix64's constants as (high, low) 32-bit words
-const GOLDEN_HI = 0x9e3779b9;
-const GOLDEN_LO = 0x7f4a7c15;
-// 2 * golden modulo 2^64
+import { mul64, mix64, mixOut, HI, LO, GOLDEN_HI, GOLDEN_LO } from '../kernel/random.js';
+
+// 2 * golden modulo 2^64, as (high, low) 32-bit words
 const GOLDEN2_HI = 0x3c6ef372;
 const GOLDEN2_LO = 0xfe94f82a;
-const MIX1_HI = 0xbf58476d;
-const MIX1_LO = 0x1ce4e5b9;
-const MIX2_HI = 0x94d049bb;
-const MIX2_LO = 0x133111eb;
-
-// The result of mul64 and mix64, as words: returning them in an array would allocate per call
-let outHi = 0;
-let outLo = 0;
-
-/** (ah:al) * (bh:bl) modulo 2^64 into outHi:outLo (unsigned 32-bit words in, int32 words out). */
-function mul64(ah: number, al: number, bh: number, bl: number): void {
-  // al * bl in full from 16-bit halves, so that no partial product passes 2^53
-  const a0 = al & 0xffff;
-  const a1 = al >>> 16;
-  const b0 = bl & 0xffff;
-  const b1 = bl >>> 16;
-  const p00 = a0 * b0;
-  const p01 = a0 * b1;
-  const p10 = a1 * b0;
-  const mid = (p00 >>> 16) + (p01 & 0xffff) + (p10 & 0xffff);
-  outLo = (mid << 16) | (p00 & 0xffff);
-  const carry = a1 * b1 + (p01 >>> 16) + (p10 >>> 16) + (mid >>> 16);
-  // the cross products only reach the high word, where modulo 2^32 is what Math.imul gives
-  outHi = (carry + Math.imul(ah, bl) + Math.imul(al, bh)) | 0;
-}
-
-/** splitMix64Mix of (hi:lo) into outHi:outLo. */
-function mix64(hi: number, lo: number): void {
-  // z ^= z >> 30; z *= MIX1
-  lo ^= (lo >>> 30) | (hi << 2);
-  hi ^= hi >>> 30;
-  mul64(hi >>> 0, lo >>> 0, MIX1_HI, MIX1_LO);
-  // z ^= z >> 27; z *= MIX2
-  lo = outLo ^ ((outLo >>> 27) | (outHi << 5));
-  hi = outHi ^ (outHi >>> 27);
-  mul64(hi >>> 0, lo >>> 0, MIX2_HI, MIX2_LO);
-  // z ^= z >> 31
-  lo = outLo ^ ((outLo >>> 31) | (outHi << 1));
-  hi = outHi ^ (outHi >>> 31);
-  outHi = hi;
-  outLo = lo;
-}
 
 // A campaign derives every generator from one seed: its words are kept rather than split again
 let lastSeed: bigint | undefined;
@@ -67,7 +24,7 @@ let lastSeedLo = 0;
 export function splitMix64MixWords(x: bigint): bigint {
   const v = BigInt.asUintN(64, x);
   mix64(Number(v >> 32n), Number(v & 0xffffffffn));
-  return (BigInt(outHi >>> 0) << 32n) | BigInt(outLo >>> 0);
+  return (BigInt(mixOut[HI] >>> 0) << 32n) | BigInt(mixOut[LO] >>> 0);
 }
 
 /** lastSeedHi:lastSeedLo <- seed modulo 2^64, split again only when the seed changes. */
@@ -79,12 +36,12 @@ function seedWords(seed: bigint): void {
   lastSeed = seed;
 }
 
-/** A stream's state (hi:lo) with coordinate p mixed in, into outHi:outLo. */
+/** A stream's state (hi:lo) with coordinate p mixed in, into mixOut. */
 function mixCoordinate(hi: number, lo: number, p: number): void {
   if (!Number.isInteger(p)) throw new RangeError(`sudsim: a stream coordinate must be an integer (got ${p})`);
   // p modulo 2^64 as words (exact for every integer a double holds), times golden
   mul64(Math.floor(p / 4294967296) >>> 0, p >>> 0, GOLDEN_HI, GOLDEN_LO);
-  mix64(hi ^ outHi, lo ^ outLo);
+  mix64(hi ^ mixOut[HI], lo ^ mixOut[LO]);
 }
 
 export class Rng {
@@ -115,11 +72,11 @@ export class Rng {
     // x = mix(s + golden), y = mix(s + 2 golden); the low word's carry goes to the high one
     let sumLo = lo + GOLDEN_LO;
     mix64((hi + GOLDEN_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
-    this.a = outLo;
-    this.b = outHi;
+    this.a = mixOut[LO];
+    this.b = mixOut[HI];
     sumLo = lo + GOLDEN2_LO;
     mix64((hi + GOLDEN2_HI + (sumLo > 0xffffffff ? 1 : 0)) | 0, sumLo | 0);
-    this.c = outLo;
+    this.c = mixOut[LO];
     this.d = 1;
     for (let i = 0; i < 12; i++) this.next();
   }
@@ -145,8 +102,8 @@ export class Rng {
     let lo = lastSeedLo;
     for (const p of parts) {
       mixCoordinate(hi, lo, p);
-      hi = outHi;
-      lo = outLo;
+      hi = mixOut[HI];
+      lo = mixOut[LO];
     }
     return new Rng(hi >>> 0, lo >>> 0);
   }
@@ -160,8 +117,8 @@ export class Rng {
   rederive(seed: bigint, p0: number, p1: number): this {
     seedWords(seed);
     mixCoordinate(lastSeedHi, lastSeedLo, p0);
-    mixCoordinate(outHi, outLo, p1);
-    this.start(outHi >>> 0, outLo >>> 0);
+    mixCoordinate(mixOut[HI], mixOut[LO], p1);
+    this.start(mixOut[HI] >>> 0, mixOut[LO] >>> 0);
     return this;
   }
 

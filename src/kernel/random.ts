@@ -8,8 +8,8 @@
  * (splitMix64Mix below, which tests compare against).
  */
 
-const GOLDEN_HI = 0x9e3779b9;
-const GOLDEN_LO = 0x7f4a7c15;
+export const GOLDEN_HI = 0x9e3779b9;
+export const GOLDEN_LO = 0x7f4a7c15;
 const MIX1_HI = 0xbf58476d;
 const MIX1_LO = 0x1ce4e5b9;
 const MIX2_HI = 0x94d049bb;
@@ -18,14 +18,16 @@ const MIX2_LO = 0x133111eb;
 /**
  * The result of mul64 and mix64 as words, high then low: a new array per
  * call would allocate, and so would module variables holding words past
- * 2^30 (V8 boxes them); an Int32Array's elements are stored in place.
+ * 2^30 (V8 boxes them); an Int32Array's elements are stored in place. The
+ * fuzzer's generators (src/fuzz/rng.ts) read it too.
  */
-const out = new Int32Array(2);
-const HI = 0;
-const LO = 1;
+export const mixOut = new Int32Array(2);
+export const HI = 0;
+export const LO = 1;
+const out = mixOut;
 
-/** (ah:al) * (bh:bl) modulo 2^64 into out (unsigned 32-bit words in). */
-function mul64(ah: number, al: number, bh: number, bl: number): void {
+/** (ah:al) * (bh:bl) modulo 2^64 into mixOut (unsigned 32-bit words in). */
+export function mul64(ah: number, al: number, bh: number, bl: number): void {
   // al * bl in full from 16-bit halves, so that no partial product passes 2^53
   const a0 = al & 0xffff;
   const a1 = al >>> 16;
@@ -41,8 +43,8 @@ function mul64(ah: number, al: number, bh: number, bl: number): void {
   out[HI] = carry + Math.imul(ah, bl) + Math.imul(al, bh);
 }
 
-/** splitMix64Mix of (hi:lo) into out. */
-function mix64(hi: number, lo: number): void {
+/** splitMix64Mix of (hi:lo) into mixOut. */
+export function mix64(hi: number, lo: number): void {
   // z ^= z >> 30; z *= MIX1
   lo ^= (lo >>> 30) | (hi << 2);
   hi ^= hi >>> 30;
