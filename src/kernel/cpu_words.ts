@@ -33,3 +33,20 @@ export const FCW_W = CPU_FCW >> 2;
 export const FTW_W = CPU_FTW >> 2;
 /** Physical register 0's first word: eight registers of four words (significand, sign and exponent, 0). */
 export const ST_W = CPU_ST >> 2;
+
+/** Stores a (below 2^53) in mem[w..w+1]. */
+export function setWordsNumber(mem: Int32Array, w: number, a: number): void {
+  const lo = a >>> 0;
+  mem[w] = lo;
+  mem[w + 1] = (a - lo) / 4294967296;
+}
+
+/**
+ * The u64 in mem[w..w+1] as a number when that is exact (below 2^53),
+ * else Infinity: an address reckoned from it is then none a user has, and
+ * a sum or a count reckoned from it fails any bound.
+ */
+export function wordsNumber(mem: Int32Array, w: number): number {
+  const hi = mem[w + 1] >>> 0;
+  return hi < 0x200000 ? hi * 4294967296 + (mem[w] >>> 0) : Infinity;
+}

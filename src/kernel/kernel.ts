@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W } from './cpu_words.js';
+import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, wordsNumber } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
@@ -185,13 +185,6 @@ const INSN_COUNT_W = L.INSN_COUNT >> 2;
 const SYSCALLS_W = L.CNT_SYSCALLS >> 2;
 const SLEPT_W = L.SLEPT_NS >> 2;
 
-/**
- * The unsigned 64-bit word at 32-bit word index w of dw (little-endian) as
- * a double: exact below 2^53, rounded (to 2^53 or more) above.
- */
-function u64Number(dw: Int32Array, w: number): number {
-  return (dw[w] >>> 0) + (dw[w + 1] >>> 0) * 4294967296;
-}
 
 /**
  * A syscall's round trip through the kernel's entry and exit, in virtual
@@ -582,7 +575,7 @@ export class Kernel {
   clockNs(): bigint {
     const busy = this.busyNumber();
     if (busy >= 0) {
-      const ns = busy + u64Number(this.dwords, SLEPT_W);
+      const ns = busy + wordsNumber(this.dwords, SLEPT_W);
       if (ns <= Number.MAX_SAFE_INTEGER) return BigInt(ns);
     }
     return this.busyNs() + this.sleptNs;
@@ -618,9 +611,9 @@ export class Kernel {
    */
   private busyNumber(): number {
     const dw = this.dwords;
-    // a count of 2^53 or more comes out inexact, but only ever at or above 2^53, so that the
-    // sum is then past the bound too; below it every term and the sum are exact
-    const ns = u64Number(dw, INSN_COUNT_W) + u64Number(dw, SYSCALLS_W) * L.SYSCALL_NS;
+    // a count of 2^53 or more reads as Infinity, and the sum then fails the bound; below it
+    // every term and the sum are exact
+    const ns = wordsNumber(dw, INSN_COUNT_W) + wordsNumber(dw, SYSCALLS_W) * L.SYSCALL_NS;
     return ns <= Number.MAX_SAFE_INTEGER ? ns : -1;
   }
 
@@ -901,7 +894,7 @@ export class Kernel {
       if (endN >= 0) {
         // exact: the count is below endN <= 2^53 until the budget is spent (then left <= 0 either way)
         const dw = this.dwords;
-        const left = endN - u64Number(dw, INSN_COUNT_W);
+        const left = endN - wordsNumber(dw, INSN_COUNT_W);
         if (left <= 0) return false;
         if (left < slice) slice = left;
       } else if (maxInsns >= 0n) {

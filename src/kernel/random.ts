@@ -76,7 +76,7 @@ export class SplitMix64 {
     this.lo = Number(s & 0xffffffffn);
   }
 
-  /** state += golden (modulo 2^64), then the output of the new state into out. */
+  /** state += golden (modulo 2^64), then the output of the new state into mixOut. */
   private step(): void {
     const lo = this.lo + GOLDEN_LO;
     this.lo = lo >>> 0;

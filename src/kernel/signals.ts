@@ -20,7 +20,7 @@ import {
   CNT_SIGNALS, CNT_SIGRETURNS, FXSAVE_SCRATCH, SIGFRAME_FRAME, SFI_RESTORER, SFI_SS_SP, SFI_SS_FLAGS, SFI_SS_SIZE, SFI_MASK, SFI_ERR,
   SFI_TRAPNO, SFI_CR2, SFI_FPSTATE, SFI_SIGINFO,
 } from '../engine/layout.js';
-import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q } from './cpu_words.js';
+import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, wordsNumber, setWordsNumber } from './cpu_words.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
@@ -489,22 +489,6 @@ function setPlus(mem: Int32Array, w: number, from: number, add: number): void {
   const hi = mem[from + 1];
   mem[w] = lo;
   mem[w + 1] = lo > 0xffffffff ? hi + 1 : hi;
-}
-
-/** Stores a (below 2^53) in mem[w..w+1]. */
-function setWordsNumber(mem: Int32Array, w: number, a: number): void {
-  const lo = a >>> 0;
-  mem[w] = lo;
-  mem[w + 1] = (a - lo) / 4294967296;
-}
-
-/**
- * The u64 in mem[w..w+1] as a number when that is exact (below 2^53),
- * else Infinity: an address reckoned from it is then none a user has.
- */
-function wordsNumber(mem: Int32Array, w: number): number {
-  const hi = mem[w + 1] >>> 0;
-  return hi < 0x200000 ? hi * 4294967296 + (mem[w] >>> 0) : Infinity;
 }
 
 /**
