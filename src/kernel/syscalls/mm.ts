@@ -149,8 +149,7 @@ export const mmSyscalls: SyscallRow[] = [
     if (end <= addr || end > TASK_SIZE_MAX) return errnoResult(ENOMEM);
     if (vvarForbids(k.mm, addr, end, Number(prot))) return errnoResult(EACCES);
     if (splitsSpecial(k.mm, addr, end) && k.mm.covers(addr, end)) return errnoResult(EINVAL);
-    k.mm.protect(addr, end, Number(prot & PROT_MASK));
-    return 0n;
+    return k.mm.protect(addr, end, Number(prot & PROT_MASK)) ? 0n : errnoResult(ENOMEM);
   }),
   row(12, 'brk', 'p', (k, a) => k.mm.setBrk(a.u64(0)), 'p'),
   // msync: nothing is written back (no mapping has a file), but the range and flags are checked

@@ -48,7 +48,7 @@ export const pkeySyscalls: SyscallRow[] = [
     if (prot & ~(PROT_RWX | PROT_SEM | PROT_GROWS)) throw new Errno(EINVAL);
     if (a.i32(3) !== -1) throw new Errno(EINVAL);
     if (end > TASK_SIZE_MAX) throw new Errno(ENOMEM);
-    k.mm.protect(start, end, Number(prot & PROT_RWX));
+    if (!k.mm.protect(start, end, Number(prot & PROT_RWX))) throw new Errno(ENOMEM);
     return 0n;
   }),
 ];
