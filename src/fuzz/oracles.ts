@@ -10,9 +10,9 @@
  *   by the campaign because it answers asynchronously.
  */
 import type { FuzzCase, ProfileName } from './case.js';
-import { type Outcome, type CaseEnd, firstDifference, outcomeMatchesLog } from './outcome.js';
+import { type Outcome, type CaseEnd, firstDifference } from './outcome.js';
 import type { EngineRunner } from './engine_runner.js';
-import { predict } from './model/index.js';
+import { predict, predictsLog } from './model/index.js';
 import type { DecideFn } from './model/dispatch.js';
 import { signatureOf, differenceReason } from './signature.js';
 import { checkProperties } from './properties.js';
@@ -89,7 +89,7 @@ function summaryOf(c: FuzzCase, x: Outcome, y: Outcome, sides: [string, string])
  * difference may still make no finding).
  */
 export function modelAgreesWithLog(c: FuzzCase, log: DataView, end: CaseEnd): boolean {
-  return outcomeMatchesLog(predict(c), log, end);
+  return predictsLog(c, log, end);
 }
 
 /** Every synchronous oracle on one case. */

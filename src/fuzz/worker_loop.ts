@@ -71,6 +71,11 @@ export class FuzzWorker {
    * a case it agrees with is judged from the engine's log page alone.
    */
   private readonly modelOnly: boolean;
+  /**
+   * The oracles but the model, for a case the model agrees with (found from
+   * the log page: judgeSync's model oracle would find no difference).
+   */
+  private readonly withoutModel: OracleSet;
   private known: Set<string>;
   /** The next case index this worker runs. */
   next: number;
@@ -84,6 +89,7 @@ export class FuzzWorker {
     if (cfg.oracles.native) this.native = new NativeRunner();
     const o = cfg.oracles;
     this.modelOnly = o.model && !o.native && !o.plugin && !o.diff && o.properties.length === 0;
+    this.withoutModel = { ...o, model: false };
   }
 
   /** The generator of the case being made: Rng.derive(seed, worker, i) for case i, seeded anew in place. */
@@ -117,10 +123,11 @@ export class FuzzWorker {
       const c = this.caseAt(i);
       const end = this.engine.runToLog(c);
       this.noteCoverage(c, end);
-      if (this.modelOnly && modelAgreesWithLog(c, this.engine.lastLog, end)) continue;
+      const modelAgrees = this.cfg.oracles.model && modelAgreesWithLog(c, this.engine.lastLog, end);
+      if (modelAgrees && this.modelOnly) continue;
       const engine = this.engine.lastOutcome(end);
       if (native) batch.push({ i, c, engine });
-      for (const j of judgeSync(this.engine, this.cfg.oracles, c, engine)) await this.report(j, c, i);
+      for (const j of judgeSync(this.engine, modelAgrees ? this.withoutModel : this.cfg.oracles, c, engine)) await this.report(j, c, i);
     }
     if (native) {
       const outs = await native.runMany(batch.map((b) => b.c));

@@ -24,6 +24,7 @@ import { ptraceGet, ptraceSet, ECHILD } from './prctl.js';
 import { exitedStatus, killedStatus, stoppedStatus, SIGILL, SIGKILL, SIGTRAP } from './signals.js';
 import { ThreadEnd, Hang, CHILD_PID, NO_DELIVERY_MARK, Proc, Thread } from './task.js';
 import type { GuestRun } from './process.js';
+import { low32 } from './words.js';
 
 /**
  * A child of fork as its parent's wait4 will find it. It runs when the
@@ -102,7 +103,7 @@ function forkChildPath(g: GuestRun, c: Thread, s: ForkStep): number {
 }
 
 /** guest.c step_fork. */
-export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
+export function stepFork(g: GuestRun, t: Thread, i: number, s: ForkStep): void {
   const v = t.proc.vars;
   const before = v.depth;
   g.setScratch(0, 0n);
@@ -117,7 +118,7 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
   } else {
     r = BigInt.asIntN(64, r);
   }
-  if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
+  if (v.depth !== before) return g.recStep(REC_RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
   if (r === 0n) {
     // the parent goes on as the child would, to its exit_group
     const st = forkChildPath(g, t, s);
@@ -130,10 +131,10 @@ export function stepFork(g: GuestRun, t: Thread, i: bigint, s: ForkStep): void {
     const status = child?.reported ? child.status : 0;
     child?.settle(g); // the parent spins on scratch[1]
     if (g.scratch(1) === 0n) throw new Hang(`step ${i}: the parent spins on a child that never reports`);
-    g.rec(CHILD, i, g.scratch(0), 0n);
-    return g.rec(RET, i, 1n, w === r ? BigInt(status >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
+    g.recStep(REC_CHILD, i, g.scratch(0));
+    return g.recStep(REC_RET, i, 1n, waitWord(w, r, status));
   }
-  g.rec(RET, i, BigInt.asUintN(64, r), 0n);
+  g.recStep(REC_RET, i, BigInt.asUintN(64, r));
 }
 
 /**
@@ -152,7 +153,7 @@ function wait4(g: GuestRun, t: Thread, pid: bigint, child: Child | null): bigint
 }
 
 /** guest.c step_thread. */
-export function stepThread(g: GuestRun, t: Thread, i: bigint, s: ThreadStep): void {
+export function stepThread(g: GuestRun, t: Thread, i: number, s: ThreadStep): void {
   const p = t.proc;
   const before = p.vars.depth;
   g.setScratch(0, 0n);
@@ -167,14 +168,14 @@ export function stepThread(g: GuestRun, t: Thread, i: bigint, s: ThreadStep): vo
   } else {
     r = BigInt.asIntN(64, r);
   }
-  if (p.vars.depth !== before) return g.rec(RET, i, normalizeResult(2, r), NO_DELIVERY_MARK);
+  if (p.vars.depth !== before) return g.recStep(REC_RET, i, normalizeResult(2, r), NO_DELIVERY_MARK);
   if (r > 0n) {
     if (!released) throw new Hang(`step ${i}: the parent spins on ctid that no thread clears`);
-    g.rec(CHILD, i, g.scratch(0), 0n);
-    return g.rec(RET, i, 1n, 0n);
+    g.recStep(REC_CHILD, i, g.scratch(0));
+    return g.recStep(REC_RET, i, 1n);
   }
   if (r === 0n) throw new Hang(`step ${i}: clone returned 0 in the creator`);
-  g.rec(RET, i, BigInt.asUintN(64, r), 0n);
+  g.recStep(REC_RET, i, BigInt.asUintN(64, r));
 }
 
 /**
@@ -202,7 +203,7 @@ function runThread(g: GuestRun, n: Thread, s: ThreadStep): void {
 }
 
 /** guest.c step_ptrace. */
-export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): void {
+export function stepPtrace(g: GuestRun, t: Thread, i: number, s: PtraceStep): void {
   const v = t.proc.vars;
   const before = v.depth;
   let child: Child | null = null;
@@ -214,9 +215,9 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
   } else {
     r = BigInt.asIntN(64, r);
   }
-  if (v.depth !== before) return g.rec(RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
+  if (v.depth !== before) return g.recStep(REC_RET, i, normalizeResult(1, r), NO_DELIVERY_MARK);
   if (r === 0n) throw new Hang(`step ${i}: fork returned 0 in the parent: it runs the tracee's path and pauses`);
-  if (r < 0n) return g.rec(RET, i, BigInt.asUintN(64, r), 0n);
+  if (r < 0n) return g.recStep(REC_RET, i, BigInt.asUintN(64, r));
   let w = wait4(g, t, r, child);
   if (g.ended !== null) return;
   let st = child?.reported ? child.status : 0;
@@ -242,9 +243,9 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
     if (g.ended !== null) return;
     get2 ??= BigInt.asUintN(64, ptraceGet(g.rules, tracee.sud, cfg2));
     const same = cfg[0] === cfg2[0] && cfg[1] === cfg2[1] && cfg[2] === cfg2[2] && cfg[3] === cfg2[3] ? 1n : 0n;
-    g.rec(PTRACE1, cfg[0], cfg[1], cfg[2]);
-    g.rec(PTRACE2, cfg[3], get, set);
-    g.rec(PTRACE3, same, get2, BigInt(st >>> 0));
+    g.rec(REC_PTRACE1, cfg[0], cfg[1], cfg[2]);
+    g.rec(REC_PTRACE2, cfg[3], get, set);
+    g.rec(REC_PTRACE3, same, get2, BigInt(st >>> 0));
     const kd = v.depth;
     const kill = g.enter(t, SLOT_H, 62n);
     if (g.ended !== null) return;
@@ -253,18 +254,20 @@ export function stepPtrace(g: GuestRun, t: Thread, i: bigint, s: PtraceStep): vo
       child.status = killedStatus(SIGKILL);
       child.stopped = false;
     }
-    if (v.depth !== kd) return g.rec(RET, i, 1n, NO_DELIVERY_MARK);
+    if (v.depth !== kd) return g.recStep(REC_RET, i, 1n, NO_DELIVERY_MARK);
     if (child.stopped) throw new Hang(`step ${i}: wait4 on a tracee that stays stopped`);
     w = wait4(g, t, r, child);
     if (g.ended !== null) return;
     if (child.reported) st = child.status;
   }
-  g.rec(RET, i, 1n, w === r ? BigInt(st >>> 0) : 0x10000n | (BigInt.asUintN(64, w) & 0xffffn));
+  g.recStep(REC_RET, i, 1n, waitWord(w, r, st));
 }
 
-const RET = BigInt(REC_RET);
-const CHILD = BigInt(REC_CHILD);
-const PTRACE1 = BigInt(REC_PTRACE1);
-const PTRACE2 = BigInt(REC_PTRACE2);
-const PTRACE3 = BigInt(REC_PTRACE3);
+/**
+ * step_fork's and step_ptrace's RET c word after wait4 returned `w` for
+ * child `pid`: the status it reported, or 0x10000 and w's low 16 bits.
+ */
+function waitWord(w: bigint, pid: bigint, status: number): number {
+  return w === pid ? status >>> 0 : 0x10000 | (low32(w) & 0xffff);
+}
 const NO_CHILD = -BigInt(ECHILD);

@@ -27,7 +27,8 @@
  * its time.)
  */
 import { SITES, SEL_RW, SEL_RO, CASE_ADDR, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, SLOTS, TOP, encodeCase, type FuzzCase } from '../case.js';
-import type { LogRecord } from '../outcome.js';
+import { logLength, logOverflow, type LogRecord } from '../outcome.js';
+import { putHalves, u64FromHalves } from './words.js';
 
 export const PAGE = 4096n;
 export const PROT_READ = 1;
@@ -66,7 +67,16 @@ const PAGE_BYTES = Number(PAGE);
 const SCRATCH_WORD = 4096 / 8;
 
 /**
- * A record as the log holds it. A class rather than an object literal: V8
+ * The halves buffer of the run released last, for the next run to take: a
+ * buffer of its own per run (8 KiB, beyond what V8 keeps on its heap) cost
+ * more than what comparing by halves saves, and a plain array grown record
+ * by record as much. A run started while another is under way (a plug-in's
+ * decide predicting) finds none and makes its own.
+ */
+let spareHalves: Int32Array | null = null;
+
+/**
+ * A record as an Outcome holds it. A class rather than an object literal: V8
  * pretenured the literal's allocation site, so every record was made in the
  * old generation and held its young BigInts through each scavenge.
  */
@@ -80,20 +90,41 @@ class LogEntry implements LogRecord {
 }
 
 /**
+ * The u64 whose halves are at `j` in `h`: most log words are a kind, a step
+ * index, a small result or zero, which take a BigInt made once.
+ */
+function wordAt(h: Int32Array, j: number): bigint {
+  const lo = h[j];
+  return h[j + 1] === 0 && lo >= 0 && lo < 256 ? SMALL_WORDS[lo] : u64FromHalves(h[j + 1], lo);
+}
+
+const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
+
+/**
  * What every process of a run sees alike (one object per run: a prediction
  * made five per-run objects before any step, a tenth of its time): the two
  * LOG pages, MAP_SHARED, and the CASE page, which never changes.
  *
- * The LOG pages are kept as the records the guest appended rather than as
- * bytes. Word 0 is the record count, word 1 the overflow flag, words 2-3
- * zero, record r is words 4+4r .. 7+4r. The second page is also the scratch
- * page children report through, so records 127 and up share words with it (a
- * long log overwrites scratch[0..1], and a later scratch write changes record
- * 127): `word` and `setScratch` follow the same overlap, so every read sees
- * the bytes the guest's memory holds.
+ * The LOG pages are kept as the records the guest appended, as the 32-bit
+ * halves of their words (`halves`), rather than as bytes or BigInts: the
+ * fuzz loop holds a prediction against the engine's log page half by half
+ * (showsPage), where a BigInt per word took a compare call each, and an
+ * Outcome's records are made only when asked for (records). Word 0 is the
+ * record count, word 1 the overflow flag, words 2-3 zero, record r is words
+ * 4+4r .. 7+4r. The second page is also the scratch page children report
+ * through, so records 127 and up share words with it (a long log overwrites
+ * scratch[0..1], and a later scratch write changes record 127): `word` and
+ * `setScratch` follow the same overlap, so every read sees the bytes the
+ * guest's memory holds.
  */
 export class SharedPages {
-  readonly records: LogRecord[] = [];
+  /**
+   * The records' words from log word 4 on, each as its low then its high
+   * 32-bit half: the log page's int32s from byte 32, eight per record.
+   */
+  private readonly halves: Int32Array;
+  /** The halves in use: 8 per record. */
+  private n = 0;
   overflow = false;
   /** Scratch-page words 0 and 1 while no record covers them (the guest uses no other). */
   private scratch0 = 0n;
@@ -106,37 +137,92 @@ export class SharedPages {
     readonly c: FuzzCase,
     /** The CASE page's direct flag (word 1). */
     private readonly direct: boolean,
-  ) {}
+  ) {
+    this.halves = spareHalves ?? new Int32Array(8 * LOG_CAPACITY);
+    spareHalves = null;
+  }
+
+  /** Gives the halves buffer to the next run: this run's pages are not read again. */
+  release(): void {
+    spareHalves = this.halves;
+  }
+
+  /** The number of records appended. */
+  get count(): number {
+    return this.n >> 3;
+  }
 
   /**
    * guest.c rec: append a record, or set the overflow flag once the log is
-   * full. The words are u64 already (the model keeps every register and
-   * result it records in 0 .. 2^64 - 1): BigInt.asUintN here boxed four new
-   * BigInts per record.
+   * full. `head` is the record's first word (below 2^31: a kind and SIGSYS's
+   * bytes); the others are u64 already (the model keeps every register and
+   * result it records in 0 .. 2^64 - 1, so their halves are the words).
    */
-  append(head: bigint, a: bigint, b: bigint, c: bigint): void {
-    if (this.records.length >= LOG_CAPACITY) {
-      this.overflow = true;
-      return;
-    }
-    this.records.push(new LogEntry(head, a, b, c));
+  append(head: number, a: bigint, b: bigint, c: bigint): void {
+    if (this.full()) return;
+    const h = this.halves;
+    const n = this.n;
+    h[n] = head;
+    h[n + 1] = 0;
+    putHalves(h, n + 2, a);
+    putHalves(h, n + 4, b);
+    putHalves(h, n + 6, c);
+    this.n = n + 8;
+  }
+
+  /**
+   * A record about step `i` (RET, CHILD): its head, the index, the u64 `b`
+   * and `c` (0 .. 2^32 - 1): a BigInt for only the one word that needs it.
+   */
+  appendStep(head: number, i: number, b: bigint, c: number): void {
+    if (this.full()) return;
+    const h = this.halves;
+    const n = this.n;
+    h[n] = head;
+    h[n + 1] = 0;
+    h[n + 2] = i;
+    h[n + 3] = 0;
+    putHalves(h, n + 4, b);
+    h[n + 6] = c;
+    h[n + 7] = 0;
+    this.n = n + 8;
+  }
+
+  /** No record fits any more: the overflow flag is set instead. */
+  private full(): boolean {
+    if (this.n < LOG_CAPACITY * 8) return false;
+    this.overflow = true;
+    return true;
+  }
+
+  /** The records, as an Outcome holds them. */
+  records(): LogRecord[] {
+    const h = this.halves;
+    const out: LogRecord[] = [];
+    for (let j = 0; j < this.n; j += 8) out.push(new LogEntry(wordAt(h, j), wordAt(h, j + 2), wordAt(h, j + 4), wordAt(h, j + 6)));
+    return out;
+  }
+
+  /**
+   * Whether the log page `log` (at least 32 + 32 * logLength bytes) holds
+   * what the LOG area does: the same record count, overflow flag and
+   * records. outcomeMatchesLog's test of the records() Outcome, compared as
+   * int32s.
+   */
+  showsPage(log: DataView): boolean {
+    const h = this.halves;
+    if (this.n !== logLength(log) * 8 || this.overflow !== logOverflow(log)) return false;
+    for (let j = 0; j < this.n; j++) if (h[j] !== log.getInt32(32 + 4 * j, true)) return false;
+    return true;
   }
 
   /** The u64 at word `w` of the log area. */
   word(w: number): bigint {
-    if (w === 0) return BigInt(this.records.length);
+    if (w === 0) return BigInt(this.count);
     if (w === 1) return this.overflow ? 1n : 0n;
     if (w < 4) return 0n;
-    const r = (w - 4) >> 2;
-    if (r < this.records.length) {
-      const rec = this.records[r];
-      switch ((w - 4) & 3) {
-        case 0: return rec.head;
-        case 1: return rec.a;
-        case 2: return rec.b;
-        default: return rec.c;
-      }
-    }
+    const j = 2 * (w - 4);
+    if (j < this.n) return wordAt(this.halves, j);
     if (w === SCRATCH_WORD) return this.scratch0;
     return w === SCRATCH_WORD + 1 ? this.scratch1 : 0n;
   }
@@ -147,20 +233,11 @@ export class SharedPages {
 
   /** Writes scratch word `i`, 0 or 1 (`v` is u64, like a record's words). */
   setScratch(i: 0 | 1, v: bigint): void {
-    const w = SCRATCH_WORD + i;
-    const r = (w - 4) >> 2;
-    if (r >= this.records.length) {
-      if (i === 0) this.scratch0 = v;
-      else this.scratch1 = v;
-      return;
-    }
-    const rec = this.records[r];
-    switch ((w - 4) & 3) {
-      case 0: rec.head = v; break;
-      case 1: rec.a = v; break;
-      case 2: rec.b = v; break;
-      default: rec.c = v;
-    }
+    const j = 2 * (SCRATCH_WORD + i - 4);
+    if (j < this.n) {
+      putHalves(this.halves, j, v);
+    } else if (i === 0) this.scratch0 = v;
+    else this.scratch1 = v;
   }
 
   /** The byte at offset `o` of the log area (little-endian words). */

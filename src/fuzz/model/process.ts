@@ -9,7 +9,7 @@
  * the scratch page), so one sequential interpreter gives the exact log.
  */
 import {
-  HARMLESS, SLOT_H, SLOTS, SEL_RW, MAX_STEPS, callIp, restorerIp, restorerAddr, normalizeResult, int80Ip,
+  HARMLESS, SLOT_H, SLOTS, SEL_RW, callIp, restorerIp, restorerAddr, normalizeResult, int80Ip,
   addrValue, type FuzzCase, type Step, type Addr,
 } from '../case.js';
 import { REC_RET, REC_SIGSYS, REC_NESTED } from '../outcome.js';
@@ -74,7 +74,7 @@ export class GuestRun {
     const t = this.main;
     const steps = this.c.steps;
     for (let i = 0; i < steps.length; i++) {
-      this.step(t, STEP_INDEX[i] ?? BigInt(i), steps[i]);
+      this.step(t, i, steps[i]);
       if (this.ended !== null) return this.ended;
     }
     const r = this.enter(t, SLOT_H, 231n);
@@ -104,8 +104,13 @@ export class GuestRun {
 
   // ------------------------------------------------------------ the log
 
-  rec(head: bigint, a: bigint, b: bigint, c: bigint): void {
+  rec(head: number, a: bigint, b: bigint, c: bigint): void {
     this.pages.append(head, a, b, c);
+  }
+
+  /** A record about step `i` (RET, CHILD): `c` is below 2^32. */
+  recStep(head: number, i: number, b: bigint, c = 0): void {
+    this.pages.appendStep(head, i, b, c);
   }
 
   // ------------------------------------------------------------ syscalls through a slot
@@ -250,7 +255,7 @@ export class GuestRun {
       // si_syscall (the low 32 bits of rax) in the b word's low half, si_arch above it
       this.rec(SIGINFO_HEAD, ip, u64FromHalves(arch, low32(rax)), rax);
     } else {
-      this.rec(SIGSYS_HEAD, 0n, 0n, rax);
+      this.rec(REC_SIGSYS, 0n, 0n, rax);
     }
     if (h.setsel !== -1) {
       this.selWrite(t, h.setsel);
@@ -259,7 +264,7 @@ export class GuestRun {
     if (h.nested) {
       const r = this.issue(t, h.nested.slot, h.nested.idx);
       if (this.ended !== null) return 0n;
-      this.rec(NESTED_HEAD, r, 0n, 0n);
+      this.rec(REC_NESTED, r, 0n, 0n);
     }
     return h.emulate ? BigInt.asUintN(64, h.value) : rax;
   }
@@ -281,7 +286,7 @@ export class GuestRun {
    * of step: V8 gives each its own budget for inlining what it calls (one
    * method for all of them inlined little of it).
    */
-  private step(t: Thread, i: bigint, s: Step): void {
+  private step(t: Thread, i: number, s: Step): void {
     switch (s.op) {
       case 'arm': return this.stepArm(t, i, s);
       case 'sel': return this.stepSel(t, i, s);
@@ -298,30 +303,30 @@ export class GuestRun {
   }
 
   /** An arm step: prctl(PR_SET_SYSCALL_USER_DISPATCH, ...) via H; curSel follows a 0 result. */
-  private stepArm(t: Thread, i: bigint, s: StepOf<'arm'>): void {
+  private stepArm(t: Thread, i: number, s: StepOf<'arm'>): void {
     const sel = addrValue(s.sel);
     const r = this.prctlValues(t, s.mode, addrValue(s.a), addrValue(s.b), sel);
     if (this.ended !== null) return;
     if (r === 0n) t.proc.vars.curSel = lowAddress(sel);
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** A sel step: sel_write. */
-  private stepSel(t: Thread, i: bigint, s: StepOf<'sel'>): void {
+  private stepSel(t: Thread, i: number, s: StepOf<'sel'>): void {
     const r = this.selWrite(t, s.value);
     if (this.ended !== null) return;
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** A sys step: a harmless call through a slot's syscall or int $0x80. */
-  private stepSys(t: Thread, i: bigint, s: StepOf<'sys'>): void {
+  private stepSys(t: Thread, i: number, s: StepOf<'sys'>): void {
     const r = s.int80 ? this.issue80(t, s.slot, s.idx) : this.issue(t, s.slot, s.idx);
     if (this.ended !== null) return;
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** A sigaction step: rt_sigaction(SIGSYS) via H. */
-  private stepSigaction(t: Thread, i: bigint, s: StepOf<'sigaction'>): void {
+  private stepSigaction(t: Thread, i: number, s: StepOf<'sigaction'>): void {
     const p = t.proc;
     const flags = saFlags(s.flags);
     const before = p.vars.depth;
@@ -333,11 +338,11 @@ export class GuestRun {
     }
     // an intercepted rt_sigaction installed nothing, whatever its handler returned
     if (r === 0n && p.vars.depth === before) p.vars.installedFlags = flags;
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** A mask step: rt_sigprocmask via H. */
-  private stepMask(t: Thread, i: bigint, s: StepOf<'mask'>): void {
+  private stepMask(t: Thread, i: number, s: StepOf<'mask'>): void {
     let r = this.enter(t, SLOT_H, 14n);
     if (this.ended !== null) return;
     if (r === null) {
@@ -348,21 +353,21 @@ export class GuestRun {
         r = 0n;
       }
     }
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** A prot step: mprotect of SEL_RW via H. */
-  private stepProt(t: Thread, i: bigint, s: StepOf<'prot'>): void {
+  private stepProt(t: Thread, i: number, s: StepOf<'prot'>): void {
     const p = t.proc;
     let r = this.enter(t, SLOT_H, 10n);
     if (this.ended !== null) return;
     if (r === null) r = p.mem.protectRw(s.prot) ? 0n : ERRNO_RAX[ENOMEM];
     if (r === 0n) p.vars.rwProt = s.prot;
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /** An unmap step: munmap of SEL_RW via H. */
-  private stepUnmap(t: Thread, i: bigint): void {
+  private stepUnmap(t: Thread, i: number): void {
     const p = t.proc;
     let r = this.enter(t, SLOT_H, 11n);
     if (this.ended !== null) return;
@@ -371,7 +376,7 @@ export class GuestRun {
       r = 0n;
     }
     if (r === 0n) p.vars.rwMapped = false;
-    this.rec(RET, i, r, 0n);
+    this.recStep(REC_RET, i, r);
   }
 
   /**
@@ -387,7 +392,7 @@ export class GuestRun {
    * its stored fields). The guest's beliefs start over with a new image:
    * curSel 0, depth 0, no remembered flags, SEL_RW fresh, SEL_RO = roValue.
    */
-  private stepExec(t: Thread, i: bigint): void {
+  private stepExec(t: Thread, i: number): void {
     const p = t.proc;
     const dispatched = this.enter(t, SLOT_H, 59n);
     if (this.ended !== null) return;
@@ -398,7 +403,7 @@ export class GuestRun {
       p.mem = p.mem.exec();
       p.vars = new GuestVars();
     }
-    this.rec(RET, i, dispatched ?? 0n, 0n);
+    this.recStep(REC_RET, i, dispatched ?? 0n);
   }
 
   /** prctl(59, mode, a, b, sel) via H on thread t (check `ended` after it). */
@@ -447,17 +452,14 @@ function restorerSlot(at: number): number {
 }
 const RESTORER_IP = Array.from({ length: SLOTS }, (_, k) => restorerIp(k));
 const RESTORER_IP_AT = RESTORER_IP.map(Number);
-const STEP_INDEX = Array.from({ length: MAX_STEPS }, (_, i) => BigInt(i));
-const RET = BigInt(REC_RET);
 const SEL_RW_AT = Number(SEL_RW);
 const SEL_RW_END_AT = Number(SEL_RW + PAGE);
 // the range test and sel_write rely on it (SudState's bounds and curSel are clamped to LOW_CEILING)
 if ([...CALL_AT, ...INT80_AT, ...RESTORER_IP_AT, SEL_RW_END_AT].some((at) => at >= LOW_CEILING)) throw new Error('model: a slot or SEL_RW lies above LOW_CEILING');
 const SCRATCH_AT = Number(SCRATCH);
 const SCRATCH_END_AT = Number(SCRATCH + PAGE);
-const SIGSYS_HEAD = BigInt(REC_SIGSYS);
-const SIGINFO_HEAD = SIGSYS_HEAD | (BigInt(SIGSYS) << 8n) | (SYS_USER_DISPATCH << 16n);
-const NESTED_HEAD = BigInt(REC_NESTED);
+/** The SIGSYS record's head when the handler reads siginfo: kind, si_signo and si_code in its low three bytes. */
+const SIGINFO_HEAD = REC_SIGSYS | (SIGSYS << 8) | (Number(SYS_USER_DISPATCH) << 16);
 /** sigsys's `arch`: the audit arch, which the SIGSYS record's b word holds above si_syscall. */
 const X86_64_ARCH = Number(AUDIT_ARCH_X86_64);
 const I386_ARCH = Number(AUDIT_ARCH_I386);

@@ -22,7 +22,8 @@ export const SYS_USER_DISPATCH = 2n;
 export const SCRATCH = LOG_ADDR + PAGE;
 /** The fork/clone result the model hands out; the guest only compares it with wait4's. */
 export const CHILD_PID = 0x4d2n;
-export const NO_DELIVERY_MARK = 0xd15n;
+/** The RET c word of a fork, clone or ptrace step whose call the SIGSYS handler intercepted (guest.c's 0xd15). */
+export const NO_DELIVERY_MARK = 0xd15;
 
 /** The calling thread ended on its own (exit, or patch-v5's do_exit of one thread of several). */
 export class ThreadEnd {}

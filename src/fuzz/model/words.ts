@@ -30,7 +30,18 @@ export function low32(v: bigint): number {
   return HALVES[0];
 }
 
-/** The u64 whose high and low 32-bit halves are `hi` and `lo` (each 0 .. 2^32 - 1), made with no BigInt arithmetic. */
+/** Writes `v` modulo 2^64 to `out` at `at` and `at + 1` as its low and high 32-bit halves. */
+export function putHalves(out: Int32Array, at: number, v: bigint): void {
+  WORD[0] = v;
+  out[at] = HALVES[0];
+  out[at + 1] = HALVES[1];
+}
+
+/**
+ * The u64 whose high and low 32-bit halves are `hi` and `lo` (each taken
+ * modulo 2^32, so an int32 from putHalves serves), made with no BigInt
+ * arithmetic.
+ */
 export function u64FromHalves(hi: number, lo: number): bigint {
   HALVES[0] = lo;
   HALVES[1] = hi;
