@@ -307,17 +307,49 @@ export function cString(s: ArgString): Uint8Array {
 let stackScratch = new Uint8Array(16384);
 let stackScratchDv = new DataView(stackScratch.buffer);
 
-/** s as the bytes the stack holds before its NUL. */
-function argBytes(s: ArgString): Uint8Array {
-  return typeof s === 'string' ? enc.encode(s) : s;
+/**
+ * The stack's addresses as numbers (all below 2^47, exact as doubles): the
+ * layout measures depths below STACK_TOP in small integers, where BigInt
+ * arithmetic allocated at every step of it.
+ */
+const STACK_TOP_N = Number(STACK_TOP);
+const MINSIGSTKSZ = Number(MINSIGSTKSZ_AUX);
+
+/** The list as the bytes the stack holds, the list itself when it holds bytes already (as execve's do). */
+function argBytes(list: ArgString[]): Uint8Array[] {
+  for (const s of list) if (typeof s === 'string') return list.map((a) => (typeof a === 'string' ? enc.encode(a) : a));
+  return list as Uint8Array[];
 }
+
+/** A 64-bit little-endian word at o of a number below 2^53. */
+function putWord(dv: DataView, o: number, w: number): void {
+  dv.setUint32(o, w >>> 0, true);
+  dv.setUint32(o + 4, (w / 0x100000000) >>> 0, true);
+}
+
+/** An auxv pair at o; returns where the next one goes. */
+function putAux(dv: DataView, o: number, type: number, value: number): number {
+  putWord(dv, o, type);
+  putWord(dv, o + 8, value);
+  return o + 16;
+}
+
+/** An auxv pair of a loader's value (modulo 2^64, as the stack holds it). */
+function putAuxBig(dv: DataView, o: number, type: number, value: bigint): number {
+  putWord(dv, o, type);
+  dv.setBigUint64(o + 8, value, true);
+  return o + 16;
+}
+
+/** A depth below STACK_TOP made a multiple of 16: the address there aligned down (STACK_TOP is aligned). */
+const align16 = (d: number): number => (d + 15) & ~15;
 
 function buildStack(
   engine: Engine, mm: AddressSpace, elf: ElfImage, bias: bigint, phdr: bigint, base: bigint, vdso: bigint, args: ExecArgs,
 ): bigint {
-  const argv = args.argv.map(argBytes);
-  const env = args.env.map(argBytes);
-  const execfn = argBytes(args.execfn);
+  const argv = argBytes(args.argv);
+  const env = argBytes(args.env);
+  const execfn = typeof args.execfn === 'string' ? enc.encode(args.execfn) : args.execfn;
   let total = execfn.length + 1;
   for (const b of argv) total += b.length + 1;
   for (const b of env) total += b.length + 1;
@@ -333,84 +365,80 @@ function buildStack(
   }
   const buf = stackScratch;
   const dv = stackScratchDv;
-  const size = buf.length;
+  // the scratch ends at top, 8 bytes below STACK_TOP: depth d lies at end - d
+  const end = buf.length + 8;
   // the page is new: what the layout skips (alignment) is zero there, and here
-  buf.fill(0, size - most, size);
-  const top = STACK_TOP - 8n;
-  let sp = top;
-  // at the scratch's end, as sp is below top
-  const at = (): number => size - Number(top - sp);
-  const put = (b: Uint8Array, nul: boolean): bigint => {
-    sp -= BigInt(b.length + (nul ? 1 : 0));
-    buf.set(b, at());
-    return sp;
-  };
-  const execfnAddr = put(execfn, true);
-  const envAddrs: bigint[] = [];
-  for (let i = env.length - 1; i >= 0; i--) envAddrs.unshift(put(env[i], true));
-  const argAddrs: bigint[] = [];
-  for (let i = argv.length - 1; i >= 0; i--) argAddrs.unshift(put(argv[i], true));
-  // where the argument strings lie (/proc/self/cmdline reads them there, changes included)
-  mm.argStart = sp;
-  mm.argEnd = envAddrs.length > 0 ? envAddrs[0] : execfnAddr;
-  mm.envEnd = execfnAddr;
-  const platform = put(PLATFORM, false);
-  sp &= ~15n;
-  const random = put(args.random.subarray(0, 16), false);
-  sp &= ~15n;
-  // in the order Linux's create_elf_tables puts them (ARCH_DLINFO's first)
-  const aux: [number, bigint][] = [
-    [AT_SYSINFO_EHDR, vdso],
-    [AT_MINSIGSTKSZ, MINSIGSTKSZ_AUX],
-    [AT_HWCAP, BigInt(HWCAP)],
-    [AT_PAGESZ, 4096n],
-    [AT_CLKTCK, 100n],
-    [AT_PHDR, phdr],
-    [AT_PHENT, BigInt(elf.phentsize)],
-    [AT_PHNUM, BigInt(elf.phnum)],
-    [AT_BASE, base],
-    [AT_FLAGS, 0n],
-    [AT_ENTRY, elf.entry + bias],
-    [AT_UID, 0n],
-    [AT_EUID, 0n],
-    [AT_GID, 0n],
-    [AT_EGID, 0n],
-    [AT_SECURE, 0n],
-    [AT_RANDOM, random],
-    [AT_HWCAP2, 0n],
-    [AT_EXECFN, execfnAddr],
-    [AT_PLATFORM, platform],
-    [AT_NULL, 0n],
-  ];
-  if (aux.length !== AUX_COUNT) throw new Error('sudsim: AUX_COUNT is not the auxv built here');
-  // rsp must be 16-byte aligned at entry with argc at rsp
-  sp -= BigInt(count * 8);
-  sp &= ~15n;
-  let o = at();
-  const word = (w: bigint): void => {
-    dv.setBigUint64(o, w, true);
-    o += 8;
-  };
-  word(BigInt(argv.length));
-  for (const a of argAddrs) word(a);
-  word(0n);
-  for (const a of envAddrs) word(a);
-  word(0n);
-  for (const [k, v] of aux) {
-    dv.setUint32(o, k, true);
-    dv.setUint32(o + 4, 0, true);
-    o += 8;
-    word(v);
+  buf.fill(0, buf.length - most);
+  // the strings, each with its NUL: argv's lowest, then envp's, then execfn just below top
+  let d = 8 + total;
+  const argStart = STACK_TOP_N - d;
+  let o = end - d;
+  for (const b of argv) {
+    buf.set(b, o);
+    o += b.length + 1;
   }
+  const argEnd = STACK_TOP_N - (end - o);
+  for (const b of env) {
+    buf.set(b, o);
+    o += b.length + 1;
+  }
+  const execfnAddr = STACK_TOP_N - (end - o);
+  buf.set(execfn, o);
+  // where the argument strings lie (/proc/self/cmdline reads them there, changes included)
+  mm.argStart = BigInt(argStart);
+  mm.argEnd = BigInt(argEnd);
+  mm.envEnd = BigInt(execfnAddr);
+  d += PLATFORM.length;
+  const platform = STACK_TOP_N - d;
+  buf.set(PLATFORM, end - d);
+  d = align16(d) + 16;
+  const random = STACK_TOP_N - d;
+  for (let i = 0; i < 16; i++) buf[end - d + i] = args.random[i];
+  // rsp must be 16-byte aligned at entry with argc at rsp
+  d = align16(d + count * 8);
+  const sp = STACK_TOP_N - d;
+  o = end - d;
+  putWord(dv, o, argv.length);
+  o += 8;
+  for (let i = 0, a = argStart; i < argv.length; a += argv[i].length + 1, i++, o += 8) putWord(dv, o, a);
+  putWord(dv, o, 0);
+  o += 8;
+  for (let i = 0, a = argEnd; i < env.length; a += env[i].length + 1, i++, o += 8) putWord(dv, o, a);
+  putWord(dv, o, 0);
+  o += 8;
+  const auxv = sp + (o - (end - d));
+  // in the order Linux's create_elf_tables puts them (ARCH_DLINFO's first)
+  o = putAuxBig(dv, o, AT_SYSINFO_EHDR, vdso);
+  o = putAux(dv, o, AT_MINSIGSTKSZ, MINSIGSTKSZ);
+  o = putAux(dv, o, AT_HWCAP, HWCAP);
+  o = putAux(dv, o, AT_PAGESZ, 4096);
+  o = putAux(dv, o, AT_CLKTCK, 100);
+  o = putAuxBig(dv, o, AT_PHDR, phdr);
+  o = putAux(dv, o, AT_PHENT, elf.phentsize);
+  o = putAux(dv, o, AT_PHNUM, elf.phnum);
+  o = putAuxBig(dv, o, AT_BASE, base);
+  o = putAux(dv, o, AT_FLAGS, 0);
+  o = putAuxBig(dv, o, AT_ENTRY, elf.entry + bias);
+  o = putAux(dv, o, AT_UID, 0);
+  o = putAux(dv, o, AT_EUID, 0);
+  o = putAux(dv, o, AT_GID, 0);
+  o = putAux(dv, o, AT_EGID, 0);
+  o = putAux(dv, o, AT_SECURE, 0);
+  o = putAux(dv, o, AT_RANDOM, random);
+  o = putAux(dv, o, AT_HWCAP2, 0);
+  o = putAux(dv, o, AT_EXECFN, execfnAddr);
+  o = putAux(dv, o, AT_PLATFORM, platform);
+  o = putAux(dv, o, AT_NULL, 0);
+  if (o !== end - d + count * 8) throw new Error('sudsim: AUX_COUNT is not the auxv built here');
   // written a page at a time from the top page down, as the writes went when each string
   // was written apart (from the top string down), so that the pages fault in in that order
-  const region = buf.subarray(at(), size);
+  const top = STACK_TOP_N - 8;
   for (let hi = top; hi > sp; ) {
-    const lo = pageDown(hi - 1n) > sp ? pageDown(hi - 1n) : sp;
-    pokeUser(mm, lo, region.subarray(Number(lo - sp), Number(hi - sp)));
+    const lo = Math.max(hi - 1 - ((hi - 1) % PAGE_SIZE), sp);
+    pokeUser(mm, BigInt(lo), buf.subarray(end - (STACK_TOP_N - lo), end - (STACK_TOP_N - hi)));
     hi = lo;
   }
-  mm.startStack = sp;
-  mm.auxv = sp + BigInt((count - 2 * aux.length) * 8);
-  return sp;
+  mm.startStack = BigInt(sp);
+  mm.auxv = BigInt(auxv);
+  return mm.startStack;
 }
