@@ -188,10 +188,25 @@ export function pokeUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void
   }
 }
 
+/**
+ * Where a string's first bytes are searched for its NUL in a loop: a path
+ * or an argument ends within them, and TypedArray indexOf is a call into
+ * the runtime, which costs more than the loop over so few.
+ */
+const NEAR_NUL = 256;
+
+/** The index of the first NUL in mem[h, h + len), or -1. */
+function nulAt(mem: Uint8Array, h: number, len: number): number {
+  const near = Math.min(len, NEAR_NUL);
+  for (let i = 0; i < near; i++) if (mem[h + i] === 0) return i;
+  if (near === len) return -1;
+  const z = mem.subarray(h + near, h + len).indexOf(0);
+  return z < 0 ? -1 : near + z;
+}
+
 /** Reads a NUL-terminated string of at most max bytes (ENAMETOOLONG past it). */
 export function readCString(mm: AddressSpace, addr: bigint, max = 4096): Uint8Array {
-  // page by page: the NUL searched for natively, the bytes copied in slices
-  // (an exec step's argument is tens of kilobytes)
+  // page by page: the bytes copied in slices (an argument may be tens of kilobytes)
   const parts: Uint8Array[] = [];
   let total = 0;
   let a = addr;
@@ -200,11 +215,11 @@ export function readCString(mm: AddressSpace, addr: bigint, max = 4096): Uint8Ar
     if (h === 0) throw new Errno(EFAULT);
     const n = PAGE - pageOffset(a);
     const m = Math.min(n, max - total);
-    const page = mm.engine.u8.subarray(h, h + m);
-    const z = page.indexOf(0);
+    const mem = mm.engine.u8;
+    const z = nulAt(mem, h, m);
     if (z >= 0) {
-      if (parts.length === 0) return page.slice(0, z);
-      parts.push(page.subarray(0, z));
+      if (parts.length === 0) return mem.slice(h, h + z);
+      parts.push(mem.subarray(h, h + z));
       total += z;
       const out = new Uint8Array(total);
       let o = 0;
@@ -215,7 +230,7 @@ export function readCString(mm: AddressSpace, addr: bigint, max = 4096): Uint8Ar
       return out;
     }
     // copied now: the next page's fault-in may move the engine's memory
-    parts.push(page.slice());
+    parts.push(mem.slice(h, h + m));
     total += m;
     a += BigInt(n);
   }

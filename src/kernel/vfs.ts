@@ -175,13 +175,29 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
 }
 
 /**
+ * path split at each '/', as split('/') splits it: String.prototype.split
+ * is a call into the runtime, which cost more than the walk itself where
+ * paths are resolved now and then (an exec step's /proc/self/exe).
+ */
+function components(path: string): string[] {
+  const out: string[] = [];
+  let from = 0;
+  for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', from)) {
+    out.push(path.slice(from, at));
+    from = at + 1;
+  }
+  out.push(path.slice(from));
+  return out;
+}
+
+/**
  * Resolves path (bytes as the guest gave them) from the directory `base`
  * (an absolute path). The last component's link is followed when `follow`.
  */
 export function resolve(src: TreeSource, base: string, raw: string, follow: boolean): Node {
   if (raw.length === 0) throw new Errno(ENOENT);
   if (raw.length >= PATH_MAX) throw new Errno(ENAMETOOLONG);
-  let parts = raw.split('/');
+  let parts = components(raw);
   let cur = raw.startsWith('/') ? '/' : base;
   // cur's node when the walk has already looked it up (the tree does not change during a walk)
   let curNode: Node | undefined;
@@ -219,7 +235,9 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
         return node.jump;
       }
       // the target's components take the link's place, from the link's directory when relative
-      parts = [...node.target.split('/'), ...parts.slice(i + 1)];
+      const rest = parts;
+      parts = components(node.target);
+      for (let j = i + 1; j < rest.length; j++) parts.push(rest[j]);
       if (node.target.startsWith('/')) {
         cur = '/';
         curNode = undefined;
