@@ -279,8 +279,9 @@ export class AddressSpace implements SharesFields {
       this.mapFixed(start, end, prot, false, name);
       return;
     }
-    // a new list, as unmapRange makes one: a list is never changed in place once shared
-    this.vmas = this.vmas.slice();
+    // the list is this address space's own (no fork or snapshot copies one exec is still
+    // building), but for the empty one every new address space starts with
+    if (this.vmas === NO_VMAS) this.vmas = [];
     this.insert(vma(start, end, prot, false, name, 0, 0));
   }
 
@@ -288,14 +289,18 @@ export class AddressSpace implements SharesFields {
    * Puts v, whose range is unmapped, into the list where it sorts (after
    * any equal start, as a stable sort would put it): the list is sorted
    * already, and Array.sort with a bigint comparator costs far more. In
-   * place: the list is one unmapRange has just made, which no other
-   * address space holds yet.
+   * place: the list is one unmapRange has just made, or the one of an
+   * address space exec is building (mapNew), which no other address space
+   * holds yet.
    */
   private insert(v: Vma): void {
     const vmas = this.vmas;
     let i = vmas.length;
-    while (i > 0 && vmas[i - 1].start > v.start) i--;
-    vmas.splice(i, 0, v);
+    // the records above moved up by hand: splice is a call into the runtime, and makes an
+    // array of what it removes
+    vmas.push(v);
+    for (; i > 0 && vmas[i - 1].start > v.start; i--) vmas[i] = vmas[i - 1];
+    vmas[i] = v;
   }
 
   /**
