@@ -12,7 +12,7 @@
 import { EACCES, EINVAL, EIO } from './errno.js';
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
-import type { Node, ProcFile, ProcTree } from './vfs.js';
+import { components, type Node, type ProcFile, type ProcTree } from './vfs.js';
 import { procMaps } from './proc_maps.js';
 import {
   commWrite, doTaskStat, fdLinks, leaderOf, loginuidWrite, oomScoreAdjWrite, procFdinfo, procPidAuxv, procPidCmdline, procPidEnviron,
@@ -79,10 +79,20 @@ export function procTree(k: Kernel): ProcTree {
   };
 }
 
-/** A live or zombie task by its id (undefined for any other name). */
+/**
+ * A live or zombie task by its id (undefined for any other name): digits
+ * without a leading zero, read here (a regular expression's match and
+ * Number cost more than the loop).
+ */
 function taskNamed(k: Kernel, name: string | undefined): Task | undefined {
-  if (name === undefined || !/^[1-9][0-9]*$/.test(name)) return undefined;
-  return k.tasks.get(Number(name));
+  if (name === undefined || name.length === 0 || name.charCodeAt(0) === 0x30) return undefined;
+  let id = 0;
+  for (let i = 0; i < name.length; i++) {
+    const digit = name.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    id = id * 10 + digit;
+  }
+  return k.tasks.get(id);
 }
 
 function processCount(k: Kernel): number {
@@ -94,7 +104,7 @@ function processCount(k: Kernel): number {
 function procNode(k: Kernel, path: string): Node | undefined {
   if (path === '/sys' || path.startsWith('/sys/')) return sysfsNode(k, path);
   if (path === '/proc') return dir(path, 0o555, 2 + 1 + processCount(k));
-  const parts = path.slice(6).split('/');
+  const parts = components(path.slice(6));
   const me = k.current;
   switch (parts[0]) {
     case 'self': return parts.length === 1 ? link(path, `${me.tgid}`) : undefined;
@@ -203,7 +213,7 @@ function sysctlNode(path: string, names: string[], k: Kernel): Node | undefined 
 
 /** A node of /sys: kernfs directories (0755, /sys itself 0555; two links and one per subdirectory), attributes 0444 of a page's size. */
 function sysfsNode(k: Kernel, path: string): Node | undefined {
-  const names = path.split('/').slice(2);
+  const names = components(path).slice(2);
   const e = walk<SysfsTable | string>(sysfs(k), names);
   if (e === undefined) return undefined;
   if (typeof e === 'string') {
@@ -216,7 +226,7 @@ function sysfsNode(k: Kernel, path: string): Node | undefined {
 /** The names in a directory of /proc or /sys, in readdir's order. */
 function procNames(k: Kernel, d: string): string[] {
   if (d === '/sys' || d.startsWith('/sys/')) {
-    const e = walk<SysfsTable | string>(sysfs(k), d.split('/').slice(2));
+    const e = walk<SysfsTable | string>(sysfs(k), components(d).slice(2));
     return typeof e === 'object' ? Object.keys(e).sort() : [];
   }
   if (d === '/proc') {
@@ -224,7 +234,7 @@ function procNames(k: Kernel, d: string): string[] {
     const pids = [...k.tasks.values()].filter((t) => t.tid === t.tgid).map((t) => t.tid).sort((a, b) => a - b);
     return [...ROOT_ENTRIES, ...pids.map(String)];
   }
-  const parts = d.slice(6).split('/');
+  const parts = components(d.slice(6));
   if (parts[0] === 'sys') {
     const e = walk<SysctlTable | SysctlEntry>(SYSCTL, parts.slice(1));
     return e && !isSysctlEntry(e as SysctlTable | SysctlEntry) ? Object.keys(e).sort() : [];

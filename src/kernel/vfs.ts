@@ -177,9 +177,10 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
 /**
  * path split at each '/', as split('/') splits it: String.prototype.split
  * is a call into the runtime, which cost more than the walk itself where
- * paths are resolved now and then (an exec step's /proc/self/exe).
+ * paths are resolved now and then (an exec step's /proc/self/exe, whose
+ * /proc entries procfs.ts splits again).
  */
-function components(path: string): string[] {
+export function components(path: string): string[] {
   const out: string[] = [];
   let from = 0;
   for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', from)) {
