@@ -4,9 +4,9 @@ import type { Kernel } from '../kernel.js';
 import { Errno, EACCES, E2BIG, ENOEXEC } from '../errno.js';
 import { resolve } from '../vfs.js';
 import { readCString, readU64 } from '../uaccess.js';
+import { pathText } from './paths.js';
 
 const MAX_ARGS = 0x7fffffff;
-const dec = new TextDecoder();
 
 /**
  * A NULL-terminated array of string pointers (argv, envp); NULL itself is an
@@ -45,7 +45,7 @@ export const execSyscalls: SyscallRow[] = [
     const argv = readStrings(k, a.u64(1));
     const env = readStrings(k, a.u64(2));
     // resolved in the file tree: /proc/self/exe names the running image
-    const node = resolve(k.fileTree(), k.cwd(), dec.decode(pathBytes), true);
+    const node = resolve(k.fileTree(), k.cwd(), pathText(pathBytes), true);
     // a directory or a device is no program (may_open's EACCES for a non-regular file), nor a
     // tmpfs file without an execute bit
     if (node.kind === 'tmp' && !(node.file.mode & 0o111)) throw new Errno(EACCES);
