@@ -183,9 +183,10 @@ export function nodeAt(src: TreeSource, path: string): Node | undefined {
 export function components(path: string): string[] {
   const out: string[] = [];
   let from = 0;
-  for (let at = path.indexOf('/'); at >= 0; at = path.indexOf('/', from)) {
-    out.push(path.slice(from, at));
-    from = at + 1;
+  for (let i = 0; i < path.length; i++) {
+    if (path.charCodeAt(i) !== 0x2f) continue;
+    out.push(path.slice(from, i));
+    from = i + 1;
   }
   out.push(path.slice(from));
   return out;
@@ -200,14 +201,16 @@ export function resolve(src: TreeSource, base: string, raw: string, follow: bool
   if (raw.length >= PATH_MAX) throw new Errno(ENAMETOOLONG);
   let parts = components(raw);
   let cur = raw.startsWith('/') ? '/' : base;
-  // cur's node when the walk has already looked it up (the tree does not change during a walk)
+  // cur's node when the walk has already looked it up (the tree does not change during a walk),
+  // and the root's, which an absolute link's target starts from again
   let curNode: Node | undefined;
+  let rootNode: Node | undefined;
   let links = 0;
   for (let i = 0; i < parts.length; i++) {
     const seg = parts[i];
     if (seg.length > NAME_MAX) throw new Errno(ENAMETOOLONG);
     if (seg === '' || seg === '.') continue;
-    const here = curNode ?? nodeAt(src, cur);
+    const here = curNode ?? (cur === '/' ? (rootNode ??= nodeAt(src, cur)) : nodeAt(src, cur));
     if (!here || here.kind !== 'dir') throw new Errno(here ? ENOTDIR : ENOENT);
     curNode = here;
     if (seg === '..') {
