@@ -740,7 +740,9 @@ export class Kernel {
    * signals survive. Throws (ENOEXEC, E2BIG...) before changing anything.
    */
   execImage(bytes: Uint8Array, args: Omit<ExecArgs, 'random' | 'vvar'>, exe?: string, exeFile?: TmpFile): void {
-    const interp = openInterpreter(this.fileTree(), this.cwd(), parseElfOnce(bytes));
+    const elf = parseElfOnce(bytes);
+    // a static image names no interpreter: no file tree to find one in
+    const interp = elf.interp && openInterpreter(this.fileTree(), this.cwd(), elf);
     const img = loadElf(this.engine, this.mappedFiles, bytes, { argv: args.argv, env: args.env, execfn: args.execfn, random: this.randomBytes(16), vvar: vvarPage(this.epochNs) }, this.pageCache, interp);
     const t = this.current;
     // the old image's robust locks go to their waiters (futex_exec_release)
