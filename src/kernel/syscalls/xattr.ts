@@ -15,7 +15,8 @@ import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
 import { Errno, E2BIG, EBADF, EEXIST, EFAULT, EINVAL, ENAMETOOLONG, EPERM, ERANGE, ENODATA, EOPNOTSUPP } from '../errno.js';
 import { copyFromUser, readCString, tryCopyToUser } from '../uaccess.js';
-import { inProcfs, inodeOf, resolve, type Node } from '../vfs.js';
+import { inProcfs, inodeOf, type Node } from '../vfs.js';
+import { AT_FDCWD, lookup, pathArg } from './paths.js';
 import { DeviceStream, DirStream, FileStream, TmpStream } from '../file_streams.js';
 import { FifoEnd } from '../pipe.js';
 import { TmpDir } from '../tmpfs.js';
@@ -38,8 +39,6 @@ interface Target {
   regOrDir: boolean;
 }
 
-const dec = new TextDecoder();
-
 function target(n: Node): Target {
   if (inProcfs(n.path)) return { ino: undefined, regOrDir: n.kind === 'file' || n.kind === 'dir' };
   switch (n.kind) {
@@ -56,7 +55,7 @@ function target(n: Node): Target {
 
 /** The target of a path (the last component's link followed when follow). */
 function pathTarget(k: Kernel, addr: bigint, follow: boolean): Target {
-  return target(resolve(k.fileTree(), k.cwd(), dec.decode(readCString(k.mm, addr)), follow));
+  return target(lookup(k, AT_FDCWD, pathArg(k, addr), follow));
 }
 
 /** The target of a descriptor: a file of the tree, or a stream of a filesystem without attributes (pipefs, sockfs, anon_inodefs). */
