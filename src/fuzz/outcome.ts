@@ -66,42 +66,6 @@ export function logOverflow(dv: DataView): boolean {
   return (dv.getUint32(8, true) | dv.getUint32(12, true)) !== 0;
 }
 
-/**
- * Whether outcome `o` is what a log page (as many records as logLength
- * counts) and `end` show: firstDifference(o, decoded) === null, with no
- * records decoded (the model oracle's answer for nearly every case: its
- * prediction agrees with the engine's log).
- */
-export function outcomeMatchesLog(o: Outcome, dv: DataView, end: CaseEnd): boolean {
-  const n = logLength(dv);
-  if (o.log.length !== n || o.overflow !== logOverflow(dv) || !endsEqual(o.end, end)) return false;
-  for (let i = 0; i < n; i++) {
-    const r = o.log[i];
-    const at = 32 + i * 32;
-    if (!wordIs(dv, at, r.head) || !wordIs(dv, at + 8, r.a) || !wordIs(dv, at + 16, r.b) || !wordIs(dv, at + 24, r.c)) return false;
-  }
-  return true;
-}
-
-/** A BigInt stored to be read back as its 32-bit halves: the store keeps it modulo 2^64 and allocates nothing. */
-const wordScratch = new BigUint64Array(1);
-const wordHalves = new Uint32Array(wordScratch.buffer);
-const TWO_64 = 1n << 64n;
-
-/**
- * u64(dv, o) === v, without the BigInt u64 would make for a word of 256 or
- * more (a SIGSYS record's four words, a negative result): v's halves are
- * compared with the page's instead.
- */
-function wordIs(dv: DataView, o: number, v: bigint): boolean {
-  const lo = dv.getUint32(o, true);
-  const hi = dv.getUint32(o + 4, true);
-  if (hi === 0 && lo < 256) return v === SMALL_WORDS[lo];
-  wordScratch[0] = v;
-  // v modulo 2^64 equal to the word is not enough: a v outside 0 .. 2^64 - 1 is another number
-  return wordHalves[0] === lo && wordHalves[1] === hi && v >= 0n && v < TWO_64;
-}
-
 /** 0 to 255 as BigInts, made once: most log words are a kind, a step index, a small result or zero. */
 const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
 

@@ -12,7 +12,7 @@ import { judgeSync, compareSides, modelAgreesWithLog } from '../../src/fuzz/orac
 import { predict } from '../../src/fuzz/model/index.js';
 import { emulatorDecide } from '../../src/fuzz/models/emulator.js';
 import { CASE_PROFILES, type Addr, type FuzzCase, type ProfileName, type Step } from '../../src/fuzz/case.js';
-import { firstDifference, outcomeMatchesLog, type Outcome } from '../../src/fuzz/outcome.js';
+import { firstDifference, type Outcome } from '../../src/fuzz/outcome.js';
 import { BUILTIN_PROPERTIES, checkProperties } from '../../src/fuzz/properties.js';
 
 const engine = new EngineRunner();
@@ -57,17 +57,6 @@ describe('the model oracle', () => {
       const decoded = engine.lastOutcome(end);
       const same = (o: Outcome): boolean => firstDifference(o, decoded) === null;
       if (modelAgreesWithLog(c, engine.lastLog, end) !== same(predict(c))) bad.push(`case ${i}: the model`);
-      // one word, the overflow flag, the end or the length changed: every one a difference
-      const r = Rng.derive(seed, i, 1);
-      const log = decoded.log.map((x) => ({ ...x }));
-      const changed: Outcome = { log, overflow: decoded.overflow, end: decoded.end };
-      const k = r.below(4);
-      if (k === 0 && log.length) log[r.below(log.length)].b ^= 1n << BigInt(r.below(64));
-      else if (k === 1) changed.overflow = !changed.overflow;
-      else if (k === 2) changed.end = { kind: 'hung' };
-      else log.push({ head: 1n, a: 0n, b: 0n, c: 0n });
-      if (outcomeMatchesLog(changed, engine.lastLog, end) !== same(changed)) bad.push(`case ${i}: change ${k}`);
-      if (!outcomeMatchesLog(decoded, engine.lastLog, end)) bad.push(`case ${i}: its own outcome`);
     }
     if (bad.length) console.log(`seed ${seed}`);
     expect(bad.slice(0, 5)).toEqual([]);

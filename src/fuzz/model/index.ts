@@ -48,10 +48,11 @@ export function predict(c: FuzzCase, opts?: ModelOptions): Outcome {
 }
 
 /**
- * Whether predict(c, opts) is the outcome a log page and `end` show
- * (outcomeMatchesLog of it), found with no Outcome made: the fuzz loop's
- * question for nearly every case, where making the Outcome's records and
- * comparing their BigInts with the page cost about a fifth of the answer.
+ * Whether predict(c, opts) is the outcome a log page and `end` show (no
+ * firstDifference from the page decoded), found with no Outcome made: the
+ * fuzz loop's question for nearly every case, where making the Outcome's
+ * records and comparing their BigInts with the page cost about a fifth of
+ * the answer.
  */
 export function predictsLog(c: FuzzCase, log: DataView, end: CaseEnd, opts?: ModelOptions): boolean {
   const run = new GuestRun(c, opts);

@@ -206,8 +206,8 @@ export class SharedPages {
   /**
    * Whether the log page `log` (at least 32 + 32 * logLength bytes) holds
    * what the LOG area does: the same record count, overflow flag and
-   * records. outcomeMatchesLog's test of the records() Outcome, compared as
-   * int32s.
+   * records (firstDifference of the records() Outcome and the page decoded
+   * finds none), compared as int32s.
    */
   showsPage(log: DataView): boolean {
     const h = this.halves;
