@@ -67,7 +67,7 @@ export function logOverflow(dv: DataView): boolean {
 }
 
 /** 0 to 255 as BigInts, made once: most log words are a kind, a step index, a small result or zero. */
-const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
+export const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
 
 /**
  * The u64 at byte o: most log words are below 2^32, where BigInt of a number

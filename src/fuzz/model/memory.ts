@@ -27,7 +27,7 @@
  * its time.)
  */
 import { SITES, SEL_RW, SEL_RO, CASE_ADDR, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, SLOTS, TOP, encodeCase, type FuzzCase } from '../case.js';
-import { logLength, logOverflow, type LogRecord } from '../outcome.js';
+import { logLength, logOverflow, SMALL_WORDS, type LogRecord } from '../outcome.js';
 import { putHalves, u64FromHalves } from './words.js';
 
 export const PAGE = 4096n;
@@ -97,8 +97,6 @@ function wordAt(h: Int32Array, j: number): bigint {
   const lo = h[j];
   return h[j + 1] === 0 && lo >= 0 && lo < 256 ? SMALL_WORDS[lo] : u64FromHalves(h[j + 1], lo);
 }
-
-const SMALL_WORDS: readonly bigint[] = Array.from({ length: 256 }, (_, v) => BigInt(v));
 
 /**
  * What every process of a run sees alike (one object per run: a prediction
