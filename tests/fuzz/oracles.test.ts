@@ -126,6 +126,17 @@ describe('the native oracle', () => {
     expect(e.log.find((r) => r.head === 5n)).toMatchObject({ a: 0n, b: 0x10010000n, c: 0x100000e0n });
   });
 
+  nativeIt('agrees with the engine on a selector in a PROT_EXEC-only page, before and after an exec step (the host\'s protection keys held, as the engine\'s CPU has none)', async () => {
+    const c = blocked('linux-6.17');
+    // the selector's page executable only, then a blocked getppid: the selector reads BLOCK
+    c.steps.splice(3, 0, { op: 'prot', prot: 4 });
+    c.steps.push({ op: 'exec' }, ...blocked('linux-6.17').steps, { op: 'prot', prot: 4 }, { op: 'sys', slot: 0, idx: 1 });
+    const e = engine.run(c);
+    expect(firstDifference(await runner.run(c), e)).toBeNull();
+    expect(e.end).toEqual({ kind: 'exited', status: 0 });
+    expect(e.log.filter((r) => (r.head & 0xffn) === 2n)).toHaveLength(3);
+  });
+
   nativeIt('agrees with the engine and the model on int $0x80 calls, run and dispatched (i386 numbers, AUDIT_ARCH_I386)', async () => {
     const c = blocked('linux-6.17');
     c.steps = [

@@ -484,8 +484,23 @@ static int run_child(void) {
   return st;
 }
 
+/*
+ * Takes every free memory protection key (pkey_alloc until it fails). On a
+ * CPU with PKU, Linux makes a PROT_EXEC-only page unreadable, even to the
+ * kernel's selector load, by giving it a key of its own (the mm's
+ * execute-only key), but only while a key is free; without a free key, as on
+ * a CPU without PKU, such a page stays readable. The engine's CPU has no PKU
+ * (docs/cpuid.md), so natively the guest holds every key, in each image it
+ * runs: a case that protects the selector's page PROT_EXEC then sees what
+ * the engine models on either side. In the engine the first call fails.
+ */
+static void hold_pkeys(void) {
+  for (int i = 0; i < 16 && raw(330, 0, 0, 0) >= 0; i++) {}
+}
+
 static void runner_init(void) {
   u64 zero[2] = {0, 0};
+  hold_pkeys();
   raw(160, 4, zero, 0);     /* setrlimit(RLIMIT_CORE, 0): no core files from killed cases */
   raw6(157, 36, 1, 0, 0, 0, 0); /* PR_SET_CHILD_SUBREAPER */
   make_log_fd();
@@ -529,6 +544,7 @@ static void step_exec(u64 i) {
 
 /* The new image after an exec step: the case, the log so far, then the steps after it. */
 static void resume(void) {
+  hold_pkeys();
   /* the log so far and the state are the memfd's: mapped again, not rebuilt */
   if (raw6(9, LOG, LOG_BYTES, 3, 0x01 | 0x10, LOG_FD, 0) != (i64)LOG) raw(231, 125, 0, 0);
   if (!map_state() || exec_state[0] != STATE_MAGIC) raw(231, 125, 0, 0);
