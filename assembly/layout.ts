@@ -16,7 +16,8 @@
 //  0x0007_3000 | BLOCK_HASH                  |  decoded-block directory
 //  0x000B_3000 | INSN arena                  |  decoded instruction records
 //  0x002B_3000 | FRAME_INFO                  |  per-frame generation and refs
-//  0x0043_3000 | (free)                      |
+//  0x0043_3000 | DIRTY_CHUNKS: which 256-byte |  u16 per frame (snapshot/restore)
+//              |   parts of each frame changed |
 //  0x004B_3000 | DIRTY: frames written since |  bitmap, count, frame list
 //              |   the last snapshot         |  (snapshot/restore)
 //  0x004F_B010 | TLB_LOG: TLB slots filled   |  so a flush rewrites only those
@@ -241,6 +242,13 @@ export const DIRTY_BITS = 0x4b3000;
 export const DIRTY_COUNT = DIRTY_BITS + (MEMORY_MAX_PAGES * 16) / 8;
 export const DIRTY_LIST = DIRTY_COUNT + 16;
 export const DIRTY_LIST_MAX = 65536;
+//  DIRTY_CHUNKS u16 per 4 KiB frame of linear memory: bit c set when bytes
+//               [256c, 256c + 256) of the frame may have changed since the last
+//               snapshotBegin (0xffff for a frame marked whole). A restore puts
+//               back only those parts of a dirty frame: a case writes a few
+//               hundred bytes of most of the pages it touches.
+export const DIRTY_CHUNKS = 0x433000;
+export const DIRTY_CHUNK_SHIFT = 8;
 
 //  TLB_LOG_COUNT i32: TLB fills since the last flush; TLB_LOG: their slot
 //  indices (u16), so that a flush empties only the slots in use. Past

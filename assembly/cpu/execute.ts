@@ -13,6 +13,7 @@ import {
   otherFlags, ccOp, ccC,
 } from "./flags";
 import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./regs";
+import { markBytes } from "../mmu/dirty";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
 import { EXIT_FAULT, EXIT_BUDGET, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX } from "../layout";
@@ -469,6 +470,8 @@ function movsOp(p: u32, isStos: bool): void {
         let hd = hostW(di, size);
         if (hd == 0) { if (translateSlow(di, ACC_W) == 0) break; hd = hostW(di, size); }
         let bytes = <u32>(fit * <u64>size);
+        // hostW marked one element's bytes; the string writes fit of them
+        markBytes(hd, bytes);
         if (isStos) {
           if (size == 1) memory.fill(hd, <u8>val, bytes);
           else for (let k: u32 = 0; k < bytes; k += <u32>size) {

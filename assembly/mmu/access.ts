@@ -8,7 +8,7 @@ import {
 } from "../layout";
 import { ptLeaf, ptPopulate, ptBreakCow } from "./pagetable";
 import { setStop, bumpCodeEpoch } from "../cpu/state";
-import { markDirty } from "./dirty";
+import { markDirty, listFrame, markBytes } from "./dirty";
 
 export const ACC_R = 0;
 export const ACC_W = 1;
@@ -239,8 +239,9 @@ export function translateSlow(va: u64, acc: i32): u32 {
       codeWritten = true;
       setStop(true);
     }
-    // the only way into the write TLB: stores through it need no marking
-    markDirty(f);
+    // the only way into the write TLB: the frame is listed here, and each store through
+    // the TLB marks the parts of it that it writes (hostW, wrSlow)
+    listFrame(f);
     let s = tlbSlot(TLB_W, va);
     store<u64>(s, page);
     store<u32>(s, f, 8);
@@ -267,10 +268,17 @@ export function translateSlow(va: u64, acc: i32): u32 {
   return 0;
 }
 
+/**
+ * The host address to store size bytes at va when the write TLB holds its
+ * page, else 0. The bytes are marked written (markBytes): every caller
+ * stores them, or reads them to store them back.
+ */
 @inline export function hostW(va: u64, size: u32): u32 {
   let s = tlbSlot(TLB_W, va);
   if (load<u64>(s) == (va & ~<u64>0xfff) && (<u32>va & 0xfff) <= 4096 - size) {
-    return load<u32>(s, 8) + (<u32>va & 0xfff);
+    let h = load<u32>(s, 8) + (<u32>va & 0xfff);
+    markBytes(h, size);
+    return h;
   }
   return 0;
 }
@@ -348,6 +356,7 @@ export function wrSlow(va: u64, v: u64, size: u32): void {
   if ((<u32>va & 0xfff) <= 4096 - size) {
     let h = translateSlow(va, ACC_W);
     if (h == 0) return;
+    markBytes(h, size);
     if (size == 8) store<u64>(h, v);
     else if (size == 4) store<u32>(h, <u32>v);
     else if (size == 2) store<u16>(h, <u16>v);
@@ -361,6 +370,7 @@ export function wrSlow(va: u64, v: u64, size: u32): void {
   if (h1 == 0) return;
   for (let i: u32 = 0; i < size; i++) {
     let h = translateSlow(va + i, ACC_W);
+    markBytes(h, 1);
     store<u8>(h, <u8>(v >> (<u64>i << 3)));
   }
 }
@@ -384,6 +394,8 @@ export function userAddr(va: u64, write: bool): u32 {
   let saved = faulted;
   let h = translateSlow(va, write ? ACC_W : ACC_R);
   if (!saved) faulted = false;
+  // the caller may write anywhere in the page from h on
+  if (write && h != 0) markDirty(h);
   return h;
 }
 
@@ -391,36 +403,44 @@ export function userAddr(va: u64, write: bool): u32 {
  * Host address of va in the address space rooted at root, for the
  * TypeScript kernel (copy to/from user, ptrace peek/poke, exec): no TLB, no
  * guest fault. Returns 0 when the page is absent or lacks the permission.
- * A write to a frame holding decoded code retires its decoded blocks.
+ * For a write, len is how many bytes from va the caller writes (those in
+ * va's page are marked written); a write to a frame holding decoded code
+ * retires its decoded blocks.
  */
-export function kernAddr(root: u32, va: u64, write: bool): u32 {
+export function kernAddr(root: u32, va: u64, write: bool, len: u32): u32 {
   if (va >= USER_CANONICAL_END) return 0;
   let leaf = ptLeaf(root, va, false);
   if (leaf == 0) return 0;
   let e = load<u32>(leaf);
   if ((e & PTE_P) == 0) return 0;
   if ((e & (write ? PTE_W : PTE_R)) == 0) return 0;
-  let f = write ? kernWritable(leaf, e, va) : ptPopulate(leaf);
-  return f == 0 ? 0 : f + (<u32>va & 0xfff);
+  if (!write) {
+    let f = ptPopulate(leaf);
+    return f == 0 ? 0 : f + (<u32>va & 0xfff);
+  }
+  return kernWritable(leaf, e, va, len);
 }
 
-/** Like kernAddr but ignores permissions (ptrace POKEDATA writes read-only text, exec loads). */
-export function kernAddrForce(root: u32, va: u64): u32 {
+/**
+ * Like kernAddr for a write of len bytes but ignores permissions (ptrace
+ * POKEDATA writes read-only text, exec loads).
+ */
+export function kernAddrForce(root: u32, va: u64, len: u32): u32 {
   if (va >= USER_CANONICAL_END) return 0;
   let leaf = ptLeaf(root, va, false);
   if (leaf == 0) return 0;
   let e = load<u32>(leaf);
   if ((e & PTE_P) == 0) return 0;
-  let f = kernWritable(leaf, e, va);
-  return f == 0 ? 0 : f + (<u32>va & 0xfff);
+  return kernWritable(leaf, e, va, len);
 }
 
 /**
- * The frame behind the present leaf (entry e) for va, ready for a kernel
- * write: the page's own (copy-on-write broken), marked dirty, any code
- * decoded from it retired. 0 when out of memory.
+ * The host address of va behind the present leaf (entry e), ready for a
+ * kernel write of len bytes: the page's own frame (copy-on-write broken),
+ * the bytes in the page marked written, any code decoded from it retired.
+ * 0 when out of memory.
  */
-function kernWritable(leaf: u32, e: u32, va: u64): u32 {
+function kernWritable(leaf: u32, e: u32, va: u64, len: u32): u32 {
   let f = ptPopulate(leaf);
   if (f != 0 && (e & PTE_COW) != 0) {
     let shared = f;
@@ -430,16 +450,24 @@ function kernWritable(leaf: u32, e: u32, va: u64): u32 {
     if (f != shared && (load<u32>(FRAME_INFO + ((shared >> 12) << 2)) & 0x01000000) != 0) bumpCodeEpoch();
   }
   if (f == 0) return 0;
-  frameWrite(f);
-  return f;
+  let off = <u32>va & 0xfff;
+  listFrame(f);
+  if (len != 0) markBytes(f + off, min<u32>(len, 4096 - off));
+  retireCode(f);
+  return f + off;
 }
 
 /**
  * Before the kernel writes frame f (through a page table or not: a tmpfs
- * file's page): marked dirty, any code decoded from it retired.
+ * file's page): all of it marked dirty, any code decoded from it retired.
  */
 export function frameWrite(f: u32): void {
   markDirty(f);
+  retireCode(f);
+}
+
+/** Retires the blocks decoded from frame f, if any (its bytes are about to change). */
+@inline function retireCode(f: u32): void {
   let info = FRAME_INFO + ((f >> 12) << 2);
   let gi = load<u32>(info);
   if ((gi & 0x01000000) != 0) { store<u32>(info, (gi + 1) & 0x00ffffff); bumpCodeEpoch(); }

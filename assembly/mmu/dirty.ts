@@ -1,27 +1,36 @@
 // Dirty frames: every frame whose bytes may have changed since the last
-// snapshotBegin(), so that a restore (src/api/snapshot.ts) copies back only
-// those instead of all of memory.
+// snapshotBegin(), and which 256-byte parts of it, so that a restore
+// (src/api/snapshot.ts) puts back only those instead of all of memory.
 //
-// Marking is off the per-instruction path: guest stores go through the write
-// TLB, and a page enters the write TLB only through translateSlow, which
-// marks its frame. snapshotBegin() empties the write TLB so that the first
-// store to each page after it is seen. The other writers mark directly:
-// kernel access (kernAddr, kernAddrForce), frameAlloc (the zero fill),
-// frameUnref (the free-list link it writes into the frame) and every
-// page-table entry store (pagetable.ts).
+// Marking is off the per-instruction path but for one mask update per
+// guest store: a page enters the write TLB only through translateSlow,
+// which lists its frame, and each store through the write TLB (hostW, wrSlow,
+// the string instructions) marks the parts it writes. snapshotBegin()
+// empties the write TLB so that the first store to each page after it is
+// seen. The other writers mark whole frames: kernel access (kernAddr,
+// kernAddrForce), frameAlloc (the zero fill), frameUnref (the free-list link
+// it writes into the frame); a page-table entry store marks its entry and
+// its node's group word (pagetable.ts).
 //
 //   DIRTY_BITS  [ bit per frame ]   DIRTY_COUNT  n   DIRTY_LIST [ i0 i1 ... ]
+//   DIRTY_CHUNKS [ u16 per frame: the parts written ]
 //
 // The list gives restore the frames in O(dirty); when more than
 // DIRTY_LIST_MAX frames are marked it is incomplete and the bitmap is read.
-import { DIRTY_BITS, DIRTY_COUNT, DIRTY_LIST, DIRTY_LIST_MAX, MEMORY_MAX_PAGES, FRAME_INFO, FRAMES, SNAP_FRAMES, SNAP_SPANS } from "../layout";
+// A case writes a few hundred bytes of most pages it touches (its stack,
+// its log, a selector byte), so a restore copies and clears a few
+// kilobytes rather than a whole frame for each.
+import { DIRTY_BITS, DIRTY_COUNT, DIRTY_LIST, DIRTY_LIST_MAX, DIRTY_CHUNKS, DIRTY_CHUNK_SHIFT, MEMORY_MAX_PAGES, FRAME_INFO, FRAMES, SNAP_FRAMES, SNAP_SPANS } from "../layout";
 import { bumpCodeEpoch } from "../cpu/state";
 
 const BITMAP_BYTES: u32 = (<u32>MEMORY_MAX_PAGES * 16) >> 3;
 const CODE_BIT: u32 = 0x01000000;
 
-/** Marks the frame holding host address a as written. */
-export function markDirty(a: u32): void {
+/**
+ * Puts the frame holding host address a in the dirty set, none of its
+ * parts marked yet: the stores that follow mark theirs (markBytes).
+ */
+export function listFrame(a: u32): void {
   let i = a >> 12;
   let w = DIRTY_BITS + ((i >> 5) << 2);
   let b: u32 = 1 << (i & 31);
@@ -31,6 +40,23 @@ export function markDirty(a: u32): void {
   let n = load<u32>(DIRTY_COUNT);
   if (n < <u32>DIRTY_LIST_MAX) store<u32>(DIRTY_LIST + (n << 2), i);
   store<u32>(DIRTY_COUNT, n + 1);
+}
+
+/** Marks the frame holding host address a as written, all of it. */
+export function markDirty(a: u32): void {
+  listFrame(a);
+  store<u16>(DIRTY_CHUNKS + ((a >> 12) << 1), 0xffff);
+}
+
+/**
+ * Marks host bytes [h, h + n) as written (0 < n, all in one frame, which
+ * listFrame has listed: a page in the write TLB, a page-table node).
+ */
+@inline export function markBytes(h: u32, n: u32): void {
+  let c = DIRTY_CHUNKS + ((h >> 12) << 1);
+  let lo = (h >> DIRTY_CHUNK_SHIFT) & 15;
+  let hi = ((h + n - 1) >> DIRTY_CHUNK_SHIFT) & 15;
+  store<u16>(c, load<u16>(c) | <u16>((<u32>2 << hi) - (<u32>1 << lo)));
 }
 
 /** Marks every frame of host addresses [start, end) as written. */
@@ -85,23 +111,55 @@ export function dirtyRestoreKept(top: u32): void {
     bumpCodeEpoch();
   }
   let a = i << 12;
-  if (a >= top) memory.fill(a, 0, 4096);
-  else if (kept) restoreKeptFrame(a);
+  let m = <u32>load<u16>(DIRTY_CHUNKS + (i << 1));
+  if (a >= top) {
+    if (m == 0xffff) memory.fill(a, 0, 4096);
+    else {
+      // each run of written parts back to zero
+      while (m != 0) {
+        let lo = ctz<u32>(m);
+        let len = ctz<u32>(~(m >> lo));
+        memory.fill(a + (lo << DIRTY_CHUNK_SHIFT), 0, len << DIRTY_CHUNK_SHIFT);
+        m &= ~(((<u32>1 << len) - 1) << lo);
+      }
+    }
+  } else if (kept) {
+    if (m == 0xffff) restoreKeptBytes(a, 0, 4096);
+    else {
+      while (m != 0) {
+        let lo = ctz<u32>(m);
+        let len = ctz<u32>(~(m >> lo));
+        restoreKeptBytes(a, lo << DIRTY_CHUNK_SHIFT, (lo + len) << DIRTY_CHUNK_SHIFT);
+        m &= ~(((<u32>1 << len) - 1) << lo);
+      }
+    }
+  }
 }
 
 /**
- * The frame at a gets its kept copy back: the bytes of its span copied, the
- * rest zeroed (most frames of an image are mostly zero, and a fill, which
- * reads nothing, costs less than a copy).
+ * Bytes [b0, b1) of the frame at a get their kept copy back: the bytes of
+ * the frame's span among them copied, the rest zeroed (most frames of an
+ * image are mostly zero, and a fill, which reads nothing, costs less than a
+ * copy).
  */
-@inline function restoreKeptFrame(a: u32): void {
+@inline function restoreKeptBytes(a: u32, b0: u32, b1: u32): void {
   let k = (a - FRAMES) >> 12;
   let span = load<u32>(SNAP_SPANS + (k << 2));
   let lo = span & 0xffff;
   let hi = span >> 16;
-  if (lo != 0) memory.fill(a, 0, lo);
-  if (hi > lo) memory.copy(a + lo, SNAP_FRAMES + (k << 12) + lo, hi - lo);
-  if (hi < 4096) memory.fill(a + hi, 0, 4096 - hi);
+  if (hi <= lo) {
+    memory.fill(a + b0, 0, b1 - b0);
+    return;
+  }
+  let c0 = max<u32>(b0, lo);
+  let c1 = min<u32>(b1, hi);
+  if (c0 >= c1) {
+    memory.fill(a + b0, 0, b1 - b0);
+    return;
+  }
+  if (c0 > b0) memory.fill(a + b0, 0, c0 - b0);
+  memory.copy(a + c0, SNAP_FRAMES + (k << 12) + c0, c1 - c0);
+  if (b1 > c1) memory.fill(a + c1, 0, b1 - c1);
 }
 
 /** Records the span of each frame FRAMES .. top in SNAP_SPANS (see layout.ts). */
@@ -120,10 +178,12 @@ export function dirtyClear(): void {
   let n = load<u32>(DIRTY_COUNT);
   if (n > <u32>DIRTY_LIST_MAX) {
     memory.fill(DIRTY_BITS, 0, BITMAP_BYTES);
+    memory.fill(DIRTY_CHUNKS, 0, BITMAP_BYTES << 4);
   } else {
     for (let k: u32 = 0; k < n; k++) {
       let i = load<u32>(DIRTY_LIST + (k << 2));
       store<u32>(DIRTY_BITS + ((i >> 5) << 2), 0);
+      store<u16>(DIRTY_CHUNKS + (i << 1), 0);
     }
   }
   store<u32>(DIRTY_COUNT, 0);

@@ -13,7 +13,7 @@
 // instead of all 512 entries of every node.
 import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
 import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
-import { markDirty } from "./dirty";
+import { listFrame, markBytes } from "./dirty";
 
 /**
  * Page-table writes since the last snapshot or restore: none means the
@@ -26,10 +26,15 @@ export function ptWritesReset(): void {
   ptWrites = 0;
 }
 
-/** Marks the page-table frame holding entry a dirty, as an entry is about to change. */
+/**
+ * Marks entry a of a page-table node written, and the node's written-groups
+ * word with it (setEntry writes both), as the entry is about to change.
+ */
 @inline function ptTouch(a: u32): void {
   ptWrites++;
-  markDirty(a);
+  listFrame(a);
+  markBytes(a, 4);
+  markBytes((a & ~0xfff) + GROUPS, 8);
 }
 
 /** Offset in a node of its written-groups word (see the file comment). */

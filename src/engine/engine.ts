@@ -31,8 +31,8 @@ export interface EngineExports {
   ptMoveRange(root: number, va: bigint, to: bigint, npages: bigint): number;
   ptClone(root: number): number;
   ptDestroy(root: number): void;
-  kernAddr(root: number, va: bigint, write: number): number;
-  kernAddrForce(root: number, va: bigint): number;
+  kernAddr(root: number, va: bigint, write: number, len: number): number;
+  kernAddrForce(root: number, va: bigint, len: number): number;
   tlbFlush(): void;
   blockCacheFlush(): void;
   mmuChanged(root: number): void;

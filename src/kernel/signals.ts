@@ -513,8 +513,12 @@ function writeSigframe(k: Kernel, base: number, withInfo: boolean): number {
   const fpOff = fpAddr % PAGE;
   let fpHost = -1;
   if (fpOff + FPSTATE_SIZE <= PAGE) {
-    fpHost = hostAddr(mm, BigInt(fpAddr), true);
-    if (fpHost === 0) return -1;
+    // one translation for the fpstate and a frame below it in the same page, the bytes
+    // of both marked written
+    const below = fpOff >= FRAME_BELOW_FP ? FRAME_BELOW_FP : 0;
+    const h = hostAddr(mm, BigInt(fpAddr - below), true, below + FPSTATE_SIZE);
+    if (h === 0) return -1;
+    fpHost = h + below;
     e.x.sigframeFpstate(fpHost);
   } else {
     e.x.sigframeFpstate(FXSAVE_SCRATCH);
@@ -526,7 +530,7 @@ function writeSigframe(k: Kernel, base: number, withInfo: boolean): number {
   let frameHost = -1;
   if (fpHost > 0 && fpOff >= FRAME_BELOW_FP) frameHost = fpHost - FRAME_BELOW_FP;
   else if (frameOff + FRAME_SIZE <= PAGE) {
-    frameHost = hostAddr(mm, BigInt(frame), true);
+    frameHost = hostAddr(mm, BigInt(frame), true, FRAME_SIZE);
     if (frameHost === 0) return -1;
   }
   if (frameHost > 0) {

@@ -25,14 +25,16 @@ function pageOffset(addr: bigint): number {
 /**
  * Host offset of a user address for the kernel, or 0 (bad address). A page
  * a VMA covers but nobody touched yet is faulted in first, as
- * copy_from_user's page fault would.
+ * copy_from_user's page fault would. A writer says how many bytes from addr
+ * it writes (len; those in addr's page): a snapshot restore puts back only
+ * the parts of a page that were written.
  */
-export function hostAddr(mm: AddressSpace, addr: bigint, write: boolean): number {
+export function hostAddr(mm: AddressSpace, addr: bigint, write: boolean, len = PAGE): number {
   if (addr < 0n || addr >= 0x800000000000n) return 0;
-  const h = mm.engine.x.kernAddr(mm.root, addr, write ? 1 : 0);
+  const h = mm.engine.x.kernAddr(mm.root, addr, write ? 1 : 0, len);
   if (h !== 0) return h;
   if (mm.faultIn(addr, write, false) !== 'ok') return 0;
-  return mm.engine.x.kernAddr(mm.root, addr, write ? 1 : 0);
+  return mm.engine.x.kernAddr(mm.root, addr, write ? 1 : 0, len);
 }
 
 /**
@@ -44,7 +46,7 @@ export function hostAddr(mm: AddressSpace, addr: bigint, write: boolean): number
 export function userSpan(mm: AddressSpace, addr: bigint, len: number, write: boolean): number {
   const off = pageOffset(addr);
   if (off + len > PAGE || (off & 3) !== 0) return -1;
-  return hostAddr(mm, addr, write);
+  return hostAddr(mm, addr, write, len);
 }
 
 /**
@@ -144,7 +146,7 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
   if (len === 0) return true;
   const off = pageOffset(addr);
   if (off + len <= PAGE) {
-    const h = hostAddr(mm, addr, true);
+    const h = hostAddr(mm, addr, true, len);
     if (h === 0) return false;
     const mem = mm.engine.u8;
     // a word or less (a status, a tid) byte by byte: cheaper than a copy call into shared memory
@@ -157,10 +159,11 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
   let done = 0;
   while (done < len) {
     const a = addr + BigInt(done);
-    const h = hostAddr(mm, a, true);
+    const n = Math.min(len - done, PAGE - pageOffset(a));
+    const h = hostAddr(mm, a, true, n);
     if (h === 0) return false;
     hosts.push(h);
-    done += Math.min(len - done, PAGE - pageOffset(a));
+    done += n;
   }
   done = 0;
   for (const h of hosts) {
@@ -177,10 +180,10 @@ export function pokeUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void
   let done = 0;
   while (done < len) {
     const a = done === 0 ? addr : addr + BigInt(done);
-    let h = mm.engine.x.kernAddrForce(mm.root, a);
-    if (h === 0 && mm.faultIn(a, true, false, true) === 'ok') h = mm.engine.x.kernAddrForce(mm.root, a);
-    if (h === 0) throw new Errno(EFAULT);
     const n = Math.min(len - done, PAGE - pageOffset(a));
+    let h = mm.engine.x.kernAddrForce(mm.root, a, n);
+    if (h === 0 && mm.faultIn(a, true, false, true) === 'ok') h = mm.engine.x.kernAddrForce(mm.root, a, n);
+    if (h === 0) throw new Errno(EFAULT);
     // all of it in one page (a case's bytes, a stack string): no subarray to make
     if (n === len) mm.engine.u8.set(data, h);
     else mm.engine.u8.set(data.subarray(done, done + n), h);

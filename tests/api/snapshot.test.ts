@@ -1,9 +1,9 @@
 /**
  * Machine snapshots: a restore puts back registers, memory, kernel state and
  * counters, so that every run from a snapshot is the run a fresh machine
- * makes; restore rewrites only the pages written since the snapshot, and
- * `restore(snap, { check: true })` proves it left no page behind by
- * comparing all memory with the snapshot.
+ * makes; restore rewrites only the pages written since the snapshot (and
+ * of those, the 256-byte parts written), and `restore(snap, { check: true })`
+ * proves it left no page behind by comparing all memory with the snapshot.
  */
 import { join } from 'node:path';
 import { Machine, MachineSnapshot, type RunResult } from '../../src/api/index.js';
@@ -243,6 +243,35 @@ maybe('machine snapshots', () => {
     }
     expect(m.run()).toEqual({ ...ref.result, insns: ref.result.insns - 150_000n });
     expect(guestCounters(m)).toEqual(ref.counters);
+  });
+
+  it('puts back only the 256-byte parts of a page that stores, string instructions, read(2) and a signal frame wrote', () => {
+    program();
+    const native = runNative(join(workDir, 'snapshot'), ['parts'], Buffer.from('hello'));
+    const ref = fresh(['snap', 'parts'], 'hello').out;
+    expect(ref.result).toMatchObject({ kind: 'exited', status: native.status });
+    expect(ref.stdout).toBe(native.stdout.toString());
+    expect(ref.stdout).toContain('read=5\nusr1=1\n');
+
+    const m = new Machine({ stdin: 'hello' });
+    m.load(program(), { argv: ['snap', 'parts'] });
+    runUntilOutput(m, 'ready\n');
+    const page = BigInt(m.stdoutText().match(/page_at=(\d+)/)![1]);
+    const snap = m.snapshot();
+    const e = m.kernel.engine;
+    /** The written-parts mask of the frame behind guest address va. */
+    const parts = (va: bigint): number => e.dv.getUint16(L.DIRTY_CHUNKS + (e.x.kernAddr(m.kernel.mm.root, va, 0, 0) >>> 12) * 2, true);
+    for (let i = 0; i < 3; i++) {
+      if (i > 0) m.restore(snap, { check: true });
+      const r = m.run();
+      expect(m.stdoutText()).toBe(ref.stdout);
+      expect(r.kind).toBe('exited');
+      // the page's first part and the next (an 8-byte store at 252), part 3 (read's 5 bytes at
+      // 1000) and part 15 (its last byte): no other part of it was written
+      expect(parts(page)).toBe((1 << 0) | (1 << 1) | (1 << 3) | (1 << 15));
+      // rep stosb over [200, 900), rep movsb over [1500, 1800), the handler's byte at 4000
+      expect(parts(page + 4096n)).toBe(0x000f | 0x00e0 | 0x8000);
+    }
   });
 
   it('self-check: a write the dirty tracking did not see makes a checked restore throw', () => {

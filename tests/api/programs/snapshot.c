@@ -9,6 +9,11 @@
  *   reap  forks A, which sleeps a millisecond, prints "forked" and spins (the
  *         test snapshots during the spin, A alive), forks B, then reaps B and A
  *         and prints their exit statuses
+ *   parts touches data, prints the address of its first whole page and
+ *         "ready" and spins (the test snapshots during the spin), then writes
+ *         parts of that page and the next: a store across a 256-byte boundary and one at a page's last
+ *         byte, rep stosb and rep movsb over several 256-byte parts, read(2)
+ *         from stdin, a signal frame, an mprotect; prints a digest
  */
 #include "../../sud/programs/sud.h"
 
@@ -102,6 +107,35 @@ static int run_reap(void) {
   return 0;
 }
 
+static volatile int usr1_seen;
+static unsigned char *parts_page; /* the first page-aligned page in data; two whole pages from it */
+static void on_usr1(int sig) { (void)sig; usr1_seen = 1; parts_page[4096 + 4000] = 5; }
+
+static int run_parts(void) {
+  for (u64 i = 0; i < sizeof data; i += 512) data[i] = 1;
+  parts_page = (unsigned char *)(((u64)data + 4095) & ~4095UL);
+  kv("page_at", (i64)parts_page);
+  out("ready\n");
+  for (volatile int i = 0; i < 100000; i++) {}
+  unsigned char *p1 = parts_page, *p2 = parts_page + 4096;
+  *(volatile u64 *)(p1 + 252) = 0x1122334455667788UL; /* parts 0 and 1 */
+  ((volatile unsigned char *)p1)[4095] = 9;           /* part 15 */
+  unsigned char *d = p2 + 200;
+  u64 n = 700;
+  __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(0x5a) : "memory");
+  unsigned char *src = p1 + 250, *dst = p2 + 1500;
+  n = 300;
+  __asm__ volatile("rep movsb" : "+D"(dst), "+S"(src), "+c"(n) : : "memory");
+  i64 got = rsys(0, 0, (i64)(p1 + 1000), 600, 0, 0); /* part 3 for "hello" */
+  sigact(SIGUSR1, (void *)on_usr1, SA_RESTORER, restorer_in, 0);
+  rsys(62, rsys(39, 0, 0, 0, 0, 0), SIGUSR1, 0, 0, 0);
+  rsys(10, (i64)p2, 4096, 1, 0, 0); /* read-only: a page-table entry changes */
+  kv("read", got);
+  kv("usr1", usr1_seen);
+  kv("data", (i64)(digest(data, sizeof data) & 0x7fffffff));
+  return 0;
+}
+
 static u64 atou(const char *s) { u64 v = 0; while (*s >= '0' && *s <= '9') v = v * 10 + (u64)(*s++ - '0'); return v; }
 
 int cmain(u64 *sp) {
@@ -111,5 +145,6 @@ int cmain(u64 *sp) {
   if (streq(mode, "smc")) quit(run_smc());
   if (streq(mode, "grow")) quit(run_grow(argc > 2 ? atou(argv[2]) : 1));
   if (streq(mode, "reap")) quit(run_reap());
+  if (streq(mode, "parts")) quit(run_parts());
   quit(run_case());
 }
