@@ -43,8 +43,8 @@ export function snapshotBegin(): void {
  * blocks: empties the dirty set and resets the MMU's globals to the
  * restored CPU block. sameImage: the image restored is the one memory last
  * equalled (its dirty set described every change); then, when no page
- * table was written and the TLBs were not flushed since, the TLBs' read
- * and fetch entries and the blocks' links are kept (mmuResume).
+ * table was written and the TLBs were not flushed since, the TLBs and the
+ * blocks' links are kept (mmuResume).
  */
 export function snapshotRestored(sameImage: bool): void {
   dirtyClear();

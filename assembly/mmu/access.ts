@@ -114,8 +114,8 @@ function dropTlb(va: u64): void {
  * Records that va's TLB slots are being filled (for tlbFlush). A slot that
  * one of the TLBs still uses is in the log already: every used slot is, as
  * long as the count has not passed TLB_LOG_MAX. Logging it again would grow
- * the log by one for each write after a restore (mmuResume empties only the
- * write TLB and keeps the log) until every flush emptied every slot.
+ * the log by one for each fill after a restore that kept the TLBs and their
+ * log (mmuResume) until every flush emptied every slot.
  */
 @inline function tlbLog(va: u64): void {
   if (load<u64>(tlbSlot(TLB_R, va)) != 1 || load<u64>(tlbSlot(TLB_W, va)) != 1 ||
@@ -160,14 +160,13 @@ function clearFaultState(): void {
 /**
  * After a snapshot restore that found the running address space's page
  * table unwritten and the TLBs unflushed since the image was taken or last
- * restored: every read and fetch entry (filled from that same table) still
- * holds, and decoded blocks' links too (restore retired written code
- * itself). Only the write entries go, since a write must mark its frame
- * dirty again (translateSlow), and the pending-fault state.
+ * restored: every entry (filled from that same table) still holds, and
+ * decoded blocks' links too (restore retired written code itself); a store
+ * through a kept write entry marks its bytes as any store does. Only the
+ * pending-fault state goes.
  */
 export function mmuResume(): void {
   clearFaultState();
-  tlbFlushWrite();
 }
 
 /** Switches the address space (flushes the TLBs when it changes). */
@@ -239,9 +238,8 @@ export function translateSlow(va: u64, acc: i32): u32 {
       codeWritten = true;
       setStop(true);
     }
-    // the only way into the write TLB: the frame is listed here, and each store through
-    // the TLB marks the parts of it that it writes (hostW, wrSlow)
-    listFrame(f);
+    // each store through the write TLB marks the parts of the frame it writes (hostW,
+    // wrSlow), which lists the frame as dirty
     let s = tlbSlot(TLB_W, va);
     store<u64>(s, page);
     store<u32>(s, f, 8);

@@ -3,11 +3,10 @@
 // (src/api/snapshot.ts) puts back only those instead of all of memory.
 //
 // Marking is off the per-instruction path but for one mask update per
-// guest store: a page enters the write TLB only through translateSlow,
-// which lists its frame, and each store through the write TLB (hostW, wrSlow,
-// the string instructions) marks the parts it writes. snapshotBegin()
-// empties the write TLB so that the first store to each page after it is
-// seen. The other writers mark whole frames: kernel access (kernAddr,
+// guest store: each store through the write TLB (hostW, wrSlow, the string
+// instructions) marks the parts it writes, and the first mark of a frame
+// lists it, so the write TLB's entries outlive a snapshot and a restore.
+// The other writers mark whole frames: kernel access (kernAddr,
 // kernAddrForce), frameAlloc (the zero fill), frameUnref (the free-list link
 // it writes into the frame); a page-table entry store marks its entry and
 // its node's group word (pagetable.ts).
@@ -49,14 +48,16 @@ export function markDirty(a: u32): void {
 }
 
 /**
- * Marks host bytes [h, h + n) as written (0 < n, all in one frame, which
- * listFrame has listed: a page in the write TLB, a page-table node).
+ * Marks host bytes [h, h + n) as written (0 < n, all in one frame), and
+ * lists the frame if none of its parts was marked yet.
  */
 @inline export function markBytes(h: u32, n: u32): void {
   let c = DIRTY_CHUNKS + ((h >> 12) << 1);
+  let old = <u32>load<u16>(c);
   let lo = (h >> DIRTY_CHUNK_SHIFT) & 15;
   let hi = ((h + n - 1) >> DIRTY_CHUNK_SHIFT) & 15;
-  store<u16>(c, load<u16>(c) | <u16>((<u32>2 << hi) - (<u32>1 << lo)));
+  store<u16>(c, <u16>(old | ((<u32>2 << hi) - (<u32>1 << lo))));
+  if (old == 0) listFrame(h);
 }
 
 /** Marks every frame of host addresses [start, end) as written. */

@@ -13,7 +13,7 @@
 // instead of all 512 entries of every node.
 import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
 import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
-import { listFrame, markBytes } from "./dirty";
+import { markBytes } from "./dirty";
 
 /**
  * Page-table writes since the last snapshot or restore: none means the
@@ -32,7 +32,6 @@ export function ptWritesReset(): void {
  */
 @inline function ptTouch(a: u32): void {
   ptWrites++;
-  listFrame(a);
   markBytes(a, 4);
   markBytes((a & ~0xfff) + GROUPS, 8);
 }
