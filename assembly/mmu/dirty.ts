@@ -6,10 +6,11 @@
 // guest store: each store through the write TLB (hostW, wrSlow, the string
 // instructions) marks the parts it writes, and the first mark of a frame
 // lists it, so the write TLB's entries outlive a snapshot and a restore.
-// The other writers mark whole frames: kernel access (kernAddr,
-// kernAddrForce), frameAlloc (the zero fill), frameUnref (the free-list link
-// it writes into the frame); a page-table entry store marks its entry and
-// its node's group word (pagetable.ts).
+// Kernel access (kernAddr, kernAddrForce) marks the bytes the kernel writes,
+// a page-table entry store its entry and its node's group word
+// (pagetable.ts), frameUnref the free-list link it writes; frameAlloc marks a
+// zero-filled frame whole, and its variants for guest pages and page-table
+// nodes leave a fresh frame (zero already) to the marks of its writers.
 //
 //   DIRTY_BITS  [ bit per frame ]   DIRTY_COUNT  n   DIRTY_LIST [ i0 i1 ... ]
 //   DIRTY_CHUNKS [ u16 per frame: the parts written ]

@@ -12,7 +12,7 @@
 // again). Page tables are sparse, so fork and exit visit those groups only
 // instead of all 512 entries of every node.
 import { PTE_P, PTE_SHARED, PTE_COW, PAGE_SIZE } from "../layout";
-import { frameAlloc, frameRef, frameUnref, frameRefs } from "./frames";
+import { frameAlloc, frameAllocPage, frameAllocNode, frameRef, frameUnref, frameRefs } from "./frames";
 import { markBytes } from "./dirty";
 
 /**
@@ -52,7 +52,7 @@ const GROUPS: u32 = 2048;
 
 /** A new empty root, or 0 when out of memory. */
 export function ptNewRoot(): u32 {
-  return frameAlloc();
+  return frameAllocNode();
 }
 
 /** Address of the leaf entry for va, creating nodes when create is set; 0 if absent. */
@@ -63,7 +63,7 @@ export function ptLeaf(root: u32, va: u64, create: bool): u32 {
     let next = load<u32>(slot);
     if (next == 0) {
       if (!create) return 0;
-      next = frameAlloc();
+      next = frameAllocNode();
       if (next == 0) return 0;
       ptTouch(slot);
       setEntry(slot, next);
@@ -120,7 +120,7 @@ export function ptPopulate(leaf: u32): u32 {
   let e = load<u32>(leaf);
   let f = e & ~0xfff;
   if (f != 0) return f;
-  f = frameAlloc();
+  f = frameAllocPage();
   if (f == 0) return 0;
   ptTouch(leaf);
   store<u32>(leaf, f | (e & 0xfff));
@@ -160,7 +160,7 @@ const SHARE_MAX: u32 = 0xff00;
  */
 export function ptClone(root: u32): u32 {
   ptWrites++;
-  let nroot = frameAlloc();
+  let nroot = frameAllocNode();
   if (nroot == 0) return 0;
   if (!cloneLevel(root, nroot, 0)) {
     ptDestroy(nroot);
@@ -169,9 +169,16 @@ export function ptClone(root: u32): u32 {
   return nroot;
 }
 
+/** Stores entry v at a in a node fork is filling (a frame from frameAllocNode: each store marks its part). */
+@inline function cloneStore(a: u32, v: u32): void {
+  store<u32>(a, v);
+  markBytes(a, 4);
+}
+
 function cloneLevel(src: u32, dst: u32, level: i32): bool {
   let groups = load<u64>(src + GROUPS);
   store<u64>(dst + GROUPS, groups);
+  markBytes(dst + GROUPS, 8);
   while (groups != 0) {
     let g = <u32>ctz<u64>(groups);
     groups &= groups - 1;
@@ -179,29 +186,29 @@ function cloneLevel(src: u32, dst: u32, level: i32): bool {
       let e = load<u32>(src + (i << 2));
       if (e == 0) continue;
       if (level < 3) {
-        let n = frameAlloc();
+        let n = frameAllocNode();
         if (n == 0) return false;
-        store<u32>(dst + (i << 2), n);
+        cloneStore(dst + (i << 2), n);
         if (!cloneLevel(e, n, level + 1)) return false;
       } else {
         let f = e & ~0xfff;
         if (f == 0) {
-          store<u32>(dst + (i << 2), e);
+          cloneStore(dst + (i << 2), e);
         } else if ((e & PTE_SHARED) != 0) {
           frameRef(f);
-          store<u32>(dst + (i << 2), e);
+          cloneStore(dst + (i << 2), e);
         } else if (frameRefs(f) < SHARE_MAX) {
           frameRef(f);
           if ((e & PTE_COW) == 0) {
             ptTouch(src + (i << 2));
             store<u32>(src + (i << 2), e | PTE_COW);
           }
-          store<u32>(dst + (i << 2), e | PTE_COW);
+          cloneStore(dst + (i << 2), e | PTE_COW);
         } else {
           let n = frameAlloc();
           if (n == 0) return false;
           memory.copy(n, f, PAGE_SIZE);
-          store<u32>(dst + (i << 2), n | (e & 0xfff));
+          cloneStore(dst + (i << 2), n | (e & 0xfff));
         }
       }
     }
