@@ -268,8 +268,9 @@ export function translateSlow(va: u64, acc: i32): u32 {
 
 /**
  * The host address to store size bytes at va when the write TLB holds its
- * page, else 0. The bytes are marked written (markBytes): every caller
- * stores them, or reads them to store them back.
+ * page, else 0. The bytes are marked written (markBytes): callers store
+ * them, or read them to store them back (probeW only checks, and a part
+ * marked needlessly is only put back needlessly).
  */
 @inline export function hostW(va: u64, size: u32): u32 {
   let s = tlbSlot(TLB_W, va);

@@ -72,9 +72,10 @@ export function markDirtyRange(start: u32, end: u32): void {
  * retired (its generation bumped: its bytes are about to change back, or
  * changed since the snapshot, while blocks of clean code frames stay
  * valid), and each dirty frame at or above host address top (taken after
- * the snapshot, by fork or mmap) becomes zero again, as a never-used frame
- * is (frameAlloc relies on it). memory.fill here costs a third of a fill
- * from JavaScript, which goes through the shared buffer.
+ * the snapshot, by fork or mmap) has its written parts zeroed, so that it is
+ * all zero again, as a never-used frame is (frameAlloc relies on it).
+ * memory.fill here costs a third of a fill from JavaScript, which goes
+ * through the shared buffer.
  */
 export function dirtyRestorePass(top: u32): void {
   restorePass(top, false);
@@ -113,28 +114,16 @@ export function dirtyRestoreKept(top: u32): void {
     bumpCodeEpoch();
   }
   let a = i << 12;
+  // each run of written parts: back to zero above the image's top, else to the kept copy
   let m = <u32>load<u16>(DIRTY_CHUNKS + (i << 1));
-  if (a >= top) {
-    if (m == 0xffff) memory.fill(a, 0, 4096);
-    else {
-      // each run of written parts back to zero
-      while (m != 0) {
-        let lo = ctz<u32>(m);
-        let len = ctz<u32>(~(m >> lo));
-        memory.fill(a + (lo << DIRTY_CHUNK_SHIFT), 0, len << DIRTY_CHUNK_SHIFT);
-        m &= ~(((<u32>1 << len) - 1) << lo);
-      }
-    }
-  } else if (kept) {
-    if (m == 0xffff) restoreKeptBytes(a, 0, 4096);
-    else {
-      while (m != 0) {
-        let lo = ctz<u32>(m);
-        let len = ctz<u32>(~(m >> lo));
-        restoreKeptBytes(a, lo << DIRTY_CHUNK_SHIFT, (lo + len) << DIRTY_CHUNK_SHIFT);
-        m &= ~(((<u32>1 << len) - 1) << lo);
-      }
-    }
+  while (m != 0) {
+    let lo = ctz<u32>(m);
+    let len = ctz<u32>(~(m >> lo));
+    let b0 = lo << DIRTY_CHUNK_SHIFT;
+    let b1 = (lo + len) << DIRTY_CHUNK_SHIFT;
+    if (a >= top) memory.fill(a + b0, 0, b1 - b0);
+    else if (kept) restoreKeptBytes(a, b0, b1);
+    m &= ~(((<u32>1 << len) - 1) << lo);
   }
 }
 
