@@ -11,9 +11,10 @@
  *         and prints their exit statuses
  *   parts touches data, prints the address of its first whole page and
  *         "ready" and spins (the test snapshots during the spin), then writes
- *         parts of that page and the next: a store across a 256-byte boundary and one at a page's last
- *         byte, rep stosb and rep movsb over several 256-byte parts, read(2)
- *         from stdin, a signal frame, an mprotect; prints a digest
+ *         parts of that page and the next: a store across a 256-byte
+ *         boundary and one at a page's last byte, rep stosb and rep movsb
+ *         over several 256-byte parts, read(2) from stdin, a signal
+ *         handler's byte, an mprotect; prints a digest
  */
 #include "../../sud/programs/sud.h"
 
