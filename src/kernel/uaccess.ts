@@ -154,21 +154,22 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
     else mem.set(data, h);
     return true;
   }
-  // check every page first so a bad tail leaves memory unchanged
-  const hosts: number[] = [];
+  // check every page first so a bad tail leaves memory unchanged: each page's host
+  // offset and byte count, in pairs
+  const spans: number[] = [];
   let done = 0;
   while (done < len) {
     const a = addr + BigInt(done);
     const n = Math.min(len - done, PAGE - pageOffset(a));
     const h = hostAddr(mm, a, true, n);
     if (h === 0) return false;
-    hosts.push(h);
+    spans.push(h, n);
     done += n;
   }
   done = 0;
-  for (const h of hosts) {
-    const n = Math.min(len - done, PAGE - pageOffset(addr + BigInt(done)));
-    mm.engine.u8.set(data.subarray(done, done + n), h);
+  for (let i = 0; i < spans.length; i += 2) {
+    const n = spans[i + 1];
+    mm.engine.u8.set(data.subarray(done, done + n), spans[i]);
     done += n;
   }
   return true;
