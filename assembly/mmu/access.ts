@@ -8,7 +8,7 @@ import {
 } from "../layout";
 import { ptLeaf, ptPopulate, ptBreakCow } from "./pagetable";
 import { setStop, bumpCodeEpoch } from "../cpu/state";
-import { markDirty, listFrame, markBytes } from "./dirty";
+import { markDirty, markBytes } from "./dirty";
 
 export const ACC_R = 0;
 export const ACC_W = 1;
@@ -450,7 +450,7 @@ function kernWritable(leaf: u32, e: u32, va: u64, len: u32): u32 {
   }
   if (f == 0) return 0;
   let off = <u32>va & 0xfff;
-  listFrame(f);
+  // marking the bytes lists the frame; a write of nothing marks nothing
   if (len != 0) markBytes(f + off, min<u32>(len, 4096 - off));
   retireCode(f);
   return f + off;
