@@ -43,6 +43,19 @@ function fresh(argv: string[], stdin = ''): { m: Machine; out: Outcome } {
   return { m, out: outcome(m, m.run({ maxInsns: 2_000_000_000 })) };
 }
 
+/**
+ * A fresh machine's run of the guest in mode (stdin "hello"), checked against
+ * the same program run natively: the same exit status and output.
+ */
+function nativeChecked(mode: string): Outcome {
+  program();
+  const native = runNative(join(workDir, 'snapshot'), [mode], Buffer.from('hello'));
+  const ref = fresh(['snap', mode], 'hello').out;
+  expect(ref.result).toMatchObject({ kind: 'exited', status: native.status });
+  expect(ref.stdout).toBe(native.stdout.toString());
+  return ref;
+}
+
 /** Runs m with small budgets until its stdout contains text. */
 function runUntilOutput(m: Machine, text: string): void {
   for (let i = 0; i < 100_000 && !m.stdoutText().includes(text); i++) {
@@ -53,11 +66,7 @@ function runUntilOutput(m: Machine, text: string): void {
 
 maybe('machine snapshots', () => {
   it('runs a case (memory, mmap, brk, a SIGSYS handler, SUD, fork, stdin, output) from a snapshot five times exactly as a fresh machine runs it', () => {
-    program();
-    const native = runNative(join(workDir, 'snapshot'), ['case'], Buffer.from('hello'));
-    const ref = fresh(['snap', 'case'], 'hello').out;
-    expect(ref.result).toMatchObject({ kind: 'exited', status: native.status });
-    expect(ref.stdout).toBe(native.stdout.toString());
+    const ref = nativeChecked('case');
     expect(ref.stdout).toContain('dispatched=39');
 
     const m = new Machine({ stdin: 'hello' });
@@ -246,11 +255,7 @@ maybe('machine snapshots', () => {
   });
 
   it('puts back only the 256-byte parts of a page that stores, string instructions, read(2) and a signal frame wrote', () => {
-    program();
-    const native = runNative(join(workDir, 'snapshot'), ['parts'], Buffer.from('hello'));
-    const ref = fresh(['snap', 'parts'], 'hello').out;
-    expect(ref.result).toMatchObject({ kind: 'exited', status: native.status });
-    expect(ref.stdout).toBe(native.stdout.toString());
+    const ref = nativeChecked('parts');
     expect(ref.stdout).toContain('read=5\nusr1=1\n');
 
     const m = new Machine({ stdin: 'hello' });
