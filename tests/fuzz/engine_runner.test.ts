@@ -48,11 +48,15 @@ interface Prepared {
   snap: MachineSnapshot;
 }
 
+/** The runner's machine and snapshot for a case's configuration (EngineRunner.prepared). */
+const preparedIn = (runner: EngineRunner) => (c: FuzzCase): Prepared =>
+  (runner as unknown as { prepared(c: FuzzCase): Prepared }).prepared(c);
+
 describe('fuzz engine restores', () => {
   it('leaves no state of a case behind: after every restore the kernel is as after the first', () => {
     const seed = 0x5eed_2026n;
     const runner = new EngineRunner();
-    const prepared = (c: FuzzCase): Prepared => (runner as unknown as { prepared(c: FuzzCase): Prepared }).prepared(c);
+    const prepared = preparedIn(runner);
     const state = (m: Machine): unknown => describeState({ kernel: m.kernel, machine: { ...m, kernel: undefined } });
     const baseline = new Map<Machine, string>();
     const ops = new Set<string>();
@@ -73,7 +77,7 @@ describe('fuzz engine restores', () => {
 
   it('puts memory back exactly after every case: random cases of both profiles and a worker loop\'s mutated ones, each restore checked against the snapshot', async () => {
     const runner = new EngineRunner();
-    const prepared = (c: FuzzCase): Prepared => (runner as unknown as { prepared(c: FuzzCase): Prepared }).prepared(c);
+    const prepared = preparedIn(runner);
     let checked = 0;
     /** Restores c's machine and compares all its memory with the snapshot (throws naming the frames that differ). */
     const checkedRestore = (p: Prepared, what: string): void => {
@@ -97,7 +101,7 @@ describe('fuzz engine restores', () => {
       { finding() {}, corpus() {} },
     );
     const loopRun = worker.engine.runToLog.bind(worker.engine);
-    const loopPrepared = (c: FuzzCase): Prepared => (worker.engine as unknown as { prepared(c: FuzzCase): Prepared }).prepared(c);
+    const loopPrepared = preparedIn(worker.engine);
     const ops = new Set<string>();
     worker.engine.runToLog = (c, opts) => {
       const end = loopRun(c, opts);
