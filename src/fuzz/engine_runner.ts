@@ -1,9 +1,13 @@
 /**
- * Runs fuzz cases in the engine: one machine per (profile, SMAP, sysctl)
- * with the guest loaded once, run through its setup to its hold loop and
- * snapshotted there; each case restores the snapshot, writes the case bytes
- * at CASE (which release the hold) and runs.
- * No case costs a new Wasm instance or a re-decode of unchanged code.
+ * Runs fuzz cases in the engine: one machine per profile with the guest
+ * loaded once, run through its setup to its hold loop and snapshotted
+ * there; each case restores the snapshot, sets the case's SMAP and sysctl
+ * switches (the setup arms no dispatch, so nothing it did depends on them),
+ * writes the case bytes at CASE (which release the hold) and runs.
+ * No case costs a new Wasm instance or a re-decode of unchanged code, and
+ * cases that differ only in their switches share one machine's memory,
+ * decoded code and caches: with a machine per switch setting, alternating
+ * cases touched twice the memory.
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
@@ -33,7 +37,7 @@ export interface EngineRunOptions {
 }
 
 export class EngineRunner {
-  /** The machines by configuration: 4 * profile (its CASE_PROFILES index) + 2 * smap + sysctl. */
+  /** The machines by profile (its CASE_PROFILES index). */
   private machines: Prepared[] = [];
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
@@ -90,6 +94,7 @@ export class EngineRunner {
       const p = this.prepared(c);
       machine = p.machine;
       machine.restore(p.snap);
+      machine.kernel.setSwitches(c.smap, c.sysctl);
       // SEL_RO's byte put in place as a debugger would, where the guest's setup would
       // otherwise make it writable, write it and protect it again: the same page in the end
       const ro = c.roValue & 0xff;
@@ -122,7 +127,7 @@ export class EngineRunner {
     }
   }
 
-  /** Event counters of the machine that ran the last case with this configuration. */
+  /** Event counters of the machine that ran the last case of c's profile. */
   counters(c: FuzzCase): ReturnType<Machine['counters']> {
     return this.prepared(c).machine.counters();
   }
@@ -140,7 +145,7 @@ export class EngineRunner {
     return machine;
   }
 
-  /** A machine for c's configuration, snapshotted at the guest's hold. */
+  /** A machine for c's profile, snapshotted at the guest's hold (with c's switches, which each run sets anew). */
   private fresh(c: FuzzCase): Prepared {
     const machine = this.loaded(c);
     // run the guest's setup once, to the loop where it holds (flags: direct | hold), and
@@ -156,10 +161,9 @@ export class EngineRunner {
     return { machine, snap: machine.snapshot() };
   }
 
-  /** The machine for c's configuration, made on first use. */
+  /** The machine for c's profile, made on first use. */
   private prepared(c: FuzzCase): Prepared {
-    // indexed by number: a string key per case (smap changes from case to case) allocated
-    const k = 4 * profileIndex(c.profile) + (c.smap ? 2 : 0) + (c.sysctl ? 1 : 0);
-    return (this.machines[k] ??= this.fresh(c));
+    // indexed by number: a string key per case allocated
+    return (this.machines[profileIndex(c.profile)] ??= this.fresh(c));
   }
 }

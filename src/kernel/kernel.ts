@@ -267,7 +267,7 @@ export class Kernel {
   restartRequest: RestartSyscall | undefined = undefined;
   readonly unameRelease: string;
   readonly profile: Profile;
-  sysctlSud: boolean;
+  sysctlSud = true;
   private inoCount = 0x100000000;
   /** The streams the first process starts with at descriptors 0, 1 and 2. */
   private stdio: (Stream | undefined)[];
@@ -319,7 +319,6 @@ export class Kernel {
     this.schedRng = new SplitMix64(BigInt(opts.seed ?? 0) ^ 0x5ced5ced5cedn);
     this.fast = opts.fastSyscalls ?? !opts.trace;
     this.profile = getProfile(opts.profile ?? DEFAULT_PROFILE);
-    this.sysctlSud = opts.sysctlSyscallUserDispatch ?? true;
     this.lower = opts.lower;
     this.nrCpuIds = checkCpus(opts.cpus ?? 1);
     this.epochNs = opts.epochNs ?? EPOCH_NS;
@@ -331,7 +330,20 @@ export class Kernel {
     this.unameRelease = opts.unameRelease ?? this.profile.release;
     this.stdio = [opts.stdin, opts.stdout, opts.stderr];
     this.engine.setI32(L.SW_FAST_SYSCALLS, this.fast ? 1 : 0);
-    this.engine.setI32(L.SW_SMAP, opts.smap === false ? 0 : 1);
+    this.setSwitches(opts.smap !== false, opts.sysctlSyscallUserDispatch ?? true);
+  }
+
+  /**
+   * The machine switches a run may change between runs (both are snapshot
+   * state, and a restore puts the snapshot's back): SMAP, which moves only
+   * the timing model (which counter a selector read bumps), and
+   * kernel.syscall_user_dispatch, which prctl and ptrace consult. A machine
+   * whose program has not yet armed dispatch runs on exactly as one built
+   * with them.
+   */
+  setSwitches(smap: boolean, sysctlSud: boolean): void {
+    this.engine.setI32(L.SW_SMAP, smap ? 1 : 0);
+    this.sysctlSud = sysctlSud;
   }
 
   get mm(): AddressSpace {

@@ -14,6 +14,7 @@ import { Rng } from '../../src/fuzz/rng.js';
 import type { FuzzCase } from '../../src/fuzz/case.js';
 import type { Machine, MachineSnapshot } from '../../src/api/machine.js';
 import { FuzzWorker } from '../../src/fuzz/worker_loop.js';
+import { outcomeToJson } from '../../src/fuzz/outcome.js';
 
 /**
  * A description of everything reachable from v: class names, own
@@ -114,5 +115,52 @@ describe('fuzz engine restores', () => {
     while (worker.cases < 448) await worker.runBatch();
     for (const op of ['fork', 'exec', 'thread', 'ptrace', 'prot', 'unmap']) expect(ops).toContain(op);
     expect(checked).toBeGreaterThanOrEqual(300 + 448);
+  });
+
+  it('runs a case on its profile\'s one machine, switches set per case, exactly as on a machine built with its SMAP and sysctl', () => {
+    // the reference: a runner per switch setting, whose machine never sees another
+    const shared = new EngineRunner();
+    const refs = new Map<string, EngineRunner>();
+    const seen = new Set<string>();
+    let sysctlChanged = 0;
+    let smapChanged = 0;
+    for (const profile of ['linux-next', 'linux-6.17'] as const) {
+      for (let i = 0; i < 400; i++) {
+        const c = randomCase(Rng.derive(0x5a17n, i), profile);
+        const key = `${c.smap}/${c.sysctl}`;
+        seen.add(`${profile} ${key}`);
+        let ref = refs.get(`${profile} ${key}`);
+        if (!ref) refs.set(`${profile} ${key}`, (ref = new EngineRunner()));
+        const want = JSON.stringify(outcomeToJson(ref.run(c)));
+        const wantCounters = { ...ref.counters(c) };
+        const got = JSON.stringify(outcomeToJson(shared.run(c)));
+        const gotCounters = { ...shared.counters(c) };
+        // the host caches' own work differs between machines (each decodes its code once)
+        for (const k of [wantCounters, gotCounters]) {
+          delete k.tlbMisses;
+          delete k.blocksBuilt;
+        }
+        expect(`${profile} case ${i}: ${got}`).toBe(`${profile} case ${i}: ${want}`);
+        expect(gotCounters).toEqual(wantCounters);
+        // the switches matter: the case with the other setting runs otherwise (so a machine that
+        // kept the last case's setting would fail above)
+        if (profile === 'linux-next') {
+          const other = { ...c, sysctl: !c.sysctl };
+          const otherRef = refs.get(`${profile} ${c.smap}/${other.sysctl}`);
+          if (otherRef && JSON.stringify(outcomeToJson(otherRef.run(other))) !== want) sysctlChanged++;
+        }
+        if (wantCounters.selectorReadsSmap + wantCounters.selectorReadsNoSmap > 0n) {
+          const other = { ...c, smap: !c.smap };
+          const otherRef = refs.get(`${profile} ${other.smap}/${c.sysctl}`);
+          if (otherRef) {
+            otherRef.run(other);
+            if (otherRef.counters(other).selectorReadsSmap !== wantCounters.selectorReadsSmap) smapChanged++;
+          }
+        }
+      }
+    }
+    expect([...seen].sort()).toEqual(['linux-6.17 false/true', 'linux-6.17 true/true', 'linux-next false/false', 'linux-next false/true', 'linux-next true/false', 'linux-next true/true']);
+    expect(sysctlChanged).toBeGreaterThan(10);
+    expect(smapChanged).toBeGreaterThan(10);
   });
 });
