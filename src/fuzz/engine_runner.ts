@@ -6,8 +6,8 @@
  * writes the case bytes at CASE (which release the hold) and runs.
  * No case costs a new Wasm instance or a re-decode of unchanged code, and
  * cases that differ only in their switches share one machine's memory,
- * decoded code and caches: with a machine per switch setting, alternating
- * cases touched twice the memory.
+ * decoded code and caches (a machine per setting would double what a
+ * worker's alternating cases touch, and a worker is bound by cache misses).
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
