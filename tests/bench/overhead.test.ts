@@ -70,6 +70,14 @@ maybe('the scenario programs', () => {
       expect(off.selectorReadsNoSmap).toBe(BigInt(N));
     });
 
+    it('selector at ALLOW: the engine reads the selector through its TLB, not by a page walk per call', () => {
+      // a walk counts as a TLB miss: the n reads of one page take at most the first one's
+      // (the loop's own misses are the same in the SUD-off run)
+      const sel = counts(sc, 'selector');
+      const off = counts(sc, 'off');
+      expect(sel.tlbMisses - off.tlbMisses).toBeLessThanOrEqual(1n);
+    });
+
     it('dispatched: one SIGSYS per call, and the handler returns through an rt_sigreturn inside the region', () => {
       const c = counts(sc, 'dispatch');
       expect(c.sudDispatch).toBe(BigInt(N));
