@@ -12,7 +12,7 @@ import {
   EXIT_INT80, CNT_SUD_CHECKS, CNT_SUD_REGION, CNT_SELECTOR_SMAP, CNT_SELECTOR_NOSMAP,
   CNT_SUD_DISPATCH, CNT_SUD_ALLOW,
 } from "../layout";
-import { hostR, userAddr } from "../mmu/access";
+import { userAddr } from "../mmu/access";
 import { setExitReason } from "../cpu/state";
 
 export const AUDIT_ARCH_X86_64: u32 = 0xc000003e;
@@ -50,10 +50,7 @@ export function sudCheck(ip: u64, nr: i32, arch: u32): bool {
   if (sel != 0) {
     if (load<i32>(SW_SMAP) != 0) bump(CNT_SELECTOR_SMAP);
     else bump(CNT_SELECTOR_NOSMAP);
-    // the read TLB first, as the CPU's TLB serves the kernel's __get_user: a page it holds is
-    // one the task may read now (mprotect, munmap and exec flush it); a miss walks the tables
-    let h = hostR(sel, 1);
-    if (h == 0) h = userAddr(sel, false);
+    let h = userAddr(sel);
     if (h == 0) {
       store<i32>(EXIT_SIGNO, SIGSEGV);
       setExitReason(EXIT_SUD_KILL);

@@ -385,16 +385,18 @@ export function probeW(va: u64, size: u32): bool {
 // ------------------------------------------------------------------ kernel access
 
 /**
- * The kernel's view of user memory (copy_from_user and friends, and the
- * selector load): host address of va or 0, without raising a guest fault.
+ * The kernel's read of a user byte at va (the selector load): its host
+ * address, or 0, without raising a guest fault. The read TLB first, as the
+ * CPU's TLB serves the kernel's __get_user: a page it holds is one the task
+ * may read now (mprotect, munmap and exec flush it); a miss walks the
+ * tables with the task's own permissions and fills the slot.
  */
-export function userAddr(va: u64, write: bool): u32 {
-  // the selector and syscall arguments are read with the task's own permissions
+export function userAddr(va: u64): u32 {
+  let h = hostR(va, 1);
+  if (h != 0) return h;
   let saved = faulted;
-  let h = translateSlow(va, write ? ACC_W : ACC_R);
+  h = translateSlow(va, ACC_R);
   if (!saved) faulted = false;
-  // the caller may write anywhere in the page from h on
-  if (write && h != 0) markDirty(h);
   return h;
 }
 
