@@ -11,7 +11,7 @@
  */
 import { Machine, type MachineSnapshot } from '../api/machine.js';
 import { GUEST_ELF } from './guest_program.js';
-import { profileIndex, CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase } from './case.js';
+import { CASE_ADDR, SEL_RO, LOG_ADDR, LOG_BYTES, LOG_CAPACITY, CaseScratch, encodeCase, type FuzzCase, type ProfileName } from './case.js';
 import { decodeLogView, logLength, type CaseEnd, type Outcome } from './outcome.js';
 import { copyFromUserInto } from '../kernel/uaccess.js';
 
@@ -37,8 +37,8 @@ export interface EngineRunOptions {
 }
 
 export class EngineRunner {
-  /** The machines by profile (its CASE_PROFILES index). */
-  private machines: Prepared[] = [];
+  /** The machines by profile. */
+  private machines = new Map<ProfileName, Prepared>();
   /** The log as read back from the guest (decodeLog copies what it keeps). */
   private logScratch = new Uint8Array(LOG_BYTES);
   /**
@@ -163,7 +163,8 @@ export class EngineRunner {
 
   /** The machine for c's profile, made on first use. */
   private prepared(c: FuzzCase): Prepared {
-    // indexed by number: a string key per case allocated
-    return (this.machines[profileIndex(c.profile)] ??= this.fresh(c));
+    let p = this.machines.get(c.profile);
+    if (p === undefined) this.machines.set(c.profile, (p = this.fresh(c)));
+    return p;
   }
 }

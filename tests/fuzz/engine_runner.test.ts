@@ -127,10 +127,10 @@ describe('fuzz engine restores', () => {
     for (const profile of ['linux-next', 'linux-6.17'] as const) {
       for (let i = 0; i < 400; i++) {
         const c = randomCase(Rng.derive(0x5a17n, i), profile);
-        const key = `${c.smap}/${c.sysctl}`;
-        seen.add(`${profile} ${key}`);
-        let ref = refs.get(`${profile} ${key}`);
-        if (!ref) refs.set(`${profile} ${key}`, (ref = new EngineRunner()));
+        const key = `${profile} ${c.smap}/${c.sysctl}`;
+        seen.add(key);
+        let ref = refs.get(key);
+        if (!ref) refs.set(key, (ref = new EngineRunner()));
         const want = JSON.stringify(outcomeToJson(ref.run(c)));
         const wantCounters = { ...ref.counters(c) };
         const got = JSON.stringify(outcomeToJson(shared.run(c)));
