@@ -64,12 +64,13 @@ const CLONE_CHILD_SETTID = 0x1000000;
 /** personality(2)'s flag a 64-bit exec clears (Linux: set_personality_64bit). */
 const READ_IMPLIES_EXEC = 0x0400000;
 import { prctlSyscalls } from './prctl.js';
+import { seccompSyscalls, secureComputing, Verdict, SYS_SECCOMP, SECCOMP_MODE_DISABLED, type SeccompFilter } from './seccomp.js';
 import { execSyscalls } from './syscalls/execve.js';
 import { registerSyscalls } from './syscalls/table.js';
 import type { SudConfig } from './sud.js';
 import { checkCpus, cpusUpTo } from './cpumask.js';
 
-registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls, ...rseqSyscalls]);
+registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...seccompSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls, ...rseqSyscalls]);
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -796,7 +797,41 @@ export class Kernel {
     dw[L.FAST_PPID >> 2] = t.ppid;
     dw[L.FAST_TID >> 2] = t.tid;
     dw[L.CPU_CR3 >> 2] = t.mm.root;
+    // the engine's own getpid/getppid/gettid skip the entry's seccomp check: not for a filtered task
+    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED ? 1 : 0;
   }
+
+  /** Puts task t in seccomp mode `mode` with filter chain `filter` (the fast syscalls go for it). */
+  setSeccomp(t: Task, mode: number, filter: SeccompFilter | undefined): void {
+    t.seccompMode = mode;
+    t.seccompFilter = filter;
+    if (t === this.current) this.enterTask(t);
+  }
+
+  /** rip: at a syscall's entry, the address after its instruction. */
+  rip(): bigint {
+    return this.qwords[RIP_Q];
+  }
+
+  /** The syscall's orig_rax (the number as the entry found it in rax), as syscall_rollback puts it back. */
+  origRax(): bigint {
+    return BigInt.asIntN(64, (BigInt(this.dwords[ORIG_RAX_W + 1] >>> 0) << 32n) | BigInt(this.dwords[ORIG_RAX_W] >>> 0));
+  }
+
+  /** A seccomp filter's TRAP: SIGSYS with SYS_SECCOMP, si_errno the filter's data, from the syscall's address. */
+  seccompTrap(nr: number, arch: number, data: number): void {
+    const dw = this.dwords;
+    this.current.lastTrap = NO_TRAP;
+    forceSignal(this, 31, { ...siginfo(31, SYS_SECCOMP, dw[RIP_W], dw[RIP_W + 1], nr, arch | 0), errno: data });
+    deliverSignals(this);
+  }
+
+  /** do_exit(sig) of the current thread: the process ends with it when it is the last one. */
+  killThread(sig: number): void {
+    if (this.liveThreads(this.current.tgid) > 1) this.retireThread(this.current);
+    else this.killProcess(sig);
+  }
+
 
   setRip(v: bigint): void {
     this.qwords[RIP_Q] = v;
@@ -963,7 +998,7 @@ export class Kernel {
     this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
     this.dwords[INT80_W] = t.sleepingInt80 ? 1 : 0;
-    this.syscall();
+    this.syscall(false);
     if (t.state === 'blocked' && t.sleeping !== undefined && signalDeliverable(t)) t.state = 'runnable';
     if (t.state !== 'runnable' || this.end) return;
     // a call that left the task runnable yet restarting would otherwise run here again and again
@@ -975,11 +1010,28 @@ export class Kernel {
     deliverSignals(this);
   }
 
-  private syscall(): void {
+  /**
+   * Runs the syscall the engine stopped at. `entry`: it comes from user
+   * mode (not a task woken inside a call it slept in), so seccomp checks it
+   * first.
+   */
+  private syscall(entry = true): void {
     const trace = this.trace;
     this.current.sleeping = undefined;
     const nr = this.dwords[SYSNO_W];
     const int80 = this.dwords[INT80_W] !== 0;
+    if (entry && this.current.seccompMode !== SECCOMP_MODE_DISABLED) {
+      const v = secureComputing(this, nr, int80);
+      if (v === Verdict.Gone) return;
+      if (v === Verdict.Skip) {
+        if (int80) this.setReg(0, BigInt.asIntN(32, this.reg(0)));
+        const name = (int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr))?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
+        trace?.(`${this.tracePrefix()}${name}() = ${formatReturn(BigInt.asUintN(64, this.reg(0)), 'd')} (seccomp)`);
+        const t = this.current;
+        if (t.sig.pendingCount !== 0 || t.shared.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
+        return;
+      }
+    }
     // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
     const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
     const args = this.args;
@@ -1567,6 +1619,10 @@ export class Kernel {
     child.nice = parent.nice;
     child.cpusAllowed = parent.cpusAllowed;
     child.personality = parent.personality;
+    // seccomp filters and no_new_privs are inherited (and kept across execve)
+    child.seccompMode = parent.seccompMode;
+    child.seccompFilter = parent.seccompFilter;
+    child.noNewPrivs = parent.noNewPrivs;
     if (flags & CLONE_SYSVSEM) child.semUndo = parent.semUndo ??= new SemUndoList();
     rseqFork(parent, child, (flags & CLONE_VM) !== 0);
     child.cred = parent.cred;

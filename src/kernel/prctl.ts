@@ -1,13 +1,14 @@
 /**
- * prctl(2): the Syscall User Dispatch option, and the task's name,
- * dumpability, parent-death signal and seccomp mode as programs query them;
- * other options are EINVAL.
+ * prctl(2): the Syscall User Dispatch option, seccomp (kernel/seccomp.ts)
+ * and no_new_privs, and the task's name, dumpability and parent-death
+ * signal as programs query them; other options are EINVAL.
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { EINVAL, EFAULT } from './errno.js';
 import { PR_SET_SYSCALL_USER_DISPATCH, checkSud } from './sud.js';
 import { copyFromUser, tryCopyToUser } from './uaccess.js';
 import { commFrom } from './task.js';
+import { prctlSetSeccomp } from './seccomp.js';
 
 const PR_SET_PDEATHSIG = 1;
 const PR_GET_PDEATHSIG = 2;
@@ -15,6 +16,9 @@ const PR_GET_DUMPABLE = 3;
 const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
+const PR_SET_SECCOMP = 22;
+const PR_SET_NO_NEW_PRIVS = 38;
+const PR_GET_NO_NEW_PRIVS = 39;
 
 export const prctlSyscalls: SyscallRow[] = [
   row(157, 'prctl', 'dxxxx', (k, a) => {
@@ -44,7 +48,15 @@ export const prctlSyscalls: SyscallRow[] = [
         return tryCopyToUser(t.mm, a.u64(1), b) ? 0n : errnoResult(EFAULT);
       }
       case PR_GET_DUMPABLE: return 1n;
-      case PR_GET_SECCOMP: return 0n;
+      case PR_GET_SECCOMP: return BigInt(t.seccompMode);
+      case PR_SET_SECCOMP: return prctlSetSeccomp(k, a.u64(1), a.u64(2));
+      case PR_SET_NO_NEW_PRIVS:
+        if (a.u64(1) !== 1n || a.u64(2) !== 0n || a.u64(3) !== 0n || a.u64(4) !== 0n) return errnoResult(EINVAL);
+        t.noNewPrivs = true;
+        return 0n;
+      case PR_GET_NO_NEW_PRIVS:
+        if (a.u64(1) !== 0n || a.u64(2) !== 0n || a.u64(3) !== 0n || a.u64(4) !== 0n) return errnoResult(EINVAL);
+        return t.noNewPrivs ? 1n : 0n;
       default: return errnoResult(EINVAL);
     }
     const cfg = checkSud(k.profile, a.u64(1), a.u64(2), a.u64(3), a.u64(4), k.sysctlSud);

@@ -168,9 +168,9 @@ export function procPidStatus(k: Kernel, t: Task): string {
     `CapEff:\t${caps}`,
     'CapBnd:\t000001ffffffffff',
     'CapAmb:\t0000000000000000',
-    'NoNewPrivs:\t0',
-    'Seccomp:\t0',
-    'Seccomp_filters:\t0',
+    `NoNewPrivs:\t${t.noNewPrivs ? 1 : 0}`,
+    `Seccomp:\t${t.seccompMode}`,
+    `Seccomp_filters:\t${seccompFilters(t)}`,
     `Cpus_allowed:\t${cpumaskHex(t.cpusAllowed, k.nrCpuIds)}`,
     `Cpus_allowed_list:\t${cpumaskList(t.cpusAllowed)}`,
   );
@@ -354,3 +354,9 @@ export function procFdinfo(k: Kernel, t: Task, fd: number): string | undefined {
   return `pos:\t${pos}\nflags:\t0${flags.toString(8)}\nmnt_id:\t${st.mntId}\nino:\t${st.ino}\n`;
 }
 
+/** How many filters a task's seccomp chain holds (status's Seccomp_filters). */
+function seccompFilters(t: Task): number {
+  let n = 0;
+  for (let f = t.seccompFilter; f; f = f.prev) n++;
+  return n;
+}

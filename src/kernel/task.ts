@@ -9,6 +9,7 @@ import type { FutexKey } from './syscalls/futex.js';
 import { SigHand, SigQueue, SigState } from './signals.js';
 import { NO_TRAP, type Siginfo, type TrapInfo } from './signal_frame.js';
 import { SUD_OFF, type SudConfig } from './sud.js';
+import type { SeccompFilter } from './seccomp.js';
 import { pooledBytes } from './clone.js';
 import { cString, type ArgString } from './exec.js';
 import { FdTable } from './files.js';
@@ -264,6 +265,11 @@ export class Task {
   lastTrap: TrapInfo = NO_TRAP;
   /** Syscall User Dispatch config (also in the CPU block while the task runs). */
   sud: SudConfig = SUD_OFF;
+  /** seccomp mode (kernel/seccomp.ts: 0 off, 1 strict, 2 filter) and the newest filter of the chain. */
+  seccompMode = 0;
+  seccompFilter: SeccompFilter | undefined = undefined;
+  /** prctl(PR_SET_NO_NEW_PRIVS): set once, inherited, never cleared. */
+  noNewPrivs = false;
 
   constructor(
     readonly tid: number,
