@@ -32,16 +32,16 @@ import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
 import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH } from './siginfo.js';
-import { SIGBUS, SIGSEGV } from './signal_names.js';
+import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
-import { siginfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
+import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
-import { ptraceSyscalls } from './ptrace.js';
+import { ptraceSyscalls, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
@@ -71,6 +71,14 @@ import type { SudConfig } from './sud.js';
 import { checkCpus, cpusUpTo } from './cpumask.js';
 
 registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...seccompSyscalls, ...execSyscalls, ...taskSyscalls, ...futexSyscalls, ...pollSyscalls, ...ptraceSyscalls, ...rseqSyscalls]);
+
+/** What of a syscall's entry work remains when Kernel.syscall runs it (see there). */
+const enum SyscallEntry {
+  User,
+  AfterTraceStop,
+  Woken,
+}
+
 
 /** A byte stream behind a file descriptor. */
 export interface Stream {
@@ -798,7 +806,8 @@ export class Kernel {
     dw[L.FAST_TID >> 2] = t.tid;
     dw[L.CPU_CR3 >> 2] = t.mm.root;
     // the engine's own getpid/getppid/gettid skip the entry's seccomp check: not for a filtered task
-    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED ? 1 : 0;
+    // (nor for one whose tracer asked for syscall stops)
+    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED && !t.ptraceSyscall ? 1 : 0;
   }
 
   /** Puts task t in seccomp mode `mode` with filter chain `filter` (the fast syscalls go for it). */
@@ -994,11 +1003,20 @@ export class Kernel {
    */
   private resumeSyscall(): void {
     const t = this.current;
+    // past a syscall-enter-stop the call goes on from where the tracer left its registers: the
+    // number is orig_rax (-1 skips the call), rip stayed after the instruction
+    const traced = t.sleeping === 'traced';
     // the registers as the syscall left them: rip back after the instruction, the number in rax
-    this.moveRip(2);
+    if (!traced) this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
     this.dwords[INT80_W] = t.sleepingInt80 ? 1 : 0;
-    this.syscall(false);
+    if (traced && ((t.sig.set() | t.shared.set()) & (1n << BigInt(SIGKILL - 1))) !== 0n) {
+      // killed in the stop: the call never runs
+      t.sleeping = undefined;
+      deliverSignals(this);
+      return;
+    }
+    this.syscall(traced ? SyscallEntry.AfterTraceStop : SyscallEntry.Woken);
     if (t.state === 'blocked' && t.sleeping !== undefined && signalDeliverable(t)) t.state = 'runnable';
     if (t.state !== 'runnable' || this.end) return;
     // a call that left the task runnable yet restarting would otherwise run here again and again
@@ -1011,26 +1029,40 @@ export class Kernel {
   }
 
   /**
-   * Runs the syscall the engine stopped at. `entry`: it comes from user
-   * mode (not a task woken inside a call it slept in), so seccomp checks it
-   * first.
+   * Runs the syscall the engine stopped at, after the entry work `stage`
+   * has not done yet: from user mode, a ptrace syscall-enter-stop and then
+   * seccomp (Syscall User Dispatch came first, in the engine); past the
+   * stop, seccomp; a task woken inside a call it slept in, neither.
    */
-  private syscall(entry = true): void {
+  private syscall(stage: SyscallEntry = SyscallEntry.User): void {
     const trace = this.trace;
-    this.current.sleeping = undefined;
+    const t0 = this.current;
+    t0.sleeping = undefined;
     const nr = this.dwords[SYSNO_W];
     const int80 = this.dwords[INT80_W] !== 0;
-    if (entry && this.current.seccompMode !== SECCOMP_MODE_DISABLED) {
+    if (stage === SyscallEntry.User && t0.ptraceSyscall && t0.tracer !== undefined) {
+      // syscall-enter-stop: rax -ENOSYS and the number in orig_rax, for the tracer to see or change
+      this.setReg(0, -BigInt(ENOSYS));
+      t0.sleeping = 'traced';
+      t0.sleepingInt80 = int80;
+      this.ptraceSyscallStop(t0, PTRACE_SYSCALL_ENTRY);
+      return;
+    }
+    if (stage !== SyscallEntry.Woken && t0.seccompMode !== SECCOMP_MODE_DISABLED) {
       const v = secureComputing(this, nr, int80);
       if (v === Verdict.Gone) return;
       if (v === Verdict.Skip) {
         if (int80) this.setReg(0, BigInt.asIntN(32, this.reg(0)));
         const name = (int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr))?.name ?? `syscall_${hex(BigInt(nr >>> 0))}`;
         trace?.(`${this.tracePrefix()}${name}() = ${formatReturn(BigInt.asUintN(64, this.reg(0)), 'd')} (seccomp)`);
-        const t = this.current;
-        if (t.sig.pendingCount !== 0 || t.shared.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
+        this.syscallExit(t0);
         return;
       }
+    }
+    // the tracer set orig_rax to -1: the call is skipped, rax is what the tracer left
+    if (stage === SyscallEntry.AfterTraceStop && nr === -1) {
+      this.syscallExit(t0);
+      return;
     }
     // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
     const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
@@ -1074,8 +1106,31 @@ export class Kernel {
     trace?.(`${this.tracePrefix()}${name}(${shown}) = ${formatReturn(BigInt.asUintN(64, result), row?.ret ?? 'd')}`);
     const t = this.current;
     if (t.rseqResume) rseqNotifyResume(this, 0);
+    this.syscallExit(t);
+  }
+
+  /** The way back to user mode after a syscall: a ptrace syscall-exit-stop, or the signals to deliver. */
+  private syscallExit(t: Task): void {
+    if (t.ptraceSyscall && t.tracer !== undefined && t.state !== 'zombie' && t === this.current) {
+      this.ptraceSyscallStop(t, PTRACE_SYSCALL_EXIT);
+      return;
+    }
     // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
     if (t.sig.pendingCount !== 0 || t.shared.pendingCount !== 0 || t.ptraceInject !== undefined) deliverSignals(this);
+  }
+
+  /**
+   * A ptrace syscall stop (ptrace_report_syscall): SIGTRAP, with 0x80 under
+   * PTRACE_O_TRACESYSGOOD, reported by the tracer's wait4; `kind` says
+   * which (PTRACE_GET_SYSCALL_INFO's op).
+   */
+  private ptraceSyscallStop(t: Task, kind: number): void {
+    const code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0);
+    // the call's arch as the stop reports it (TS_COMPAT through int $0x80)
+    const int80 = this.dwords[INT80_W] !== 0;
+    t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80 };
+    t.state = 'blocked';
+    this.wakeTracer(t);
   }
 
   private formatArgs(row: SyscallRow, args: SyscallArgs): string {

@@ -1,7 +1,9 @@
 /**
  * ptrace(2), as much as a checkpoint/restore tool needs: TRACEME, ATTACH,
  * SEIZE, signal-delivery stops reported by wait4, CONT, DETACH, KILL,
- * GETREGS/SETREGS, PEEKDATA/POKEDATA, and (linux-6.4 on) the Syscall User
+ * GETREGS/SETREGS, PEEKDATA/POKEDATA, syscall stops (PTRACE_SYSCALL,
+ * PTRACE_O_TRACESYSGOOD, PTRACE_GET_SYSCALL_INFO: a syscall Syscall User
+ * Dispatch dispatched has neither, SEMANTICS.md), and (linux-6.4 on) the Syscall User
  * Dispatch config, which reproduces the kernel's INCLUSIVE round trip
  * (SEMANTICS.md §8: GET says mode 1 and the stored, inverted range).
  */
@@ -12,8 +14,9 @@ import { Errno, EINVAL, EIO, ESRCH, EPERM } from './errno.js';
 import { copyFromUser, copyFromUserInto, copyToUser, pokeUser, readU64, writeU64, getU64Words, setU64Words } from './uaccess.js';
 import { checkSud } from './sud.js';
 import * as L from '../engine/layout.js';
-import { SIGSTOP, SIGKILL } from './signal_names.js';
+import { SIGSTOP, SIGKILL, SIGTRAP } from './signal_names.js';
 import { killInfo } from './signal_frame.js';
+import { SI_KERNEL } from './siginfo.js';
 import { sendSignalTo } from './signals.js';
 
 const PTRACE_TRACEME = 0;
@@ -27,7 +30,10 @@ const PTRACE_GETREGS = 12;
 const PTRACE_SETREGS = 13;
 const PTRACE_ATTACH = 16;
 const PTRACE_DETACH = 17;
+const PTRACE_SYSCALL = 24;
+const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_SEIZE = 0x4206;
+const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG = 0x4210;
 const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
 
@@ -96,6 +102,19 @@ function setRegs(t: Task, b: Uint8Array): void {
   });
 }
 
+/** A ptrace syscall stop's kind, as PTRACE_GET_SYSCALL_INFO's op names it. */
+export const PTRACE_SYSCALL_ENTRY = 1;
+export const PTRACE_SYSCALL_EXIT = 2;
+
+/**
+ * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD. Linux's others
+ * (events at fork, clone, exec and exit, seccomp's, EXITKILL) are not
+ * modelled: asking for one fails as an unknown option does, rather than
+ * being accepted and never delivered.
+ */
+export const PTRACE_O_TRACESYSGOOD = 1;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD;
+
 /** The tracee of the caller, stopped (ptrace_check_attach), or ESRCH. */
 function stoppedTracee(k: Kernel, pid: number): Task {
   const t = k.tasks.get(pid);
@@ -103,12 +122,61 @@ function stoppedTracee(k: Kernel, pid: number): Task {
   return t;
 }
 
-function resume(k: Kernel, t: Task, sig: number): void {
+/**
+ * Resumes a stopped tracee with signal sig (0: none), stopping at syscalls
+ * from now on or not (PTRACE_SYSCALL or PTRACE_CONT). A signal-delivery
+ * stop delivers sig in place of the one it stopped for; a syscall stop
+ * sends it (send_sig: SI_KERNEL), to be delivered, and stopped for, on the
+ * way back to user mode.
+ */
+function resume(k: Kernel, t: Task, sig: number, syscalls: boolean): void {
   if (sig < 0 || sig > 64) throw new Errno(EIO);
   const stop = t.ptraceStop!;
   t.ptraceStop = undefined;
-  if (sig !== 0) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
+  t.ptraceSyscall = syscalls;
+  if (sig !== 0 && stop.syscall !== undefined) sendSignalTo(t, sig, killInfo(sig, SI_KERNEL, 0, 0));
+  else if (sig !== 0) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
   t.state = 'runnable';
+}
+
+/**
+ * PTRACE_GET_SYSCALL_INFO: struct ptrace_syscall_info (op, arch, ip, sp,
+ * then the entry's number and arguments or the exit's value and error
+ * flag), its first `size` bytes copied to data; returns its whole size. A
+ * syscall stop says which only under PTRACE_O_TRACESYSGOOD (Linux reads
+ * the stop's si_code), else op NONE.
+ */
+function syscallInfo(k: Kernel, t: Task, size: bigint, data: bigint): bigint {
+  const v = regsView(t);
+  const reg = (i: number): bigint => v.getBigUint64(i * 8, true);
+  const stop = t.ptraceStop!;
+  const int80 = stop.int80 === true;
+  const out = new Uint8Array(88);
+  const o = new DataView(out.buffer);
+  let op = 0;
+  if (stop.syscall !== undefined && stop.sig === (SIGTRAP | 0x80)) op = stop.syscall;
+  out[0] = op;
+  o.setUint32(4, int80 ? 0x40000003 : 0xc000003e, true);
+  o.setBigUint64(8, v.getBigUint64(L.CPU_RIP - L.CPU, true), true);
+  o.setBigUint64(16, reg(4), true);
+  let actual = 24;
+  if (op === PTRACE_SYSCALL_ENTRY) {
+    o.setBigUint64(24, v.getBigUint64(L.CPU_ORIG_RAX - L.CPU, true), true);
+    const regs = int80 ? [3, 1, 2, 6, 7, 5] : [7, 6, 2, 10, 8, 9];
+    regs.forEach((r, i) => o.setBigUint64(32 + 8 * i, reg(r), true));
+    actual = 80;
+  } else if (op === PTRACE_SYSCALL_EXIT) {
+    // syscall_get_error: rax as an int for an i386 call, an error when in -4095..-1
+    let rv = BigInt.asIntN(64, reg(0));
+    if (int80) rv = BigInt.asIntN(32, rv);
+    const isError = rv < 0n && rv >= -4095n;
+    o.setBigInt64(24, rv, true);
+    out[32] = isError ? 1 : 0;
+    actual = 33;
+  }
+  const n = size < BigInt(actual) ? Number(size) : actual;
+  if (n > 0) copyToUser(k.current.mm, data, out.subarray(0, n));
+  return BigInt(actual);
 }
 
 export const ptraceSyscalls: SyscallRow[] = [
@@ -127,8 +195,12 @@ export const ptraceSyscalls: SyscallRow[] = [
       case PTRACE_SEIZE: {
         const t = k.tasks.get(pid);
         if (!t || t.state === 'zombie') throw new Errno(ESRCH);
+        // PTRACE_SEIZE's data: the options (ptrace_attach: EIO for one it does not take)
+        if (req === PTRACE_SEIZE && (data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EIO);
         if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
         t.tracer = me.tgid;
+        t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
+        t.ptraceSyscall = false;
         if (req === PTRACE_ATTACH) {
           sendSignalTo(t, SIGSTOP, killInfo(SIGSTOP, 0, me.tgid, 0));
           if (t.state === 'blocked' && !t.ptraceStop) t.state = 'runnable';
@@ -164,12 +236,20 @@ export const ptraceSyscalls: SyscallRow[] = [
         setRegs(t, copyFromUser(me.mm, data, USER_REGS.length * 8));
         return 0n;
       case PTRACE_CONT:
-        resume(k, t, Number(BigInt.asIntN(32, data)));
+      case PTRACE_SYSCALL:
+        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL);
         return 0n;
       case PTRACE_DETACH:
         t.tracer = undefined;
-        resume(k, t, Number(BigInt.asIntN(32, data)));
+        t.ptraceOptions = 0;
+        resume(k, t, Number(BigInt.asIntN(32, data)), false);
         return 0n;
+      case PTRACE_SETOPTIONS:
+        if ((data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EINVAL);
+        t.ptraceOptions = Number(data);
+        return 0n;
+      case PTRACE_GET_SYSCALL_INFO:
+        return syscallInfo(k, t, addr, data);
       case PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG:
       case PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG: {
         if (!k.profile.ptraceConfig) throw new Errno(EIO);

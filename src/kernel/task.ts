@@ -142,8 +142,16 @@ export class Task {
   inPoll = false;
   /** The tracing process (ptrace), if any. */
   tracer: number | undefined;
-  /** A ptrace stop: the signal that caused it and whether wait4 reported it. */
-  ptraceStop: { sig: number; info: Siginfo; reported: boolean } | undefined;
+  /**
+   * A ptrace stop: the signal that caused it (a syscall stop's SIGTRAP code)
+   * and whether wait4 reported it; `syscall` for a syscall stop, its kind
+   * (1 entry, 2 exit), and whether the call came through int $0x80.
+   */
+  ptraceStop: { sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean } | undefined;
+  /** The tracer resumed the task with PTRACE_SYSCALL: it stops at each syscall's entry and exit. */
+  ptraceSyscall = false;
+  /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
+  ptraceOptions = 0;
   /** A signal the tracer asked to deliver when the task resumes. */
   ptraceInject: Siginfo | undefined;
   /** A job-control stop (SIGSTOP, SIGTSTP...) and whether wait reported it. */
@@ -236,8 +244,12 @@ export class Task {
    * it waits to see move.
    */
   fifoOpening: { end: FifoEnd; counter: number } | undefined;
-  /** Slept in a syscall that will re-execute: how a signal handler interrupts it. */
-  sleeping: 'restartsys' | 'restartblock' | undefined;
+  /**
+   * Slept in a syscall that will re-execute: how a signal handler interrupts
+   * it; 'traced': stopped at the syscall's entry for its tracer, the call to
+   * go on when resumed.
+   */
+  sleeping: 'restartsys' | 'restartblock' | 'traced' | undefined;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */
   sleepingInt80 = false;
   /** vfork child: the parent to release at exec or exit. */
