@@ -76,6 +76,8 @@ registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...seccompSyscalls, ...ex
 const enum SyscallEntry {
   User,
   AfterTraceStop,
+  /** Past a PTRACE_EVENT_SECCOMP stop: the filters look again, a TRACE now letting the call run. */
+  AfterSeccompStop,
   Woken,
 }
 
@@ -831,7 +833,7 @@ export class Kernel {
   seccompTrap(nr: number, arch: number, data: number): void {
     const dw = this.dwords;
     this.current.lastTrap = NO_TRAP;
-    forceSignal(this, 31, { ...siginfo(31, SYS_SECCOMP, dw[RIP_W], dw[RIP_W + 1], nr, arch | 0), errno: data });
+    forceSignal(this, 31, siginfo(31, SYS_SECCOMP, dw[RIP_W], dw[RIP_W + 1], nr, arch | 0, data));
     deliverSignals(this);
   }
 
@@ -1005,7 +1007,8 @@ export class Kernel {
     const t = this.current;
     // past a syscall-enter-stop the call goes on from where the tracer left its registers: the
     // number is orig_rax (-1 skips the call), rip stayed after the instruction
-    const traced = t.sleeping === 'traced';
+    const stopped = t.sleeping;
+    const traced = stopped === 'traced' || stopped === 'seccomp';
     // the registers as the syscall left them: rip back after the instruction, the number in rax
     if (!traced) this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
@@ -1016,7 +1019,7 @@ export class Kernel {
       deliverSignals(this);
       return;
     }
-    this.syscall(traced ? SyscallEntry.AfterTraceStop : SyscallEntry.Woken);
+    this.syscall(stopped === 'traced' ? SyscallEntry.AfterTraceStop : stopped === 'seccomp' ? SyscallEntry.AfterSeccompStop : SyscallEntry.Woken);
     if (t.state === 'blocked' && t.sleeping !== undefined && signalDeliverable(t)) t.state = 'runnable';
     if (t.state !== 'runnable' || this.end) return;
     // a call that left the task runnable yet restarting would otherwise run here again and again
@@ -1048,8 +1051,21 @@ export class Kernel {
       this.ptraceSyscallStop(t0, PTRACE_SYSCALL_ENTRY);
       return;
     }
+    // the tracer set orig_rax to -1 at a syscall stop (any negative number at seccomp's): the call
+    // is skipped, rax is what the tracer left
+    if ((stage === SyscallEntry.AfterTraceStop && nr === -1) || (stage === SyscallEntry.AfterSeccompStop && nr < 0)) {
+      this.syscallExit(t0);
+      return;
+    }
     if (stage !== SyscallEntry.Woken && t0.seccompMode !== SECCOMP_MODE_DISABLED) {
-      const v = secureComputing(this, nr, int80);
+      const v = secureComputing(this, nr, int80, stage === SyscallEntry.AfterSeccompStop);
+      if (v === Verdict.Stopped) {
+        // PTRACE_EVENT_SECCOMP: the call goes on (or not) when the tracer resumes the task
+        this.setReg(0, -BigInt(ENOSYS));
+        t0.sleeping = 'seccomp';
+        t0.sleepingInt80 = int80;
+        return;
+      }
       if (v === Verdict.Gone) return;
       if (v === Verdict.Skip) {
         if (int80) this.setReg(0, BigInt.asIntN(32, this.reg(0)));
@@ -1058,11 +1074,6 @@ export class Kernel {
         this.syscallExit(t0);
         return;
       }
-    }
-    // the tracer set orig_rax to -1: the call is skipped, rax is what the tracer left
-    if (stage === SyscallEntry.AfterTraceStop && nr === -1) {
-      this.syscallExit(t0);
-      return;
     }
     // bit 30 selects the x32 ABI, which these kernels do not enable (no row has such a number)
     const row = int80 ? IA32_SYSCALLS.get(nr) : syscallRow(nr);
@@ -1124,11 +1135,10 @@ export class Kernel {
    * PTRACE_O_TRACESYSGOOD, reported by the tracer's wait4; `kind` says
    * which (PTRACE_GET_SYSCALL_INFO's op).
    */
-  private ptraceSyscallStop(t: Task, kind: number): void {
-    const code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0);
+  ptraceSyscallStop(t: Task, kind: number, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind): void {
     // the call's arch as the stop reports it (TS_COMPAT through int $0x80)
     const int80 = this.dwords[INT80_W] !== 0;
-    t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80 };
+    t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80, message };
     t.state = 'blocked';
     this.wakeTracer(t);
   }

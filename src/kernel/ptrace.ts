@@ -15,7 +15,7 @@ import { copyFromUser, copyFromUserInto, copyToUser, pokeUser, readU64, writeU64
 import { checkSud } from './sud.js';
 import * as L from '../engine/layout.js';
 import { SIGSTOP, SIGKILL, SIGTRAP } from './signal_names.js';
-import { killInfo } from './signal_frame.js';
+import { killInfo, putSiginfo, siginfo } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
 import { sendSignalTo } from './signals.js';
 
@@ -34,6 +34,9 @@ const PTRACE_SYSCALL = 24;
 const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_SEIZE = 0x4206;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
+const PTRACE_GETEVENTMSG = 0x4201;
+const PTRACE_GETSIGINFO = 0x4202;
+const PTRACE_SETSIGINFO = 0x4203;
 const PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG = 0x4210;
 const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
 
@@ -105,15 +108,17 @@ function setRegs(t: Task, b: Uint8Array): void {
 /** A ptrace syscall stop's kind, as PTRACE_GET_SYSCALL_INFO's op names it. */
 export const PTRACE_SYSCALL_ENTRY = 1;
 export const PTRACE_SYSCALL_EXIT = 2;
+export const PTRACE_SECCOMP_STOP = 3;
 
 /**
- * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD. Linux's others
- * (events at fork, clone, exec and exit, seccomp's, EXITKILL) are not
+ * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD and TRACESECCOMP.
+ * Linux's others (events at fork, clone, exec and exit, EXITKILL) are not
  * modelled: asking for one fails as an unknown option does, rather than
  * being accepted and never delivered.
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD;
+export const PTRACE_O_TRACESECCOMP = 0x80;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP;
 
 /** The tracee of the caller, stopped (ptrace_check_attach), or ESRCH. */
 function stoppedTracee(k: Kernel, pid: number): Task {
@@ -153,18 +158,24 @@ function syscallInfo(k: Kernel, t: Task, size: bigint, data: bigint): bigint {
   const int80 = stop.int80 === true;
   const out = new Uint8Array(88);
   const o = new DataView(out.buffer);
+  // a syscall stop is named only under TRACESYSGOOD (Linux tests the stop's si_code); seccomp's always
   let op = 0;
-  if (stop.syscall !== undefined && stop.sig === (SIGTRAP | 0x80)) op = stop.syscall;
+  if (stop.syscall === PTRACE_SECCOMP_STOP || (stop.syscall !== undefined && stop.sig === (SIGTRAP | 0x80))) op = stop.syscall ?? 0;
   out[0] = op;
   o.setUint32(4, int80 ? 0x40000003 : 0xc000003e, true);
   o.setBigUint64(8, v.getBigUint64(L.CPU_RIP - L.CPU, true), true);
   o.setBigUint64(16, reg(4), true);
   let actual = 24;
-  if (op === PTRACE_SYSCALL_ENTRY) {
+  if (op === PTRACE_SYSCALL_ENTRY || op === PTRACE_SECCOMP_STOP) {
     o.setBigUint64(24, v.getBigUint64(L.CPU_ORIG_RAX - L.CPU, true), true);
     const regs = int80 ? [3, 1, 2, 6, 7, 5] : [7, 6, 2, 10, 8, 9];
     regs.forEach((r, i) => o.setBigUint64(32 + 8 * i, reg(r), true));
     actual = 80;
+    // seccomp's: the filter's data after the arguments
+    if (op === PTRACE_SECCOMP_STOP) {
+      o.setUint32(80, stop.message ?? 0, true);
+      actual = 84;
+    }
   } else if (op === PTRACE_SYSCALL_EXIT) {
     // syscall_get_error: rax as an int for an i386 call, an error when in -4095..-1
     let rv = BigInt.asIntN(64, reg(0));
@@ -250,6 +261,22 @@ export const ptraceSyscalls: SyscallRow[] = [
         return 0n;
       case PTRACE_GET_SYSCALL_INFO:
         return syscallInfo(k, t, addr, data);
+      case PTRACE_GETEVENTMSG:
+        // ptrace_message: a syscall stop's kind, seccomp's data; 0 after a signal-delivery stop
+        writeU64(me.mm, data, BigInt(t.ptraceStop!.message ?? 0));
+        return 0n;
+      case PTRACE_GETSIGINFO: {
+        const w = new Int32Array(32);
+        putSiginfo(w, 0, t.ptraceStop!.info);
+        copyToUser(me.mm, data, new Uint8Array(w.buffer));
+        return 0n;
+      }
+      case PTRACE_SETSIGINFO: {
+        // the info a resume with the stop's own signal delivers (the first words of the union kept)
+        const w = new Int32Array(copyFromUser(me.mm, data, 128).slice().buffer);
+        t.ptraceStop!.info = siginfo(w[0], w[2], w[4], w[5], w[6], w[7], w[1]);
+        return 0n;
+      }
       case PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG:
       case PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG: {
         if (!k.profile.ptraceConfig) throw new Errno(EIO);

@@ -18,8 +18,10 @@
  * unknown flag (EINVAL), SECCOMP_GET_NOTIF_SIZES an unknown operation
  * (EINVAL), SECCOMP_GET_ACTION_AVAIL says EOPNOTSUPP for USER_NOTIF, and a
  * filter's USER_NOTIF finds no listener (ENOSYS, as Linux answers then).
- * SECCOMP_RET_TRACE finds no tracer asking for it (this ptrace has no
- * PTRACE_O_TRACESECCOMP): ENOSYS, as Linux answers without one. Strict
+ * SECCOMP_RET_TRACE stops the task for a tracer that set
+ * PTRACE_O_TRACESECCOMP (PTRACE_EVENT_SECCOMP, the filter's data as the
+ * event message); the call then runs as the tracer left it, or is skipped
+ * for a negative number; without such a tracer it is ENOSYS. Strict
  * mode does not disable rdtsc (Linux sets TIF_NOTSC).
  */
 import type { Kernel } from './kernel.js';
@@ -27,6 +29,11 @@ import type { Task } from './task.js';
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM, ENOSYS, ESRCH } from './errno.js';
 import { copyFromUser } from './uaccess.js';
+import { PTRACE_O_TRACESECCOMP, PTRACE_SECCOMP_STOP } from './ptrace.js';
+import { SIGTRAP } from './signal_names.js';
+
+/** PTRACE_EVENT_SECCOMP: a TRACE action's stop, SIGTRAP with the event in the status's next byte. */
+const PTRACE_EVENT_SECCOMP = 7;
 
 export const SECCOMP_MODE_DISABLED = 0;
 export const SECCOMP_MODE_STRICT = 1;
@@ -265,6 +272,8 @@ export const enum Verdict {
   Skip,
   /** It does not run; the task got SIGSYS (TRAP) or is gone (a kill). */
   Gone,
+  /** TRACE with a tracer asking for it: the task stops for it (PTRACE_EVENT_SECCOMP). */
+  Stopped,
 }
 
 /**
@@ -273,7 +282,7 @@ export const enum Verdict {
  * back (rax = the number) and forces SIGSYS with SYS_SECCOMP; ERRNO and the
  * actions without a taker set rax; the kills end the thread or process.
  */
-export function secureComputing(k: Kernel, nr: number, int80: boolean): Verdict {
+export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrace = false): Verdict {
   const t = k.current;
   if (t.seccompMode === SECCOMP_MODE_STRICT) {
     if ((int80 ? STRICT_32 : STRICT_64).has(nr)) return Verdict.Run;
@@ -303,6 +312,14 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean): Verdict 
       k.setReg(0, -BigInt(Math.min(value, MAX_ERRNO)));
       return Verdict.Skip;
     case RET_TRACE:
+      // the tracer already saw this call (the recheck after its stop): it runs
+      if (afterTrace) return Verdict.Run;
+      if (t.tracer !== undefined && (t.ptraceOptions & PTRACE_O_TRACESECCOMP) !== 0) {
+        k.ptraceSyscallStop(t, PTRACE_SECCOMP_STOP, SIGTRAP | (PTRACE_EVENT_SECCOMP << 8), value);
+        return Verdict.Stopped;
+      }
+      k.setReg(0, -BigInt(ENOSYS));
+      return Verdict.Skip;
     case RET_USER_NOTIF:
       k.setReg(0, -BigInt(ENOSYS));
       return Verdict.Skip;

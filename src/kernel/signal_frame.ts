@@ -46,9 +46,12 @@ export interface Siginfo {
   readonly f3: number;
 }
 
-/** A siginfo (errno 0, as every signal the kernel makes has): every one is made here, so all share one shape. */
-export function siginfo(signo: number, code: number, f0: number, f1: number, f2: number, f3: number): Siginfo {
-  return { signo, errno: 0, code, f0, f1, f2, f3 };
+/**
+ * A siginfo (errno 0 unless given: seccomp's TRAP puts its data there):
+ * every one is made here, so all share one shape.
+ */
+export function siginfo(signo: number, code: number, f0: number, f1: number, f2: number, f3: number, errno = 0): Siginfo {
+  return { signo, errno, code, f0, f1, f2, f3 };
 }
 
 /** A siginfo with si_pid and si_uid (kill, tkill, and the kernel's own: SIGCHLD, ptrace's). */

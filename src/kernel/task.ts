@@ -145,9 +145,10 @@ export class Task {
   /**
    * A ptrace stop: the signal that caused it (a syscall stop's SIGTRAP code)
    * and whether wait4 reported it; `syscall` for a syscall stop, its kind
-   * (1 entry, 2 exit), and whether the call came through int $0x80.
+   * (1 entry, 2 exit, 3 seccomp's event), whether the call came through int
+   * $0x80, and its PTRACE_GETEVENTMSG message.
    */
-  ptraceStop: { sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean } | undefined;
+  ptraceStop: { sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean; message?: number } | undefined;
   /** The tracer resumed the task with PTRACE_SYSCALL: it stops at each syscall's entry and exit. */
   ptraceSyscall = false;
   /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
@@ -246,10 +247,11 @@ export class Task {
   fifoOpening: { end: FifoEnd; counter: number } | undefined;
   /**
    * Slept in a syscall that will re-execute: how a signal handler interrupts
-   * it; 'traced': stopped at the syscall's entry for its tracer, the call to
-   * go on when resumed.
+   * it; 'traced' and 'seccomp': stopped at the syscall's entry for its
+   * tracer (a syscall-enter-stop, seccomp's PTRACE_EVENT_SECCOMP), the call
+   * to go on when resumed.
    */
-  sleeping: 'restartsys' | 'restartblock' | 'traced' | undefined;
+  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | undefined;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */
   sleepingInt80 = false;
   /** vfork child: the parent to release at exec or exit. */

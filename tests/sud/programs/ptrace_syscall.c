@@ -5,7 +5,9 @@
  * entry nor an exit stop (SUD is checked first and hides the rolled-back
  * call's exit); the tracer sees the SIGSYS as a signal-delivery stop. The
  * tracer also skips a call (orig_rax -1), renumbers one, sees seccomp's
- * ERRNO after the entry stop, and injects a signal at a syscall stop.
+ * ERRNO after the entry stop, takes seccomp's TRACE as a PTRACE_EVENT_SECCOMP
+ * stop (skipping the call once, letting it run once), reads siginfo and
+ * event messages, and injects a signal at a syscall stop.
  */
 #include "sud.h"
 
@@ -21,6 +23,8 @@ struct sock_fprog { u16 len; struct sock_filter *filter; };
 #define PTRACE_SYSCALL 24
 #define PTRACE_SETOPTIONS 0x4200
 #define PTRACE_GET_SYSCALL_INFO 0x420e
+#define PTRACE_GETEVENTMSG 0x4201
+#define PTRACE_GETSIGINFO 0x4202
 #define SIGSTOP 19
 #define SIGTRAP 5
 #define REG_RAX 10
@@ -37,9 +41,11 @@ static void on_sigsys(int sig, void *info, void *uc) {
 static void on_usr1(int sig) { (void)sig; handled++; }
 
 static i64 pid_like(i64 r) { return r > 0 ? 1 : r; }
-static volatile i64 results[7];
-static const char *const RESULTS[7] = {
+#define NRESULTS 9
+static volatile i64 results[NRESULTS];
+static const char *const RESULTS[NRESULTS] = {
   "child_dispatched", "child_handler_code", "child_handler_nr", "child_skipped", "child_renumbered", "child_filtered", "child_usr1_handled",
+  "child_seccomp_skipped", "child_seccomp_ran",
 };
 
 static void child(void) {
@@ -58,10 +64,16 @@ static void child(void) {
   i64 skipped = osys(102, 0, 0, 0, 0, 0);
   i64 renumbered = osys(110, 0, 0, 0, 0, 0);
   /* 4: seccomp's ERRNO after the entry stop */
-  struct sock_filter f[] = { { 0x20, 0, 0, 0 }, { 0x15, 0, 1, 186 }, { 0x06, 0, 0, 0x00050000 | 21 }, { 0x06, 0, 0, 0x7fff0000 } };
-  struct sock_fprog p = { 4, f };
+  struct sock_filter f[] = {
+    { 0x20, 0, 0, 0 }, { 0x15, 0, 1, 186 }, { 0x06, 0, 0, 0x00050000 | 21 },
+    { 0x15, 0, 1, 39 }, { 0x06, 0, 0, 0x7ff00000 | 0x42 }, { 0x06, 0, 0, 0x7fff0000 },
+  };
+  struct sock_fprog p = { 6, f };
   osys(317, 1, 0, (i64)&p, 0, 0);
   i64 filtered = osys(186, 0, 0, 0, 0, 0);
+  /* seccomp's TRACE: the tracer skips the first getpid (rax 4321) and lets the second run */
+  i64 seccomp_skipped = osys(39, 0, 0, 0, 0, 0);
+  i64 seccomp_ran = pid_like(osys(39, 0, 0, 0, 0, 0));
   /* 5: the tracer sends SIGUSR1 at the exit stop of this call */
   sigact(SIGUSR1, on_usr1, SA_RESTORER, restorer_out, 0);
   osys(24, 0, 0, 0, 0, 0);
@@ -73,6 +85,8 @@ static void child(void) {
   results[4] = renumbered;
   results[5] = filtered;
   results[6] = handled;
+  results[7] = seccomp_skipped;
+  results[8] = seccomp_ran;
   sc1(231, 3);
 }
 
@@ -85,10 +99,10 @@ void cmain(u64 *sp) {
   int st = 0;
   sc6(61, pid, (i64)&st, 0, 0, 0, 0);
   kv("first_stop_status", st);
-  int n = 0, signal_stops = 0, syscall_stops = 0, skipped = 0, renumbered = 0;
+  int n = 0, signal_stops = 0, syscall_stops = 0, skipped = 0, renumbered = 0, seccomp_stops = 0;
   i64 inject = 0;
   for (; n < 200; n++) {
-    if (n == 2) kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, 1, 0, 0));
+    if (n == 2) kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, 0x81, 0, 0));
     sc6(101, PTRACE_SYSCALL, pid, 0, inject, 0, 0);
     inject = 0;
     sc6(61, pid, (i64)&st, 0, 0, 0, 0);
@@ -100,7 +114,14 @@ void cmain(u64 *sp) {
     u64 regs[27];
     sc6(101, PTRACE_GETREGS, pid, 0, (i64)regs, 0, 0);
     i64 nr = (i64)regs[REG_ORIG_RAX];
+    int sinfo[32];
+    sc6(101, PTRACE_GETSIGINFO, pid, 0, (i64)sinfo, 0, 0);
+    u64 msg = 0xeeee;
+    sc6(101, PTRACE_GETEVENTMSG, pid, 0, (i64)&msg, 0, 0);
     stop("status", st);
+    stop("si_signo", sinfo[0]);
+    stop("si_code", sinfo[2]);
+    stop("eventmsg", (i64)msg);
     stop("info_size", size);
     stop("op", info[0]);
     stop("arch", *(u32 *)(info + 4));
@@ -114,6 +135,14 @@ void cmain(u64 *sp) {
       i64 rv = *(i64 *)(info + 24);
       stop("rval", nr == 110 || nr == 39 ? pid_like(rv) : rv);
       stop("is_error", info[32]);
+    } else if (info[0] == 3) {
+      stop("nr", *(i64 *)(info + 24));
+      stop("ret_data", *(u32 *)(info + 80));
+      stop("rax", (i64)regs[REG_RAX]);
+    }
+    if (sig == SIGSYS) {
+      stop("si_syscall", sinfo[6]);
+      stop("si_arch", (u32)sinfo[7]);
     }
     out("\n");
     if (sig != SIGTRAP && sig != (SIGTRAP | 0x80)) {
@@ -123,8 +152,13 @@ void cmain(u64 *sp) {
       continue;
     }
     syscall_stops++;
+    if (info[0] == 3 && seccomp_stops++ == 0) {
+      regs[REG_ORIG_RAX] = (u64)-1;
+      regs[REG_RAX] = 4321;
+      sc6(101, PTRACE_SETREGS, pid, 0, (i64)regs, 0, 0);
+    }
     if (info[0] == 1 && nr == 231) {
-      for (int i = 0; i < 7; i++) {
+      for (int i = 0; i < NRESULTS; i++) {
         i64 v = 0;
         sc6(101, 2, pid, (i64)&results[i], (i64)&v, 0, 0); /* PTRACE_PEEKDATA */
         out(RESULTS[i]);
@@ -152,5 +186,6 @@ void cmain(u64 *sp) {
   kv("end_status", st);
   kv("signal_stops", signal_stops);
   kv("syscall_stops", syscall_stops);
+  kv("seccomp_stops", seccomp_stops);
   sc1(231, 0);
 }
