@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, wordsNumber } from './cpu_words.js';
+import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, ORIG_RAX_Q, wordsNumber } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
@@ -721,10 +721,13 @@ export class Kernel {
   /** The CPU state a new image starts with: zeroed registers, rsp and rip from the loader, MXCSR at reset. */
   private startRegisters(img: { entry: bigint; sp: bigint; mm: AddressSpace }): void {
     const e = this.engine;
-    // the CPU the task is on is no register: a new image runs where the old one did
+    // the CPU the task is on is no register: a new image runs where the old one did; nor is
+    // orig_rax, which start_thread leaves as execve's number (a tracer's exit stop shows it)
     const cpu = this.dwords[L.CPU_TSC_AUX >> 2];
+    const orig = this.qwords[ORIG_RAX_Q];
     this.cpuBlock.fill(0);
     this.dwords[L.CPU_TSC_AUX >> 2] = cpu;
+    this.qwords[ORIG_RAX_Q] = orig;
     e.setU64(L.CPU_RIP, img.entry);
     e.setU64(L.CPU_REGS + 8 * 4, img.sp);
     e.setU64(L.CPU_RFLAGS, 0x202n);

@@ -211,6 +211,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
         t.tracer = me.tgid;
         t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
+        t.ptraceSeized = req === PTRACE_SEIZE;
         t.ptraceSyscall = false;
         if (req === PTRACE_ATTACH) {
           sendSignalTo(t, SIGSTOP, killInfo(SIGSTOP, 0, me.tgid, 0));
@@ -253,6 +254,7 @@ export const ptraceSyscalls: SyscallRow[] = [
       case PTRACE_DETACH:
         t.tracer = undefined;
         t.ptraceOptions = 0;
+        t.ptraceSeized = false;
         resume(k, t, Number(BigInt.asIntN(32, data)), false);
         return 0n;
       case PTRACE_SETOPTIONS:

@@ -153,6 +153,8 @@ export class Task {
   ptraceSyscall = false;
   /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
   ptraceOptions = 0;
+  /** Attached with PTRACE_SEIZE (no legacy SIGTRAP after execve). */
+  ptraceSeized = false;
   /** A signal the tracer asked to deliver when the task resumes. */
   ptraceInject: Siginfo | undefined;
   /** A job-control stop (SIGSTOP, SIGTSTP...) and whether wait reported it. */

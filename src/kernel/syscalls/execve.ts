@@ -5,6 +5,10 @@ import { Errno, EACCES, E2BIG, ENOEXEC } from '../errno.js';
 import { resolve } from '../vfs.js';
 import { readCString, readU64 } from '../uaccess.js';
 import { pathText } from './paths.js';
+import { sendSignalTo } from '../signals.js';
+import { killInfo } from '../signal_frame.js';
+import { SI_USER } from '../siginfo.js';
+import { SIGTRAP } from '../signal_names.js';
 
 const MAX_ARGS = 0x7fffffff;
 
@@ -54,6 +58,10 @@ export const execSyscalls: SyscallRow[] = [
     const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes }, node.path, node.kind === 'tmp' ? node.file : undefined);
+    // the legacy exec report (ptrace_event's PTRACE_EVENT_EXEC without the option): SIGTRAP to a
+    // task traced by TRACEME or ATTACH, stopped for on the way out
+    const t = k.current;
+    if (t.tracer !== undefined && !t.ptraceSeized) sendSignalTo(t, SIGTRAP, killInfo(SIGTRAP, SI_USER, t.tgid, t.cred.uid));
     return 0n;
   }),
 ];

@@ -1,0 +1,85 @@
+/*
+ * A traced process that calls execve: Linux sends it SIGTRAP (the legacy
+ * exec report, for PTRACE_TRACEME and PTRACE_ATTACH, not PTRACE_SEIZE), a
+ * signal-delivery stop its tracer sees after execve's syscall-exit stop; the
+ * new image then arms SUD, and its dispatched syscall shows the tracer only
+ * the SIGSYS.
+ */
+#include "sud.h"
+
+#define PTRACE_TRACEME 0
+#define PTRACE_CONT 7
+#define PTRACE_GETREGS 12
+#define PTRACE_SYSCALL 24
+#define PTRACE_SETOPTIONS 0x4200
+#define PTRACE_GETSIGINFO 0x4202
+#define SIGTRAP 5
+
+static volatile unsigned char sel;
+static void on_sigsys(int sig, void *info, void *uc) {
+  (void)sig;
+  record(info, uc);
+  SAVED_RAX(uc) = 99;
+}
+
+/* the exec'd image: arm SUD, have getppid dispatched, exit with what the handler made of it */
+static void exec_child(void) {
+  sigact(SIGSYS, on_sigsys, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
+  rsud(1, REGION, &sel);
+  sel = 1;
+  i64 r = osys(110, 0, 0, 0, 0, 0);
+  sel = 0;
+  sc1(231, r == 99 && h_code == 2 ? 7 : 8);
+}
+
+void cmain(u64 *sp) {
+  char **argv = (char **)(sp + 1);
+  if (sp[0] > 1 && streq(argv[1], "exec_child")) exec_child();
+  i64 pid = sc0(57);
+  if (pid == 0) {
+    sc6(101, PTRACE_TRACEME, 0, 0, 0, 0, 0);
+    sc2(62, sc0(39), 19);
+    char *args[] = { argv[0], "exec_child", 0 };
+    char *envp[] = { 0 };
+    sc3(59, "/proc/self/exe", args, envp);
+    sc1(231, 99);
+  }
+  int st = 0;
+  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  kv("first_stop", st);
+  kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, 1, 0, 0));
+  for (int n = 0; n < 60; n++) {
+    sc6(101, PTRACE_SYSCALL, pid, 0, 0, 0, 0);
+    sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+    if ((st & 0x7f) != 0x7f) break;
+    int sig = (st >> 8) & 0xff;
+    u64 regs[27];
+    sc6(101, PTRACE_GETREGS, pid, 0, (i64)regs, 0, 0);
+    out("stop=");
+    outi(st);
+    out(" orig_rax=");
+    outi((i64)regs[15]);
+    if (sig != (SIGTRAP | 0x80)) {
+      int info[32];
+      sc6(101, PTRACE_GETSIGINFO, pid, 0, (i64)info, 0, 0);
+      out(" si_signo=");
+      outi(info[0]);
+      out(" si_code=");
+      outi(info[2]);
+      out(" si_pid_is_child=");
+      outi(info[4] == pid);
+      out("\n");
+      /* deliver a SIGSYS; the exec's SIGTRAP is the tracer's to swallow */
+      if (sig == SIGSYS) {
+        sc6(101, PTRACE_SYSCALL, pid, 0, SIGSYS, 0, 0);
+        sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+        if ((st & 0x7f) != 0x7f) break;
+        out("after_sigsys=");
+        outi(st);
+      }
+    }
+    out("\n");
+  }
+  kv("end", st);
+  sc1(231, 0);
+}
