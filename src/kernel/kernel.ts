@@ -41,7 +41,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
-import { ptraceSyscalls, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD } from './ptrace.js';
+import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
@@ -1338,10 +1338,11 @@ export class Kernel {
     // the first process's memory stays readable once the machine has ended, for inspection
     if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
     if (t.tgid === this.rootPid) this.rootMm = t.mm;
-    // one pass over the tasks: its children go to init, and tasks sleeping in poll
-    // look again (a process they may watch has changed state)
+    // one pass over the tasks: its children go to init, its tracees are let go (exit_ptrace),
+    // and tasks sleeping in poll look again (a process they may watch has changed state)
     for (const c of this.tasks.values()) {
       if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
+      if (c.tracer === t.tgid && c.state !== 'zombie') releaseTracee(c);
       if (c.state === 'blocked' && c.inPoll) c.state = 'runnable';
     }
     if (t.tgid === this.rootPid) {

@@ -111,14 +111,34 @@ export const PTRACE_SYSCALL_EXIT = 2;
 export const PTRACE_SECCOMP_STOP = 3;
 
 /**
- * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD and TRACESECCOMP.
- * Linux's others (events at fork, clone, exec and exit, EXITKILL) are not
+ * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACESECCOMP and
+ * EXITKILL. Linux's others (events at fork, clone, exec and exit) are not
  * modelled: asking for one fails as an unknown option does, rather than
  * being accepted and never delivered.
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
 export const PTRACE_O_TRACESECCOMP = 0x80;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP;
+const PTRACE_O_EXITKILL = 0x100000;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+
+/**
+ * The tracer of t ended (exit_ptrace): t is detached, and killed under
+ * PTRACE_O_EXITKILL. A stopped t goes on: a syscall stopped at its entry
+ * runs, the signal a signal-delivery stop held is dropped (the stop's
+ * exit_code is gone with the tracer).
+ */
+export function releaseTracee(t: Task): void {
+  const kill = (t.ptraceOptions & PTRACE_O_EXITKILL) !== 0;
+  t.tracer = undefined;
+  t.ptraceOptions = 0;
+  t.ptraceSeized = false;
+  t.ptraceSyscall = false;
+  const stopped = t.ptraceStop !== undefined;
+  t.ptraceStop = undefined;
+  if (kill) sendSignalTo(t, SIGKILL, killInfo(SIGKILL, SI_KERNEL, 0, 0));
+  // SIGKILL wakes any sleep; the end of a ptrace stop wakes the task unless a job-control stop holds it
+  if (t.state === 'blocked' && (kill || (stopped && t.jobStop === undefined))) t.state = 'runnable';
+}
 
 /** The tracee of the caller, stopped (ptrace_check_attach), or ESRCH. */
 function stoppedTracee(k: Kernel, pid: number): Task {
