@@ -1011,6 +1011,13 @@ export class Kernel {
     // past a syscall-enter-stop the call goes on from where the tracer left its registers: the
     // number is orig_rax (-1 skips the call), rip stayed after the instruction
     const stopped = t.sleeping;
+    if (stopped === 'event') {
+      // past a ptrace event stop inside the call: its return value, then the way out
+      t.sleeping = undefined;
+      this.setReg(0, t.eventReturn);
+      this.syscallExit(t);
+      return;
+    }
     const traced = stopped === 'traced' || stopped === 'seccomp';
     // the registers as the syscall left them: rip back after the instruction, the number in rax
     if (!traced) this.moveRip(2);
@@ -1125,6 +1132,14 @@ export class Kernel {
 
   /** The way back to user mode after a syscall: a ptrace syscall-exit-stop, or the signals to deliver. */
   private syscallExit(t: Task): void {
+    if (t.ptraceStop !== undefined && t.state === 'blocked' && t === this.current) {
+      // the call stopped for a ptrace event (exec): its return value is set after the stop,
+      // rax reads -ENOSYS until then, and the exit stop and signals come when it is resumed
+      t.eventReturn = this.reg(0);
+      this.setReg(0, -BigInt(ENOSYS));
+      t.sleeping = 'event';
+      return;
+    }
     if (t.ptraceSyscall && t.tracer !== undefined && t.state !== 'zombie' && t === this.current) {
       this.ptraceSyscallStop(t, PTRACE_SYSCALL_EXIT);
       return;
@@ -1138,7 +1153,7 @@ export class Kernel {
    * PTRACE_O_TRACESYSGOOD, reported by the tracer's wait4; `kind` says
    * which (PTRACE_GET_SYSCALL_INFO's op).
    */
-  ptraceSyscallStop(t: Task, kind: number, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind): void {
+  ptraceSyscallStop(t: Task, kind: number | undefined, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind ?? 0): void {
     // the call's arch as the stop reports it (TS_COMPAT through int $0x80)
     const int80 = this.dwords[INT80_W] !== 0;
     t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80, message };

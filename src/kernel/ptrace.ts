@@ -111,15 +111,18 @@ export const PTRACE_SYSCALL_EXIT = 2;
 export const PTRACE_SECCOMP_STOP = 3;
 
 /**
- * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACESECCOMP and
- * EXITKILL. Linux's others (events at fork, clone, exec and exit) are not
- * modelled: asking for one fails as an unknown option does, rather than
- * being accepted and never delivered.
+ * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACEEXEC,
+ * TRACESECCOMP and EXITKILL. Linux's others (events at fork, vfork, clone
+ * and exit) are not modelled: asking for one fails as an unknown option
+ * does, rather than being accepted and never delivered.
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
+export const PTRACE_O_TRACEEXEC = 0x10;
 export const PTRACE_O_TRACESECCOMP = 0x80;
 const PTRACE_O_EXITKILL = 0x100000;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+/** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status. */
+export const PTRACE_EVENT_EXEC = 4;
 
 /**
  * The tracer of t ended (exit_ptrace): t is detached, and killed under

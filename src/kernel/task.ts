@@ -251,9 +251,12 @@ export class Task {
    * Slept in a syscall that will re-execute: how a signal handler interrupts
    * it; 'traced' and 'seccomp': stopped at the syscall's entry for its
    * tracer (a syscall-enter-stop, seccomp's PTRACE_EVENT_SECCOMP), the call
-   * to go on when resumed.
+   * to go on when resumed; 'event': stopped inside the call for a ptrace
+   * event (PTRACE_EVENT_EXEC), to return when resumed.
    */
-  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | undefined;
+  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | 'event' | undefined;
+  /** The return value of a call stopped for a ptrace event (sleeping 'event'), set when it goes on. */
+  eventReturn = 0n;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */
   sleepingInt80 = false;
   /** vfork child: the parent to release at exec or exit. */

@@ -9,6 +9,7 @@ import { sendSignalTo } from '../signals.js';
 import { killInfo } from '../signal_frame.js';
 import { SI_USER } from '../siginfo.js';
 import { SIGTRAP } from '../signal_names.js';
+import { PTRACE_O_TRACEEXEC, PTRACE_EVENT_EXEC } from '../ptrace.js';
 
 const MAX_ARGS = 0x7fffffff;
 
@@ -58,10 +59,11 @@ export const execSyscalls: SyscallRow[] = [
     const file = node.kind === 'file' ? node.data : node.file.read(0, node.file.size);
     if (file.length < 4) throw new Errno(ENOEXEC);
     k.execImage(file, { argv, env, execfn: pathBytes }, node.path, node.kind === 'tmp' ? node.file : undefined);
-    // the legacy exec report (ptrace_event's PTRACE_EVENT_EXEC without the option): SIGTRAP to a
-    // task traced by TRACEME or ATTACH, stopped for on the way out
+    // ptrace_event(PTRACE_EVENT_EXEC, the former tid): a stop here under PTRACE_O_TRACEEXEC, else
+    // the legacy report, SIGTRAP to a task traced by TRACEME or ATTACH, stopped for on the way out
     const t = k.current;
-    if (t.tracer !== undefined && !t.ptraceSeized) sendSignalTo(t, SIGTRAP, killInfo(SIGTRAP, SI_USER, t.tgid, t.cred.uid));
+    if (t.tracer !== undefined && (t.ptraceOptions & PTRACE_O_TRACEEXEC) !== 0) k.ptraceSyscallStop(t, undefined, SIGTRAP | (PTRACE_EVENT_EXEC << 8), t.tid);
+    else if (t.tracer !== undefined && !t.ptraceSeized) sendSignalTo(t, SIGTRAP, killInfo(SIGTRAP, SI_USER, t.tgid, t.cred.uid));
     return 0n;
   }),
 ];

@@ -1,9 +1,11 @@
 /*
  * A traced process that calls execve: Linux sends it SIGTRAP (the legacy
  * exec report, for PTRACE_TRACEME and PTRACE_ATTACH, not PTRACE_SEIZE), a
- * signal-delivery stop its tracer sees after execve's syscall-exit stop; the
- * new image then arms SUD, and its dispatched syscall shows the tracer only
- * the SIGSYS.
+ * signal-delivery stop its tracer sees after execve's syscall-exit stop;
+ * under PTRACE_O_TRACEEXEC it stops inside execve instead (PTRACE_EVENT_EXEC,
+ * the former pid as the event message, rax still -ENOSYS). The new image
+ * then arms SUD, and its dispatched syscall shows the tracer only the
+ * SIGSYS.
  */
 #include "sud.h"
 
@@ -32,9 +34,7 @@ static void exec_child(void) {
   sc1(231, r == 99 && h_code == 2 ? 7 : 8);
 }
 
-void cmain(u64 *sp) {
-  char **argv = (char **)(sp + 1);
-  if (sp[0] > 1 && streq(argv[1], "exec_child")) exec_child();
+static void trace_exec(char **argv, i64 options) {
   i64 pid = sc0(57);
   if (pid == 0) {
     sc6(101, PTRACE_TRACEME, 0, 0, 0, 0, 0);
@@ -47,7 +47,7 @@ void cmain(u64 *sp) {
   int st = 0;
   sc6(61, pid, (i64)&st, 0, 0, 0, 0);
   kv("first_stop", st);
-  kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, 1, 0, 0));
+  kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, options, 0, 0));
   for (int n = 0; n < 60; n++) {
     sc6(101, PTRACE_SYSCALL, pid, 0, 0, 0, 0);
     sc6(61, pid, (i64)&st, 0, 0, 0, 0);
@@ -55,11 +55,17 @@ void cmain(u64 *sp) {
     int sig = (st >> 8) & 0xff;
     u64 regs[27];
     sc6(101, PTRACE_GETREGS, pid, 0, (i64)regs, 0, 0);
+    u64 msg = 0xeeee;
+    sc6(101, 0x4201, pid, 0, (i64)&msg, 0, 0); /* PTRACE_GETEVENTMSG */
     out("stop=");
     outi(st);
     out(" orig_rax=");
     outi((i64)regs[15]);
-    if (sig != (SIGTRAP | 0x80)) {
+    out(" rax=");
+    outi((i64)regs[10]);
+    out(" msg_is_pid=");
+    outi(msg == (u64)pid);
+    if (sig != (SIGTRAP | 0x80) && (st >> 16) == 0) {
       int info[32];
       sc6(101, PTRACE_GETSIGINFO, pid, 0, (i64)info, 0, 0);
       out(" si_signo=");
@@ -81,5 +87,13 @@ void cmain(u64 *sp) {
     out("\n");
   }
   kv("end", st);
+}
+
+void cmain(u64 *sp) {
+  char **argv = (char **)(sp + 1);
+  if (sp[0] > 1 && streq(argv[1], "exec_child")) exec_child();
+  trace_exec(argv, 1);
+  /* PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC */
+  trace_exec(argv, 0x11);
   sc1(231, 0);
 }
