@@ -111,16 +111,48 @@ export const PTRACE_SYSCALL_EXIT = 2;
 export const PTRACE_SECCOMP_STOP = 3;
 
 /**
- * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACEEXEC,
- * TRACESECCOMP and EXITKILL. Linux's others (events at fork, vfork, clone
- * and exit) are not modelled: asking for one fails as an unknown option
- * does, rather than being accepted and never delivered.
+ * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACEFORK,
+ * TRACECLONE, TRACEEXEC, TRACESECCOMP and EXITKILL. Linux's others (the
+ * vfork, vfork-done and exit events) are not modelled: asking for one fails
+ * as an unknown option does, rather than being accepted and never
+ * delivered; so do TRACEFORK and TRACECLONE for a PTRACE_SEIZE tracee
+ * (whose new children would start in a PTRACE_EVENT_STOP, not modelled).
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
+const PTRACE_O_TRACEFORK = 2;
+const PTRACE_O_TRACECLONE = 8;
 export const PTRACE_O_TRACEEXEC = 0x10;
 export const PTRACE_O_TRACESECCOMP = 0x80;
 const PTRACE_O_EXITKILL = 0x100000;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+/** The options a PTRACE_SEIZE tracee cannot have here (see above). */
+const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE;
+
+/** The ptrace events of a new task: fork (exit signal SIGCHLD), clone (any other). */
+export const PTRACE_EVENT_FORK = 1;
+export const PTRACE_EVENT_CLONE = 3;
+const CLONE_PTRACE = 0x2000;
+const CLONE_UNTRACED = 0x00800000;
+
+/**
+ * A task made by fork or clone (not vfork, whose event is not modelled),
+ * as kernel_clone and ptrace_init_task treat it: when the parent's tracer
+ * asked for the event (or the call gave CLONE_PTRACE), the child is traced
+ * by the same tracer with the same options and starts with SIGSTOP
+ * pending; with the event, the parent stops inside the call
+ * (PTRACE_EVENT_FORK or _CLONE, the child's pid as the message).
+ */
+export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number, event: number): void {
+  if (parent.tracer === undefined || (flags & CLONE_UNTRACED) !== 0) return;
+  const option = event === PTRACE_EVENT_FORK ? PTRACE_O_TRACEFORK : PTRACE_O_TRACECLONE;
+  const reported = (parent.ptraceOptions & option) !== 0;
+  if (!reported && (flags & CLONE_PTRACE) === 0) return;
+  child.tracer = parent.tracer;
+  child.ptraceOptions = parent.ptraceOptions;
+  child.ptraceSeized = parent.ptraceSeized;
+  sendSignalTo(child, SIGSTOP, killInfo(SIGSTOP, 0, 0, 0));
+  if (reported) k.ptraceSyscallStop(parent, undefined, SIGTRAP | (event << 8), child.tid);
+}
 /** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status. */
 export const PTRACE_EVENT_EXEC = 4;
 
@@ -230,7 +262,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         const t = k.tasks.get(pid);
         if (!t || t.state === 'zombie') throw new Errno(ESRCH);
         // PTRACE_SEIZE's data: the options (ptrace_attach: EIO for one it does not take)
-        if (req === PTRACE_SEIZE && (data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EIO);
+        if (req === PTRACE_SEIZE && (data & ~BigInt(OPTIONS_TAKEN & ~NOT_FOR_SEIZED)) !== 0n) throw new Errno(EIO);
         if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
         t.tracer = me.tgid;
         t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
@@ -281,7 +313,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         resume(k, t, Number(BigInt.asIntN(32, data)), false);
         return 0n;
       case PTRACE_SETOPTIONS:
-        if ((data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EINVAL);
+        if ((data & ~BigInt(t.ptraceSeized ? OPTIONS_TAKEN & ~NOT_FOR_SEIZED : OPTIONS_TAKEN)) !== 0n) throw new Errno(EINVAL);
         t.ptraceOptions = Number(data);
         return 0n;
       case PTRACE_GET_SYSCALL_INFO:

@@ -10,6 +10,7 @@ import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { rusage } from './time.js';
+import { traceNewTask, PTRACE_EVENT_FORK, PTRACE_EVENT_CLONE } from '../ptrace.js';
 
 /**
  * Thrown by a handler whose task must sleep: the syscall is re-executed when
@@ -67,6 +68,7 @@ function doClone(k: Kernel, flags: number, stack: bigint, ptid: bigint, ctid: bi
   const parent = k.current;
   const child = k.cloneTask(flags, stack, ptid, ctid, tls);
   if (flags & CLONE_PIDFD) writeU32(parent.mm, pidfdAddr, k.installFd({ pid: child.tgid }, true));
+  if (!(flags & CLONE_VFORK)) traceNewTask(k, parent, child, flags, (flags & CSIGNAL) === SIGCHLD ? PTRACE_EVENT_FORK : PTRACE_EVENT_CLONE);
   if (flags & CLONE_VFORK) {
     // as vfork: the parent sleeps until the child execs or exits (posix_spawn relies on it)
     child.vforkParent = parent.tid;
@@ -257,7 +259,12 @@ function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: numb
 }
 
 export const taskSyscalls: SyscallRow[] = [
-  row(57, 'fork', '', (k) => BigInt(k.forkProcess(0n).tgid)),
+  row(57, 'fork', '', (k) => {
+    const parent = k.current;
+    const child = k.forkProcess(0n);
+    traceNewTask(k, parent, child, 0, PTRACE_EVENT_FORK);
+    return BigInt(child.tgid);
+  }),
   // vfork: CLONE_VM | CLONE_VFORK; the parent sleeps until the child execs or exits
   row(58, 'vfork', '', (k) => {
     const parent = k.current;
