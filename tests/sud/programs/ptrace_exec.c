@@ -8,14 +8,7 @@
  * SIGSYS.
  */
 #include "sud.h"
-
-#define PTRACE_TRACEME 0
-#define PTRACE_CONT 7
-#define PTRACE_GETREGS 12
-#define PTRACE_SYSCALL 24
-#define PTRACE_SETOPTIONS 0x4200
-#define PTRACE_GETSIGINFO 0x4202
-#define SIGTRAP 5
+#include "ptrace.h"
 
 static volatile unsigned char sel;
 static void on_sigsys(int sig, void *info, void *uc) {
@@ -56,7 +49,7 @@ static void trace_exec(char **argv, i64 options) {
     u64 regs[27];
     sc6(101, PTRACE_GETREGS, pid, 0, (i64)regs, 0, 0);
     u64 msg = 0xeeee;
-    sc6(101, 0x4201, pid, 0, (i64)&msg, 0, 0); /* PTRACE_GETEVENTMSG */
+    sc6(101, PTRACE_GETEVENTMSG, pid, 0, (i64)&msg, 0, 0);
     out("stop=");
     outi(st);
     out(" orig_rax=");

@@ -7,15 +7,7 @@
  * the options, a fork stays untraced.
  */
 #include "sud.h"
-
-#define PTRACE_TRACEME 0
-#define PTRACE_CONT 7
-#define PTRACE_GETREGS 12
-#define PTRACE_DETACH 17
-#define PTRACE_SETOPTIONS 0x4200
-#define PTRACE_GETEVENTMSG 0x4201
-#define PTRACE_GETSIGINFO 0x4202
-#define WALL 0x40000000
+#include "ptrace.h"
 
 static volatile unsigned char sel;
 static void on_sigsys(int sig, void *info, void *uc) {

@@ -10,26 +10,13 @@
  * event messages, and injects a signal at a syscall stop.
  */
 #include "sud.h"
+#include "ptrace.h"
 
 typedef unsigned short u16;
 typedef unsigned char u8;
 typedef unsigned int u32;
 struct sock_filter { u16 code; u8 jt, jf; u32 k; };
 struct sock_fprog { u16 len; struct sock_filter *filter; };
-
-#define PTRACE_TRACEME 0
-#define PTRACE_GETREGS 12
-#define PTRACE_SETREGS 13
-#define PTRACE_SYSCALL 24
-#define PTRACE_SETOPTIONS 0x4200
-#define PTRACE_GET_SYSCALL_INFO 0x420e
-#define PTRACE_GETEVENTMSG 0x4201
-#define PTRACE_GETSIGINFO 0x4202
-#define SIGSTOP 19
-#define SIGTRAP 5
-#define REG_RAX 10
-#define REG_ORIG_RAX 15
-#define REG_RIP 16
 
 static volatile unsigned char sel;
 static volatile i64 handled;
@@ -160,7 +147,7 @@ void cmain(u64 *sp) {
     if (info[0] == 1 && nr == 231) {
       for (int i = 0; i < NRESULTS; i++) {
         i64 v = 0;
-        sc6(101, 2, pid, (i64)&results[i], (i64)&v, 0, 0); /* PTRACE_PEEKDATA */
+        sc6(101, PTRACE_PEEKDATA, pid, (i64)&results[i], (i64)&v, 0, 0);
         out(RESULTS[i]);
         out("=");
         outi(v);

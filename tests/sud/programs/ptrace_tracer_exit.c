@@ -6,13 +6,7 @@
  * program's first process, which is neither tracer nor parent of it.
  */
 #include "sud.h"
-
-#define PTRACE_TRACEME 0
-#define PTRACE_CONT 7
-#define PTRACE_SYSCALL 24
-#define PTRACE_SETOPTIONS 0x4200
-#define PTRACE_O_EXITKILL 0x100000
-#define SIGUSR1 10
+#include "ptrace.h"
 
 static volatile i64 *page;
 static volatile i64 got_usr1;
