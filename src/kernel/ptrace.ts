@@ -131,6 +131,8 @@ const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE;
 /** The ptrace events of a new task: fork (exit signal SIGCHLD), clone (any other). */
 export const PTRACE_EVENT_FORK = 1;
 export const PTRACE_EVENT_CLONE = 3;
+/** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status. */
+export const PTRACE_EVENT_EXEC = 4;
 const CLONE_PTRACE = 0x2000;
 const CLONE_UNTRACED = 0x00800000;
 
@@ -153,8 +155,6 @@ export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number
   sendSignalTo(child, SIGSTOP, killInfo(SIGSTOP, 0, 0, 0));
   if (reported) k.ptraceSyscallStop(parent, undefined, SIGTRAP | (event << 8), child.tid);
 }
-/** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status. */
-export const PTRACE_EVENT_EXEC = 4;
 
 /**
  * The tracer of t ended (exit_ptrace): t is detached, and killed under
@@ -187,15 +187,17 @@ function stoppedTracee(k: Kernel, pid: number): Task {
  * from now on or not (PTRACE_SYSCALL or PTRACE_CONT). A signal-delivery
  * stop delivers sig in place of the one it stopped for; a syscall stop
  * sends it (send_sig: SI_KERNEL), to be delivered, and stopped for, on the
- * way back to user mode.
+ * way back to user mode; an event stop (fork, clone, exec, seccomp: an
+ * event in the stop's code) drops it, as ptrace_event does.
  */
 function resume(k: Kernel, t: Task, sig: number, syscalls: boolean): void {
   if (sig < 0 || sig > 64) throw new Errno(EIO);
   const stop = t.ptraceStop!;
   t.ptraceStop = undefined;
   t.ptraceSyscall = syscalls;
-  if (sig !== 0 && stop.syscall !== undefined) sendSignalTo(t, sig, killInfo(sig, SI_KERNEL, 0, 0));
-  else if (sig !== 0) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
+  const event = stop.sig >> 8 !== 0;
+  if (sig !== 0 && !event && stop.syscall !== undefined) sendSignalTo(t, sig, killInfo(sig, SI_KERNEL, 0, 0));
+  else if (sig !== 0 && !event) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
   t.state = 'runnable';
 }
 

@@ -3,8 +3,9 @@
  * stop it inside the call (PTRACE_EVENT_FORK or _CLONE, the new pid as the
  * event message), and the new process starts traced, stopped for the
  * SIGSTOP it was born with. The tracer detaches each new process; each arms
- * SUD with a handler, so its dispatched syscall shows nobody a stop. Without
- * the options, a fork stays untraced.
+ * SUD with a handler, so its dispatched syscall shows nobody a stop. A
+ * signal the tracer gives at an event stop is dropped. Without the options,
+ * a fork stays untraced.
  */
 #include "sud.h"
 #include "ptrace.h"
@@ -84,6 +85,8 @@ static void run(i64 options) {
     show("si_pid", info[4]);
     show("detach", sc6(101, PTRACE_DETACH, (i64)msg, 0, 0, 0, 0));
     out("\n");
+    /* a signal given at an event stop is dropped (a SIGUSR1 delivered would kill the tracee) */
+    inject = SIGUSR1;
   }
   kv("events", events);
   kv("end", st);
