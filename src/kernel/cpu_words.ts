@@ -11,6 +11,11 @@ export const regQ = (r: number): number => (CPU_REGS >> 3) + r;
 /** Its low 32-bit word. */
 export const regW = (r: number): number => regQ(r) * 2;
 
+/** The registers a syscall's arguments are in (ISA numbering): rdi, rsi, rdx, r10, r8, r9. */
+export const SYSCALL_ARG_REGS: readonly number[] = [7, 6, 2, 10, 8, 9];
+/** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp. */
+export const IA32_SYSCALL_ARG_REGS: readonly number[] = [3, 1, 2, 6, 7, 5];
+
 export const RAX_Q = regQ(0);
 export const RSP_Q = regQ(4);
 export const RIP_Q = CPU_RIP >> 3;

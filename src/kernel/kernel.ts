@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, ORIG_RAX_Q, wordsNumber } from './cpu_words.js';
+import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, ORIG_RAX_Q, SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS, wordsNumber } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
@@ -207,11 +207,11 @@ const SYSCALL_NS = BigInt(L.SYSCALL_NS);
 const ADDR_Q = L.EXIT_ADDR >> 3;
 const ERR_Q = L.EXIT_ERR >> 3;
 /** The same words' indices of the syscall argument registers: rdi, rsi, rdx, r10, r8, r9. */
-const ARG_REGS = [7, 6, 2, 10, 8, 9].map(regQ);
+const ARG_REGS = SYSCALL_ARG_REGS.map(regQ);
 /** Their low 32-bit words' indices in the CPU block's 32-bit words. */
 const ARG_WORDS = ARG_REGS.map((w) => w * 2);
 /** The same for int $0x80: ebx, ecx, edx, esi, edi, ebp. */
-const IA32_ARG_WORDS = [3, 1, 2, 6, 7, 5].map(regW);
+const IA32_ARG_WORDS = IA32_SYSCALL_ARG_REGS.map(regW);
 
 /**
  * The arguments of the syscall being served (SyscallArgs), read from the
@@ -1058,7 +1058,7 @@ export class Kernel {
       this.setReg(0, -BigInt(ENOSYS));
       t0.sleeping = 'traced';
       t0.sleepingInt80 = int80;
-      this.ptraceSyscallStop(t0, PTRACE_SYSCALL_ENTRY);
+      this.ptraceNotify(t0, PTRACE_SYSCALL_ENTRY);
       return;
     }
     // the tracer set orig_rax to -1 at a syscall stop (any negative number at seccomp's): the call
@@ -1141,7 +1141,7 @@ export class Kernel {
       return;
     }
     if (t.ptraceSyscall && t.tracer !== undefined && t.state !== 'zombie' && t === this.current) {
-      this.ptraceSyscallStop(t, PTRACE_SYSCALL_EXIT);
+      this.ptraceNotify(t, PTRACE_SYSCALL_EXIT);
       return;
     }
     // most syscalls leave nothing to deliver: deliverSignals' first test, without the call
@@ -1149,11 +1149,13 @@ export class Kernel {
   }
 
   /**
-   * A ptrace syscall stop (ptrace_report_syscall): SIGTRAP, with 0x80 under
-   * PTRACE_O_TRACESYSGOOD, reported by the tracer's wait4; `kind` says
-   * which (PTRACE_GET_SYSCALL_INFO's op).
+   * A stop the kernel reports to t's tracer (ptrace_notify): by default a
+   * syscall stop, SIGTRAP with 0x80 under PTRACE_O_TRACESYSGOOD; with
+   * `code` an event stop, SIGTRAP with the event above it. `kind` is
+   * PTRACE_GET_SYSCALL_INFO's op for a syscall or seccomp stop, `message`
+   * what PTRACE_GETEVENTMSG gives.
    */
-  ptraceSyscallStop(t: Task, kind: number | undefined, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind ?? 0): void {
+  ptraceNotify(t: Task, kind: number | undefined, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind ?? 0): void {
     // the call's arch as the stop reports it (TS_COMPAT through int $0x80)
     const int80 = this.dwords[INT80_W] !== 0;
     t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80, message };

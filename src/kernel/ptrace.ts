@@ -17,6 +17,7 @@ import * as L from '../engine/layout.js';
 import { SIGSTOP, SIGKILL, SIGTRAP } from './signal_names.js';
 import { killInfo, putSiginfo, siginfo } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
+import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo } from './signals.js';
 
 const PTRACE_TRACEME = 0;
@@ -153,7 +154,7 @@ export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number
   child.ptraceOptions = parent.ptraceOptions;
   child.ptraceSeized = parent.ptraceSeized;
   sendSignalTo(child, SIGSTOP, killInfo(SIGSTOP, 0, 0, 0));
-  if (reported) k.ptraceSyscallStop(parent, undefined, SIGTRAP | (event << 8), child.tid);
+  if (reported) k.ptraceNotify(parent, undefined, SIGTRAP | (event << 8), child.tid);
 }
 
 /**
@@ -225,7 +226,7 @@ function syscallInfo(k: Kernel, t: Task, size: bigint, data: bigint): bigint {
   let actual = 24;
   if (op === PTRACE_SYSCALL_ENTRY || op === PTRACE_SECCOMP_STOP) {
     o.setBigUint64(24, v.getBigUint64(L.CPU_ORIG_RAX - L.CPU, true), true);
-    const regs = int80 ? [3, 1, 2, 6, 7, 5] : [7, 6, 2, 10, 8, 9];
+    const regs = int80 ? IA32_SYSCALL_ARG_REGS : SYSCALL_ARG_REGS;
     regs.forEach((r, i) => o.setBigUint64(32 + 8 * i, reg(r), true));
     actual = 80;
     // seccomp's: the filter's data after the arguments

@@ -29,6 +29,7 @@ import type { Task } from './task.js';
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { EACCES, EFAULT, EINVAL, ENOMEM, ENOSYS, ESRCH } from './errno.js';
 import { copyFromUser } from './uaccess.js';
+import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { PTRACE_O_TRACESECCOMP, PTRACE_SECCOMP_STOP } from './ptrace.js';
 import { SIGTRAP } from './signal_names.js';
 
@@ -260,9 +261,6 @@ function runChain(f: SeccompFilter, data: Int32Array): number {
 const STRICT_64 = new Set([0, 1, 60, 15]);
 const STRICT_32 = new Set([3, 4, 1, 119]);
 
-/** The registers a syscall's arguments are in: rdi, rsi, rdx, r10, r8, r9; through int $0x80, ebx, ecx, edx, esi, edi, ebp. */
-const ARG_REGS_64 = [7, 6, 2, 10, 8, 9];
-const ARG_REGS_32 = [3, 1, 2, 6, 7, 5];
 
 /** What the entry does after seccomp's verdict. */
 export const enum Verdict {
@@ -296,7 +294,7 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrac
   const rip = k.rip();
   data[2] = Number(rip & 0xffffffffn) | 0;
   data[3] = Number(rip >> 32n) | 0;
-  const regs = int80 ? ARG_REGS_32 : ARG_REGS_64;
+  const regs = int80 ? IA32_SYSCALL_ARG_REGS : SYSCALL_ARG_REGS;
   for (let i = 0; i < 6; i++) {
     const v = BigInt.asUintN(64, k.reg(regs[i]));
     data[4 + 2 * i] = Number(v & 0xffffffffn) | 0;
@@ -315,7 +313,7 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrac
       // the tracer already saw this call (the recheck after its stop): it runs
       if (afterTrace) return Verdict.Run;
       if (t.tracer !== undefined && (t.ptraceOptions & PTRACE_O_TRACESECCOMP) !== 0) {
-        k.ptraceSyscallStop(t, PTRACE_SECCOMP_STOP, SIGTRAP | (PTRACE_EVENT_SECCOMP << 8), value);
+        k.ptraceNotify(t, PTRACE_SECCOMP_STOP, SIGTRAP | (PTRACE_EVENT_SECCOMP << 8), value);
         return Verdict.Stopped;
       }
       k.setReg(0, -BigInt(ENOSYS));

@@ -62,7 +62,7 @@ export const execSyscalls: SyscallRow[] = [
     // ptrace_event(PTRACE_EVENT_EXEC, the former tid): a stop here under PTRACE_O_TRACEEXEC, else
     // the legacy report, SIGTRAP to a task traced by TRACEME or ATTACH, stopped for on the way out
     const t = k.current;
-    if (t.tracer !== undefined && (t.ptraceOptions & PTRACE_O_TRACEEXEC) !== 0) k.ptraceSyscallStop(t, undefined, SIGTRAP | (PTRACE_EVENT_EXEC << 8), t.tid);
+    if (t.tracer !== undefined && (t.ptraceOptions & PTRACE_O_TRACEEXEC) !== 0) k.ptraceNotify(t, undefined, SIGTRAP | (PTRACE_EVENT_EXEC << 8), t.tid);
     else if (t.tracer !== undefined && !t.ptraceSeized) sendSignalTo(t, SIGTRAP, killInfo(SIGTRAP, SI_USER, t.tgid, t.cred.uid));
     return 0n;
   }),
