@@ -41,7 +41,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
-import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD } from './ptrace.js';
+import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
@@ -1011,6 +1011,14 @@ export class Kernel {
     // past a syscall-enter-stop the call goes on from where the tracer left its registers: the
     // number is orig_rax (-1 skips the call), rip stayed after the instruction
     const stopped = t.sleeping;
+    if (stopped === 'exit') {
+      // past a PTRACE_EVENT_EXIT stop: the exit it stopped before
+      t.sleeping = undefined;
+      const p = t.pendingExit!;
+      if (p.thread) this.retireThread(t);
+      else this.endGroup(t, p.end);
+      return;
+    }
     if (stopped === 'event') {
       // past a ptrace event stop inside the call: its return value, then the way out
       t.sleeping = undefined;
@@ -1177,6 +1185,9 @@ export class Kernel {
 
   private fault(): void {
     const dw = this.dwords;
+    // an exception's entry leaves orig_rax -1 (no syscall to restart), which a tracer sees
+    dw[ORIG_RAX_W] = -1;
+    dw[ORIG_RAX_W + 1] = -1;
     let sig = dw[SIGNO_W];
     const addr = this.qwords[ADDR_Q];
     let code = dw[CODE_W];
@@ -1225,7 +1236,7 @@ export class Kernel {
       this.retireThread(this.current);
       return;
     }
-    this.killProcess(sig);
+    this.killProcess(sig, true);
   }
 
   /** SUD dispatched a syscall: rax is rolled back; force SIGSYS (SEMANTICS.md §4-5). */
@@ -1244,15 +1255,32 @@ export class Kernel {
       this.exitGroup(status);
       return;
     }
+    if (this.exitStop(t, { kind: 'exited', status: status & 0xff }, true, true)) return;
     this.retireThread(t);
   }
 
   exitGroup(status: number): void {
-    this.endGroup(this.current, { kind: 'exited', status: status & 0xff });
+    this.endGroup(this.current, { kind: 'exited', status: status & 0xff }, true);
   }
 
-  killProcess(sig: number): void {
-    this.endGroup(this.current, { kind: 'killed', signal: sig, coreDumped: false });
+  /** The current process dies by sig; `inSyscall`: in a syscall's entry or body (rax reads -ENOSYS to a tracer). */
+  killProcess(sig: number, inSyscall = false): void {
+    this.endGroup(this.current, { kind: 'killed', signal: sig, coreDumped: false }, inSyscall);
+  }
+
+  /**
+   * PTRACE_O_TRACEEXIT: a traced task about to exit stops first
+   * (PTRACE_EVENT_EXIT, its wait status as the message, rax -ENOSYS when in
+   * a syscall) and exits when its tracer resumes it. True when it stopped.
+   */
+  private exitStop(t: Task, end: ProcessEnd, inSyscall: boolean, thread: boolean): boolean {
+    if (t.tracer === undefined || (t.ptraceOptions & PTRACE_O_TRACEEXIT) === 0 || t.pendingExit !== undefined || t !== this.current) return false;
+    const status = end.kind === 'exited' ? (end.status & 0xff) << 8 : end.signal & 0x7f;
+    if (inSyscall) this.setReg(0, -BigInt(ENOSYS));
+    t.pendingExit = { end, thread };
+    this.ptraceNotify(t, undefined, SIGTRAP | (PTRACE_EVENT_EXIT << 8), status);
+    t.sleeping = 'exit';
+    return true;
   }
 
   /** How many threads of a group are live. */
@@ -1296,7 +1324,8 @@ export class Kernel {
   }
 
   /** The whole thread group of t ends with end. */
-  endGroup(t: Task, end: ProcessEnd): void {
+  endGroup(t: Task, end: ProcessEnd, inSyscall = false): void {
+    if (this.exitStop(t, end, inSyscall, false)) return;
     // each live thread but the leader goes (deleting from a Map while iterating it is safe)
     for (const x of this.tasks.values()) {
       if (x.tgid !== t.tgid || x.state === 'zombie' || x.tid === x.tgid) continue;

@@ -113,9 +113,9 @@ export const PTRACE_SECCOMP_STOP = 3;
 
 /**
  * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACEFORK,
- * TRACECLONE, TRACEEXEC, TRACESECCOMP and EXITKILL. Linux's others (the
- * vfork, vfork-done and exit events) are not modelled: asking for one fails
- * as an unknown option does, rather than being accepted and never
+ * TRACECLONE, TRACEEXEC, TRACEEXIT, TRACESECCOMP and EXITKILL. Linux's
+ * others (the vfork and vfork-done events) are not modelled: asking for one
+ * fails as an unknown option does, rather than being accepted and never
  * delivered; so do TRACEFORK and TRACECLONE for a PTRACE_SEIZE tracee
  * (whose new children would start in a PTRACE_EVENT_STOP, not modelled).
  */
@@ -123,17 +123,19 @@ export const PTRACE_O_TRACESYSGOOD = 1;
 const PTRACE_O_TRACEFORK = 2;
 const PTRACE_O_TRACECLONE = 8;
 export const PTRACE_O_TRACEEXEC = 0x10;
+export const PTRACE_O_TRACEEXIT = 0x40;
 export const PTRACE_O_TRACESECCOMP = 0x80;
 const PTRACE_O_EXITKILL = 0x100000;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 /** The options a PTRACE_SEIZE tracee cannot have here (see above). */
 const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE;
 
 /** The ptrace events of a new task: fork (exit signal SIGCHLD), clone (any other). */
 export const PTRACE_EVENT_FORK = 1;
 export const PTRACE_EVENT_CLONE = 3;
-/** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status. */
+/** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status; _EXIT, PTRACE_O_TRACEEXIT's. */
 export const PTRACE_EVENT_EXEC = 4;
+export const PTRACE_EVENT_EXIT = 6;
 const CLONE_PTRACE = 0x2000;
 const CLONE_UNTRACED = 0x00800000;
 

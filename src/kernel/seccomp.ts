@@ -332,7 +332,7 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrac
       return Verdict.Gone;
     default:
       // KILL_PROCESS and any action this kernel does not know
-      k.killProcess(31);
+      k.killProcess(31, true);
       return Verdict.Gone;
   }
 }

@@ -252,9 +252,12 @@ export class Task {
    * it; 'traced' and 'seccomp': stopped at the syscall's entry for its
    * tracer (a syscall-enter-stop, seccomp's PTRACE_EVENT_SECCOMP), the call
    * to go on when resumed; 'event': stopped inside the call for a ptrace
-   * event (PTRACE_EVENT_EXEC), to return when resumed.
+   * event (exec, fork, clone), to return when resumed; 'exit': stopped for
+   * PTRACE_EVENT_EXIT, to exit when resumed.
    */
-  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | 'event' | undefined;
+  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | 'event' | 'exit' | undefined;
+  /** An exit a PTRACE_EVENT_EXIT stop holds back (sleeping 'exit'): the process's end, or the thread's alone. */
+  pendingExit: { end: ProcessEnd; thread: boolean } | undefined = undefined;
   /** The return value of a call stopped for a ptrace event (sleeping 'event'), set when it goes on. */
   eventReturn = 0n;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */

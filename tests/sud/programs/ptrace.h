@@ -18,6 +18,7 @@
 #define PTRACE_O_TRACEFORK 0x2
 #define PTRACE_O_TRACECLONE 0x8
 #define PTRACE_O_TRACEEXEC 0x10
+#define PTRACE_O_TRACEEXIT 0x40
 #define PTRACE_O_TRACESECCOMP 0x80
 #define PTRACE_O_EXITKILL 0x100000
 /* wait4's __WALL: children of any kind, a tracee that is no child too */
