@@ -82,6 +82,9 @@ const enum SyscallEntry {
 }
 
 
+/** exit(0): a thread's end when nothing else is said. */
+const EXITED_0: ProcessEnd = Object.freeze({ kind: 'exited', status: 0 });
+
 /** A byte stream behind a file descriptor. */
 export interface Stream {
   read?(max: number): Uint8Array;
@@ -842,7 +845,7 @@ export class Kernel {
 
   /** do_exit(sig) of the current thread: the process ends with it when it is the last one. */
   killThread(sig: number): void {
-    if (this.liveThreads(this.current.tgid) > 1) this.retireThread(this.current);
+    if (this.liveThreads(this.current.tgid) > 1) this.retireThread(this.current, { kind: 'killed', signal: sig, coreDumped: false });
     else this.killProcess(sig);
   }
 
@@ -1015,7 +1018,7 @@ export class Kernel {
       // past a PTRACE_EVENT_EXIT stop: the exit it stopped before
       t.sleeping = undefined;
       const p = t.pendingExit!;
-      if (p.thread) this.retireThread(t);
+      if (p.thread) this.retireThread(t, p.end);
       else this.endGroup(t, p.end);
       return;
     }
@@ -1233,7 +1236,7 @@ export class Kernel {
     }
     // the seed's do_exit(sig) ends the calling thread only; mainline's force_exit_sig the group
     if (this.profile.killThreadOnly && this.liveThreads(this.current.tgid) > 1) {
-      this.retireThread(this.current);
+      this.retireThread(this.current, { kind: 'killed', signal: sig, coreDumped: false });
       return;
     }
     this.killProcess(sig, true);
@@ -1255,8 +1258,9 @@ export class Kernel {
       this.exitGroup(status);
       return;
     }
-    if (this.exitStop(t, { kind: 'exited', status: status & 0xff }, true, true)) return;
-    this.retireThread(t);
+    const end: ProcessEnd = { kind: 'exited', status: status & 0xff };
+    if (this.exitStop(t, end, true, true)) return;
+    this.retireThread(t, end);
   }
 
   exitGroup(status: number): void {
@@ -1291,14 +1295,39 @@ export class Kernel {
   }
 
   /** A thread other than the last one ends: CLONE_CHILD_CLEARTID's store and futex wake, then it is gone. */
-  private retireThread(t: Task): void {
+  private retireThread(t: Task, end: ProcessEnd = EXITED_0): void {
     this.trace?.(`${this.tracePrefix(t)}+++ exited with 0 +++`);
     this.keepCpuTime(t);
     t.state = 'zombie';
     this.clearChildTid(t);
     t.mm.users--;
     this.dropFiles(t);
-    if (t.tid !== t.tgid) this.releaseTask(t);
+    // a traced thread stays a zombie until its tracer's wait reaps it
+    if (t.tid !== t.tgid && !this.keepForTracer(t, end)) this.releaseTask(t);
+  }
+
+  /**
+   * A traced task that ended and whose tracer is not its parent (a thread;
+   * a process another process forked): it waits as a zombie for its
+   * tracer's wait, which SIGCHLD tells of (exit_notify); its parent hears
+   * of it once the tracer has reaped it (notifyParent). False when t has
+   * no such tracer.
+   */
+  private keepForTracer(t: Task, end: ProcessEnd): boolean {
+    const tr = t.tracer === undefined ? undefined : this.tasks.get(t.tracer);
+    if (!tr || tr.state === 'zombie' || (t.tid === t.tgid && t.tracer === t.ppid)) return false;
+    t.end = end;
+    this.sigchld(tr, t, end);
+    this.wakeTracer(t);
+    return true;
+  }
+
+  /** SIGCHLD to `to` of t's end (si_status the exit code or the signal; CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3). */
+  private sigchld(to: Task, t: Task, end: ProcessEnd): void {
+    const code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2;
+    const taker = sendSignalToProcess(this, to, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+    // a thread that takes SIGCHLD wakes from an interruptible sleep to run its handler
+    if (taker && taker !== to && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait) taker.state = 'runnable';
   }
 
   /** release_task: t, a zombie, leaves the task list for good (its saved CPU block serves a later task). */
@@ -1335,7 +1364,8 @@ export class Kernel {
       x.state = 'zombie';
       x.mm.users--;
       this.dropFiles(x);
-      this.releaseTask(x);
+      // a traced thread stays for its tracer's wait, ended as its group is
+      if (!this.keepForTracer(x, end)) this.releaseTask(x);
     }
     const leader = this.tasks.get(t.tgid) ?? t;
     this.endProcess(leader, end);
@@ -1389,27 +1419,41 @@ export class Kernel {
     for (const c of this.tasks.values()) {
       if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
       if (c.tracer === t.tgid && c.state !== 'zombie') releaseTracee(c);
+      else if (c.tracer === t.tgid) this.untraceZombie(c);
       if (c.state === 'blocked' && c.inPoll) c.state = 'runnable';
     }
     if (t.tgid === this.rootPid) {
       this.end = end;
       return;
     }
+    // a tracer that is not the parent reaps it first
+    if (this.keepForTracer(t, end)) return;
+    this.notifyParent(t, end);
+  }
+
+  /** A process ended: its parent's SIGCHLD and wait, or its release when nobody will wait for it. */
+  notifyParent(t: Task, end: ProcessEnd): void {
     const parent = this.tasks.get(t.ppid);
     if (!parent || parent.state === 'zombie') {
       this.releaseTask(t);
       return;
     }
-    // si_status: the exit code, or the signal (CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3)
-    const code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2;
-    const taker = sendSignalToProcess(this, parent, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
-    // a thread of the parent that takes SIGCHLD wakes from an interruptible sleep to run its handler
-    if (taker && taker !== parent && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait) taker.state = 'runnable';
+    this.sigchld(parent, t, end);
     // a parent ignoring SIGCHLD (or with SA_NOCLDWAIT) leaves no zombie: the child is reaped now,
     // and a wait finds it gone (ECHILD once no child is left)
     const act = parent.sighand.actions[SIGCHLD];
     if (act.handler === SIG_IGN || (act.flags & SA_NOCLDWAIT) !== 0n) this.releaseTask(t);
     this.wakeParent(t);
+  }
+
+  /**
+   * A zombie its tracer reaped, or whose tracer ended: a thread is gone, a
+   * process goes on to its parent.
+   */
+  untraceZombie(t: Task): void {
+    t.tracer = undefined;
+    if (t.tid !== t.tgid) this.releaseTask(t);
+    else if (t.end !== undefined) this.notifyParent(t, t.end);
   }
 
   /** Fires every timer that is due (SIGALRM, rearmed when periodic); returns the earliest still armed. */

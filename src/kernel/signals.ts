@@ -293,6 +293,8 @@ export function sendSignal(k: Kernel, sig: number, info: Siginfo): void {
  * taken by sigwait, or unblocked with a handler installed first).
  */
 function ignoredBy(t: Task, sig: number): boolean {
+  // a tracer sees even an ignored signal (sig_ignored): queued, its stop reported, dropped only if resumed with it
+  if (t.tracer !== undefined && sig !== SIGKILL) return false;
   const act = t.sighand.actions[sig];
   if (act.handler !== SIG_IGN && (act.handler !== SIG_DFL || defaultAction(sig) !== 'ign')) return false;
   return !isBlocked(t.sig.blocked, sig) && !(t.sigwaitSet !== undefined && (t.sigwaitSet & bit(sig)) !== 0n);

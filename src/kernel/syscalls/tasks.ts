@@ -142,14 +142,22 @@ function findWaitable(k: Kernel, what: WaitFor, id: number, opts: number): Found
   let children = false;
   let tracing = false;
   for (const t of k.tasks.values()) {
-    if (t.tracer === me.tgid) {
+    if (t.tracer === me.tgid && waitsFor(t, what, id)) {
+      // only a tracee the wait names keeps it from ECHILD
       tracing = true;
       if (t.ptraceStop && !t.ptraceStop.reported && waitsFor(t, what, id) && (traced === undefined || t.tid < traced.tid)) traced = t;
+      // a traced thread, or a process another one forked, that ended: the tracer reaps it first
+      if (t.state === 'zombie' && t.end !== undefined && (t.tid !== t.tgid || t.ppid !== me.tgid) && opts & WEXITED && waitsFor(t, what, id) &&
+          (child === undefined || t.tid < child.tid)) {
+        child = t;
+        childKind = 'ended';
+      }
     }
     if (t.ppid === me.tgid && t.tid === t.tgid && t.tgid !== me.tgid && waitsFor(t, what, id)) {
       children = true;
       if (child !== undefined && t.tid > child.tid) continue;
-      const kind = reportable(t, opts);
+      // an ended child another process traces is that tracer's to reap first
+      const kind = t.state === 'zombie' && t.tracer !== undefined && t.tracer !== me.tgid ? undefined : reportable(t, opts);
       if (kind !== undefined) {
         child = t;
         childKind = kind;
@@ -180,7 +188,10 @@ function consume(k: Kernel, f: Found, opts: number): void {
   if (f.kind === 'ptrace') f.t.ptraceStop!.reported = true;
   else if (f.kind === 'stopped') f.t.jobStop!.reported = true;
   else if (f.kind === 'continued') f.t.continued = false;
-  else {
+  else if (f.t.tracer === k.current.tgid && (f.t.tid !== f.t.tgid || f.t.ppid !== k.current.tgid)) {
+    // the tracer reaped a tracee that is not its child: a thread goes, a process goes on to its parent
+    k.untraceZombie(f.t);
+  } else {
     k.reapCpuTime(f.t);
     k.releaseTask(f.t);
   }
@@ -201,7 +212,8 @@ function wait4(k: Kernel, pid: number, status: bigint, opts: number, rusage: big
   if (status !== 0n) writeU32(k.mm, status, word);
   if (rusage !== 0n) copyToUser(k.mm, rusage, childRusage(k, f.t, f.kind === 'ended'));
   consume(k, f, opts);
-  return BigInt(f.kind === 'ptrace' ? f.t.tid : f.t.tgid);
+  // a tracee's id is its thread's (a traced thread's stop or end), a child's its process's
+  return BigInt(f.kind === 'ptrace' || f.t.tid !== f.t.tgid ? f.t.tid : f.t.tgid);
 }
 
 const P_ALL = 0;
