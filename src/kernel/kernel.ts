@@ -41,7 +41,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
-import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT } from './ptrace.js';
+import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
@@ -1023,6 +1023,13 @@ export class Kernel {
       return;
     }
     if (stopped === 'event') {
+      // a vfork under PTRACE_O_TRACEVFORKDONE, the child gone or exec'd: that event's stop first
+      if (t.vforkDoneEvent !== undefined) {
+        const child = t.vforkDoneEvent;
+        t.vforkDoneEvent = undefined;
+        this.ptraceNotify(t, undefined, SIGTRAP | (PTRACE_EVENT_VFORK_DONE << 8), child);
+        return;
+      }
       // past a ptrace event stop inside the call: its return value, then the way out
       t.sleeping = undefined;
       this.setReg(0, t.eventReturn);
@@ -1143,9 +1150,10 @@ export class Kernel {
 
   /** The way back to user mode after a syscall: a ptrace syscall-exit-stop, or the signals to deliver. */
   private syscallExit(t: Task): void {
-    if (t.ptraceStop !== undefined && t.state === 'blocked' && t === this.current) {
-      // the call stopped for a ptrace event (exec): its return value is set after the stop,
-      // rax reads -ENOSYS until then, and the exit stop and signals come when it is resumed
+    if (((t.ptraceStop !== undefined && t.state === 'blocked') || t.vforkDoneEvent !== undefined) && t === this.current) {
+      // the call stopped for a ptrace event (exec, fork, clone, vfork), or waits to stop for
+      // vfork's end: its return value is set after, rax reads -ENOSYS until then, and the exit
+      // stop and signals come when it goes on
       t.eventReturn = this.reg(0);
       this.setReg(0, -BigInt(ENOSYS));
       t.sleeping = 'event';

@@ -112,27 +112,33 @@ export const PTRACE_SYSCALL_EXIT = 2;
 export const PTRACE_SECCOMP_STOP = 3;
 
 /**
- * The PTRACE_O_ options this ptrace takes: TRACESYSGOOD, TRACEFORK,
- * TRACECLONE, TRACEEXEC, TRACEEXIT, TRACESECCOMP and EXITKILL. Linux's
- * others (the vfork and vfork-done events) are not modelled: asking for one
- * fails as an unknown option does, rather than being accepted and never
- * delivered; so do TRACEFORK and TRACECLONE for a PTRACE_SEIZE tracee
- * (whose new children would start in a PTRACE_EVENT_STOP, not modelled).
+ * The PTRACE_O_ options this ptrace takes: all of Linux's (TRACESYSGOOD,
+ * TRACEFORK, TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT,
+ * TRACESECCOMP, EXITKILL) but SUSPEND_SECCOMP (checkpoint/restore's: it
+ * fails as an unknown option). A PTRACE_SEIZE tracee cannot have
+ * TRACEFORK, TRACEVFORK or TRACECLONE here: its new children would start
+ * in a PTRACE_EVENT_STOP, which is not modelled (the options fail as
+ * unknown ones rather than being accepted and misreported).
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
 const PTRACE_O_TRACEFORK = 2;
+const PTRACE_O_TRACEVFORK = 4;
 const PTRACE_O_TRACECLONE = 8;
 export const PTRACE_O_TRACEEXEC = 0x10;
+export const PTRACE_O_TRACEVFORKDONE = 0x20;
 export const PTRACE_O_TRACEEXIT = 0x40;
 export const PTRACE_O_TRACESECCOMP = 0x80;
 const PTRACE_O_EXITKILL = 0x100000;
-const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
+const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
+  PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
 /** The options a PTRACE_SEIZE tracee cannot have here (see above). */
-const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACECLONE;
+const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
 
-/** The ptrace events of a new task: fork (exit signal SIGCHLD), clone (any other). */
+/** The ptrace events of a new task: fork (exit signal SIGCHLD), vfork, clone (any other); vfork's end. */
 export const PTRACE_EVENT_FORK = 1;
+export const PTRACE_EVENT_VFORK = 2;
 export const PTRACE_EVENT_CLONE = 3;
+export const PTRACE_EVENT_VFORK_DONE = 5;
 /** PTRACE_EVENT_EXEC: the event in a PTRACE_O_TRACEEXEC stop's status; _EXIT, PTRACE_O_TRACEEXIT's. */
 export const PTRACE_EVENT_EXEC = 4;
 export const PTRACE_EVENT_EXIT = 6;
@@ -140,16 +146,19 @@ const CLONE_PTRACE = 0x2000;
 const CLONE_UNTRACED = 0x00800000;
 
 /**
- * A task made by fork or clone (not vfork, whose event is not modelled),
- * as kernel_clone and ptrace_init_task treat it: when the parent's tracer
- * asked for the event (or the call gave CLONE_PTRACE), the child is traced
- * by the same tracer with the same options and starts with SIGSTOP
- * pending; with the event, the parent stops inside the call
- * (PTRACE_EVENT_FORK or _CLONE, the child's pid as the message).
+ * A task made by fork, vfork or clone, as kernel_clone and
+ * ptrace_init_task treat it: when the parent's tracer asked for the event
+ * (or the call gave CLONE_PTRACE), the child is traced by the same tracer
+ * with the same options and starts with SIGSTOP pending; with the event,
+ * the parent stops inside the call (PTRACE_EVENT_FORK, _VFORK or _CLONE,
+ * the child's pid as the message). A vfork parent under
+ * PTRACE_O_TRACEVFORKDONE stops again when the child releases it
+ * (Task.vforkDoneEvent).
  */
 export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number, event: number): void {
   if (parent.tracer === undefined || (flags & CLONE_UNTRACED) !== 0) return;
-  const option = event === PTRACE_EVENT_FORK ? PTRACE_O_TRACEFORK : PTRACE_O_TRACECLONE;
+  if (event === PTRACE_EVENT_VFORK && (parent.ptraceOptions & PTRACE_O_TRACEVFORKDONE) !== 0) parent.vforkDoneEvent = child.tid;
+  const option = event === PTRACE_EVENT_FORK ? PTRACE_O_TRACEFORK : event === PTRACE_EVENT_VFORK ? PTRACE_O_TRACEVFORK : PTRACE_O_TRACECLONE;
   const reported = (parent.ptraceOptions & option) !== 0;
   if (!reported && (flags & CLONE_PTRACE) === 0) return;
   child.tracer = parent.tracer;
@@ -199,9 +208,10 @@ function resume(k: Kernel, t: Task, sig: number, syscalls: boolean): void {
   t.ptraceStop = undefined;
   t.ptraceSyscall = syscalls;
   const event = stop.sig >> 8 !== 0;
+  // a vfork parent resumed at its vfork event goes on waiting for the child to exec or exit
+  t.state = t.vforkWait ? 'blocked' : 'runnable';
   if (sig !== 0 && !event && stop.syscall !== undefined) sendSignalTo(t, sig, killInfo(sig, SI_KERNEL, 0, 0));
   else if (sig !== 0 && !event) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
-  t.state = 'runnable';
 }
 
 /**

@@ -260,6 +260,8 @@ export class Task {
   pendingExit: { end: ProcessEnd; thread: boolean } | undefined = undefined;
   /** The return value of a call stopped for a ptrace event (sleeping 'event'), set when it goes on. */
   eventReturn = 0n;
+  /** A vfork under PTRACE_O_TRACEVFORKDONE: the child whose release stops the parent (PTRACE_EVENT_VFORK_DONE) before the call returns. */
+  vforkDoneEvent: number | undefined = undefined;
   /** That syscall came through int $0x80 (its numbering and argument registers are i386's). */
   sleepingInt80 = false;
   /** vfork child: the parent to release at exec or exit. */

@@ -10,7 +10,7 @@ import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { rusage } from './time.js';
-import { traceNewTask, PTRACE_EVENT_FORK, PTRACE_EVENT_CLONE } from '../ptrace.js';
+import { traceNewTask, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_CLONE } from '../ptrace.js';
 
 /**
  * Thrown by a handler whose task must sleep: the syscall is re-executed when
@@ -68,13 +68,13 @@ function doClone(k: Kernel, flags: number, stack: bigint, ptid: bigint, ctid: bi
   const parent = k.current;
   const child = k.cloneTask(flags, stack, ptid, ctid, tls);
   if (flags & CLONE_PIDFD) writeU32(parent.mm, pidfdAddr, k.installFd({ pid: child.tgid }, true));
-  if (!(flags & CLONE_VFORK)) traceNewTask(k, parent, child, flags, (flags & CSIGNAL) === SIGCHLD ? PTRACE_EVENT_FORK : PTRACE_EVENT_CLONE);
   if (flags & CLONE_VFORK) {
     // as vfork: the parent sleeps until the child execs or exits (posix_spawn relies on it)
     child.vforkParent = parent.tid;
     parent.vforkWait = true;
     parent.state = 'blocked';
   }
+  traceNewTask(k, parent, child, flags, flags & CLONE_VFORK ? PTRACE_EVENT_VFORK : (flags & CSIGNAL) === SIGCHLD ? PTRACE_EVENT_FORK : PTRACE_EVENT_CLONE);
   return BigInt(child.tid);
 }
 
@@ -284,6 +284,7 @@ export const taskSyscalls: SyscallRow[] = [
     child.vforkParent = parent.tid;
     parent.vforkWait = true;
     parent.state = 'blocked';
+    traceNewTask(k, parent, child, CLONE_VFORK, PTRACE_EVENT_VFORK);
     return BigInt(child.tgid);
   }),
   // clone(flags, stack, parent_tid, child_tid, tls): the x86-64 argument order; CLONE_PIDFD's
