@@ -1422,10 +1422,15 @@ export class Kernel {
     // the first process's memory stays readable once the machine has ended, for inspection
     if (t.mm.users === 0 && t.tgid !== this.rootPid) t.mm.destroy();
     if (t.tgid === this.rootPid) this.rootMm = t.mm;
-    // one pass over the tasks: its children go to init, its tracees are let go (exit_ptrace),
-    // and tasks sleeping in poll look again (a process they may watch has changed state)
+    // one pass over the tasks: its children go to the nearest subreaper or init (an ended one
+    // is the subreaper's to reap now), its tracees are let go (exit_ptrace), and tasks sleeping
+    // in poll look again (a process they may watch has changed state)
+    const reaper = this.childReaper(t);
     for (const c of this.tasks.values()) {
-      if (c.ppid === t.tgid && c.tgid !== t.tgid) c.ppid = INIT_PID;
+      if (c.ppid === t.tgid && c.tgid !== t.tgid) {
+        c.ppid = reaper;
+        if (reaper !== INIT_PID && c.state === 'zombie' && c.tid === c.tgid && c.end !== undefined && c.tracer === undefined) this.notifyParent(c, c.end);
+      }
       if (c.tracer === t.tgid && c.state !== 'zombie') releaseTracee(c);
       else if (c.tracer === t.tgid) this.untraceZombie(c);
       if (c.state === 'blocked' && c.inPoll) c.state = 'runnable';
@@ -1437,6 +1442,21 @@ export class Kernel {
     // a tracer that is not the parent reaps it first
     if (this.keepForTracer(t, end)) return;
     this.notifyParent(t, end);
+  }
+
+  /**
+   * Who takes the children of process t when it ends (find_new_reaper): the
+   * nearest live ancestor that set PR_SET_CHILD_SUBREAPER, else init.
+   */
+  private childReaper(t: Task): number {
+    let pid = t.ppid;
+    for (let depth = 0; depth < 4096 && pid !== INIT_PID; depth++) {
+      const p = this.tasks.get(pid);
+      if (!p) break;
+      if (p.childSubreaper && p.state !== 'zombie') return p.tgid;
+      pid = p.ppid;
+    }
+    return INIT_PID;
   }
 
   /** A process ended: its parent's SIGCHLD and wait, or its release when nobody will wait for it. */

@@ -1,7 +1,7 @@
 /**
- * prctl(2): the Syscall User Dispatch option, seccomp (kernel/seccomp.ts)
- * and no_new_privs, and the task's name, dumpability and parent-death
- * signal as programs query them; other options are EINVAL.
+ * prctl(2): the Syscall User Dispatch option, seccomp (kernel/seccomp.ts),
+ * no_new_privs, the child subreaper, and the task's name, dumpability and
+ * parent-death signal as programs query them; other options are EINVAL.
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
 import { EINVAL, EFAULT } from './errno.js';
@@ -17,6 +17,8 @@ const PR_SET_NAME = 15;
 const PR_GET_NAME = 16;
 const PR_GET_SECCOMP = 21;
 const PR_SET_SECCOMP = 22;
+const PR_SET_CHILD_SUBREAPER = 36;
+const PR_GET_CHILD_SUBREAPER = 37;
 const PR_SET_NO_NEW_PRIVS = 38;
 const PR_GET_NO_NEW_PRIVS = 39;
 
@@ -50,6 +52,15 @@ export const prctlSyscalls: SyscallRow[] = [
       case PR_GET_DUMPABLE: return 1n;
       case PR_GET_SECCOMP: return BigInt(t.seccompMode);
       case PR_SET_SECCOMP: return prctlSetSeccomp(k, a.u64(1), a.u64(2));
+      case PR_SET_CHILD_SUBREAPER:
+        // the process's, whichever thread asks
+        (k.tasks.get(t.tgid) ?? t).childSubreaper = a.u64(1) !== 0n;
+        return 0n;
+      case PR_GET_CHILD_SUBREAPER: {
+        const b = new Uint8Array(4);
+        b[0] = (k.tasks.get(t.tgid) ?? t).childSubreaper ? 1 : 0;
+        return tryCopyToUser(t.mm, a.u64(1), b) ? 0n : errnoResult(EFAULT);
+      }
       case PR_SET_NO_NEW_PRIVS:
         if (a.u64(1) !== 1n || a.u64(2) !== 0n || a.u64(3) !== 0n || a.u64(4) !== 0n) return errnoResult(EINVAL);
         t.noNewPrivs = true;

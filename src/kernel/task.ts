@@ -294,6 +294,8 @@ export class Task {
   seccompFilter: SeccompFilter | undefined = undefined;
   /** prctl(PR_SET_NO_NEW_PRIVS): set once, inherited, never cleared. */
   noNewPrivs = false;
+  /** prctl(PR_SET_CHILD_SUBREAPER), on a process's leader: its descendants' orphans come to it. Not inherited. */
+  childSubreaper = false;
 
   constructor(
     readonly tid: number,
