@@ -43,13 +43,14 @@ static void tracer(int slot, int how, u64 options) {
   sc1(231, 0);
 }
 
-static void run(const char *name, int slot, int how, u64 options) {
+/* `spins`: how long to wait for the tracee's report (long where it comes, short where a kill stops it) */
+static void run(const char *name, int slot, int how, u64 options, int spins) {
   i64 pid = sc0(57);
   if (pid == 0) tracer(slot, how, options);
   int st = 0;
   sc6(61, pid, (i64)&st, 0, 0, 0, 0);
   /* the tracee, detached (or killed) when its tracer died, is not this process's child: wait on the page */
-  for (int i = 0; i < 20000 && !page[slot]; i++) sc0(24);
+  for (int i = 0; i < spins && !page[slot]; i++) sc0(24);
   out(name);
   out(": stop=");
   outi(page[slot + 3]);
@@ -65,9 +66,9 @@ static void run(const char *name, int slot, int how, u64 options) {
 void cmain(u64 *sp) {
   (void)sp;
   page = (volatile i64 *)sc6(9, 0, 4096, 3, 0x21, -1, 0);
-  run("syscall_stop", 0, 0, 0);
-  run("signal_stop", 8, 1, 0);
-  run("syscall_stop_exitkill", 16, 0, PTRACE_O_EXITKILL);
+  run("syscall_stop", 0, 0, 0, 5000000);
+  run("signal_stop", 8, 1, 0, 5000000);
+  run("syscall_stop_exitkill", 16, 0, PTRACE_O_EXITKILL, 20000);
   kv("tracees_done", page[0] + page[8] + page[16]);
   sc1(231, 0);
 }

@@ -29,7 +29,7 @@ void cmain(u64 *sp) {
     i64 c = sc0(57);
     if (c == 0) {
       /* wait to be orphaned, then say who took it */
-      for (int i = 0; i < 100000 && sc0(110) != me; i++) sc0(24);
+      for (int i = 0; i < 5000000 && sc0(110) != me; i++) sc0(24);
       page[1] = sc0(110) == me;
       page[0] = 1;
       sc1(231, 9);
