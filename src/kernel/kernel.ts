@@ -26,7 +26,7 @@ import { openInterpreter } from './interp.js';
 import { PageCache } from './page_cache.js';
 import { FileLocks } from './locks.js';
 import type { AddressSpace } from './mm.js';
-import { Task, SemUndoList, commOf, releaseSavedBlock, RLIMIT_NOFILE, type ProcessEnd } from './task.js';
+import { Task, SemUndoList, commOf, releaseSavedBlock, RLIMIT_NOFILE, waitStatusOf, type ProcessEnd } from './task.js';
 import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './syscalls/table.js';
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
@@ -41,7 +41,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
-import { ptraceSyscalls, releaseTracee, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE } from './ptrace.js';
+import { ptraceSyscalls, releaseTracee, ptraceUnlink, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
 
@@ -832,7 +832,7 @@ export class Kernel {
 
   /** The syscall's orig_rax (the number as the entry found it in rax), as syscall_rollback puts it back. */
   origRax(): bigint {
-    return BigInt.asIntN(64, (BigInt(this.dwords[ORIG_RAX_W + 1] >>> 0) << 32n) | BigInt(this.dwords[ORIG_RAX_W] >>> 0));
+    return BigInt.asIntN(64, this.qwords[ORIG_RAX_Q]);
   }
 
   /** A seccomp filter's TRAP: SIGSYS with SYS_SECCOMP, si_errno the filter's data, from the syscall's address. */
@@ -1041,7 +1041,7 @@ export class Kernel {
     if (!traced) this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
     this.dwords[INT80_W] = t.sleepingInt80 ? 1 : 0;
-    if (traced && ((t.sig.set() | t.shared.set()) & (1n << BigInt(SIGKILL - 1))) !== 0n) {
+    if (traced && (t.sig.pending[SIGKILL] !== undefined || t.shared.pending[SIGKILL] !== undefined)) {
       // killed in the stop: the call never runs
       t.sleeping = undefined;
       deliverSignals(this);
@@ -1073,7 +1073,7 @@ export class Kernel {
     const int80 = this.dwords[INT80_W] !== 0;
     if (stage === SyscallEntry.User && t0.ptraceSyscall && t0.tracer !== undefined) {
       // syscall-enter-stop: rax -ENOSYS and the number in orig_rax, for the tracer to see or change
-      this.setReg(0, -BigInt(ENOSYS));
+      this.setReg(0, errnoResult(ENOSYS));
       t0.sleeping = 'traced';
       t0.sleepingInt80 = int80;
       this.ptraceNotify(t0, PTRACE_SYSCALL_ENTRY);
@@ -1089,7 +1089,7 @@ export class Kernel {
       const v = secureComputing(this, nr, int80, stage === SyscallEntry.AfterSeccompStop);
       if (v === Verdict.Stopped) {
         // PTRACE_EVENT_SECCOMP: the call goes on (or not) when the tracer resumes the task
-        this.setReg(0, -BigInt(ENOSYS));
+        this.setReg(0, errnoResult(ENOSYS));
         t0.sleeping = 'seccomp';
         t0.sleepingInt80 = int80;
         return;
@@ -1155,7 +1155,7 @@ export class Kernel {
       // vfork's end: its return value is set after, rax reads -ENOSYS until then, and the exit
       // stop and signals come when it goes on
       t.eventReturn = this.reg(0);
-      this.setReg(0, -BigInt(ENOSYS));
+      this.setReg(0, errnoResult(ENOSYS));
       t.sleeping = 'event';
       return;
     }
@@ -1287,8 +1287,8 @@ export class Kernel {
    */
   private exitStop(t: Task, end: ProcessEnd, inSyscall: boolean, thread: boolean): boolean {
     if (t.tracer === undefined || (t.ptraceOptions & PTRACE_O_TRACEEXIT) === 0 || t.pendingExit !== undefined || t !== this.current) return false;
-    const status = end.kind === 'exited' ? (end.status & 0xff) << 8 : end.signal & 0x7f;
-    if (inSyscall) this.setReg(0, -BigInt(ENOSYS));
+    const status = waitStatusOf(end);
+    if (inSyscall) this.setReg(0, errnoResult(ENOSYS));
     t.pendingExit = { end, thread };
     this.ptraceNotify(t, undefined, SIGTRAP | (PTRACE_EVENT_EXIT << 8), status);
     t.sleeping = 'exit';
@@ -1479,7 +1479,7 @@ export class Kernel {
    * process goes on to its parent.
    */
   untraceZombie(t: Task): void {
-    t.tracer = undefined;
+    ptraceUnlink(t);
     if (t.tid !== t.tgid) this.releaseTask(t);
     else if (t.end !== undefined) this.notifyParent(t, t.end);
   }

@@ -134,6 +134,17 @@ const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRAC
 /** The options a PTRACE_SEIZE tracee cannot have here (see above). */
 const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
 
+/** The options a tracee attached so can have. */
+const optionsTaken = (seized: boolean): number => (seized ? OPTIONS_TAKEN & ~NOT_FOR_SEIZED : OPTIONS_TAKEN);
+
+/** __ptrace_unlink: t is nobody's tracee any more (its options and syscall tracing go with its tracer). */
+export function ptraceUnlink(t: Task): void {
+  t.tracer = undefined;
+  t.ptraceOptions = 0;
+  t.ptraceSeized = false;
+  t.ptraceSyscall = false;
+}
+
 /** The ptrace events of a new task: fork (exit signal SIGCHLD), vfork, clone (any other); vfork's end. */
 export const PTRACE_EVENT_FORK = 1;
 export const PTRACE_EVENT_VFORK = 2;
@@ -176,10 +187,7 @@ export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number
  */
 export function releaseTracee(t: Task): void {
   const kill = (t.ptraceOptions & PTRACE_O_EXITKILL) !== 0;
-  t.tracer = undefined;
-  t.ptraceOptions = 0;
-  t.ptraceSeized = false;
-  t.ptraceSyscall = false;
+  ptraceUnlink(t);
   const stopped = t.ptraceStop !== undefined;
   t.ptraceStop = undefined;
   if (kill) sendSignalTo(t, SIGKILL, killInfo(SIGKILL, SI_KERNEL, 0, 0));
@@ -277,7 +285,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         const t = k.tasks.get(pid);
         if (!t || t.state === 'zombie') throw new Errno(ESRCH);
         // PTRACE_SEIZE's data: the options (ptrace_attach: EIO for one it does not take)
-        if (req === PTRACE_SEIZE && (data & ~BigInt(OPTIONS_TAKEN & ~NOT_FOR_SEIZED)) !== 0n) throw new Errno(EIO);
+        if (req === PTRACE_SEIZE && (data & ~BigInt(optionsTaken(true))) !== 0n) throw new Errno(EIO);
         if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
         t.tracer = me.tgid;
         t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
@@ -293,7 +301,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         const t = k.tasks.get(pid);
         if (!t || t.tracer !== me.tgid) throw new Errno(ESRCH);
         t.ptraceStop = undefined;
-        t.tracer = undefined;
+        ptraceUnlink(t);
         sendSignalTo(t, SIGKILL, killInfo(SIGKILL, 0, me.tgid, 0));
         t.state = 'runnable';
         return 0n;
@@ -322,13 +330,11 @@ export const ptraceSyscalls: SyscallRow[] = [
         resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL);
         return 0n;
       case PTRACE_DETACH:
-        t.tracer = undefined;
-        t.ptraceOptions = 0;
-        t.ptraceSeized = false;
+        ptraceUnlink(t);
         resume(k, t, Number(BigInt.asIntN(32, data)), false);
         return 0n;
       case PTRACE_SETOPTIONS:
-        if ((data & ~BigInt(t.ptraceSeized ? OPTIONS_TAKEN & ~NOT_FOR_SEIZED : OPTIONS_TAKEN)) !== 0n) throw new Errno(EINVAL);
+        if ((data & ~BigInt(optionsTaken(t.ptraceSeized))) !== 0n) throw new Errno(EINVAL);
         t.ptraceOptions = Number(data);
         return 0n;
       case PTRACE_GET_SYSCALL_INFO:

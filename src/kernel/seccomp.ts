@@ -27,7 +27,7 @@
 import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
-import { EACCES, EFAULT, EINVAL, ENOMEM, ENOSYS, ESRCH } from './errno.js';
+import { EACCES, EFAULT, EINVAL, ENOMEM, ENOSYS, EOPNOTSUPP, ESRCH } from './errno.js';
 import { copyFromUser } from './uaccess.js';
 import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { PTRACE_O_TRACESECCOMP, PTRACE_SECCOMP_STOP } from './ptrace.js';
@@ -307,7 +307,7 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrac
     case RET_LOG:
       return Verdict.Run;
     case RET_ERRNO:
-      k.setReg(0, -BigInt(Math.min(value, MAX_ERRNO)));
+      k.setReg(0, errnoResult(Math.min(value, MAX_ERRNO)));
       return Verdict.Skip;
     case RET_TRACE:
       // the tracer already saw this call (the recheck after its stop): it runs
@@ -316,10 +316,10 @@ export function secureComputing(k: Kernel, nr: number, int80: boolean, afterTrac
         k.ptraceNotify(t, PTRACE_SECCOMP_STOP, SIGTRAP | (PTRACE_EVENT_SECCOMP << 8), value);
         return Verdict.Stopped;
       }
-      k.setReg(0, -BigInt(ENOSYS));
+      k.setReg(0, errnoResult(ENOSYS));
       return Verdict.Skip;
     case RET_USER_NOTIF:
-      k.setReg(0, -BigInt(ENOSYS));
+      k.setReg(0, errnoResult(ENOSYS));
       return Verdict.Skip;
     case RET_TRAP:
       // syscall_rollback: rax as it was at entry (the number), then SIGSYS from the instruction
@@ -363,10 +363,9 @@ function otherThreads(k: Kernel, t: Task): Task[] {
   return out;
 }
 
-function setModeFilter(k: Kernel, flags: bigint, uargs: bigint): bigint {
+function setModeFilter(k: Kernel, f: number, uargs: bigint): bigint {
   const t = k.current;
-  if ((flags & ~BigInt(FLAGS_KNOWN)) !== 0n) return errnoResult(EINVAL);
-  const f = Number(flags);
+  if ((f & ~FLAGS_KNOWN) !== 0) return errnoResult(EINVAL);
   // seccomp_prepare_user_filter: struct sock_fprog { u16 len; u64 filter; }
   let head: Uint8Array;
   try {
@@ -433,18 +432,16 @@ function actionAvail(k: Kernel, uargs: bigint): bigint {
   }
 }
 
-const EOPNOTSUPP = 95;
-
-/** do_seccomp: the seccomp(2) operations and prctl(PR_SET_SECCOMP)'s. */
-function doSeccomp(k: Kernel, op: bigint, flags: bigint, uargs: bigint): bigint {
+/** do_seccomp: the seccomp(2) operations (op and flags: unsigned ints) and prctl(PR_SET_SECCOMP)'s. */
+function doSeccomp(k: Kernel, op: number, flags: number, uargs: bigint): bigint {
   switch (op) {
-    case BigInt(SECCOMP_SET_MODE_STRICT):
-      if (flags !== 0n || uargs !== 0n) return errnoResult(EINVAL);
+    case SECCOMP_SET_MODE_STRICT:
+      if (flags !== 0 || uargs !== 0n) return errnoResult(EINVAL);
       return setModeStrict(k);
-    case BigInt(SECCOMP_SET_MODE_FILTER):
+    case SECCOMP_SET_MODE_FILTER:
       return setModeFilter(k, flags, uargs);
-    case BigInt(SECCOMP_GET_ACTION_AVAIL):
-      if (flags !== 0n) return errnoResult(EINVAL);
+    case SECCOMP_GET_ACTION_AVAIL:
+      if (flags !== 0) return errnoResult(EINVAL);
       return actionAvail(k, uargs);
     default:
       return errnoResult(EINVAL);
@@ -453,11 +450,11 @@ function doSeccomp(k: Kernel, op: bigint, flags: bigint, uargs: bigint): bigint 
 
 /** prctl(PR_SET_SECCOMP, mode, filter): strict ignores the filter argument; no flags either way. */
 export function prctlSetSeccomp(k: Kernel, mode: bigint, filter: bigint): bigint {
-  if (mode === BigInt(SECCOMP_MODE_STRICT)) return doSeccomp(k, BigInt(SECCOMP_SET_MODE_STRICT), 0n, 0n);
-  if (mode === BigInt(SECCOMP_MODE_FILTER)) return doSeccomp(k, BigInt(SECCOMP_SET_MODE_FILTER), 0n, filter);
+  if (mode === BigInt(SECCOMP_MODE_STRICT)) return doSeccomp(k, SECCOMP_SET_MODE_STRICT, 0, 0n);
+  if (mode === BigInt(SECCOMP_MODE_FILTER)) return doSeccomp(k, SECCOMP_SET_MODE_FILTER, 0, filter);
   return errnoResult(EINVAL);
 }
 
 export const seccompSyscalls: SyscallRow[] = [
-  row(317, 'seccomp', 'uxx', (k, a) => doSeccomp(k, BigInt(a.i32(0) >>> 0), BigInt(a.i32(1) >>> 0), a.u64(2))),
+  row(317, 'seccomp', 'uxx', (k, a) => doSeccomp(k, a.i32(0) >>> 0, a.i32(1) >>> 0, a.u64(2))),
 ];

@@ -318,3 +318,8 @@ export class Task {
 export type ProcessEnd =
   | { kind: 'exited'; status: number }
   | { kind: 'killed'; signal: number; coreDumped: boolean };
+
+/** The wait status word of an end: exit code << 8, or the terminating signal (| 0x80 with a core dump). */
+export function waitStatusOf(end: ProcessEnd): number {
+  return end.kind === 'exited' ? (end.status & 0xff) << 8 : (end.signal & 0x7f) | (end.coreDumped ? 0x80 : 0);
+}

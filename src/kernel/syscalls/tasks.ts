@@ -5,7 +5,7 @@
  */
 import { row, type SyscallRow } from './table.js';
 import type { Kernel } from '../kernel.js';
-import type { Task } from '../task.js';
+import { waitStatusOf, type Task } from '../task.js';
 import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
@@ -78,10 +78,9 @@ function doClone(k: Kernel, flags: number, stack: bigint, ptid: bigint, ctid: bi
   return BigInt(child.tid);
 }
 
-/** The wait status word: exit code << 8, or the terminating signal (| 0x80 with a core dump). */
+/** An ended task's wait status word (waitStatusOf its end). */
 export function waitStatus(t: Task): number {
-  const end = t.end!;
-  return end.kind === 'exited' ? (end.status & 0xff) << 8 : (end.signal & 0x7f) | (end.coreDumped ? 0x80 : 0);
+  return waitStatusOf(t.end!);
 }
 
 type FoundKind = 'ptrace' | 'stopped' | 'continued' | 'ended';
