@@ -31,3 +31,26 @@
 #define REG_RAX 10
 #define REG_ORIG_RAX 15
 #define REG_RIP 16
+
+/*
+ * In a process of its own (a tracee's child or new image): SUD armed over
+ * the region, the selector at BLOCK, getppid dispatched; the handler
+ * records the SIGSYS (sud.h's record) and emulates `value`, which the call
+ * returns.
+ */
+static volatile i64 emulated_value;
+static volatile unsigned char dispatch_sel;
+static void emulate_value(int sig, void *info, void *uc) {
+  (void)sig;
+  record(info, uc);
+  SAVED_RAX(uc) = emulated_value;
+}
+__attribute__((unused)) static i64 dispatched_getppid(i64 value) {
+  emulated_value = value;
+  sigact(SIGSYS, emulate_value, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
+  rsud(1, REGION, &dispatch_sel);
+  dispatch_sel = 1;
+  i64 r = osys(110, 0, 0, 0, 0, 0);
+  dispatch_sel = 0;
+  return r;
+}

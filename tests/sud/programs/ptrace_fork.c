@@ -10,21 +10,9 @@
 #include "sud.h"
 #include "ptrace.h"
 
-static volatile unsigned char sel;
-static void on_sigsys(int sig, void *info, void *uc) {
-  (void)sig;
-  record(info, uc);
-  SAVED_RAX(uc) = 21;
-}
-
-/* a new process: SUD with a dispatched getppid, its exit status what the handler made of it */
+/* a new process: getppid dispatched, its exit status what the handler made of it */
 static void grandchild(void) {
-  sigact(SIGSYS, on_sigsys, SA_SIGINFO | SA_RESTORER, restorer_in, 0);
-  rsud(1, REGION, &sel);
-  sel = 1;
-  i64 r = osys(110, 0, 0, 0, 0, 0);
-  sel = 0;
-  sc1(231, r);
+  sc1(231, dispatched_getppid(21));
 }
 
 /* the tracee: fork, clone with SIGCHLD (a fork to ptrace), clone with exit signal 0 (a clone) */
