@@ -38,7 +38,13 @@ export interface WorkerEvents {
   corpus(c: FuzzCase, points: number[]): void;
 }
 
-/** What a case costs to run, roughly, in light steps (from the engine's per-step costs in bench/fuzz.bench.js). */
+/**
+ * What a case costs to run, roughly, in light steps. `node
+ * bench/fuzz_steps.bench.js` measures the steps (on a 2-core VM: fork 10,
+ * thread 5, ptrace 16, exec 33, prot and unmap 3 light steps); weights set
+ * to those figures ran a campaign no faster, with the same coverage (two
+ * seeds, each build first once), so these rounder ones stay.
+ */
 function caseCost(c: FuzzCase): number {
   let n = 0;
   for (const s of c.steps) n += s.op === 'exec' ? 40 : s.op === 'fork' || s.op === 'thread' || s.op === 'ptrace' ? 8 : 1;
