@@ -76,6 +76,8 @@ registerSyscalls([...signalSyscalls, ...prctlSyscalls, ...seccompSyscalls, ...ex
 const enum SyscallEntry {
   User,
   AfterTraceStop,
+  /** Past a syscall-enter-stop under PTRACE_SYSEMU: the call is skipped, whatever the tracer resumed with. */
+  AfterEmulationStop,
   /** Past a PTRACE_EVENT_SECCOMP stop: the filters look again, a TRACE now letting the call run. */
   AfterSeccompStop,
   Woken,
@@ -815,7 +817,7 @@ export class Kernel {
     dw[L.CPU_CR3 >> 2] = t.mm.root;
     // the engine's own getpid/getppid/gettid skip the entry's seccomp check: not for a filtered task
     // (nor for one whose tracer asked for syscall stops)
-    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED && !t.ptraceSyscall ? 1 : 0;
+    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED && !t.ptraceSyscall && !t.ptraceSysemu ? 1 : 0;
   }
 
   /** Puts task t in seccomp mode `mode` with filter chain `filter` (the fast syscalls go for it). */
@@ -1036,7 +1038,7 @@ export class Kernel {
       this.syscallExit(t);
       return;
     }
-    const traced = stopped === 'traced' || stopped === 'seccomp';
+    const traced = stopped === 'traced' || stopped === 'emulated' || stopped === 'seccomp';
     // the registers as the syscall left them: rip back after the instruction, the number in rax
     if (!traced) this.moveRip(2);
     this.dwords[SYSNO_W] = this.dwords[ORIG_RAX_W];
@@ -1047,7 +1049,12 @@ export class Kernel {
       deliverSignals(this);
       return;
     }
-    this.syscall(stopped === 'traced' ? SyscallEntry.AfterTraceStop : stopped === 'seccomp' ? SyscallEntry.AfterSeccompStop : SyscallEntry.Woken);
+    this.syscall(
+      stopped === 'traced' ? SyscallEntry.AfterTraceStop
+        : stopped === 'emulated' ? SyscallEntry.AfterEmulationStop
+          : stopped === 'seccomp' ? SyscallEntry.AfterSeccompStop
+            : SyscallEntry.Woken,
+    );
     if (t.state === 'blocked' && t.sleeping !== undefined && signalDeliverable(t)) t.state = 'runnable';
     if (t.state !== 'runnable' || this.end) return;
     // a call that left the task runnable yet restarting would otherwise run here again and again
@@ -1071,17 +1078,21 @@ export class Kernel {
     t0.sleeping = undefined;
     const nr = this.dwords[SYSNO_W];
     const int80 = this.dwords[INT80_W] !== 0;
-    if (stage === SyscallEntry.User && t0.ptraceSyscall && t0.tracer !== undefined) {
-      // syscall-enter-stop: rax -ENOSYS and the number in orig_rax, for the tracer to see or change
+    if (stage === SyscallEntry.User && (t0.ptraceSyscall || t0.ptraceSysemu) && t0.tracer !== undefined) {
+      // syscall-enter-stop: rax -ENOSYS and the number in orig_rax, for the tracer to see or change;
+      // under PTRACE_SYSEMU the call is to be skipped, as decided now (syscall_trace_enter reads
+      // the work flags once, before the stop)
       this.setReg(0, errnoResult(ENOSYS));
-      t0.sleeping = 'traced';
+      t0.sleeping = t0.ptraceSysemu ? 'emulated' : 'traced';
       t0.sleepingInt80 = int80;
       this.ptraceNotify(t0, PTRACE_SYSCALL_ENTRY);
       return;
     }
-    // the tracer set orig_rax to -1 at a syscall stop (any negative number at seccomp's): the call
-    // is skipped, rax is what the tracer left
-    if ((stage === SyscallEntry.AfterTraceStop && nr === -1) || (stage === SyscallEntry.AfterSeccompStop && nr < 0)) {
+    // the tracer set orig_rax to -1 at a syscall stop (any negative number at seccomp's), or
+    // the call is emulated: it is skipped (seccomp too), rax is what the tracer left; the way
+    // out reads the work flags again, so an emulated call resumed with PTRACE_SYSCALL has an
+    // exit stop
+    if (stage === SyscallEntry.AfterEmulationStop || (stage === SyscallEntry.AfterTraceStop && nr === -1) || (stage === SyscallEntry.AfterSeccompStop && nr < 0)) {
       this.syscallExit(t0);
       return;
     }

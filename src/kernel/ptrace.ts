@@ -32,6 +32,7 @@ const PTRACE_SETREGS = 13;
 const PTRACE_ATTACH = 16;
 const PTRACE_DETACH = 17;
 const PTRACE_SYSCALL = 24;
+const PTRACE_SYSEMU = 31;
 const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_SEIZE = 0x4206;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
@@ -143,6 +144,7 @@ export function ptraceUnlink(t: Task): void {
   t.ptraceOptions = 0;
   t.ptraceSeized = false;
   t.ptraceSyscall = false;
+  t.ptraceSysemu = false;
 }
 
 /** The ptrace events of a new task: fork (exit signal SIGCHLD), vfork, clone (any other); vfork's end. */
@@ -204,17 +206,19 @@ function stoppedTracee(k: Kernel, pid: number): Task {
 
 /**
  * Resumes a stopped tracee with signal sig (0: none), stopping at syscalls
- * from now on or not (PTRACE_SYSCALL or PTRACE_CONT). A signal-delivery
+ * from now on or not (PTRACE_SYSCALL or PTRACE_CONT), or at their entries
+ * only, to emulate them (PTRACE_SYSEMU). A signal-delivery
  * stop delivers sig in place of the one it stopped for; a syscall stop
  * sends it (send_sig: SI_KERNEL), to be delivered, and stopped for, on the
  * way back to user mode; an event stop (fork, clone, exec, seccomp: an
  * event in the stop's code) drops it, as ptrace_event does.
  */
-function resume(k: Kernel, t: Task, sig: number, syscalls: boolean): void {
+function resume(k: Kernel, t: Task, sig: number, syscalls: boolean, sysemu = false): void {
   if (sig < 0 || sig > 64) throw new Errno(EIO);
   const stop = t.ptraceStop!;
   t.ptraceStop = undefined;
   t.ptraceSyscall = syscalls;
+  t.ptraceSysemu = sysemu;
   const event = stop.sig >> 8 !== 0;
   // a vfork parent resumed at its vfork event goes on waiting for the child to exec or exit
   t.state = t.vforkWait ? 'blocked' : 'runnable';
@@ -291,6 +295,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
         t.ptraceSeized = req === PTRACE_SEIZE;
         t.ptraceSyscall = false;
+        t.ptraceSysemu = false;
         if (req === PTRACE_ATTACH) {
           sendSignalTo(t, SIGSTOP, killInfo(SIGSTOP, 0, me.tgid, 0));
           if (t.state === 'blocked' && !t.ptraceStop) t.state = 'runnable';
@@ -327,7 +332,8 @@ export const ptraceSyscalls: SyscallRow[] = [
         return 0n;
       case PTRACE_CONT:
       case PTRACE_SYSCALL:
-        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL);
+      case PTRACE_SYSEMU:
+        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL, req === PTRACE_SYSEMU);
         return 0n;
       case PTRACE_DETACH:
         ptraceUnlink(t);

@@ -149,8 +149,13 @@ export class Task {
    * $0x80, and its PTRACE_GETEVENTMSG message.
    */
   ptraceStop: { sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean; message?: number } | undefined;
-  /** The tracer resumed the task with PTRACE_SYSCALL: it stops at each syscall's entry and exit. */
+  /** The tracer resumed the task with PTRACE_SYSCALL: it stops at each syscall's entry and exit (SYSCALL_WORK_SYSCALL_TRACE). */
   ptraceSyscall = false;
+  /**
+   * The tracer resumed the task with PTRACE_SYSEMU (SYSCALL_WORK_SYSCALL_EMU):
+   * it stops at each syscall's entry, and the call is skipped.
+   */
+  ptraceSysemu = false;
   /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
   ptraceOptions = 0;
   /** Attached with PTRACE_SEIZE (no legacy SIGTRAP after execve). */
@@ -251,11 +256,12 @@ export class Task {
    * Slept in a syscall that will re-execute: how a signal handler interrupts
    * it; 'traced' and 'seccomp': stopped at the syscall's entry for its
    * tracer (a syscall-enter-stop, seccomp's PTRACE_EVENT_SECCOMP), the call
-   * to go on when resumed; 'event': stopped inside the call for a ptrace
+   * to go on when resumed; 'emulated': a syscall-enter-stop under
+   * PTRACE_SYSEMU, the call skipped when resumed, however; 'event': stopped inside the call for a ptrace
    * event (exec, fork, clone), to return when resumed; 'exit': stopped for
    * PTRACE_EVENT_EXIT, to exit when resumed.
    */
-  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'seccomp' | 'event' | 'exit' | undefined;
+  sleeping: 'restartsys' | 'restartblock' | 'traced' | 'emulated' | 'seccomp' | 'event' | 'exit' | undefined;
   /** An exit a PTRACE_EVENT_EXIT stop holds back (sleeping 'exit'): the process's end, or the thread's alone. */
   pendingExit: { end: ProcessEnd; thread: boolean } | undefined = undefined;
   /** The return value of a call stopped for a ptrace event (sleeping 'event'), set when it goes on. */
