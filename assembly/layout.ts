@@ -131,6 +131,12 @@ export const EXIT_BUDGET = 3;
 export const EXIT_DISPATCH = 4;
 /** SUD killed the task: signal in EXIT_SIGNO (SIGSEGV unreadable selector, SIGSYS bad value). */
 export const EXIT_SUD_KILL = 5;
+/**
+ * popf left EFLAGS.TF set: the instruction retired, and the kernel runs the
+ * task one instruction at a time from the next on (each that begins with TF
+ * set traps after it), which the run loop does not do itself.
+ */
+export const EXIT_TRAP_FLAG = 6;
 
 // ---------------------------------------------------------------- CPU
 //

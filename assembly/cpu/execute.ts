@@ -16,7 +16,7 @@ import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./
 import { markBytes } from "../mmu/dirty";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
-import { EXIT_FAULT, EXIT_BUDGET, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX } from "../layout";
+import { EXIT_FAULT, EXIT_BUDGET, EXIT_TRAP_FLAG, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
@@ -1017,6 +1017,8 @@ export function execute(p: u32): void {
       let nv = (cur & keep) | (v & ~keep);
       if (size == 2) nv = (cur & ~<u64>0xffff) | (nv & 0xffff);
       setRflags(nv);
+      // single-stepping is the kernel's: it takes over from the next instruction
+      if ((nv & 0x100) != 0) { setExitReason(EXIT_TRAP_FLAG); setStop(true); }
       break;
     }
     case O.OP_SAHF: setArithBits(CF | PF | AF | ZF | SF, (r64(RAX) >> 8) & 0xd5); break;

@@ -5,7 +5,7 @@
  */
 import { Engine } from '../engine/engine.js';
 import * as L from '../engine/layout.js';
-import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, ORIG_RAX_Q, SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS, wordsNumber } from './cpu_words.js';
+import { regQ, regW, RIP_Q, RIP_W, RAX_W, ORIG_RAX_W, ORIG_RAX_Q, RFLAGS_W, SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS, wordsNumber } from './cpu_words.js';
 import { Errno, EMFILE, ENOSYS } from './errno.js';
 import { OpenFile, O_LARGEFILE, O_PATH, O_RDONLY, O_RDWR, O_WRONLY } from './files.js';
 import { FileStream } from './file_streams.js';
@@ -31,12 +31,12 @@ import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './sy
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
-import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH } from './siginfo.js';
+import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE } from './siginfo.js';
 import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
-import { siginfo, killInfo, NO_TRAP, FCW_INIT } from './signal_frame.js';
+import { siginfo, killInfo, NO_TRAP, FCW_INIT, type TrapInfo } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
@@ -177,6 +177,11 @@ function savedView(saved: Uint8Array): DataView {
 
 /** Each exception vector as a bigint, made once (sigcontext's trapno is a 64-bit word). */
 const TRAPNOS: bigint[] = Array.from({ length: 32 }, (_, n) => BigInt(n));
+
+/** EFLAGS.TF. */
+const TF = 0x100;
+/** The single-step #DB as a signal frame records it: trapno 1 (X86_TRAP_DB), error code 0. */
+const DEBUG_TRAP: TrapInfo = Object.freeze({ trapno: 1n, err: 0n, cr2: 0n });
 
 /** A stored SUD config with the dispatch work flag cleared (the same record when it is clear). */
 function disarmed(c: SudConfig): SudConfig {
@@ -815,9 +820,28 @@ export class Kernel {
     dw[L.FAST_PPID >> 2] = t.ppid;
     dw[L.FAST_TID >> 2] = t.tid;
     dw[L.CPU_CR3 >> 2] = t.mm.root;
-    // the engine's own getpid/getppid/gettid skip the entry's seccomp check: not for a filtered task
-    // (nor for one whose tracer asked for syscall stops)
-    dw[L.SW_FAST_SYSCALLS >> 2] = this.fast && t.seccompMode === SECCOMP_MODE_DISABLED && !t.ptraceSyscall && !t.ptraceSysemu ? 1 : 0;
+    dw[L.SW_FAST_SYSCALLS >> 2] = this.fastSyscalls(t);
+  }
+
+  /**
+   * The engine's own getpid/getppid/gettid for task t (1) or not (0): they skip the entry's
+   * seccomp check and ptrace stops, so not for a filtered task nor one whose tracer asked for
+   * syscall stops.
+   */
+  private fastSyscalls(t: Task): number {
+    return this.fast && t.seccompMode === SECCOMP_MODE_DISABLED && !t.ptraceSyscall && !t.ptraceSysemu ? 1 : 0;
+  }
+
+  /**
+   * The single-step trap (#DB) after an instruction that began with
+   * EFLAGS.TF set: SIGTRAP, TRAP_TRACE, si_addr the next instruction's
+   * address (send_sigtrap), forced as an exception's signal is.
+   */
+  private singleStepTrap(): void {
+    const dw = this.dwords;
+    this.current.lastTrap = DEBUG_TRAP;
+    forceSignal(this, SIGTRAP, siginfo(SIGTRAP, TRAP_TRACE, dw[RIP_W], dw[RIP_W + 1], 0, 0));
+    deliverSignals(this);
   }
 
   /** Puts task t in seccomp mode `mode` with filter chain `filter` (the fast syscalls go for it). */
@@ -971,8 +995,18 @@ export class Kernel {
         if (left < BigInt(slice)) slice = Number(left);
       }
       const dw = this.dwords;
+      // EFLAGS.TF: an instruction that begins with it set traps after it. The engine's run loop
+      // does not step: the task runs one instruction at a time, and without the engine's own
+      // syscalls, as a syscall's trap is lost (the kernel returns with TF set: the instruction
+      // after it traps)
+      const stepping = (dw[RFLAGS_W] & TF) !== 0;
+      if (stepping) {
+        slice = 1;
+        dw[L.SW_FAST_SYSCALLS >> 2] = 0;
+      }
       const before = dw[INSN_COUNT_W] >>> 0;
       const reason = e.x.run(slice);
+      if (stepping) dw[L.SW_FAST_SYSCALLS >> 2] = this.fastSyscalls(this.current);
       // the low word's difference is exact: a slice is below 2^32
       if (several) this.quantumLeft -= ((dw[INSN_COUNT_W] >>> 0) - before) >>> 0;
       switch (reason) {
@@ -991,9 +1025,18 @@ export class Kernel {
           this.sudKill();
           break;
         case L.EXIT_BUDGET:
+          if (stepping) {
+            this.singleStepTrap();
+            if (several && this.quantumLeft <= 0) this.preempt();
+            break;
+          }
           // preemption: a deterministic round robin at the end of each slice (a lone task,
           // which just ran, goes on: as each case starts, the guest's pause loop exits here)
           if (this.tasks.size >= 2) this.preempt();
+          break;
+        case L.EXIT_TRAP_FLAG:
+          // popf set TF: from the next instruction on the loop steps (a popf that began with it traps)
+          if (stepping) this.singleStepTrap();
           break;
         default:
           throw new Error(`sudsim: engine returned unknown exit reason ${reason}`);

@@ -7,6 +7,8 @@ export const SEGV_ACCERR = 2;
 export const ILL_ILLOPN = 2;
 export const FPE_INTDIV = 1;
 export const TRAP_BRKPT = 1;
+/** The single-step trap (EFLAGS.TF). */
+export const TRAP_TRACE = 2;
 export const BUS_ADRERR = 2;
 export const SYS_USER_DISPATCH = 2;
 
