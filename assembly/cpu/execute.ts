@@ -8,7 +8,7 @@ import {
 } from "./decode";
 import {
   CC_ADD, CC_ADC, CC_SUB, CC_SBB, CC_LOGIC, CC_INC, CC_DEC, CC_NEG, CC_SHL, CC_SHR, CC_SAR, CC_MUL, CC_IMUL64,
-  CF, PF, AF, ZF, SF, OF, DF, ARITH_FLAGS,
+  CF, PF, AF, ZF, SF, OF, DF, TF, ARITH_FLAGS,
   setLazy, setLazyC, getCF, cond, maskOf, signOf, arithFlags, setArithBits, getRflags, setRflags,
   otherFlags, ccOp, ccC,
 } from "./flags";
@@ -415,6 +415,17 @@ function imulTwo(p: u32, a: u64, b: u64): void {
 
 const REP_CHUNK: u64 = 4096;
 
+/**
+ * The iterations of a rep-prefixed string instruction to run before it
+ * executes itself again: REP_CHUNK, or one under the trap flag, which
+ * traps after each iteration (the kernel steps the task one run at a time,
+ * and a run that ends with rip still on the instruction traps there).
+ */
+@inline function repChunk(n: u64): u64 {
+  let c: u64 = (otherFlags & TF) != 0 ? 1 : REP_CHUNK;
+  return n > c ? c : n;
+}
+
 @inline function strStep(size: i32): u64 {
   return (otherFlags & DF) != 0 ? <u64>(0 - size) : <u64>size;
 }
@@ -449,7 +460,7 @@ function movsOp(p: u32, isStos: bool): void {
   let step = strStep(size);
   let n: u64 = rep ? counterReg(p) : 1;
   if (n == 0) return;
-  let todo = n > REP_CHUNK ? REP_CHUNK : n;
+  let todo = repChunk(n);
   let si = ptrReg(p, RSI);
   let di = ptrReg(p, RDI);
   let base = srcBase(p);
@@ -525,7 +536,7 @@ function lodsOp(p: u32): void {
   let n: u64 = rep ? counterReg(p) : 1;
   let si = ptrReg(p, RSI);
   let base = srcBase(p);
-  let todo = n > REP_CHUNK ? REP_CHUNK : n;
+  let todo = repChunk(n);
   let done: u64 = 0;
   while (done < todo) {
     let v = rd(si + base, size);
@@ -556,7 +567,7 @@ function cmpsOp(p: u32, isCmps: bool): void {
   let di = ptrReg(p, RDI);
   let base = srcBase(p);
   let acc = rget(RAX, size);
-  let todo = n > REP_CHUNK ? REP_CHUNK : n;
+  let todo = repChunk(n);
   let done: u64 = 0;
   let finished = false;
   while (done < todo) {
@@ -1018,7 +1029,7 @@ export function execute(p: u32): void {
       if (size == 2) nv = (cur & ~<u64>0xffff) | (nv & 0xffff);
       setRflags(nv);
       // single-stepping is the kernel's: it takes over from the next instruction
-      if ((nv & 0x100) != 0) { setExitReason(EXIT_TRAP_FLAG); setStop(true); }
+      if ((nv & TF) != 0) { setExitReason(EXIT_TRAP_FLAG); setStop(true); }
       break;
     }
     case O.OP_SAHF: setArithBits(CF | PF | AF | ZF | SF, (r64(RAX) >> 8) & 0xd5); break;

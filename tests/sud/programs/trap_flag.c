@@ -9,8 +9,9 @@
  * clear, its frame holds TF, and rt_sigreturn brings it back. An
  * instruction that faults, or int3, does not trap either: the handler's
  * rt_sigreturn brings TF back, and the instruction after traps. With
- * SIGTRAP at its default, TF kills. Each trap's ip is printed as an
- * offset from the start of the stepped code.
+ * SIGTRAP at its default, TF kills. A rep-prefixed string instruction
+ * traps after each iteration, at itself until the last. Each trap's ip is
+ * printed as an offset from the start of the stepped code.
  */
 #include "sud.h"
 
@@ -73,6 +74,18 @@ __asm__(".text\n.globl step3_run\nstep3_run:\n"
         " pushfq\n andq $-257, (%rsp)\n popfq\n"
         " ret\n");
 
+/* stepped code: rep movsb and repe cmpsb over 3 bytes (rdi, rsi: the buffers) */
+extern char step4[];
+extern void step4_run(char *d, const char *s);
+__asm__(".text\n.globl step4_run\nstep4_run:\n"
+        " pushfq\n orq $0x100, (%rsp)\n"
+        ".globl step4\nstep4: popfq\n"
+        " push %rdi\n push %rsi\n mov $3, %ecx\n rep movsb\n"
+        " pop %rsi\n pop %rdi\n mov $3, %ecx\n repe cmpsb\n"
+        " pushfq\n andq $-257, (%rsp)\n popfq\n"
+        " ret\n");
+static char buf_src[8] = "abc", buf_dst[8];
+
 static volatile i64 segvs;
 static void on_segv(int sig, void *info, void *uc) {
   (void)sig;
@@ -128,6 +141,10 @@ void cmain(u64 *sp) {
   kv("step3_si_codes", codes);
   kv("step3_trapnos", trapnos);
   report("step3_trap_offsets", step3);
+  ntraps = 0;
+  step4_run(buf_dst, buf_src);
+  kv("step4_traps", ntraps);
+  report("step4_trap_offsets", step4);
   /* TF with SIGTRAP at its default: killed (no core file: RLIMIT_CORE 0) */
   i64 pid = sc0(57);
   if (pid == 0) {
