@@ -31,7 +31,8 @@ import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './sy
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
-import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE } from './siginfo.js';
+import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE, TRAP_BRKPT } from './siginfo.js';
+import { TF } from './single_step.js';
 import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
@@ -178,8 +179,6 @@ function savedView(saved: Uint8Array): DataView {
 /** Each exception vector as a bigint, made once (sigcontext's trapno is a 64-bit word). */
 const TRAPNOS: bigint[] = Array.from({ length: 32 }, (_, n) => BigInt(n));
 
-/** EFLAGS.TF. */
-const TF = 0x100;
 /** The single-step #DB as a signal frame records it: trapno 1 (X86_TRAP_DB), error code 0. */
 const DEBUG_TRAP: TrapInfo = Object.freeze({ trapno: 1n, err: 0n, cr2: 0n });
 
@@ -833,14 +832,15 @@ export class Kernel {
   }
 
   /**
-   * The single-step trap (#DB) after an instruction that began with
-   * EFLAGS.TF set: SIGTRAP, TRAP_TRACE, si_addr the next instruction's
-   * address (send_sigtrap), forced as an exception's signal is.
+   * A single-step trap (send_sigtrap): SIGTRAP with `code`, si_addr the
+   * next instruction's address, trapno 1, forced as an exception's signal
+   * is: TRAP_TRACE for the #DB after an instruction that began with
+   * EFLAGS.TF set, TRAP_BRKPT after a syscall stepped under ptrace.
    */
-  private singleStepTrap(): void {
+  private stepTrap(code = TRAP_TRACE): void {
     const dw = this.dwords;
     this.current.lastTrap = DEBUG_TRAP;
-    forceSignal(this, SIGTRAP, siginfo(SIGTRAP, TRAP_TRACE, dw[RIP_W], dw[RIP_W + 1], 0, 0));
+    forceSignal(this, SIGTRAP, siginfo(SIGTRAP, code, dw[RIP_W], dw[RIP_W + 1], 0, 0));
     deliverSignals(this);
   }
 
@@ -1026,7 +1026,7 @@ export class Kernel {
           break;
         case L.EXIT_BUDGET:
           if (stepping) {
-            this.singleStepTrap();
+            this.stepTrap();
             if (several && this.quantumLeft <= 0) this.preempt();
             break;
           }
@@ -1036,7 +1036,7 @@ export class Kernel {
           break;
         case L.EXIT_TRAP_FLAG:
           // popf set TF: from the next instruction on the loop steps (a popf that began with it traps)
-          if (stepping) this.singleStepTrap();
+          if (stepping) this.stepTrap();
           break;
         default:
           throw new Error(`sudsim: engine returned unknown exit reason ${reason}`);
@@ -1211,6 +1211,12 @@ export class Kernel {
       t.eventReturn = this.reg(0);
       this.setReg(0, errnoResult(ENOSYS));
       t.sleeping = 'event';
+      return;
+    }
+    if (t.singleStep && !t.ptraceSysemu && t.state !== 'zombie' && t === this.current) {
+      // stepping: the trap the kernel entry lost, in place of a syscall-exit-stop
+      // (user_single_step_report: SIGTRAP, TRAP_BRKPT)
+      this.stepTrap(TRAP_BRKPT);
       return;
     }
     if (t.ptraceSyscall && t.tracer !== undefined && t.state !== 'zombie' && t === this.current) {

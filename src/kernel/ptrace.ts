@@ -19,6 +19,7 @@ import { killInfo, putSiginfo, siginfo } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
 import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo } from './signals.js';
+import { enableSingleStep, disableSingleStep, shownFlags, writtenFlags } from './single_step.js';
 
 const PTRACE_TRACEME = 0;
 const PTRACE_PEEKTEXT = 1;
@@ -26,6 +27,7 @@ const PTRACE_PEEKDATA = 2;
 const PTRACE_POKETEXT = 4;
 const PTRACE_POKEDATA = 5;
 const PTRACE_CONT = 7;
+const PTRACE_SINGLESTEP = 9;
 const PTRACE_KILL = 8;
 const PTRACE_GETREGS = 12;
 const PTRACE_SETREGS = 13;
@@ -79,7 +81,7 @@ function getRegs(t: Task): Uint8Array {
     if (typeof r === 'number') x = v.getBigUint64(r * 8, true);
     else if (r === 'orig_rax') x = v.getBigUint64(L.CPU_ORIG_RAX - L.CPU, true);
     else if (r === 'rip') x = v.getBigUint64(L.CPU_RIP - L.CPU, true);
-    else if (r === 'eflags') x = v.getBigUint64(L.CPU_RFLAGS - L.CPU, true);
+    else if (r === 'eflags') x = shownFlags(t, v.getBigUint64(L.CPU_RFLAGS - L.CPU, true));
     else if (r === 'fs_base') x = v.getBigUint64(L.CPU_FS_BASE - L.CPU, true);
     else if (r === 'gs_base') x = v.getBigUint64(L.CPU_GS_BASE - L.CPU, true);
     else if (r === 'cs') x = 0x33n;
@@ -93,7 +95,8 @@ function setRegs(t: Task, b: Uint8Array): void {
   const v = regsView(t);
   const inp = new DataView(b.buffer, b.byteOffset, b.byteLength);
   USER_REGS.forEach((r, i) => {
-    const x = inp.getBigUint64(i * 8, true);
+    let x = inp.getBigUint64(i * 8, true);
+    if (r === 'eflags') x = writtenFlags(t, x);
     if (typeof r === 'number') v.setBigUint64(r * 8, x, true);
     else if (r === 'orig_rax') v.setBigUint64(L.CPU_ORIG_RAX - L.CPU, x, true);
     else if (r === 'rip') v.setBigUint64(L.CPU_RIP - L.CPU, x, true);
@@ -207,14 +210,17 @@ function stoppedTracee(k: Kernel, pid: number): Task {
 /**
  * Resumes a stopped tracee with signal sig (0: none), stopping at syscalls
  * from now on or not (PTRACE_SYSCALL or PTRACE_CONT), or at their entries
- * only, to emulate them (PTRACE_SYSEMU). A signal-delivery
+ * only, to emulate them (PTRACE_SYSEMU), or after one instruction
+ * (PTRACE_SINGLESTEP). A signal-delivery
  * stop delivers sig in place of the one it stopped for; a syscall stop
  * sends it (send_sig: SI_KERNEL), to be delivered, and stopped for, on the
  * way back to user mode; an event stop (fork, clone, exec, seccomp: an
  * event in the stop's code) drops it, as ptrace_event does.
  */
-function resume(k: Kernel, t: Task, sig: number, syscalls: boolean, sysemu = false): void {
+function resume(k: Kernel, t: Task, sig: number, syscalls: boolean, sysemu = false, step = false): void {
   if (sig < 0 || sig > 64) throw new Errno(EIO);
+  if (step) enableSingleStep(k, t);
+  else disableSingleStep(k, t);
   const stop = t.ptraceStop!;
   t.ptraceStop = undefined;
   t.ptraceSyscall = syscalls;
@@ -333,7 +339,8 @@ export const ptraceSyscalls: SyscallRow[] = [
       case PTRACE_CONT:
       case PTRACE_SYSCALL:
       case PTRACE_SYSEMU:
-        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL, req === PTRACE_SYSEMU);
+      case PTRACE_SINGLESTEP:
+        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL, req === PTRACE_SYSEMU, req === PTRACE_SINGLESTEP);
         return 0n;
       case PTRACE_DETACH:
         ptraceUnlink(t);

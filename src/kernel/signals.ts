@@ -21,12 +21,13 @@ import {
   SFI_TRAPNO, SFI_CR2, SFI_FPSTATE, SFI_SIGINFO,
 } from '../engine/layout.js';
 import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, wordsNumber, setWordsNumber } from './cpu_words.js';
-import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP } from './signal_names.js';
+import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP, SIGTRAP } from './signal_names.js';
 import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
 import { SHARES, type SharesFields } from './clone.js';
 import { rseqSignalDeliver } from './rseq.js';
+import { disableSingleStep } from './single_step.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -443,6 +444,10 @@ export function deliverSignals(k: Kernel): boolean {
     }
     // setup_rt_frame: a critical section the signal interrupts aborts first, so that the frame returns to its handler
     rseqSignalDeliver(k, sig);
+    // stepped by a tracer: the frame gets the registers without the tracer's TF, and the
+    // tracer hears of the handler's first instruction (handle_signal, signal_delivered)
+    const stepping = t.singleStep;
+    if (stepping) disableSingleStep(k, t);
     if (!setupFrame(k, sig, act, info)) {
       // delivery failed (no SA_RESTORER, unwritable stack): force_sigsegv
       if (sig === SIGSEGV) {
@@ -452,6 +457,10 @@ export function deliverSignals(k: Kernel): boolean {
       // any other signal: force_sig(SIGSEGV), which a SIGSEGV handler may still catch
       forceSignal(k, SIGSEGV, siginfo(SIGSEGV, SI_KERNEL, 0, 0, 0, 0));
       continue;
+    }
+    if (stepping) {
+      k.ptraceNotify(t, undefined, SIGTRAP, 0);
+      return true;
     }
     // the next unblocked signal gets its frame on top of this one before the return to user
     // mode (Linux: exit_to_user_mode_loop runs the signal work while any is pending), so the

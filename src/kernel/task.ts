@@ -156,6 +156,10 @@ export class Task {
    * it stops at each syscall's entry, and the call is skipped.
    */
   ptraceSysemu = false;
+  /** PTRACE_SINGLESTEP (TIF_SINGLESTEP with SYSCALL_WORK_SYSCALL_EXIT_TRAP): see single_step.ts. */
+  singleStep = false;
+  /** The trap flag is the tracer's, set for stepping (TIF_FORCED_TF). */
+  forcedTf = false;
   /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
   ptraceOptions = 0;
   /** Attached with PTRACE_SEIZE (no legacy SIGTRAP after execve). */
