@@ -839,6 +839,11 @@ export class Kernel {
    */
   private stepTrap(code = TRAP_TRACE): void {
     const dw = this.dwords;
+    // the #DB's entry leaves orig_rax -1, as an exception's does; a stepped syscall's keeps its number
+    if (code === TRAP_TRACE) {
+      dw[ORIG_RAX_W] = -1;
+      dw[ORIG_RAX_W + 1] = -1;
+    }
     this.current.lastTrap = DEBUG_TRAP;
     forceSignal(this, SIGTRAP, siginfo(SIGTRAP, code, dw[RIP_W], dw[RIP_W + 1], 0, 0));
     deliverSignals(this);
@@ -1215,7 +1220,7 @@ export class Kernel {
     }
     if (t.singleStep && !t.ptraceSysemu && t.state !== 'zombie' && t === this.current) {
       // stepping: the trap the kernel entry lost, in place of a syscall-exit-stop
-      // (user_single_step_report: SIGTRAP, TRAP_BRKPT)
+      // (user_single_step_report: SIGTRAP, TRAP_BRKPT); an emulated call has none
       this.stepTrap(TRAP_BRKPT);
       return;
     }

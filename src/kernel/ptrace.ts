@@ -35,6 +35,7 @@ const PTRACE_ATTACH = 16;
 const PTRACE_DETACH = 17;
 const PTRACE_SYSCALL = 24;
 const PTRACE_SYSEMU = 31;
+const PTRACE_SYSEMU_SINGLESTEP = 32;
 const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_SEIZE = 0x4206;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
@@ -211,7 +212,7 @@ function stoppedTracee(k: Kernel, pid: number): Task {
  * Resumes a stopped tracee with signal sig (0: none), stopping at syscalls
  * from now on or not (PTRACE_SYSCALL or PTRACE_CONT), or at their entries
  * only, to emulate them (PTRACE_SYSEMU), or after one instruction
- * (PTRACE_SINGLESTEP). A signal-delivery
+ * (PTRACE_SINGLESTEP), or both (PTRACE_SYSEMU_SINGLESTEP). A signal-delivery
  * stop delivers sig in place of the one it stopped for; a syscall stop
  * sends it (send_sig: SI_KERNEL), to be delivered, and stopped for, on the
  * way back to user mode; an event stop (fork, clone, exec, seccomp: an
@@ -340,7 +341,9 @@ export const ptraceSyscalls: SyscallRow[] = [
       case PTRACE_SYSCALL:
       case PTRACE_SYSEMU:
       case PTRACE_SINGLESTEP:
-        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL, req === PTRACE_SYSEMU, req === PTRACE_SINGLESTEP);
+      case PTRACE_SYSEMU_SINGLESTEP:
+        resume(k, t, Number(BigInt.asIntN(32, data)), req === PTRACE_SYSCALL,
+          req === PTRACE_SYSEMU || req === PTRACE_SYSEMU_SINGLESTEP, req === PTRACE_SINGLESTEP || req === PTRACE_SYSEMU_SINGLESTEP);
         return 0n;
       case PTRACE_DETACH:
         ptraceUnlink(t);

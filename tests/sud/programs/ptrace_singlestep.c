@@ -12,11 +12,14 @@
  * as it read them at each step (the forced TF stays). Stepped onto a popf
  * that sets TF, the TF is the program's: PTRACE_GETREGS shows it, and
  * PTRACE_CONT leaves it, so the program traps on until it clears it.
+ * PTRACE_SYSEMU_SINGLESTEP steps and emulates: a syscall stops at its
+ * entry, is skipped, and has no TRAP_BRKPT after it.
  */
 #include "sud.h"
 #include "ptrace.h"
 
 #define PTRACE_SINGLESTEP 9
+#define PTRACE_SYSEMU_SINGLESTEP 32
 #define REG_EFLAGS 18
 
 static volatile unsigned char sel;
@@ -47,6 +50,14 @@ __asm__(".text\n.globl own_tf\nown_tf:\n"
         " pushfq\n andq $-257, (%rsp)\n popfq\n nop\n"
         ".globl t_end\nt_end: int3\n ret\n");
 
+/* int3, then stepped and emulated code: getppid, which the tracer answers, then int3 */
+extern char u0[], u_end[];
+extern i64 emulated(void);
+__asm__(".text\n.globl emulated\nemulated:\n"
+        " int3\n"
+        ".globl u0\nu0: nop\n mov $110, %eax\n syscall\n nop\n nop\n"
+        ".globl u_end\nu_end: int3\n ret\n");
+
 static void child(void) {
   sc6(101, PTRACE_TRACEME, 0, 0, 0, 0, 0);
   sc2(62, sc0(39), SIGSTOP);
@@ -54,7 +65,8 @@ static void child(void) {
   rsud(1, REGION, &sel);
   i64 r = stepped();
   own_tf();
-  rsys(231, r == 66 && frame_tf == 0 && pushed_tf == 1 && h_nr == 39 ? 0 : 1, 0, 0, 0, 0);
+  i64 e = emulated();
+  rsys(231, e == 4321 && r == 66 && frame_tf == 0 && pushed_tf == 1 && h_nr == 39 ? 0 : 1, 0, 0, 0, 0);
 }
 
 static void stop(const char *what, i64 v) { out(what); out("="); outi(v); out(" "); }
@@ -83,12 +95,25 @@ void cmain(u64 *sp) {
     stop("si_code", si[2]);
     if (rip >= (u64)s0 && rip <= (u64)s_end + 1) stop("rip_minus_s0", (i64)(rip - (u64)s0));
     else if (rip >= (u64)t0 && rip <= (u64)t_end + 1) stop("rip_minus_t0", (i64)(rip - (u64)t0));
+    else if (rip >= (u64)u0 && rip <= (u64)u_end + 1) stop("rip_minus_u0", (i64)(rip - (u64)u0));
     else if (rip == (u64)on_sigsys) stop("rip_at_handler", 1);
     else stop("rip_elsewhere", 1);
+    stop("orig_rax", (i64)regs[REG_ORIG_RAX]);
     stop("tf", (i64)(regs[REG_EFLAGS] >> 8) & 1);
     out("\n");
     if (sig == SIGTRAP && (rip == (u64)s0 || rip == (u64)t0)) {
       request = PTRACE_SINGLESTEP;
+    } else if (sig == SIGTRAP && rip == (u64)u0) {
+      request = PTRACE_SYSEMU_SINGLESTEP;
+    } else if (sig == SIGTRAP && rip > (u64)u0 && rip <= (u64)u_end) {
+      /* an emulated getppid's entry stop: the tracer answers it */
+      if ((i64)regs[REG_ORIG_RAX] == 110 && regs[REG_RAX] == (u64)-38) {
+        regs[REG_RAX] = 4321;
+        sc6(101, PTRACE_SETREGS, pid, 0, (i64)regs, 0, 0);
+      }
+      steps++;
+    } else if (sig == SIGTRAP && rip == (u64)u_end + 1) {
+      request = PTRACE_CONT;
     } else if (sig == SIGTRAP && rip > (u64)t0 && rip <= (u64)t_end) {
       /* the program's TF: after its popf set it, go on without stepping; its traps keep coming */
       if (request == PTRACE_SINGLESTEP && ((regs[REG_EFLAGS] >> 8) & 1)) request = PTRACE_CONT;
