@@ -54,3 +54,18 @@ __attribute__((unused)) static i64 dispatched_getppid(i64 value) {
   dispatch_sel = 0;
   return r;
 }
+
+/* One field of a stop a tracer prints: "what=v ". */
+__attribute__((unused)) static void stop(const char *what, i64 v) { out(what); out("="); outi(v); out(" "); }
+
+/* The tracee's results[0..n), read with PTRACE_PEEKDATA, printed a line each as names[i]=value. */
+__attribute__((unused)) static void print_peeked(i64 pid, const volatile i64 *results, const char *const *names, int n) {
+  for (int i = 0; i < n; i++) {
+    i64 v = 0;
+    sc6(101, PTRACE_PEEKDATA, pid, (i64)&results[i], (i64)&v, 0, 0);
+    out(names[i]);
+    out("=");
+    outi(v);
+    out("\n");
+  }
+}

@@ -69,8 +69,6 @@ static void child(void) {
   rsys(231, e == 4321 && r == 66 && frame_tf == 0 && pushed_tf == 1 && h_nr == 39 ? 0 : 1, 0, 0, 0, 0);
 }
 
-static void stop(const char *what, i64 v) { out(what); out("="); outi(v); out(" "); }
-
 void cmain(u64 *sp) {
   (void)sp;
   i64 pid = sc0(57);

@@ -77,8 +77,6 @@ static void child(void) {
   sc1(231, 3);
 }
 
-static void stop(const char *what, i64 v) { out(what); out("="); outi(v); out(" "); }
-
 void cmain(u64 *sp) {
   (void)sp;
   i64 pid = sc0(57);
@@ -145,14 +143,7 @@ void cmain(u64 *sp) {
       sc6(101, PTRACE_SETREGS, pid, 0, (i64)regs, 0, 0);
     }
     if (info[0] == 1 && nr == 231) {
-      for (int i = 0; i < NRESULTS; i++) {
-        i64 v = 0;
-        sc6(101, PTRACE_PEEKDATA, pid, (i64)&results[i], (i64)&v, 0, 0);
-        out(RESULTS[i]);
-        out("=");
-        outi(v);
-        out("\n");
-      }
+      print_peeked(pid, results, RESULTS, NRESULTS);
     }
     if (info[0] == 1 && nr == 102 && !skipped) {
       skipped = 1;
