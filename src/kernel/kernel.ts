@@ -1864,6 +1864,8 @@ export class Kernel {
     // copy_process clears only the dispatch work flag: the child keeps a copy of
     // selector, offset and len, which ptrace GET reports (with mode 0)
     dv.setInt32(b + L.SUD_FLAGS, 0, true);
+    // nor is single-stepping (copy_process's user_disable_single_step): the tracer's TF stays behind
+    if (parent.forcedTf) dv.setUint32(b + L.CPU_RFLAGS, dv.getUint32(b + L.CPU_RFLAGS, true) & ~TF, true);
     child.sud = disarmed(parent.sud);
     child.pgid = parent.pgid;
     child.sig.blocked = parent.sig.blocked;

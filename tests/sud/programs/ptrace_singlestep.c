@@ -13,7 +13,8 @@
  * that sets TF, the TF is the program's: PTRACE_GETREGS shows it, and
  * PTRACE_CONT leaves it, so the program traps on until it clears it.
  * PTRACE_SYSEMU_SINGLESTEP steps and emulates: a syscall stops at its
- * entry, is skipped, and has no TRAP_BRKPT after it.
+ * entry, is skipped, and has no TRAP_BRKPT after it. A child forked in a
+ * step does not inherit the tracer's TF (it would die of SIGTRAP).
  */
 #include "sud.h"
 #include "ptrace.h"
@@ -58,6 +59,16 @@ __asm__(".text\n.globl emulated\nemulated:\n"
         ".globl u0\nu0: nop\n mov $110, %eax\n syscall\n nop\n nop\n"
         ".globl u_end\nu_end: int3\n ret\n");
 
+/* int3, then a stepped fork: the child exits 7 at once, the parent goes on to int3 */
+extern char v0[], v_end[];
+extern i64 stepped_fork(void);
+__asm__(".text\n.globl stepped_fork\nstepped_fork:\n"
+        " int3\n"
+        ".globl v0\nv0: mov $57, %eax\n syscall\n test %eax, %eax\n jnz 1f\n"
+        " mov $7, %edi\n mov $60, %eax\n syscall\n"
+        "1: nop\n"
+        ".globl v_end\nv_end: int3\n ret\n");
+
 static void child(void) {
   sc6(101, PTRACE_TRACEME, 0, 0, 0, 0, 0);
   sc2(62, sc0(39), SIGSTOP);
@@ -66,6 +77,12 @@ static void child(void) {
   i64 r = stepped();
   own_tf();
   i64 e = emulated();
+  /* SIGCHLD blocked: the forked child's exit makes no signal-delivery stop, whenever it comes */
+  mask_set(0, BIT(17));
+  i64 forked = stepped_fork();
+  int fst = 0;
+  sc6(61, forked, (i64)&fst, 0, 0, 0, 0);
+  if (fst != 7 << 8) rsys(231, 2, 0, 0, 0, 0);
   rsys(231, e == 4321 && r == 66 && frame_tf == 0 && pushed_tf == 1 && h_nr == 39 ? 0 : 1, 0, 0, 0, 0);
 }
 
@@ -94,12 +111,13 @@ void cmain(u64 *sp) {
     if (rip >= (u64)s0 && rip <= (u64)s_end + 1) stop("rip_minus_s0", (i64)(rip - (u64)s0));
     else if (rip >= (u64)t0 && rip <= (u64)t_end + 1) stop("rip_minus_t0", (i64)(rip - (u64)t0));
     else if (rip >= (u64)u0 && rip <= (u64)u_end + 1) stop("rip_minus_u0", (i64)(rip - (u64)u0));
+    else if (rip >= (u64)v0 && rip <= (u64)v_end + 1) stop("rip_minus_v0", (i64)(rip - (u64)v0));
     else if (rip == (u64)on_sigsys) stop("rip_at_handler", 1);
     else stop("rip_elsewhere", 1);
     stop("orig_rax", (i64)regs[REG_ORIG_RAX]);
     stop("tf", (i64)(regs[REG_EFLAGS] >> 8) & 1);
     out("\n");
-    if (sig == SIGTRAP && (rip == (u64)s0 || rip == (u64)t0)) {
+    if (sig == SIGTRAP && (rip == (u64)s0 || rip == (u64)t0 || rip == (u64)v0)) {
       request = PTRACE_SINGLESTEP;
     } else if (sig == SIGTRAP && rip == (u64)u0) {
       request = PTRACE_SYSEMU_SINGLESTEP;
@@ -110,7 +128,7 @@ void cmain(u64 *sp) {
         sc6(101, PTRACE_SETREGS, pid, 0, (i64)regs, 0, 0);
       }
       steps++;
-    } else if (sig == SIGTRAP && rip == (u64)u_end + 1) {
+    } else if (sig == SIGTRAP && (rip == (u64)u_end + 1 || rip == (u64)v_end + 1)) {
       request = PTRACE_CONT;
     } else if (sig == SIGTRAP && rip > (u64)t0 && rip <= (u64)t_end) {
       /* the program's TF: after its popf set it, go on without stepping; its traps keep coming */
