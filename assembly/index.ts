@@ -15,6 +15,7 @@ export { kernAddr, kernAddrForce, tlbFlush, frameWrite } from "./mmu/access";
 export { blockCacheFlush } from "./run";
 export { decode } from "./cpu/decode";
 export { fpuInit } from "./cpu/x87";
+export { fxrstorImage } from "./cpu/fxsave";
 export { sigframeFpstate, sigframeWrite, sigframeRestore } from "./entry/sigframe";
 export { markDirtyRange, dirtyRestorePass } from "./mmu/dirty";
 

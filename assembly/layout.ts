@@ -177,6 +177,8 @@ export const SUD_LEN = CPU_SUD + 24;
 export const CPU_TSC_AUX = CPU + 208;
 export const CPU_XMM = CPU + 256;
 export const CPU_MXCSR = CPU + 512;
+/** The MXCSR bits the CPU implements: what fxsave reports as MXCSR_MASK, what ldmxcsr, fxrstor and PTRACE_SETFPREGS accept. */
+export const MXCSR_MASK = 0xffff;
 export const CPU_FCW = CPU + 528;
 export const CPU_FSW = CPU + 530;
 export const CPU_FTW = CPU + 532;

@@ -1,10 +1,7 @@
 // The 512-byte fxsave image of the x87 and SSE state (Intel SDM vol. 1, 10.5.1), composed at a
 // host address: what the fxsave instruction stores (cpu/sse.ts) and what a signal frame's
 // fpstate holds (entry/sigframe.ts), and the state taken back from one (fxrstor, rt_sigreturn).
-import { CPU_FCW, CPU_FSW, CPU_FTW, CPU_ST, CPU_XMM, CPU_MXCSR } from "../layout";
-
-/** The MXCSR bits this CPU implements: what fxsave reports, and what ldmxcsr and fxrstor accept. */
-export const MXCSR_MASK: u32 = 0xffff;
+import { CPU_FCW, CPU_FSW, CPU_FTW, CPU_ST, CPU_XMM, CPU_MXCSR, MXCSR_MASK } from "../layout";
 
 /**
  * Bytes 0..415 of the image at host address at: the control and status words, the abridged tags,

@@ -20,8 +20,8 @@
 // Packed lane operations run on the register file in memory (CPU_XMM): the
 // source operand is either another register's bytes or a 16-byte copy of
 // memory in a scratch buffer, so one handler serves both operand kinds.
-import { CPU_XMM, CPU_MXCSR, FXSAVE_SCRATCH } from "../layout";
-import { fxsaveImage, fxrstorImage, MXCSR_MASK } from "./fxsave";
+import { CPU_XMM, CPU_MXCSR, FXSAVE_SCRATCH, MXCSR_MASK } from "../layout";
+import { fxsaveImage, fxrstorImage } from "./fxsave";
 import { R_REG, R_RM, R_SUB, R_IMM, R_OSZ, NOREG, PFX_REP, PFX_REPNE, PFX_OPSZ, sseModrm, sseImm8 } from "./decode";
 import * as O from "./opcodes";
 import { ea } from "./execute";

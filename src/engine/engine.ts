@@ -41,6 +41,8 @@ export interface EngineExports {
   fpuInit(): void;
   /** A signal frame's fxsave image of the CPU's x87 and SSE state, at host address at. */
   sigframeFpstate(at: number): void;
+  /** The CPU's x87 and SSE state from the fxsave image at host address at (its MXCSR checked by the caller). */
+  fxrstorImage(at: number): void;
   /** The rt_sigframe at host address at, from the registers and SIGFRAME_IN (layout.ts); siginfo only withInfo. */
   sigframeWrite(at: number, withInfo: boolean): void;
   /** rt_sigreturn's restore of the registers from the frame at at, and of the FPU from the fxsave image at fp unless it is 0. */

@@ -179,6 +179,9 @@ function savedView(saved: Uint8Array): DataView {
 /** Each exception vector as a bigint, made once (sigcontext's trapno is a 64-bit word). */
 const TRAPNOS: bigint[] = Array.from({ length: 32 }, (_, n) => BigInt(n));
 
+/** The running task's registers while withTaskCpu lends the CPU block to another. */
+const cpuScratch = new Uint8Array(L.CPU_STATE_SIZE);
+
 /** The single-step #DB as a signal frame records it: trapno 1 (X86_TRAP_DB), error code 0. */
 const DEBUG_TRAP: TrapInfo = Object.freeze({ trapno: 1n, err: 0n, cr2: 0n });
 
@@ -820,6 +823,23 @@ export class Kernel {
     dw[L.FAST_TID >> 2] = t.tid;
     dw[L.CPU_CR3 >> 2] = t.mm.root;
     dw[L.SW_FAST_SYSCALLS >> 2] = this.fastSyscalls(t);
+  }
+
+  /**
+   * f run with task t's registers in the CPU block, where the engine's code
+   * that composes or takes an fxsave image works, and the running task's
+   * put back after; t keeps them as f left them.
+   */
+  withTaskCpu<T>(t: Task, f: () => T): T {
+    if (t === this.current) return f();
+    cpuScratch.set(this.cpuBlock);
+    this.cpuBlock.set(t.saved);
+    try {
+      return f();
+    } finally {
+      t.saved.set(this.cpuBlock);
+      this.cpuBlock.set(cpuScratch);
+    }
   }
 
   /**

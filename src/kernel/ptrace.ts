@@ -15,7 +15,7 @@ import { copyFromUser, copyFromUserInto, copyToUser, pokeUser, readU64, writeU64
 import { checkSud } from './sud.js';
 import * as L from '../engine/layout.js';
 import { SIGSTOP, SIGKILL, SIGTRAP } from './signal_names.js';
-import { killInfo, putSiginfo, siginfo } from './signal_frame.js';
+import { killInfo, putSiginfo, siginfo, FPSTATE_SIZE } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
 import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo } from './signals.js';
@@ -31,6 +31,8 @@ const PTRACE_SINGLESTEP = 9;
 const PTRACE_KILL = 8;
 const PTRACE_GETREGS = 12;
 const PTRACE_SETREGS = 13;
+const PTRACE_GETFPREGS = 14;
+const PTRACE_SETFPREGS = 15;
 const PTRACE_ATTACH = 16;
 const PTRACE_DETACH = 17;
 const PTRACE_SYSCALL = 24;
@@ -337,6 +339,23 @@ export const ptraceSyscalls: SyscallRow[] = [
       case PTRACE_SETREGS:
         setRegs(t, copyFromUser(me.mm, data, USER_REGS.length * 8));
         return 0n;
+      case PTRACE_GETFPREGS:
+        // struct user_i387_struct: the fxsave image (the engine's CPU has no XSAVE)
+        copyToUser(me.mm, data, k.withTaskCpu(t, () => {
+          k.engine.x.sigframeFpstate(L.FXSAVE_SCRATCH);
+          return k.engine.u8.slice(L.FXSAVE_SCRATCH, L.FXSAVE_SCRATCH + FPSTATE_SIZE);
+        }));
+        return 0n;
+      case PTRACE_SETFPREGS: {
+        const image = copyFromUser(me.mm, data, FPSTATE_SIZE);
+        // xfpregs_set: an MXCSR with bits the CPU does not have is EINVAL
+        if (new DataView(image.buffer, image.byteOffset + 24, 4).getUint32(0, true) & ~L.MXCSR_MASK) throw new Errno(EINVAL);
+        k.withTaskCpu(t, () => {
+          k.engine.u8.set(image, L.FXSAVE_SCRATCH);
+          k.engine.x.fxrstorImage(L.FXSAVE_SCRATCH);
+        });
+        return 0n;
+      }
       case PTRACE_CONT:
       case PTRACE_SYSCALL:
       case PTRACE_SYSEMU:
