@@ -93,10 +93,39 @@ if (avail.ok && avail.profile === profile) {
   console.log(`native runner: not measured (${avail.ok ? `host behaves as ${avail.profile}` : avail.why})`);
 }
 
+/**
+ * The host's memory latency as JavaScript sees it: ns a load of a random
+ * cyclic chase through 16 MB (past any L2). A worker's case is bound by
+ * cache misses, so this says how fast a host can run the loop at all
+ * (sessions 12 to 16 ran on machines whose rates differed threefold).
+ */
+function chaseNs() {
+  const n = 1 << 22;
+  const next = new Int32Array(n);
+  for (let i = 0; i < n; i++) next[i] = i;
+  // Sattolo's shuffle: one cycle through every slot
+  let seed = 12345;
+  for (let i = n - 1; i > 0; i--) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    const j = seed % i;
+    const x = next[i];
+    next[i] = next[j];
+    next[j] = x;
+  }
+  let p = 0;
+  for (let i = 0; i < n; i++) p = next[p];
+  const loads = 4_000_000;
+  const t0 = performance.now();
+  for (let i = 0; i < loads; i++) p = next[p];
+  const ns = ((performance.now() - t0) * 1e6) / loads;
+  return p < 0 ? -1 : ns;
+}
+
 console.log('');
 for (const [name, rate] of rows) {
   const ratio = nativeRate ? `  ${(rate / nativeRate).toFixed(1)}x native` : '';
   console.log(`  ${name.padEnd(60)} ${fmt(rate).padStart(9)} cases/s${ratio}`);
 }
-console.log(`\n  targets (issue 4): >= 200,000 cases/s with --jobs 2; >= 20x the native runner`);
+console.log(`\n  host memory latency: ${chaseNs().toFixed(1)} ns a load (a random chase through 16 MB)`);
+console.log(`  targets (issue 4): >= 200,000 cases/s with --jobs 2; >= 20x the native runner`);
 if (disagree) console.log(`  note: the model disagreed with the engine on ${disagree} of these cases (run sudsim fuzz to see them)`);
