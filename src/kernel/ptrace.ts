@@ -39,7 +39,12 @@ const PTRACE_SYSCALL = 24;
 const PTRACE_SYSEMU = 31;
 const PTRACE_SYSEMU_SINGLESTEP = 32;
 const PTRACE_SETOPTIONS = 0x4200;
+const PTRACE_GETREGSET = 0x4204;
+const PTRACE_SETREGSET = 0x4205;
 const PTRACE_SEIZE = 0x4206;
+/** The register sets PTRACE_GETREGSET and SETREGSET know (elf.h's note types). */
+const NT_PRSTATUS = 1;
+const NT_PRFPREG = 2;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_GETEVENTMSG = 0x4201;
 const PTRACE_GETSIGINFO = 0x4202;
@@ -111,6 +116,53 @@ function setRegs(t: Task, b: Uint8Array): void {
     } else if (r === 'fs_base') v.setBigUint64(L.CPU_FS_BASE - L.CPU, x, true);
     else if (r === 'gs_base') v.setBigUint64(L.CPU_GS_BASE - L.CPU, x, true);
   });
+}
+
+/**
+ * t's x87 and SSE state as struct user_i387_struct: the fxsave image (the
+ * engine's CPU has no XSAVE), composed by the engine's code with t's
+ * registers lent the CPU block.
+ */
+function fpRegs(k: Kernel, t: Task): Uint8Array {
+  return k.withTaskCpu(t, () => {
+    k.engine.x.sigframeFpstate(L.FXSAVE_SCRATCH);
+    return k.engine.u8.slice(L.FXSAVE_SCRATCH, L.FXSAVE_SCRATCH + FPSTATE_SIZE);
+  });
+}
+
+/** t's x87 and SSE state from an fxsave image (xfpregs_set): an MXCSR with bits the CPU lacks is EINVAL. */
+function setFpRegs(k: Kernel, t: Task, image: Uint8Array): void {
+  if (new DataView(image.buffer, image.byteOffset + 24, 4).getUint32(0, true) & ~L.MXCSR_MASK) throw new Errno(EINVAL);
+  k.withTaskCpu(t, () => {
+    k.engine.u8.set(image, L.FXSAVE_SCRATCH);
+    k.engine.x.fxrstorImage(L.FXSAVE_SCRATCH);
+  });
+}
+
+/**
+ * PTRACE_GETREGSET and SETREGSET (ptrace_regset): register set `type`
+ * through the struct iovec at iovAddr, whose length must be a multiple
+ * of the set's unit (a long for NT_PRSTATUS, a u32 for NT_PRFPREG) and is
+ * cut to the set's size, and written back as the bytes copied. A write
+ * of part of a set leaves the rest as it was.
+ */
+function regsetIo(k: Kernel, t: Task, type: number, iovAddr: bigint, write: boolean): bigint {
+  const mm = k.current.mm;
+  const base = readU64(mm, iovAddr);
+  const len = readU64(mm, iovAddr + 8n);
+  const unit = type === NT_PRSTATUS ? 8 : type === NT_PRFPREG ? 4 : 0;
+  if (unit === 0 || len % BigInt(unit) !== 0n) throw new Errno(EINVAL);
+  const now = type === NT_PRSTATUS ? getRegs(t) : fpRegs(k, t);
+  const n = len < BigInt(now.length) ? Number(len) : now.length;
+  if (write) {
+    now.set(copyFromUser(mm, base, n));
+    if (type === NT_PRSTATUS) setRegs(t, now);
+    else setFpRegs(k, t, now);
+  } else {
+    copyToUser(mm, base, now.subarray(0, n));
+  }
+  writeU64(mm, iovAddr + 8n, BigInt(n));
+  return 0n;
 }
 
 /** A ptrace syscall stop's kind, as PTRACE_GET_SYSCALL_INFO's op names it. */
@@ -340,22 +392,14 @@ export const ptraceSyscalls: SyscallRow[] = [
         setRegs(t, copyFromUser(me.mm, data, USER_REGS.length * 8));
         return 0n;
       case PTRACE_GETFPREGS:
-        // struct user_i387_struct: the fxsave image (the engine's CPU has no XSAVE)
-        copyToUser(me.mm, data, k.withTaskCpu(t, () => {
-          k.engine.x.sigframeFpstate(L.FXSAVE_SCRATCH);
-          return k.engine.u8.slice(L.FXSAVE_SCRATCH, L.FXSAVE_SCRATCH + FPSTATE_SIZE);
-        }));
+        copyToUser(me.mm, data, fpRegs(k, t));
         return 0n;
-      case PTRACE_SETFPREGS: {
-        const image = copyFromUser(me.mm, data, FPSTATE_SIZE);
-        // xfpregs_set: an MXCSR with bits the CPU does not have is EINVAL
-        if (new DataView(image.buffer, image.byteOffset + 24, 4).getUint32(0, true) & ~L.MXCSR_MASK) throw new Errno(EINVAL);
-        k.withTaskCpu(t, () => {
-          k.engine.u8.set(image, L.FXSAVE_SCRATCH);
-          k.engine.x.fxrstorImage(L.FXSAVE_SCRATCH);
-        });
+      case PTRACE_SETFPREGS:
+        setFpRegs(k, t, copyFromUser(me.mm, data, FPSTATE_SIZE));
         return 0n;
-      }
+      case PTRACE_GETREGSET:
+      case PTRACE_SETREGSET:
+        return regsetIo(k, t, Number(BigInt.asUintN(32, addr)), data, req === PTRACE_SETREGSET);
       case PTRACE_CONT:
       case PTRACE_SYSCALL:
       case PTRACE_SYSEMU:
