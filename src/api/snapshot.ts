@@ -13,6 +13,7 @@ import { DEFAULT_RLIMITS } from '../kernel/task.js';
 import { NO_TRAP } from '../kernel/signal_frame.js';
 import { SUD_OFF } from '../kernel/sud.js';
 import { ROOT_CRED } from '../kernel/syscalls/cred.js';
+import { NO_DEBUG_REGS } from '../kernel/debug_regs.js';
 
 /** Kernel fields that are not state: the engine is the machine itself, restored through its memory. */
 const NOT_STATE = new Set(['engine']);
@@ -20,10 +21,10 @@ const NOT_STATE = new Set(['engine']);
 /**
  * The kernel's shared "nothing here" values, never written in place (a
  * change replaces them): kept by identity like the engine, so a restore
- * does not copy a task's empty signal queue, alternate stack, trap record
- * or SUD config.
+ * does not copy a task's empty signal queue, alternate stack, trap record,
+ * SUD config or debug registers.
  */
-const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, FIRST_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS, ROOT_CRED];
+const NEVER_WRITTEN: readonly object[] = [NOTHING_PENDING, NO_MORE, NO_ALTSTACK, FIRST_ALTSTACK, NO_TRAP, SUD_OFF, DEFAULT_RLIMITS, ROOT_CRED, NO_DEBUG_REGS];
 
 /**
  * A machine's whole state at one moment (`machine.snapshot()`): registers,

@@ -33,6 +33,7 @@ import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
 import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE, TRAP_BRKPT } from './siginfo.js';
 import { TF } from './single_step.js';
+import { afterSingleStep, NO_DEBUG_REGS } from './debug_regs.js';
 import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
@@ -804,6 +805,8 @@ export class Kernel {
     this.unshareFiles(t);
     if (t.files.closeOnExec()) this.wakeIo();
     t.personality &= ~READ_IMPLIES_EXEC;
+    // flush_ptrace_hw_breakpoint: the tracer's breakpoints and DR6, DR7 go
+    t.debugRegs = NO_DEBUG_REGS;
     rseqExecve(t);
     this.enterTask(t);
   }
@@ -863,6 +866,8 @@ export class Kernel {
     if (code === TRAP_TRACE) {
       dw[ORIG_RAX_W] = -1;
       dw[ORIG_RAX_W + 1] = -1;
+      // DR6 says it was a single step (exc_debug_user)
+      this.current.debugRegs = afterSingleStep(this.current.debugRegs);
     }
     this.current.lastTrap = DEBUG_TRAP;
     forceSignal(this, SIGTRAP, siginfo(SIGTRAP, code, dw[RIP_W], dw[RIP_W + 1], 0, 0));

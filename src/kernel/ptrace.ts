@@ -20,12 +20,15 @@ import { SI_KERNEL } from './siginfo.js';
 import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo } from './signals.js';
 import { enableSingleStep, disableSingleStep, shownFlags, writtenFlags } from './single_step.js';
+import { readDebugReg, writeDebugReg } from './debug_regs.js';
 
 const PTRACE_TRACEME = 0;
 const PTRACE_PEEKTEXT = 1;
 const PTRACE_PEEKDATA = 2;
+const PTRACE_PEEKUSER = 3;
 const PTRACE_POKETEXT = 4;
 const PTRACE_POKEDATA = 5;
+const PTRACE_POKEUSER = 6;
 const PTRACE_CONT = 7;
 const PTRACE_SINGLESTEP = 9;
 const PTRACE_KILL = 8;
@@ -45,6 +48,9 @@ const PTRACE_SEIZE = 0x4206;
 /** The register sets PTRACE_GETREGSET and SETREGSET know (elf.h's note types). */
 const NT_PRSTATUS = 1;
 const NT_PRFPREG = 2;
+/** sizeof(struct user) on x86-64, and where its u_debugreg[8] lies. */
+const USER_SIZE = 928n;
+const U_DEBUGREG = 848;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_GETEVENTMSG = 0x4201;
 const PTRACE_GETSIGINFO = 0x4202;
@@ -116,6 +122,42 @@ function setRegs(t: Task, b: Uint8Array): void {
     } else if (r === 'fs_base') v.setBigUint64(L.CPU_FS_BASE - L.CPU, x, true);
     else if (r === 'gs_base') v.setBigUint64(L.CPU_GS_BASE - L.CPU, x, true);
   });
+}
+
+/**
+ * The offset of a word of struct user that PTRACE_PEEKUSER and POKEUSER
+ * take: aligned and inside (else EIO).
+ */
+function userOffset(addr: bigint): number {
+  if ((addr & 7n) !== 0n || addr >= USER_SIZE) throw new Errno(EIO);
+  return Number(addr);
+}
+
+/** PTRACE_PEEKUSER: a register as GETREGS shows it, a debug register, or 0 for the rest of struct user. */
+function userWord(t: Task, addr: bigint): bigint {
+  const off = userOffset(addr);
+  if (off < USER_REGS.length * 8) {
+    const regs = getRegs(t);
+    return new DataView(regs.buffer).getBigUint64(off, true);
+  }
+  if (off >= U_DEBUGREG && off < U_DEBUGREG + 64) return readDebugReg(t.debugRegs, (off - U_DEBUGREG) / 8);
+  return 0n;
+}
+
+/** PTRACE_POKEUSER: one register (as SETREGS writes it) or a debug register; the rest of struct user is EIO. */
+function setUserWord(t: Task, addr: bigint, v: bigint): void {
+  const off = userOffset(addr);
+  if (off < USER_REGS.length * 8) {
+    const regs = getRegs(t);
+    new DataView(regs.buffer).setBigUint64(off, v, true);
+    setRegs(t, regs);
+    return;
+  }
+  if (off >= U_DEBUGREG && off < U_DEBUGREG + 64) {
+    t.debugRegs = writeDebugReg(t.debugRegs, (off - U_DEBUGREG) / 8, v);
+    return;
+  }
+  throw new Errno(EIO);
 }
 
 /**
@@ -385,6 +427,12 @@ export const ptraceSyscalls: SyscallRow[] = [
         pokeUser(t.mm, addr, u64Bytes(data));
         return 0n;
       }
+      case PTRACE_PEEKUSER:
+        writeU64(me.mm, data, userWord(t, addr));
+        return 0n;
+      case PTRACE_POKEUSER:
+        setUserWord(t, addr, data);
+        return 0n;
       case PTRACE_GETREGS:
         copyToUser(me.mm, data, getRegs(t));
         return 0n;

@@ -16,6 +16,7 @@ import { FdTable } from './files.js';
 import type { FifoEnd } from './pipe.js';
 import type { LockWait } from './locks.js';
 import { ROOT_CRED, type Cred } from './syscalls/cred.js';
+import { NO_DEBUG_REGS, type DebugRegs } from './debug_regs.js';
 
 export type TaskState = 'runnable' | 'blocked' | 'zombie';
 
@@ -160,6 +161,11 @@ export class Task {
   singleStep = false;
   /** The trap flag is the tracer's, set for stepping (TIF_FORCED_TF). */
   forcedTf = false;
+  /**
+   * The debug registers as ptrace sees them (thread.ptrace_bps' addresses,
+   * virtual_dr6 in its flipped polarity, ptrace_dr7): see debug_regs.ts.
+   */
+  debugRegs: DebugRegs = NO_DEBUG_REGS;
   /** The tracer's PTRACE_O_ options (PTRACE_SETOPTIONS, PTRACE_SEIZE). */
   ptraceOptions = 0;
   /** Attached with PTRACE_SEIZE (no legacy SIGTRAP after execve). */
