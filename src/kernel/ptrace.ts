@@ -1,10 +1,13 @@
 /**
- * ptrace(2), as much as a checkpoint/restore tool needs: TRACEME, ATTACH,
- * SEIZE, signal-delivery stops reported by wait4, CONT, DETACH, KILL,
- * GETREGS/SETREGS, PEEKDATA/POKEDATA, syscall stops (PTRACE_SYSCALL,
- * PTRACE_O_TRACESYSGOOD, PTRACE_GET_SYSCALL_INFO: a syscall Syscall User
- * Dispatch dispatched has neither, SEMANTICS.md), and (linux-6.4 on) the Syscall User
- * Dispatch config, which reproduces the kernel's INCLUSIVE round trip
+ * ptrace(2), as much as checkpoint/restore tools, syscall emulators and
+ * debuggers need: TRACEME, ATTACH, SEIZE, signal-delivery stops reported by
+ * wait4, CONT, DETACH, KILL, the registers (GETREGS/SETREGS,
+ * GETFPREGS/SETFPREGS, GETREGSET/SETREGSET, PEEKUSER/POKEUSER with the
+ * debug registers), PEEKDATA/POKEDATA, syscall stops (PTRACE_SYSCALL,
+ * PTRACE_SYSEMU, PTRACE_O_TRACESYSGOOD, PTRACE_GET_SYSCALL_INFO: a syscall
+ * Syscall User Dispatch dispatched has neither, SEMANTICS.md), single steps
+ * (single_step.ts), the PTRACE_O_ events, and (linux-6.4 on) the Syscall
+ * User Dispatch config, which reproduces the kernel's INCLUSIVE round trip
  * (SEMANTICS.md §8: GET says mode 1 and the stored, inverted range).
  */
 import { row, errnoResult, type SyscallRow } from './syscalls/table.js';
@@ -30,8 +33,8 @@ const PTRACE_POKETEXT = 4;
 const PTRACE_POKEDATA = 5;
 const PTRACE_POKEUSER = 6;
 const PTRACE_CONT = 7;
-const PTRACE_SINGLESTEP = 9;
 const PTRACE_KILL = 8;
+const PTRACE_SINGLESTEP = 9;
 const PTRACE_GETREGS = 12;
 const PTRACE_SETREGS = 13;
 const PTRACE_GETFPREGS = 14;
@@ -45,18 +48,19 @@ const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_GETREGSET = 0x4204;
 const PTRACE_SETREGSET = 0x4205;
 const PTRACE_SEIZE = 0x4206;
-/** The register sets PTRACE_GETREGSET and SETREGSET know (elf.h's note types). */
-const NT_PRSTATUS = 1;
-const NT_PRFPREG = 2;
-/** sizeof(struct user) on x86-64, and where its u_debugreg[8] lies. */
-const USER_SIZE = 928n;
-const U_DEBUGREG = 848;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_GETEVENTMSG = 0x4201;
 const PTRACE_GETSIGINFO = 0x4202;
 const PTRACE_SETSIGINFO = 0x4203;
 const PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG = 0x4210;
 const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
+
+/** The register sets PTRACE_GETREGSET and SETREGSET know (elf.h's note types). */
+const NT_PRSTATUS = 1;
+const NT_PRFPREG = 2;
+/** sizeof(struct user) on x86-64, and where its u_debugreg[8] lies. */
+const USER_SIZE = 928n;
+const U_DEBUGREG = 848;
 
 /** struct user_regs_struct order, as hardware register indices (-1: special). */
 const USER_REGS: (number | string)[] = [
