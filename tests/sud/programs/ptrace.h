@@ -69,3 +69,12 @@ __attribute__((unused)) static void print_peeked(i64 pid, const volatile i64 *re
     out("\n");
   }
 }
+
+/* A child that runs child() (which asks to be traced and stops), and the wait for its first stop: its pid. */
+__attribute__((unused)) static i64 fork_traced(void (*child)(void), int *st) {
+  i64 pid = sc0(57);
+  if (pid == 0) child();
+  *st = 0;
+  sc6(61, pid, (i64)st, 0, 0, 0, 0);
+  return pid;
+}

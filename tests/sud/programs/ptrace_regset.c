@@ -41,10 +41,8 @@ static void child(void) {
 
 void cmain(u64 *sp) {
   (void)sp;
-  i64 pid = sc0(57);
-  if (pid == 0) child();
-  int st = 0;
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  int st;
+  i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
   for (;;) {
     /* the SIGSYS is delivered; the int3 ends the loop */

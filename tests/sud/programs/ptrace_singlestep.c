@@ -88,10 +88,8 @@ static void child(void) {
 
 void cmain(u64 *sp) {
   (void)sp;
-  i64 pid = sc0(57);
-  if (pid == 0) child();
-  int st = 0;
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  int st;
+  i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
   i64 request = PTRACE_CONT, inject = 0;
   int steps = 0, handler_stops = 0, own_traps = 0;

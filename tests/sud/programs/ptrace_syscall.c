@@ -79,10 +79,8 @@ static void child(void) {
 
 void cmain(u64 *sp) {
   (void)sp;
-  i64 pid = sc0(57);
-  if (pid == 0) child();
-  int st = 0;
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  int st;
+  i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
   int n = 0, signal_stops = 0, syscall_stops = 0, skipped = 0, renumbered = 0, seccomp_stops = 0;
   i64 inject = 0;

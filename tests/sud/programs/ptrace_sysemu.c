@@ -72,10 +72,8 @@ static void child(void) {
 
 void cmain(u64 *sp) {
   (void)sp;
-  i64 pid = sc0(57);
-  if (pid == 0) child();
-  int st = 0;
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  int st;
+  i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
   kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD, 0, 0));
   int entry_stops = 0, exit_stops = 0, signal_stops = 0, markers = 0;
