@@ -39,10 +39,11 @@ function time(cases, passes) {
 }
 
 const rows = kinds.map((k) => ({ kind: k, cases: byKind.get(k), empty: byKind.get(k).map((c) => ({ ...c, steps: [] })), diffs: [] }));
-// warm-up: V8 tiers the kernel's paths for every kind up first
+// warm-up: V8 tiers the kernel's paths for every kind up first (some thousands of runs a kind)
+const WARM_PASSES = quick ? 10 : 2;
 for (const r of rows) {
-  time(r.cases, 2);
-  time(r.empty, 2);
+  time(r.cases, WARM_PASSES);
+  time(r.empty, WARM_PASSES);
 }
 for (let round = 0; round < ROUNDS; round++) {
   for (const r of rows) {
@@ -55,7 +56,7 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
 const light = median(rows.filter((r) => r.kind === 'sys' || r.kind === 'arm' || r.kind === 'sigaction').map((r) => median(r.diffs)));
-console.log(`sudsim fuzz step costs: ${PER_KIND.toLocaleString('en-US')} one-step ${profile} cases a kind, median of ${ROUNDS} rounds; ${cpus()[0]?.model}, load ${loadavg()[0].toFixed(2)}`);
+console.log(`sudsim fuzz step costs${quick ? ' (--quick: rough figures)' : ''}: ${PER_KIND.toLocaleString('en-US')} one-step ${profile} cases a kind, median of ${ROUNDS} rounds; ${cpus()[0]?.model}, load ${loadavg()[0].toFixed(2)}`);
 console.log(`  a case with no step: ${median(rows.map((r) => r.base)).toFixed(2)} µs`);
 console.log('  step        µs a step   in light steps (median of sys, arm, sigaction)');
 for (const r of rows) {
