@@ -3,7 +3,8 @@
  * debuggers need: TRACEME, ATTACH, SEIZE, signal-delivery stops reported by
  * wait4, CONT, DETACH, KILL, the registers (GETREGS/SETREGS,
  * GETFPREGS/SETFPREGS, GETREGSET/SETREGSET, PEEKUSER/POKEUSER with the
- * debug registers), PEEKDATA/POKEDATA, syscall stops (PTRACE_SYSCALL,
+ * debug registers), PEEKDATA/POKEDATA, the signal mask and rseq
+ * registration (GETSIGMASK/SETSIGMASK, GET_RSEQ_CONFIGURATION), syscall stops (PTRACE_SYSCALL,
  * PTRACE_SYSEMU, PTRACE_O_TRACESYSGOOD, PTRACE_GET_SYSCALL_INFO: a syscall
  * Syscall User Dispatch dispatched has neither, SEMANTICS.md), single steps
  * (single_step.ts), the PTRACE_O_ events, and (linux-6.4 on) the Syscall
@@ -21,7 +22,7 @@ import { SIGSTOP, SIGKILL, SIGTRAP } from './signal_names.js';
 import { killInfo, putSiginfo, siginfo, FPSTATE_SIZE } from './signal_frame.js';
 import { SI_KERNEL } from './siginfo.js';
 import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
-import { sendSignalTo } from './signals.js';
+import { sendSignalTo, blockable } from './signals.js';
 import { enableSingleStep, disableSingleStep, shownFlags, writtenFlags } from './single_step.js';
 import { readDebugReg, writeDebugReg } from './debug_regs.js';
 
@@ -52,6 +53,9 @@ const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_GETEVENTMSG = 0x4201;
 const PTRACE_GETSIGINFO = 0x4202;
 const PTRACE_SETSIGINFO = 0x4203;
+const PTRACE_GETSIGMASK = 0x420a;
+const PTRACE_SETSIGMASK = 0x420b;
+const PTRACE_GET_RSEQ_CONFIGURATION = 0x420f;
 const PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG = 0x4210;
 const PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG = 0x4211;
 
@@ -485,6 +489,26 @@ export const ptraceSyscalls: SyscallRow[] = [
         const w = new Int32Array(copyFromUser(me.mm, data, 128).slice().buffer);
         t.ptraceStop!.info = siginfo(w[0], w[2], w[4], w[5], w[6], w[7], w[1]);
         return 0n;
+      }
+      case PTRACE_GETSIGMASK:
+        if (addr !== 8n) throw new Errno(EINVAL);
+        // stopped inside sigsuspend, ppoll or pselect: the mask it goes back to (saved_sigmask)
+        writeU64(me.mm, data, t.suspendMask ?? t.sig.blocked);
+        return 0n;
+      case PTRACE_SETSIGMASK:
+        if (addr !== 8n) throw new Errno(EINVAL);
+        t.sig.blocked = blockable(readU64(me.mm, data));
+        // clear_tsk_restore_sigmask: a sleep in sigsuspend no longer puts the old mask back
+        t.suspendMask = undefined;
+        return 0n;
+      case PTRACE_GET_RSEQ_CONFIGURATION: {
+        // struct ptrace_rseq_configuration: the struct rseq's address, length and signature, flags 0
+        const conf = new DataView(new ArrayBuffer(24));
+        conf.setBigUint64(0, t.rseq, true);
+        conf.setUint32(8, t.rseqLen, true);
+        conf.setUint32(12, t.rseqSig, true);
+        copyToUser(me.mm, data, new Uint8Array(conf.buffer, 0, addr < 24n ? Number(addr) : 24));
+        return 24n;
       }
       case PTRACE_GET_SYSCALL_USER_DISPATCH_CONFIG:
       case PTRACE_SET_SYSCALL_USER_DISPATCH_CONFIG: {

@@ -261,7 +261,7 @@ function isBlocked(blocked: bigint, sig: number): boolean {
 /** ~UNBLOCKABLE, made once: a bigint operation is not free. */
 const BLOCKABLE = ~UNBLOCKABLE;
 /** mask without SIGKILL and SIGSTOP: an empty one (the usual mask) without a bigint operation, which allocates. */
-function blockable(mask: bigint): bigint {
+export function blockable(mask: bigint): bigint {
   return mask === 0n ? 0n : mask & BLOCKABLE;
 }
 /** bit(sig) & BLOCKABLE for every signal number, made once (what a delivery adds to an empty mask). */
