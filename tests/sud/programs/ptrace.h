@@ -78,3 +78,11 @@ __attribute__((unused)) static i64 fork_traced(void (*child)(void), int *st) {
   sc6(61, pid, (i64)st, 0, 0, 0, 0);
   return pid;
 }
+
+/* The tracee resumed with request (and signal sig), then waited for: its next wait status. */
+__attribute__((unused)) static int resume_wait(i64 pid, i64 request, i64 sig) {
+  int st = 0;
+  sc6(101, request, pid, 0, sig, 0, 0);
+  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  return st;
+}

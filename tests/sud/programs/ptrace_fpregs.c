@@ -41,8 +41,7 @@ void cmain(u64 *sp) {
   int st;
   i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("int3_stop_status", st);
   unsigned char fx[512];
   for (int i = 0; i < 512; i++) fx[i] = 0xee;
@@ -72,12 +71,10 @@ void cmain(u64 *sp) {
   fx[40] = 0x00;
   fx[41] = 0xc0;
   kv("setfpregs", sc6(101, PTRACE_SETFPREGS, pid, 0, (i64)fx, 0, 0));
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("second_int3_status", st);
   print_peeked(pid, results, RESULTS, NRESULTS);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("end_status", st);
   sc1(231, 0);
 }

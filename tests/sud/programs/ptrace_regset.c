@@ -46,8 +46,7 @@ void cmain(u64 *sp) {
   kv("first_stop_status", st);
   for (;;) {
     /* the SIGSYS is delivered; the int3 ends the loop */
-    sc6(101, PTRACE_CONT, pid, 0, ((st >> 8) & 0xff) == SIGSYS ? SIGSYS : 0, 0, 0);
-    sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+    st = resume_wait(pid, PTRACE_CONT, ((st >> 8) & 0xff) == SIGSYS ? SIGSYS : 0);
     if (((st >> 8) & 0xff) != SIGSYS) break;
   }
   kv("int3_stop_status", st);
@@ -84,12 +83,10 @@ void cmain(u64 *sp) {
   *(i64 *)(fx + 160 + 32) = 0x0102030405060708LL;
   *(i64 *)(fx + 160 + 40) = 0x1112131415161718LL;
   kv("setregset_prfpreg", sc6(101, PTRACE_SETREGSET, pid, NT_PRFPREG, (i64)&fio, 0, 0));
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("second_int3_status", st);
   print_peeked(pid, results, RESULTS, NRESULTS);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("end_status", st);
   sc1(231, 0);
 }

@@ -33,8 +33,7 @@ void cmain(u64 *sp) {
   int st;
   i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("int3_stop_status", st);
   u64 m = 0xeeee;
   kv("getsigmask", sc6(101, PTRACE_GETSIGMASK, pid, 8, (i64)&m, 0, 0));
@@ -52,14 +51,12 @@ void cmain(u64 *sp) {
   u64 part[3] = { 0xeeee, 0xeeee, 0xeeee };
   kv("get_rseq_configuration_8", sc6(101, PTRACE_GET_RSEQ_CONFIGURATION, pid, 8, (i64)part, 0, 0));
   kv("rseq_part_tail_untouched", part[1] == 0xeeee);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("second_int3_status", st);
   i64 v = 0;
   sc6(101, PTRACE_PEEKDATA, pid, (i64)&mask_after, (i64)&v, 0, 0);
   kv("child_mask_after_set", v);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("end_status", st);
   sc1(231, 0);
 }

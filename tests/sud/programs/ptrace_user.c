@@ -31,8 +31,7 @@ void cmain(u64 *sp) {
   int st;
   i64 pid = fork_traced(child, &st);
   kv("first_stop_status", st);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("int3_stop_status", st);
   u64 regs[27];
   sc6(101, PTRACE_GETREGS, pid, 0, (i64)regs, 0, 0);
@@ -76,18 +75,15 @@ void cmain(u64 *sp) {
   kv("dr7", v);
   kv("poke_dr7_zero", sc6(101, PTRACE_POKEUSER, pid, DEBUGREG + 56, 0, 0, 0));
   /* one step: DR6 says BS */
-  sc6(101, PTRACE_SINGLESTEP, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_SINGLESTEP, 0);
   kv("step_stop_status", st);
   kv("peek_dr6_after_step", peek(pid, DEBUGREG + 48, &v));
   kv("dr6_after_step", v);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("second_int3_status", st);
   kv("peek_dr6_after_int3", peek(pid, DEBUGREG + 48, &v));
   kv("dr6_after_int3", v);
-  sc6(101, PTRACE_CONT, pid, 0, 0, 0, 0);
-  sc6(61, pid, (i64)&st, 0, 0, 0, 0);
+  st = resume_wait(pid, PTRACE_CONT, 0);
   kv("end_status", st);
   sc1(231, 0);
 }
