@@ -94,9 +94,8 @@ void cmain(u64 *sp) {
   i64 request = PTRACE_CONT, inject = 0;
   int steps = 0, handler_stops = 0, own_traps = 0;
   for (int n = 0; n < 100; n++) {
-    sc6(101, request, pid, 0, inject, 0, 0);
+    st = resume_wait(pid, request, inject);
     inject = 0;
-    sc6(61, pid, (i64)&st, 0, 0, 0, 0);
     if ((st & 0x7f) != 0x7f) break;
     int sig = (st >> 8) & 0xff;
     int si[32];

@@ -86,9 +86,8 @@ void cmain(u64 *sp) {
   i64 inject = 0;
   for (; n < 200; n++) {
     if (n == 2) kv("setoptions", sc6(101, PTRACE_SETOPTIONS, pid, 0, 0x81, 0, 0));
-    sc6(101, PTRACE_SYSCALL, pid, 0, inject, 0, 0);
+    st = resume_wait(pid, PTRACE_SYSCALL, inject);
     inject = 0;
-    sc6(61, pid, (i64)&st, 0, 0, 0, 0);
     if ((st & 0x7f) != 0x7f) break;
     int sig = (st >> 8) & 0xff;
     unsigned char info[88];

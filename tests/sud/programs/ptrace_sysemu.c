@@ -79,9 +79,8 @@ void cmain(u64 *sp) {
   int entry_stops = 0, exit_stops = 0, signal_stops = 0, markers = 0;
   i64 request = PTRACE_SYSEMU, inject = 0;
   for (int n = 0; n < 100; n++) {
-    sc6(101, request, pid, 0, inject, 0, 0);
+    st = resume_wait(pid, request, inject);
     inject = 0;
-    sc6(61, pid, (i64)&st, 0, 0, 0, 0);
     if ((st & 0x7f) != 0x7f) break;
     int sig = (st >> 8) & 0xff;
     unsigned char info[88];
