@@ -37,7 +37,10 @@ function parseJobs(v: string): number {
 
 function parseSeed(v: string): bigint {
   if (!/^(0x[0-9a-f]+|\d+)$/i.test(v)) throw new InvalidArgumentError('expected a non-negative integer (decimal or 0x hex)');
-  return BigInt.asUintN(64, BigInt(v));
+  const n = BigInt(v);
+  // a larger seed would run the campaign of its value modulo 2^64: another number than the one given
+  if (n > 0xffff_ffff_ffff_ffffn) throw new InvalidArgumentError('expected a seed below 2^64');
+  return n;
 }
 
 function parseDiff(v: string): [ProfileName, ProfileName] {

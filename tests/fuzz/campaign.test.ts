@@ -207,6 +207,7 @@ describe('the command line', () => {
   it.each([
     [['--jobs', '0'], /expected 1 to 64 jobs/],
     [['--time', 'soon'], /expected a duration/],
+    [['--seed', '18446744073709551616', '--cases', '1'], /expected a seed below 2\^64/],
     [['--profile', 'linux-4.0'], /unknown profile/],
     [['--diff', 'patch-v5'], /expected two profiles/],
     [['--property', 'no-such-thing', '--cases', '1'], /no property no-such-thing/],

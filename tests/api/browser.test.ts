@@ -1,0 +1,161 @@
+/**
+ * The library runs in a browser as it runs in Node: headless Chromium loads
+ * a page (tests/api/browser/) that imports the built library from dist/,
+ * compiles the engine from a URL (loadEngineModule), runs a Syscall User
+ * Dispatch program twice (the second time from a snapshot) and posts what
+ * it saw; the same program in a Node Machine must show the same output,
+ * end, instruction count and event counters. The page is served from
+ * 127.0.0.1 with the cross-origin isolation headers that a shared
+ * WebAssembly.Memory needs.
+ *
+ * Needs Chromium (Debian's `chromium`, which .ci/run installs) and gcc;
+ * outside CI the test is skipped, saying why, when either is missing.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, sep } from 'node:path';
+import { Machine } from '../../src/api/index.js';
+import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+/** What the page may fetch: the built library and engine, the loader it imports, the page itself. */
+const SERVED = ['dist', 'build', join('node_modules', '@assemblyscript', 'loader'), join('tests', 'api', 'browser')];
+const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
+
+function chromium(): string | null {
+  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
+    try {
+      execFileSync(name, ['--version'], { stdio: 'ignore' });
+      return name;
+    } catch {
+      // not this one
+    }
+  }
+  return null;
+}
+
+const browser = chromium();
+const missing = !browser ? 'no Chromium (apt-get install chromium)' : gccUnavailable();
+if (missing && process.env.CI) throw new Error(`browser test: ${missing}; .ci/run installs what it needs`);
+if (missing) console.warn(`browser test skipped: ${missing}`);
+if (missing === null && !existsSync(join(ROOT, 'dist', 'src', 'api', 'index.js'))) throw new Error('browser test: dist/ is missing; run `npm run build`');
+const maybe = missing ? describe.skip : describe;
+
+interface Seen {
+  kind: string;
+  status: number | null;
+  signal: number | null;
+  insns: string;
+  stdout: string;
+  stderr: string;
+}
+
+interface PageReport {
+  error?: string;
+  crossOriginIsolated?: boolean;
+  first?: Seen;
+  again?: Seen;
+  counters?: Record<string, string>;
+}
+
+/** Serves the page's files and `program`, and resolves with the page's report. */
+function serve(program: Uint8Array): { server: Server; report: Promise<PageReport> } {
+  let done!: (r: PageReport) => void;
+  const report = new Promise<PageReport>((resolve) => (done = resolve));
+  const server = createServer((req, res) => {
+    const headers = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    if (req.method === 'POST' && path === '/result') {
+      let body = '';
+      req.on('data', (d) => (body += d));
+      req.on('end', () => {
+        res.writeHead(204, headers).end();
+        done(JSON.parse(body) as PageReport);
+      });
+      return;
+    }
+    if (path === '/program.elf') {
+      res.writeHead(200, { ...headers, 'Content-Type': 'application/octet-stream' }).end(program);
+      return;
+    }
+    const file = normalize(join(ROOT, path));
+    if (!SERVED.some((d) => file.startsWith(join(ROOT, d) + sep)) || !existsSync(file)) {
+      res.writeHead(404, headers).end();
+      return;
+    }
+    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
+  });
+  return { server, report };
+}
+
+/** Opens url in headless Chromium with a profile of its own, in a process group of its own (close kills it). */
+function open(url: string, profileDir: string): ChildProcess {
+  return spawn(browser!, ['--headless', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run', `--user-data-dir=${profileDir}`, url], { stdio: 'ignore', detached: true });
+}
+
+/** Kills Chromium and the processes it started (renderer, GPU, zygote), and waits for the first to go. */
+async function close(chrome: ChildProcess): Promise<void> {
+  const exited = new Promise((resolve) => chrome.once('exit', resolve));
+  try {
+    process.kill(-chrome.pid!, 'SIGKILL');
+  } catch {
+    // gone already
+  }
+  if (chrome.exitCode === null && chrome.signalCode === null) await exited;
+}
+
+/** The same run in Node: what the page reports for its first run. */
+function inNode(program: Uint8Array, profile: string): { seen: Seen; counters: Record<string, string> } {
+  const m = new Machine({ profile: profile as 'linux-6.17' });
+  m.load(program, { argv: ['prog'] });
+  const r = m.run();
+  const seen: Seen = {
+    kind: r.kind,
+    status: r.kind === 'exited' ? r.status : null,
+    signal: r.kind === 'killed' ? r.signal : null,
+    insns: String(r.insns),
+    stdout: m.stdoutText(),
+    stderr: new TextDecoder().decode(m.stderr()),
+  };
+  return { seen, counters: Object.fromEntries(Object.entries(m.counters()).map(([k, v]) => [k, String(v)])) };
+}
+
+maybe('the library in a browser (headless Chromium)', () => {
+  let program: Uint8Array;
+  beforeAll(() => {
+    const dir = join(ROOT, 'tests', 'sud', 'programs');
+    program = readBinary(buildStatic('browser-dispatch', [join(dir, 'dispatch.c')], ['-O1', '-nostdlib', '-ffreestanding', '-mgeneral-regs-only', `-I${dir}`]));
+  });
+
+  it.each(['linux-6.17', 'linux-5.11'])('runs a Syscall User Dispatch program as Node does (%s)', async (profile) => {
+    const { server, report } = serve(program);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const profileDir = mkdtempSync(join(tmpdir(), 'sudsim-chromium-'));
+    const chrome = open(`http://127.0.0.1:${port}/tests/api/browser/index.html?profile=${profile}`, profileDir);
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const r = await Promise.race([
+        report,
+        new Promise<PageReport>((_, reject) => (timer = setTimeout(() => reject(new Error('the page posted no report within 90 s')), 90_000))),
+      ]);
+      expect(r.error).toBeUndefined();
+      expect(r.crossOriginIsolated).toBe(true);
+      const node = inNode(program, profile);
+      // the program dispatches syscalls: the run checked what it set out to check
+      expect(Number(node.counters.sudDispatch)).toBeGreaterThan(0);
+      expect(node.seen.kind).toBe('exited');
+      expect(r.first).toEqual(node.seen);
+      expect(r.again).toEqual(node.seen);
+      expect(r.counters).toEqual(node.counters);
+    } finally {
+      clearTimeout(timer);
+      await close(chrome);
+      server.close();
+      // (a process of the group may still be on its way out, writing to the profile)
+      rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    }
+  }, 120_000);
+});
