@@ -52,8 +52,8 @@ export class HostLayer implements LowerLayer {
   private readonly root: string;
 
   constructor(root = '/') {
-    const fs = nodeBuiltin<HostFs>('fs');
-    const path = nodeBuiltin<{ resolve(p: string): string }>('path');
+    const fs: HostFs | undefined = nodeBuiltin('fs');
+    const path = nodeBuiltin('path');
     if (!fs || !path) throw new Error("sudsim: hostFiles needs Node's fs (there are no host files here)");
     this.fs = fs;
     const abs = path.resolve(root);

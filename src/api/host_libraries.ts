@@ -47,8 +47,8 @@ interface LoadedObject {
 
 /** The host's file system and path rules: hostDependencies runs in Node only. */
 function host(): { fs: typeof import('node:fs'); posix: typeof import('node:path').posix } {
-  const fs = nodeBuiltin<typeof import('node:fs')>('fs');
-  const path = nodeBuiltin<typeof import('node:path')>('path');
+  const fs = nodeBuiltin('fs');
+  const path = nodeBuiltin('path');
   if (!fs || !path) throw new Error('sudsim: hostDependencies reads the host\'s files, which only Node can');
   return { fs, posix: path.posix };
 }

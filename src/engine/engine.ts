@@ -79,9 +79,9 @@ export async function loadEngineModule(source: string | URL | BufferSource): Pro
 }
 
 function nodeEngineModule(): WebAssembly.Module {
-  const fs = nodeBuiltin<typeof import('fs')>('fs');
-  const url = nodeBuiltin<typeof import('url')>('url');
-  const path = nodeBuiltin<typeof import('path')>('path');
+  const fs = nodeBuiltin('fs');
+  const url = nodeBuiltin('url');
+  const path = nodeBuiltin('path');
   if (!fs || !url || !path) {
     throw new Error('sudsim: no engine module; call setEngineModule() or loadEngineModule() first');
   }

@@ -6,15 +6,17 @@
  * that a campaign killed at any point (kill -9 included) has lost nothing it
  * already reported, and `--corpus` resumes it.
  */
-import { Worker } from 'node:worker_threads';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { type FuzzCase, type ProfileName, caseFromJson, caseToJson } from './case.js';
 import { FuzzWorker, type WorkerConfig } from './worker_loop.js';
 import { runWorker, type WorkerInit, type WorkerMessage } from './worker_protocol.js';
 import { FindingStore, appendLine, type Finding } from './findings.js';
 import type { OracleSet, Plugin } from './oracles.js';
 import { loadPlugin } from './plugin.js';
+import { needNode } from '../engine/node_builtins.js';
+
+/** Node's fs and path: a campaign keeps its findings and corpus in folders (a browser runs FuzzWorker itself). */
+const fs = () => needNode('fs', 'a fuzz campaign');
+const join = (...parts: string[]) => needNode('path', 'a fuzz campaign').join(...parts);
 
 export interface CampaignOptions {
   profile: ProfileName;
@@ -63,9 +65,9 @@ interface Progress {
 /** Reads corpus.jsonl, skipping (and reporting) lines that do not parse. */
 export function readCorpus(dir: string, warn: (m: string) => void): FuzzCase[] {
   const path = join(dir, 'corpus.jsonl');
-  if (!existsSync(path)) return [];
+  if (!fs().existsSync(path)) return [];
   const out: FuzzCase[] = [];
-  readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
+  fs().readFileSync(path, 'utf8').split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
       out.push(caseFromJson(JSON.parse(line)));
@@ -78,9 +80,9 @@ export function readCorpus(dir: string, warn: (m: string) => void): FuzzCase[] {
 
 function readProgress(dir: string, warn: (m: string) => void): Progress[] {
   const path = join(dir, 'progress.jsonl');
-  if (!existsSync(path)) return [];
+  if (!fs().existsSync(path)) return [];
   const out: Progress[] = [];
-  for (const line of readFileSync(path, 'utf8').split('\n')) {
+  for (const line of fs().readFileSync(path, 'utf8').split('\n')) {
     if (!line.trim()) continue;
     try {
       const p = JSON.parse(line) as Progress;
@@ -98,8 +100,8 @@ function readProgress(dir: string, warn: (m: string) => void): Progress[] {
  * line findings.jsonl was getting for it.
  */
 function knownFindings(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  return readdirSync(dir).filter((f) => /^[0-9a-f]{12}\.json$/.test(f)).map((f) => f.slice(0, 12));
+  if (!fs().existsSync(dir)) return [];
+  return fs().readdirSync(dir).filter((f) => /^[0-9a-f]{12}\.json$/.test(f)).map((f) => f.slice(0, 12));
 }
 
 export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
@@ -110,7 +112,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
   const starts: number[] = Array.from({ length: o.jobs }, (_, w) => w);
   let resumedFrom = 0;
   if (o.corpusDir) {
-    mkdirSync(o.corpusDir, { recursive: true });
+    fs().mkdirSync(o.corpusDir, { recursive: true });
     corpus = readCorpus(o.corpusDir, warn);
     const prog = readProgress(o.corpusDir, warn).filter((p) => p.seed === o.seed.toString() && p.profile === o.profile);
     const last = prog[prog.length - 1];
@@ -217,7 +219,7 @@ export async function runCampaign(o: CampaignOptions): Promise<CampaignResult> {
         w.close();
       }
     } else {
-      const workers = Array.from({ length: o.jobs }, (_, w) => new Worker(new URL('./worker.js', import.meta.url), { workerData: init(w) }));
+      const workers = Array.from({ length: o.jobs }, (_, w) => new (needNode('worker_threads', 'a fuzz campaign with several jobs').Worker)(new URL('./worker.js', import.meta.url), { workerData: init(w) }));
       stopAll = () => { for (const w of workers) w.postMessage({ type: 'stop' }); };
       try {
         await Promise.all(workers.map((wk) => new Promise<void>((res, rej) => {

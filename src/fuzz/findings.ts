@@ -5,9 +5,9 @@
  * and flushed the moment it is found; `findings.jsonl` lists them one per
  * line so that a sharded campaign's results concatenate.
  */
-import { openSync, writeSync, fsyncSync, closeSync, mkdirSync, renameSync, readFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { createHash } from 'node:crypto';
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
+import { needNode } from '../engine/node_builtins.js';
 import { type FuzzCase, CASE_ADDR, caseToJson, caseFromJson, encodeCase } from './case.js';
 import { type Outcome, outcomeToJson, outcomeFromJson, formatRecord, formatEnd } from './outcome.js';
 import { GUEST_ELF } from './guest_program.js';
@@ -27,7 +27,11 @@ export interface Finding {
   host?: string;
 }
 
-export const findingId = (signature: string): string => createHash('sha256').update(signature).digest('hex').slice(0, 12);
+export const findingId = (signature: string): string => bytesToHex(sha256(utf8ToBytes(signature))).slice(0, 12);
+
+/** Node's fs and path, for the functions that read and write finding files (a browser has none). */
+const fs = () => needNode('fs', 'reading and writing finding files');
+const join = (...parts: string[]) => needNode('path', 'reading and writing finding files').join(...parts);
 
 export function findingToJson(f: Finding): unknown {
   return {
@@ -48,7 +52,7 @@ export function findingToJson(f: Finding): unknown {
 export function readFinding(path: string): Finding {
   let v: Record<string, unknown>;
   try {
-    v = JSON.parse(readFileSync(path, 'utf8'));
+    v = JSON.parse(fs().readFileSync(path, 'utf8'));
   } catch (err) {
     throw new Error(`sudsim: ${path} is not a finding file: ${(err as Error).message}`);
   }
@@ -87,6 +91,7 @@ export function reproducerElf(c: FuzzCase): Uint8Array {
 
 /** Writes a file so that it is either absent or complete, and on disk, when this returns. */
 function writeDurable(path: string, data: string | Uint8Array, mode = 0o644): void {
+  const { openSync, writeSync, fsyncSync, closeSync, renameSync } = fs();
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', mode);
   try {
@@ -100,6 +105,7 @@ function writeDurable(path: string, data: string | Uint8Array, mode = 0o644): vo
 
 /** Appends one line and flushes it to disk. */
 export function appendLine(path: string, line: string): void {
+  const { openSync, writeSync, fsyncSync, closeSync } = fs();
   const fd = openSync(path, 'a');
   try {
     writeSync(fd, line.endsWith('\n') ? line : line + '\n');
@@ -111,11 +117,11 @@ export function appendLine(path: string, line: string): void {
 
 export class FindingStore {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true });
+    fs().mkdirSync(dir, { recursive: true });
   }
 
   has(id: string): boolean {
-    return existsSync(join(this.dir, `${id}.json`));
+    return fs().existsSync(join(this.dir, `${id}.json`));
   }
 
   /** Writes the finding's JSON and reproducing ELF, and lists it in findings.jsonl. */

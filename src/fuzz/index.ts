@@ -18,6 +18,7 @@ export { property, getProperty, listProperties, checkProperties, BUILTIN_PROPERT
 export { predict, predictDetailed, referenceDecide, type ModelOptions, type DecideFn, type Decision, type DispatchContext } from './model/index.js';
 export { emulatorDecide } from './models/emulator.js';
 export { EngineRunner, CASE_INSN_BUDGET } from './engine_runner.js';
+export { FuzzWorker, type WorkerConfig, type WorkerEvents } from './worker_loop.js';
 export { NativeRunner, nativeAvailability, hostProfile } from './native_runner.js';
 export { runCampaign, readCorpus, type CampaignOptions, type CampaignResult, type CampaignStatus } from './campaign.js';
 export { judgeSync, compareSides, type OracleSet, type Judgement, type Plugin } from './oracles.js';

@@ -4,20 +4,22 @@
  * forked child per case. Cases are pipelined, so the cost per case is a
  * fork, the case itself and a wait, not a process start.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, writeFileSync, chmodSync, rmSync } from 'node:fs';
-import { tmpdir, release, platform, arch } from 'node:os';
-import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { nodeBuiltin, needNode } from '../engine/node_builtins.js';
 import { GUEST_ELF } from './guest_program.js';
 import { LOG_BYTES, encodeCase, type FuzzCase, type ProfileName } from './case.js';
 import { decodeLog, endFromWaitStatus, type Outcome } from './outcome.js';
+
+/** Node's modules for the native runner (the module itself loads in a browser, where there is no host to run on). */
+const fs = () => needNode('fs', 'the native runner');
+const os = () => needNode('os', 'the native runner');
 
 const REPLY_BYTES = LOG_BYTES + 8;
 /** A case that has not answered in this long is hung (real ones take microseconds). */
 const CASE_TIMEOUT_MS = 5000;
 
 /** The kernel profile the host kernel behaves as, from its release. */
-export function hostProfile(rel: string = release()): ProfileName | undefined {
+export function hostProfile(rel: string = os().release()): ProfileName | undefined {
   const m = /^(\d+)\.(\d+)/.exec(rel);
   if (!m) return undefined;
   const v = Number(m[1]) * 1000 + Number(m[2]);
@@ -33,10 +35,12 @@ export type NativeAvailability =
 
 /** Whether this host can run cases natively, and as which profile. */
 export function nativeAvailability(): NativeAvailability {
-  if (platform() !== 'linux' || arch() !== 'x64') return { ok: false, why: `host is ${platform()}/${arch()}, not linux/x64` };
+  const o = nodeBuiltin('os');
+  if (o === undefined) return { ok: false, why: 'not in Node: no host kernel to run cases on' };
+  if (o.platform() !== 'linux' || o.arch() !== 'x64') return { ok: false, why: `host is ${o.platform()}/${o.arch()}, not linux/x64` };
   const profile = hostProfile();
-  if (!profile) return { ok: false, why: `host kernel ${release()} predates Syscall User Dispatch (5.11)` };
-  return { ok: true, release: release(), profile };
+  if (!profile) return { ok: false, why: `host kernel ${o.release()} predates Syscall User Dispatch (5.11)` };
+  return { ok: true, release: o.release(), profile };
 }
 
 interface Pending {
@@ -52,14 +56,15 @@ export class NativeRunner {
   private queue: Pending[] = [];
 
   constructor() {
-    this.dir = mkdtempSync(join(tmpdir(), 'sudsim-native-'));
+    const { join } = needNode('path', 'the native runner');
+    this.dir = fs().mkdtempSync(join(os().tmpdir(), 'sudsim-native-'));
     this.path = join(this.dir, 'guest');
-    writeFileSync(this.path, GUEST_ELF);
-    chmodSync(this.path, 0o755);
+    fs().writeFileSync(this.path, GUEST_ELF);
+    fs().chmodSync(this.path, 0o755);
   }
 
   private start(): ChildProcess {
-    const p = spawn(this.path, ['--server'], { stdio: ['pipe', 'pipe', 'inherit'] });
+    const p = needNode('child_process', 'the native runner').spawn(this.path, ['--server'], { stdio: ['pipe', 'pipe', 'inherit'] });
     p.stdout!.on('data', (d: Buffer) => this.onData(d));
     p.on('exit', () => {
       if (this.proc === p) this.proc = undefined;
@@ -122,6 +127,6 @@ export class NativeRunner {
     this.proc?.stdin?.end();
     this.proc?.kill('SIGKILL');
     this.proc = undefined;
-    rmSync(this.dir, { recursive: true, force: true });
+    fs().rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -5,18 +5,24 @@
  * optionally, `name` (a function exported as `<something>Decide` also
  * serves). `emulator` names the example shipped with sudsim.
  */
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { Plugin } from './oracles.js';
+import { nodeBuiltin } from '../engine/node_builtins.js';
 
 export const BUILTIN_PLUGINS: Record<string, string> = {
   emulator: './models/emulator.js',
 };
 
+/** A file path's URL in Node (relative to the working directory); elsewhere spec is a URL, relative to the page. */
+function moduleUrl(spec: string): string {
+  const path = nodeBuiltin('path');
+  const url = nodeBuiltin('url');
+  return path && url ? url.pathToFileURL(path.resolve(spec)).href : new URL(spec, globalThis.location?.href).href;
+}
+
 export async function loadPlugin(spec: string): Promise<Plugin> {
-  const url = BUILTIN_PLUGINS[spec] ? new URL(BUILTIN_PLUGINS[spec], import.meta.url).href : pathToFileURL(resolve(spec)).href;
   let mod: Record<string, unknown>;
   try {
+    const url = BUILTIN_PLUGINS[spec] ? new URL(BUILTIN_PLUGINS[spec], import.meta.url).href : moduleUrl(spec);
     mod = (await import(url)) as Record<string, unknown>;
   } catch (err) {
     throw new Error(`sudsim: cannot load plug-in model ${spec}: ${(err as Error).message}`);

@@ -1,12 +1,15 @@
 /**
  * The library runs in a browser as it runs in Node: headless Chromium loads
  * a page (tests/api/browser/) that imports the built library from dist/,
- * compiles the engine from a URL (loadEngineModule), runs a Syscall User
- * Dispatch program twice (the second time from a snapshot) and posts what
- * it saw; the same program in a Node Machine must show the same output,
- * end, instruction count and event counters. The page is served from
- * 127.0.0.1 with the cross-origin isolation headers that a shared
- * WebAssembly.Memory needs.
+ * compiles the engine from a URL (loadEngineModule) and posts what it saw
+ * doing one of two jobs, each compared with the same job in Node:
+ * - a Syscall User Dispatch program run twice (the second time from a
+ *   snapshot): the same output, end, instruction count and event counters;
+ * - `sudsim/fuzz`'s worker loop over a few thousand cases of a seed, with
+ *   the model and a property oracle: the same corpus (cases and coverage
+ *   points, in order) and the same findings, shrunk.
+ * The page is served from 127.0.0.1 with the cross-origin isolation
+ * headers that a shared WebAssembly.Memory needs.
  *
  * Needs Chromium (Debian's `chromium`, which .ci/run installs) and gcc;
  * outside CI the test is skipped, saying why, when either is missing.
@@ -17,11 +20,12 @@ import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { Machine } from '../../src/api/index.js';
+import { FuzzWorker, caseToJson, type ProfileName } from '../../src/fuzz/index.js';
 import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** What the page may fetch: the built library and engine, the loader it imports, the page itself. */
-const SERVED = ['dist', 'build', join('node_modules', '@assemblyscript', 'loader'), join('tests', 'api', 'browser')];
+const SERVED = ['dist', 'build', join('node_modules', '@assemblyscript', 'loader'), join('node_modules', '@noble', 'hashes'), join('tests', 'api', 'browser')];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
 function chromium(): string | null {
@@ -52,7 +56,13 @@ interface Seen {
   stderr: string;
 }
 
-interface PageReport {
+interface FuzzReport {
+  cases: number;
+  corpus: { case: string; points: number[] }[];
+  findings: { id: string; oracle: string; case: string }[];
+}
+
+interface PageReport extends Partial<FuzzReport> {
   error?: string;
   crossOriginIsolated?: boolean;
   first?: Seen;
@@ -122,6 +132,46 @@ function inNode(program: Uint8Array, profile: string): { seen: Seen; counters: R
   return { seen, counters: Object.fromEntries(Object.entries(m.counters()).map(([k, v]) => [k, String(v)])) };
 }
 
+/** The page's report on its job (the query), from a server of its own and a Chromium of its own. */
+async function inBrowser(program: Uint8Array, query: string): Promise<PageReport> {
+  const { server, report } = serve(program);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const profileDir = mkdtempSync(join(tmpdir(), 'sudsim-chromium-'));
+  const chrome = open(`http://127.0.0.1:${port}/tests/api/browser/index.html?${query}`, profileDir);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const r = await Promise.race([
+      report,
+      new Promise<PageReport>((_, reject) => (timer = setTimeout(() => reject(new Error('the page posted no report within 90 s')), 90_000))),
+    ]);
+    expect(r.error).toBeUndefined();
+    expect(r.crossOriginIsolated).toBe(true);
+    return r;
+  } finally {
+    clearTimeout(timer);
+    await close(chrome);
+    server.close();
+    // (a process of the group may still be on its way out, writing to the profile)
+    rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+  }
+}
+
+/** The page's fuzz job in Node. */
+async function fuzzInNode(profile: ProfileName, seed: bigint, cases: number, properties: string[]): Promise<FuzzReport> {
+  const out: FuzzReport = { cases: 0, corpus: [], findings: [] };
+  const w = new FuzzWorker(
+    { seed, worker: 0, jobs: 1, profile, oracles: { model: true, native: false, properties }, startIndex: 0, corpus: [], known: [] },
+    {
+      corpus: (c, points) => out.corpus.push({ case: JSON.stringify(caseToJson(c)), points }),
+      finding: (f) => out.findings.push({ id: f.id, oracle: f.oracle, case: JSON.stringify(caseToJson(f.case)) }),
+    },
+  );
+  while (w.cases < cases) await w.runBatch(cases - w.cases);
+  out.cases = w.cases;
+  return out;
+}
+
 maybe('the library in a browser (headless Chromium)', () => {
   let program: Uint8Array;
   beforeAll(() => {
@@ -130,32 +180,25 @@ maybe('the library in a browser (headless Chromium)', () => {
   });
 
   it.each(['linux-6.17', 'linux-5.11'])('runs a Syscall User Dispatch program as Node does (%s)', async (profile) => {
-    const { server, report } = serve(program);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const port = (server.address() as { port: number }).port;
-    const profileDir = mkdtempSync(join(tmpdir(), 'sudsim-chromium-'));
-    const chrome = open(`http://127.0.0.1:${port}/tests/api/browser/index.html?profile=${profile}`, profileDir);
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      const r = await Promise.race([
-        report,
-        new Promise<PageReport>((_, reject) => (timer = setTimeout(() => reject(new Error('the page posted no report within 90 s')), 90_000))),
-      ]);
-      expect(r.error).toBeUndefined();
-      expect(r.crossOriginIsolated).toBe(true);
-      const node = inNode(program, profile);
-      // the program dispatches syscalls: the run checked what it set out to check
-      expect(Number(node.counters.sudDispatch)).toBeGreaterThan(0);
-      expect(node.seen.kind).toBe('exited');
-      expect(r.first).toEqual(node.seen);
-      expect(r.again).toEqual(node.seen);
-      expect(r.counters).toEqual(node.counters);
-    } finally {
-      clearTimeout(timer);
-      await close(chrome);
-      server.close();
-      // (a process of the group may still be on its way out, writing to the profile)
-      rmSync(profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-    }
+    const r = await inBrowser(program, `job=machine&profile=${profile}`);
+    const node = inNode(program, profile);
+    // the program dispatches syscalls: the run checked what it set out to check
+    expect(Number(node.counters.sudDispatch)).toBeGreaterThan(0);
+    expect(node.seen.kind).toBe('exited');
+    expect(r.first).toEqual(node.seen);
+    expect(r.again).toEqual(node.seen);
+    expect(r.counters).toEqual(node.counters);
   }, 120_000);
+
+  it('runs sudsim/fuzz\'s worker loop as Node does: the same corpus and the same findings', async () => {
+    const [profile, seed, cases, property] = ['linux-6.17', 7n, 3000, 'ptrace-get-set-roundtrip'] as const;
+    const r = await inBrowser(program, `job=fuzz&profile=${profile}&seed=${seed}&cases=${cases}&property=${property}`);
+    const node = await fuzzInNode(profile, seed, cases, [property]);
+    // the loop found what a campaign finds: coverage, and the real kernel's INCLUSIVE round trip (SEMANTICS.md §8)
+    expect(node.corpus.length).toBeGreaterThan(100);
+    expect(node.findings.map((f) => f.oracle)).toContain(`property:${property}`);
+    expect(r.cases).toBe(cases);
+    expect(r.corpus).toEqual(node.corpus);
+    expect(r.findings).toEqual(node.findings);
+  }, 180_000);
 });

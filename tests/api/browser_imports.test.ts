@@ -1,8 +1,9 @@
 /**
- * The library's entry point loads in a browser: no module it imports,
- * directly or through others, imports a Node built-in (node:fs and the
- * like), which a browser cannot resolve. Node-only functions fetch the
- * built-ins when called (src/engine/node_builtins.ts).
+ * The library's entry points (`sudsim`, `sudsim/fuzz`) load in a browser:
+ * no module they import, directly or through others, imports a Node
+ * built-in (node:fs and the like), which a browser cannot resolve.
+ * Node-only functions fetch the built-ins when called
+ * (src/engine/node_builtins.ts).
  */
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -35,11 +36,14 @@ function importGraph(entry: string): Map<string, string> {
   return seen;
 }
 
-describe('the library entry point', () => {
+describe.each([
+  ['sudsim', join('api', 'index.ts'), join('kernel', 'kernel.ts')],
+  ['sudsim/fuzz', join('fuzz', 'index.ts'), join('fuzz', 'worker_loop.ts')],
+])('the library entry point %s', (_name, entry, reached) => {
   it('imports no Node built-in, directly or indirectly', () => {
-    const graph = importGraph(join(SRC, 'api', 'index.ts'));
+    const graph = importGraph(join(SRC, entry));
     // the walk is only worth something if it reached the kernel and the engine
-    expect([...graph.keys()].some((f) => f.endsWith(join('kernel', 'kernel.ts')))).toBe(true);
+    expect([...graph.keys()].some((f) => f.endsWith(reached))).toBe(true);
     expect([...graph.keys()].some((f) => f.endsWith(join('engine', 'engine.ts')))).toBe(true);
     const builtins = [...graph].filter(([m]) => NODE_BUILTINS.test(m)).map(([m, by]) => `${m} (imported by ${by})`);
     expect(builtins).toEqual([]);
