@@ -16,7 +16,7 @@ import { r64, w64, rget, rset, RAX, RCX, RDX, RBX, RSP, RBP, RSI, RDI } from "./
 import { markBytes } from "../mmu/dirty";
 import { rd, wr, rdSlow, probeW, raiseFault, faulted, hostR, hostW, SIGSEGV, SI_KERNEL, translateSlow, ACC_R, ACC_W } from "../mmu/access";
 import { rip, nextRip, fsBase, gsBase, retired, blockFirst, setNextRip, setStop, setExitReason } from "./state";
-import { EXIT_FAULT, EXIT_BUDGET, EXIT_TRAP_FLAG, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX } from "../layout";
+import { EXIT_FAULT, EXIT_BUDGET, EXIT_TRAP_FLAG, CNT_SYSCALLS, SLEPT_NS, SYSCALL_NS, CPU_TSC_AUX, CNT_SELECTOR_SMAP, CNT_SELECTOR_NOSMAP, SELECTOR_SMAP_NS, SELECTOR_NOSMAP_NS } from "../layout";
 import { mulhiU, mulhiS, div128u, div128s, divQ, divR } from "./wide";
 import { syscallInsn, int80Entry } from "../entry/syscall";
 import { SSE_execute } from "./sse";
@@ -713,11 +713,14 @@ function clflush(p: u32): void {
 /**
  * The time stamp counter is the virtual clock in ns (Kernel.clockNs, a
  * 1 GHz TSC): the instructions retired before this one, the kernel's time
- * in the syscalls entered, and the time every task slept. The vDSO reads
- * the clocks from it without entering the kernel.
+ * in the syscalls entered and in the selector reads of their dispatch
+ * checks, and the time every task slept. The vDSO reads the clocks from it
+ * without entering the kernel.
  */
 @inline function tsc(p: u32): u64 {
-  return retired + <u64>((p - blockFirst) >> 5) + load<u64>(CNT_SYSCALLS) * <u64>SYSCALL_NS + load<u64>(SLEPT_NS);
+  return retired + <u64>((p - blockFirst) >> 5) + load<u64>(CNT_SYSCALLS) * <u64>SYSCALL_NS +
+    load<u64>(CNT_SELECTOR_SMAP) * <u64>SELECTOR_SMAP_NS + load<u64>(CNT_SELECTOR_NOSMAP) * <u64>SELECTOR_NOSMAP_NS +
+    load<u64>(SLEPT_NS);
 }
 
 // ---------------------------------------------------------------- dispatch

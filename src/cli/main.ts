@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     .option('--clear-env', 'start from an empty environment instead of this shell\'s')
     .option('--cwd <dir>', 'the program\'s working directory in the machine (default: this shell\'s)')
     .option('--no-host-files', 'show the program only the files given with --file (and its own), not the host\'s, read-only, under them')
-    .option('--no-smap', 'model a machine with SMAP off', false)
+    .option('--no-smap', 'model a machine with SMAP off')
     .option('--cpus <n>', 'the CPUs the machine reports, 1 to 64 (default: the host\'s online CPUs, as a shell sees them)', parseCpus)
     .option('--epoch <seconds>', 'the machine\'s clock at start, in seconds since 1970 (default: the host\'s current time, as a shell sees it)', parseEpoch)
     .option('--sysctl-sud <0|1>', 'kernel.syscall_user_dispatch for linux-next (default 1)')

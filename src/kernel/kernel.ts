@@ -207,6 +207,8 @@ const ERR_W = L.EXIT_ERR >> 2;
 const ADDR_W = L.EXIT_ADDR >> 2;
 const INSN_COUNT_W = L.INSN_COUNT >> 2;
 const SYSCALLS_W = L.CNT_SYSCALLS >> 2;
+const SELECTOR_SMAP_W = L.CNT_SELECTOR_SMAP >> 2;
+const SELECTOR_NOSMAP_W = L.CNT_SELECTOR_NOSMAP >> 2;
 const SLEPT_W = L.SLEPT_NS >> 2;
 
 
@@ -628,7 +630,8 @@ export class Kernel {
 
   /**
    * The CPU's busy time: the instructions retired and the kernel's time in
-   * syscalls (what the tasks' CPU times are charged from).
+   * syscalls and in their dispatch checks' selector reads (layout.ts:
+   * SELECTOR_SMAP_NS), what the tasks' CPU times are charged from.
    */
   private busyNs(): bigint {
     // on Linux the clock runs on while the kernel works: a loop of syscalls timed with
@@ -637,7 +640,9 @@ export class Kernel {
     // to SIGSYS too); a call that slept and runs again in the kernel does not enter again.
     const busy = this.busyNumber();
     if (busy >= 0) return BigInt(busy);
-    return this.engine.u64(L.INSN_COUNT) + this.engine.u64(L.CNT_SYSCALLS) * SYSCALL_NS;
+    const e = this.engine;
+    return e.u64(L.INSN_COUNT) + e.u64(L.CNT_SYSCALLS) * SYSCALL_NS +
+      e.u64(L.CNT_SELECTOR_SMAP) * BigInt(L.SELECTOR_SMAP_NS) + e.u64(L.CNT_SELECTOR_NOSMAP) * BigInt(L.SELECTOR_NOSMAP_NS);
   }
 
   /**
@@ -649,7 +654,8 @@ export class Kernel {
     const dw = this.dwords;
     // a count of 2^53 or more reads as Infinity, and the sum then fails the bound; below it
     // every term and the sum are exact
-    const ns = wordsNumber(dw, INSN_COUNT_W) + wordsNumber(dw, SYSCALLS_W) * L.SYSCALL_NS;
+    const ns = wordsNumber(dw, INSN_COUNT_W) + wordsNumber(dw, SYSCALLS_W) * L.SYSCALL_NS +
+      wordsNumber(dw, SELECTOR_SMAP_W) * L.SELECTOR_SMAP_NS + wordsNumber(dw, SELECTOR_NOSMAP_W) * L.SELECTOR_NOSMAP_NS;
     return ns <= Number.MAX_SAFE_INTEGER ? ns : -1;
   }
 
