@@ -43,6 +43,7 @@ import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
 import { pollSyscalls } from './syscalls/poll.js';
+import { JOBCTL_TRAP_STOP } from './ptrace_trap.js';
 import { ptraceSyscalls, releaseTracee, ptraceUnlink, PTRACE_SYSCALL_ENTRY, PTRACE_SYSCALL_EXIT, PTRACE_O_TRACESYSGOOD, PTRACE_O_TRACEEXIT, PTRACE_EVENT_EXIT, PTRACE_EVENT_VFORK_DONE } from './ptrace.js';
 import { writeU32 } from './uaccess.js';
 import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } from './rseq.js';
@@ -1273,6 +1274,8 @@ export class Kernel {
   ptraceNotify(t: Task, kind: number | undefined, code = SIGTRAP | ((t.ptraceOptions & PTRACE_O_TRACESYSGOOD) !== 0 ? 0x80 : 0), message = kind ?? 0): void {
     // the call's arch as the stop reports it (TS_COMPAT through int $0x80)
     const int80 = this.dwords[INT80_W] !== 0;
+    // any trap clears a pending PTRACE_INTERRUPT (ptrace_stop)
+    t.ptraceTrap &= ~JOBCTL_TRAP_STOP;
     t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80, message };
     t.state = 'blocked';
     this.wakeTracer(t);

@@ -1,6 +1,7 @@
 /**
  * ptrace(2), as much as checkpoint/restore tools, syscall emulators and
- * debuggers need: TRACEME, ATTACH, SEIZE, signal-delivery stops reported by
+ * debuggers need: TRACEME, ATTACH, SEIZE with INTERRUPT, LISTEN and its
+ * PTRACE_EVENT_STOPs (ptrace_trap.ts), signal-delivery stops reported by
  * wait4, CONT, DETACH, KILL, the registers (GETREGS/SETREGS,
  * GETFPREGS/SETFPREGS, GETREGSET/SETREGSET, PEEKUSER/POKEUSER with the
  * debug registers), PEEKDATA/POKEDATA, the signal mask and rseq
@@ -25,6 +26,7 @@ import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo, blockable } from './signals.js';
 import { enableSingleStep, disableSingleStep, shownFlags, writtenFlags } from './single_step.js';
 import { readDebugReg, writeDebugReg } from './debug_regs.js';
+import { ptraceEventStop, ptraceTrapPending, JOBCTL_TRAP_STOP, JOBCTL_TRAP_NOTIFY } from './ptrace_trap.js';
 
 const PTRACE_TRACEME = 0;
 const PTRACE_PEEKTEXT = 1;
@@ -49,6 +51,8 @@ const PTRACE_SETOPTIONS = 0x4200;
 const PTRACE_GETREGSET = 0x4204;
 const PTRACE_SETREGSET = 0x4205;
 const PTRACE_SEIZE = 0x4206;
+const PTRACE_INTERRUPT = 0x4207;
+const PTRACE_LISTEN = 0x4208;
 const PTRACE_GET_SYSCALL_INFO = 0x420e;
 const PTRACE_GETEVENTMSG = 0x4201;
 const PTRACE_GETSIGINFO = 0x4202;
@@ -224,10 +228,7 @@ export const PTRACE_SECCOMP_STOP = 3;
  * The PTRACE_O_ options this ptrace takes: all of Linux's (TRACESYSGOOD,
  * TRACEFORK, TRACEVFORK, TRACECLONE, TRACEEXEC, TRACEVFORKDONE, TRACEEXIT,
  * TRACESECCOMP, EXITKILL) but SUSPEND_SECCOMP (checkpoint/restore's: it
- * fails as an unknown option). A PTRACE_SEIZE tracee cannot have
- * TRACEFORK, TRACEVFORK or TRACECLONE here: its new children would start
- * in a PTRACE_EVENT_STOP, which is not modelled (the options fail as
- * unknown ones rather than being accepted and misreported).
+ * fails as an unknown option).
  */
 export const PTRACE_O_TRACESYSGOOD = 1;
 const PTRACE_O_TRACEFORK = 2;
@@ -240,11 +241,6 @@ export const PTRACE_O_TRACESECCOMP = 0x80;
 const PTRACE_O_EXITKILL = 0x100000;
 const OPTIONS_TAKEN = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE | PTRACE_O_TRACEEXEC |
   PTRACE_O_TRACEVFORKDONE | PTRACE_O_TRACEEXIT | PTRACE_O_TRACESECCOMP | PTRACE_O_EXITKILL;
-/** The options a PTRACE_SEIZE tracee cannot have here (see above). */
-const NOT_FOR_SEIZED = PTRACE_O_TRACEFORK | PTRACE_O_TRACEVFORK | PTRACE_O_TRACECLONE;
-
-/** The options a tracee attached so can have. */
-const optionsTaken = (seized: boolean): number => (seized ? OPTIONS_TAKEN & ~NOT_FOR_SEIZED : OPTIONS_TAKEN);
 
 /** __ptrace_unlink: t is nobody's tracee any more (its options and syscall tracing go with its tracer). */
 export function ptraceUnlink(t: Task): void {
@@ -253,6 +249,7 @@ export function ptraceUnlink(t: Task): void {
   t.ptraceSeized = false;
   t.ptraceSyscall = false;
   t.ptraceSysemu = false;
+  t.ptraceTrap = 0;
 }
 
 /** The ptrace events of a new task: fork (exit signal SIGCHLD), vfork, clone (any other); vfork's end. */
@@ -270,7 +267,8 @@ const CLONE_UNTRACED = 0x00800000;
  * A task made by fork, vfork or clone, as kernel_clone and
  * ptrace_init_task treat it: when the parent's tracer asked for the event
  * (or the call gave CLONE_PTRACE), the child is traced by the same tracer
- * with the same options and starts with SIGSTOP pending; with the event,
+ * with the same options and starts with SIGSTOP pending (a seized one with
+ * a PTRACE_EVENT_STOP to take instead, ptrace_trap.ts); with the event,
  * the parent stops inside the call (PTRACE_EVENT_FORK, _VFORK or _CLONE,
  * the child's pid as the message). A vfork parent under
  * PTRACE_O_TRACEVFORKDONE stops again when the child releases it
@@ -285,7 +283,8 @@ export function traceNewTask(k: Kernel, parent: Task, child: Task, flags: number
   child.tracer = parent.tracer;
   child.ptraceOptions = parent.ptraceOptions;
   child.ptraceSeized = parent.ptraceSeized;
-  sendSignalTo(child, SIGSTOP, killInfo(SIGSTOP, 0, 0, 0));
+  if (child.ptraceSeized) child.ptraceTrap = JOBCTL_TRAP_STOP;
+  else sendSignalTo(child, SIGSTOP, killInfo(SIGSTOP, 0, 0, 0));
   if (reported) k.ptraceNotify(parent, undefined, SIGTRAP | (event << 8), child.tid);
 }
 
@@ -305,10 +304,10 @@ export function releaseTracee(t: Task): void {
   if (t.state === 'blocked' && (kill || (stopped && t.jobStop === undefined))) t.state = 'runnable';
 }
 
-/** The tracee of the caller, stopped (ptrace_check_attach), or ESRCH. */
+/** The tracee of the caller, stopped (ptrace_check_attach: not in PTRACE_LISTEN), or ESRCH. */
 function stoppedTracee(k: Kernel, pid: number): Task {
   const t = k.tasks.get(pid);
-  if (!t || t.tracer !== k.current.tgid || !t.ptraceStop || t.state === 'zombie') throw new Errno(ESRCH);
+  if (!t || t.tracer !== k.current.tgid || !t.ptraceStop || t.ptraceStop.listening || t.state === 'zombie') throw new Errno(ESRCH);
   return t;
 }
 
@@ -333,6 +332,11 @@ function resume(k: Kernel, t: Task, sig: number, syscalls: boolean, sysemu = fal
   const event = stop.sig >> 8 !== 0;
   // a vfork parent resumed at its vfork event goes on waiting for the child to exec or exit
   t.state = t.vforkWait ? 'blocked' : 'runnable';
+  if (stop.eventStop && t.jobStop !== undefined) {
+    // the tracer's resume overrides a group-stop (the tracee runs); a detach leaves the task in it
+    if (t.tracer !== undefined) t.jobStop = undefined;
+    else t.state = 'blocked';
+  }
   if (sig !== 0 && !event && stop.syscall !== undefined) sendSignalTo(t, sig, killInfo(sig, SI_KERNEL, 0, 0));
   else if (sig !== 0 && !event) t.ptraceInject = sig === stop.sig ? stop.info : killInfo(sig, 0, k.current.tgid, 0);
 }
@@ -400,7 +404,7 @@ export const ptraceSyscalls: SyscallRow[] = [
         const t = k.tasks.get(pid);
         if (!t || t.state === 'zombie') throw new Errno(ESRCH);
         // PTRACE_SEIZE's data: the options (ptrace_attach: EIO for one it does not take)
-        if (req === PTRACE_SEIZE && (data & ~BigInt(optionsTaken(true))) !== 0n) throw new Errno(EIO);
+        if (req === PTRACE_SEIZE && (data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EIO);
         if (t.tgid === me.tgid || t.tracer !== undefined) throw new Errno(EPERM);
         t.tracer = me.tgid;
         t.ptraceOptions = req === PTRACE_SEIZE ? Number(data) : 0;
@@ -410,7 +414,18 @@ export const ptraceSyscalls: SyscallRow[] = [
         if (req === PTRACE_ATTACH) {
           sendSignalTo(t, SIGSTOP, killInfo(SIGSTOP, 0, me.tgid, 0));
           if (t.state === 'blocked' && !t.ptraceStop) t.state = 'runnable';
+        } else if (t.jobStop !== undefined) {
+          // a task stopped by job control is kicked into a PTRACE_EVENT_STOP with its stop signal
+          ptraceTrapPending(k, t, JOBCTL_TRAP_STOP);
         }
+        return 0n;
+      }
+      case PTRACE_INTERRUPT: {
+        // any tracee of the caller's, stopped or not; only a seized one can be interrupted
+        const t = k.tasks.get(pid);
+        if (!t || t.tracer !== me.tgid || t.state === 'zombie') throw new Errno(ESRCH);
+        if (!t.ptraceSeized) throw new Errno(EIO);
+        ptraceTrapPending(k, t, JOBCTL_TRAP_STOP);
         return 0n;
       }
       case PTRACE_KILL: {
@@ -468,8 +483,15 @@ export const ptraceSyscalls: SyscallRow[] = [
         ptraceUnlink(t);
         resume(k, t, Number(BigInt.asIntN(32, data)), false);
         return 0n;
+      case PTRACE_LISTEN:
+        // a seized tracee in a PTRACE_EVENT_STOP stays stopped, waiting for SIGCONT or PTRACE_INTERRUPT
+        // to trap again (at once when a SIGCONT came already)
+        if (!t.ptraceSeized || !t.ptraceStop!.eventStop) throw new Errno(EIO);
+        t.ptraceStop!.listening = true;
+        if ((t.ptraceTrap & JOBCTL_TRAP_NOTIFY) !== 0) ptraceEventStop(k, t);
+        return 0n;
       case PTRACE_SETOPTIONS:
-        if ((data & ~BigInt(optionsTaken(t.ptraceSeized))) !== 0n) throw new Errno(EINVAL);
+        if ((data & ~BigInt(OPTIONS_TAKEN)) !== 0n) throw new Errno(EINVAL);
         t.ptraceOptions = Number(data);
         return 0n;
       case PTRACE_GET_SYSCALL_INFO:

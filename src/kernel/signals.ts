@@ -28,6 +28,7 @@ import { hex } from './strace.js';
 import { SHARES, type SharesFields } from './clone.js';
 import { rseqSignalDeliver } from './rseq.js';
 import { disableSingleStep } from './single_step.js';
+import { ptraceEventStop, ptraceTrapPending, JOBCTL_TRAP_STOP, JOBCTL_TRAP_NOTIFY } from './ptrace_trap.js';
 
 export const SIG_DFL = 0n;
 export const SIG_IGN = 1n;
@@ -398,7 +399,7 @@ export function deliverSignals(k: Kernel): boolean {
   const s = t.sig;
   for (;;) {
     // the common case on every return to user mode: nothing to do
-    if (s.pendingCount === 0 && t.shared.pendingCount === 0 && !t.ptraceInject) return true;
+    if (s.pendingCount === 0 && t.shared.pendingCount === 0 && !t.ptraceInject && t.ptraceTrap === 0) return true;
     // the thread's own queue first, then its process's (dequeue_signal); in each, synchronous
     // (forced) signals first as Linux does, then the lowest number
     let q: SigQueue = s;
@@ -414,10 +415,19 @@ export function deliverSignals(k: Kernel): boolean {
       sig = info.signo;
       t.ptraceInject = undefined;
     } else {
+      // a seized tracee's PTRACE_EVENT_STOP comes before its signals (get_signal's jobctl trap)
+      if (t.ptraceTrap !== 0) {
+        if (t.tracer !== undefined) {
+          ptraceEventStop(k, t);
+          return true;
+        }
+        t.ptraceTrap = 0;
+      }
       if (!sig) return true;
       info = q.take(sig)!;
       if (t.tracer !== undefined && sig !== SIGKILL) {
         // signal-delivery-stop: the tracer sees it through wait4 and decides
+        t.ptraceTrap &= ~JOBCTL_TRAP_STOP;
         t.ptraceStop = { sig, info, reported: false };
         t.state = 'blocked';
         k.wakeTracer(t);
@@ -436,6 +446,8 @@ export function deliverSignals(k: Kernel): boolean {
         t.jobStop = { sig, reported: false };
         t.state = 'blocked';
         k.wakeParent(t);
+        // a seized tracee's group-stop is a PTRACE_EVENT_STOP with the stop signal (do_jobctl_trap)
+        if (t.tracer !== undefined && t.ptraceSeized) ptraceEventStop(k, t);
         return true;
       }
       if (d === 'ign' || d === 'cont') continue;
@@ -798,11 +810,18 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
   if (!fromKernel && !mayKill(k, target, n)) return errnoResult(EPERM);
   if (n === 0) return 0n;
   if (n === SIGCONT && target.jobStop) {
-    // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual)
+    // SIGCONT resumes a stopped process whatever its disposition (and is then delivered as usual);
+    // a task in a ptrace stop stays in it
     target.jobStop = undefined;
     target.continued = true;
-    target.state = 'runnable';
+    if (!target.ptraceStop) target.state = 'runnable';
     k.wakeParent(target);
+  }
+  if (n === SIGCONT) {
+    // each seized tracee of the process hears of it in a PTRACE_EVENT_STOP (ptrace_trap_notify)
+    for (const x of k.tasks.values()) {
+      if (x.tgid === target.tgid && x.ptraceSeized && x.tracer !== undefined && x.state !== 'zombie') ptraceTrapPending(k, x, JOBCTL_TRAP_NOTIFY);
+    }
   }
   // SIGKILL ends any stop, a ptrace stop included: the task wakes only to die
   if (n === SIGKILL) {

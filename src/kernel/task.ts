@@ -149,7 +149,20 @@ export class Task {
    * (1 entry, 2 exit, 3 seccomp's event), whether the call came through int
    * $0x80, and its PTRACE_GETEVENTMSG message.
    */
-  ptraceStop: { sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean; message?: number } | undefined;
+  ptraceStop: {
+    sig: number; info: Siginfo; reported: boolean; syscall?: number; int80?: boolean; message?: number;
+    /** A PTRACE_EVENT_STOP (of a PTRACE_SEIZE tracee): PTRACE_LISTEN may follow. */
+    eventStop?: boolean;
+    /** PTRACE_LISTEN: still stopped, but no ptrace request reaches it and no wait reports it. */
+    listening?: boolean;
+  } | undefined;
+  /**
+   * The PTRACE_EVENT_STOP traps pending for a PTRACE_SEIZE tracee
+   * (JOBCTL_TRAP_STOP: PTRACE_INTERRUPT, a new child's first stop;
+   * JOBCTL_TRAP_NOTIFY: SIGCONT), taken on its next return to user mode:
+   * see ptrace.ts.
+   */
+  ptraceTrap = 0;
   /** The tracer resumed the task with PTRACE_SYSCALL: it stops at each syscall's entry and exit (SYSCALL_WORK_SYSCALL_TRACE). */
   ptraceSyscall = false;
   /**

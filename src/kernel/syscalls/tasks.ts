@@ -144,7 +144,8 @@ function findWaitable(k: Kernel, what: WaitFor, id: number, opts: number): Found
     if (t.tracer === me.tgid && waitsFor(t, what, id)) {
       // only a tracee the wait names keeps it from ECHILD
       tracing = true;
-      if (t.ptraceStop && !t.ptraceStop.reported && (traced === undefined || t.tid < traced.tid)) traced = t;
+      // (a tracee in PTRACE_LISTEN is not reported again: its next trap is)
+      if (t.ptraceStop && !t.ptraceStop.reported && !t.ptraceStop.listening && (traced === undefined || t.tid < traced.tid)) traced = t;
       // a traced thread, or a process another one forked, that ended: the tracer reaps it first
       if (t.state === 'zombie' && t.end !== undefined && (t.tid !== t.tgid || t.ppid !== me.tgid) && opts & WEXITED &&
           (child === undefined || t.tid < child.tid)) {
