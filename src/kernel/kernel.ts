@@ -31,7 +31,7 @@ import { syscallRow, errnoResult, type SyscallRow, type SyscallArgs } from './sy
 import { IA32_SYSCALLS } from './syscalls/ia32.js';
 import { copyFromUser, readCString } from './uaccess.js';
 import { formatArg, formatReturn, killedLine, exitedLine, hex } from './strace.js';
-import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE, TRAP_BRKPT } from './siginfo.js';
+import { SEGV_MAPERR, SEGV_ACCERR, BUS_ADRERR, SYS_USER_DISPATCH, TRAP_TRACE, TRAP_BRKPT, CLD_TRAPPED } from './siginfo.js';
 import { TF } from './single_step.js';
 import { afterSingleStep, NO_DEBUG_REGS } from './debug_regs.js';
 import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
@@ -50,6 +50,9 @@ import { rseqSyscalls, rseqPreempt, rseqNotifyResume, rseqFork, rseqExecve } fro
 
 /** sigaction's SA_NOCLDWAIT: children leave no zombie. */
 const SA_NOCLDWAIT = 2n;
+/** sigaction's SA_NOCLDSTOP: no SIGCHLD when a child stops or continues. */
+const SA_NOCLDSTOP = 1n;
+
 const CLONE_VM = 0x100;
 const CLONE_FILES = 0x400;
 const CLONE_VFORK = 0x4000;
@@ -1278,6 +1281,7 @@ export class Kernel {
     t.ptraceTrap &= ~JOBCTL_TRAP_STOP;
     t.ptraceStop = { sig: code, info: killInfo(SIGTRAP, code, t.tid, 0), reported: false, syscall: kind, int80, message };
     t.state = 'blocked';
+    this.cldstop(t, true, CLD_TRAPPED, code);
     this.wakeTracer(t);
   }
 
@@ -1435,6 +1439,25 @@ export class Kernel {
     const taker = sendSignalToProcess(this, to, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
     // a thread that takes SIGCHLD wakes from an interruptible sleep to run its handler
     if (taker && taker !== to && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait) taker.state = 'runnable';
+  }
+
+  /**
+   * do_notify_parent_cldstop: SIGCHLD to t's tracer (`toTracer`: a ptrace
+   * stop, CLD_TRAPPED, or a seized tracee's event stop) or to its parent
+   * (a job-control stop or continue), si_status the signal, unless the
+   * receiver ignores SIGCHLD or asked not to hear of stops (SA_NOCLDSTOP).
+   * A debugger or a shell waiting for SIGCHLD rather than in wait4 learns
+   * of the stop so; a receiver asleep in wait4 is woken apart from it.
+   */
+  cldstop(t: Task, toTracer: boolean, why: number, status: number): void {
+    const to = this.tasks.get(toTracer ? t.tracer ?? -1 : t.ppid);
+    if (!to || to.state === 'zombie') return;
+    const act = to.sighand.actions[SIGCHLD];
+    if (act.handler === SIG_IGN || (act.flags & SA_NOCLDSTOP) !== 0n) return;
+    // the tracer hears of the thread, the parent of the process
+    const taker = sendSignalToProcess(this, to, SIGCHLD, siginfo(SIGCHLD, why, toTracer ? t.tid : t.tgid, 0, status & 0x7f, 0));
+    // a thread that takes SIGCHLD wakes from an interruptible sleep to run its handler
+    if (taker && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait && !taker.futexWait) taker.state = 'runnable';
   }
 
   /** release_task: t, a zombie, leaves the task list for good (its saved CPU block serves a later task). */

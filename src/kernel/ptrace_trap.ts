@@ -21,6 +21,7 @@
  * when the call returns.
  */
 import type { Kernel } from './kernel.js';
+import { CLD_STOPPED } from './siginfo.js';
 import type { Task } from './task.js';
 import { SIGTRAP } from './signal_names.js';
 import { killInfo } from './signal_frame.js';
@@ -38,6 +39,8 @@ export function ptraceEventStop(k: Kernel, t: Task): void {
   // ptrace_do_notify: the stop's signal, the code with the event, the tracee's own pid and uid
   t.ptraceStop = { sig: code, info: killInfo(sig, code, t.tid, t.cred.uid), reported: false, message: 0, eventStop: true };
   t.state = 'blocked';
+  // do_jobctl_trap stops with CLD_STOPPED, whichever trap it is; si_status is the group-stop's signal, 0 in none
+  k.cldstop(t, true, CLD_STOPPED, t.jobStop?.sig ?? 0);
   k.wakeTracer(t);
 }
 

@@ -27,3 +27,8 @@ export function siCodeName(sig: number, code: number): string {
   if (code === SI_TKILL) return 'SI_TKILL';
   return BY_SIGNAL[sig]?.[code] ?? String(code);
 }
+
+/** SIGCHLD's si_code for a stop or a continue (do_notify_parent_cldstop's `why`). */
+export const CLD_TRAPPED = 4;
+export const CLD_STOPPED = 5;
+export const CLD_CONTINUED = 6;

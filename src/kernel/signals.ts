@@ -22,7 +22,7 @@ import {
 } from '../engine/layout.js';
 import { RAX_W, RDX_W, RSP_W, RSI_W, RDI_W, RFLAGS_W, ORIG_RAX_W, RAX_Q, RSP_Q, wordsNumber, setWordsNumber } from './cpu_words.js';
 import { SIGKILL, SIGSTOP, SIGSEGV, SIGCHLD, SIGCONT, SIGTSTP, SIGTRAP } from './signal_names.js';
-import { SI_USER, SI_TKILL, SI_KERNEL, siCodeName } from './siginfo.js';
+import { SI_USER, SI_TKILL, SI_KERNEL, CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED, siCodeName } from './siginfo.js';
 import { signalName } from './signal_names.js';
 import { hex } from './strace.js';
 import { SHARES, type SharesFields } from './clone.js';
@@ -399,7 +399,12 @@ export function deliverSignals(k: Kernel): boolean {
   const s = t.sig;
   for (;;) {
     // the common case on every return to user mode: nothing to do
-    if (s.pendingCount === 0 && t.shared.pendingCount === 0 && !t.ptraceInject && t.ptraceTrap === 0) return true;
+    if (s.pendingCount === 0 && t.shared.pendingCount === 0 && !t.ptraceInject && t.ptraceTrap === 0 && !t.cldContinued) return true;
+    if (t.cldContinued) {
+      // the parent hears of the continue first (get_signal's SIGNAL_CLD_CONTINUED)
+      t.cldContinued = false;
+      k.cldstop(t, false, CLD_CONTINUED, SIGCONT);
+    }
     // the thread's own queue first, then its process's (dequeue_signal); in each, synchronous
     // (forced) signals first as Linux does, then the lowest number
     let q: SigQueue = s;
@@ -430,6 +435,7 @@ export function deliverSignals(k: Kernel): boolean {
         t.ptraceTrap &= ~JOBCTL_TRAP_STOP;
         t.ptraceStop = { sig, info, reported: false };
         t.state = 'blocked';
+        k.cldstop(t, true, CLD_TRAPPED, sig);
         k.wakeTracer(t);
         return true;
       }
@@ -445,9 +451,11 @@ export function deliverSignals(k: Kernel): boolean {
         // job-control stop: the task sleeps until SIGCONT or SIGKILL; the parent may see it (WUNTRACED)
         t.jobStop = { sig, reported: false };
         t.state = 'blocked';
-        k.wakeParent(t);
-        // a seized tracee's group-stop is a PTRACE_EVENT_STOP with the stop signal (do_jobctl_trap)
+        // a seized tracee's group-stop is a PTRACE_EVENT_STOP with the stop signal (do_jobctl_trap),
+        // which its tracer hears of; any other's, its parent
         if (t.tracer !== undefined && t.ptraceSeized) ptraceEventStop(k, t);
+        else k.cldstop(t, false, CLD_STOPPED, sig);
+        k.wakeParent(t);
         return true;
       }
       if (d === 'ign' || d === 'cont') continue;
@@ -815,6 +823,7 @@ function signalSelf(k: Kernel, pid: number, n: number, code: number, thread = fa
     target.jobStop = undefined;
     target.continued = true;
     if (!target.ptraceStop) target.state = 'runnable';
+    target.cldContinued = true;
     k.wakeParent(target);
   }
   if (n === SIGCONT) {

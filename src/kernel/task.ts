@@ -190,6 +190,12 @@ export class Task {
   /** Continued by SIGCONT since the last wait (WCONTINUED). */
   continued = false;
   /**
+   * Continued by SIGCONT out of a job-control stop: its parent hears of it
+   * (SIGCHLD, CLD_CONTINUED) when the task next returns to user mode, as
+   * Linux's get_signal sends it (SIGNAL_CLD_CONTINUED), not at the kill.
+   */
+  cldContinued = false;
+  /**
    * ITIMER_REAL of the process (kept on its leader; alarm, setitimer): the
    * virtual time it fires at, and its period (0n: once). A fork's child
    * starts without one; exec keeps it.

@@ -74,7 +74,7 @@ let exes: Record<string, string> = {};
 let hostSud: string | null = 'not probed';
 
 async function buildAll(): Promise<void> {
-  const names = ['prctl', 'dispatch', 'kills', 'profiles', 'seccomp', 'ptrace_syscall', 'ptrace_exec', 'ptrace_tracer_exit', 'ptrace_fork', 'ptrace_exit', 'ptrace_reap', 'ptrace_vfork', 'ptrace_sysemu', 'subreaper', 'trap_flag', 'ptrace_singlestep', 'ptrace_fpregs', 'ptrace_regset', 'ptrace_user', 'ptrace_sigmask', 'ptrace_seize'];
+  const names = ['prctl', 'dispatch', 'kills', 'profiles', 'seccomp', 'ptrace_syscall', 'ptrace_exec', 'ptrace_tracer_exit', 'ptrace_fork', 'ptrace_exit', 'ptrace_reap', 'ptrace_vfork', 'ptrace_sysemu', 'subreaper', 'trap_flag', 'ptrace_singlestep', 'ptrace_fpregs', 'ptrace_regset', 'ptrace_user', 'ptrace_sigmask', 'ptrace_seize', 'ptrace_sigchld'];
   const built = await Promise.all(names.map((n) => buildStaticAsync(`sud-${n}`, [join(dir, `${n}.c`)], FLAGS)));
   exes = Object.fromEntries(names.map((n, i) => [n, built[i]]));
   const probeSrc = join(workDir, 'sud-probe.c');
@@ -103,7 +103,7 @@ maybe('SUD conformance against the host kernel (default profile)', () => {
     return compared.get(key)!;
   };
 
-  for (const prog of ['prctl', 'dispatch', 'profiles', 'seccomp', 'ptrace_syscall', 'ptrace_exec', 'ptrace_tracer_exit', 'ptrace_fork', 'ptrace_exit', 'ptrace_reap', 'ptrace_vfork', 'ptrace_sysemu', 'subreaper', 'trap_flag', 'ptrace_singlestep', 'ptrace_fpregs', 'ptrace_regset', 'ptrace_user', 'ptrace_sigmask', 'ptrace_seize']) {
+  for (const prog of ['prctl', 'dispatch', 'profiles', 'seccomp', 'ptrace_syscall', 'ptrace_exec', 'ptrace_tracer_exit', 'ptrace_fork', 'ptrace_exit', 'ptrace_reap', 'ptrace_vfork', 'ptrace_sysemu', 'subreaper', 'trap_flag', 'ptrace_singlestep', 'ptrace_fpregs', 'ptrace_regset', 'ptrace_user', 'ptrace_sigmask', 'ptrace_seize', 'ptrace_sigchld']) {
     describe(`${prog}.c`, () => {
       it('prints the same lines and ends the same way as on the host kernel', withHost(() => {
         const { n, e } = pair(prog);

@@ -8,6 +8,7 @@ import type { Kernel } from '../kernel.js';
 import { waitStatusOf, type Task } from '../task.js';
 import { Errno, ECHILD, EINVAL, ESRCH, EPERM, EBADF, E2BIG } from '../errno.js';
 import { SIGCHLD, SIGCONT } from '../signal_names.js';
+import { CLD_TRAPPED, CLD_STOPPED, CLD_CONTINUED } from '../siginfo.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { rusage } from './time.js';
 import { traceNewTask, PTRACE_EVENT_FORK, PTRACE_EVENT_VFORK, PTRACE_EVENT_CLONE } from '../ptrace.js';
@@ -249,10 +250,10 @@ function waitid(k: Kernel, idtype: number, id: number, infop: bigint, opts: numb
     let code: number;
     let st: number;
     if (f.kind === 'ptrace' || f.kind === 'stopped') {
-      code = f.kind === 'ptrace' ? 4 : 5; // CLD_TRAPPED, CLD_STOPPED
+      code = f.kind === 'ptrace' ? CLD_TRAPPED : CLD_STOPPED;
       st = f.kind === 'ptrace' ? f.t.ptraceStop!.sig : f.t.jobStop!.sig;
     } else if (f.kind === 'continued') {
-      code = 6; // CLD_CONTINUED
+      code = CLD_CONTINUED;
       st = SIGCONT;
     } else {
       const end = f.t.end!;
