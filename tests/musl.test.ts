@@ -86,6 +86,7 @@ const PROGRAMS: { file: string; opts: string[]; args?: string[]; unlessHostHas?:
   { file: 'clone3.c', opts: ['-O2'] },
   { file: 'socketpair.c', opts: ['-O2'] },
   { file: 'procself.c', opts: ['-O2'] },
+  { file: 'proc_mem.c', opts: ['-O2'] },
   { file: 'procfs.c', opts: ['-O2'] },
   { file: 'mmap_files.c', opts: ['-O2'] },
   { file: 'tmpfs.c', opts: ['-O2'] },

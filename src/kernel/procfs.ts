@@ -14,6 +14,7 @@ import type { Kernel } from './kernel.js';
 import type { Task } from './task.js';
 import { components, type Node, type ProcFile, type ProcTree } from './vfs.js';
 import { procMaps } from './proc_maps.js';
+import { openMem } from './proc_mem.js';
 import {
   commWrite, doTaskStat, fdLinks, leaderOf, loginuidWrite, oomScoreAdjWrite, procFdinfo, procPidAuxv, procPidCmdline, procPidEnviron,
   procPidLimits, procPidStatm, procPidStatus,
@@ -39,7 +40,7 @@ const file = (path: string, proc: ProcFile): Node => ({ kind: 'file', path, data
 
 /** The entries of a process's directory (tgid_base_stuff, in its order); a thread's lack task. */
 const PID_ENTRIES = [
-  'task', 'fd', 'fdinfo', 'environ', 'auxv', 'status', 'limits', 'comm', 'cmdline', 'stat', 'statm', 'maps',
+  'task', 'fd', 'fdinfo', 'environ', 'auxv', 'status', 'limits', 'comm', 'cmdline', 'stat', 'statm', 'maps', 'mem',
   'cwd', 'root', 'exe', 'mounts', 'mountinfo', 'oom_score_adj', 'loginuid',
 ];
 const TID_ENTRIES = PID_ENTRIES.filter((n) => n !== 'task');
@@ -180,6 +181,7 @@ function pidNode(k: Kernel, t: Task, path: string, rest: string[], whole: boolea
     case 'stat': return file(path, pidFile(text(() => doTaskStat(k, t, whole))));
     case 'statm': return file(path, pidFile(text(() => procPidStatm(k, t))));
     case 'maps': return file(path, pidFile(() => (live ? procMaps(t.mm) : new Uint8Array(0))));
+    case 'mem': return file(path, { ...pidFile(() => new Uint8Array(0), 0o600), open: () => openMem(k, t) });
     case 'mounts': return file(path, pidFile(text(showVfsmnt)));
     case 'mountinfo': return file(path, pidFile(text(showMountinfo)));
     case 'comm':

@@ -175,6 +175,26 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
   return true;
 }
 
+/**
+ * Reads [addr, addr + out.length) as a debugger reads another process's
+ * memory (access_remote_vm with FOLL_FORCE): a mapped page is read whatever
+ * its protection, PROT_NONE included. EFAULT where no mapping is.
+ */
+export function peekUserInto(mm: AddressSpace, addr: bigint, out: Uint8Array): void {
+  let done = 0;
+  while (done < out.length) {
+    const a = addr + BigInt(done);
+    const n = Math.min(out.length - done, PAGE - pageOffset(a));
+    let h = hostAddr(mm, a, false);
+    // not readable as the program would read it: the page as it is (a private copy if shared)
+    if (h === 0 && a < 0x800000000000n) h = mm.engine.x.kernAddrForce(mm.root, a, 1);
+    if (h === 0 && a < 0x800000000000n && mm.faultIn(a, false, false, true) === 'ok') h = mm.engine.x.kernAddrForce(mm.root, a, 1);
+    if (h === 0) throw new Errno(EFAULT);
+    out.set(mm.engine.u8.subarray(h, h + n), done);
+    done += n;
+  }
+}
+
 /** Writes regardless of page permissions (exec loading, ptrace POKE). */
 export function pokeUser(mm: AddressSpace, addr: bigint, data: Uint8Array): void {
   const len = data.length;

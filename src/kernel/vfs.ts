@@ -18,6 +18,7 @@
 import { Errno, ELOOP, ENOENT, ENOTDIR, ENAMETOOLONG } from './errno.js';
 import { TMP_ROOTS, TmpDevNode, TmpDir, TmpFifo, TmpFile, TmpLink, TmpSock, mountOf, type TmpFs } from './tmpfs.js';
 import { lowerNode, type LowerAttrs, type LowerLayer } from './lower_layer.js';
+import type { Stream } from './kernel.js';
 
 export const S_IFMT = 0o170000;
 export const S_IFREG = 0o100000;
@@ -67,6 +68,8 @@ export interface ProcFile {
   denyWrite: number;
   /** st_size (0 for /proc's files; a page for a sysfs attribute). */
   size?: number;
+  /** A stream of its own at open, for a file that is no text made once (/proc/<pid>/mem). */
+  open?(): Stream;
 }
 
 /** What a path names. */

@@ -18,6 +18,7 @@ import { SI_USER } from '../siginfo.js';
 import { copyFromUser, copyToUser, writeU32 } from '../uaccess.js';
 import { OpenFile, O_ACCMODE, O_APPEND, O_CLOEXEC, O_NONBLOCK, O_PATH, O_RDONLY, O_WRONLY } from '../files.js';
 import { PipeEnd } from '../pipe.js';
+import { MemStream } from '../proc_mem.js';
 import { pipeRead, pipeWrite, userReader } from './pipe.js';
 import { fcntlLock, F_GETLK, F_SETLK, F_SETLKW, F_OFD_GETLK, F_OFD_SETLK, F_OFD_SETLKW } from './locks.js';
 
@@ -41,6 +42,8 @@ const count = (n: bigint): number => (n > BigInt(MAX_RW) ? MAX_RW : Number(n));
  */
 export function readAt(k: Kernel, f: OpenFile, off: bigint, n: number): Uint8Array {
   const s = f.stream;
+  // /proc/<pid>/mem: the offset is an address (pread64's loff_t as unsigned)
+  if (s instanceof MemStream) return s.readAt(BigInt.asUintN(64, off), n);
   if (!(s instanceof FileStream) && !(s instanceof DeviceStream) && !(s instanceof TmpStream)) throw new Errno(s instanceof DirStream ? EISDIR : ESPIPE);
   if (off < 0n) throw new Errno(EINVAL);
   if (s instanceof DeviceStream) {
@@ -65,6 +68,7 @@ export function readAt(k: Kernel, f: OpenFile, off: bigint, n: number): Uint8Arr
 export function writeAt(k: Kernel, f: OpenFile, off: bigint, n: number, read: (off: number, len: number) => Uint8Array): bigint {
   const s = f.stream;
   if (s instanceof DeviceStream) return writeFrom(k, f, n, read);
+  if (s instanceof MemStream) return BigInt(s.writeAt(BigInt.asUintN(64, off), read(0, Math.min(n, 1 << 20))));
   if (!(s instanceof TmpStream) && !(s instanceof ProcStream)) throw new Errno(ESPIPE);
   if (off < 0n) throw new Errno(EINVAL);
   if (off + BigInt(n) > MAX_FILE) throw new Errno(EFBIG);
@@ -479,6 +483,7 @@ const SEEK_DATA = 3;
 /** lseek on a stream: files move their offset; devices stay at 0; pipes and the machine's streams cannot seek. */
 function seek(s: Stream, offset: bigint, whence: number): bigint {
   if (s instanceof DeviceStream) return 0n;
+  if (s instanceof MemStream) return s.seek(offset, whence);
   if (s instanceof DirStream) {
     // a directory rewinds (or moves to an entry index, which is its offset here)
     if (whence !== SEEK_SET || BigInt.asIntN(64, offset) < 0n) throw new Errno(EINVAL);

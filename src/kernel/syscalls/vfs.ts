@@ -143,7 +143,7 @@ function openNode(k: Kernel, dirfd: number, path: string, flags: number, mode: n
   } else if (node.kind === 'file' && node.proc) {
     // a read-only sysctl or sysfs attribute refuses writing at open; the others at write
     if (writing && node.proc.denyWrite === EACCES && !node.proc.write) throw new Errno(EACCES);
-    stream = new ProcStream(node);
+    stream = node.proc.open ? node.proc.open() : new ProcStream(node);
   } else if (node.kind === 'file' && !writing && !(flags & O_TRUNC)) {
     // a lower file's bytes are read now, so that one the layer cannot read fails the open
     if (node.lower) void node.data;
