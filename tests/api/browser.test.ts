@@ -14,38 +14,23 @@
  * Needs Chromium (Debian's `chromium`, which .ci/run installs) and gcc;
  * outside CI the test is skipped, saying why, when either is missing.
  */
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize, sep } from 'node:path';
 import { Machine } from '../../src/api/index.js';
 import { FuzzWorker, caseToJson, type ProfileName } from '../../src/fuzz/index.js';
-import { buildStatic, gccUnavailable, readBinary } from '../helpers/native.js';
+import { buildStatic, gccUnavailable, readBinary, hostToolMissing, describeNeeding } from '../helpers/native.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 /** What the page may fetch: the built library and engine, the loader it imports, the page itself. */
 const SERVED = ['dist', 'build', join('node_modules', '@assemblyscript', 'loader'), join('node_modules', '@noble', 'hashes'), join('tests', 'api', 'browser')];
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.wasm': 'application/wasm' };
 
-function chromium(): string | null {
-  for (const name of ['chromium', 'chromium-browser', 'google-chrome']) {
-    try {
-      execFileSync(name, ['--version'], { stdio: 'ignore' });
-      return name;
-    } catch {
-      // not this one
-    }
-  }
-  return null;
-}
-
-const browser = chromium();
-const missing = !browser ? 'no Chromium (apt-get install chromium)' : gccUnavailable();
-if (missing && process.env.CI) throw new Error(`browser test: ${missing}; .ci/run installs what it needs`);
-if (missing) console.warn(`browser test skipped: ${missing}`);
-if (missing === null && !existsSync(join(ROOT, 'dist', 'src', 'api', 'index.js'))) throw new Error('browser test: dist/ is missing; run `npm run build`');
-const maybe = missing ? describe.skip : describe;
+const browser = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((p) => hostToolMissing(p, '--version', 'chromium') === null);
+const maybe = describeNeeding('browser test', browser === undefined ? 'no Chromium (apt-get install chromium)' : gccUnavailable());
+if (browser !== undefined && !existsSync(join(ROOT, 'dist', 'src', 'api', 'index.js'))) throw new Error('browser test: dist/ is missing; run `npm run build`');
 
 interface Seen {
   kind: string;

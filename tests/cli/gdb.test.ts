@@ -11,26 +11,14 @@
  * Needs gdb (Debian's, which .ci/run installs) and gcc; outside CI the
  * test is skipped, saying why, when either is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildStatic, gccUnavailable, workDir } from '../helpers/native.js';
+import { buildStatic, gccUnavailable, workDir, hostToolMissing, describeNeeding } from '../helpers/native.js';
 
 const CLI = join(process.cwd(), 'bin', 'sudsim.js');
 const GDB = '/usr/bin/gdb';
 
-function gdbMissing(): string | null {
-  try {
-    execFileSync(GDB, ['--version'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'no gdb (apt-get install gdb)';
-  }
-}
-
-const missing = gdbMissing() ?? gccUnavailable();
-if (missing && process.env.CI) throw new Error(`gdb test: ${missing}; .ci/run installs what it needs`);
-if (missing) console.warn(`gdb test skipped: ${missing}`);
-const maybe = missing ? describe.skip : describe;
+const maybe = describeNeeding('gdb test', hostToolMissing(GDB, '--version', 'gdb') ?? gccUnavailable());
 
 const SOURCE = `
 #include <stdio.h>

@@ -12,26 +12,14 @@
  * Needs strace (Debian's, which .ci/run installs) and gcc; outside CI the
  * test is skipped, saying why, when either is missing.
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { buildStatic, gccUnavailable } from '../helpers/native.js';
+import { buildStatic, gccUnavailable, hostToolMissing, describeNeeding } from '../helpers/native.js';
 
 const CLI = join(process.cwd(), 'bin', 'sudsim.js');
 const STRACE = '/usr/bin/strace';
 
-function straceMissing(): string | null {
-  try {
-    execFileSync(STRACE, ['-V'], { stdio: 'ignore' });
-    return null;
-  } catch {
-    return 'no strace (apt-get install strace)';
-  }
-}
-
-const missing = straceMissing() ?? gccUnavailable();
-if (missing && process.env.CI) throw new Error(`strace test: ${missing}; .ci/run installs what it needs`);
-if (missing) console.warn(`strace test skipped: ${missing}`);
-const maybe = missing ? describe.skip : describe;
+const maybe = describeNeeding('strace test', hostToolMissing(STRACE, '-V', 'strace') ?? gccUnavailable());
 
 /** A trace with its hex values, numbers of three digits or more (pids) and the padding before ` = ` made alike. */
 function normalized(trace: string): string {

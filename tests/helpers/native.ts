@@ -97,3 +97,25 @@ export function muslGccAvailable(): boolean {
     return false;
   }
 }
+
+/** Why the host tool at path cannot run here (it answers `versionArg`), or null when it can. */
+export function hostToolMissing(path: string, versionArg: string, debianPackage: string): string | null {
+  try {
+    execFileSync(path, [versionArg], { stdio: 'ignore' });
+    return null;
+  } catch {
+    return `no ${path} (apt-get install ${debianPackage})`;
+  }
+}
+
+/**
+ * `describe` for a suite that needs what `missing` says is not there (null:
+ * all there), else `describe.skip` after saying why; in CI, where .ci/run
+ * installs what the tests need, an Error instead.
+ */
+export function describeNeeding(suite: string, missing: string | null): typeof describe | typeof describe.skip {
+  if (missing === null) return describe;
+  if (process.env.CI) throw new Error(`${suite}: ${missing}; .ci/run installs what it needs`);
+  console.warn(`${suite} skipped: ${missing}`);
+  return describe.skip;
+}
