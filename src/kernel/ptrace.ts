@@ -26,7 +26,7 @@ import { SYSCALL_ARG_REGS, IA32_SYSCALL_ARG_REGS } from './cpu_words.js';
 import { sendSignalTo, blockable } from './signals.js';
 import { enableSingleStep, disableSingleStep, shownFlags, writtenFlags } from './single_step.js';
 import { readDebugReg, writeDebugReg } from './debug_regs.js';
-import { ptraceEventStop, ptraceTrapPending, JOBCTL_TRAP_STOP, JOBCTL_TRAP_NOTIFY } from './ptrace_trap.js';
+import { ptraceEventStop, ptraceTrapPending, restartAfterStop, JOBCTL_TRAP_STOP, JOBCTL_TRAP_NOTIFY } from './ptrace_trap.js';
 
 const PTRACE_TRACEME = 0;
 const PTRACE_PEEKTEXT = 1;
@@ -332,6 +332,7 @@ function resume(k: Kernel, t: Task, sig: number, syscalls: boolean, sysemu = fal
   const event = stop.sig >> 8 !== 0;
   // a vfork parent resumed at its vfork event goes on waiting for the child to exec or exit
   t.state = t.vforkWait ? 'blocked' : 'runnable';
+  if (stop.restart) restartAfterStop(t, regsView(t));
   if (stop.eventStop && t.jobStop !== undefined) {
     // the tracer's resume overrides a group-stop (the tracee runs); a detach leaves the task in it
     if (t.tracer !== undefined) t.jobStop = undefined;

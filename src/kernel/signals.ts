@@ -387,7 +387,9 @@ export function withSigmask(k: Kernel, maskAddr: bigint, size: bigint, body: () 
 
 /** Whether t has a signal it would take now: one of its own or its process's that it does not block, or a tracer's. */
 export function signalDeliverable(t: Task): boolean {
-  return t.ptraceInject !== undefined || t.sig.next(t.sig.blocked) !== 0 || t.shared.next(t.sig.blocked) !== 0;
+  // (a seized tracee's pending trap interrupts a sleep as a signal does)
+  return t.ptraceInject !== undefined || t.sig.next(t.sig.blocked) !== 0 || t.shared.next(t.sig.blocked) !== 0 ||
+    (t.ptraceTrap !== 0 && t.tracer !== undefined);
 }
 
 /**

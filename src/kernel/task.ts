@@ -155,6 +155,8 @@ export class Task {
     eventStop?: boolean;
     /** PTRACE_LISTEN: still stopped, but no ptrace request reaches it and no wait reports it. */
     listening?: boolean;
+    /** The stop interrupted a sleeping syscall, made again on resume (ptrace_trap.ts). */
+    restart?: boolean;
   } | undefined;
   /**
    * The PTRACE_EVENT_STOP traps pending for a PTRACE_SEIZE tracee

@@ -9,8 +9,9 @@
  * listens), the requests' errors (INTERRUPT and LISTEN of a tracee not
  * seized, LISTEN outside an event stop, of no tracee), a seized tracee's
  * own group-stop (the tracer lets the SIGSTOP through, listens, sends
- * SIGCONT), and a seized tracee's fork under PTRACE_O_TRACEFORK: the new
- * child starts in an EVENT_STOP, not with a SIGSTOP.
+ * SIGCONT), an interrupt of a tracee asleep in read (the call interrupted,
+ * then made again), and a seized tracee's fork under PTRACE_O_TRACEFORK:
+ * the new child starts in an EVENT_STOP, not with a SIGSTOP.
  */
 #include "sud.h"
 #include "ptrace.h"
@@ -69,6 +70,33 @@ static void stopping_later(void) {
   sc2(62, sc0(39), SIGSTOP);
   sc0(39);
   quit(9);
+}
+
+static int in[2];
+static void reading(void) {
+  char c = 0;
+  i64 r = sc3(0, in[0], &c, 1);
+  quit(r == 1 && c == 'x' ? 5 : 6);
+}
+
+/* Waits until task pid sleeps: its /proc/<pid>/stat state is S. */
+static void until_sleeping(i64 pid) {
+  char path[32] = "/proc/", *q = path + 6, digits[12];
+  int nd = 0;
+  for (i64 v = pid; v; v /= 10) digits[nd++] = '0' + v % 10;
+  while (nd) *q++ = digits[--nd];
+  for (const char *tail = "/stat"; *tail;) *q++ = *tail++;
+  *q = 0;
+  for (int i = 0; i < 1000000; i++) {
+    char buf[64];
+    i64 fd = sc3(2, path, 0, 0);
+    i64 n = sc3(0, fd, buf, 63);
+    sc1(3, fd);
+    int j = 0;
+    while (j < n && buf[j] != ')') j++;
+    if (j + 2 < n && buf[j + 2] == 'S') return;
+    sc0(24);
+  }
 }
 
 static void traceme_stop(void) {
@@ -142,6 +170,28 @@ void cmain(void) {
   show("group_end", wait_for(pid, 0));
   show("sigcont", resume_wait(pid, PTRACE_CONT, 0));
   show("group_exit", resume_wait(pid, PTRACE_CONT, SIGCONT));
+
+  /* PTRACE_INTERRUPT of a tracee asleep in read: the call is interrupted (-ERESTARTSYS at the
+   * stop) and made again when the tracer resumes it (a syscall-enter-stop of read) */
+  sc1(22, in);
+  pid = sc0(57);
+  if (pid == 0) reading();
+  kv("seize_reading", ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD));
+  until_sleeping(pid);
+  kv("interrupt_reading", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
+  show("read_interrupted", wait_for(pid, 0));
+  i64 regs[27];
+  ptrace(PTRACE_GETREGS, pid, 0, (i64)regs);
+  kv("interrupted_orig_rax", regs[REG_ORIG_RAX]);
+  kv("interrupted_rax", regs[REG_RAX]);
+  show("read_again", resume_wait(pid, PTRACE_SYSCALL, 0));
+  ptrace(PTRACE_GETREGS, pid, 0, (i64)regs);
+  kv("again_orig_rax", regs[REG_ORIG_RAX]);
+  sc3(1, in[1], "x", 1);
+  show("read_exit", resume_wait(pid, PTRACE_SYSCALL, 0));
+  ptrace(PTRACE_GETREGS, pid, 0, (i64)regs);
+  kv("read_result", regs[REG_RAX]);
+  show("reader_end", resume_wait(pid, PTRACE_CONT, 0));
 
   /* a seized tracee's fork under PTRACE_O_TRACEFORK */
   pid = sc0(57);
