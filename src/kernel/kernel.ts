@@ -38,7 +38,7 @@ import { SIGBUS, SIGSEGV, SIGKILL, SIGTRAP } from './signal_names.js';
 import { SplitMix64 } from './random.js';
 import { getProfile, DEFAULT_PROFILE, type Profile } from './profiles.js';
 import { signalSyscalls, forceSignal, deliverSignals, signalDeliverable, sendSignalToProcess, kernelSignal, SigHand, SIG_IGN, DEFAULT_ACTION, IGNORE_ACTION, NO_ALTSTACK, FIRST_ALTSTACK } from './signals.js';
-import { siginfo, killInfo, NO_TRAP, FCW_INIT, type TrapInfo } from './signal_frame.js';
+import { siginfo, killInfo, NO_TRAP, FCW_INIT, type TrapInfo, type Siginfo } from './signal_frame.js';
 import { SIGCHLD } from './signal_names.js';
 import { taskSyscalls, RestartSyscall } from './syscalls/tasks.js';
 import { futexSyscalls, futexWakeWord, exitRobustList } from './syscalls/futex.js';
@@ -1436,7 +1436,12 @@ export class Kernel {
   /** SIGCHLD to `to` of t's end (si_status the exit code or the signal; CLD_EXITED 1, CLD_KILLED 2, CLD_DUMPED 3). */
   private sigchld(to: Task, t: Task, end: ProcessEnd): void {
     const code = end.kind === 'exited' ? 1 : end.coreDumped ? 3 : 2;
-    const taker = sendSignalToProcess(this, to, SIGCHLD, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+    this.sendSigchld(to, siginfo(SIGCHLD, code, t.tgid, 0, end.kind === 'exited' ? end.status : end.signal, 0));
+  }
+
+  /** SIGCHLD with info for `to`'s process (to itself is woken by its caller: wakeParent, wakeTracer). */
+  private sendSigchld(to: Task, info: Siginfo): void {
+    const taker = sendSignalToProcess(this, to, SIGCHLD, info);
     // a thread that takes SIGCHLD wakes from an interruptible sleep to run its handler
     if (taker && taker !== to && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait) taker.state = 'runnable';
   }
@@ -1447,7 +1452,8 @@ export class Kernel {
    * (a job-control stop or continue), si_status the signal, unless the
    * receiver ignores SIGCHLD or asked not to hear of stops (SA_NOCLDSTOP).
    * A debugger or a shell waiting for SIGCHLD rather than in wait4 learns
-   * of the stop so; a receiver asleep in wait4 is woken apart from it.
+   * of the stop so; the caller wakes the receiver (wakeTracer, wakeParent),
+   * as __wake_up_parent does.
    */
   cldstop(t: Task, toTracer: boolean, why: number, status: number): void {
     const to = this.tasks.get(toTracer ? t.tracer ?? -1 : t.ppid);
@@ -1455,9 +1461,7 @@ export class Kernel {
     const act = to.sighand.actions[SIGCHLD];
     if (act.handler === SIG_IGN || (act.flags & SA_NOCLDSTOP) !== 0n) return;
     // the tracer hears of the thread, the parent of the process
-    const taker = sendSignalToProcess(this, to, SIGCHLD, siginfo(SIGCHLD, why, toTracer ? t.tid : t.tgid, 0, status & 0x7f, 0));
-    // a thread that takes SIGCHLD wakes from an interruptible sleep to run its handler
-    if (taker && taker.state === 'blocked' && !taker.jobStop && !taker.ptraceStop && !taker.vforkWait && !taker.futexWait) taker.state = 'runnable';
+    this.sendSigchld(to, siginfo(SIGCHLD, why, toTracer ? t.tid : t.tgid, 0, status & 0x7f, 0));
   }
 
   /** release_task: t, a zombie, leaves the task list for good (its saved CPU block serves a later task). */

@@ -15,7 +15,7 @@ import type { OpenFile } from './files.js';
 import type { Task } from './task.js';
 import type { AddressSpace } from './mm.js';
 import { Errno, EACCES, EIO, EINVAL } from './errno.js';
-import { peekUserInto, pokeUser } from './uaccess.js';
+import { peekUser, pokeUser } from './uaccess.js';
 
 const PAGE = 4096;
 /** What one read or write moves at most (mem_rw's loop is bounded by the count only; this keeps arrays sane). */
@@ -33,25 +33,14 @@ export class MemStream implements Stream {
   readAt(off: bigint, n: number): Uint8Array {
     // the process ended (or exec'd) since the open: its old address space has no users, nothing is read
     if (this.mm.users <= 0) return new Uint8Array(0);
-    const want = Math.min(n, MAX_TRANSFER);
-    const out = new Uint8Array(want);
-    let done = 0;
-    while (done < want) {
-      const a = BigInt.asUintN(64, off + BigInt(done));
-      const len = Math.min(want - done, PAGE - Number(a & 4095n));
-      try {
-        peekUserInto(this.mm, a, out.subarray(done, done + len));
-      } catch {
-        break;
-      }
-      done += len;
-    }
-    if (done === 0 && want > 0) throw new Errno(EIO);
+    const out = new Uint8Array(Math.min(n, MAX_TRANSFER));
+    const done = peekUser(this.mm, BigInt.asUintN(64, off), out);
+    if (done === 0 && out.length > 0) throw new Errno(EIO);
     return out.subarray(0, done);
   }
 
   /** data written at address off as far as it goes: the count written. */
-  writeAt(off: bigint, data: Uint8Array): number {
+  private writeAt(off: bigint, data: Uint8Array): number {
     if (this.mm.users <= 0) return 0;
     let done = 0;
     while (done < data.length) {
@@ -74,8 +63,13 @@ export class MemStream implements Stream {
     return got;
   }
 
+  /** pwrite's part: n bytes from `read` written at address off, as far as they go: the count written. */
+  writeFrom(off: bigint, n: number, read: (off: number, len: number) => Uint8Array): number {
+    return this.writeAt(off, read(0, Math.min(n, MAX_TRANSFER)));
+  }
+
   sysWrite(_k: Kernel, _f: OpenFile, n: number, read: (off: number, len: number) => Uint8Array): bigint {
-    const done = this.writeAt(this.pos, read(0, Math.min(n, MAX_TRANSFER)));
+    const done = this.writeFrom(this.pos, n, read);
     this.pos = BigInt.asUintN(64, this.pos + BigInt(done));
     return BigInt(done);
   }

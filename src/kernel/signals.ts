@@ -406,6 +406,7 @@ export function deliverSignals(k: Kernel): boolean {
       // the parent hears of the continue first (get_signal's SIGNAL_CLD_CONTINUED)
       t.cldContinued = false;
       k.cldstop(t, false, CLD_CONTINUED, SIGCONT);
+      k.wakeParent(t);
     }
     // the thread's own queue first, then its process's (dequeue_signal); in each, synchronous
     // (forced) signals first as Linux does, then the lowest number

@@ -178,9 +178,10 @@ export function tryCopyToUser(mm: AddressSpace, addr: bigint, data: Uint8Array):
 /**
  * Reads [addr, addr + out.length) as a debugger reads another process's
  * memory (access_remote_vm with FOLL_FORCE): a mapped page is read whatever
- * its protection, PROT_NONE included. EFAULT where no mapping is.
+ * its protection, PROT_NONE included. Returns the bytes read, up to the
+ * first page no mapping holds.
  */
-export function peekUserInto(mm: AddressSpace, addr: bigint, out: Uint8Array): void {
+export function peekUser(mm: AddressSpace, addr: bigint, out: Uint8Array): number {
   let done = 0;
   while (done < out.length) {
     const a = addr + BigInt(done);
@@ -189,10 +190,11 @@ export function peekUserInto(mm: AddressSpace, addr: bigint, out: Uint8Array): v
     // not readable as the program would read it: the page as it is (a private copy if shared)
     if (h === 0 && a < 0x800000000000n) h = mm.engine.x.kernAddrForce(mm.root, a, 1);
     if (h === 0 && a < 0x800000000000n && mm.faultIn(a, false, false, true) === 'ok') h = mm.engine.x.kernAddrForce(mm.root, a, 1);
-    if (h === 0) throw new Errno(EFAULT);
+    if (h === 0) break;
     out.set(mm.engine.u8.subarray(h, h + n), done);
     done += n;
   }
+  return done;
 }
 
 /** Writes regardless of page permissions (exec loading, ptrace POKE). */

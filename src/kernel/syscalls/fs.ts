@@ -68,7 +68,7 @@ export function readAt(k: Kernel, f: OpenFile, off: bigint, n: number): Uint8Arr
 export function writeAt(k: Kernel, f: OpenFile, off: bigint, n: number, read: (off: number, len: number) => Uint8Array): bigint {
   const s = f.stream;
   if (s instanceof DeviceStream) return writeFrom(k, f, n, read);
-  if (s instanceof MemStream) return BigInt(s.writeAt(BigInt.asUintN(64, off), read(0, Math.min(n, 1 << 20))));
+  if (s instanceof MemStream) return BigInt(s.writeFrom(BigInt.asUintN(64, off), n, read));
   if (!(s instanceof TmpStream) && !(s instanceof ProcStream)) throw new Errno(ESPIPE);
   if (off < 0n) throw new Errno(EINVAL);
   if (off + BigInt(n) > MAX_FILE) throw new Errno(EFBIG);

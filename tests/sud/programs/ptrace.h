@@ -86,3 +86,10 @@ __attribute__((unused)) static int resume_wait(i64 pid, i64 request, i64 sig) {
   sc6(61, pid, (i64)&st, 0, 0, 0, 0);
   return st;
 }
+
+/* The next wait status of task pid (wait4 with __WALL and opts, WUNTRACED for instance). */
+__attribute__((unused)) static int wait_status(i64 pid, int opts) {
+  int st = 0;
+  sc6(61, pid, (i64)&st, opts | WALL, 0, 0, 0);
+  return st;
+}

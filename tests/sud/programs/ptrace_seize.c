@@ -26,11 +26,6 @@
 #define SIGKILL 9
 
 static i64 ptrace(i64 req, i64 pid, i64 addr, i64 data) { return sc6(101, req, pid, addr, data, 0, 0); }
-static int wait_for(i64 pid, int opts) {
-  int st = 0;
-  sc6(61, pid, (i64)&st, opts | WALL, 0, 0, 0);
-  return st;
-}
 /* A wait status as a tracer reads it: signal and event, or how it ended. */
 static void show(const char *what, int st) {
   out(what);
@@ -109,14 +104,14 @@ void cmain(void) {
   /* strace's start: the child stops itself, the tracer waits for that, seizes, interrupts and continues it */
   i64 pid = sc0(57);
   if (pid == 0) self_stopping();
-  show("self_stop", wait_for(pid, WUNTRACED));
+  show("self_stop", wait_status(pid, WUNTRACED));
   kv("seize", ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD));
   kv("interrupt", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
   kv("sigcont", sc2(62, pid, SIGCONT));
-  int st = wait_for(pid, 0);
+  int st = wait_status(pid, 0);
   show("first", st);
   kv("listen", ptrace(PTRACE_LISTEN, pid, 0, 0));
-  show("after_listen", wait_for(pid, 0));
+  show("after_listen", wait_status(pid, 0));
   st = resume_wait(pid, PTRACE_SYSCALL, 0);
   show("next", st);
   /* the SIGCONT's delivery, then the child's syscalls */
@@ -138,14 +133,14 @@ void cmain(void) {
   kv("seize_running", ptrace(PTRACE_SEIZE, pid, 0, 0));
   kv("listen_running", ptrace(PTRACE_LISTEN, pid, 0, 0));
   kv("interrupt_running", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
-  show("interrupted", wait_for(pid, 0));
+  show("interrupted", wait_status(pid, 0));
   unsigned char si[128];
   kv("getsiginfo", ptrace(PTRACE_GETSIGINFO, pid, 0, (i64)si));
   kv("si_signo", *(int *)si);
   kv("si_code", *(int *)(si + 8));
   kv("listen_interrupted", ptrace(PTRACE_LISTEN, pid, 0, 0));
   kv("interrupt_listening", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
-  show("retrap", wait_for(pid, 0));
+  show("retrap", wait_status(pid, 0));
   kv("poke_spin", sc6(101, 5, pid, (i64)&spin, 0, 0, 0));
   show("cont_end", resume_wait(pid, PTRACE_CONT, 0));
 
@@ -163,11 +158,11 @@ void cmain(void) {
   if (pid == 0) stopping_later();
   kv("seize_sleeping", ptrace(PTRACE_SEIZE, pid, 0, 0));
   sc3(1, go[1], "g", 1);
-  show("stop_signal", wait_for(pid, 0));
+  show("stop_signal", wait_status(pid, 0));
   show("group_stop", resume_wait(pid, PTRACE_CONT, SIGSTOP));
   kv("listen_group", ptrace(PTRACE_LISTEN, pid, 0, 0));
   kv("cont_group", sc2(62, pid, SIGCONT));
-  show("group_end", wait_for(pid, 0));
+  show("group_end", wait_status(pid, 0));
   show("sigcont", resume_wait(pid, PTRACE_CONT, 0));
   show("group_exit", resume_wait(pid, PTRACE_CONT, SIGCONT));
 
@@ -179,7 +174,7 @@ void cmain(void) {
   kv("seize_reading", ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACESYSGOOD));
   until_sleeping(pid);
   kv("interrupt_reading", ptrace(PTRACE_INTERRUPT, pid, 0, 0));
-  show("read_interrupted", wait_for(pid, 0));
+  show("read_interrupted", wait_status(pid, 0));
   i64 regs[27];
   ptrace(PTRACE_GETREGS, pid, 0, (i64)regs);
   kv("interrupted_orig_rax", regs[REG_ORIG_RAX]);
@@ -196,18 +191,18 @@ void cmain(void) {
   /* a seized tracee's fork under PTRACE_O_TRACEFORK */
   pid = sc0(57);
   if (pid == 0) forking();
-  show("fork_self_stop", wait_for(pid, WUNTRACED));
+  show("fork_self_stop", wait_status(pid, WUNTRACED));
   kv("seize_fork", ptrace(PTRACE_SEIZE, pid, 0, PTRACE_O_TRACEFORK));
   sc2(62, pid, SIGCONT);
-  st = wait_for(pid, 0);
+  st = wait_status(pid, 0);
   show("fork_first", st);
   for (int i = 0; i < 6 && (st & 0xff) == 0x7f; i++) {
     if (((st >> 16) & 0xff) == 1) {
       i64 child = 0;
       ptrace(PTRACE_GETEVENTMSG, pid, 0, (i64)&child);
-      show("new_child", wait_for(child, 0));
+      show("new_child", wait_status(child, 0));
       kv("new_child_cont", ptrace(PTRACE_CONT, child, 0, 0));
-      show("new_child_end", wait_for(child, 0));
+      show("new_child_end", wait_status(child, 0));
     }
     sig = (st >> 8) & 0xff;
     st = resume_wait(pid, PTRACE_CONT, sig == SIGTRAP || ((st >> 16) & 0xff) ? 0 : sig);

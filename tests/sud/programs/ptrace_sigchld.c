@@ -20,12 +20,6 @@
 #define SIGCHLD 17
 #define SA_NOCLDSTOP 1
 
-static int wait_for(i64 pid, int opts) {
-  int st = 0;
-  sc6(61, pid, (i64)&st, opts | WALL, 0, 0, 0);
-  return st;
-}
-
 /* The SIGCHLD pending now, if any: its code and status (and whether it names child), printed as key=value. */
 static void sigchld(const char *what, i64 child) {
   u64 set = BIT(SIGCHLD);
@@ -84,19 +78,19 @@ void cmain(void) {
 
   i64 pid = sc0(57);
   if (pid == 0) self_stop();
-  kv("stopped", wait_for(pid, WUNTRACED));
+  kv("stopped", wait_status(pid, WUNTRACED));
   sigchld("job_stop", pid);
   sc2(62, pid, SIGCONT);
-  kv("continued", wait_for(pid, WCONTINUED));
+  kv("continued", wait_status(pid, WCONTINUED));
   running();
   sigchld("job_continue", pid);
   sc3(1, go[1], "g", 1);
-  kv("exited", wait_for(pid, 0));
+  kv("exited", wait_status(pid, 0));
   sigchld("exit", pid);
 
   pid = sc0(57);
   if (pid == 0) traced_self_stop();
-  kv("trace_stop", wait_for(pid, 0));
+  kv("trace_stop", wait_status(pid, 0));
   sigchld("signal_delivery_stop", pid);
   sc6(101, PTRACE_SETOPTIONS, pid, 0, PTRACE_O_TRACESYSGOOD, 0, 0);
   kv("syscall_stop", resume_wait(pid, PTRACE_SYSCALL, 0));
@@ -108,7 +102,7 @@ void cmain(void) {
   if (pid == 0) spinning();
   sc6(101, PTRACE_SEIZE, pid, 0, 0, 0, 0);
   sc6(101, PTRACE_INTERRUPT, pid, 0, 0, 0, 0);
-  kv("event_stop", wait_for(pid, 0));
+  kv("event_stop", wait_status(pid, 0));
   sigchld("event_stop", pid);
   sc6(101, 5, pid, (i64)&spin, 0, 0, 0);
   kv("seized_exit", resume_wait(pid, PTRACE_CONT, 0));
@@ -118,14 +112,14 @@ void cmain(void) {
   sigact(SIGCHLD, restorer_in, SA_NOCLDSTOP | SA_RESTORER, restorer_in, 0);
   pid = sc0(57);
   if (pid == 0) self_stop();
-  kv("nocldstop_stopped", wait_for(pid, WUNTRACED));
+  kv("nocldstop_stopped", wait_status(pid, WUNTRACED));
   sigchld("nocldstop_stop", pid);
   sc2(62, pid, SIGCONT);
-  kv("nocldstop_continued", wait_for(pid, WCONTINUED));
+  kv("nocldstop_continued", wait_status(pid, WCONTINUED));
   running();
   sigchld("nocldstop_continue", pid);
   sc3(1, go[1], "g", 1);
-  kv("nocldstop_exited", wait_for(pid, 0));
+  kv("nocldstop_exited", wait_status(pid, 0));
   sigchld("nocldstop_exit", pid);
   quit(0);
 }
